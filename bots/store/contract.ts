@@ -1,0 +1,203 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LATEST_VERSION } from './migrations';
+import { StoreError, type FetchState, type NewItem, type Store } from './types';
+
+/** A fresh, empty database for one test; `reopen` opens it again as a new process would. */
+export interface StoreHarness {
+  store: Store;
+  reopen(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const T0 = 1_700_000_000_000;
+
+const okState = (over: Partial<FetchState> = {}): FetchState => ({
+  etag: '"v1"',
+  lastModified: 'Tue, 14 Nov 2023 22:13:20 GMT',
+  nextFetchAt: T0 + 600_000,
+  lastFetchAt: T0,
+  lastSuccessAt: T0,
+  failures: 0,
+  lastError: null,
+  ...over,
+});
+
+const item = (key: string, channels: string[] = [], status: 'pending' | 'held' = 'pending'): NewItem => ({
+  key,
+  title: `Title ${key}`,
+  link: `https://example.org/${key}`,
+  publishedAt: T0 - 1000,
+  data: { key, title: `Title ${key}` },
+  deliveries: channels.map((channelId) => ({ channelId, status, message: { title: `Title ${key}`, to: channelId } })),
+});
+
+/**
+ * The Store contract: every implementation (SQLite now, PostgreSQL in its issue) runs this same
+ * suite with its own factory, so both behave alike where the engine can tell.
+ */
+export function defineStoreContract(name: string, factory: () => Promise<StoreHarness>): void {
+  describe(`Store contract: ${name}`, () => {
+    let h: StoreHarness;
+    let store: Store;
+    beforeEach(async () => {
+      h = await factory();
+      store = h.store;
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    it('is migrated to the latest schema version', async () => {
+      expect(await store.schemaVersion()).toBe(LATEST_VERSION);
+    });
+
+    it('adds, finds, updates and removes sources; a duplicate URL is a StoreError', async () => {
+      const a = await store.addSource({ url: 'https://a.example/feed', title: 'A', tags: ['astronomy'], lang: 'en' }, T0);
+      expect(a).toMatchObject({ url: 'https://a.example/feed', title: 'A', tags: ['astronomy'], lang: 'en', trusted: true, active: true, failures: 0 });
+      expect(a.nextFetchAt).toBe(T0);
+      await expect(store.addSource({ url: 'https://a.example/feed', title: 'again' }, T0)).rejects.toMatchObject({ code: 'duplicate' });
+      await expect(store.addSource({ url: 'https://a.example/feed', title: 'again' }, T0)).rejects.toBeInstanceOf(StoreError);
+      expect((await store.getSource(a.id))?.title).toBe('A');
+      expect((await store.getSource('https://a.example/feed'))?.id).toBe(a.id);
+      const b = await store.addSource({ url: 'https://b.example/rss', title: 'B', trusted: false, intervalSec: 1800 }, T0 + 1);
+      expect(b).toMatchObject({ trusted: false, intervalSec: 1800, tags: [] });
+      expect((await store.listSources()).map((s) => s.title)).toEqual(['A', 'B']);
+      const updated = await store.updateSource(a.id, { title: 'A2', tags: ['physics', 'quantum'], trusted: false });
+      expect(updated).toMatchObject({ title: 'A2', tags: ['physics', 'quantum'], trusted: false });
+      await expect(store.updateSource(a.id, { url: 'https://b.example/rss' })).rejects.toMatchObject({ code: 'duplicate' });
+      expect(await store.removeSource(a.id)).toBe(true);
+      expect(await store.removeSource(a.id)).toBe(false);
+      expect(await store.getSource(a.id)).toBeUndefined();
+    });
+
+    it('lists due sources soonest first, skipping paused ones, and resumes them', async () => {
+      const a = await store.addSource({ url: 'https://a.example/1', title: 'A' }, T0);
+      const b = await store.addSource({ url: 'https://a.example/2', title: 'B' }, T0);
+      await store.saveFetchState(a.id, okState({ nextFetchAt: T0 + 5000 }));
+      await store.saveFetchState(b.id, okState({ nextFetchAt: T0 + 1000 }));
+      expect((await store.dueSources(T0 + 500, 10)).map((s) => s.id)).toEqual([]);
+      expect((await store.dueSources(T0 + 6000, 10)).map((s) => s.id)).toEqual([b.id, a.id]);
+      expect((await store.dueSources(T0 + 6000, 1)).map((s) => s.id)).toEqual([b.id]);
+      expect(await store.pauseSource(b.id, 'moderator', T0)).toBe(true);
+      expect((await store.dueSources(T0 + 6000, 10)).map((s) => s.id)).toEqual([a.id]);
+      expect(await store.getSource(b.id)).toMatchObject({ active: false, pausedReason: 'moderator', pausedAt: T0 });
+      expect(await store.resumeSource(b.id, T0 + 7000)).toBe(true);
+      expect(await store.getSource(b.id)).toMatchObject({ active: true, pausedReason: null, failures: 0, nextFetchAt: T0 + 7000 });
+    });
+
+    it('saves fetch state: validators, failures, a moved URL, and a pause with its reason', async () => {
+      const s = await store.addSource({ url: 'http://old.example/feed', title: 'S' }, T0);
+      await store.saveFetchState(s.id, okState({ url: 'https://new.example/feed' }));
+      expect(await store.getSource(s.id)).toMatchObject({ url: 'https://new.example/feed', etag: '"v1"', lastSuccessAt: T0 });
+      await store.saveFetchState(s.id, okState({ lastSuccessAt: null, failures: 3, lastError: 'HTTP 500', pausedReason: '3 failures in a row: HTTP 500' }));
+      expect(await store.getSource(s.id)).toMatchObject({
+        url: 'https://new.example/feed',
+        lastSuccessAt: T0,
+        failures: 3,
+        lastError: 'HTTP 500',
+        active: false,
+        pausedReason: '3 failures in a row: HTTP 500',
+      });
+    });
+
+    it('records items and their outbox rows in one commit; a key seen before gets no new rows', async () => {
+      const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
+      await store.upsertChannel({ id: 'c1', sink: 'console', target: 'main', title: 'Main', rules: {} }, T0);
+      expect(await store.hasItems(s.id)).toBe(false);
+      const r1 = await store.commitFetch(s.id, okState(), [item('k1', ['c1']), item('k2', ['c1'])], T0);
+      expect(r1).toEqual({ insertedItems: 2, insertedDeliveries: 2 });
+      expect(await store.hasItems(s.id)).toBe(true);
+      expect([...(await store.unseenKeys(s.id, ['k1', 'k2', 'k3']))]).toEqual(['k3']);
+      const r2 = await store.commitFetch(s.id, okState({ etag: '"v2"' }), [item('k2', ['c1']), item('k3', ['c1'])], T0 + 1);
+      expect(r2).toEqual({ insertedItems: 1, insertedDeliveries: 1 });
+      expect((await store.getSource(s.id))?.etag).toBe('"v2"');
+      const pending = await store.pendingDeliveries(T0 + 10, 10);
+      expect(pending.map((d) => (d.message as { title: string }).title)).toEqual(['Title k1', 'Title k2', 'Title k3']);
+      expect(pending[0]).toMatchObject({ sourceId: s.id, channelId: 'c1', status: 'pending', attempts: 0 });
+      expect((await store.stats()).items).toBe(3);
+    });
+
+    it('checks many keys at once', async () => {
+      const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
+      const keys = Array.from({ length: 1200 }, (_, i) => `key-${i}`);
+      await store.commitFetch(s.id, okState(), keys.slice(0, 700).map((k) => item(k)), T0);
+      const unseen = await store.unseenKeys(s.id, keys);
+      expect(unseen.size).toBe(500);
+      expect(unseen.has('key-700') && !unseen.has('key-699')).toBe(true);
+    });
+
+    it('claims a delivery once, marks it sent, and counts it toward the channel cap', async () => {
+      const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
+      await store.commitFetch(s.id, okState(), [item('k1', ['c1', 'c2'])], T0);
+      const [d1, d2] = await store.pendingDeliveries(T0, 10);
+      expect(await store.claimDelivery(d1!.id, T0 + 1)).toBe(true);
+      expect(await store.claimDelivery(d1!.id, T0 + 1)).toBe(false);
+      expect((await store.inDoubtDeliveries()).map((d) => d.id)).toEqual([d1!.id]);
+      expect((await store.pendingDeliveries(T0 + 1, 10)).map((d) => d.id)).toEqual([d2!.id]);
+      await store.markSent(d1!.id, T0 + 2, 'msg-42');
+      expect(await store.getDelivery(d1!.id)).toMatchObject({ status: 'sent', sentAt: T0 + 2, remoteId: 'msg-42', attempts: 1 });
+      expect(await store.inDoubtDeliveries()).toEqual([]);
+      expect(await store.countSentSince(d1!.channelId, T0)).toBe(1);
+      expect(await store.countSentSince(d1!.channelId, T0 + 3)).toBe(0);
+    });
+
+    it('retries a failed send later, gives up when told, and defers without counting an attempt', async () => {
+      const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
+      await store.commitFetch(s.id, okState(), [item('k1', ['c1']), item('k2', ['c1'])], T0);
+      const [a, b] = await store.pendingDeliveries(T0, 10);
+      await store.claimDelivery(a!.id, T0);
+      await store.markFailed(a!.id, 'HTTP 502', T0 + 60_000);
+      expect(await store.getDelivery(a!.id)).toMatchObject({ status: 'pending', lastError: 'HTTP 502', notBefore: T0 + 60_000, attempts: 1 });
+      expect((await store.pendingDeliveries(T0 + 1, 10)).map((d) => d.id)).toEqual([b!.id]);
+      await store.claimDelivery(a!.id, T0 + 60_000);
+      await store.markFailed(a!.id, 'chat not found', null);
+      expect(await store.getDelivery(a!.id)).toMatchObject({ status: 'failed', attempts: 2 });
+      await store.deferDelivery(b!.id, T0 + 3_600_000);
+      expect(await store.getDelivery(b!.id)).toMatchObject({ status: 'pending', attempts: 0, notBefore: T0 + 3_600_000 });
+      expect(await store.pendingDeliveries(T0 + 3_599_999, 10)).toEqual([]);
+    });
+
+    it('keeps held rows in an approval queue until a moderator decides', async () => {
+      const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
+      await store.commitFetch(s.id, okState(), [item('k1', ['c1'], 'held'), item('k2', ['c2'], 'held')], T0);
+      expect(await store.pendingDeliveries(T0 + 1, 10)).toEqual([]);
+      expect((await store.heldDeliveries(null, 10)).length).toBe(2);
+      const [h1] = await store.heldDeliveries('c1', 10);
+      expect(await store.decideDelivery(h1!.id, 'approve', 'mod:alice', T0 + 5)).toBe(true);
+      expect(await store.decideDelivery(h1!.id, 'reject', 'mod:bob', T0 + 6)).toBe(false);
+      expect(await store.getDelivery(h1!.id)).toMatchObject({ status: 'pending', decidedBy: 'mod:alice' });
+      const [h2] = await store.heldDeliveries('c2', 10);
+      expect(await store.decideDelivery(h2!.id, 'reject', 'mod:bob', T0 + 6)).toBe(true);
+      const stats = await store.stats();
+      expect(stats.deliveries).toMatchObject({ pending: 1, rejected: 1, held: 0 });
+    });
+
+    it('upserts and removes channels with their rules', async () => {
+      await store.upsertChannel({ id: 'tg:1', sink: 'telegram', target: '-1001', title: 'One', rules: { tags: ['physics'] } }, T0);
+      await store.upsertChannel({ id: 'tg:1', sink: 'telegram', target: '-1001', title: 'Uno', rules: { tags: ['biology'] } }, T0 + 1);
+      expect(await store.listChannels()).toEqual([{ id: 'tg:1', sink: 'telegram', target: '-1001', title: 'Uno', rules: { tags: ['biology'] } }]);
+      expect(await store.removeChannel('tg:1')).toBe(true);
+      expect(await store.listChannels()).toEqual([]);
+    });
+
+    it('removing a source removes its items and outbox rows', async () => {
+      const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
+      await store.commitFetch(s.id, okState(), [item('k1', ['c1'])], T0);
+      await store.removeSource(s.id);
+      const stats = await store.stats();
+      expect(stats).toMatchObject({ sources: 0, items: 0 });
+      expect(stats.deliveries.pending).toBe(0);
+    });
+
+    it('keeps everything across a reopen, including a claim left in doubt', async () => {
+      const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
+      await store.commitFetch(s.id, okState(), [item('k1', ['c1'])], T0);
+      const [d] = await store.pendingDeliveries(T0, 10);
+      await store.claimDelivery(d!.id, T0);
+      const again = await h.reopen();
+      expect((await again.inDoubtDeliveries()).map((x) => x.id)).toEqual([d!.id]);
+      expect(await again.getSource(s.id)).toMatchObject({ etag: '"v1"' });
+      expect(await again.schemaVersion()).toBe(LATEST_VERSION);
+    });
+  });
+}

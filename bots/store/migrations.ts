@@ -1,0 +1,89 @@
+/**
+ * Versioned schema migrations, applied in order and recorded in `schema_migrations`. The SQL is
+ * the subset SQLite and PostgreSQL share: TEXT and BIGINT columns, application-made ids, 0/1 flags,
+ * JSON kept as TEXT, `ON CONFLICT … DO NOTHING`. Never edit a released step: add the next one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'sources, items, channels, outbox',
+    statements: [
+      `CREATE TABLE sources (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        site_url TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        lang TEXT,
+        interval_sec BIGINT,
+        trusted BIGINT NOT NULL DEFAULT 1,
+        active BIGINT NOT NULL DEFAULT 1,
+        paused_reason TEXT,
+        paused_at BIGINT,
+        etag TEXT,
+        last_modified TEXT,
+        next_fetch_at BIGINT NOT NULL DEFAULT 0,
+        last_fetch_at BIGINT,
+        last_success_at BIGINT,
+        failures BIGINT NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX sources_due ON sources (active, next_fetch_at)`,
+      `CREATE TABLE items (
+        id TEXT PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+        item_key TEXT NOT NULL,
+        title TEXT NOT NULL,
+        link TEXT,
+        published_at BIGINT,
+        data TEXT NOT NULL,
+        seen_at BIGINT NOT NULL,
+        UNIQUE (source_id, item_key)
+      )`,
+      `CREATE TABLE channels (
+        id TEXT PRIMARY KEY,
+        sink TEXT NOT NULL,
+        target TEXT NOT NULL,
+        title TEXT NOT NULL,
+        rules TEXT NOT NULL DEFAULT '{}',
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        source_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        message TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        not_before BIGINT NOT NULL,
+        attempts BIGINT NOT NULL DEFAULT 0,
+        claimed_at BIGINT,
+        sent_at BIGINT,
+        remote_id TEXT,
+        last_error TEXT,
+        decided_by TEXT,
+        UNIQUE (item_id, channel_id)
+      )`,
+      `CREATE INDEX outbox_status ON outbox (status, not_before, created_at)`,
+      `CREATE INDEX outbox_channel_sent ON outbox (channel_id, sent_at)`,
+    ],
+  },
+];
+
+/** The newest schema version this code knows. */
+export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+/** The bookkeeping table itself (created before any step). */
+export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version BIGINT PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+)`;

@@ -1,0 +1,45 @@
+/**
+ * The Store's SQL, written once with `?` placeholders in the dialect SQLite and PostgreSQL share
+ * (a PostgreSQL store numbers the placeholders). Column lists are explicit so rows map the same.
+ */
+export const SQL = {
+  insertSource: `INSERT INTO sources (id, url, title, site_url, tags, lang, interval_sec, trusted, active, next_fetch_at, failures, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 0, ?) ON CONFLICT (url) DO NOTHING`,
+  sourceById: `SELECT * FROM sources WHERE id = ?`,
+  sourceByUrl: `SELECT * FROM sources WHERE url = ?`,
+  listSources: `SELECT * FROM sources ORDER BY created_at, id`,
+  deleteSource: `DELETE FROM sources WHERE id = ?`,
+  dueSources: `SELECT * FROM sources WHERE active = 1 AND next_fetch_at <= ? ORDER BY next_fetch_at, id LIMIT ?`,
+  pauseSource: `UPDATE sources SET active = 0, paused_reason = ?, paused_at = ? WHERE id = ?`,
+  resumeSource: `UPDATE sources SET active = 1, paused_reason = NULL, paused_at = NULL, failures = 0, next_fetch_at = ? WHERE id = ?`,
+  saveFetchState: `UPDATE sources SET url = COALESCE(?, url), etag = ?, last_modified = ?, next_fetch_at = ?, last_fetch_at = ?,
+    last_success_at = COALESCE(?, last_success_at), failures = ?, last_error = ? WHERE id = ?`,
+  pauseIfReason: `UPDATE sources SET active = 0, paused_reason = ?, paused_at = ? WHERE id = ? AND active = 1`,
+  hasItems: `SELECT 1 AS one FROM items WHERE source_id = ? LIMIT 1`,
+  insertItem: `INSERT INTO items (id, source_id, item_key, title, link, published_at, data, seen_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, item_key) DO NOTHING`,
+  insertDelivery: `INSERT INTO outbox (id, item_id, source_id, channel_id, status, message, created_at, not_before, attempts)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (item_id, channel_id) DO NOTHING`,
+  upsertChannel: `INSERT INTO channels (id, sink, target, title, rules, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET sink = excluded.sink, target = excluded.target, title = excluded.title,
+    rules = excluded.rules, updated_at = excluded.updated_at`,
+  listChannels: `SELECT * FROM channels ORDER BY id`,
+  deleteChannel: `DELETE FROM channels WHERE id = ?`,
+  pendingDeliveries: `SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY created_at, id LIMIT ?`,
+  inDoubt: `SELECT * FROM outbox WHERE status = 'sending' ORDER BY created_at, id`,
+  claim: `UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'`,
+  markSent: `UPDATE outbox SET status = 'sent', sent_at = ?, remote_id = ?, last_error = NULL WHERE id = ?`,
+  markRetry: `UPDATE outbox SET status = 'pending', last_error = ?, not_before = ?, claimed_at = NULL WHERE id = ?`,
+  markFailed: `UPDATE outbox SET status = 'failed', last_error = ?, claimed_at = NULL WHERE id = ?`,
+  defer: `UPDATE outbox SET not_before = ? WHERE id = ? AND status = 'pending'`,
+  deliveryById: `SELECT * FROM outbox WHERE id = ?`,
+  heldAll: `SELECT * FROM outbox WHERE status = 'held' ORDER BY created_at, id LIMIT ?`,
+  heldForChannel: `SELECT * FROM outbox WHERE status = 'held' AND channel_id = ? ORDER BY created_at, id LIMIT ?`,
+  decide: `UPDATE outbox SET status = ?, decided_by = ?, not_before = ? WHERE id = ? AND status = 'held'`,
+  countSentSince: `SELECT COUNT(*) AS n FROM outbox WHERE channel_id = ? AND status = 'sent' AND sent_at >= ?`,
+  countSources: `SELECT COUNT(*) AS n, COALESCE(SUM(active), 0) AS active FROM sources`,
+  countItems: `SELECT COUNT(*) AS n FROM items`,
+  countByStatus: `SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`,
+  schemaVersion: `SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations`,
+  recordMigration: `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+} as const;

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { defineStoreContract } from './contract';
+import { LATEST_VERSION } from './migrations';
+import { createSqliteStore, migrateSqlite } from './sqlite-store';
+import type { Store } from './types';
+
+defineStoreContract('SQLite file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scipop-store-'));
+  const file = join(dir, 'nested', 'scipop.db');
+  const opened: Store[] = [createSqliteStore(file)];
+  return {
+    store: opened[0]!,
+    reopen: async () => {
+      const s = createSqliteStore(file);
+      opened.push(s);
+      return s;
+    },
+    cleanup: async () => {
+      for (const s of opened) await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('SQLite migrations', () => {
+  it('runs in WAL mode and records each step once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scipop-store-'));
+    const file = join(dir, 'a.db');
+    try {
+      await createSqliteStore(file).close();
+      await createSqliteStore(file).close();
+      const db = new Database(file);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const rows = db.prepare('SELECT version FROM schema_migrations').all();
+      expect(rows).toHaveLength(LATEST_VERSION);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a database newer than the code', () => {
+    const db = new Database(':memory:');
+    migrateSqlite(db);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_VERSION + 1, 'future', 0);
+    expect(() => migrateSqlite(db)).toThrow(/newer than this SciPop/);
+    db.close();
+  });
+});

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
+import { SQL } from './queries';
+import { rowToChannel, rowToDelivery, rowToSource, sourcePatchColumns, type Row } from './rows';
+import { StoreError, type DeliveryStatus, type Store, type StoreStats } from './types';
+
+/** Options of the SQLite store. */
+export interface SqliteStoreOptions {
+  /** Lets tests and `scipop migrate` open a database without migrating it. */
+  migrate?: boolean;
+}
+
+/** Applies every migration newer than the database, each step in its own transaction. */
+export function migrateSqlite(db: Database.Database, now = Date.now()): number {
+  db.exec(MIGRATIONS_TABLE);
+  const current = Number((db.prepare(SQL.schemaVersion).get() as Row).v);
+  if (current > LATEST_VERSION) {
+    throw new StoreError('migration', `database schema is version ${current}, newer than this SciPop (${LATEST_VERSION}); upgrade SciPop`);
+  }
+  for (const step of MIGRATIONS) {
+    if (step.version <= current) continue;
+    db.transaction(() => {
+      for (const statement of step.statements) db.exec(statement);
+      db.prepare(SQL.recordMigration).run(step.version, step.name, now);
+    })();
+  }
+  return Math.max(current, LATEST_VERSION);
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode. Writes commit before the call returns, so a
+ * process killed right after a call loses nothing it returned from (WAL with synchronous=NORMAL
+ * survives a process crash; only an OS crash may lose the last commits).
+ */
+export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  if (options.migrate !== false) migrateSqlite(db);
+
+  const cache = new Map<string, Database.Statement>();
+  const stmt = (sql: string): Database.Statement => {
+    let s = cache.get(sql);
+    if (!s) cache.set(sql, (s = db.prepare(sql)));
+    return s;
+  };
+  const one = (sql: string, ...args: unknown[]) => stmt(sql).get(...args) as Row | undefined;
+  const all = (sql: string, ...args: unknown[]) => stmt(sql).all(...args) as Row[];
+  const run = (sql: string, ...args: unknown[]) => stmt(sql).run(...args).changes;
+
+  const getSource = (idOrUrl: string) => {
+    const row = one(SQL.sourceById, idOrUrl) ?? one(SQL.sourceByUrl, idOrUrl);
+    return row ? rowToSource(row) : undefined;
+  };
+
+  const saveState = (sourceId: string, s: Parameters<Store['saveFetchState']>[1]) => {
+    run(SQL.saveFetchState, s.url ?? null, s.etag, s.lastModified, s.nextFetchAt, s.lastFetchAt, s.lastSuccessAt, s.failures, s.lastError, sourceId);
+    if (s.pausedReason) run(SQL.pauseIfReason, s.pausedReason, s.lastFetchAt, sourceId);
+  };
+
+  const commit = db.transaction((sourceId: string, state: Parameters<Store['commitFetch']>[1], items: Parameters<Store['commitFetch']>[2], now: number) => {
+    let insertedItems = 0;
+    let insertedDeliveries = 0;
+    for (const item of items) {
+      const itemId = randomUUID();
+      const added = run(SQL.insertItem, itemId, sourceId, item.key, item.title, item.link, item.publishedAt, JSON.stringify(item.data ?? null), now);
+      if (added === 0) continue;
+      insertedItems++;
+      for (const d of item.deliveries) {
+        insertedDeliveries += run(SQL.insertDelivery, randomUUID(), itemId, sourceId, d.channelId, d.status, JSON.stringify(d.message), now, now);
+      }
+    }
+    saveState(sourceId, state);
+    return { insertedItems, insertedDeliveries };
+  });
+
+  return {
+    kind: 'sqlite',
+    schemaVersion: async () => Number(one(SQL.schemaVersion)?.v ?? 0),
+    close: async () => {
+      if (db.open) db.close();
+    },
+
+    addSource: async (input, now) => {
+      const id = randomUUID();
+      const changes = run(
+        SQL.insertSource,
+        id,
+        input.url,
+        input.title,
+        input.siteUrl ?? null,
+        JSON.stringify(input.tags ?? []),
+        input.lang ?? null,
+        input.intervalSec ?? null,
+        input.trusted === false ? 0 : 1,
+        now,
+        now,
+      );
+      if (changes === 0) throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
+      return rowToSource(one(SQL.sourceById, id)!);
+    },
+    getSource: async (idOrUrl) => getSource(idOrUrl),
+    listSources: async () => all(SQL.listSources).map(rowToSource),
+    updateSource: async (id, patch) => {
+      const columns = sourcePatchColumns(patch);
+      if (columns.length > 0) {
+        const sets = columns.map(([c]) => `${c} = ?`).join(', ');
+        try {
+          db.prepare(`UPDATE sources SET ${sets} WHERE id = ?`).run(...columns.map(([, v]) => v), id);
+        } catch (error) {
+          if (String((error as Error).message).includes('UNIQUE')) throw new StoreError('duplicate', `a source with the URL ${String(patch.url)} already exists`);
+          throw error;
+        }
+      }
+      const row = one(SQL.sourceById, id);
+      return row ? rowToSource(row) : undefined;
+    },
+    removeSource: async (id) => run(SQL.deleteSource, id) > 0,
+    dueSources: async (now, limit) => all(SQL.dueSources, now, limit).map(rowToSource),
+    pauseSource: async (id, reason, now) => run(SQL.pauseSource, reason, now, id) > 0,
+    resumeSource: async (id, now) => run(SQL.resumeSource, now, id) > 0,
+
+    unseenKeys: async (sourceId, keys) => {
+      const unseen = new Set(keys);
+      for (let i = 0; i < keys.length; i += 500) {
+        const chunk = keys.slice(i, i + 500);
+        const sql = `SELECT item_key FROM items WHERE source_id = ? AND item_key IN (${chunk.map(() => '?').join(', ')})`;
+        for (const row of stmt(sql).all(sourceId, ...chunk) as Row[]) unseen.delete(String(row.item_key));
+      }
+      return unseen;
+    },
+    hasItems: async (sourceId) => one(SQL.hasItems, sourceId) !== undefined,
+    commitFetch: async (sourceId, state, items, now) => commit(sourceId, state, items, now),
+    saveFetchState: async (sourceId, state) => saveState(sourceId, state),
+
+    upsertChannel: async (c, now) => void run(SQL.upsertChannel, c.id, c.sink, c.target, c.title, JSON.stringify(c.rules ?? {}), now),
+    listChannels: async () => all(SQL.listChannels).map(rowToChannel),
+    removeChannel: async (id) => run(SQL.deleteChannel, id) > 0,
+
+    pendingDeliveries: async (now, limit) => all(SQL.pendingDeliveries, now, limit).map(rowToDelivery),
+    inDoubtDeliveries: async () => all(SQL.inDoubt).map(rowToDelivery),
+    claimDelivery: async (id, now) => run(SQL.claim, now, id) === 1,
+    markSent: async (id, now, remoteId) => void run(SQL.markSent, now, remoteId, id),
+    markFailed: async (id, error, retryAt) => void (retryAt === null ? run(SQL.markFailed, error, id) : run(SQL.markRetry, error, retryAt, id)),
+    deferDelivery: async (id, notBefore) => void run(SQL.defer, notBefore, id),
+    getDelivery: async (id) => {
+      const row = one(SQL.deliveryById, id);
+      return row ? rowToDelivery(row) : undefined;
+    },
+    heldDeliveries: async (channelId, limit) =>
+      (channelId === null ? all(SQL.heldAll, limit) : all(SQL.heldForChannel, channelId, limit)).map(rowToDelivery),
+    decideDelivery: async (id, decision, by, now) => run(SQL.decide, decision === 'approve' ? 'pending' : 'rejected', by, now, id) === 1,
+    countSentSince: async (channelId, since) => Number(one(SQL.countSentSince, channelId, since)?.n ?? 0),
+    stats: async (): Promise<StoreStats> => {
+      const s = one(SQL.countSources)!;
+      const deliveries: Record<DeliveryStatus, number> = { held: 0, pending: 0, sending: 0, sent: 0, rejected: 0, failed: 0 };
+      for (const row of all(SQL.countByStatus)) deliveries[String(row.status) as DeliveryStatus] = Number(row.n);
+      const sources = Number(s.n);
+      const activeSources = Number(s.active);
+      return { sources, activeSources, pausedSources: sources - activeSources, items: Number(one(SQL.countItems)!.n), deliveries };
+    },
+  };
+}

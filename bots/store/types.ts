@@ -1,0 +1,191 @@
+/**
+ * The Store: everything the engine keeps between runs. The interface is async and the SQL behind
+ * it portable, so the SQLite implementation (one process) and a PostgreSQL one (many workers) run
+ * the same contract tests (bots/store/contract.ts).
+ */
+
+/** A curated feed as the engine sees it: identity, curation settings and fetch state. */
+export interface Source {
+  id: string;
+  url: string;
+  title: string;
+  siteUrl: string | null;
+  /** Fields / topics; curation rules select sources by tag. */
+  tags: string[];
+  lang: string | null;
+  /** Seconds between fetches; null means the configured default. */
+  intervalSec: number | null;
+  /** Trusted sources post directly; the others wait in the approval queue. */
+  trusted: boolean;
+  /** False when paused (by a moderator or after too many failures); see pausedReason. */
+  active: boolean;
+  pausedReason: string | null;
+  pausedAt: number | null;
+  etag: string | null;
+  lastModified: string | null;
+  nextFetchAt: number;
+  lastFetchAt: number | null;
+  lastSuccessAt: number | null;
+  /** Consecutive failures since the last success. */
+  failures: number;
+  lastError: string | null;
+  createdAt: number;
+}
+
+/** What `addSource` needs; the rest takes defaults. */
+export interface NewSource {
+  url: string;
+  title: string;
+  siteUrl?: string | null;
+  tags?: string[];
+  lang?: string | null;
+  intervalSec?: number | null;
+  trusted?: boolean;
+}
+
+/** Settings a moderator or an import may change. */
+export type SourcePatch = Partial<Pick<Source, 'url' | 'title' | 'siteUrl' | 'tags' | 'lang' | 'intervalSec' | 'trusted'>>;
+
+/** The fetch state written after each attempt, in the same transaction as the items it found. */
+export interface FetchState {
+  /** The URL after a permanent redirect; omit to keep the stored one. */
+  url?: string;
+  etag: string | null;
+  lastModified: string | null;
+  nextFetchAt: number;
+  lastFetchAt: number;
+  lastSuccessAt: number | null;
+  failures: number;
+  lastError: string | null;
+  /** Set to pause the source (too many failures); null leaves it active. */
+  pausedReason?: string | null;
+}
+
+/** A destination: one chat or channel on one sink, with its curation rules (JSON, validated by the engine). */
+export interface Channel {
+  id: string;
+  sink: string;
+  target: string;
+  title: string;
+  rules: unknown;
+}
+
+/** Where an outbox row stands. `held` waits for a moderator; `sending` was claimed and not yet marked. */
+export type DeliveryStatus = 'held' | 'pending' | 'sending' | 'sent' | 'rejected' | 'failed';
+
+/** One delivery to write with a new item. */
+export interface NewDelivery {
+  channelId: string;
+  status: 'held' | 'pending';
+  /** The platform-neutral message, as JSON-serializable data. */
+  message: unknown;
+}
+
+/** An item first seen in this fetch, with the deliveries curation chose for it. */
+export interface NewItem {
+  key: string;
+  title: string;
+  link: string | null;
+  publishedAt: number | null;
+  data: unknown;
+  deliveries: NewDelivery[];
+}
+
+/** An outbox row. */
+export interface Delivery {
+  id: string;
+  itemId: string;
+  sourceId: string;
+  channelId: string;
+  status: DeliveryStatus;
+  message: unknown;
+  createdAt: number;
+  notBefore: number;
+  attempts: number;
+  claimedAt: number | null;
+  sentAt: number | null;
+  remoteId: string | null;
+  lastError: string | null;
+  decidedBy: string | null;
+}
+
+/** Counts for /metrics and `scipop sources list`. */
+export interface StoreStats {
+  sources: number;
+  activeSources: number;
+  pausedSources: number;
+  items: number;
+  deliveries: Record<DeliveryStatus, number>;
+}
+
+/** What a committed fetch wrote: the items that were really new (another worker may have won). */
+export interface CommitResult {
+  insertedItems: number;
+  insertedDeliveries: number;
+}
+
+/** The persistence seam of the bots. All times are epoch milliseconds. */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** The applied migration version. */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+
+  addSource(input: NewSource, now: number): Promise<Source>;
+  getSource(idOrUrl: string): Promise<Source | undefined>;
+  listSources(): Promise<Source[]>;
+  updateSource(id: string, patch: SourcePatch): Promise<Source | undefined>;
+  removeSource(id: string): Promise<boolean>;
+  /** Active sources whose next fetch is due, soonest first. */
+  dueSources(now: number, limit: number): Promise<Source[]>;
+  pauseSource(id: string, reason: string, now: number): Promise<boolean>;
+  /** Reactivates a paused source, clears its failures and makes it due now. */
+  resumeSource(id: string, now: number): Promise<boolean>;
+
+  /** The keys among `keys` this source has not recorded yet. */
+  unseenKeys(sourceId: string, keys: readonly string[]): Promise<Set<string>>;
+  /** Whether this source has recorded any item (a first fetch posts nothing, or the newest N). */
+  hasItems(sourceId: string): Promise<boolean>;
+  /**
+   * One transaction: records new items as seen, writes their outbox rows, and saves the fetch
+   * state. An item already recorded (by an earlier run or another worker) gets no outbox rows.
+   */
+  commitFetch(sourceId: string, state: FetchState, items: readonly NewItem[], now: number): Promise<CommitResult>;
+  /** Saves the fetch state alone (304, failure). */
+  saveFetchState(sourceId: string, state: FetchState): Promise<void>;
+
+  upsertChannel(channel: Channel, now: number): Promise<void>;
+  listChannels(): Promise<Channel[]>;
+  removeChannel(id: string): Promise<boolean>;
+
+  /** Pending rows due to send, oldest first. */
+  pendingDeliveries(now: number, limit: number): Promise<Delivery[]>;
+  /** Rows left in `sending` by a crash between a send and its mark. */
+  inDoubtDeliveries(): Promise<Delivery[]>;
+  /** pending → sending; false if someone else claimed it first. */
+  claimDelivery(id: string, now: number): Promise<boolean>;
+  markSent(id: string, now: number, remoteId: string | null): Promise<void>;
+  /** Back to pending at `retryAt`, or `failed` for good when retryAt is null. */
+  markFailed(id: string, error: string, retryAt: number | null): Promise<void>;
+  /** Puts a pending row off (posting cap reached) without counting an attempt. */
+  deferDelivery(id: string, notBefore: number): Promise<void>;
+  getDelivery(id: string): Promise<Delivery | undefined>;
+  /** The approval queue, oldest first. */
+  heldDeliveries(channelId: string | null, limit: number): Promise<Delivery[]>;
+  /** A moderator's decision on a held row; false if it was not held. */
+  decideDelivery(id: string, decision: 'approve' | 'reject', by: string, now: number): Promise<boolean>;
+  /** Deliveries sent to a channel since `since` (posting caps). */
+  countSentSince(channelId: string, since: number): Promise<number>;
+  stats(): Promise<StoreStats>;
+}
+
+/** A store failure the caller can act on (`duplicate`, `not-found`, `unsupported`). */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly code: 'duplicate' | 'not-found' | 'unsupported' | 'migration',
+    message: string,
+  ) {
+    super(message);
+  }
+}
