@@ -1,0 +1,89 @@
+import { analyzeForm, formIdentity, formWords, isSpacedForm } from '../matcher/forms';
+import type { LoadedPack } from './load';
+import type { Problem } from './problems';
+import type { GlossaryEntry } from './schema';
+
+/** Where an entry lives, for pointing problems at it. */
+interface Located {
+  file: string;
+  index: number;
+  entry: GlossaryEntry;
+}
+
+const httpUrl = /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?::\d{1,5})?(?:[/?#][^\s<>"]*)?$/i;
+
+/** Whether a string is an absolute http(s) URL with a real host name, as a reader's browser would open it. */
+export function isWellFormedUrl(url: string): boolean {
+  return httpUrl.test(url);
+}
+
+/** All surface forms of an entry: the term and its aliases. */
+export function surfaceForms(entry: GlossaryEntry): string[] {
+  return [entry.term, ...entry.aliases];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether `text` contains `form` as the matcher would see it (whole words for spaced scripts). */
+export function containsForm(text: string, form: string): boolean {
+  const { key, exact } = analyzeForm(form);
+  if (key === '') return false;
+  const words = exact === null ? key.split(' ') : formWords(form);
+  const body = words.map(escapeRegExp).join('[\\s\\u00ad-]*');
+  const pattern = isSpacedForm(form) ? `(?<![\\p{L}\\p{N}])${body}(?:e?s)?(?![\\p{L}\\p{N}])` : body;
+  return new RegExp(pattern, exact === null ? 'iu' : 'u').test(exact === null ? text : text.replace(/\u00ad/g, ''));
+}
+
+function byLanguage(packs: readonly LoadedPack[]): Map<string, Located[]> {
+  const out = new Map<string, Located[]>();
+  for (const { file, pack } of packs) {
+    const list = out.get(pack.lang) ?? [];
+    pack.entries.forEach((entry, index) => list.push({ file, index, entry }));
+    out.set(pack.lang, list);
+  }
+  return out;
+}
+
+const at = (where: Located, ...path: PropertyKey[]) => ({ file: where.file, path: ['entries', where.index, ...path] });
+
+/**
+ * The rules beyond the schema, across every pack given: ids unique within a language, `related`
+ * ids that resolve, no surface form claimed by two entries of one language, well-formed URLs, and
+ * no `short` that explains a term with the term itself.
+ */
+export function lintPacks(packs: readonly LoadedPack[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const [lang, entries] of byLanguage(packs)) {
+    const ids = new Map<string, Located>();
+    for (const where of entries) {
+      const first = ids.get(where.entry.id);
+      if (first) problems.push({ ...at(where, 'id'), message: `duplicate id "${where.entry.id}" (first in ${first.file} entries[${first.index}])` });
+      else ids.set(where.entry.id, where);
+    }
+    const owners = new Map<string, Located>();
+    for (const where of entries) {
+      const { entry } = where;
+      surfaceForms(entry).forEach((form, i) => {
+        const identity = formIdentity(form);
+        const owner = owners.get(identity);
+        const path = i === 0 ? ['term'] : ['aliases', i - 1];
+        if (owner && owner !== where) {
+          problems.push({ ...at(where, ...path), message: `surface form "${form}" is already claimed by "${owner.entry.id}" (${owner.file}) in ${lang}` });
+        } else if (owner === where) {
+          problems.push({ ...at(where, ...path), message: `surface form "${form}" is listed twice` });
+        } else owners.set(identity, where);
+        if (containsForm(entry.short, form)) problems.push({ ...at(where, 'short'), message: `uses "${form}" to explain itself` });
+      });
+      entry.related.forEach((id, i) => {
+        if (id === entry.id) problems.push({ ...at(where, 'related', i), message: 'relates the entry to itself' });
+        else if (!ids.has(id)) problems.push({ ...at(where, 'related', i), message: `"${id}" is not an entry in ${lang}` });
+      });
+      entry.sources.forEach((source, i) => {
+        if (!isWellFormedUrl(source.url)) problems.push({ ...at(where, 'sources', i, 'url'), message: `"${source.url}" is not a well-formed http(s) URL` });
+      });
+    }
+  }
+  return problems;
+}

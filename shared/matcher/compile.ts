@@ -1,0 +1,116 @@
+import type { GlossaryPack } from '../glossary/schema';
+import { analyzeForm, formVariants } from './forms';
+import { createMatcher } from './find';
+import type { Matcher, MatcherData, MatcherEntry } from './types';
+
+interface Candidate {
+  entry: number;
+  exact: string | null;
+  rank: number; // lower wins: exact before any case, written forms before avoid phrases before generated variants
+  order: number;
+}
+
+interface BuildNode {
+  children: Map<number, BuildNode>;
+  cands: Candidate[] | null;
+}
+
+const newNode = (): BuildNode => ({ children: new Map(), cands: null });
+
+function insert(root: BuildNode, key: string, cand: Candidate): void {
+  let node = root;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    let next = node.children.get(c);
+    if (!next) {
+      next = newNode();
+      node.children.set(c, next);
+    }
+    node = next;
+  }
+  (node.cands ??= []).push(cand);
+}
+
+function flatten(root: BuildNode, entries: MatcherEntry[]): MatcherData {
+  const order: BuildNode[] = [root];
+  const labels: number[] = [0];
+  for (let i = 0; i < order.length; i++) {
+    const node = order[i]!;
+    for (const c of [...node.children.keys()].sort((a, b) => a - b)) {
+      order.push(node.children.get(c)!);
+      labels.push(c);
+    }
+  }
+  const childCount = new Uint16Array(order.length);
+  const acceptNodes: number[] = [];
+  const acceptCand: number[] = [];
+  const candEntry: number[] = [];
+  const candExact: number[] = [];
+  const exact: string[] = [];
+  const exactIndex = new Map<string, number>();
+  order.forEach((node, id) => {
+    if (node.children.size > 0xffff) throw new Error('a trie node has more than 65535 children');
+    childCount[id] = node.children.size;
+    if (!node.cands) return;
+    acceptNodes.push(id);
+    acceptCand.push(candEntry.length);
+    const seen = new Set<string>();
+    for (const cand of node.cands.sort((a, b) => a.rank - b.rank || a.order - b.order)) {
+      const key = `${cand.entry}\u0000${cand.exact ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      candEntry.push(cand.entry);
+      if (cand.exact === null) candExact.push(-1);
+      else {
+        let x = exactIndex.get(cand.exact);
+        if (x === undefined) {
+          x = exact.push(cand.exact) - 1;
+          exactIndex.set(cand.exact, x);
+        }
+        candExact.push(x);
+      }
+    }
+  });
+  acceptCand.push(candEntry.length);
+  return {
+    labels: Uint16Array.from(labels),
+    childCount,
+    acceptNodes: Int32Array.from(acceptNodes),
+    acceptCand: Int32Array.from(acceptCand),
+    candEntry: Int32Array.from(candEntry),
+    candExact: Int32Array.from(candExact),
+    exact,
+    entries,
+  };
+}
+
+/** Builds the trie tables for any number of packs in any languages. */
+export function compileMatcherData(packs: readonly GlossaryPack[]): MatcherData {
+  const root = newNode();
+  const entries: MatcherEntry[] = [];
+  let order = 0;
+  const add = (form: string, entry: number, written: boolean, avoid = false) => {
+    const { key, exact } = analyzeForm(form);
+    if (key === '') return;
+    const rank = (exact === null ? 1 : 0) + (avoid ? 2 : written ? 0 : 4);
+    insert(root, key, { entry: avoid ? -1 : entry, exact, rank, order: order++ });
+  };
+  for (const pack of packs) {
+    for (const e of pack.entries) {
+      const index = entries.push({ id: e.id, lang: pack.lang, fields: e.fields, level: e.level }) - 1;
+      const forms = [e.term, ...e.aliases];
+      for (const form of forms) add(form, index, true);
+      for (const form of forms) for (const variant of formVariants(form)) add(variant, index, false);
+      for (const phrase of e.avoid) {
+        add(phrase, index, true, true);
+        for (const variant of formVariants(phrase)) add(variant, index, false, true);
+      }
+    }
+  }
+  return flatten(root, entries);
+}
+
+/** Compiles packs into a matcher, once; use its serialize() to ship it prebuilt. */
+export function compileMatcher(packs: readonly GlossaryPack[]): Matcher {
+  return createMatcher(compileMatcherData(packs));
+}

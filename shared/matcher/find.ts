@@ -1,0 +1,167 @@
+import { charClass, isCased, SEP, SKIP, tables, UNKNOWN, UNSPACED, WORD } from './chars';
+import { serializeMatcher } from './serialize';
+import type { FindOptions, Match, Matcher, MatcherData } from './types';
+
+const SEP_LABEL = 0x20;
+const { classTable, foldTable } = tables;
+
+/** Builds the lookup structures from the tables and returns the matcher over them. */
+export function createMatcher(data: MatcherData): Matcher {
+  const { labels, childCount, candEntry, candExact, exact, entries } = data;
+  const nodes = labels.length;
+  const firstChild = new Int32Array(nodes);
+  for (let n = 0, next = 1; n < nodes; n++) {
+    firstChild[n] = next;
+    next += childCount[n]!;
+  }
+  const accept = new Int32Array(nodes).fill(-1);
+  data.acceptNodes.forEach((node, i) => (accept[node] = data.acceptCand[i]!));
+  const candEnd = new Int32Array(data.acceptCand.length);
+  data.acceptNodes.forEach((node, i) => (candEnd[accept[node]!] = data.acceptCand[i + 1]!));
+  // The root has a child for nearly every first letter: index it directly.
+  const rootTable = new Int32Array(65536).fill(-1);
+  for (let i = 0; i < childCount[0]!; i++) rootTable[labels[1 + i]!] = 1 + i;
+
+  const allowedCache = new WeakMap<FindOptions, Uint8Array>();
+  function allowedFor(options: FindOptions): Uint8Array | null {
+    const { skip, fields, maxLevel, langs } = options;
+    if (!skip?.size && !fields && maxLevel === undefined && !langs) return null;
+    let allowed = allowedCache.get(options);
+    if (allowed) return allowed;
+    allowed = new Uint8Array(entries.length);
+    entries.forEach((e, i) => {
+      const ok =
+        !skip?.has(e.id) &&
+        (maxLevel === undefined || e.level <= maxLevel) &&
+        (!langs || langs.has(e.lang)) &&
+        (!fields || e.fields.some((f) => fields.has(f)));
+      allowed![i] = ok ? 1 : 0;
+    });
+    allowedCache.set(options, allowed);
+    return allowed;
+  }
+
+  function child(node: number, c: number): number {
+    if (node === 0) return rootTable[c]!;
+    let lo = firstChild[node]!;
+    let hi = lo + childCount[node]! - 1;
+    while (hi - lo > 3) {
+      const mid = (lo + hi) >>> 1;
+      const m = labels[mid]!;
+      if (m === c) return mid;
+      if (m < c) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    for (; lo <= hi; lo++) if (labels[lo] === c) return lo;
+    return -1;
+  }
+
+  const positions = new Int32Array(1024);
+
+  function exactOk(x: number, count: number, text: string): boolean {
+    const form = exact[x]!;
+    if (form.length !== count) return false;
+    for (let i = 0; i < count; i++) {
+      const e = form.charCodeAt(i);
+      if (e !== text.charCodeAt(positions[i]!) && isCased(e)) return false;
+    }
+    return true;
+  }
+
+  function find(text: string, options: FindOptions = {}): Match[] {
+    const out: Match[] = [];
+    const allowed = allowedFor(options);
+    const seen = options.firstOnly ? (options.seen ?? new Set<string>()) : null;
+    const n = text.length;
+    let prevWord = false;
+    let i = 0;
+    while (i < n) {
+      const c0 = text.charCodeAt(i);
+      let k0 = classTable[c0]!;
+      if (k0 === UNKNOWN) k0 = charClass(c0);
+      if ((k0 & WORD && !prevWord) || k0 & UNSPACED) {
+        // Walk the trie from here, remembering the longest valid end and its entry.
+        let bestEnd = -1;
+        let bestEntry = -1;
+        let node = 0;
+        let count = 0;
+        let j = i;
+        while (j < n && count < positions.length) {
+          const c = text.charCodeAt(j);
+          let k = classTable[c]!;
+          if (k === UNKNOWN) k = charClass(c);
+          let next: number;
+          if (k & SKIP) {
+            j++;
+            continue;
+          }
+          if (k & SEP) {
+            if (count === 0) break;
+            next = child(node, SEP_LABEL);
+            if (next < 0) break;
+            j++;
+            while (j < n) {
+              let kk = classTable[text.charCodeAt(j)]!;
+              if (kk === UNKNOWN) kk = charClass(text.charCodeAt(j));
+              if (!(kk & (SEP | SKIP))) break;
+              j++;
+            }
+            node = next;
+            continue;
+          }
+          next = child(node, foldTable[c]!);
+          if (next < 0) break;
+          node = next;
+          positions[count++] = j;
+          j++;
+          const a = accept[node]!;
+          if (a < 0) continue;
+          if (k & WORD) {
+            // A form ending in a letter of a spaced script must end a word: "cell" is not in "cells…" unless inflected, nor in "excellent".
+            let e = j;
+            while (e < n && classTable[text.charCodeAt(e)] === SKIP) e++;
+            if (e < n) {
+              let ke = classTable[text.charCodeAt(e)]!;
+              if (ke === UNKNOWN) ke = charClass(text.charCodeAt(e));
+              if (ke & WORD) continue;
+            }
+          }
+          let chosen = -2;
+          for (let ci = a, end = candEnd[a]!; ci < end; ci++) {
+            const x = candExact[ci]!;
+            if (x >= 0 && !exactOk(x, count, text)) continue;
+            const entry = candEntry[ci]!;
+            if (chosen === -2) chosen = entry;
+            if (entry < 0 || !allowed || allowed[entry]) {
+              chosen = entry;
+              break;
+            }
+          }
+          if (chosen !== -2) {
+            bestEnd = j;
+            bestEntry = chosen;
+          }
+        }
+        if (bestEnd > 0) {
+          if (bestEntry >= 0 && (!allowed || allowed[bestEntry])) {
+            const entry = entries[bestEntry]!;
+            if (!seen || !seen.has(entry.id)) {
+              seen?.add(entry.id);
+              out.push({ start: i, end: bestEnd, text: text.slice(i, bestEnd), id: entry.id, lang: entry.lang });
+            }
+          }
+          let last = bestEnd - 1;
+          while (last > i && classTable[text.charCodeAt(last)] === SKIP) last--;
+          prevWord = (classTable[text.charCodeAt(last)]! & WORD) !== 0;
+          i = bestEnd;
+          continue;
+        }
+      }
+      if (!(k0 & SKIP)) prevWord = (k0 & WORD) !== 0;
+      i++;
+    }
+    return out;
+  }
+
+  return { entries, find, serialize: () => serializeMatcher(data) };
+}

@@ -1,0 +1,59 @@
+import type { Field, Level } from '../glossary/schema';
+
+/** What the matcher knows of an entry: enough to filter matches and to look the entry up. */
+export interface MatcherEntry {
+  id: string;
+  lang: string;
+  fields: Field[];
+  level: Level;
+}
+
+/** One term found in a text: UTF-16 offsets into the text, and the entry it stands for. */
+export interface Match {
+  start: number;
+  end: number;
+  text: string;
+  id: string;
+  lang: string;
+}
+
+/** What to report; matches of entries left out still consume their text, so "quantum" is not found inside a hidden "quantum computing". */
+export interface FindOptions {
+  /** Report each entry once only (per call, or across calls that share `seen`). */
+  firstOnly?: boolean;
+  /** Ids already reported (filled by the call when firstOnly is set). */
+  seen?: Set<string>;
+  /** Entry ids not to report (terms the reader knows). */
+  skip?: ReadonlySet<string>;
+  /** Report only entries in one of these fields. */
+  fields?: ReadonlySet<Field>;
+  /** Report only entries at this level or below. */
+  maxLevel?: Level;
+  /** Report only entries of these languages. */
+  langs?: ReadonlySet<string>;
+}
+
+/** The compiled trie and candidate tables; plain typed arrays so it serializes as it is. */
+export interface MatcherData {
+  /** Per node: the folded code unit on the edge into it (a space stands for any separator run). */
+  labels: Uint16Array;
+  /** Per node: how many children; children are stored contiguously in breadth-first order. */
+  childCount: Uint16Array;
+  /** Nodes that end a form, ascending, and where each one's candidates start in the cand arrays. */
+  acceptNodes: Int32Array;
+  acceptCand: Int32Array;
+  /** Per candidate: the entry index (-1 for an `avoid` phrase) and its exact-case form (-1: any case). */
+  candEntry: Int32Array;
+  candExact: Int32Array;
+  exact: string[];
+  entries: MatcherEntry[];
+}
+
+/** A compiled glossary: finds terms in text. */
+export interface Matcher {
+  readonly entries: readonly MatcherEntry[];
+  /** Non-overlapping matches, leftmost-longest, in text order. */
+  find(text: string, options?: FindOptions): Match[];
+  /** The compiled form, for shipping prebuilt (see loadMatcher). */
+  serialize(): Uint8Array;
+}
