@@ -1,0 +1,6 @@
+export { ApprovalModeSchema, ChannelRulesSchema, PostingCapsSchema } from './rules';
+export type { ApprovalMode, ChannelRules, ChannelRulesInput, PostingCaps } from './rules';
+export { compileSafeRegex, MAX_PATTERN_LENGTH } from './regex';
+export type { RegexResult, SafeRegex } from './regex';
+export { capReached, compileRules, curate } from './curate';
+export type { CompiledRules, CurationItem, CurationSource, RulesResult, Verdict } from './curate';
