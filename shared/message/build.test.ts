@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { GlossaryPack } from '../glossary/schema';
+import { compileMatcher } from '../matcher';
+import { buildMessage, createTermGlossary, MessageSchema, renderPlainText, toHashtag } from './index';
+
+const entry = (id: string, term: string, level: 1 | 2 | 3, fields: GlossaryPack['entries'][number]['fields'], aliases: string[] = []) => ({
+  id,
+  term,
+  aliases,
+  avoid: [],
+  fields,
+  level,
+  short: `Short explanation of ${term}.`,
+  long: `Longer explanation of ${term}.`,
+  related: [],
+  sources: [{ title: 'Ref', url: 'https://example.org' }],
+});
+
+const en: GlossaryPack = {
+  format: 1,
+  id: 'test-en',
+  title: 'Test',
+  lang: 'en',
+  revision: 1,
+  license: 'CC-BY-4.0',
+  entries: [
+    entry('dna', 'DNA', 1, ['genetics']),
+    entry('exoplanet', 'exoplanet', 2, ['astronomy']),
+    entry('spectroscopy', 'spectroscopy', 3, ['physics', 'astronomy']),
+    entry('crispr', 'CRISPR', 3, ['genetics', 'biology']),
+    entry('telescope', 'telescope', 1, ['astronomy']),
+  ],
+};
+const zh: GlossaryPack = { ...en, id: 'test-zh', lang: 'zh-Hans', entries: [entry('quantum-entanglement', '量子纠缠', 3, ['quantum'])] };
+const glossary = createTermGlossary(compileMatcher([en, zh]), [en, zh]);
+
+describe('buildMessage', () => {
+  it('explains the best three terms, title first, specialist before common', () => {
+    const msg = buildMessage(
+      {
+        title: 'Telescope finds an exoplanet',
+        summary: 'Using spectroscopy, the team also looked at DNA-like molecules and CRISPR. More spectroscopy followed.',
+        link: 'https://news.example/a',
+        published: '2026-11-29T10:00:00.000Z',
+        lang: 'en',
+      },
+      { title: 'Space Desk', siteUrl: 'https://news.example', tags: ['astronomy'] },
+      { glossary },
+    );
+    expect(MessageSchema.parse(msg)).toEqual(msg);
+    expect(msg.terms.map((t) => t.id)).toEqual(['exoplanet', 'telescope', 'spectroscopy']);
+    expect(msg.terms[0]).toEqual({ id: 'exoplanet', term: 'exoplanet', short: 'Short explanation of exoplanet.', lang: 'en' });
+    expect(msg.hashtags).toEqual(['#astronomy', '#physics']);
+    expect(msg.source).toEqual({ title: 'Space Desk', url: 'https://news.example' });
+  });
+
+  it('finds Chinese terms, carries no terms without a glossary, and names untitled items', () => {
+    const zhMsg = buildMessage({ title: '科学家实现远距离量子纠缠', summary: '', lang: 'zh-cn' }, { title: '科普中国', tags: [] }, { glossary });
+    expect(zhMsg.terms.map((t) => t.term)).toEqual(['量子纠缠']);
+    expect(zhMsg.hashtags).toEqual(['#quantum']);
+    const bare = buildMessage({ title: '  ', summary: 'CRISPR' }, { title: 'S', tags: [] });
+    expect(bare).toMatchObject({ title: '(untitled)', terms: [], hashtags: [] });
+    expect(bare.link).toBeUndefined();
+  });
+
+  it('respects maxTerms', () => {
+    const msg = buildMessage({ title: 'exoplanet telescope spectroscopy CRISPR', summary: '' }, { title: 'S', tags: [] }, { glossary, maxTerms: 1 });
+    expect(msg.terms).toHaveLength(1);
+  });
+});
+
+describe('toHashtag and renderPlainText', () => {
+  it('makes hashtags platforms accept', () => {
+    expect(toHashtag('earth-climate')).toBe('#earth_climate');
+    expect(toHashtag('AI & computing')).toBe('#ai_computing');
+    expect(toHashtag('天文')).toBe('#天文');
+    expect(toHashtag('2024')).toBeNull();
+    expect(toHashtag('--')).toBeNull();
+  });
+
+  it('prints title, source, link, summary, terms and hashtags', () => {
+    const msg = buildMessage({ title: 'An exoplanet', summary: 'Found.', link: 'https://x.example/1', published: '2026-11-29T10:00:00.000Z' }, { title: 'Desk', tags: ['astronomy'] }, { glossary });
+    expect(renderPlainText(msg)).toBe(
+      'An exoplanet\nDesk · 2026-11-29 10:00\nhttps://x.example/1\n\nFound.\n\n• exoplanet: Short explanation of exoplanet.\n\n#astronomy',
+    );
+  });
+});

@@ -1,0 +1,7 @@
+export { MessageSchema, MessageTermSchema } from './message';
+export type { Message, MessageTerm } from './message';
+export { createTermGlossary, pickTerms } from './terms';
+export type { RankedTerm, TermGlossary, TermInfo } from './terms';
+export { buildMessage, toHashtag } from './build';
+export type { BuildMessageOptions, MessageItem, MessageSource } from './build';
+export { renderPlainText } from './plain-text';
