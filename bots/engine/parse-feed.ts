@@ -1,0 +1,84 @@
+import Parser from 'rss-parser';
+import type { FeedFormat, FeedResult, RawFeed } from '../../shared/feed/item';
+import { parseJsonFeedText } from '../../shared/feed/json-feed';
+import { normalizeFeed, type NormalizeOptions } from '../../shared/feed/normalize';
+import { guardXml, MAX_DOCUMENT_CHARS, rootElementName } from './parse-xml-guard';
+import { mapRssParserOutput, RSS_PARSER_CUSTOM_FIELDS } from './parse-rss-map';
+
+export type { FeedResult } from '../../shared/feed/item';
+
+/** Options of {@link parseFeedText}. */
+export interface ParseFeedOptions extends NormalizeOptions {
+  /** The feed's URL (or file path): the last base for relative links. */
+  url?: string;
+}
+
+// Names as they must reach rss-parser, for the lenient (case-folding) second attempt.
+const KNOWN_NAMES = ['rdf:RDF', 'itunes:episodeType', 'xml:base', 'xml:lang', 'rdf:about', 'rdf:resource'];
+const CASE_MAP = new Map(KNOWN_NAMES.map((n) => [n.toLowerCase(), n]));
+const fold = (name: string) => CASE_MAP.get(name.toLowerCase()) ?? name.toLowerCase();
+
+const strictParser = new Parser({ defaultRSS: 2, customFields: RSS_PARSER_CUSTOM_FIELDS as never });
+// Ill-formed but recognisable feeds (unclosed tags, stray `<`) get a second, forgiving pass.
+const lenientParser = new Parser({
+  defaultRSS: 2,
+  customFields: RSS_PARSER_CUSTOM_FIELDS as never,
+  xml2js: { strict: false, tagNameProcessors: [fold], attrNameProcessors: [fold] },
+});
+
+function formatOf(root: string): FeedFormat | null {
+  const name = root.toLowerCase();
+  if (name === 'rss') return 'rss';
+  if (name === 'rdf:rdf' || name.endsWith(':rdf')) return 'rdf';
+  if (name === 'feed') return 'atom';
+  return null;
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n').filter((l) => l.trim()).join('; ').slice(0, 300);
+}
+
+async function readXml(text: string, format: FeedFormat): Promise<RawFeed | string> {
+  const guarded = guardXml(text);
+  if (!guarded.ok) return guarded.error;
+  let strictError: unknown;
+  for (const parser of [strictParser, lenientParser]) {
+    try {
+      const output = (await parser.parseString(guarded.text)) as unknown as Record<string, unknown>;
+      return mapRssParserOutput(output, format);
+    } catch (error) {
+      strictError ??= error;
+    }
+  }
+  return `not well-formed XML (${firstLine(strictError)})`;
+}
+
+/**
+ * Parses a feed document (RSS 0.9x/1.0/2.0, Atom, JSON Feed) and normalizes it. Never throws:
+ * anything that is not a feed comes back as one line saying why.
+ */
+export async function parseFeedText(text: string, options: ParseFeedOptions = {}): Promise<FeedResult> {
+  try {
+    if (text.length > MAX_DOCUMENT_CHARS) return { ok: false, error: `refused: the document is over ${MAX_DOCUMENT_CHARS} characters` };
+    const start = text.replace(/^[\s\ufeff]+/, '').slice(0, 256);
+    if (!start) return { ok: false, error: 'empty document' };
+    let raw: RawFeed | string;
+    if (start.startsWith('{') || start.startsWith('[')) {
+      const json = parseJsonFeedText(text);
+      raw = json.ok ? json.value : json.error;
+    } else {
+      const root = rootElementName(text);
+      if (!root) return { ok: false, error: start.startsWith('<') ? 'not a feed: no root element found' : 'not a feed: the document is neither XML nor JSON' };
+      if (/^html$/i.test(root)) return { ok: false, error: 'not a feed: the document is an HTML page (look for its <link rel="alternate"> feed URL)' };
+      const format = formatOf(root);
+      if (!format) return { ok: false, error: `not a feed: the root element <${root.slice(0, 60)}> is not <rss>, <rdf:RDF> or <feed>` };
+      raw = await readXml(text, format);
+    }
+    if (typeof raw === 'string') return { ok: false, error: raw };
+    return { ok: true, value: normalizeFeed(raw, options) };
+  } catch (error) {
+    // A bug of ours or of a library on a hostile input: still one line, never a crash.
+    return { ok: false, error: `cannot parse the feed (${firstLine(error)})` };
+  }
+}

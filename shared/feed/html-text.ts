@@ -1,0 +1,90 @@
+import { Parser } from 'htmlparser2';
+
+/** Default length of an item summary, in UTF-16 code units, before the ellipsis. */
+export const SUMMARY_MAX_CHARS = 400;
+
+// Elements whose content is never text a reader should see.
+const SKIP = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg', 'math', 'head', 'title', 'select', 'button']);
+// Elements that separate words even when the markup has no space between them.
+const BREAK = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'tr', 'td', 'th', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'section', 'article', 'header', 'footer', 'figure', 'figcaption', 'hr', 'dt', 'dd', 'img']);
+// Past this many characters of input nothing more would reach a summary; parsing stops caring.
+const MAX_INPUT = 200_000;
+
+/** The plain text of an HTML fragment and its first real image. */
+export interface HtmlText {
+  text: string;
+  /** `src` of the first <img> that is not a 1×1 tracking pixel, unresolved. */
+  firstImage?: string;
+}
+
+/** Folds every run of whitespace (incl. NBSP and ideographic space) into one space and trims. */
+export function foldWhitespace(text: string): string {
+  return text.replace(/[\s\u00a0\u3000\u200b\ufeff]+/g, ' ').trim();
+}
+
+/**
+ * Turns HTML into plain text safely: tags dropped (scripts, styles and the like with their
+ * content), entities decoded, whitespace folded. Nothing of the markup survives, so the result
+ * can be shown anywhere once escaped for that place.
+ */
+export function htmlToText(html: string, textLimit = SUMMARY_MAX_CHARS * 4): HtmlText {
+  const parts: string[] = [];
+  let length = 0;
+  let skipDepth = 0;
+  let firstImage: string | undefined;
+  const parser = new Parser(
+    {
+      onopentag(name, attrs) {
+        if (SKIP.has(name)) skipDepth++;
+        if (BREAK.has(name)) parts.push(' ');
+        if (name === 'img' && firstImage === undefined && skipDepth === 0) {
+          const src = attrs.src?.trim();
+          const tiny = attrs.width === '1' || attrs.height === '1';
+          if (src && !tiny && !src.startsWith('data:')) firstImage = src;
+        }
+      },
+      onclosetag(name) {
+        if (SKIP.has(name) && skipDepth > 0) skipDepth--;
+        if (BREAK.has(name)) parts.push(' ');
+      },
+      ontext(data) {
+        if (skipDepth > 0 || length > textLimit) return;
+        parts.push(data);
+        length += data.length;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
+  );
+  parser.write(html.length > MAX_INPUT ? html.slice(0, MAX_INPUT) : html);
+  parser.end();
+  const text = foldWhitespace(parts.join(''));
+  return firstImage === undefined ? { text } : { text, firstImage };
+}
+
+const CJK_STOP = /[。！？；，、）」』】]/;
+
+/**
+ * Cuts text to at most `max` code units at a word boundary (or after CJK punctuation, since CJK
+ * text has no spaces), adding an ellipsis when something was cut. Never splits a surrogate pair.
+ */
+export function cutAtWord(text: string, max = SUMMARY_MAX_CHARS): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--; // don't keep half a pair
+  const head = text.slice(0, end);
+  const floor = Math.floor(max * 0.6);
+  for (let i = head.length; i > floor; i--) {
+    const ch = head[i - 1] as string;
+    if (ch === ' ') return `${head.slice(0, i - 1).replace(/[\s,;:.–—-]+$/, '')}…`;
+    if (CJK_STOP.test(ch)) return `${head.slice(0, i)}…`;
+  }
+  // One long word or unbroken CJK run: cutting mid-run is the only option.
+  return `${head}…`;
+}
+
+/** Plain text of a title that may carry markup or entities (common in RSS), whitespace folded. */
+export function titleText(title: string | undefined): string {
+  if (!title) return '';
+  return /[<&]/.test(title) ? htmlToText(title, 2000).text : foldWhitespace(title);
+}

@@ -1,0 +1,88 @@
+import { parseFeedDate } from './dates';
+import { cutAtWord, foldWhitespace, htmlToText, SUMMARY_MAX_CHARS, titleText } from './html-text';
+import { assignKeys } from './identity';
+import type { Item, ParsedFeed, RawFeed, RawItem } from './item';
+import { resolveLink } from './url';
+
+/** The most items kept from one document; a feed longer than this is cut (newest come first). */
+export const MAX_ITEMS_PER_FEED = 2000;
+const MAX_CATEGORIES = 20;
+const TITLE_FROM_SUMMARY_CHARS = 120;
+
+/** Options of {@link normalizeFeed}. */
+export interface NormalizeOptions {
+  /** Where the feed was fetched from (or read from): the last base for relative links. */
+  url?: string;
+  summaryMaxChars?: number;
+}
+
+/** "jane@example.org (Jane Doe)" → "Jane Doe"; a bare e-mail address is kept as is. */
+function authorName(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  const text = titleText(raw);
+  const paren = /^\S+@\S+\s*\((.+)\)$/.exec(text);
+  const name = paren?.[1]?.trim() ?? text;
+  return name ? name.slice(0, 200) : undefined;
+}
+
+function langTag(raw: string | undefined): string | undefined {
+  const text = raw?.trim().toLowerCase().replace(/_/g, '-');
+  return text && /^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$/.test(text) ? text : undefined;
+}
+
+function categoriesOf(raw: string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const c of raw ?? []) {
+    const text = titleText(c).slice(0, 100);
+    if (text && !out.includes(text)) out.push(text);
+    if (out.length >= MAX_CATEGORIES) break;
+  }
+  return out;
+}
+
+type Unkeyed = Omit<Item, 'key'>;
+
+function normalizeItem(raw: RawItem, feed: RawFeed, options: NormalizeOptions): Unkeyed {
+  const bases = [raw.base, feed.base, options.url];
+  const fromHtml = raw.html ? htmlToText(raw.html) : undefined;
+  const plain = raw.text ? foldWhitespace(raw.text) : '';
+  const fullSummary = plain || fromHtml?.text || '';
+  const summary = cutAtWord(fullSummary, options.summaryMaxChars ?? SUMMARY_MAX_CHARS);
+  let title = titleText(raw.title);
+  if (!title && fullSummary) title = cutAtWord(fullSummary, TITLE_FROM_SUMMARY_CHARS);
+  const guid = raw.guid?.trim() || undefined;
+  // An RSS guid is often the permalink itself; use it when there is no <link>.
+  const link = resolveLink(raw.link, ...bases) ?? (guid && /^https?:\/\//i.test(guid) ? resolveLink(guid) : undefined);
+  const image = [...(raw.images ?? []), fromHtml?.firstImage].map((src) => resolveLink(src, ...bases)).find(Boolean);
+  const item: Unkeyed = { title, summary, categories: categoriesOf(raw.categories) };
+  if (guid) item.guid = guid.slice(0, 2000);
+  if (link) item.link = link;
+  const published = parseFeedDate(raw.date);
+  if (published) item.published = published;
+  const author = authorName(raw.author);
+  if (author) item.author = author;
+  if (image) item.image = image;
+  const lang = langTag(raw.lang) ?? langTag(feed.lang);
+  if (lang) item.lang = lang;
+  return item;
+}
+
+/**
+ * Normalizes a feed read by any syntax reader into the one item model: plain-text titles and
+ * summaries, absolute links and images, ISO dates, and a stable key per item.
+ */
+export function normalizeFeed(raw: RawFeed, options: NormalizeOptions = {}): ParsedFeed {
+  const items = raw.items.slice(0, MAX_ITEMS_PER_FEED).map((item) => normalizeItem(item, raw, options));
+  const keys = assignKeys(items);
+  const feed: ParsedFeed = {
+    format: raw.format,
+    title: titleText(raw.title).slice(0, 500),
+    items: items.map((item, i) => ({ key: keys[i] as string, ...item })),
+  };
+  const link = resolveLink(raw.link, raw.base, options.url);
+  if (link) feed.link = link;
+  const lang = langTag(raw.lang);
+  if (lang) feed.lang = lang;
+  if (raw.ttlMinutes && Number.isFinite(raw.ttlMinutes) && raw.ttlMinutes > 0) feed.ttl = Math.min(Math.max(1, Math.round(raw.ttlMinutes)), 7 * 24 * 60);
+  return feed;
+}
