@@ -1,0 +1,40 @@
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import { browser } from 'wxt/browser';
+import bundle from 'virtual:scipop-glossary';
+import { loadGlossary } from '../../glossary/bundle';
+import { startPage } from '../../content/page';
+import { createContentListener } from '../../messaging/protocol';
+import { createImportedPackStore, PACKS_KEY } from '../../settings/imported-packs';
+import { createSettingsStore } from '../../settings/store';
+import { t } from '../../ui/i18n';
+
+export default defineContentScript({
+  matches: ['<all_urls>'],
+  runAt: 'document_idle',
+  async main(ctx) {
+    const settingsStore = createSettingsStore(browser.storage);
+    const packStore = createImportedPackStore(browser.storage);
+    const [settings, imported] = await Promise.all([settingsStore.get(), packStore.list()]);
+    const page = startPage({
+      doc: document,
+      glossary: loadGlossary(bundle, imported.map((p) => p.pack)),
+      settings,
+      t,
+      markKnown: (id) => void settingsStore.update((s) => ({ known: s.known.includes(id) ? s.known : [...s.known, id] })),
+    });
+    ctx.onInvalidated(settingsStore.watch((next) => page.applySettings(next)));
+    const onPacks = (changes: Record<string, unknown>, area: string) => {
+      if (area === 'local' && PACKS_KEY in changes) void packStore.list().then((list) => page.setGlossary(loadGlossary(bundle, list.map((p) => p.pack))));
+    };
+    browser.storage.onChanged.addListener(onPacks);
+    ctx.onInvalidated(() => browser.storage.onChanged.removeListener(onPacks));
+    const onMessage = createContentListener({
+      explain: (m) => page.explain(m.text),
+      'page-glossary': () => page.pageGlossary(),
+    });
+    browser.runtime.onMessage.addListener(onMessage);
+    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
+    ctx.addEventListener(window, 'wxt:locationchange', () => page.relocate());
+    ctx.onInvalidated(() => page.stop());
+  },
+});

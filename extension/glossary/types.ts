@@ -1,0 +1,48 @@
+import type { Field, Level } from '../../shared/glossary/schema';
+import type { FindOptions } from '../../shared/matcher';
+
+/** One term occurrence found in a text (UTF-16 offsets), as the shared matcher reports it. */
+export interface TermMatch {
+  start: number;
+  end: number;
+  id: string;
+  lang: string;
+}
+
+/** Filters for a search: the shared matcher's options. */
+export type { FindOptions } from '../../shared/matcher';
+
+/** What the page code needs from a matcher; the shared Matcher fits it. */
+export interface TermFinder {
+  find(text: string, options?: FindOptions): TermMatch[];
+}
+
+/** What a tooltip, the popup and the options page show of an entry. */
+export interface EntryInfo {
+  id: string;
+  lang: string;
+  term: string;
+  short: string;
+  long: string;
+  fields: Field[];
+  level: Level;
+  related: string[];
+  source?: { title: string; url: string };
+}
+
+/** The bundled glossary as it ships inside the extension: the serialized matcher and the entries. */
+export interface GlossaryBundle {
+  /** `Matcher.serialize()`, base64. */
+  matcher: string;
+  entries: EntryInfo[];
+  packs: { id: string; lang: string; revision: number; title: string }[];
+}
+
+/** A loaded glossary: one finder over every pack, and entry look-up by language and id. */
+export interface Glossary {
+  finder: TermFinder;
+  entry(lang: string, id: string): EntryInfo | undefined;
+  /** The languages of the loaded entries. */
+  langs: readonly string[];
+  entries: readonly EntryInfo[];
+}

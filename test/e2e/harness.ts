@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { CHROME_EXT, ROOT, ensureBuilt } from './build';
+
+/** Debian's chromium; CI installs it before `npm test`. */
+export const CHROMIUM = process.env.SCIPOP_CHROMIUM ?? '/usr/bin/chromium';
+const FIXTURES = join(ROOT, 'test/fixtures/ext');
+/** The real pages (never copied into the project). */
+export const CORPUS_PAGES = join(ROOT, '../shared/corpora/pages');
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
+
+/** Serves the fixtures at `/` and the corpus pages at `/corpora/` on 127.0.0.1. */
+export async function startServer(): Promise<{ origin: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const [base, rel] = url.pathname.startsWith('/corpora/') ? [CORPUS_PAGES, url.pathname.slice(9)] : [FIXTURES, url.pathname.slice(1)];
+    const path = normalize(join(base, decodeURIComponent(rel)));
+    let body: Buffer;
+    try {
+      if (!path.startsWith(base)) throw new Error('outside');
+      body = readFileSync(path);
+    } catch {
+      // SPA fixtures answer every unknown path with their shell, like a real SPA host.
+      if (rel.startsWith('spa/')) body = readFileSync(join(FIXTURES, 'spa.html'));
+      else {
+        res.writeHead(404).end('not found');
+        return;
+      }
+    }
+    // youth.html declares GBK but is UTF-8: the header wins over the meta tag.
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** A Chromium with the extension loaded, and what its pages said on the console. */
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  worker: Worker;
+  extensionId: string;
+  /** Console errors and uncaught exceptions, per page URL. */
+  errors: string[];
+  newPage(url: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Launches Chromium with the built extension; every host but 127.0.0.1 is blocked. */
+export async function launchWithExtension(): Promise<ExtensionBrowser> {
+  await ensureBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'scipop-e2e-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1200, height: 800 },
+    args: [
+      '--headless=new', `--disable-extensions-except=${CHROME_EXT}`, `--load-extension=${CHROME_EXT}`, '--no-sandbox', '--disable-gpu',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--lang=en-US',
+    ],
+  });
+  await context.route(/^(?!http:\/\/127\.0\.0\.1[:/]|chrome-extension:|data:|blob:|about:)/, (route) => route.abort('blockedbyclient'));
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL(worker.url()).host;
+  const errors: string[] = [];
+  const watch = (page: Page) => {
+    page.on('console', (m) => {
+      // Failed loads of the pages' own (blocked) outside resources are the test setup, not us.
+      if (m.type() === 'error' && !/Failed to load resource|ERR_BLOCKED_BY_CLIENT|net::ERR/.test(m.text())) errors.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  };
+  context.on('page', watch);
+  return {
+    context,
+    worker,
+    extensionId,
+    errors,
+    async newPage(url) {
+      const page = await context.newPage();
+      await page.goto(url, { waitUntil: 'load' });
+      return page;
+    },
+    async close() {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The highlighted terms of a page as a reader sees them: the text of each range, in page order. */
+export async function highlightedTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const h = CSS.highlights.get('scipop-term');
+    if (!h) return [];
+    const ranges = [...h].map((r) => {
+      const range = document.createRange();
+      range.setStart(r.startContainer, r.startOffset);
+      range.setEnd(r.endContainer, r.endOffset);
+      return range;
+    });
+    ranges.sort((a, b) => a.compareBoundaryPoints(Range.START_TO_START, b));
+    return ranges.map((r) => r.toString());
+  });
+}
+
+/** Waits until scanning has settled: the highlight exists and its size held still for a while. */
+export async function waitForScan(page: Page, quietMs = 400): Promise<number> {
+  return page.evaluate(async (quiet) => {
+    const started = performance.now();
+    let last = -1;
+    let stableSince = performance.now();
+    while (performance.now() - started < 20_000) {
+      const h = CSS.highlights.get('scipop-term');
+      const measures = performance.getEntriesByName('scipop:annotate').length;
+      const size = h ? h.size * 1e6 + measures : -1;
+      if (size !== last) {
+        last = size;
+        stableSince = performance.now();
+      } else if (h && performance.now() - stableSince > quiet) return h.size;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('scanning did not settle in 20 s');
+  }, quietMs);
+}
