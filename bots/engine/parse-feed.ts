@@ -4,6 +4,7 @@ import { parseJsonFeedText } from '../../shared/feed/json-feed';
 import { normalizeFeed, type NormalizeOptions } from '../../shared/feed/normalize';
 import { guardXml, MAX_DOCUMENT_CHARS, rootElementName } from './parse-xml-guard';
 import { mapRssParserOutput, RSS_PARSER_CUSTOM_FIELDS } from './parse-rss-map';
+import { closeOpenElements, unprefixFeedElements } from './parse-xml-repair';
 
 export type { FeedResult } from '../../shared/feed/item';
 
@@ -18,13 +19,16 @@ const KNOWN_NAMES = ['rdf:RDF', 'itunes:episodeType', 'xml:base', 'xml:lang', 'r
 const CASE_MAP = new Map(KNOWN_NAMES.map((n) => [n.toLowerCase(), n]));
 const fold = (name: string) => CASE_MAP.get(name.toLowerCase()) ?? name.toLowerCase();
 
-const strictParser = new Parser({ defaultRSS: 2, customFields: RSS_PARSER_CUSTOM_FIELDS as never });
+// A fresh parser per document: xml2js's parser, reused after an error, can mark the next
+// document as ended before it starts and never call back (its reset races the old sax stream).
+const strictParser = () => new Parser({ defaultRSS: 2, customFields: RSS_PARSER_CUSTOM_FIELDS as never });
 // Ill-formed but recognisable feeds (unclosed tags, stray `<`) get a second, forgiving pass.
-const lenientParser = new Parser({
-  defaultRSS: 2,
-  customFields: RSS_PARSER_CUSTOM_FIELDS as never,
-  xml2js: { strict: false, tagNameProcessors: [fold], attrNameProcessors: [fold] },
-});
+const lenientParser = () =>
+  new Parser({
+    defaultRSS: 2,
+    customFields: RSS_PARSER_CUSTOM_FIELDS as never,
+    xml2js: { strict: false, tagNameProcessors: [fold], attrNameProcessors: [fold] },
+  });
 
 function formatOf(root: string): FeedFormat | null {
   const name = root.toLowerCase();
@@ -32,6 +36,13 @@ function formatOf(root: string): FeedFormat | null {
   if (name === 'rdf:rdf' || name.endsWith(':rdf')) return 'rdf';
   if (name === 'feed') return 'atom';
   return null;
+}
+
+function feedInsideHtml(html: string): string | undefined {
+  const open = /<(feed|rss)[\s>]/i.exec(html);
+  if (!open) return undefined;
+  const close = html.toLowerCase().lastIndexOf(`</${(open[1] as string).toLowerCase()}>`);
+  return close > open.index ? html.slice(open.index, close + open[1]!.length + 3) : undefined;
 }
 
 function firstLine(error: unknown): string {
@@ -43,9 +54,14 @@ async function readXml(text: string, format: FeedFormat): Promise<RawFeed | stri
   const guarded = guardXml(text);
   if (!guarded.ok) return guarded.error;
   let strictError: unknown;
-  for (const parser of [strictParser, lenientParser]) {
+  const attempts: [() => Parser, () => string][] = [
+    [strictParser, () => guarded.text],
+    [strictParser, () => closeOpenElements(guarded.text)],
+    [lenientParser, () => closeOpenElements(guarded.text)],
+  ];
+  for (const [makeParser, input] of attempts) {
     try {
-      const output = (await parser.parseString(guarded.text)) as unknown as Record<string, unknown>;
+      const output = (await makeParser().parseString(input())) as unknown as Record<string, unknown>;
       return mapRssParserOutput(output, format);
     } catch (error) {
       strictError ??= error;
@@ -68,12 +84,23 @@ export async function parseFeedText(text: string, options: ParseFeedOptions = {}
       const json = parseJsonFeedText(text);
       raw = json.ok ? json.value : json.error;
     } else {
-      const root = rootElementName(text);
+      let xml = text;
+      let root = rootElementName(xml);
       if (!root) return { ok: false, error: start.startsWith('<') ? 'not a feed: no root element found' : 'not a feed: the document is neither XML nor JSON' };
-      if (/^html$/i.test(root)) return { ok: false, error: 'not a feed: the document is an HTML page (look for its <link rel="alternate"> feed URL)' };
+      if (/^html$/i.test(root)) {
+        // Some servers wrap a feed in an HTML page; a real page has no <rss> or <feed> in it.
+        const inner = feedInsideHtml(xml);
+        if (!inner) return { ok: false, error: 'not a feed: the document is an HTML page (look for its <link rel="alternate"> feed URL)' };
+        xml = inner;
+        root = rootElementName(xml) as string;
+      }
+      if (/^[\w.-]+:(?:rss|feed|rdf)$/i.test(root) || /xmlns:[\w.-]+\s*=\s*["']http:\/\/(?:www\.w3\.org\/2005\/Atom|purl\.org\/rss\/1\.0\/)/i.test(xml.slice(0, 8192))) {
+        xml = unprefixFeedElements(xml);
+        root = rootElementName(xml) as string;
+      }
       const format = formatOf(root);
       if (!format) return { ok: false, error: `not a feed: the root element <${root.slice(0, 60)}> is not <rss>, <rdf:RDF> or <feed>` };
-      raw = await readXml(text, format);
+      raw = format !== 'atom' && !/<(?:[\w.-]+:)?channel[\s>/]/i.test(xml) ? { format, items: [] } : await readXml(xml, format);
     }
     if (typeof raw === 'string') return { ok: false, error: raw };
     return { ok: true, value: normalizeFeed(raw, options) };

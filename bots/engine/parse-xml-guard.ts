@@ -12,15 +12,17 @@ const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
 /**
  * Reads the internal DTD subset's entity declarations. Only plain text values are honoured: a
- * value that refers to other entities (how "billion laughs" grows), an external entity
- * (SYSTEM/PUBLIC, how XXE reads files) or too many declarations refuse the document outright.
+ * value that refers to other entities (how "billion laughs" grows) or too many declarations
+ * refuse the document outright; external entities (SYSTEM/PUBLIC, how XXE reads files) are ignored.
  */
 function declaredEntities(doctype: string): Map<string, string> | string {
   const map = new Map<string, string>();
   const decl = /<!ENTITY\s+(%\s*)?([A-Za-z_][\w.-]*)\s+([^>]*)>/g;
   for (let m = decl.exec(doctype); m; m = decl.exec(doctype)) {
     const body = m[3] as string;
-    if (m[1] || /^\s*(SYSTEM|PUBLIC)\b/.test(body)) return 'refused: the document declares external XML entities';
+    // External and parameter entities are never fetched (no XXE); the DTD is dropped, and the
+    // HTML entities such DTDs usually bring in are repaired by fixEntities below.
+    if (m[1] || /^\s*(SYSTEM|PUBLIC)\b/.test(body)) continue;
     const value = /^\s*(["'])([\s\S]*?)\1/.exec(body)?.[2] ?? '';
     if (/&(?!#)/.test(value) || value.includes('%')) return 'refused: the document declares nested XML entities (an entity-expansion bomb)';
     if (value.length > MAX_ENTITY_VALUE) return 'refused: the document declares an oversized XML entity';

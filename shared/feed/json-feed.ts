@@ -56,11 +56,13 @@ function readItem(item: Obj, feed: Obj): RawItem {
 /** Reads JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) from already-parsed JSON. */
 export function readJsonFeed(json: unknown): JsonFeedResult {
   if (!isObj(json)) return { ok: false, error: 'JSON document is not a JSON Feed (top level is not an object)' };
+  // Real feeds write the version as the spec's URL, as a bare "1.1", or leave it out.
   const version = str(json.version);
-  if (!version || !/jsonfeed\.org\/version\/1/i.test(version)) {
-    return { ok: false, error: 'JSON document is not a JSON Feed (no "version": "https://jsonfeed.org/version/1.1")' };
+  const looksVersioned = version !== undefined && /jsonfeed\.org\/version\/1|^1(?:\.\d+)?$/i.test(version.trim());
+  if (!Array.isArray(json.items)) {
+    return { ok: false, error: looksVersioned ? 'JSON Feed has no "items" array' : 'JSON document is not a JSON Feed (no "version" and no "items" array)' };
   }
-  if (!Array.isArray(json.items)) return { ok: false, error: 'JSON Feed has no "items" array' };
+  if (version !== undefined && !looksVersioned) return { ok: false, error: `JSON document is not a JSON Feed (unknown version "${version.slice(0, 60)}")` };
   const feed: RawFeed = { format: 'json', items: json.items.filter(isObj).map((item) => readItem(item, json)) };
   const title = str(json.title);
   if (title) feed.title = title;
