@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerFeedCommands } from './feed';
 import { registerGlossaryCommands } from './glossary';
 
 /** Builds the `scipop` program with every command group registered. */
@@ -8,6 +9,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerGlossaryCommands(program);
+  registerFeedCommands(program);
   return program;
 }
 

@@ -17,9 +17,14 @@ export interface HtmlText {
   firstImage?: string;
 }
 
-/** Folds every run of whitespace (incl. NBSP and ideographic space) into one space and trims. */
+// C0/C1 control characters: never meaningful in a title or summary, and a terminal or chat
+// client may act on them (escape sequences), so they fold like whitespace.
+// eslint-disable-next-line no-control-regex
+const SPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f\u00a0\u3000\u200b\ufeff]+/g;
+
+/** Folds every run of whitespace or control characters into one space and trims. */
 export function foldWhitespace(text: string): string {
-  return text.replace(/[\s\u00a0\u3000\u200b\ufeff]+/g, ' ').trim();
+  return text.replace(SPACE_OR_CONTROL, ' ').trim();
 }
 
 /**
