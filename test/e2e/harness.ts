@@ -129,3 +129,64 @@ export async function waitForScan(page: Page, quietMs = 400): Promise<number> {
     throw new Error('scanning did not settle in 20 s');
   }, quietMs);
 }
+
+/** The box of the nth highlighted range whose text is `text`. */
+export async function termBox(page: Page, text: string, nth = 0): Promise<{ x: number; y: number; left: number; top: number; right: number; bottom: number }> {
+  const box = await page.evaluate(
+    ([text, nth]) => {
+      const h = CSS.highlights.get('scipop-term');
+      const found = [...(h ?? [])]
+        .map((r) => {
+          const range = document.createRange();
+          range.setStart(r.startContainer, r.startOffset);
+          range.setEnd(r.endContainer, r.endOffset);
+          return range;
+        })
+        .filter((r) => r.toString() === text)
+        .sort((a, b) => a.compareBoundaryPoints(Range.START_TO_START, b));
+      const r = found[nth as number]?.getClientRects()[0];
+      return r ? { x: r.left + r.width / 2, y: r.top + r.height / 2, left: r.left, top: r.top, right: r.right, bottom: r.bottom } : null;
+    },
+    [text, nth] as const,
+  );
+  if (!box) throw new Error(`no highlighted "${text}" #${nth} on ${page.url()}`);
+  return box;
+}
+
+/** Moves the real mouse onto a highlighted term and waits for its tooltip; returns the tooltip's text. */
+export async function hoverTerm(page: Page, text: string, nth = 0): Promise<string> {
+  const box = await termBox(page, text, nth);
+  await page.mouse.move(box.x - 40, box.y + 30);
+  await page.mouse.move(box.x, box.y, { steps: 4 });
+  const tip = page.locator('scipop-tooltip [role="tooltip"]');
+  await tip.waitFor({ state: 'visible', timeout: 5000 });
+  return tip.innerText();
+}
+
+/** The box of the tooltip's card, or null when no tooltip is shown. */
+export async function tooltipBox(page: Page): Promise<{ left: number; top: number; right: number; bottom: number; parent: string } | null> {
+  return page.evaluate(() => {
+    const host = document.querySelector('scipop-tooltip');
+    const card = host?.shadowRoot?.querySelector('[role="tooltip"]');
+    if (!host || !card) return null;
+    const r = card.getBoundingClientRect();
+    return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, parent: host.parentElement?.id || host.parentElement?.localName || '' };
+  });
+}
+
+/** Writes settings into the extension's storage from its service worker, as the options page does. */
+export async function setSettings(browser: ExtensionBrowser, patch: Record<string, unknown>): Promise<void> {
+  await browser.worker.evaluate(async (p) => {
+    const c = (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>>; set(v: unknown): Promise<void> } } } }).chrome;
+    const current = ((await c.storage.local.get('settings')).settings ?? {}) as Record<string, unknown>;
+    await c.storage.local.set({ settings: { ...current, version: 1, ...p } });
+  }, patch);
+}
+
+/** Reads the stored settings from the service worker. */
+export async function getSettings(browser: ExtensionBrowser): Promise<Record<string, unknown> | undefined> {
+  return browser.worker.evaluate(async () => {
+    const c = (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome;
+    return (await c.storage.local.get('settings')).settings as Record<string, unknown> | undefined;
+  });
+}
