@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerFeedCommands } from './feed';
 import { registerGlossaryCommands } from './glossary';
+import { registerRunCommand } from './run';
+import { registerSourcesCommands } from './sources';
 
 /** Builds the `scipop` program with every command group registered. */
 export function createProgram(): Command {
@@ -9,6 +11,8 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerGlossaryCommands(program);
+  registerSourcesCommands(program);
+  registerRunCommand(program);
   registerFeedCommands(program);
   return program;
 }

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { newId } from './ids';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { SQL } from './queries';
 import { rowToChannel, rowToDelivery, rowToSource, sourcePatchColumns, type Row } from './rows';
@@ -68,12 +68,12 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     let insertedItems = 0;
     let insertedDeliveries = 0;
     for (const item of items) {
-      const itemId = randomUUID();
+      const itemId = newId(now);
       const added = run(SQL.insertItem, itemId, sourceId, item.key, item.title, item.link, item.publishedAt, JSON.stringify(item.data ?? null), now);
       if (added === 0) continue;
       insertedItems++;
       for (const d of item.deliveries) {
-        insertedDeliveries += run(SQL.insertDelivery, randomUUID(), itemId, sourceId, d.channelId, d.status, JSON.stringify(d.message), now, now);
+        insertedDeliveries += run(SQL.insertDelivery, newId(now), itemId, sourceId, d.channelId, d.status, JSON.stringify(d.message), now, now);
       }
     }
     saveState(sourceId, state);
@@ -88,7 +88,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     },
 
     addSource: async (input, now) => {
-      const id = randomUUID();
+      const id = newId(now);
       const changes = run(
         SQL.insertSource,
         id,

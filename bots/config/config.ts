@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ChannelRulesSchema, compileRules } from '../../shared/curation';
+
+/** The curated list `npm start` uses when the store has no sources yet. */
+export const DEFAULT_SOURCES_OPML = fileURLToPath(new URL('../sources/default-sources.opml', import.meta.url));
+
+/** One destination: a chat/channel on a sink, with its curation rules. */
+export const ChannelConfigSchema = z
+  .object({
+    id: z.string().regex(/^[\w:.-]+$/, 'must be letters, digits and : . _ -'),
+    sink: z.string().min(1),
+    /** Chat id (Telegram), channel id (Discord), or a label (console). */
+    target: z.string().min(1),
+    title: z.string().optional(),
+    rules: ChannelRulesSchema.prefault({}),
+  })
+  .strict();
+/** See {@link ChannelConfigSchema}. */
+export type ChannelConfig = z.infer<typeof ChannelConfigSchema>;
+
+/** The whole bot configuration. Every setting has a default, so an empty file is valid. */
+export const ConfigSchema = z
+  .object({
+    sources: z
+      .object({
+        /** OPML imported when the store has no sources (first run); null to start empty. */
+        seedOpml: z.string().nullable().default(DEFAULT_SOURCES_OPML),
+        defaultIntervalMinutes: z.number().positive().default(10),
+        /** Bounds for a feed's own `ttl` and the server's Cache-Control max-age. */
+        minIntervalMinutes: z.number().positive().default(2),
+        maxIntervalMinutes: z.number().positive().default(24 * 60),
+        /** ± this fraction of the interval, so sources do not fetch in lockstep. */
+        jitter: z.number().min(0).max(0.5).default(0.1),
+        maxBackoffMinutes: z.number().positive().default(12 * 60),
+        /** Consecutive failures after which a source is paused and moderators told. */
+        pauseAfterFailures: z.number().int().positive().default(10),
+        /** How many of the newest items a source's first fetch posts (0: none, so subscribing never floods). */
+        firstFetchPosts: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .prefault({}),
+    fetch: z
+      .object({
+        timeoutSeconds: z.number().positive().default(20),
+        maxBytes: z.number().int().positive().default(5 * 1024 * 1024),
+        maxRedirects: z.number().int().min(0).default(5),
+        perHostConcurrency: z.number().int().positive().default(2),
+        /** Feeds fetched and processed at once. */
+        concurrency: z.number().int().positive().default(32),
+        userAgent: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
+    delivery: z
+      .object({
+        /** A send that failed is retried with backoff up to this many attempts. */
+        maxAttempts: z.number().int().positive().default(8),
+        /** What to do with a row a crash left between send and mark: resend (never lose) or skip (never repeat). */
+        inDoubt: z.enum(['resend', 'skip']).default('resend'),
+        maxTerms: z.number().int().min(0).max(3).default(3),
+      })
+      .strict()
+      .prefault({}),
+    channels: z
+      .array(ChannelConfigSchema)
+      .prefault([{ id: 'console', sink: 'console', target: 'stdout' }]),
+  })
+  .strict();
+/** See {@link ConfigSchema}. */
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** A config problem: the file and one line per issue. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'config';
+}
+
+/** Validates a parsed config object, checking channel regexes too, and collects every problem. */
+export function parseConfig(data: unknown, file = 'config'): Config {
+  const parsed = ConfigSchema.safeParse(data ?? {});
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigError(problems.join('\n'));
+  }
+  const ids = new Set<string>();
+  parsed.data.channels.forEach((channel, i) => {
+    if (ids.has(channel.id)) problems.push(`${file}: channels.${i}.id: duplicate channel id "${channel.id}"`);
+    ids.add(channel.id);
+    const rules = compileRules(channel.rules);
+    if (!rules.ok) for (const e of rules.errors) problems.push(`${file}: channels.${i}.rules.${e}`);
+  });
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  return parsed.data;
+}
+
+/** Reads a YAML or JSON config file (JSON is YAML); no file means every default. */
+export function loadConfig(file?: string): Config {
+  if (!file) return parseConfig({});
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid YAML/JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  return parseConfig(data, file);
+}

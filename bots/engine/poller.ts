@@ -1,0 +1,140 @@
+import { curate } from '../../shared/curation';
+import type { Item } from '../../shared/feed/item';
+import { buildMessage } from '../../shared/message/build';
+import type { Message } from '../../shared/message/message';
+import type { FetchState, NewDelivery, NewItem, Source } from '../store/types';
+import type { FetchError } from './fetch-types';
+import { planFailure, successDelayMs } from './schedule';
+import type { ChannelRegistry, EngineDeps } from './types';
+
+/** What one poll of one source did. */
+export interface PollReport {
+  sourceId: string;
+  outcome: 'ok' | 'not-modified' | 'error';
+  newItems: number;
+  deliveries: number;
+  error?: string;
+  pausedReason?: string;
+}
+
+/** Called when a source is paused, so moderators hear of it through the sinks. */
+export type PauseListener = (source: Source, reason: string) => Promise<void>;
+
+const PERMANENT_CODES = new Set<FetchError['code']>(['invalid-url', 'blocked-address']);
+
+function publishedMs(item: Item): number | null {
+  if (!item.published) return null;
+  const t = Date.parse(item.published);
+  return Number.isNaN(t) ? null : t;
+}
+
+/** On a first fetch, the keys of the newest `n` items (by date, else document order: feeds list newest first). */
+function newestKeys(items: readonly Item[], n: number): Set<string> {
+  if (n <= 0) return new Set();
+  const ranked = items.map((item, i) => ({ item, i, t: publishedMs(item) ?? -Infinity }));
+  ranked.sort((a, b) => b.t - a.t || a.i - b.i);
+  return new Set(ranked.slice(0, n).map((r) => r.item.key));
+}
+
+/**
+ * Polls one source: a conditional GET, parse and normalize, the items not seen before, curation
+ * per channel, and one store transaction recording the items as seen together with their outbox
+ * rows and the new fetch state. Errors become values here (STYLE.md: translated once, per feed).
+ */
+export async function pollSource(source: Source, deps: EngineDeps, channels: ChannelRegistry, onPaused?: PauseListener): Promise<PollReport> {
+  const { store, settings, clock, random, log, metrics } = deps;
+  const started = clock.now().getTime();
+  const report: PollReport = { sourceId: source.id, outcome: 'error', newItems: 0, deliveries: 0 };
+
+  const fail = async (message: string, permanent: boolean, retryAfterSeconds?: number) => {
+    const plan = planFailure(source, { message, permanent, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) }, settings.schedule, random);
+    const state: FetchState = {
+      etag: source.etag,
+      lastModified: source.lastModified,
+      nextFetchAt: started + plan.delayMs,
+      lastFetchAt: started,
+      lastSuccessAt: null,
+      failures: plan.failures,
+      lastError: message,
+      pausedReason: plan.pauseReason,
+    };
+    await store.saveFetchState(source.id, state);
+    report.error = message;
+    log.warn({ source: source.url, failures: plan.failures, retryInSec: Math.round(plan.delayMs / 1000), err: message }, 'fetch failed');
+    if (plan.pauseReason) {
+      report.pausedReason = plan.pauseReason;
+      metrics?.pauses.inc();
+      log.error({ source: source.url, reason: plan.pauseReason }, 'source paused');
+      await onPaused?.(source, plan.pauseReason);
+    }
+    return report;
+  };
+
+  const result = await deps.fetcher.fetch(source.url, { ...(source.etag ? { etag: source.etag } : {}), ...(source.lastModified ? { lastModified: source.lastModified } : {}) });
+  if (result.kind === 'error') {
+    metrics?.fetches.inc({ result: 'error' });
+    metrics?.fetchFailures.inc({ code: result.code });
+    const permanent = PERMANENT_CODES.has(result.code) || result.status === 410;
+    return fail(result.message, permanent, result.retryAfterSeconds);
+  }
+  const movedTo = result.permanentRedirect && result.permanentRedirect !== source.url ? result.permanentRedirect : undefined;
+  if (movedTo) log.info({ source: source.url, to: movedTo }, 'source moved permanently; URL updated');
+  const success = (hints: { ttlMinutes?: number }): FetchState => ({
+    ...(movedTo ? { url: movedTo } : {}),
+    etag: result.etag ?? (result.kind === 'not-modified' ? source.etag : null),
+    lastModified: result.lastModified ?? (result.kind === 'not-modified' ? source.lastModified : null),
+    nextFetchAt: started + successDelayMs(source, { ...hints, ...(result.maxAgeSeconds !== undefined ? { maxAgeSeconds: result.maxAgeSeconds } : {}) }, settings.schedule, random),
+    lastFetchAt: started,
+    lastSuccessAt: started,
+    failures: 0,
+    lastError: null,
+  });
+
+  if (result.kind === 'not-modified') {
+    metrics?.fetches.inc({ result: 'not_modified' });
+    await store.saveFetchState(source.id, success({}));
+    report.outcome = 'not-modified';
+    return report;
+  }
+  metrics?.fetches.inc({ result: 'ok' });
+  const parsed = await deps.parse(result.body, { url: result.finalUrl });
+  if (!parsed.ok) {
+    metrics?.fetchFailures.inc({ code: 'parse' });
+    return fail(`not a feed: ${parsed.error}`, false);
+  }
+  const feed = parsed.value;
+  const unseen = await store.unseenKeys(source.id, feed.items.map((i) => i.key));
+  const fresh = feed.items.filter((i) => unseen.has(i.key));
+  const firstFetch = source.lastSuccessAt === null;
+  const postable = firstFetch ? newestKeys(fresh, settings.firstFetchPosts) : null;
+  const now = clock.now().getTime();
+  // Posted oldest first, so each channel reads in the order things happened.
+  const ordered = [...fresh].reverse();
+  const items: NewItem[] = ordered.map((item) => {
+    const deliveries: NewDelivery[] = [];
+    if (postable === null || postable.has(item.key)) {
+      let message: Message | undefined;
+      const curationSource = { id: source.id, url: source.url, tags: source.tags, lang: source.lang ?? feed.lang ?? null, trusted: source.trusted };
+      for (const c of channels.list()) {
+        const verdict = curate(c.rules, { ...item, lang: item.lang ?? curationSource.lang ?? undefined }, curationSource, now);
+        if (!verdict.post) continue;
+        message ??= buildMessage(item, { title: source.title || feed.title, siteUrl: source.siteUrl ?? feed.link ?? null, tags: source.tags }, {
+          ...(deps.glossary ? { glossary: deps.glossary } : {}),
+          maxTerms: settings.maxTerms,
+        });
+        deliveries.push({ channelId: c.channel.id, status: verdict.status, message });
+      }
+    }
+    return { key: item.key, title: item.title, link: item.link ?? null, publishedAt: publishedMs(item), data: item, deliveries };
+  });
+  const committed = await store.commitFetch(source.id, success(feed.ttl !== undefined ? { ttlMinutes: feed.ttl } : {}), items, now);
+  metrics?.items.inc(committed.insertedItems);
+  metrics?.fetchSeconds.observe((clock.now().getTime() - started) / 1000);
+  report.outcome = 'ok';
+  report.newItems = committed.insertedItems;
+  report.deliveries = committed.insertedDeliveries;
+  if (committed.insertedItems > 0) {
+    log.info({ source: source.url, newItems: committed.insertedItems, deliveries: committed.insertedDeliveries, firstFetch }, 'new items');
+  }
+  return report;
+}

@@ -1,0 +1,58 @@
+import type { FeedResult } from '../../shared/feed/item';
+import type { TermGlossary } from '../../shared/message/terms';
+import type { Store } from '../store/types';
+import type { CompiledChannel } from './channels';
+import type { Fetcher } from './fetch-types';
+import type { EngineMetrics } from './metrics';
+import type { ScheduleConfig } from './schedule';
+import type { Sink } from './sinks/types';
+
+/** The clock seam: tests pass a fixed or stepped clock and never sleep. */
+export interface Clock {
+  now(): Date;
+}
+
+/** The logging seam; pino loggers fit it. */
+export interface EngineLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Parses a fetched body into a normalized feed (shared/feed's parseFeedText). */
+export type FeedParser = (text: string, options: { url: string }) => FeedResult | Promise<FeedResult>;
+
+/** The engine settings taken from the config file. */
+export interface EngineSettings {
+  schedule: ScheduleConfig;
+  /** Newest items a source's first fetch posts. */
+  firstFetchPosts: number;
+  maxTerms: number;
+  /** Sources fetched at once. */
+  concurrency: number;
+  maxAttempts: number;
+  inDoubt: 'resend' | 'skip';
+}
+
+/** Everything the poller and the deliverer need, passed in (STYLE.md: seams in an options object). */
+export interface EngineDeps {
+  store: Store;
+  fetcher: Pick<Fetcher, 'fetch'>;
+  parse: FeedParser;
+  sinks: ReadonlyMap<string, Sink>;
+  glossary?: TermGlossary;
+  settings: EngineSettings;
+  clock: Clock;
+  random: () => number;
+  log: EngineLogger;
+  metrics?: EngineMetrics;
+  /** Test-only failpoint hook (SCIPOP_FAILPOINT), called at named points of delivery. */
+  failpoint?: (point: 'after-send' | 'after-claim') => void;
+}
+
+/** Channels as the engine holds them, refreshed when moderators change them. */
+export interface ChannelRegistry {
+  list(): readonly CompiledChannel[];
+  get(id: string): CompiledChannel | undefined;
+}

@@ -1,0 +1,192 @@
+/**
+ * The composition root of the bots: the one place that builds the real store, fetcher, sinks,
+ * glossary, clock, logger and ops server, and wires them into the engine. Everything else takes
+ * them as parameters.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { compileMatcher } from '../shared/matcher';
+import { createTermGlossary, type TermGlossary } from '../shared/message/terms';
+import { loadConfig, type Config } from './config/config';
+import { parseEnv, type Env } from './config/env';
+import { createEngine, type CycleReport, type Engine } from './engine/engine';
+import { createFetcher } from './engine/fetcher';
+import { startOpsServer, type OpsServer } from './engine/http-server';
+import { createLogger } from './engine/logger';
+import { createEngineMetrics } from './engine/metrics';
+import { parseFeedText } from './engine/parse-feed';
+import { createConsoleSink } from './engine/sinks/console-sink';
+import type { Sink } from './engine/sinks/types';
+import type { EngineDeps, EngineSettings } from './engine/types';
+import { loadBundledPacks } from './glossary/bundled';
+import { seedSources } from './sources/catalog';
+import { openStore } from './store/open-store';
+import type { Store } from './store/types';
+
+/** How `scipop run` was invoked. */
+export interface RunOptions {
+  config?: string;
+  once?: boolean;
+  dryRun?: boolean;
+  env?: Env;
+  /** Platform sinks by name, added by the Telegram and Discord issues when their tokens are set. */
+  platformSinks?: (env: Env) => Promise<Sink[]>;
+}
+
+/** The engine settings a config file gives. */
+export function engineSettings(config: Config): EngineSettings {
+  const { sources, fetch, delivery } = config;
+  return {
+    schedule: {
+      defaultIntervalMinutes: sources.defaultIntervalMinutes,
+      minIntervalMinutes: sources.minIntervalMinutes,
+      maxIntervalMinutes: sources.maxIntervalMinutes,
+      jitter: sources.jitter,
+      maxBackoffMinutes: sources.maxBackoffMinutes,
+      pauseAfterFailures: sources.pauseAfterFailures,
+    },
+    firstFetchPosts: sources.firstFetchPosts,
+    maxTerms: delivery.maxTerms,
+    concurrency: fetch.concurrency,
+    maxAttempts: delivery.maxAttempts,
+    inDoubt: delivery.inDoubt,
+  };
+}
+
+/** The bundled glossary, compiled once, as posts use it. */
+export function bundledGlossary(): TermGlossary {
+  const packs = loadBundledPacks().map((p) => p.pack);
+  return createTermGlossary(compileMatcher(packs), packs);
+}
+
+/**
+ * `--dry-run` works on a snapshot: the SQLite file is copied (VACUUM INTO, consistent under WAL)
+ * to a temporary file, so a dry run shows exactly what a real run would post and changes nothing.
+ */
+function snapshotDb(db: string): { path: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'scipop-dry-run-'));
+  const path = join(dir, 'snapshot.db');
+  if (existsSync(db)) {
+    const source = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      source.prepare('VACUUM INTO ?').run(path);
+    } finally {
+      source.close();
+    }
+  }
+  return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** `after-send:N` → a hook that SIGKILLs this process right after the Nth send, before its mark. */
+function failpointHook(spec: string | undefined): EngineDeps['failpoint'] {
+  const m = spec ? /^(after-send|after-claim):(\d+)$/.exec(spec) : null;
+  if (!m) return undefined;
+  let left = Number(m[2]);
+  return (point) => {
+    if (point === m[1] && --left <= 0) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+async function syncChannels(store: Store, config: Config, now: number): Promise<void> {
+  const wanted = new Set(config.channels.map((c) => c.id));
+  for (const c of await store.listChannels()) if (!wanted.has(c.id)) await store.removeChannel(c.id);
+  for (const c of config.channels) await store.upsertChannel({ id: c.id, sink: c.sink, target: c.target, title: c.title ?? c.id, rules: c.rules }, now);
+}
+
+/** A started bot network; `done` settles when it has stopped. */
+export interface RunningBots {
+  engine: Engine;
+  store: Store;
+  ops: OpsServer | null;
+  report?: CycleReport;
+  stop(): Promise<void>;
+}
+
+/** Builds everything and runs: one cycle with `once`, else until SIGINT/SIGTERM. */
+export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
+  const env = options.env ?? parseEnv();
+  const config = loadConfig(options.config);
+  const log = createLogger(env.SCIPOP_LOG_LEVEL ?? 'info');
+  const snapshot = options.dryRun ? snapshotDb(resolve(env.SCIPOP_DB)) : null;
+  const store = await openStore(snapshot ? snapshot.path : env.SCIPOP_DB);
+  const now = Date.now();
+  const seeded = await seedSources(store, config.sources.seedOpml, now);
+  if (seeded > 0) log.info({ sources: seeded, from: config.sources.seedOpml }, 'first run: imported the default sources');
+  await syncChannels(store, config, now);
+
+  const sinks = new Map<string, Sink>([['console', createConsoleSink()]]);
+  if (!options.dryRun) for (const sink of (await options.platformSinks?.(env)) ?? []) sinks.set(sink.name, sink);
+  if (options.dryRun) {
+    // Every channel prints instead of posting.
+    const consoleSink = sinks.get('console')!;
+    for (const c of config.channels) sinks.set(c.sink, consoleSink);
+  }
+  for (const c of config.channels) {
+    if (!sinks.has(c.sink)) log.warn({ channel: c.id, sink: c.sink }, 'no sink of this kind is configured (token not set?): its posts wait in the outbox');
+  }
+
+  const fetcher = createFetcher({
+    allowPrivateNetworks: env.SCIPOP_ALLOW_PRIVATE_NETWORKS,
+    timeoutMs: config.fetch.timeoutSeconds * 1000,
+    maxBytes: config.fetch.maxBytes,
+    maxRedirects: config.fetch.maxRedirects,
+    perHostConcurrency: config.fetch.perHostConcurrency,
+    ...(config.fetch.userAgent ? { userAgent: config.fetch.userAgent } : {}),
+  });
+  const metrics = createEngineMetrics(store);
+  const failpoint = failpointHook(env.SCIPOP_FAILPOINT);
+  const engine = createEngine({
+    store,
+    fetcher,
+    parse: (text, o) => parseFeedText(text, o),
+    sinks,
+    glossary: bundledGlossary(),
+    settings: engineSettings(config),
+    clock: { now: () => new Date() },
+    random: Math.random,
+    log,
+    metrics,
+    ...(failpoint ? { failpoint } : {}),
+  });
+  await engine.init();
+
+  const ops =
+    env.SCIPOP_HTTP_PORT !== undefined
+      ? await startOpsServer(env.SCIPOP_HTTP_PORT, metrics.registry, async () => {
+          const stats = await store.stats();
+          return { ok: engine.running, sources: stats.activeSources, paused: stats.pausedSources, pending: stats.deliveries.pending, held: stats.deliveries.held };
+        })
+      : null;
+  if (ops) log.info({ port: ops.port }, 'serving /healthz and /metrics');
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await engine.stop();
+    await ops?.close();
+    fetcher.close();
+    for (const sink of new Set(sinks.values())) await sink.close?.();
+    await store.close();
+    snapshot?.cleanup();
+  };
+
+  if (options.once) {
+    const report = await engine.runOnce();
+    log.info({ ...report }, options.dryRun ? 'dry run done (nothing was recorded)' : 'cycle done');
+    await stop();
+    return { engine, store, ops, report, stop };
+  }
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'shutting down: finishing in-flight work');
+    void stop().then(() => log.info({}, 'stopped'));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  log.info({ sources: (await store.stats()).activeSources, channels: config.channels.length, sinks: [...sinks.keys()] }, 'running');
+  void engine.start();
+  return { engine, store, ops, stop };
+}
