@@ -26,7 +26,7 @@ export async function startServer(): Promise<{ origin: string; close(): Promise<
       body = readFileSync(path);
     } catch {
       // SPA fixtures answer every unknown path with their shell, like a real SPA host.
-      if (rel.startsWith('spa/')) body = readFileSync(join(FIXTURES, 'spa.html'));
+      if (rel.startsWith('spa/')) body = readFileSync(join(FIXTURES, 'dynamic.html'));
       else {
         res.writeHead(404).end('not found');
         return;
@@ -189,4 +189,19 @@ export async function getSettings(browser: ExtensionBrowser): Promise<Record<str
     const c = (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome;
     return (await c.storage.local.get('settings')).settings as Record<string, unknown> | undefined;
   });
+}
+
+/**
+ * Sends a message from the service worker to the content script of the page, as the background
+ * does for the keyboard command and the context menu. (Without the `tabs` permission the worker
+ * cannot read tab URLs, so the page is brought to front and found as the active tab.)
+ */
+export async function messageTab(browser: ExtensionBrowser, page: Page, message: unknown): Promise<unknown> {
+  await page.bringToFront();
+  return browser.worker.evaluate(async (message) => {
+    const c = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id: number }[]>; sendMessage(id: number, m: unknown): Promise<unknown> } } }).chrome;
+    const [tab] = await c.tabs.query({ active: true, lastFocusedWindow: true });
+    if (!tab) throw new Error('no active tab');
+    return c.tabs.sendMessage(tab.id, message);
+  }, message);
 }
