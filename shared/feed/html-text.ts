@@ -91,5 +91,8 @@ export function cutAtWord(text: string, max = SUMMARY_MAX_CHARS): string {
 /** Plain text of a title that may carry markup or entities (common in RSS), whitespace folded. */
 export function titleText(title: string | undefined): string {
   if (!title) return '';
-  return /[<&]/.test(title) ? htmlToText(title, 2000).text : foldWhitespace(title);
+  if (!/[<&]/.test(title)) return foldWhitespace(title);
+  // The XML layer already decoded entities once; only a complete reference (`&amp;`, `&#36;`) is
+  // a second, HTML-level escape. `&copy=2` in a query string stays as written.
+  return htmlToText(title.replace(/&(?!#[0-9]+;|#x[0-9a-f]+;|[a-z][a-z0-9]*;)/gi, '&amp;'), 2000).text;
 }

@@ -29,7 +29,7 @@ export interface IdentityInput {
 
 // Guids some generators fill with a constant or a counter: not identities at all.
 function isUsableGuid(guid: string): boolean {
-  return guid.length > 0 && !/^(?:0|1|-1|null|undefined|none|n\/a|#)$/i.test(guid);
+  return guid.length > 0 && !/^(?:0|-1|null|undefined|none|n\/a|#)$/i.test(guid);
 }
 
 /**

@@ -42,8 +42,9 @@ function categoriesOf(raw: string[] | undefined): string[] {
 
 type Unkeyed = Omit<Item, 'key'>;
 
-function normalizeItem(raw: RawItem, feed: RawFeed, options: NormalizeOptions): Unkeyed {
-  const bases = [raw.base, feed.base, options.url];
+function normalizeItem(raw: RawItem, feed: RawFeed, options: NormalizeOptions, siteLink: string | undefined): Unkeyed {
+  // The document's own URL is the base; when it is not a web URL (a file), the site link stands in.
+  const bases = [raw.base, feed.base, options.url && /^https?:/i.test(options.url) ? options.url : siteLink];
   const fromHtml = raw.html ? htmlToText(raw.html) : undefined;
   const plain = raw.text ? foldWhitespace(raw.text) : '';
   const fullSummary = plain || fromHtml?.text || '';
@@ -72,14 +73,14 @@ function normalizeItem(raw: RawItem, feed: RawFeed, options: NormalizeOptions): 
  * summaries, absolute links and images, ISO dates, and a stable key per item.
  */
 export function normalizeFeed(raw: RawFeed, options: NormalizeOptions = {}): ParsedFeed {
-  const items = raw.items.slice(0, MAX_ITEMS_PER_FEED).map((item) => normalizeItem(item, raw, options));
+  const link = resolveLink(raw.link, raw.base, options.url);
+  const items = raw.items.slice(0, MAX_ITEMS_PER_FEED).map((item) => normalizeItem(item, raw, options, link));
   const keys = assignKeys(items);
   const feed: ParsedFeed = {
     format: raw.format,
     title: titleText(raw.title).slice(0, 500),
     items: items.map((item, i) => ({ key: keys[i] as string, ...item })),
   };
-  const link = resolveLink(raw.link, raw.base, options.url);
   if (link) feed.link = link;
   const lang = langTag(raw.lang);
   if (lang) feed.lang = lang;
