@@ -19,9 +19,11 @@ const KNOWN_NAMES = ['rdf:RDF', 'itunes:episodeType', 'xml:base', 'xml:lang', 'r
 const CASE_MAP = new Map(KNOWN_NAMES.map((n) => [n.toLowerCase(), n]));
 const fold = (name: string) => CASE_MAP.get(name.toLowerCase()) ?? name.toLowerCase();
 
-// A fresh parser per document: xml2js's parser, reused after an error, can mark the next
-// document as ended before it starts and never call back (its reset races the old sax stream).
-const strictParser = () => new Parser({ defaultRSS: 2, customFields: RSS_PARSER_CUSTOM_FIELDS as never });
+// xml2js's parser, reused after an error, can mark the next document as ended before it starts
+// and never call back (its reset races the old sax stream). So a parser is reused only while it
+// has seen no error; after one it is dropped and the next document gets a fresh one.
+let cachedStrict: Parser | null = null;
+const strictParser = () => (cachedStrict ??= new Parser({ defaultRSS: 2, customFields: RSS_PARSER_CUSTOM_FIELDS as never }));
 // Ill-formed but recognisable feeds (unclosed tags, stray `<`) get a second, forgiving pass.
 const lenientParser = () =>
   new Parser({
@@ -64,6 +66,7 @@ async function readXml(text: string, format: FeedFormat): Promise<RawFeed | stri
       const output = (await makeParser().parseString(input())) as unknown as Record<string, unknown>;
       return mapRssParserOutput(output, format);
     } catch (error) {
+      if (makeParser === strictParser) cachedStrict = null;
       strictError ??= error;
     }
   }

@@ -9,6 +9,8 @@ const SKIP = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'obje
 const BREAK = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'tr', 'td', 'th', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'section', 'article', 'header', 'footer', 'figure', 'figcaption', 'hr', 'dt', 'dd', 'img']);
 // Past this many characters of input nothing more would reach a summary; parsing stops caring.
 const MAX_INPUT = 200_000;
+const CHUNK = 4096;
+const IMAGE_SEARCH_CHARS = 32_768;
 
 /** The plain text of an HTML fragment and its first real image. */
 export interface HtmlText {
@@ -60,7 +62,13 @@ export function htmlToText(html: string, textLimit = SUMMARY_MAX_CHARS * 4): Htm
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
   );
-  parser.write(html.length > MAX_INPUT ? html.slice(0, MAX_INPUT) : html);
+  // Feed the parser in slices and stop once the summary has enough text and the image search
+  // has had a fair look: long articles cost no more than their first screens.
+  const end = Math.min(html.length, MAX_INPUT);
+  for (let at = 0; at < end; at += CHUNK) {
+    parser.write(html.slice(at, Math.min(at + CHUNK, end)));
+    if (length > textLimit && (firstImage !== undefined || at >= IMAGE_SEARCH_CHARS)) break;
+  }
   parser.end();
   const text = foldWhitespace(parts.join(''));
   return firstImage === undefined ? { text } : { text, firstImage };
