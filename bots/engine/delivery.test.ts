@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildMessage } from '../../shared/message/build';
+import { createSqliteStore } from '../store/sqlite-store';
+import type { Store } from '../store/types';
+import { compileChannels } from './channels';
+import { deliverPending, recoverInDoubt, retryDelayMs } from './delivery';
+import { SinkError, type Sink } from './sinks/types';
+import type { ChannelRegistry, EngineDeps, EngineSettings } from './types';
+
+const T0 = Date.parse('2026-11-29T12:00:00Z');
+const settings: EngineSettings = {
+  schedule: { defaultIntervalMinutes: 10, minIntervalMinutes: 2, maxIntervalMinutes: 60, jitter: 0, maxBackoffMinutes: 60, pauseAfterFailures: 5 },
+  firstFetchPosts: 0,
+  maxTerms: 3,
+  concurrency: 4,
+  maxAttempts: 3,
+  inDoubt: 'resend',
+};
+
+/** A platform that fails the way platforms do, scripted per call. */
+function scriptedSink(script: (n: number) => Error | null): Sink & { sent: string[] } {
+  let n = 0;
+  const sent: string[] = [];
+  return {
+    name: 'fakeplatform',
+    idempotent: false,
+    sent,
+    async send(_target, message, meta) {
+      const error = script(n++);
+      if (error) throw error;
+      sent.push(`${message.title}${meta.inDoubt ? ' (in doubt)' : ''}`);
+      return { remoteId: `m${n}` };
+    },
+    async notify() {},
+  };
+}
+
+describe('delivery', () => {
+  let store: Store;
+  let now: number;
+  const deps = (sink: Sink, over: Partial<EngineSettings> = {}): EngineDeps => ({
+    store,
+    fetcher: { fetch: async () => ({ kind: 'error', code: 'connect', message: 'unused', retryable: true }) },
+    parse: () => ({ ok: false, error: 'unused' }),
+    sinks: new Map([[sink.name, sink]]),
+    settings: { ...settings, ...over },
+    clock: { now: () => new Date(now) },
+    random: () => 0.5,
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+  });
+  const registry = async (): Promise<ChannelRegistry> => {
+    const list = compileChannels(await store.listChannels(), () => {});
+    return { list: () => list, get: (id) => list.find((c) => c.channel.id === id) };
+  };
+
+  beforeEach(async () => {
+    now = T0;
+    store = createSqliteStore(':memory:');
+    await store.upsertChannel({ id: 'ch', sink: 'fakeplatform', target: '42', title: 'Ch', rules: {} }, T0);
+    const s = await store.addSource({ url: 'https://a.example/feed', title: 'A' }, T0);
+    const state = { etag: null, lastModified: null, nextFetchAt: T0, lastFetchAt: T0, lastSuccessAt: T0, failures: 0, lastError: null };
+    const items = ['one', 'two'].map((title) => ({
+      key: title,
+      title,
+      link: null,
+      publishedAt: null,
+      data: {},
+      deliveries: [{ channelId: 'ch', status: 'pending' as const, message: buildMessage({ title, summary: '' }, { title: 'A', tags: [] }) }],
+    }));
+    await store.commitFetch(s.id, state, items, T0);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('sends in order and records the platform message id', async () => {
+    const sink = scriptedSink(() => null);
+    expect(await deliverPending(deps(sink), await registry())).toEqual({ sent: 2, retried: 0, failed: 0, deferred: 0 });
+    expect(sink.sent).toEqual(['one', 'two']);
+    expect((await store.stats()).deliveries.sent).toBe(2);
+  });
+
+  it('retries a retryable failure after the platform’s wait, and gives up after maxAttempts', async () => {
+    const sink = scriptedSink((n) => (n < 4 ? new SinkError('429: Too Many Requests: retry after 90', true, 90_000) : null));
+    const d = deps(sink);
+    expect(await deliverPending(d, await registry())).toMatchObject({ retried: 2 });
+    const [row] = await store.pendingDeliveries(T0 + 90_000, 10);
+    expect(row).toMatchObject({ attempts: 1, notBefore: T0 + 90_000, lastError: '429: Too Many Requests: retry after 90' });
+    now = T0 + 90_000;
+    expect(await deliverPending(d, await registry())).toMatchObject({ retried: 2 });
+    now = T0 + 10 * 60_000;
+    expect(await deliverPending(d, await registry())).toMatchObject({ sent: 2 });
+    expect(sink.sent).toEqual(['one', 'two']);
+
+    const failing = scriptedSink(() => new Error('socket hang up'));
+    await store.upsertChannel({ id: 'ch', sink: 'fakeplatform', target: '42', title: 'Ch', rules: {} }, T0);
+    const s2 = await store.addSource({ url: 'https://b.example/feed', title: 'B' }, T0);
+    await store.commitFetch(s2.id, { etag: null, lastModified: null, nextFetchAt: T0, lastFetchAt: T0, lastSuccessAt: T0, failures: 0, lastError: null }, [
+      { key: 'k', title: 't', link: null, publishedAt: null, data: {}, deliveries: [{ channelId: 'ch', status: 'pending', message: buildMessage({ title: 'three', summary: '' }, { title: 'B', tags: [] }) }] },
+    ], now);
+    const d2 = deps(failing);
+    for (let i = 0; i < 3; i++) {
+      await deliverPending(d2, await registry());
+      now += 60 * 60_000;
+    }
+    expect((await store.stats()).deliveries).toMatchObject({ failed: 1, pending: 0 });
+  });
+
+  it('marks a permanent failure failed at once', async () => {
+    const sink = scriptedSink(() => new SinkError('403: Forbidden: bot was kicked from the group chat', false));
+    expect(await deliverPending(deps(sink), await registry())).toMatchObject({ failed: 2 });
+    expect((await store.stats()).deliveries.failed).toBe(2);
+  });
+
+  it('keeps rows for a platform not configured in this run, and fails rows of a removed channel', async () => {
+    const other = { ...scriptedSink(() => null), name: 'other' };
+    expect(await deliverPending(deps(other), await registry())).toMatchObject({ deferred: 2 });
+    expect((await store.stats()).deliveries.pending).toBe(2);
+    await store.removeChannel('ch');
+    now = T0 + 2 * 3_600_000;
+    expect(await deliverPending(deps(other), await registry())).toMatchObject({ failed: 2 });
+  });
+
+  it('resolves rows left in doubt: resend sends them again, flagged', async () => {
+    const [a] = await store.pendingDeliveries(T0, 10);
+    await store.claimDelivery(a!.id, T0);
+    const sink = scriptedSink(() => null);
+    expect(await recoverInDoubt(deps(sink), await registry())).toBe(1);
+    await deliverPending(deps(sink), await registry());
+    expect(sink.sent).toEqual(['one (in doubt)', 'two']);
+  });
+
+  it('resolves rows left in doubt: skip records them as sent without sending', async () => {
+    const [a] = await store.pendingDeliveries(T0, 10);
+    await store.claimDelivery(a!.id, T0);
+    const sink = scriptedSink(() => null);
+    expect(await recoverInDoubt(deps(sink, { inDoubt: 'skip' }), await registry())).toBe(1);
+    expect(await store.getDelivery(a!.id)).toMatchObject({ status: 'sent', remoteId: null });
+    await deliverPending(deps(sink), await registry());
+    expect(sink.sent).toEqual(['two']);
+  });
+
+  it('backs off 30 s doubling, capped at an hour, never shorter than the platform asks', () => {
+    expect([1, 2, 3, 10].map((n) => retryDelayMs(n))).toEqual([30_000, 60_000, 120_000, 3_600_000]);
+    expect(retryDelayMs(1, 300_000)).toBe(300_000);
+  });
+});
