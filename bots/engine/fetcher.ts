@@ -63,7 +63,10 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
   const limiter = createKeyedLimiter(options.perHostConcurrency ?? 2);
   const isBlocked = options.allowPrivateNetworks ? () => false : (options.isBlockedAddress ?? isPrivateAddress);
   const lookup = createGuardedLookup(isBlocked);
-  const agents = { http: new http.Agent({ keepAlive: true, maxFreeSockets: 64 }), https: new https.Agent({ keepAlive: true, maxFreeSockets: 64 }) };
+  // Kept-alive sockets save a handshake on the next poll of the same host; idle ones are closed
+  // after 30 s so thousands of sources do not hold thousands of sockets open.
+  const agentOptions = { keepAlive: true, maxFreeSockets: 4, timeout: 30_000 };
+  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
 
   async function follow(start: URL, request: FetchRequestOptions): Promise<FetchResult> {
