@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { lintPacks } from '../../shared/glossary/lint';
+import { qualityProblems } from '../../shared/glossary/quality';
 import type { LoadedPack } from '../../shared/glossary/load';
 import { formatProblem } from '../../shared/glossary/problems';
 import { listPackFiles, readPackFiles } from '../glossary/bundled';
@@ -27,9 +28,11 @@ export function registerGlossaryCommands(program: Command): void {
     .command('lint')
     .description('validate the bundled packs (or the given files): exit 0 when valid, else one line per problem and exit 1')
     .argument('[packs...]', 'pack files to check (default: every bundled pack)')
-    .action((files: string[]) => {
+    .option('--no-quality', 'check shape and references only, not the quality rules (readability, everyday words, jargon, duplicates)')
+    .action((files: string[], options: { quality: boolean }) => {
       const { packs, problems } = readPackFiles(files.length > 0 ? files : listPackFiles());
       problems.push(...lintPacks(packs));
+      if (options.quality) problems.push(...qualityProblems(packs));
       for (const problem of problems) out(formatProblem(problem));
       const entries = packs.reduce((n, p) => n + p.pack.entries.length, 0);
       if (problems.length > 0) {

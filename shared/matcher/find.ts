@@ -1,9 +1,12 @@
-import { charClass, isCased, SEP, SKIP, tables, UNKNOWN, UNSPACED, WORD } from './chars';
+import * as chars from './chars';
 import { serializeMatcher } from './serialize';
 import type { FindOptions, Match, Matcher, MatcherData } from './types';
 
+// Module-local copies: some loaders (tsx's ESM-to-CJS interop) turn every imported binding into a
+// getter call, which costs more than the rest of the hot loop together.
+const { SEP, SKIP, UNKNOWN, UNSPACED, WORD, charClass, isCased } = chars;
+const { classTable, foldTable } = chars.tables;
 const SEP_LABEL = 0x20;
-const { classTable, foldTable } = tables;
 
 /** Builds the lookup structures from the tables and returns the matcher over them. */
 export function createMatcher(data: MatcherData): Matcher {
@@ -14,10 +17,13 @@ export function createMatcher(data: MatcherData): Matcher {
     firstChild[n] = next;
     next += childCount[n]!;
   }
+  const { acceptNodes, acceptCand } = data;
   const accept = new Int32Array(nodes).fill(-1);
-  data.acceptNodes.forEach((node, i) => (accept[node] = data.acceptCand[i]!));
-  const candEnd = new Int32Array(data.acceptCand.length);
-  data.acceptNodes.forEach((node, i) => (candEnd[accept[node]!] = data.acceptCand[i + 1]!));
+  const candEnd = new Int32Array(acceptCand.length);
+  for (let i = 0; i < acceptNodes.length; i++) {
+    accept[acceptNodes[i]!] = acceptCand[i]!;
+    candEnd[acceptCand[i]!] = acceptCand[i + 1]!;
+  }
   // The root has a child for nearly every first letter: index it directly.
   const rootTable = new Int32Array(65536).fill(-1);
   for (let i = 0; i < childCount[0]!; i++) rootTable[labels[1 + i]!] = 1 + i;

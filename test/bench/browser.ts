@@ -1,0 +1,117 @@
+// The extension in real Chromium on the real pages: scipop:annotate passes against mark.js run in
+// the same page with the same surface forms. `npx tsx test/bench/browser.ts` runs it alone.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { listPackFiles, readPackFiles } from '../../bots/glossary/bundled';
+import { CHROME_EXT, ROOT } from '../e2e/build';
+import { CORPUS_PAGES, launchWithExtension, startServer, waitForScan } from '../e2e/harness';
+import { printTable } from './harness';
+
+type Row = Record<string, string | number>;
+
+/** The surface forms the matcher looks for (terms and aliases), split by script for mark.js. */
+function surfaceForms(): { spaced: string[]; unspaced: string[] } {
+  const spaced = new Set<string>();
+  const unspaced = new Set<string>();
+  for (const { pack } of readPackFiles(listPackFiles()).packs) {
+    for (const e of pack.entries) for (const form of [e.term, ...e.aliases]) (/\p{Script=Han}/u.test(form) ? unspaced : spaced).add(form);
+  }
+  return { spaced: [...spaced], unspaced: [...unspaced] };
+}
+
+/** The content script's size, and how much of it is the bundled glossary (the JSON.parse literal). */
+export function contentScriptSize(): { totalKB: number; codeKB: number; glossaryKB: number } {
+  const js = readFileSync(join(CHROME_EXT, 'content-scripts/content.js'), 'utf8');
+  const open = js.indexOf('JSON.parse(`');
+  let end = open + 12;
+  while (open >= 0 && end < js.length && !(js[end] === '`' && js[end - 1] !== '\\')) end++;
+  const data = open >= 0 ? end - open - 12 : 0;
+  const total = Buffer.byteLength(js);
+  const dataBytes = Buffer.byteLength(js.slice(open + 12, end));
+  return { totalKB: round(total / 1024), codeKB: round((total - dataBytes) / 1024), glossaryKB: round(data && dataBytes / 1024) };
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+async function markJsRun(page: Page, forms: { spaced: string[]; unspaced: string[] }): Promise<{ ms: number; marks: number }> {
+  await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules/mark.js/dist/mark.min.js'), 'utf8') });
+  return page.evaluate((forms) => {
+    type MarkFn = (kw: string, o: object) => void;
+    const MarkCtor = (window as unknown as { Mark: new (el: Element) => { mark: MarkFn } }).Mark;
+    // The same elements SciPop leaves alone, so both do the same job.
+    const exclude = ['script', 'style', 'noscript', 'textarea', 'input', 'select', 'code', 'pre', 'kbd', 'samp', 'svg', 'math', '[contenteditable]', '[aria-hidden="true"]', 'scipop-tooltip', 'scipop-tooltip *'];
+    const instance = new MarkCtor(document.body);
+    const limiters = [',', '.', ';', ':', '!', '?', '(', ')', '"', "'", '\u2019', '\u201c', '\u201d'];
+    const t0 = performance.now();
+    // One call per form: mark.js chains the forms of one call recursively and overflows the stack
+    // with a whole glossary. Each call is synchronous (no iframes). No named helpers in here:
+    // tsx would wrap them in a __name() call the page does not have.
+    for (const kw of forms.spaced) instance.mark(kw, { separateWordSearch: false, diacritics: false, accuracy: { value: 'exactly', limiters }, exclude });
+    for (const kw of forms.unspaced) instance.mark(kw, { separateWordSearch: false, diacritics: false, accuracy: 'partially', exclude });
+    const ms = performance.now() - t0;
+    return { ms, marks: document.querySelectorAll('mark[data-markjs]').length };
+  }, forms);
+}
+
+/** Runs every corpus page once: annotate passes, terms highlighted, then mark.js on the same page. */
+export async function runBrowserBench(): Promise<{ rows: Row[]; size: ReturnType<typeof contentScriptSize> }> {
+  const forms = surfaceForms();
+  const server = await startServer();
+  const browser = await launchWithExtension();
+  const rows: Row[] = [];
+  try {
+    const files = readdirSync(CORPUS_PAGES).filter((f) => f.endsWith('.html')).sort();
+    for (const file of files) {
+      const page = await browser.context.newPage();
+      await page.goto(`${server.origin}/corpora/${file}`, { waitUntil: 'load' });
+      const terms = await waitForScan(page, 600);
+      const passes = await page.evaluate(() => performance.getEntriesByName('scipop:annotate', 'measure').map((m) => m.duration));
+      const mark = await markJsRun(page, forms);
+      const total = passes.reduce((a, b) => a + b, 0);
+      rows.push({
+        page: file,
+        KB: Math.round(statSync(join(CORPUS_PAGES, file)).size / 1024),
+        passes: passes.length,
+        'annotate total ms': round(total),
+        'longest pass ms': round(Math.max(0, ...passes)),
+        'terms highlighted': terms,
+        'mark.js ms': round(mark.ms),
+        'mark.js marks': mark.marks,
+        'mark.js / SciPop': total > 0 ? `${round(mark.ms / total)}×` : '-',
+      });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return { rows, size: contentScriptSize() };
+}
+
+/** The section for `npm run bench`. */
+export async function benchBrowser(): Promise<{ title: string; rows: Row[]; notes: string[] }[]> {
+  const { rows, size } = await runBrowserBench();
+  const forms = surfaceForms();
+  const longest = Math.max(...rows.map((r) => Number(r['longest pass ms'])));
+  const worstRatio = Math.min(...rows.filter((r) => Number(r['annotate total ms']) > 0).map((r) => Number(r['mark.js ms']) / Number(r['annotate total ms'])));
+  return [
+    {
+      title: `Extension in Chromium (${forms.spaced.length + forms.unspaced.length} surface forms; mark.js 8.11 with the same forms as baseline)`,
+      rows,
+      notes: [
+        `longest scipop:annotate pass on any page: ${round(longest)} ms (target < 50 ms)`,
+        `smallest mark.js / SciPop total ratio: ${round(worstRatio)}× (target ≥ 10×)`,
+        `content script: ${size.totalKB} KB, of which code ${size.codeKB} KB (target < 150 KB) and bundled glossary ${size.glossaryKB} KB`,
+      ],
+    },
+  ];
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  for (const section of await benchBrowser()) {
+    printTable(section.title, section.rows);
+    for (const note of section.notes) console.log(`- ${note}`);
+  }
+}
