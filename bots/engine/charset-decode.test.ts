@@ -28,7 +28,20 @@ describe('decodeFeedBytes', () => {
     expect(decodeFeedBytes(iconv.encode(xml('UTF-32', 'wider'), 'utf-32le')).text).toContain('wider');
   });
 
+  it('recognises undeclared GBK, Big5, Shift_JIS, EUC-JP and EUC-KR by their text', () => {
+    const doc = (title: string) => `<rss><channel><title>${title}</title></channel></rss>`;
+    const cases: [string, string][] = [
+      ['gbk', '中国科学家在量子通信领域取得重要进展，实现了远距离的量子纠缠分发。'],
+      ['big5', '中國科學家在量子通訊領域取得重要進展，實現了遠距離的量子糾纏分發。'],
+      ['shift_jis', '量子もつれの実験に成功したと研究チームが発表しました。'],
+      ['euc-jp', '量子もつれの実験に成功したと研究チームが発表しました。'],
+      ['euc-kr', '연구진이 양자 얽힘 실험에 성공했다고 발표했습니다.'],
+    ];
+    for (const [charset, title] of cases) expect(decodeFeedBytes(iconv.encode(doc(title), charset))).toMatchObject({ charset, text: doc(title) });
+  });
+
   it('falls back to windows-1252 for bytes that are not UTF-8 and declare nothing', () => {
+    expect(decodeFeedBytes(iconv.encode('<t>L\'été à Paris: café, thé et crème brûlée</t>', 'latin1')).text).toBe('<t>L\'été à Paris: café, thé et crème brûlée</t>');
     expect(decodeFeedBytes(Buffer.from([0x3c, 0x61, 0x3e, 0xe9, 0x3c, 0x2f, 0x61, 0x3e]))).toMatchObject({ charset: 'windows-1252', text: '<a>é</a>' });
   });
 });

@@ -1,4 +1,5 @@
 import iconv from 'iconv-lite';
+import { sniffEastAsianCharset } from './charset-sniff';
 
 /** A body decoded to text, with the charset that was used and why. */
 export interface DecodedText {
@@ -91,11 +92,9 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType?: string): Decode
     if (declared === 'utf-8' && utf8ok && hasNonAscii(bytes)) return decodeWith(bytes, declared, 'xml-declaration');
   }
   if (header) return decodeWith(bytes, header, 'header');
-  if (declared) {
-    // A document that declares UTF-8 but is not is usually windows-1252 in disguise.
-    if (declared === 'utf-8' && !utf8ok) return decodeWith(bytes, 'windows-1252', 'sniffed');
-    return decodeWith(bytes, declared, 'xml-declaration');
-  }
+  if (declared && !(declared === 'utf-8' && !utf8ok)) return decodeWith(bytes, declared, 'xml-declaration');
   if (utf8ok) return decodeWith(bytes, 'utf-8', 'default');
-  return decodeWith(bytes, 'windows-1252', 'sniffed');
+  // Not UTF-8, whatever it says: a CJK multi-byte encoding if the bytes clearly are one, else
+  // windows-1252 (what undeclared Western feeds almost always are).
+  return decodeWith(bytes, sniffEastAsianCharset(bytes) ?? 'windows-1252', 'sniffed');
 }

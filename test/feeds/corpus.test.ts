@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkFeed, FeedCheckError, formatReport, type FeedCheckReport } from '../../bots/cli/feed';
+import { decodeFeedBytes } from '../../bots/engine/charset-decode';
 import { foldWhitespace, titleText } from '../../shared/feed/html-text';
 import { FeedSchema } from '../../shared/feed/item';
 
@@ -151,5 +152,37 @@ describe('what the suites assert about particular files', () => {
   it('keeps legacy-looking entity text in a query string as written', async () => {
     const result = await outcome(join(ROOT, 'edge/gofeed/rss/issue_320_legacy_entity_prefix.xml'));
     expect(result.ok && result.report.feed.title).toBe('?page=1&copy=2;mode=x & done');
+  });
+});
+
+describe('charsets, against feedparser’s expectations', () => {
+  // feedparser's encoding tests name the HTTP header they are served with and the encoding the
+  // reader must choose. Where they follow RFC 3023's text/* → us-ascii default we differ on
+  // purpose (servers send text/xml for UTF-8 feeds all the time); those files are ASCII anyway.
+  const dir = join(ROOT, 'edge/feedparser/encoding');
+  const same = (ours: string, theirs: string) => {
+    const canon = (c: string) => ({ gb18030: 'gbk', gb2312: 'gbk', 'iso-8859-1': 'latin1', ascii: 'us-ascii' })[c.toLowerCase()] ?? c.toLowerCase();
+    return canon(ours) === canon(theirs);
+  };
+  const cases = readdirSync(dir).flatMap((name) => {
+    const bytes = readFileSync(join(dir, name));
+    const head = bytes.subarray(0, 600).toString('latin1');
+    const header = /Header:\s*Content-type:\s*(.*)/i.exec(head)?.[1]?.trim();
+    const expected = /encoding == '([^']+)'/.exec(head)?.[1];
+    const rfc3023Default = expected === 'us-ascii' && !/charset\s*=/i.test(header ?? '');
+    return expected && !rfc3023Default ? [[name, header, expected, bytes] as const] : [];
+  });
+
+  it('has the cases', () => expect(cases.length).toBeGreaterThan(30));
+  it.each(cases)('%s (%s) → %s', (_name, header, expected, bytes) => expect(same(decodeFeedBytes(bytes, header).charset, expected)).toBe(true));
+
+  it.each([
+    ['big5.xml', 'big5'],
+    ['eucjp.xml', 'euc-jp'],
+    ['euckr.xml', 'euc-kr'],
+    ['gb2312.xml', 'gbk'],
+    ['shiftjis.xml', 'shift_jis'],
+  ])('recognises undeclared %s as %s', (name, charset) => {
+    expect(decodeFeedBytes(readFileSync(join(ROOT, 'edge/feedparser/illformed/chardet', name))).charset).toBe(charset);
   });
 });
