@@ -25,7 +25,7 @@ async function withStore(work: (store: Store) => Promise<void>): Promise<void> {
 async function findSource(store: Store, ref: string): Promise<Source> {
   const exact = await store.getSource(ref);
   if (exact) return exact;
-  const byPrefix = (await store.listSources()).filter((s) => s.id.startsWith(ref));
+  const byPrefix = ref.length >= 4 ? (await store.listSources()).filter((s) => s.id.endsWith(ref)) : [];
   if (byPrefix.length === 1) return byPrefix[0]!;
   throw new StoreError('not-found', byPrefix.length > 1 ? `"${ref}" matches ${byPrefix.length} sources; give more of the id` : `no source with the id or URL "${ref}" (see scipop sources list)`);
 }

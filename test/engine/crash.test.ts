@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
 import { postsIn, runScipop, startScipop, writeRunConfig } from './child';
+
+// Child processes start slowly on a loaded 2-core machine (tsx compiles on start).
+vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * kill -9 at any moment loses nothing and posts nothing twice, except inside the window between

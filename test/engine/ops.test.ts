@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
 import { startScipop, writeRunConfig } from './child';
+
+// Child processes start slowly on a loaded 2-core machine (tsx compiles on start).
+vi.setConfig({ testTimeout: 120_000 });
 
 let server: FeedServer;
 const dir = mkdtempSync(join(tmpdir(), 'scipop-ops-'));
