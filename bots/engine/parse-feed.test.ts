@@ -86,3 +86,15 @@ describe('closeOpenElements', () => {
     expect(closeOpenElements('<rss><channel><title>x</title></channel></rss')).toBe('<rss><channel><title>x</title></channel></rss>');
   });
 });
+
+describe('Atom title types', () => {
+  it('shows type="text" titles as written and strips markup from type="html"', async () => {
+    const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><title>Plain &lt;b&gt;</title>
+      <entry><id>1</id><title>History of the &lt;blink&gt; tag</title></entry>
+      <entry><id>2</id><title type="html">&lt;b&gt;Bold&lt;/b&gt; move</title></entry></feed>`;
+    const result = await parseFeedText(atom);
+    if (!result.ok) throw new Error(result.error);
+    expect(result.value.title).toBe('Plain <b>');
+    expect(result.value.items.map((i) => i.title)).toEqual(['History of the <blink> tag', 'Bold move']);
+  });
+});

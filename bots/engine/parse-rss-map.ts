@@ -24,9 +24,10 @@ function list(v: unknown): unknown[] {
 
 /** The custom fields rss-parser is asked to keep so nothing we normalize from is lost. */
 export const RSS_PARSER_CUSTOM_FIELDS = {
-  feed: [['$', 'attrs', { keepArray: true }], ['dc:language', 'dcLanguage'], ['sy:updatePeriod', 'syPeriod'], ['sy:updateFrequency', 'syFrequency']],
+  feed: [['$', 'attrs', { keepArray: true }], ['title', 'rawTitle', { keepArray: true }], ['dc:language', 'dcLanguage'], ['sy:updatePeriod', 'syPeriod'], ['sy:updateFrequency', 'syFrequency']],
   item: [
     ['$', 'attrs', { keepArray: true }],
+    ['title', 'rawTitle', { keepArray: true }],
     ['media:content', 'mediaContent', { keepArray: true }],
     ['media:thumbnail', 'mediaThumbnail', { keepArray: true }],
     ['media:group', 'mediaGroup', { keepArray: true }],
@@ -87,6 +88,12 @@ function htmlOf(item: Obj): string | undefined {
   return desc?.trim() ? desc : undefined;
 }
 
+/** Atom text constructs: type="html" and "xhtml" carry markup; "text" (the default) does not. */
+function atomIsHtml(node: unknown): boolean {
+  const type = String(attrs(node).type ?? 'text').toLowerCase();
+  return type === 'html' || type === 'xhtml' || type.includes('html');
+}
+
 function readItem(item: Obj, atom: boolean): RawItem {
   const a = isObj(item.attrs) ? item.attrs : {};
   const raw: RawItem = { images: imagesOf(item), categories: categoriesOf(item) };
@@ -94,7 +101,7 @@ function readItem(item: Obj, atom: boolean): RawItem {
   if (guid) raw.guid = guid;
   const title = text(item.title);
   if (title) raw.title = title;
-  if (atom) raw.titleIsHtml = true;
+  if (atom) raw.titleIsHtml = atomIsHtml(item.rawTitle);
   const link = typeof item.link === 'string' ? item.link : text(item.rawLinks);
   if (link) raw.link = link;
   const date = text(item.pubDate) ?? text(item.date) ?? text(item.isoDate);
@@ -119,6 +126,7 @@ export function mapRssParserOutput(output: Obj, format: FeedFormat): RawFeed {
   const feed: RawFeed = { format, items: items.map((item) => readItem(item, atom)) };
   const title = text(output.title);
   if (title) feed.title = title;
+  if (atom) feed.titleIsHtml = atomIsHtml(output.rawTitle);
   const link = text(output.link);
   if (link) feed.link = link;
   const lang = text(output.language) ?? text(output.dcLanguage) ?? (typeof a['xml:lang'] === 'string' ? a['xml:lang'] : undefined);

@@ -56,7 +56,10 @@ export type FeedResult = { ok: true; value: ParsedFeed } | { ok: false; error: s
 export interface RawItem {
   guid?: string;
   title?: string;
-  /** True when `title` is HTML (Atom type="html"/"xhtml", JSON Feed never). */
+  /**
+   * Whether `title` is HTML: true for Atom type="html"/"xhtml", false for Atom type="text" and
+   * JSON Feed; unset for RSS, where titles are often escaped HTML and a heuristic decides.
+   */
   titleIsHtml?: boolean;
   link?: string;
   /** Date text as written in the feed (RFC 822, ISO 8601, …). */
@@ -78,6 +81,8 @@ export interface RawItem {
 export interface RawFeed {
   format: FeedFormat;
   title?: string;
+  /** As {@link RawItem.titleIsHtml}. */
+  titleIsHtml?: boolean;
   link?: string;
   lang?: string;
   /** xml:base of the root element, if any. */

@@ -36,6 +36,7 @@ function readItem(item: Obj, feed: Obj): RawItem {
   if (typeof id === 'string' || typeof id === 'number') raw.guid = String(id); // 1.0 feeds sometimes use numbers
   const title = str(item.title);
   if (title) raw.title = title;
+  raw.titleIsHtml = false; // JSON Feed titles are plain text
   const link = str(item.url) ?? str(item.external_url);
   if (link) raw.link = link;
   const date = str(item.date_published) ?? str(item.date_modified);
@@ -66,6 +67,7 @@ export function readJsonFeed(json: unknown): JsonFeedResult {
   const feed: RawFeed = { format: 'json', items: json.items.filter(isObj).map((item) => readItem(item, json)) };
   const title = str(json.title);
   if (title) feed.title = title;
+  feed.titleIsHtml = false;
   const home = str(json.home_page_url);
   if (home) feed.link = home;
   const lang = str(json.language);

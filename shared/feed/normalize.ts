@@ -1,5 +1,11 @@
 import { parseFeedDate } from './dates';
 import { cutAtWord, foldWhitespace, htmlToText, SUMMARY_MAX_CHARS, titleText } from './html-text';
+
+/** A title as plain text, by what the format says it is (see RawItem.titleIsHtml). */
+function titleOf(title: string | undefined, isHtml: boolean | undefined): string {
+  if (!title) return '';
+  return isHtml === false ? foldWhitespace(title) : titleText(title);
+}
 import { assignKeys } from './identity';
 import type { Item, ParsedFeed, RawFeed, RawItem } from './item';
 import { resolveLink } from './url';
@@ -49,7 +55,7 @@ function normalizeItem(raw: RawItem, feed: RawFeed, options: NormalizeOptions, s
   const plain = raw.text ? foldWhitespace(raw.text) : '';
   const fullSummary = plain || fromHtml?.text || '';
   const summary = cutAtWord(fullSummary, options.summaryMaxChars ?? SUMMARY_MAX_CHARS);
-  let title = titleText(raw.title);
+  let title = titleOf(raw.title, raw.titleIsHtml);
   if (!title && fullSummary) title = cutAtWord(fullSummary, TITLE_FROM_SUMMARY_CHARS);
   const guid = raw.guid?.trim() || undefined;
   // An RSS guid is often the permalink itself; use it when there is no <link>.
@@ -78,7 +84,7 @@ export function normalizeFeed(raw: RawFeed, options: NormalizeOptions = {}): Par
   const keys = assignKeys(items);
   const feed: ParsedFeed = {
     format: raw.format,
-    title: titleText(raw.title).slice(0, 500),
+    title: titleOf(raw.title, raw.titleIsHtml).slice(0, 500),
     items: items.map((item, i) => ({ key: keys[i] as string, ...item })),
   };
   if (link) feed.link = link;
