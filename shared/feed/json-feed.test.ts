@@ -11,7 +11,7 @@ const feed11 = {
   authors: [{ name: 'Feed Author' }],
   items: [
     { id: 1, url: '/posts/1', title: 'First', content_html: '<p>Hello <img src="/a.png"> world</p>', date_published: '2024-05-01T10:00:00+02:00', tags: ['physics'] },
-    { id: '2', external_url: 'https://elsewhere.example/x', content_text: 'Only text here', summary: 'Short summary', image: 'https://cdn.example/i.jpg', authors: [{ name: 'Ann' }, { name: 'Bo' }] },
+    { id: '2', external_url: 'https://elsewhere.example/x', content_text: 'Only text here', summary: 'Short &amp; sweet <3', image: 'https://cdn.example/i.jpg', authors: [{ name: 'Ann' }, { name: 'Bo' }] },
   ],
 };
 
@@ -31,7 +31,7 @@ describe('JSON Feed', () => {
       author: 'Feed Author',
       categories: ['physics'],
     });
-    expect(feed.items[1]).toMatchObject({ key: 'g:2', title: 'Short summary', summary: 'Short summary', link: 'https://elsewhere.example/x', author: 'Ann, Bo', image: 'https://cdn.example/i.jpg' });
+    expect(feed.items[1]).toMatchObject({ key: 'g:2', title: 'Short & sweet <3', summary: 'Short & sweet <3', link: 'https://elsewhere.example/x', author: 'Ann, Bo', image: 'https://cdn.example/i.jpg' });
   });
 
   it('reads 1.0 with its single author and a bare version', () => {

@@ -1,3 +1,4 @@
+import { decodeHTMLStrict } from 'entities';
 import type { RawFeed, RawItem } from './item';
 
 /** Reading a document as JSON Feed: the raw feed, or why it is not one. */
@@ -7,6 +8,12 @@ type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
+// JSON Feed's text fields are plain text, but publishers often leave HTML entities in them
+// ("Blackletter &amp; thick"); a complete reference is decoded, anything else left as written.
+const plain = (v: unknown): string | undefined => {
+  const text = str(v);
+  return text && text.includes('&') ? decodeHTMLStrict(text) : text;
+};
 
 function authorOf(item: Obj, feed: Obj): string | undefined {
   // 1.1 has `authors` (array), 1.0 had `author`; an item without one inherits the feed's.
@@ -34,7 +41,7 @@ function readItem(item: Obj, feed: Obj): RawItem {
   const raw: RawItem = {};
   const id = item.id;
   if (typeof id === 'string' || typeof id === 'number') raw.guid = String(id); // 1.0 feeds sometimes use numbers
-  const title = str(item.title);
+  const title = plain(item.title);
   if (title) raw.title = title;
   raw.titleIsHtml = false; // JSON Feed titles are plain text
   const link = str(item.url) ?? str(item.external_url);
@@ -43,7 +50,7 @@ function readItem(item: Obj, feed: Obj): RawItem {
   if (date) raw.date = date;
   const html = str(item.content_html);
   if (html) raw.html = html;
-  const text = str(item.summary) ?? str(item.content_text);
+  const text = plain(item.summary) ?? plain(item.content_text);
   if (text) raw.text = text;
   const author = authorOf(item, feed);
   if (author) raw.author = author;
@@ -65,7 +72,7 @@ export function readJsonFeed(json: unknown): JsonFeedResult {
   }
   if (version !== undefined && !looksVersioned) return { ok: false, error: `JSON document is not a JSON Feed (unknown version "${version.slice(0, 60)}")` };
   const feed: RawFeed = { format: 'json', items: json.items.filter(isObj).map((item) => readItem(item, json)) };
-  const title = str(json.title);
+  const title = plain(json.title);
   if (title) feed.title = title;
   feed.titleIsHtml = false;
   const home = str(json.home_page_url);
