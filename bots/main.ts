@@ -61,6 +61,16 @@ export function bundledGlossary(): TermGlossary {
   return createTermGlossary(compileMatcher(packs), packs);
 }
 
+/** The glossary for a run: a broken bundled pack is logged, and posts go out without explanations rather than not at all. */
+function glossaryOrNone(log: { error(obj: object, msg?: string): void }): TermGlossary | undefined {
+  try {
+    return bundledGlossary();
+  } catch (error) {
+    log.error({ err: (error as Error).message }, 'the glossary could not be loaded; posts will carry no term explanations');
+    return undefined;
+  }
+}
+
 /**
  * `--dry-run` works on a snapshot: the SQLite file is copied (VACUUM INTO, consistent under WAL)
  * to a temporary file, so a dry run shows exactly what a real run would post and changes nothing.
@@ -137,18 +147,19 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
   });
   const metrics = createEngineMetrics(store);
   const failpoint = failpointHook(env.SCIPOP_FAILPOINT);
+  const glossary = glossaryOrNone(log);
   const engine = createEngine({
     store,
     fetcher,
     parse: (text, o) => parseFeedText(text, o),
     sinks,
-    glossary: bundledGlossary(),
     settings: engineSettings(config),
     clock: { now: () => new Date() },
     random: Math.random,
     log,
     metrics,
     ...(failpoint ? { failpoint } : {}),
+    ...(glossary ? { glossary } : {}),
   });
   await engine.init();
 

@@ -77,8 +77,16 @@ export async function pollSource(source: Source, deps: EngineDeps, channels: Cha
     const permanent = PERMANENT_CODES.has(result.code) || result.status === 410;
     return fail(result.message, permanent, result.retryAfterSeconds);
   }
-  const movedTo = result.permanentRedirect && result.permanentRedirect !== source.url ? result.permanentRedirect : undefined;
-  if (movedTo) log.info({ source: source.url, to: movedTo }, 'source moved permanently; URL updated');
+  let movedTo = result.permanentRedirect && result.permanentRedirect !== source.url ? result.permanentRedirect : undefined;
+  let duplicateReason: string | null = null;
+  if (movedTo) {
+    const other = await store.getSource(movedTo);
+    if (other && other.id !== source.id) {
+      // Two sources now name one feed: keep the other, pause this one rather than post twice.
+      duplicateReason = `its feed moved permanently to ${movedTo}, which is already the source "${other.title}"`;
+      movedTo = undefined;
+    } else log.info({ source: source.url, to: movedTo }, 'source moved permanently; URL updated');
+  }
   const success = (hints: { ttlMinutes?: number }): FetchState => ({
     ...(movedTo ? { url: movedTo } : {}),
     etag: result.etag ?? (result.kind === 'not-modified' ? source.etag : null),
@@ -88,12 +96,21 @@ export async function pollSource(source: Source, deps: EngineDeps, channels: Cha
     lastSuccessAt: started,
     failures: 0,
     lastError: null,
+    pausedReason: duplicateReason,
   });
+
+  const reportDuplicate = async () => {
+    if (!duplicateReason) return;
+    report.pausedReason = duplicateReason;
+    log.warn({ source: source.url, reason: duplicateReason }, 'source paused');
+    await onPaused?.(source, duplicateReason);
+  };
 
   if (result.kind === 'not-modified') {
     metrics?.fetches.inc({ result: 'not_modified' });
     await store.saveFetchState(source.id, success({}));
     report.outcome = 'not-modified';
+    await reportDuplicate();
     return report;
   }
   metrics?.fetches.inc({ result: 'ok' });
@@ -131,6 +148,7 @@ export async function pollSource(source: Source, deps: EngineDeps, channels: Cha
   metrics?.items.inc(committed.insertedItems);
   metrics?.fetchSeconds.observe((clock.now().getTime() - started) / 1000);
   report.outcome = 'ok';
+  await reportDuplicate();
   report.newItems = committed.insertedItems;
   report.deliveries = committed.insertedDeliveries;
   if (committed.insertedItems > 0) {

@@ -153,6 +153,24 @@ describe('engine over a real SQLite file and a local feed server', () => {
     await h.close();
   });
 
+  it('pauses a source whose feed moved to one that is already a source, instead of posting twice', async () => {
+    const feed = controlledFeed('/e8');
+    feed.set([item(1)]);
+    server.route('/e8-old', (_req, res) => {
+      res.writeHead(308, { location: '/e8' });
+      res.end();
+    });
+    const h = await createEngineHarness();
+    const kept = await h.store.addSource({ url: feed.url, title: 'Kept' }, h.clock.ms);
+    const old = await h.store.addSource({ url: server.url('/e8-old'), title: 'Old' }, h.clock.ms);
+    const report = await h.engine.runOnce();
+    expect(report).toMatchObject({ polled: 2, ok: 2, paused: 1 });
+    expect(await h.store.getSource(old.id)).toMatchObject({ active: false, url: server.url('/e8-old'), pausedReason: `its feed moved permanently to ${feed.url}, which is already the source "Kept"` });
+    expect(await h.store.getSource(kept.id)).toMatchObject({ active: true });
+    expect(h.printed.some((t) => t.includes('Source paused: Old'))).toBe(true);
+    await h.close();
+  });
+
   it('refuses loopback sources unless private networks are allowed, pausing them with the reason', async () => {
     const h = await createEngineHarness({}, { allowPrivateNetworks: false });
     const s = await h.store.addSource({ url: server.url('/feed.xml'), title: 'Local' }, h.clock.ms);
