@@ -5,6 +5,7 @@ import { qualityProblems } from '../../shared/glossary/quality';
 import type { LoadedPack } from '../../shared/glossary/load';
 import { formatProblem } from '../../shared/glossary/problems';
 import { listPackFiles, readPackFiles } from '../glossary/bundled';
+import { registerGapsCommand } from './glossary-gaps';
 import { explainTerm, glossaryTerms, matchText } from './glossary-read';
 
 function out(line: string): void {
@@ -75,6 +76,8 @@ export function registerGlossaryCommands(program: Command): void {
       }
       out(JSON.stringify(matchText(packs, text, options.lang)));
     });
+
+  registerGapsCommand(glossary);
 
   glossary
     .command('explain')

@@ -18,6 +18,9 @@ export const READABILITY = {
 /** Ordinary English words never matched as a single-word form (see common-words.json for the policy). */
 export const COMMON_WORDS: ReadonlySet<string> = new Set(commonWords.en);
 
+/** Everyday Chinese words the gap finder never proposes. */
+export const COMMON_WORDS_ZH: readonly string[] = commonWords['zh-Hans'];
+
 const wordsOf = (text: string) => text.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? [];
 const sentencesEn = (text: string) => text.split(/(?<=[.!?])\s+(?=[A-Z0-9"“(])/).filter((s) => wordsOf(s).length > 0);
 const sentencesZh = (text: string) => text.split(/[。！？；]/).map((s) => s.trim()).filter(Boolean);

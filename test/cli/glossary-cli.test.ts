@@ -15,10 +15,18 @@ function scipop(args: string[], input?: string) {
 
 describe('scipop glossary', () => {
   it('lint: exit 0 on valid packs', () => {
-    const r = scipop(['glossary', 'lint', ...golden]);
+    const r = scipop(['glossary', 'lint', '--no-quality', ...golden]);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^ok: 2 pack\(s\), \d+ entries/);
     expect(r.code).toBe(0);
+  });
+
+  it('lint: the quality rules catch what the golden glossary does on purpose (an everyday word as a term)', () => {
+    const r = scipop(['glossary', 'lint', ...golden]);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/golden-en\.json: entries\[\d+\]\.term: "cell" is an everyday word/),
+    ]);
+    expect(r.code).toBe(1);
   });
 
   it('lint: one line per problem and exit 1', () => {
@@ -88,5 +96,38 @@ describe('scipop glossary', () => {
     const r = scipop(['glossary', 'frobnicate']);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('scipop glossary gaps', () => {
+  const corpora = join(import.meta.dirname, '../../../shared/corpora');
+
+  it('ranks unexplained terms in real pages and feeds, one text per feed item', () => {
+    const page = join(corpora, 'pages/v8-blog.html');
+    const feed = join(corpora, 'feeds/real/feedjira/TechCrunch.xml');
+    const r = scipop(['glossary', 'gaps', '--json', '--top', '40', '--pack', ...golden, '--', page, feed]);
+    expect(r.code, r.stderr).toBe(0);
+    const { coverage, candidates } = JSON.parse(r.stdout) as {
+      coverage: { texts: number; words: number; matches: number };
+      candidates: { text: string; kind: string; count: number; docs: number }[];
+    };
+    expect(coverage.texts).toBeGreaterThan(5); // the page plus every item of the feed
+    expect(coverage.words).toBeGreaterThan(1000);
+    expect(candidates.find((c) => c.text === 'WASI')).toMatchObject({ kind: 'acronym' });
+    expect(candidates.length).toBeGreaterThan(20);
+    expect(candidates.length).toBeLessThanOrEqual(40);
+    for (const c of candidates) expect(c.count).toBeGreaterThanOrEqual(2);
+  });
+
+  it('leaves out what the glossary already explains', () => {
+    const r = scipop(['glossary', 'gaps', '--json', '--pack', ...golden, '--', '-'], 'The WASI team and WASI people. Another AI, more AI, and AI.');
+    const { candidates } = JSON.parse(r.stdout) as { candidates: { text: string }[] };
+    expect(candidates.map((c) => c.text)).toEqual(['WASI']);
+  });
+
+  it('says clearly when nothing could be read', () => {
+    const r = scipop(['glossary', 'gaps', '/nonexistent/file.txt']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\/nonexistent\/file\.txt: cannot read \(ENOENT\)\nscipop: no readable text/);
   });
 });
