@@ -101,7 +101,8 @@ function failpointHook(spec: string | undefined): EngineDeps['failpoint'] {
 
 async function syncChannels(store: Store, config: Config, now: number): Promise<void> {
   const wanted = new Set(config.channels.map((c) => c.id));
-  for (const c of await store.listChannels()) if (!wanted.has(c.id)) await store.removeChannel(c.id);
+  // Channels moderators made in chat are theirs; only the config file's own are synced.
+  for (const c of await store.listChannels()) if (c.origin !== 'chat' && !wanted.has(c.id)) await store.removeChannel(c.id);
   for (const c of config.channels) await store.upsertChannel({ id: c.id, sink: c.sink, target: c.target, title: c.title ?? c.id, rules: c.rules }, now);
 }
 

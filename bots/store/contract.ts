@@ -175,9 +175,14 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
     it('upserts and removes channels with their rules', async () => {
       await store.upsertChannel({ id: 'tg:1', sink: 'telegram', target: '-1001', title: 'One', rules: { tags: ['physics'] } }, T0);
       await store.upsertChannel({ id: 'tg:1', sink: 'telegram', target: '-1001', title: 'Uno', rules: { tags: ['biology'] } }, T0 + 1);
-      expect(await store.listChannels()).toEqual([{ id: 'tg:1', sink: 'telegram', target: '-1001', title: 'Uno', rules: { tags: ['biology'] } }]);
+      expect(await store.listChannels()).toEqual([{ id: 'tg:1', sink: 'telegram', target: '-1001', title: 'Uno', rules: { tags: ['biology'] }, origin: 'config' }]);
+      await store.upsertChannel({ id: 'tg:2', sink: 'telegram', target: '-1002', title: 'Two', rules: {}, origin: 'chat' }, T0);
+      expect((await store.listChannels()).map((c) => [c.id, c.origin])).toEqual([
+        ['tg:1', 'config'],
+        ['tg:2', 'chat'],
+      ]);
       expect(await store.removeChannel('tg:1')).toBe(true);
-      expect(await store.listChannels()).toEqual([]);
+      expect((await store.listChannels()).map((c) => c.id)).toEqual(['tg:2']);
     });
 
     it('removing a source removes its items and outbox rows', async () => {

@@ -76,6 +76,11 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX outbox_channel_sent ON outbox (channel_id, sent_at)`,
     ],
   },
+  {
+    version: 2,
+    name: 'channel origin (config file or chat command)',
+    statements: [`ALTER TABLE channels ADD COLUMN origin TEXT NOT NULL DEFAULT 'config'`],
+  },
 ];
 
 /** The newest schema version this code knows. */

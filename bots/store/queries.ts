@@ -20,9 +20,9 @@ export const SQL = {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, item_key) DO NOTHING`,
   insertDelivery: `INSERT INTO outbox (id, item_id, source_id, channel_id, status, message, created_at, not_before, attempts)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (item_id, channel_id) DO NOTHING`,
-  upsertChannel: `INSERT INTO channels (id, sink, target, title, rules, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+  upsertChannel: `INSERT INTO channels (id, sink, target, title, rules, origin, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET sink = excluded.sink, target = excluded.target, title = excluded.title,
-    rules = excluded.rules, updated_at = excluded.updated_at`,
+    rules = excluded.rules, origin = excluded.origin, updated_at = excluded.updated_at`,
   listChannels: `SELECT * FROM channels ORDER BY id`,
   deleteChannel: `DELETE FROM channels WHERE id = ?`,
   pendingDeliveries: `SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY created_at, id LIMIT ?`,

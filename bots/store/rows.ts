@@ -42,7 +42,14 @@ export function rowToSource(r: Row): Source {
 }
 
 export function rowToChannel(r: Row): Channel {
-  return { id: String(r.id), sink: String(r.sink), target: String(r.target), title: String(r.title), rules: parseJson(r.rules, {}) };
+  return {
+    id: String(r.id),
+    sink: String(r.sink),
+    target: String(r.target),
+    title: String(r.title),
+    rules: parseJson(r.rules, {}),
+    origin: r.origin === 'chat' ? 'chat' : 'config',
+  };
 }
 
 export function rowToDelivery(r: Row): Delivery {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { defineStoreContract } from './contract';
-import { LATEST_VERSION } from './migrations';
+import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { createSqliteStore, migrateSqlite } from './sqlite-store';
 import type { Store } from './types';
 
@@ -48,6 +48,24 @@ describe('SQLite migrations', () => {
     migrateSqlite(db);
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_VERSION + 1, 'future', 0);
     expect(() => migrateSqlite(db)).toThrow(/newer than this SciPop/);
+    db.close();
+  });
+});
+
+describe('SQLite migration steps', () => {
+  it('upgrades a version-1 database in place, keeping its rows', async () => {
+    const db = new Database(':memory:');
+    db.exec(MIGRATIONS_TABLE);
+    db.transaction(() => {
+      for (const s of MIGRATIONS[0]!.statements) db.exec(s);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, ?, 0)').run(MIGRATIONS[0]!.name);
+    })();
+    db.prepare("INSERT INTO channels (id, sink, target, title, rules, updated_at) VALUES ('c', 'console', 'x', 'C', '{}', 0)").run();
+    expect(migrateSqlite(db)).toBe(LATEST_VERSION);
+    expect(db.prepare('SELECT id, origin FROM channels').all()).toEqual([{ id: 'c', origin: 'config' }]);
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all().map((r) => (r as { version: number }).version)).toEqual(
+      MIGRATIONS.map((m) => m.version),
+    );
     db.close();
   });
 });

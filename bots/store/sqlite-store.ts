@@ -139,7 +139,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     commitFetch: async (sourceId, state, items, now) => commit(sourceId, state, items, now),
     saveFetchState: async (sourceId, state) => saveState(sourceId, state),
 
-    upsertChannel: async (c, now) => void run(SQL.upsertChannel, c.id, c.sink, c.target, c.title, JSON.stringify(c.rules ?? {}), now),
+    upsertChannel: async (c, now) => void run(SQL.upsertChannel, c.id, c.sink, c.target, c.title, JSON.stringify(c.rules ?? {}), c.origin ?? 'config', now),
     listChannels: async () => all(SQL.listChannels).map(rowToChannel),
     removeChannel: async (id) => run(SQL.deleteChannel, id) > 0,
 

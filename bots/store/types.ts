@@ -68,6 +68,11 @@ export interface Channel {
   target: string;
   title: string;
   rules: unknown;
+  /**
+   * Who manages it: `config` channels are synced from the config file on start (and removed when
+   * gone from it); `chat` channels are created by moderators' commands and left alone. Default `config`.
+   */
+  origin?: 'config' | 'chat';
 }
 
 /** Where an outbox row stands. `held` waits for a moderator; `sending` was claimed and not yet marked. */
