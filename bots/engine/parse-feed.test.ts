@@ -98,3 +98,20 @@ describe('Atom title types', () => {
     expect(result.value.items.map((i) => i.title)).toEqual(['History of the <blink> tag', 'Bold move']);
   });
 });
+
+describe('dates that break other parsers', () => {
+  it('keeps an Atom feed whose entry has an unreadable date, and reads Atom 0.3 dates', async () => {
+    const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>
+      <entry><id>1</id><title>a</title><published>yesterday-ish</published></entry>
+      <entry><id>2</id><title>b</title><updated>2024-01-01T00:00:00Z</updated></entry>
+      <entry><id>3</id><title>c</title><issued>2004-04-20T00:23:47Z</issued></entry></feed>`;
+    const result = await parseFeedText(atom);
+    if (!result.ok) throw new Error(result.error);
+    expect(result.value.items.map((i) => i.published)).toEqual([undefined, '2024-01-01T00:00:00.000Z', '2004-04-20T00:23:47.000Z']);
+  });
+
+  it('falls back from a broken pubDate to dc:date', async () => {
+    const result = await parseFeedText(rss('<item><title>t</title><pubDate>soon</pubDate><dc:date>2024-02-03T04:05:06Z</dc:date></item>', 'xmlns:dc="http://purl.org/dc/elements/1.1/"'));
+    expect(result.ok && result.value.items[0]?.published).toBe('2024-02-03T04:05:06.000Z');
+  });
+});

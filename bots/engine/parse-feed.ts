@@ -52,8 +52,12 @@ function firstLine(error: unknown): string {
   return message.split('\n').filter((l) => l.trim()).join('; ').slice(0, 300);
 }
 
+// rss-parser turns Atom <published>/<updated> into ISO strings with `new Date(x).toISOString()`,
+// which throws on a date it cannot read and loses the whole feed; renamed, they reach us as text.
+const hideAtomDates = (xml: string) => xml.replace(/<(\/?)(published|updated)(?=[\s>/])/g, '<$1scipop-$2');
+
 async function readXml(text: string, format: FeedFormat): Promise<RawFeed | string> {
-  const guarded = guardXml(text);
+  const guarded = guardXml(format === 'atom' ? hideAtomDates(text) : text);
   if (!guarded.ok) return guarded.error;
   let strictError: unknown;
   const attempts: [() => Parser, () => string][] = [

@@ -1,3 +1,4 @@
+import { parseFeedDate } from '../../shared/feed/dates';
 import type { FeedFormat, RawFeed, RawItem } from '../../shared/feed/item';
 
 // rss-parser's output is loosely typed JSON from xml2js: read it defensively.
@@ -35,6 +36,11 @@ export const RSS_PARSER_CUSTOM_FIELDS = {
     ['dc:subject', 'dcSubject', { keepArray: true }],
     ['link', 'rawLinks', { keepArray: true }],
     ['description', 'rawDescription'],
+    ['scipop-published', 'atomPublished'],
+    ['scipop-updated', 'atomUpdated'],
+    ['issued', 'atomIssued'], // Atom 0.3
+    ['created', 'atomCreated'],
+    ['modified', 'atomModified'],
     ['content', 'rawContent'],
   ],
 };
@@ -104,7 +110,9 @@ function readItem(item: Obj, atom: boolean): RawItem {
   if (atom) raw.titleIsHtml = atomIsHtml(item.rawTitle);
   const link = typeof item.link === 'string' ? item.link : text(item.rawLinks);
   if (link) raw.link = link;
-  const date = text(item.pubDate) ?? text(item.date) ?? text(item.isoDate);
+  // The first date that reads as one: a broken <pubDate> should not hide a good <dc:date>.
+  const dates = [item.pubDate, item.date, item.atomPublished, item.atomIssued, item.atomCreated, item.atomUpdated, item.atomModified].map(text).filter((d) => d?.trim());
+  const date = dates.find((d) => parseFeedDate(d)) ?? dates[0];
   if (date) raw.date = date;
   const html = htmlOf(item);
   if (html) raw.html = html;
