@@ -15,7 +15,6 @@ export const SQL = {
   saveFetchState: `UPDATE sources SET url = COALESCE(?, url), etag = ?, last_modified = ?, next_fetch_at = ?, last_fetch_at = ?,
     last_success_at = COALESCE(?, last_success_at), failures = ?, last_error = ? WHERE id = ?`,
   pauseIfReason: `UPDATE sources SET active = 0, paused_reason = ?, paused_at = ? WHERE id = ? AND active = 1`,
-  hasItems: `SELECT 1 AS one FROM items WHERE source_id = ? LIMIT 1`,
   insertItem: `INSERT INTO items (id, source_id, item_key, title, link, published_at, data, seen_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, item_key) DO NOTHING`,
   insertDelivery: `INSERT INTO outbox (id, item_id, source_id, channel_id, status, message, created_at, not_before, attempts)

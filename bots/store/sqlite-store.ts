@@ -135,7 +135,6 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       }
       return unseen;
     },
-    hasItems: async (sourceId) => one(SQL.hasItems, sourceId) !== undefined,
     commitFetch: async (sourceId, state, items, now) => commit(sourceId, state, items, now),
     saveFetchState: async (sourceId, state) => saveState(sourceId, state),
 

@@ -149,8 +149,6 @@ export interface Store {
 
   /** The keys among `keys` this source has not recorded yet. */
   unseenKeys(sourceId: string, keys: readonly string[]): Promise<Set<string>>;
-  /** Whether this source has recorded any item (a first fetch posts nothing, or the newest N). */
-  hasItems(sourceId: string): Promise<boolean>;
   /**
    * One transaction: records new items as seen, writes their outbox rows, and saves the fetch
    * state. An item already recorded (by an earlier run or another worker) gets no outbox rows.
