@@ -109,7 +109,7 @@ export async function parseFeedText(text: string, options: ParseFeedOptions = {}
       if (!format) return { ok: false, error: `not a feed: the root element <${root.slice(0, 60)}> is not <rss>, <rdf:RDF> or <feed>` };
       raw = format !== 'atom' && !/<(?:[\w.-]+:)?channel[\s>/]/i.test(xml) ? { format, items: [] } : await readXml(xml, format);
     }
-    if (typeof raw === 'string') return { ok: false, error: raw };
+    if (typeof raw === 'string') return { ok: false, error: raw.replace(/\s+/g, ' ').slice(0, 400) };
     return { ok: true, value: normalizeFeed(raw, options) };
   } catch (error) {
     // A bug of ours or of a library on a hostile input: still one line, never a crash.

@@ -91,7 +91,9 @@ export function parseJsonFeedText(text: string): JsonFeedResult {
   try {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    return { ok: false, error: `not valid JSON (${(error as Error).message})` };
+    // The engine's message may quote the document, newlines included: keep it to one short line.
+    const message = (error as Error).message.replace(/\s+/g, ' ').slice(0, 200);
+    return { ok: false, error: `not valid JSON (${message})` };
   }
   return readJsonFeed(json);
 }
