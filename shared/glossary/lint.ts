@@ -1,4 +1,5 @@
-import { analyzeForm, formIdentity, formWords, isSpacedForm } from '../matcher/forms';
+import { formIdentity } from '../matcher/forms';
+import { compileMatcher } from '../matcher/index';
 import type { LoadedPack } from './load';
 import type { Problem } from './problems';
 import type { GlossaryEntry } from './schema';
@@ -22,20 +23,6 @@ export function surfaceForms(entry: GlossaryEntry): string[] {
   return [entry.term, ...entry.aliases];
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Whether `text` contains `form` as the matcher would see it (whole words for spaced scripts). */
-export function containsForm(text: string, form: string): boolean {
-  const { key, exact } = analyzeForm(form);
-  if (key === '') return false;
-  const words = exact === null ? key.split(' ') : formWords(form);
-  const body = words.map(escapeRegExp).join('[\\s\\u00ad-]*');
-  const pattern = isSpacedForm(form) ? `(?<![\\p{L}\\p{N}])${body}(?:e?s)?(?![\\p{L}\\p{N}])` : body;
-  return new RegExp(pattern, exact === null ? 'iu' : 'u').test(exact === null ? text : text.replace(/\u00ad/g, ''));
-}
-
 function byLanguage(packs: readonly LoadedPack[]): Map<string, Located[]> {
   const out = new Map<string, Located[]>();
   for (const { file, pack } of packs) {
@@ -56,6 +43,7 @@ const at = (where: Located, ...path: PropertyKey[]) => ({ file: where.file, path
 export function lintPacks(packs: readonly LoadedPack[]): Problem[] {
   const problems: Problem[] = [];
   for (const [lang, entries] of byLanguage(packs)) {
+    const matcher = compileMatcher(packs.filter((p) => p.pack.lang === lang).map((p) => p.pack));
     const ids = new Map<string, Located>();
     for (const where of entries) {
       const first = ids.get(where.entry.id);
@@ -74,8 +62,10 @@ export function lintPacks(packs: readonly LoadedPack[]): Problem[] {
         } else if (owner === where) {
           problems.push({ ...at(where, ...path), message: `surface form "${form}" is listed twice` });
         } else owners.set(identity, where);
-        if (containsForm(entry.short, form)) problems.push({ ...at(where, 'short'), message: `uses "${form}" to explain itself` });
       });
+      // As the matcher sees it: "Exoplanets are…" uses "exoplanet", "the DNA molecule" uses "DNA".
+      const self = matcher.find(entry.short).find((m) => m.id === entry.id);
+      if (self) problems.push({ ...at(where, 'short'), message: `uses "${self.text}" to explain itself` });
       entry.related.forEach((id, i) => {
         if (id === entry.id) problems.push({ ...at(where, 'related', i), message: 'relates the entry to itself' });
         else if (!ids.has(id)) problems.push({ ...at(where, 'related', i), message: `"${id}" is not an entry in ${lang}` });

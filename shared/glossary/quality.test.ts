@@ -35,7 +35,7 @@ describe('qualityProblems', () => {
           entry('axon', 'axon', { long: 'Signals travel along the axon.' }),
         ]),
       ),
-    ).toEqual(['en.json: entries[0].long: starts by repeating "neuron": start with what it does or why it matters', 'en.json: entries[1].long: starts by repeating "synapse": start with what it does or why it matters']);
+    ).toEqual(['en.json: entries[0].long: starts by repeating "neuron": start with what it does or why it matters', 'en.json: entries[1].long: starts by repeating "Synapses": start with what it does or why it matters']);
   });
 
   it('flags duplicated explanations, ignoring case and punctuation', () => {

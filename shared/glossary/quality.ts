@@ -60,15 +60,6 @@ function readability(entry: GlossaryEntry, lang: string): { path: string; messag
   return out;
 }
 
-function startsWithForm(text: string, form: string): boolean {
-  const words = formWords(form);
-  if (words.length === 0) return false;
-  if (!isSpacedForm(form)) return text.startsWith(words.join(''));
-  const body = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s-]+');
-  const flags = isCaseSensitive(words) ? 'u' : 'iu';
-  return new RegExp(`^(?:(?:an?|the)\\s+)?${body}(?:e?s)?(?![\\p{L}\\p{N}])`, flags).test(text);
-}
-
 const normalized = (text: string) => text.toLowerCase().replace(/[\s\p{P}]+/gu, ' ').trim();
 
 /**
@@ -89,10 +80,11 @@ export function qualityProblems(packs: readonly LoadedPack[]): Problem[] {
       pack.entries.forEach((entry, index) => {
         const at = (key: string, message: string) => problems.push({ file, path: ['entries', index, key], message });
         for (const r of readability(entry, lang)) at(r.path, r.message);
-        const forms = surfaceForms(entry);
-        const repeated = forms.find((f) => startsWithForm(entry.long, f));
-        if (repeated) at('long', `starts by repeating "${repeated}": start with what it does or why it matters`);
-        forms.forEach((form, i) => {
+        const [first] = matcher.find(entry.long);
+        if (first?.id === entry.id && /^(?:(?:an?|the)\s+)?$/i.test(entry.long.slice(0, first.start))) {
+          at('long', `starts by repeating "${first.text}": start with what it does or why it matters`);
+        }
+        surfaceForms(entry).forEach((form, i) => {
           const words = formWords(form);
           if (words.length === 1 && isSpacedForm(form) && !isCaseSensitive(words) && COMMON_WORDS.has(words[0]!.toLowerCase())) {
             problems.push({ file, path: ['entries', index, ...(i === 0 ? ['term'] : ['aliases', i - 1])], message: `"${form}" is an everyday word and would be matched in its everyday sense: use the specific multiword term` });
