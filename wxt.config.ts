@@ -23,8 +23,8 @@ function glossaryBundle(): Plugin {
       // A pack being written while we build must not stop the build: it ships next time.
       for (const problem of problems) this.warn(`skipped: ${formatProblem(problem)}`);
       const bundle = createGlossaryBundle(packs.map((p) => p.pack));
-      // JSON.parse of a string literal is faster to start than the same object as JS source.
-      return `export default JSON.parse(${JSON.stringify(JSON.stringify(bundle))});`;
+      // Almost all strings: as a JS literal it costs a page one scan of the source, no JSON.parse.
+      return `export default ${JSON.stringify(bundle)};`;
     },
   };
 }

@@ -15,7 +15,10 @@ export type IdleScheduler = (run: (deadline: { timeRemaining(): number }) => voi
 export interface AnnotatorOptions {
   doc: Document;
   registry: HitRegistry;
-  /** The finder and filters in force; read at each segment, so a settings change applies at once. */
+  /**
+   * The finder and filters in force; read at each segment, so a settings change applies at once.
+   * Return the same object until something changes: the matcher caches its filters per object.
+   */
   finder: () => TermFinder;
   findOptions: () => FindOptions;
   schedule?: IdleScheduler;
@@ -36,7 +39,9 @@ export interface Annotator {
   stop(): void;
 }
 
-type Task = Generator<void, void, undefined>;
+/** What a unit of work was, so each measure says where its time went. */
+type Phase = 'walk' | 'rank' | 'match' | 'sort';
+type Task = Generator<Phase, void, undefined>;
 
 const defaultSchedule: IdleScheduler = (run) => {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 500 });
@@ -49,6 +54,17 @@ export function createAnnotator(opts: AnnotatorOptions): Annotator {
   const schedule = opts.schedule ?? defaultSchedule;
   const queue: Task[] = [];
   let seen = new Set<string>();
+  // The filters with this pass's `seen`, rebuilt only when either changes.
+  let base: FindOptions | undefined;
+  let withSeen: FindOptions = {};
+  const currentOptions = (): FindOptions => {
+    const next = opts.findOptions();
+    if (next !== base || withSeen.seen !== seen) {
+      base = next;
+      withSeen = { ...next, seen };
+    }
+    return withSeen;
+  };
   let scheduled = false;
   let stopped = false;
   let idleWaiters: (() => void)[] = [];
@@ -65,13 +81,19 @@ export function createAnnotator(opts: AnnotatorOptions): Annotator {
     const start = performance.now();
     const budget = Math.max(4, Math.min(CHUNK_BUDGET_MS, deadline.timeRemaining()));
     let units = 0;
+    let last = start;
+    const phases: Partial<Record<Phase, number>> = {};
     while (queue.length > 0) {
       const task = queue[0]!;
-      if (task.next().done) queue.shift();
+      const step = task.next();
+      const now = performance.now();
+      if (step.done) queue.shift();
+      else phases[step.value] = (phases[step.value] ?? 0) + now - last;
+      last = now;
       units++;
-      if (performance.now() - start >= budget) break;
+      if (now - start >= budget) break;
     }
-    performance.measure(MEASURE_NAME, { start, end: performance.now(), detail: { units, hits: registry.size } });
+    performance.measure(MEASURE_NAME, { start, end: performance.now(), detail: { units, hits: registry.size, phases } });
     if (queue.length > 0) kick();
     else {
       const waiters = idleWaiters;
@@ -93,7 +115,7 @@ export function createAnnotator(opts: AnnotatorOptions): Annotator {
     // Matching a segment replaces what was found in it before, so a rescan never doubles a term.
     const old = new Set(seg.nodes.flatMap((n) => registry.inNode(n)));
     if (old.size > 0) forget((hit) => old.has(hit));
-    const matches = opts.finder().find(seg.text, { ...opts.findOptions(), seen });
+    const matches = opts.finder().find(seg.text, currentOptions());
     for (const m of matches) {
       const [si, so] = locate(seg, m.start, false);
       const [ei, eo] = locate(seg, m.end, true);
@@ -121,7 +143,7 @@ export function createAnnotator(opts: AnnotatorOptions): Annotator {
     const segments: Segment[] = [];
     for (const seg of walkSegments(body)) {
       segments.push(seg);
-      yield;
+      yield 'walk';
     }
     const ranker = createBlockRanker(doc);
     const ranked: [number, number, Segment][] = [];
@@ -129,13 +151,13 @@ export function createAnnotator(opts: AnnotatorOptions): Annotator {
       const seg = segments[i]!;
       const rank = ranker(seg.block);
       if (rank >= 0) ranked.push([rank, i, seg]);
-      if (i % 64 === 63) yield;
+      if (i % 64 === 63) yield 'rank';
     }
     ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    yield;
+    yield 'sort';
     for (const [, , seg] of ranked) {
       matchSegment(seg);
-      yield;
+      yield 'match';
     }
   }
 
@@ -145,7 +167,7 @@ export function createAnnotator(opts: AnnotatorOptions): Annotator {
       if (!block.isConnected) continue;
       for (const seg of walkSegments(block)) {
         if (ranker(seg.block) >= 0) matchSegment(seg);
-        yield;
+        yield 'match';
       }
     }
   }

@@ -1,5 +1,5 @@
 import { findOptionsFor, languagesFor } from '../glossary/filters';
-import type { EntryInfo, Glossary } from '../glossary/types';
+import type { EntryInfo, FindOptions, Glossary } from '../glossary/types';
 import type { ExplainResult, PageGlossary } from '../messaging/protocol';
 import type { Settings } from '../settings/schema';
 import { isActiveOn } from '../settings/store';
@@ -47,7 +47,13 @@ export function startPage(opts: PageOptions): ScipopPage {
   activeHighlight.priority = 1;
   CSS.highlights.set(ACTIVE_HIGHLIGHT_NAME, activeHighlight);
   const style = createPageStyle(doc);
-  const makeAnnotator = () => createAnnotator({ doc, registry, finder: () => glossary.finder, findOptions: () => findOptionsFor(settings, glossary) });
+  // One filters object per settings and glossary: the matcher caches its work per object.
+  let filters: { settings: Settings; glossary: Glossary; options: FindOptions } | undefined;
+  const findOptions = (): FindOptions => {
+    if (filters?.settings !== settings || filters.glossary !== glossary) filters = { settings, glossary, options: findOptionsFor(settings, glossary) };
+    return filters.options;
+  };
+  const makeAnnotator = () => createAnnotator({ doc, registry, finder: () => glossary.finder, findOptions });
   let annotator = makeAnnotator();
   const entryOf = (hit: TermHit): EntryInfo | undefined => glossary.entry(hit.lang, hit.id);
 

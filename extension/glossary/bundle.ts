@@ -1,6 +1,7 @@
 import type { GlossaryPack } from '../../shared/glossary/schema';
-import { compileMatcher, decodeBase64, encodeBase64, loadMatcher } from '../../shared/matcher';
-import type { EntryInfo, Glossary, GlossaryBundle, TermFinder, TermMatch, FindOptions } from './types';
+import { compileMatcher, encodeBase64, loadMatcher } from '../../shared/matcher';
+import { base64Bytes } from './base64';
+import type { EntryInfo, FindOptions, Glossary, GlossaryBundle, TermFinder, TermMatch } from './types';
 
 /** The compact table of what the page shows of each entry (no aliases: the matcher has them). */
 export function entryInfos(packs: readonly GlossaryPack[]): EntryInfo[] {
@@ -17,9 +18,11 @@ export function entryInfos(packs: readonly GlossaryPack[]): EntryInfo[] {
 /** Builds the bundle shipped in the extension (run at build time, in Node, by wxt.config.ts). */
 export function createGlossaryBundle(packs: readonly GlossaryPack[]): GlossaryBundle {
   const matcher = compileMatcher([...packs]);
+  const infos = entryInfos(packs);
   return {
     matcher: encodeBase64(matcher.serialize()),
-    entries: entryInfos(packs),
+    keys: infos.map((e) => `${e.lang}\t${e.id}`).join('\n'),
+    entries: infos.map((e) => JSON.stringify(e)),
     packs: packs.map((p) => ({ id: p.id, lang: p.lang, revision: p.revision, title: p.title })),
   };
 }
@@ -27,10 +30,18 @@ export function createGlossaryBundle(packs: readonly GlossaryPack[]): GlossaryBu
 /** Finds in several finders at once: leftmost-longest across all, the earlier finder on a tie. */
 export function combineFinders(finders: readonly TermFinder[]): TermFinder {
   if (finders.length === 1) return finders[0]!;
+  // The same options object must reach the finders each time: they cache their filters per object.
+  const inner = new WeakMap<FindOptions, FindOptions>();
+  const empty: FindOptions = {};
   return {
     find(text, options?: FindOptions) {
       // firstOnly/seen are applied after merging, so one finder cannot claim a term another owns.
-      const { firstOnly, seen, ...rest } = options ?? {};
+      const { firstOnly, seen } = options ?? empty;
+      let rest = inner.get(options ?? empty);
+      if (!rest) {
+        const { firstOnly: _f, seen: _s, ...others } = options ?? empty;
+        inner.set(options ?? empty, (rest = others));
+      }
       const all: TermMatch[] = finders.flatMap((f) => f.find(text, rest));
       all.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
       const out: TermMatch[] = [];
@@ -51,18 +62,37 @@ export function combineFinders(finders: readonly TermFinder[]): TermFinder {
 
 /** Loads the bundled glossary plus the reader's imported packs (compiled here, they are small). */
 export function loadGlossary(bundle: GlossaryBundle, imported: readonly GlossaryPack[] = []): Glossary {
-  const finders: TermFinder[] = [loadMatcher(decodeBase64(bundle.matcher))];
-  const entries = [...bundle.entries];
+  const finders: TermFinder[] = [loadMatcher(base64Bytes(bundle.matcher))];
+  const index = new Map<string, number>();
+  const langs = new Set<string>();
+  bundle.keys.split('\n').forEach((key, i) => {
+    index.set(key, i);
+    langs.add(key.slice(0, key.indexOf('\t')));
+  });
+  const parsed = new Map<number, EntryInfo>();
+  const extra = new Map<string, EntryInfo>();
   if (imported.length > 0) {
     finders.push(compileMatcher([...imported]));
-    entries.push(...entryInfos(imported));
+    for (const e of entryInfos(imported)) {
+      extra.set(`${e.lang}\t${e.id}`, e);
+      langs.add(e.lang);
+    }
   }
-  const byKey = new Map<string, EntryInfo>();
-  for (const e of entries) byKey.set(`${e.lang}\u0000${e.id}`, e);
+  const byIndex = (i: number): EntryInfo => {
+    let e = parsed.get(i);
+    if (!e) parsed.set(i, (e = JSON.parse(bundle.entries[i]!) as EntryInfo));
+    return e;
+  };
   return {
     finder: combineFinders(finders),
-    entry: (lang, id) => byKey.get(`${lang}\u0000${id}`),
-    langs: [...new Set(entries.map((e) => e.lang))],
-    entries,
+    entry(lang, id) {
+      const key = `${lang}\t${id}`;
+      const own = extra.get(key);
+      if (own) return own;
+      const i = index.get(key);
+      return i === undefined ? undefined : byIndex(i);
+    },
+    langs: [...langs],
+    allEntries: () => [...bundle.entries.map((_, i) => byIndex(i)), ...extra.values()],
   };
 }

@@ -30,11 +30,17 @@ export interface EntryInfo {
   source?: { title: string; url: string };
 }
 
-/** The bundled glossary as it ships inside the extension: the serialized matcher and the entries. */
+/**
+ * The bundled glossary as it ships inside the extension. Entries stay JSON strings until a tooltip
+ * needs one: parsing all of them would cost every page tens of milliseconds for a few terms.
+ */
 export interface GlossaryBundle {
   /** `Matcher.serialize()`, base64. */
   matcher: string;
-  entries: EntryInfo[];
+  /** `lang<TAB>id` of each entry, one per line, in the order of `entries`. */
+  keys: string;
+  /** Each entry's {@link EntryInfo} as JSON. */
+  entries: string[];
   packs: { id: string; lang: string; revision: number; title: string }[];
 }
 
@@ -44,5 +50,6 @@ export interface Glossary {
   entry(lang: string, id: string): EntryInfo | undefined;
   /** The languages of the loaded entries. */
   langs: readonly string[];
-  entries: readonly EntryInfo[];
+  /** Every entry (parses them all: for the options page, not for pages). */
+  allEntries(): EntryInfo[];
 }

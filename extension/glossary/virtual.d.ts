@@ -1,7 +1,7 @@
 /** The bundled glossary, compiled at build time by the plugin in wxt.config.ts. */
 declare module 'virtual:scipop-glossary' {
-  import type { GlossaryBundle } from './types';
-
-  const bundle: GlossaryBundle;
+  // An ambient module cannot import through a relative path; an import() type can.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-imports
+  const bundle: import('./types').GlossaryBundle;
   export default bundle;
 }

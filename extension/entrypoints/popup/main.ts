@@ -1,0 +1,23 @@
+import { browser } from 'wxt/browser';
+import bundle from 'virtual:scipop-glossary';
+import { loadGlossary } from '../../glossary/bundle';
+import { createImportedPackStore } from '../../settings/imported-packs';
+import { createSettingsStore } from '../../settings/store';
+import { localizeDocument } from '../../ui/i18n';
+import { startPopup } from '../../ui/popup';
+
+localizeDocument(document);
+const storage = browser.storage;
+void createImportedPackStore(storage)
+  .list()
+  .then((imported) =>
+    startPopup({
+      doc: document,
+      glossary: loadGlossary(bundle, imported.map((p) => p.pack)),
+      settings: createSettingsStore(storage),
+      tabs: browser.tabs,
+      // ?tab=ID shows the glossary of another tab (the popup opened as a page, in tests).
+      tabId: Number(new URLSearchParams(location.search).get('tab')) || undefined,
+      openOptions: () => void browser.runtime.openOptionsPage(),
+    }),
+  );
