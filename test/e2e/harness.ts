@@ -48,6 +48,8 @@ export interface ExtensionBrowser {
   extensionId: string;
   /** Console errors and uncaught exceptions, per page URL. */
   errors: string[];
+  /** Console errors raised by the extension's own scripts (the real pages have errors of their own). */
+  extensionErrors: string[];
   newPage(url: string): Promise<Page>;
   close(): Promise<void>;
 }
@@ -69,8 +71,10 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
   const errors: string[] = [];
+  const extensionErrors: string[] = [];
   const watch = (page: Page) => {
     page.on('console', (m) => {
+      if (m.type() === 'error' && m.location().url.startsWith('chrome-extension://')) extensionErrors.push(`${page.url()}: ${m.text()}`);
       // Failed loads of the pages' own (blocked) outside resources are the test setup, not us.
       if (m.type() === 'error' && !/Failed to load resource|ERR_BLOCKED_BY_CLIENT|net::ERR/.test(m.text())) errors.push(`${page.url()}: ${m.text()}`);
     });
@@ -82,6 +86,7 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
     worker,
     extensionId,
     errors,
+    extensionErrors,
     async newPage(url) {
       const page = await context.newPage();
       await page.goto(url, { waitUntil: 'load' });
