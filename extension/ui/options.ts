@@ -25,7 +25,13 @@ export async function startOptions(opts: OptionsPageOptions): Promise<void> {
     return e;
   };
   const saved = $('saved');
-  let names = new Map(opts.entries.map((e) => [e.id, e.term]));
+  // One concept has one id in every language: "comet / 彗星".
+  const namesOf = (entries: readonly { id: string; term: string }[]) => {
+    const map = new Map<string, string>();
+    for (const e of entries) map.set(e.id, map.has(e.id) ? `${map.get(e.id)} / ${e.term}` : e.term);
+    return map;
+  };
+  let names = namesOf(opts.entries);
 
   const save = async (patch: Partial<Settings>) => {
     render(await settings.update(patch));
@@ -86,7 +92,7 @@ export async function startOptions(opts: OptionsPageOptions): Promise<void> {
 
   async function renderPacks() {
     const list = await packs.list();
-    names = new Map([...opts.entries, ...list.flatMap((p) => p.pack.entries)].map((e) => [e.id, e.term]));
+    names = namesOf([...opts.entries, ...list.flatMap((p) => p.pack.entries)]);
     $('imported').replaceChildren(
       ...list.map((p) =>
         row(`${p.pack.title} (${p.pack.id}, ${p.pack.lang}, ${p.pack.entries.length}) — ${p.file}`, t('optionsRemove'), async () => {
