@@ -19,6 +19,9 @@ export interface HopOptions {
   signal?: AbortSignal;
 }
 
+// Bytes of an unwanted body (error page, redirect notice) read to keep the socket; past it, close.
+const DRAIN_LIMIT = 64 * 1024;
+
 function fail(code: FetchErrorCode, message: string, retryable: boolean): FetchError {
   return { kind: 'error', code, message, retryable };
 }
@@ -73,12 +76,16 @@ export function requestOnce(url: URL, options: HopOptions): Promise<HopResult> {
     req.on('error', (err: NodeJS.ErrnoException) => finish(describeNetError(err, url.host)));
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
-      if (status === 304 || (status >= 300 && status < 400) || status >= 400) {
-        // Nothing in these bodies is needed: drop the connection's remaining bytes unread.
-        res.resume();
-        res.on('end', () => finish({ kind: 'head-only', status, headers: res.headers }));
-        res.on('error', () => finish({ kind: 'head-only', status, headers: res.headers }));
-        if (status >= 300 && status < 400) setImmediate(() => finish({ kind: 'head-only', status, headers: res.headers }));
+      if (status < 200 || status >= 300) {
+        // Nothing in the body of a 304, a redirect or an error is needed: answer now, and let the
+        // rest drain so the connection can be reused, unless it is big enough to waste time on.
+        finish({ kind: 'head-only', status, headers: res.headers });
+        let drained = 0;
+        res.on('data', (chunk: Buffer) => {
+          drained += chunk.length;
+          if (drained > DRAIN_LIMIT) req.destroy();
+        });
+        res.on('error', () => undefined);
         return;
       }
       const declared = Number(res.headers['content-length']);

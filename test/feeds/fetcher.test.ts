@@ -113,6 +113,12 @@ describe('failures', () => {
     expect(outcomes).toEqual(['http-status:500:true', 'http-status:500:true', 'http-status:500:true', 'ok']);
   });
 
+  it('answers an error status at once, without reading an endless error page', async () => {
+    const started = Date.now();
+    expect(await fetcher.fetch(server.url('/huge-error'))).toMatchObject({ kind: 'error', code: 'http-status', status: 500, retryable: true });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('passes on Retry-After, and a 410 is not retryable', async () => {
     expect(await fetcher.fetch(server.url('/rate-limited'))).toMatchObject({ kind: 'error', status: 429, retryable: true, retryAfterSeconds: 120 });
     expect(await fetcher.fetch(server.url('/gone'))).toMatchObject({ kind: 'error', status: 410, retryable: false });

@@ -139,6 +139,12 @@ function builtins(): Map<string, TestRoute> {
       }
       feed(res, SAMPLE);
     }],
+    ['/huge-error', (_req, res) => {
+      // A 500 whose error page never ends: the answer is the status, not the page.
+      res.writeHead(500, { 'content-type': 'text/html' });
+      const timer = setInterval(() => res.write(Buffer.alloc(64 * 1024, 'e')), 5);
+      res.on('close', () => clearInterval(timer));
+    }],
     ['/rate-limited', (_req, res) => {
       res.writeHead(429, { 'retry-after': '120' });
       res.end();
