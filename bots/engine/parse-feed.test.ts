@@ -65,6 +65,14 @@ describe('parseFeedText', () => {
     expect(await parseFeedText(doc)).toMatchObject({ ok: true, value: { title: 'Science Org news' } });
   });
 
+  it('points from an HTML page to the feed it advertises', async () => {
+    const page = `<!DOCTYPE html><html><head><link rel="stylesheet" href="/s.css"><link rel="alternate" type="application/rss+xml" href="feed/?a=1&amp;b=2"></head><body></body></html>`;
+    expect(await parseFeedText(page, { url: 'https://blog.example/news/' })).toEqual({
+      ok: false,
+      error: 'not a feed: the document is an HTML page; the feed it links to is https://blog.example/news/feed/?a=1&b=2',
+    });
+  });
+
   it('says in one line what is wrong with non-feeds', async () => {
     expect(await parseFeedText('')).toEqual({ ok: false, error: 'empty document' });
     expect(await parseFeedText('<!doctype html><html><body>hi</body></html>')).toMatchObject({ ok: false, error: expect.stringMatching(/HTML page/) });

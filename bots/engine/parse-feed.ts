@@ -1,7 +1,9 @@
+import { decodeHTMLStrict } from 'entities';
 import Parser from 'rss-parser';
 import type { FeedFormat, FeedResult, RawFeed } from '../../shared/feed/item';
 import { parseJsonFeedText } from '../../shared/feed/json-feed';
 import { normalizeFeed, type NormalizeOptions } from '../../shared/feed/normalize';
+import { resolveLink } from '../../shared/feed/url';
 import { guardXml, MAX_DOCUMENT_CHARS, rootElementName } from './parse-xml-guard';
 import { mapRssParserOutput, RSS_PARSER_CUSTOM_FIELDS } from './parse-rss-map';
 import { closeOpenElements, unprefixFeedElements } from './parse-xml-repair';
@@ -38,6 +40,19 @@ function formatOf(root: string): FeedFormat | null {
   if (name === 'rdf:rdf' || name.endsWith(':rdf')) return 'rdf';
   if (name === 'feed') return 'atom';
   return null;
+}
+
+/** The first feed a page advertises with <link rel="alternate" type="application/rss+xml" …>. */
+function advertisedFeed(html: string, base: string | undefined): string | undefined {
+  const head = html.slice(0, 256 * 1024);
+  for (const tag of head.match(/<link\b[^>]*>/gi) ?? []) {
+    const attr = (name: string) => new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag)?.slice(1).find((v) => v !== undefined);
+    if (!/\balternate\b/i.test(attr('rel') ?? '')) continue;
+    if (!/^application\/(?:rss|atom|rdf|feed)\+(?:xml|json)$/i.test((attr('type') ?? '').trim())) continue;
+    const href = attr('href') && decodeHTMLStrict(attr('href') as string).trim();
+    if (href) return resolveLink(href, base) ?? href.slice(0, 300);
+  }
+  return undefined;
 }
 
 function feedInsideHtml(html: string): string | undefined {
@@ -97,7 +112,15 @@ export async function parseFeedText(text: string, options: ParseFeedOptions = {}
       if (/^html$/i.test(root)) {
         // Some servers wrap a feed in an HTML page; a real page has no <rss> or <feed> in it.
         const inner = feedInsideHtml(xml);
-        if (!inner) return { ok: false, error: 'not a feed: the document is an HTML page (look for its <link rel="alternate"> feed URL)' };
+        if (!inner) {
+          const advertised = advertisedFeed(xml, options.url);
+          return {
+            ok: false,
+            error: advertised
+              ? `not a feed: the document is an HTML page; the feed it links to is ${advertised}`
+              : 'not a feed: the document is an HTML page, and it links to no feed',
+          };
+        }
         xml = inner;
         root = rootElementName(xml) as string;
       }
