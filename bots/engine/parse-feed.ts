@@ -1,6 +1,6 @@
 import { decodeHTMLStrict } from 'entities';
 import Parser from 'rss-parser';
-import type { FeedFormat, FeedResult, RawFeed } from '../../shared/feed/item';
+import { FeedSchema, type FeedFormat, type FeedResult, type RawFeed } from '../../shared/feed/item';
 import { parseJsonFeedText } from '../../shared/feed/json-feed';
 import { normalizeFeed, type NormalizeOptions } from '../../shared/feed/normalize';
 import { resolveLink } from '../../shared/feed/url';
@@ -133,7 +133,10 @@ export async function parseFeedText(text: string, options: ParseFeedOptions = {}
       raw = format !== 'atom' && !/<(?:[\w.-]+:)?channel[\s>/]/i.test(xml) ? { format, items: [] } : await readXml(xml, format);
     }
     if (typeof raw === 'string') return { ok: false, error: raw.replace(/\s+/g, ' ').slice(0, 400) };
-    return { ok: true, value: normalizeFeed(raw, options) };
+    // The Item contract is checked here, at the edge, so every consumer can rely on it.
+    const checked = FeedSchema.safeParse(normalizeFeed(raw, options));
+    if (!checked.success) return { ok: false, error: `cannot normalize the feed (${checked.error.issues[0]?.path.join('.')}: ${checked.error.issues[0]?.message})` };
+    return { ok: true, value: checked.data };
   } catch (error) {
     // A bug of ours or of a library on a hostile input: still one line, never a crash.
     return { ok: false, error: `cannot parse the feed (${firstLine(error)})` };
