@@ -52,6 +52,11 @@ describe('assignKeys', () => {
     expect(assignKeys([item({ link: 'https://x.org/p', title: 'Old' })])).toEqual(assignKeys([item({ link: 'https://x.org/p', title: 'New' })]));
   });
 
+  it('keeps keys short when guids are huge', () => {
+    const [key] = assignKeys([item({ guid: 'x'.repeat(100_000) })]);
+    expect(key).toMatch(/^g:#[0-9a-f]{16}$/);
+  });
+
   it('makes exact duplicates unique', () => {
     const twin = item({ title: 'Twin' });
     const keys = assignKeys([twin, twin]);

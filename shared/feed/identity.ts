@@ -18,6 +18,10 @@ export function hashString(text: string): string {
   return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
 }
 
+// Keys are stored and indexed: an absurdly long guid or link is represented by its hash.
+const MAX_KEY_TEXT = 512;
+const bounded = (text: string) => (text.length <= MAX_KEY_TEXT ? text : `#${hashString(text)}`);
+
 /** What identity is computed from for one item. */
 export interface IdentityInput {
   guid?: string;
@@ -53,8 +57,8 @@ export function assignKeys(items: IdentityInput[]): string[] {
     const guid = guids[i];
     const link = links[i];
     let key: string;
-    if (guid && guidCounts.get(guid) === 1) key = `g:${guid}`;
-    else if (link && linkCounts.get(link) === 1) key = `l:${link}`;
+    if (guid && guidCounts.get(guid) === 1) key = `g:${bounded(guid)}`;
+    else if (link && linkCounts.get(link) === 1) key = `l:${bounded(link)}`;
     else {
       const basis = item.title || item.published ? `${item.title}\u0000${item.published ?? ''}` : item.summary;
       key = `h:${hashString(`${link ?? ''}\u0000${basis}`)}`;
