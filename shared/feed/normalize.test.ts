@@ -55,4 +55,12 @@ describe('normalizeFeed', () => {
     expect(feed.items[1]!.title).toBe('A title-less item whose summary has to stand in for its missing title, so readers see something useful.');
     expect(feed.items[1]!.key).toBe('l:news.example/2');
   });
+
+  it('bounds what a hostile feed can make big', () => {
+    const huge = normalizeFeed({ format: 'rss', items: [{ guid: 'h', title: 'word '.repeat(10_000), link: `https://x.example/${'a'.repeat(5000)}`, html: '<p>x</p>'.repeat(50_000) }] });
+    const [item] = huge.items;
+    expect(item!.title.length).toBeLessThanOrEqual(301);
+    expect(item!.link).toBeUndefined();
+    expect(item!.summary.length).toBeLessThanOrEqual(401);
+  });
 });

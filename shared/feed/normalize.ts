@@ -14,6 +14,11 @@ import { resolveLink } from './url';
 export const MAX_ITEMS_PER_FEED = 2000;
 const MAX_CATEGORIES = 20;
 const TITLE_FROM_SUMMARY_CHARS = 120;
+const MAX_TITLE_CHARS = 300;
+const MAX_URL_CHARS = 2048;
+
+/** URLs longer than browsers and chat platforms accept are dropped rather than cut. */
+const sane = (url: string | undefined) => (url && url.length <= MAX_URL_CHARS ? url : undefined);
 
 /** Options of {@link normalizeFeed}. */
 export interface NormalizeOptions {
@@ -55,12 +60,12 @@ function normalizeItem(raw: RawItem, feed: RawFeed, options: NormalizeOptions, s
   const plain = raw.text ? foldWhitespace(raw.text) : '';
   const fullSummary = plain || fromHtml?.text || '';
   const summary = cutAtWord(fullSummary, options.summaryMaxChars ?? SUMMARY_MAX_CHARS);
-  let title = titleOf(raw.title, raw.titleIsHtml);
+  let title = cutAtWord(titleOf(raw.title, raw.titleIsHtml), MAX_TITLE_CHARS);
   if (!title && fullSummary) title = cutAtWord(fullSummary, TITLE_FROM_SUMMARY_CHARS);
   const guid = raw.guid?.trim() || undefined;
   // An RSS guid is often the permalink itself; use it when there is no <link>.
-  const link = resolveLink(raw.link, ...bases) ?? (guid && /^https?:\/\//i.test(guid) ? resolveLink(guid) : undefined);
-  const image = [...(raw.images ?? []), fromHtml?.firstImage].map((src) => resolveLink(src, ...bases)).find(Boolean);
+  const link = sane(resolveLink(raw.link, ...bases) ?? (guid && /^https?:\/\//i.test(guid) ? resolveLink(guid) : undefined));
+  const image = [...(raw.images ?? []), fromHtml?.firstImage].map((src) => sane(resolveLink(src, ...bases))).find(Boolean);
   const item: Unkeyed = { title, summary, categories: categoriesOf(raw.categories) };
   if (guid) item.guid = guid.slice(0, 2000);
   if (link) item.link = link;
