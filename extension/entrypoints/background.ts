@@ -1,3 +1,4 @@
+import '../zod-setup';
 import { defineBackground } from 'wxt/utils/define-background';
 import { browser } from 'wxt/browser';
 import { createBackgroundHandlers, MENU_ID } from '../background/handlers';

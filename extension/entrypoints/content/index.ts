@@ -1,3 +1,4 @@
+import '../../zod-setup';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { browser } from 'wxt/browser';
 import bundle from 'virtual:scipop-glossary';

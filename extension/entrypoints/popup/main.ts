@@ -1,3 +1,4 @@
+import '../../zod-setup';
 import { browser } from 'wxt/browser';
 import bundle from 'virtual:scipop-glossary';
 import { loadGlossary } from '../../glossary/bundle';
