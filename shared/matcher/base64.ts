@@ -28,18 +28,18 @@ export function decodeBase64(text: string): Uint8Array {
   while (len > 0 && text.charCodeAt(len - 1) === 61) len--;
   const out = new Uint8Array(Math.floor((len * 3) / 4));
   let o = 0;
-  for (let i = 0; i < len; i += 4) {
-    const q = [0, 1, 2, 3].map((k) => {
-      if (i + k >= len) return 0;
-      const c = text.charCodeAt(i + k);
-      const v = c < 128 ? lookup[c]! : 0;
-      if (v === 0 && c !== 65) throw new Error(`not base64: unexpected character at ${i + k}`);
-      return v;
-    });
-    const n = (q[0]! << 18) | (q[1]! << 12) | (q[2]! << 6) | q[3]!;
-    if (o < out.length) out[o++] = n >> 16;
-    if (o < out.length) out[o++] = (n >> 8) & 255;
-    if (o < out.length) out[o++] = n & 255;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? lookup[c]! : 0;
+    if (v === 0 && c !== 65) throw new Error(`not base64: unexpected character at ${i}`);
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 255;
+    }
   }
   return out;
 }
