@@ -30,10 +30,12 @@ async function timeInterleaved(passes: Pass[], minMs = 6000, minRounds = 5): Pro
   for (const pass of passes) items.push(await pass());
   const samples: number[][] = passes.map(() => []);
   const start = performance.now();
-  while (samples[0]!.length < minRounds || performance.now() - start < minMs) {
-    for (const [i, pass] of passes.entries()) {
+  for (let round = 0; round < minRounds || performance.now() - start < minMs; round++) {
+    // Rotate the order each round: the garbage one pass leaves is collected during the next.
+    for (let k = 0; k < passes.length; k++) {
+      const i = (round + k) % passes.length;
       const t0 = performance.now();
-      await pass();
+      await passes[i]!();
       samples[i]!.push(performance.now() - t0);
     }
   }
