@@ -1,6 +1,6 @@
 import '../zod-setup';
 import { defineBackground } from 'wxt/utils/define-background';
-import { browser } from 'wxt/browser';
+import { browser } from '../browser';
 import { createBackgroundHandlers, MENU_ID } from '../background/handlers';
 import { createSettingsStore } from '../settings/store';
 import { t } from '../ui/i18n';

@@ -1,4 +1,4 @@
-import { browser } from 'wxt/browser';
+import { browser } from '../browser';
 
 /** A UI string in the browser's language (from _locales); the key itself when it is missing. */
 export function t(key: string, substitutions?: string | string[]): string {

@@ -1,6 +1,6 @@
 import '../../zod-setup';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { browser } from 'wxt/browser';
+import { browser } from '../../browser';
 import bundle from 'virtual:scipop-glossary';
 import { loadGlossary } from '../../glossary/bundle';
 import { startPage } from '../../content/page';

@@ -1,5 +1,5 @@
 import '../../zod-setup';
-import { browser } from 'wxt/browser';
+import { browser } from '../../browser';
 import bundle from 'virtual:scipop-glossary';
 import type { EntryInfo } from '../../glossary/types';
 import { createImportedPackStore } from '../../settings/imported-packs';

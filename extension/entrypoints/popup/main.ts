@@ -1,5 +1,5 @@
 import '../../zod-setup';
-import { browser } from 'wxt/browser';
+import { browser } from '../../browser';
 import bundle from 'virtual:scipop-glossary';
 import { loadGlossary } from '../../glossary/bundle';
 import { createImportedPackStore } from '../../settings/imported-packs';
