@@ -44,13 +44,15 @@ export function hitTest(doc: Document, registry: HitRegistry, x: number, y: numb
 }
 
 /** Opens the tooltip when the pointer rests on a term, and closes it when the pointer leaves. */
-export function createHoverController(opts: HoverOptions): { dispose(): void; readonly current: TermHit | undefined } {
+export function createHoverController(opts: HoverOptions): { dispose(): void; dismiss(): void; readonly current: TermHit | undefined } {
   const { doc, registry } = opts;
   let x = 0;
   let y = 0;
   let frame = 0;
   let pending: TermHit | undefined;
   let shown: TermHit | undefined;
+  // The term whose tooltip the reader closed (Esc): it stays closed until the pointer leaves it.
+  let dismissed: TermHit | undefined;
   let showTimer: ReturnType<typeof setTimeout> | undefined;
   let hideTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -72,6 +74,8 @@ export function createHoverController(opts: HoverOptions): { dispose(): void; re
       return;
     }
     const found = registry.size > 0 ? hitTest(doc, registry, x, y) : undefined;
+    if (found?.hit !== dismissed) dismissed = undefined;
+    if (found && found.hit === dismissed) return;
     if (found && found.hit === shown && opts.isOpen()) {
       clearHide();
       clearShow();
@@ -122,6 +126,12 @@ export function createHoverController(opts: HoverOptions): { dispose(): void; re
       doc.removeEventListener('pointermove', onMove, { capture: true });
       doc.removeEventListener('scroll', onScroll, { capture: true });
       cancelAnimationFrame(frame);
+      clearShow();
+      clearHide();
+    },
+    dismiss() {
+      dismissed = shown ?? pending;
+      shown = undefined;
       clearShow();
       clearHide();
     },

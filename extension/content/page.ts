@@ -85,6 +85,7 @@ export function startPage(opts: PageOptions): ScipopPage {
   let watcher: ReturnType<typeof createMutationWatcher> | undefined;
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && tooltip.open) {
+      hover?.dismiss();
       hide();
       e.stopPropagation();
     }

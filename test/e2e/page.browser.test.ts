@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { bundledEntry } from './glossary';
-import { getSettings, highlightedTexts, hoverTerm, launchWithExtension, startServer, termBox, tooltipBox, waitForScan, type ExtensionBrowser } from './harness';
+import { getSettings, highlightedTexts, hoverTerm, launchWithExtension, setSettings, startServer, termBox, tooltipBox, waitForScan, type ExtensionBrowser } from './harness';
 
 let browser: ExtensionBrowser;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -54,6 +54,15 @@ describe('scanning what a reader reads', () => {
     expect(same).toEqual({ tips: 1, same: true });
   });
 
+  it('scans the visible article first: with "first occurrence only" the terms on screen win over earlier markup off screen', async () => {
+    await setSettings(browser, { occurrences: 'first' });
+    const page = await open('priority.html');
+    const where = await page.evaluate(() =>
+      [...CSS.highlights.get('scipop-term')!].map((r) => `${(r.startContainer.parentElement as HTMLElement).id || r.startContainer.parentElement!.closest('[id]')!.id}:${r.startContainer.textContent!.slice(r.startOffset, r.endOffset)}`).sort(),
+    );
+    expect(where).toEqual(['lead:comet', 'lead:photon', 'lead:vaccine']);
+  });
+
   it('records every pass as scipop:annotate measures of at most 50 ms', async () => {
     const page = await open('rules.html');
     const durations = await page.evaluate(() => performance.getEntriesByName('scipop:annotate', 'measure').map((m) => m.duration));
@@ -79,11 +88,16 @@ describe('the tooltip', () => {
     expect(await page.evaluate(() => document.querySelector('scipop-tooltip')!.shadowRoot!.mode)).toBe('open');
   });
 
-  it('closes on Esc', async () => {
+  it('closes on Esc, and stays closed while the pointer rests on the term', async () => {
     const page = await open('rules.html');
+    const box = await termBox(page, 'photon');
     await hoverTerm(page, 'photon');
     await page.keyboard.press('Escape');
     expect(await tooltipBox(page)).toBeNull();
+    await page.mouse.move(box.x + 1, box.y, { steps: 2 });
+    await page.waitForTimeout(600);
+    expect(await tooltipBox(page)).toBeNull();
+    await hoverTerm(page, 'vaccine');
   });
 
   it('closes when the pointer leaves the term', async () => {
