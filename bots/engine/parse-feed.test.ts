@@ -21,6 +21,21 @@ describe('parseFeedText', () => {
     expect(result.value.items[1]).toMatchObject({ image: 'https://site.example/img.png', key: 'l:site.example/b' });
   });
 
+  it('summarizes from the description, falls back to the body when the description is thin, and finds the body image', async () => {
+    const result = await parseFeedText(
+      rss(
+        `<item><guid>1</guid><title>a</title><description>A teaser that says what the article is about, briefly.</description>
+           <content:encoded><![CDATA[<p>The whole long article.</p><img src="https://cdn.example/fig.png">]]></content:encoded></item>
+         <item><guid>2</guid><title>b</title><description>Read more…</description>
+           <content:encoded><![CDATA[<p>The body, which says a great deal more than the description did.</p>]]></content:encoded></item>`,
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"',
+      ),
+    );
+    if (!result.ok) throw new Error(result.error);
+    expect(result.value.items[0]).toMatchObject({ summary: 'A teaser that says what the article is about, briefly.', image: 'https://cdn.example/fig.png' });
+    expect(result.value.items[1]!.summary).toBe('The body, which says a great deal more than the description did.');
+  });
+
   it('reads Atom with xml:base, xml:lang and categories', async () => {
     const atom = `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://blog.example/" xml:lang="de"><title type="html">A &amp;amp; B</title>
       <entry xml:base="posts/"><id>tag:x,1</id><title>Eins</title><link href="1.html"/><updated>2024-05-01T10:00:00Z</updated>

@@ -84,14 +84,17 @@ function categoriesOf(item: Obj): string[] {
   return out;
 }
 
-function htmlOf(item: Obj): string | undefined {
-  // Prefer the full body; rss-parser already turned Atom xhtml content into markup.
-  for (const key of ['content:encoded', 'content', 'summary']) {
-    const value = item[key];
-    if (typeof value === 'string' && value.trim()) return value;
-  }
-  const desc = text(item.rawDescription);
-  return desc?.trim() ? desc : undefined;
+const nonEmpty = (value: unknown): string | undefined => {
+  const t = typeof value === 'string' ? value : text(value);
+  return t?.trim() ? t : undefined;
+};
+
+/** The body and the summary: RSS content:encoded and description, Atom content and summary. */
+function bodiesOf(item: Obj, atom: boolean): { html?: string; summaryHtml?: string } {
+  // rss-parser puts an RSS <description> in `content`, and an Atom <content> (xhtml already as markup) there too.
+  const html = atom ? nonEmpty(item.content) : nonEmpty(item['content:encoded']);
+  const summaryHtml = atom ? nonEmpty(item.summary) : (nonEmpty(item.content) ?? nonEmpty(item.rawDescription));
+  return { ...(html ? { html } : {}), ...(summaryHtml ? { summaryHtml } : {}) };
 }
 
 /** Atom text constructs: type="html" and "xhtml" carry markup; "text" (the default) does not. */
@@ -114,8 +117,7 @@ function readItem(item: Obj, atom: boolean): RawItem {
   const dates = [item.pubDate, item.date, item.atomPublished, item.atomIssued, item.atomCreated, item.atomUpdated, item.atomModified].map(text).filter((d) => d?.trim());
   const date = dates.find((d) => parseFeedDate(d)) ?? dates[0];
   if (date) raw.date = date;
-  const html = htmlOf(item);
-  if (html) raw.html = html;
+  Object.assign(raw, bodiesOf(item, atom));
   const author = text(item.creator) ?? text(item.author) ?? (isObj(item.itunes) ? text(item.itunes.author) : undefined);
   if (author) raw.author = author;
   const lang = text(item.language) ?? (typeof a['xml:lang'] === 'string' ? a['xml:lang'] : undefined);

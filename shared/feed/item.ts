@@ -64,8 +64,10 @@ export interface RawItem {
   link?: string;
   /** Date text as written in the feed (RFC 822, ISO 8601, …). */
   date?: string;
-  /** HTML body or description (content:encoded, Atom content, JSON Feed content_html). */
+  /** The HTML body (content:encoded, Atom content, JSON Feed content_html). */
   html?: string;
+  /** A short HTML summary (RSS description, Atom summary): preferred over `html` for the summary text. */
+  summaryHtml?: string;
   /** A plain-text summary when the feed has one (JSON Feed summary/content_text). */
   text?: string;
   author?: string;

@@ -15,6 +15,8 @@ export const MAX_ITEMS_PER_FEED = 2000;
 const MAX_CATEGORIES = 20;
 const TITLE_FROM_SUMMARY_CHARS = 120;
 const MAX_TITLE_CHARS = 300;
+// A summary shorter than this ("Read more…") gives way to the body's text.
+const MIN_SUMMARY_CHARS = 40;
 const MAX_URL_CHARS = 2048;
 
 /** URLs longer than browsers and chat platforms accept are dropped rather than cut. */
@@ -56,16 +58,20 @@ type Unkeyed = Omit<Item, 'key'>;
 function normalizeItem(raw: RawItem, feed: RawFeed, options: NormalizeOptions, siteLink: string | undefined): Unkeyed {
   // The document's own URL is the base; when it is not a web URL (a file), the site link stands in.
   const bases = [raw.base, feed.base, options.url && /^https?:/i.test(options.url) ? options.url : siteLink];
-  const fromHtml = raw.html ? htmlToText(raw.html) : undefined;
   const plain = raw.text ? foldWhitespace(raw.text) : '';
-  const fullSummary = plain || fromHtml?.text || '';
+  const fromSummary = raw.summaryHtml ? htmlToText(raw.summaryHtml) : undefined;
+  // The body is read only when the summary is missing or thin ("Read more…"), or for an image.
+  const needBody = plain.length < MIN_SUMMARY_CHARS && (fromSummary?.text.length ?? 0) < MIN_SUMMARY_CHARS;
+  const fromBody = raw.html && (needBody || !fromSummary?.firstImage) ? htmlToText(raw.html) : undefined;
+  const candidates = [plain, fromSummary?.text ?? '', needBody ? (fromBody?.text ?? '') : ''];
+  const fullSummary = candidates.reduce((best, c) => (best.length >= MIN_SUMMARY_CHARS || c.length <= best.length ? best : c), '');
   const summary = cutAtWord(fullSummary, options.summaryMaxChars ?? SUMMARY_MAX_CHARS);
   let title = cutAtWord(titleOf(raw.title, raw.titleIsHtml), MAX_TITLE_CHARS);
   if (!title && fullSummary) title = cutAtWord(fullSummary, TITLE_FROM_SUMMARY_CHARS);
   const guid = raw.guid?.trim() || undefined;
   // An RSS guid is often the permalink itself; use it when there is no <link>.
   const link = sane(resolveLink(raw.link, ...bases) ?? (guid && /^https?:\/\//i.test(guid) ? resolveLink(guid) : undefined));
-  const image = [...(raw.images ?? []), fromHtml?.firstImage].map((src) => sane(resolveLink(src, ...bases))).find(Boolean);
+  const image = [...(raw.images ?? []), fromSummary?.firstImage, fromBody?.firstImage].map((src) => sane(resolveLink(src, ...bases))).find(Boolean);
   const item: Unkeyed = { title, summary, categories: categoriesOf(raw.categories) };
   if (guid) item.guid = guid.slice(0, 2000);
   if (link) item.link = link;
