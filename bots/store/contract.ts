@@ -115,6 +115,15 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       expect((await store.stats()).items).toBe(3);
     });
 
+    it('commits a fetch all or nothing', async () => {
+      const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
+      const bad = { ...item('k2', ['c1']), data: { n: BigInt(1) } }; // JSON.stringify throws mid-commit
+      await expect(store.commitFetch(s.id, okState({ etag: '"v9"' }), [item('k1', ['c1']), bad], T0)).rejects.toThrow();
+      expect(await store.stats()).toMatchObject({ items: 0, deliveries: { pending: 0 } });
+      expect((await store.getSource(s.id))?.etag).toBeNull();
+      expect(await store.commitFetch(s.id, okState(), [item('k1', ['c1'])], T0)).toEqual({ insertedItems: 1, insertedDeliveries: 1 });
+    });
+
     it('checks many keys at once', async () => {
       const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
       const keys = Array.from({ length: 1200 }, (_, i) => `key-${i}`);
