@@ -160,7 +160,13 @@ export async function termBox(page: Page, text: string, nth = 0): Promise<{ x: n
 
 /** Moves the real mouse onto a highlighted term and waits for its tooltip; returns the tooltip's text. */
 export async function hoverTerm(page: Page, text: string, nth = 0): Promise<string> {
-  const box = await termBox(page, text, nth);
+  let box = await termBox(page, text, nth);
+  const viewport = page.viewportSize()!;
+  if (box.top < 0 || box.bottom > viewport.height) {
+    await page.mouse.wheel(0, box.top - viewport.height / 3);
+    await page.waitForTimeout(200);
+    box = await termBox(page, text, nth);
+  }
   await page.mouse.move(box.x - 40, box.y + 30);
   await page.mouse.move(box.x, box.y, { steps: 4 });
   const tip = page.locator('scipop-tooltip [role="tooltip"]');
