@@ -11,6 +11,13 @@ describe('htmlToText', () => {
     expect(htmlToText('<p>one</p><p>two</p><br>three<li>four</li>').text).toBe('one two three four');
   });
 
+  it('ends a sentence where a block ends without punctuation and the next begins one', () => {
+    expect(htmlToText('<p>The standfirst</p><p>Donald Trump said</p>').text).toBe('The standfirst. Donald Trump said');
+    expect(htmlToText('<h2>Results</h2>\n<p>We found it.</p><p>Then</p>').text).toBe('Results. We found it. Then');
+    expect(htmlToText('<p>量子纠缠</p><p>实验</p><p>Done?</p><p>Yes</p>').text).toBe('量子纠缠 实验 Done? Yes');
+    expect(htmlToText('a<br>B').text).toBe('a B');
+  });
+
   it('finds the first real image, skipping tracking pixels and data: URIs', () => {
     const html = '<img src="data:image/gif;base64,R0l" /><img src="/pixel.gif" width="1" height="1"><img src="/fig1.png"><img src="/fig2.png">';
     expect(htmlToText(html).firstImage).toBe('/fig1.png');

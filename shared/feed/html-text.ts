@@ -6,7 +6,13 @@ export const SUMMARY_MAX_CHARS = 400;
 // Elements whose content is never text a reader should see.
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg', 'math', 'head', 'title', 'select', 'button']);
 // Elements that separate words even when the markup has no space between them.
-const BREAK = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'tr', 'td', 'th', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'section', 'article', 'header', 'footer', 'figure', 'figcaption', 'hr', 'dt', 'dd', 'img']);
+const BREAK = new Set(['br', 'ul', 'ol', 'td', 'th', 'table', 'pre', 'figure', 'hr', 'img']);
+// Blocks that end a sentence: "<p>Standfirst</p><p>Body" reads "Standfirst. Body", not one run-on.
+const SENTENCE = new Set(['p', 'div', 'li', 'tr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'section', 'article', 'header', 'footer', 'figcaption', 'dt', 'dd']);
+// A letter or digit of a script that ends sentences with "." (not CJK, which has its own stops).
+const ENDS_BARE = /[\p{L}\p{N}]$/u;
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]$/u;
+const STARTS_CAPITAL = /^\s*\p{Lu}/u;
 // Past this many characters of input nothing more would reach a summary; parsing stops caring.
 const MAX_INPUT = 200_000;
 const CHUNK = 4096;
@@ -39,11 +45,14 @@ export function htmlToText(html: string, textLimit = SUMMARY_MAX_CHARS * 4): Htm
   let length = 0;
   let skipDepth = 0;
   let firstImage: string | undefined;
+  let sentenceBreak = false;
+  let last = ''; // the text so far, its last non-space run only
   const parser = new Parser(
     {
       onopentag(name, attrs) {
         if (SKIP.has(name)) skipDepth++;
         if (BREAK.has(name)) parts.push(' ');
+        if (SENTENCE.has(name)) sentenceBreak = true;
         if (name === 'img' && firstImage === undefined && skipDepth === 0) {
           const src = attrs.src?.trim();
           const tiny = attrs.width === '1' || attrs.height === '1';
@@ -53,10 +62,21 @@ export function htmlToText(html: string, textLimit = SUMMARY_MAX_CHARS * 4): Htm
       onclosetag(name) {
         if (SKIP.has(name) && skipDepth > 0) skipDepth--;
         if (BREAK.has(name)) parts.push(' ');
+        if (SENTENCE.has(name)) sentenceBreak = true;
       },
       ontext(data) {
-        if (skipDepth > 0 || length > textLimit) return;
+        if (skipDepth > 0 || length > textLimit || !data.trim()) {
+          if (skipDepth === 0 && length <= textLimit) parts.push(data);
+          return;
+        }
+        if (sentenceBreak) {
+          const stop = ENDS_BARE.test(last) && !CJK.test(last) && STARTS_CAPITAL.test(data);
+          if (stop) while (parts.length > 0 && !parts[parts.length - 1]!.trim()) parts.pop();
+          parts.push(stop ? '. ' : ' ');
+          sentenceBreak = false;
+        }
         parts.push(data);
+        last = data.trimEnd();
         length += data.length;
       },
     },
