@@ -9,9 +9,10 @@ import { parseEnv } from './env';
 const EXAMPLE = fileURLToPath(new URL('./example.yaml', import.meta.url));
 
 describe('config', () => {
-  it('gives every default for no file, with one console channel', () => {
+  it('gives every default for no file, with one console channel that shows each new source once', () => {
+    expect(parseConfig({}).sources.firstFetchPosts).toBe(0);
     const c = loadConfig();
-    expect(c.sources).toMatchObject({ defaultIntervalMinutes: 10, pauseAfterFailures: 10, firstFetchPosts: 0 });
+    expect(c.sources).toMatchObject({ defaultIntervalMinutes: 10, pauseAfterFailures: 10, firstFetchPosts: 1 });
     expect(c.sources.seedOpml).toMatch(/default-sources\.opml$/);
     expect(c.channels.map((ch) => [ch.id, ch.sink])).toEqual([['console', 'console']]);
     expect(c.fetch.maxBytes).toBe(5 * 1024 * 1024);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ChannelRulesSchema, compileRules } from '../../shared/curation';
+import { TelegramConfigSchema } from '../telegram/platform';
 
 /** The curated list `npm start` uses when the store has no sources yet. */
 export const DEFAULT_SOURCES_OPML = fileURLToPath(new URL('../sources/default-sources.opml', import.meta.url));
@@ -64,6 +65,8 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** The Telegram bot (used when TELEGRAM_BOT_TOKEN is set). */
+    telegram: TelegramConfigSchema.prefault({}),
     channels: z
       .array(ChannelConfigSchema)
       .prefault([{ id: 'console', sink: 'console', target: 'stdout' }]),
@@ -97,9 +100,16 @@ export function parseConfig(data: unknown, file = 'config'): Config {
   return parsed.data;
 }
 
-/** Reads a YAML or JSON config file (JSON is YAML); no file means every default. */
+/**
+ * The configuration without a file (`npm start`): every default, one console channel, and each
+ * new source's newest item printed once, so a first start shows the network working. A config
+ * file's own default is 0, so subscribing a real channel never floods it.
+ */
+export const NO_FILE_CONFIG = { sources: { firstFetchPosts: 1 } } as const;
+
+/** Reads a YAML or JSON config file (JSON is YAML); no file means {@link NO_FILE_CONFIG}. */
 export function loadConfig(file?: string): Config {
-  if (!file) return parseConfig({});
+  if (!file) return parseConfig(NO_FILE_CONFIG);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
