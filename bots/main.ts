@@ -23,6 +23,7 @@ import type { EngineDeps, EngineSettings } from './engine/types';
 import { loadBundledPacks } from './glossary/bundled';
 import { seedSources } from './sources/catalog';
 import { openStore } from './store/open-store';
+import { createTelegramPlatform, type TelegramPlatform } from './telegram/platform';
 import type { Store } from './store/types';
 
 /** How `scipop run` was invoked. */
@@ -129,6 +130,29 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
 
   const sinks = new Map<string, Sink>([['console', createConsoleSink()]]);
   if (!options.dryRun) for (const sink of (await options.platformSinks?.(env)) ?? []) sinks.set(sink.name, sink);
+  let engineRef: Engine | null = null;
+  // Telegram: built when its token is set (never in a dry run, which only prints).
+  let telegram: TelegramPlatform | null = null;
+  if (env.TELEGRAM_BOT_TOKEN && !options.dryRun) {
+    telegram = createTelegramPlatform({
+      token: env.TELEGRAM_BOT_TOKEN,
+      ...(env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT.replace(/\/+$/, '') } : {}),
+      config: config.telegram,
+      db: env.SCIPOP_DB,
+      store,
+      fetcher: { fetch: (url, o) => fetcher.fetch(url, o) },
+      parse: (text, o) => parseFeedText(text, o),
+      log,
+      // The engine reloads channels when it can (a moderator's /filter); else they apply on restart.
+      channelsChanged: async () => {
+        const live = engineRef as { reloadChannels?: () => Promise<void> } | null;
+        if (!live?.reloadChannels) return false;
+        await live.reloadChannels();
+        return true;
+      },
+    });
+    sinks.set('telegram', telegram.sink);
+  }
   if (options.dryRun) {
     // Every channel prints instead of posting.
     const consoleSink = sinks.get('console')!;
@@ -162,6 +186,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     ...(failpoint ? { failpoint } : {}),
     ...(glossary ? { glossary } : {}),
   });
+  engineRef = engine;
   await engine.init();
 
   const ops =
@@ -177,6 +202,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    await telegram?.stop();
     await engine.stop();
     await ops?.close();
     fetcher.close();
@@ -196,6 +222,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     log.info({ signal }, 'shutting down: finishing in-flight work');
     void stop().then(() => log.info({}, 'stopped'));
   };
+  await telegram?.start();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   log.info({ sources: (await store.stats()).activeSources, channels: config.channels.length, sinks: [...sinks.keys()] }, 'running');

@@ -1,0 +1,121 @@
+import { InlineKeyboard, type Bot, type Context } from 'grammy';
+import { compileRules, ChannelRulesSchema, type ChannelRules } from '../../shared/curation';
+import { MessageSchema } from '../../shared/message/message';
+import type { Channel, Delivery } from '../store/types';
+import { argsOf, channelsOfChat, requireModerator, type CommandDeps } from './context';
+import { renderTelegramPost } from './render';
+
+const keyboard = (id: string) => new InlineKeyboard().text('✅ Approve', `q:a:${id}`).text('🗑 Reject', `q:r:${id}`).text('✏️ Edit summary', `q:e:${id}`);
+
+/** The queue's view of one held post: the post as it would appear, with the moderator's summary if edited. */
+function preview(deps: CommandDeps, row: Delivery): string {
+  const parsed = MessageSchema.safeParse(row.message);
+  if (!parsed.success) return `(unreadable post ${row.id})`;
+  const summary = deps.state.summary(row.id);
+  return renderTelegramPost(summary === undefined ? parsed.data : { ...parsed.data, summary }, 3500).html;
+}
+
+async function queueFor(ctx: Context, deps: CommandDeps): Promise<Delivery[]> {
+  const chat = ctx.chat!;
+  if (chat.type === 'private') return deps.store.heldDeliveries(null, 10);
+  const channels = await channelsOfChat(deps, chat.id);
+  return (await Promise.all(channels.map((c) => deps.store.heldDeliveries(c.id, 10)))).flat().slice(0, 10);
+}
+
+const FILTER_KEYS = { include: 'include', exclude: 'exclude', 'include-regex': 'includeRegex', 'exclude-regex': 'excludeRegex' } as const;
+
+function describeRules(channel: Channel): string {
+  const r = ChannelRulesSchema.parse(channel.rules ?? {});
+  const list = (xs: string[]) => (xs.length ? xs.map((x) => `“${x}”`).join(', ') : '—');
+  return [
+    `Filters of ${channel.title}:`,
+    `include: ${list(r.include)}`,
+    `exclude: ${list(r.exclude)}`,
+    `include-regex: ${list(r.includeRegex)}`,
+    `exclude-regex: ${list(r.excludeRegex)}`,
+    `approval: ${r.approval}`,
+    '',
+    'Change with /filter include WORDS, /filter exclude WORDS, /filter include-regex RE, /filter exclude-regex RE, /filter remove KIND VALUE, /filter clear.',
+  ].join('\n');
+}
+
+/** Applies `/filter …` arguments to rules; a string is the problem to tell the moderator. */
+export function editRules(rules: ChannelRules, args: string): ChannelRules | string {
+  const m = /^(remove\s+)?(include|exclude|include-regex|exclude-regex)\s+(.+)$/s.exec(args);
+  if (args === 'clear') return { ...rules, include: [], exclude: [], includeRegex: [], excludeRegex: [] };
+  if (!m) return 'Usage: /filter [include|exclude|include-regex|exclude-regex] VALUE, /filter remove KIND VALUE, or /filter clear';
+  const key = FILTER_KEYS[m[2] as keyof typeof FILTER_KEYS];
+  const value = m[3]!.trim();
+  const current = rules[key];
+  const next = m[1] ? current.filter((v) => v !== value) : current.includes(value) ? current : [...current, value];
+  if (m[1] && next.length === current.length) return `“${value}” is not in ${m[2]}.`;
+  const updated = { ...rules, [key]: next };
+  const compiled = compileRules(updated);
+  return compiled.ok ? updated : `Not saved: ${compiled.errors.join('; ')}`;
+}
+
+/** /queue with its Approve / Reject / Edit-summary buttons, and /filter. */
+export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
+  const now = deps.now ?? Date.now;
+  /** Edit prompts waiting for a reply: `chat:prompt message id` → delivery id. */
+  const prompts = new Map<string, string>();
+
+  const showItem = async (ctx: Context, row: Delivery) => {
+    await ctx.reply(preview(deps, row), { parse_mode: 'HTML', reply_markup: keyboard(row.id), link_preview_options: { is_disabled: true } });
+  };
+
+  bot.command('queue', async (ctx) => {
+    if (!(await requireModerator(ctx, deps))) return;
+    const rows = await queueFor(ctx, deps);
+    if (rows.length === 0) return void (await ctx.reply('The approval queue is empty.'));
+    await ctx.reply(`${rows.length} post(s) wait for approval${rows.length === 10 ? ' (showing the oldest 10)' : ''}:`);
+    for (const row of rows) await showItem(ctx, row);
+  });
+
+  bot.callbackQuery(/^q:([are]):(.+)$/, async (ctx) => {
+    const chat = ctx.callbackQuery.message?.chat;
+    const allowed = chat && (chat.type === 'channel' || (await deps.moderators.isModerator(chat.id, ctx.from.id)));
+    if (!allowed) return void (await ctx.answerCallbackQuery({ text: 'Only moderators can decide on queued posts.', show_alert: true }));
+    const [, action, id] = ctx.match as RegExpMatchArray;
+    const who = ctx.from.username ? `@${ctx.from.username}` : ctx.from.first_name;
+    if (action === 'e') {
+      await ctx.answerCallbackQuery();
+      const prompt = await ctx.reply(`Reply to this message with the new summary (plain text).`, { reply_markup: { force_reply: true, selective: true } });
+      prompts.set(`${prompt.chat.id}:${prompt.message_id}`, id!);
+      return;
+    }
+    const decided = await deps.store.decideDelivery(id!, action === 'a' ? 'approve' : 'reject', `telegram:${ctx.from.id}`, now());
+    await ctx.answerCallbackQuery({ text: decided ? (action === 'a' ? 'Approved' : 'Rejected') : 'Someone already decided on this post.' });
+    const row = await deps.store.getDelivery(id!);
+    const verdict = !decided ? `Already ${row?.status === 'rejected' ? 'rejected' : 'decided'}.` : action === 'a' ? `✅ Approved by ${who}` : `🗑 Rejected by ${who}`;
+    if (row) await ctx.editMessageText(`${preview(deps, row)}\n\n<i>${verdict.replace(/[<>&]/g, '')}</i>`, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+  });
+
+  bot.on('message:text', async (ctx, next) => {
+    const replyTo = ctx.msg.reply_to_message;
+    const id = replyTo ? prompts.get(`${ctx.chat.id}:${replyTo.message_id}`) : undefined;
+    if (!id) return next();
+    if (!(await requireModerator(ctx, deps))) return;
+    const row = await deps.store.getDelivery(id);
+    if (!row || row.status !== 'held') return void (await ctx.reply('That post is no longer in the queue.'));
+    deps.state.setSummary(id, ctx.msg.text.trim(), `telegram:${ctx.from.id}`, now());
+    prompts.delete(`${ctx.chat.id}:${replyTo!.message_id}`);
+    await ctx.reply('Summary updated. The post as it will appear:');
+    await showItem(ctx, row);
+  });
+
+  bot.command('filter', async (ctx) => {
+    if (!(await requireModerator(ctx, deps))) return;
+    const channels = await channelsOfChat(deps, ctx.chat.id);
+    const channel = channels[0];
+    if (!channel) return void (await ctx.reply('This chat is not a SciPop destination, so it has no filters. Destinations are set in the config file (channels:).'));
+    const args = argsOf(ctx);
+    if (!args) return void (await ctx.reply(describeRules(channel)));
+    const updated = editRules(ChannelRulesSchema.parse(channel.rules ?? {}), args);
+    if (typeof updated === 'string') return void (await ctx.reply(updated));
+    await deps.store.upsertChannel({ ...channel, rules: updated }, now());
+    const live = (await deps.channelsChanged?.()) ?? false;
+    const applied = live ? 'in effect now' : channel.origin === 'chat' ? 'saved; it applies from the next restart of the bot' : 'saved, but this destination comes from the config file, which is re-applied at every start: put the filter there (the running bot cannot reload filters yet)';
+    await ctx.reply(`${describeRules({ ...channel, rules: updated })}\n\nFilter ${applied}.`);
+  });
+}
