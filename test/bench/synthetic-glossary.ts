@@ -12,10 +12,10 @@ function rng(seed: number): () => number {
 }
 
 /**
- * A glossary of `size` terms shaped like a real one and drawn from the text it will be run on, so
- * that some terms occur: single rarer words, two- and three-word phrases seen in the text, acronyms,
- * Chinese n-grams, and made-up words that never occur (most of a large glossary is absent from
- * any one page).
+ * A deterministic glossary of `size` terms shaped like a real one: compounds of scientific word
+ * parts and phrases built on them (most of a large glossary is absent from any one page), plus a
+ * share drawn from the text it will run on, so that some terms occur: rarer words, phrases,
+ * acronyms and Chinese n-grams.
  */
 export function syntheticGlossary(texts: readonly string[], size: number): GlossaryPack[] {
   const random = rng(42);
@@ -43,18 +43,26 @@ export function syntheticGlossary(texts: readonly string[], size: number): Gloss
       if (t) add(t, lang);
     }
   };
-  quota(2500, () => pick(rare));
-  quota(2500, () => {
+  // Shaped like a real science glossary: most terms are compounds of Greek and Latin word parts
+  // (so they share prefixes with real words, as "neuron" shares "neu" with "news"), some are phrases
+  // built on them, and a minority occur in the text itself (rarer words, phrases, acronyms, Chinese).
+  const prefixes = ['bio', 'neuro', 'micro', 'nano', 'photo', 'electro', 'thermo', 'hydro', 'geo', 'astro', 'cryo', 'cyto', 'immuno', 'radio', 'magneto', 'quantum', 'proto', 'exo', 'endo', 'meta', 'poly', 'mono', 'hetero', 'homo', 'iso', 'para', 'peri', 'trans', 'super', 'ultra', 'hyper', 'hypo', 'infra', 'inter', 'intra', 'macro', 'mega', 'giga', 'tera', 'pico', 'femto', 'chrono', 'chemo', 'spectro', 'seismo', 'paleo', 'onco', 'cardio', 'gastro', 'derma', 'osteo', 'myo', 'hemo', 'glyco', 'lipo', 'phyto', 'zoo', 'eco', 'aero', 'petro'];
+  const roots = ['gen', 'phot', 'graph', 'scop', 'morph', 'plasm', 'cyt', 'lys', 'troph', 'phag', 'therm', 'dyn', 'stat', 'kin', 'tect', 'lith', 'carb', 'ox', 'nitr', 'sulf', 'phos', 'chrom', 'plast', 'sphere', 'meter', 'tron', 'ton', 'on', 'ion', 'cell', 'log', 'path', 'tox', 'vir', 'bact', 'fung', 'vasc', 'neur', 'derm', 'myel'];
+  const suffixes = ['ic', 'ics', 'ism', 'ology', 'osis', 'itis', 'ase', 'ene', 'ide', 'ine', 'ite', 'ium', 'on', 'ron', 'tron', 'genesis', 'lysis', 'phore', 'some', 'cyte', 'gram', 'graphy', 'scopy', 'meter', 'metry', 'plasty', 'tomy', 'al', 'ar', 'oid', 'ane', 'ol', 'yl', 'ase', 'in'];
+  const heads = ['effect', 'receptor', 'field', 'model', 'theory', 'process', 'cycle', 'method', 'system', 'index', 'layer', 'channel', 'pathway', 'factor', 'gradient', 'constant', 'limit', 'scale', 'transition', 'therapy'];
+  const compound = () => `${pick(prefixes)}${pick(roots)}${pick(suffixes)}`;
+  quota(Math.round(size * 0.45), compound);
+  quota(Math.round(size * 0.2), () => `${compound()} ${pick(heads)}`);
+  quota(Math.round(size * 0.05), () => `${pick(prefixes)}${pick(roots)}${pick(suffixes)} ${compound()}`);
+  quota(Math.round(size * 0.08), () => pick(rare));
+  quota(Math.round(size * 0.06), () => {
     const i = Math.floor(random() * (words.length - 1));
     return words[i]!.length > 3 && words[i + 1]!.length > 3 ? `${words[i]} ${words[i + 1]}` : null;
   });
-  quota(800, () => {
-    const i = Math.floor(random() * (words.length - 2));
-    return `${words[i]} ${words[i + 1]} ${words[i + 2]}`;
-  });
-  quota(300, () => pick([...acronyms]));
+  const acronymList = [...acronyms];
+  quota(Math.round(size * 0.04), () => (random() < 0.3 && acronymList.length > 0 ? pick(acronymList) : Array.from({ length: 2 + Math.floor(random() * 3) }, () => pick([...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'])).join('')));
   quota(
-    500,
+    Math.round(size * 0.05),
     () => {
       const run = pick(hanRuns);
       if (run.length < 2) return null;
@@ -65,10 +73,7 @@ export function syntheticGlossary(texts: readonly string[], size: number): Gloss
     'zh-Hans',
   );
   const letters = 'abcdefghijklmnopqrstuvwxyz';
-  quota(size, () => {
-    const n = 1 + Math.floor(random() * 3);
-    return Array.from({ length: n }, () => Array.from({ length: 5 + Math.floor(random() * 6) }, () => pick([...letters])).join('')).join(' ');
-  });
+  quota(size, () => Array.from({ length: 6 + Math.floor(random() * 6) }, () => pick([...letters])).join(''));
   const byLang = (lang: string) =>
     [...terms].filter(([, l]) => l === lang).map(([term], i) => ({
       id: `t${i}`,
