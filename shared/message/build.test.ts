@@ -31,7 +31,12 @@ const en: GlossaryPack = {
     entry('telescope', 'telescope', 1, ['astronomy']),
   ],
 };
-const zh: GlossaryPack = { ...en, id: 'test-zh', lang: 'zh-Hans', entries: [entry('quantum-entanglement', '量子纠缠', 3, ['quantum'])] };
+const zh: GlossaryPack = {
+  ...en,
+  id: 'test-zh',
+  lang: 'zh-Hans',
+  entries: [entry('quantum-entanglement', '量子纠缠', 3, ['quantum']), { ...entry('exoplanet', '系外行星', 2, ['astronomy']), short: '太阳系以外的行星。' }],
+};
 const glossary = createTermGlossary(compileMatcher([en, zh]), [en, zh]);
 
 describe('buildMessage', () => {
@@ -61,6 +66,13 @@ describe('buildMessage', () => {
     const bare = buildMessage({ title: '  ', summary: 'CRISPR' }, { title: 'S', tags: [] });
     expect(bare).toMatchObject({ title: '(untitled)', terms: [], hashtags: [] });
     expect(bare.link).toBeUndefined();
+  });
+
+  it('explains a term in the post’s own language when the glossary has it', () => {
+    const zhMsg = buildMessage({ title: '韦布望远镜发现 exoplanet 大气', summary: '', lang: 'zh-cn' }, { title: '科学网', tags: [] }, { glossary });
+    expect(zhMsg.terms).toEqual([{ id: 'exoplanet', term: '系外行星', short: '太阳系以外的行星。', lang: 'zh-Hans' }]);
+    const enMsg = buildMessage({ title: 'Webb finds an exoplanet', summary: '', lang: 'en' }, { title: 'S', tags: [] }, { glossary });
+    expect(enMsg.terms.map((t) => t.lang)).toEqual(['en']);
   });
 
   it('respects maxTerms', () => {

@@ -13,6 +13,8 @@ export interface TermInfo {
 export interface TermGlossary {
   find(text: string, options?: FindOptions): Match[];
   entry(id: string, lang: string): TermInfo | undefined;
+  /** The languages of the packs, so a term found in one can be explained in the post's own. */
+  readonly languages: readonly string[];
 }
 
 /** Wraps a compiled matcher and the packs it was compiled from. */
@@ -21,7 +23,8 @@ export function createTermGlossary(matcher: Matcher, packs: readonly GlossaryPac
   for (const pack of packs) {
     for (const e of pack.entries) byKey.set(`${pack.lang}\u0000${e.id}`, { term: e.term, short: e.short, fields: e.fields, level: e.level });
   }
-  return { find: (text, options) => matcher.find(text, options), entry: (id, lang) => byKey.get(`${lang}\u0000${id}`) };
+  const languages = [...new Set(packs.map((p) => p.lang))];
+  return { find: (text, options) => matcher.find(text, options), entry: (id, lang) => byKey.get(`${lang}\u0000${id}`), languages };
 }
 
 /** A found term with what ranking needs. */
@@ -41,7 +44,10 @@ const primary = (lang: string | undefined) => (lang ?? '').toLowerCase().split('
 export function pickTerms(glossary: TermGlossary, title: string, summary: string, itemLang: string | undefined, max: number): RankedTerm[] {
   const text = `${title}\n${summary}`;
   const best = new Map<string, RankedTerm>();
-  for (const m of glossary.find(text)) {
+  // One concept keeps one id across languages: "DNA" in a Chinese post is explained in Chinese.
+  const ownLang = itemLang === undefined ? undefined : glossary.languages.find((l) => primary(l) === primary(itemLang));
+  for (const hit of glossary.find(text)) {
+    const m = ownLang && hit.lang !== ownLang && glossary.entry(hit.id, ownLang) ? { ...hit, lang: ownLang } : hit;
     const info = glossary.entry(m.id, m.lang);
     if (!info) continue;
     const key = `${m.lang}\u0000${m.id}`;
