@@ -63,8 +63,15 @@ describe('scanning what a reader reads', () => {
     expect(where).toEqual(['lead:comet', 'lead:photon', 'lead:vaccine']);
   });
 
-  it('records every pass as scipop:annotate measures of at most 50 ms', async () => {
+  it('records every pass as scipop:annotate measures of at most 50 ms, and asks the network for nothing', async () => {
+    const requests: string[] = [];
+    const onRequest = (r: { url(): string }) => requests.push(r.url());
+    browser.context.on('request', onRequest);
     const page = await open('rules.html');
+    await hoverTerm(page, 'comet');
+    browser.context.off('request', onRequest);
+    // The page itself (and the favicon Chromium asks for) is all: scanning and tooltips fetch nothing.
+    expect(requests.filter((u) => !u.endsWith('/rules.html') && !u.endsWith('/favicon.ico'))).toEqual([]);
     const durations = await page.evaluate(() => performance.getEntriesByName('scipop:annotate', 'measure').map((m) => m.duration));
     expect(durations.length).toBeGreaterThan(0);
     expect(Math.max(...durations)).toBeLessThan(50);
