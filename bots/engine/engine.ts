@@ -20,6 +20,8 @@ export interface CycleReport {
 export interface Engine {
   /** Loads channels and resolves deliveries a crash left in doubt. Call once before the rest. */
   init(): Promise<void>;
+  /** Reads the channels and their rules from the store again (a moderator changed a filter). */
+  reloadChannels(): Promise<void>;
   /** Polls the given sources (default: every active one, due or not), then delivers everything due. */
   runOnce(sources?: readonly Source[]): Promise<CycleReport>;
   /** Runs until stop(): each tick polls the due sources and delivers. */
@@ -118,6 +120,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if (recovered > 0) deps.log.warn({ rows: recovered }, 'resolved deliveries left in doubt by the previous run');
       running = true;
     },
+    reloadChannels: loadChannels,
     async runOnce(sources) {
       const list = sources ?? (await deps.store.listSources()).filter((s) => s.active);
       return cycle(list);

@@ -100,6 +100,12 @@ describe('engine over a real SQLite file and a local feed server', () => {
     expect(await h.store.decideDelivery(held[0]!.id, 'approve', 'test-moderator', h.clock.ms)).toBe(true);
     await h.engine.runOnce();
     expect(h.posts().map((p) => p.channel)).toEqual(['space', 'strict']);
+    // A moderator changes a filter: the running engine applies it after reloadChannels().
+    await h.store.upsertChannel({ id: 'bio', sink: 'console', target: 'b', title: 'bio', rules: { tags: ['astronomy'] }, origin: 'chat' }, h.clock.ms);
+    await h.engine.reloadChannels();
+    feed.set([item(3), item(1)]);
+    await h.engine.runOnce();
+    expect(h.posts().slice(2).map((p) => p.channel)).toEqual(['bio', 'space']);
     await h.close();
   });
 
