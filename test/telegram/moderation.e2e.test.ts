@@ -1,0 +1,156 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RunningBots } from '../../bots/main';
+import { toOpml } from '../../bots/sources/opml';
+import type { FakeTelegram } from '../fakes/telegram/server';
+import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
+import { GROUP, items, runInProcess, startTelegramWorld, writeTelegramConfig } from './harness';
+
+vi.setConfig({ testTimeout: 60_000 });
+
+/**
+ * The real bot (runBots with TELEGRAM_BOT_TOKEN) against the fake Bot API and a local feed
+ * server: people type commands in a group, and the test looks at what the group then shows.
+ */
+let tg: FakeTelegram;
+let feeds: FeedServer;
+let bots: RunningBots;
+let dir: string;
+const alice = { id: 42, is_bot: false, first_name: 'Alice', username: 'alice' }; // group admin
+const bob = { id: 77, is_bot: false, first_name: 'Bob', username: 'bob' }; // member
+
+beforeAll(async () => {
+  const world = await startTelegramWorld();
+  tg = world.tg;
+  dir = world.dir;
+  tg.setMember(GROUP, alice.id, 'administrator');
+  tg.setMember(GROUP, bob.id, 'member');
+  feeds = await startFeedServer();
+  feeds.route('/science.xml', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    res.end(rssFeed('Test Science & Co', items('Trusted', 1, 3)));
+  });
+  feeds.route('/untrusted.xml', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    res.end(rssFeed('Unvetted blog', items('Held', 1, 2)));
+  });
+  feeds.route('/page.html', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!DOCTYPE html><html><head><title>Home</title></head><body>hi</body></html>');
+  });
+  bots = await runInProcess(tg, world.db, writeTelegramConfig(dir, { firstFetchPosts: 1000 }));
+});
+afterAll(async () => {
+  await bots?.stop();
+  await tg?.close();
+  await feeds?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const lastText = (chatId = GROUP) => tg.messages(chatId).at(-1)?.text ?? '';
+const replyAfter = async (count: number, match: RegExp) =>
+  tg.waitFor(() => tg.messages(GROUP).slice(count).find((m) => match.test(m.text))).catch((error: Error) => {
+    throw new Error(`${error.message}; the group shows: ${JSON.stringify(tg.messages(GROUP).slice(count).map((m) => m.text))}`);
+  });
+
+describe('moderating SciPop from a Telegram group', () => {
+  it('registers its commands with setMyCommands', async () => {
+    const commands = await tg.waitFor(() => tg.state.commands.get('{"type":"default"}'));
+    expect(commands.map((c) => c.command)).toEqual(expect.arrayContaining(['sources', 'add', 'remove', 'filter', 'pause', 'resume', 'queue', 'import', 'export', 'status', 'explain', 'help']));
+  });
+
+  it('refuses a non-moderator’s /add politely and changes nothing', async () => {
+    const before = tg.messages(GROUP).length;
+    tg.say(GROUP, bob, `/add ${feeds.url('/science.xml')}`);
+    const reply = await replyAfter(before, /Sorry, only/);
+    expect(reply.text).toContain('administrators');
+    expect(await bots.store.listSources()).toEqual([]);
+  });
+
+  it('answers /add of a page that is not a feed with a clear reason', async () => {
+    const before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, `/add ${feeds.url('/page.html')}`);
+    const reply = await replyAfter(before, /^Not added/);
+    expect(reply.text).toMatch(/not a feed/i);
+    expect(await bots.store.listSources()).toEqual([]);
+  });
+
+  it('lets an administrator add a source; its items appear as escaped HTML posts', async () => {
+    const before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, `/add ${feeds.url('/science.xml')} astronomy`);
+    await replyAfter(before, /^Added “Test Science & Co”/);
+    const posts = await tg.waitFor(() => {
+      const found = tg.messages(GROUP).filter((m) => m.text.startsWith('Trusted #'));
+      return found.length === 3 ? found : undefined;
+    });
+    expect(posts.map((p) => p.text.split('\n')[0])).toEqual([1, 2, 3].map((i) => `Trusted #${i}: is 2 < 3 & "water" > ice?`));
+    const first = posts[0]!;
+    expect(first.html).toContain('<b><a href="https://news.example/Trusted/1?a=1&amp;b=2">Trusted #1: is 2 &lt; 3 &amp; "water" &gt; ice?</a></b>');
+    expect(first.text).toContain('\nTest Science & Co · 2026-11-29 00:00 UTC\n\nTelescope data on the exoplanet & its atmosphere (1).');
+    expect(first.text).toContain('Key terms\n• exoplanet — ');
+    expect(first.text).toContain('#astronomy');
+    expect(first.entities).toContainEqual({ type: 'text_link', offset: 0, length: 37, url: 'https://news.example/Trusted/1?a=1&b=2' });
+    expect(first.link_preview_options).toEqual({ is_disabled: true });
+  });
+
+  it('imports an OPML file sent as a document; untrusted items wait in /queue, whose buttons approve and reject', async () => {
+    let before = tg.messages(GROUP).length;
+    const opml = toOpml([{ url: feeds.url('/untrusted.xml'), title: 'Unvetted blog', tags: ['space'], trusted: false }]);
+    tg.sendFile(GROUP, alice, 'more.opml', opml, '/import');
+    await replyAfter(before, /^Imported more\.opml: 1 added/);
+    await vi.waitFor(async () => expect((await bots.store.stats()).deliveries.held).toBe(2), { timeout: 15_000 });
+    expect(tg.messages(GROUP).some((m) => m.text.startsWith('Held #'))).toBe(false);
+
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, bob, '/queue');
+    await replyAfter(before, /Sorry, only/);
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/queue');
+    const queued = await tg.waitFor(() => {
+      const q = tg.messages(GROUP).slice(before).filter((m) => m.reply_markup?.inline_keyboard);
+      return q.length === 2 ? q : undefined;
+    });
+    const buttons = queued[0]!.reply_markup!.inline_keyboard![0]!.map((b) => b.text);
+    expect(buttons).toEqual(['✅ Approve', '🗑 Reject', '✏️ Edit summary']);
+    const [approve] = queued[0]!.reply_markup!.inline_keyboard![0]!;
+    const reject = queued[1]!.reply_markup!.inline_keyboard![0]![1]!;
+
+    const denied = tg.press(GROUP, bob, queued[0]!.message_id, approve!.callback_data!);
+    await tg.waitFor(() => tg.state.callbackQueries.get(denied)?.answered);
+    expect(tg.state.callbackQueries.get(denied)?.answer?.text).toMatch(/Only moderators/);
+    expect((await bots.store.stats()).deliveries.held).toBe(2);
+
+    tg.press(GROUP, alice, queued[0]!.message_id, approve!.callback_data!);
+    tg.press(GROUP, alice, queued[1]!.message_id, reject.callback_data!);
+    await tg.waitFor(() => queued.every((m) => m.edits > 0));
+    expect(queued[0]!.text).toMatch(/✅ Approved by @alice$/);
+    expect(queued[1]!.text).toMatch(/🗑 Rejected by @alice$/);
+    expect(queued[0]!.reply_markup).toBeUndefined();
+    const approvedPost = await tg.waitFor(() => tg.messages(GROUP).find((m) => m.text.startsWith('Held #1') && !m.reply_markup && m.edits === 0));
+    expect(approvedPost.html).toContain('<b><a href=');
+    const stats = await bots.store.stats();
+    expect(stats.deliveries).toMatchObject({ held: 0, rejected: 1 });
+    expect(tg.messages(GROUP).filter((m) => m.text.startsWith('Held #2') && m.edits === 0 && !m.reply_markup)).toEqual([]);
+  });
+
+  it('sends the sources back as OPML on /export, explains terms to everyone, and reports /status', async () => {
+    let before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/export');
+    const doc = await tg.waitFor(() => tg.messages(GROUP).slice(before).find((m) => m.kind === 'document'));
+    const xml = doc.document!.content.toString('utf8');
+    expect(xml).toContain(`xmlUrl="${feeds.url('/science.xml')}"`);
+    expect(xml).toContain('scipop:trusted="false"');
+
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, bob, '/explain exoplanet');
+    const explained = await replyAfter(before, /exoplanet/i);
+    expect(explained.text).toMatch(/planet/i);
+
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/status');
+    const status = await replyAfter(before, /^Sources: 2 active/);
+    expect(status.text).toContain('Approval queue here: 0');
+    expect(status.text).toContain('Last posts here:');
+    expect(lastText()).toBe(status.text);
+  });
+});
