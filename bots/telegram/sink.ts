@@ -102,7 +102,7 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
       let chatId = state.currentChat(parsed.chatId);
       const done = meta.inDoubt ? state.sentRecord(meta.deliveryId) : undefined;
       if (done) {
-        log.info({ delivery: meta.deliveryId, chat: done.chatId, message: done.messageId }, 'in-doubt post was already sent (journal); not sending it again');
+        log.warn({ delivery: meta.deliveryId, chat: done.chatId, message: done.messageId }, 'in-doubt post was already sent (journal); not sending it again');
         return { remoteId: `${done.chatId}:${done.messageId}` };
       }
       const summary = state.summary(meta.deliveryId);

@@ -11,8 +11,8 @@ export interface FakeTelegramOptions {
   limits?: FloodLimits;
   /** Whether Telegram could fetch a photo URL; default: http(s) URLs ending in an image extension. */
   photoCheck?: PhotoCheck;
-  /** Called for every accepted send, after it is stored and before the answer leaves (crash tests). */
-  onSend?: (message: FakeMessage) => void;
+  /** Called for every accepted send, after it is stored and before the answer leaves; the answer waits for it (crash tests). */
+  onSend?: (message: FakeMessage) => void | Promise<void>;
 }
 
 /** One API call as the fake received it. */
@@ -37,6 +37,8 @@ export interface FakeTelegram extends UserActions {
   messages(chatId?: number): FakeMessage[];
   /** Makes the next call of `method` fail with this error (once, or `times`). */
   failNext(method: string, error: { code: number; description: string; parameters?: Record<string, unknown> }, times?: number): void;
+  /** Replaces the onSend hook (see {@link FakeTelegramOptions.onSend}). */
+  setOnSend(hook: FakeTelegramOptions['onSend']): void;
   /** 429s answered so far. */
   tooManyRequests(): number;
   /** Waits until `predicate` holds (polling), or throws after `timeoutMs`. */
@@ -106,6 +108,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const calls: FakeCall[] = [];
   const injected = new Map<string, { error: ConstructorParameters<typeof ApiError>; times: number }>();
   let rejected429 = 0;
+  let onSend = options.onSend;
   let waiter: { res: http.ServerResponse; wake: () => void } | null = null;
 
   const send = (res: http.ServerResponse, status: number, body: unknown) => {
@@ -192,7 +195,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         const result = impl(params, at);
         if (SENDING_METHODS.has(method)) {
           flood.record(chatId, at);
-          options.onSend?.(state.messages[state.messages.length - 1]!);
+          await onSend?.(state.messages[state.messages.length - 1]!);
         }
         send(res, 200, { ok: true, result });
       } catch (error) {
@@ -229,6 +232,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     setMember: (chatId, userId, status) => void state.chats.get(chatId)?.members.set(userId, status),
     messages: (chatId) => state.messages.filter((m) => m.from.id === bot.id && (chatId === undefined || m.chat_id === chatId)),
     failNext: (method, e, times = 1) => void injected.set(method, { error: [e.code, e.description, e.parameters], times }),
+    setOnSend: (hook) => void (onSend = hook),
     tooManyRequests: () => rejected429,
     waitFor: async (predicate, timeoutMs = 20_000) => {
       const until = Date.now() + timeoutMs;
