@@ -1,5 +1,5 @@
 import { findOptionsFor, languagesFor } from '../glossary/filters';
-import type { EntryInfo, FindOptions, Glossary } from '../glossary/types';
+import type { FindOptions, Glossary } from '../glossary/types';
 import type { ExplainResult, PageGlossary } from '../messaging/protocol';
 import type { Settings } from '../settings/schema';
 import { isActiveOn } from '../settings/store';
@@ -27,7 +27,7 @@ export interface ScipopPage {
   setGlossary(glossary: Glossary): void;
   /** The page's URL changed without a load (a single-page app): scan it all again. */
   relocate(): void;
-  explain(text?: string): ExplainResult;
+  explain(text?: string): Promise<ExplainResult>;
   pageGlossary(): PageGlossary;
   whenIdle(): Promise<void>;
   stop(): void;
@@ -55,13 +55,12 @@ export function startPage(opts: PageOptions): ScipopPage {
   };
   const makeAnnotator = () => createAnnotator({ doc, registry, finder: () => glossary.finder, findOptions });
   let annotator = makeAnnotator();
-  const entryOf = (hit: TermHit): EntryInfo | undefined => glossary.entry(hit.lang, hit.id);
 
   const forgetTerm = (id: string) => registry.removeWhere((h) => h.id === id);
   const tooltip = createTooltip({
     doc,
     t,
-    lookup: (lang, id) => glossary.entry(lang, id),
+    fetch: (lang, id) => glossary.view(lang, id),
     onKnow: (entry) => {
       activeHighlight.clear();
       forgetTerm(entry.id);
@@ -69,15 +68,19 @@ export function startPage(opts: PageOptions): ScipopPage {
     },
   });
   const isOurs = (n: Node) => n === tooltip.host || tooltip.host.contains(n);
-  const showHit = (hit: TermHit, box: Box, focus = false) => {
-    const entry = entryOf(hit);
-    if (!entry) return false;
+  // Each show or hide takes a ticket: an explanation that arrives after a newer request is dropped.
+  let ticket = 0;
+  const showHit = async (hit: TermHit, box: Box, focus = false) => {
+    const mine = ++ticket;
+    const view = await glossary.view(hit.lang, hit.id);
+    if (!view || mine !== ticket || !hit.nodes.every((n) => n.isConnected)) return false;
     activeHighlight.clear();
     activeHighlight.add(hit.range);
-    tooltip.show(entry, box, { focus });
+    tooltip.show(view, box, { focus });
     return true;
   };
   const hide = () => {
+    ticket++;
     activeHighlight.clear();
     tooltip.hide();
   };
@@ -94,7 +97,7 @@ export function startPage(opts: PageOptions): ScipopPage {
   function activate() {
     active = true;
     style.set(highlightCss(settings.style, settings.color));
-    hover = createHoverController({ doc, registry, host: tooltip.host, delay: () => settings.hoverDelay, show: (hit, box) => showHit(hit, box), hide, isOpen: () => tooltip.open });
+    hover = createHoverController({ doc, registry, host: tooltip.host, delay: () => settings.hoverDelay, show: (hit, box) => void showHit(hit, box), hide, isOpen: () => tooltip.open });
     watcher = createMutationWatcher({
       doc,
       isOurs,
@@ -151,7 +154,7 @@ export function startPage(opts: PageOptions): ScipopPage {
       hide();
       annotator.scanAll();
     },
-    explain(text) {
+    async explain(text) {
       if (!active) return { shown: false };
       const sel = doc.getSelection();
       const range = sel && sel.rangeCount > 0 ? sel.getRangeAt(0) : null;
@@ -160,17 +163,19 @@ export function startPage(opts: PageOptions): ScipopPage {
         if (hit) {
           const r = hit.range;
           const box = toRange(doc, r).getBoundingClientRect();
-          if (showHit(hit, box, true)) return { shown: true, id: hit.id };
+          if (await showHit(hit, box, true)) return { shown: true, id: hit.id };
         }
       }
       const box = range ? range.getBoundingClientRect() : centerBox(doc);
       const query = (text ?? sel?.toString() ?? '').trim();
       const match = query ? glossary.finder.find(query, { langs: languagesFor(settings.languages, glossary.langs) })[0] : undefined;
-      const entry = match && glossary.entry(match.lang, match.id);
-      if (entry) {
+      const mine = ++ticket;
+      const view = match && (await glossary.view(match.lang, match.id));
+      if (mine !== ticket) return { shown: false };
+      if (view) {
         activeHighlight.clear();
-        tooltip.show(entry, box, { focus: true });
-        return { shown: true, id: entry.id };
+        tooltip.show(view, box, { focus: true });
+        return { shown: true, id: view.entry.id };
       }
       tooltip.note(query ? t('noTermInSelection') : t('noTermAtCaret'), box);
       return { shown: false };

@@ -1,4 +1,4 @@
-import type { EntryInfo } from '../glossary/types';
+import type { EntryInfo, EntryView } from '../glossary/types';
 import { placeTooltip, type Box } from './placement';
 import { TOOLTIP_CSS } from './tooltip-style';
 
@@ -9,14 +9,14 @@ export interface TooltipOptions {
   doc: Document;
   /** A UI string in the browser's language. */
   t: (key: string) => string;
-  /** The entry with this id in this language, for related terms. */
-  lookup: (lang: string, id: string) => EntryInfo | undefined;
+  /** An entry with its related terms, when the reader follows a related term. */
+  fetch: (lang: string, id: string) => Promise<EntryView | undefined>;
   onKnow: (entry: EntryInfo) => void;
 }
 
 /** The one tooltip of a page. */
 export interface Tooltip {
-  show(entry: EntryInfo, anchor: Box, opts?: { focus?: boolean }): void;
+  show(view: EntryView, anchor: Box, opts?: { focus?: boolean }): void;
   /** Shows a short note instead of an entry (nothing found at the selection). */
   note(text: string, anchor: Box): void;
   hide(): void;
@@ -60,7 +60,8 @@ export function createTooltip(opts: TooltipOptions): Tooltip {
     return e;
   };
 
-  function render(entry: EntryInfo) {
+  function render(view: EntryView) {
+    const { entry } = view;
     current = entry;
     card.replaceChildren();
     card.lang = entry.lang;
@@ -69,14 +70,16 @@ export function createTooltip(opts: TooltipOptions): Tooltip {
     const more = el('div', 'more');
     more.hidden = true;
     more.append(el('p', 'long', entry.long));
-    const related = entry.related.map((id) => opts.lookup(entry.lang, id)).filter((e): e is EntryInfo => e !== undefined);
+    const related = view.related;
     if (related.length > 0) {
       const p = el('p', 'related', `${t('tooltipRelated')} `);
       related.forEach((r, i) => {
         const b = el('button', 'rel', r.term);
         b.type = 'button';
-        b.addEventListener('click', () => {
-          render(r);
+        b.addEventListener('click', async () => {
+          const next = await opts.fetch(r.lang, r.id);
+          if (!next || !host.isConnected) return;
+          render(next);
           position();
         });
         p.append(...(i > 0 ? [doc.createTextNode(', '), b] : [b]));
@@ -161,8 +164,8 @@ export function createTooltip(opts: TooltipOptions): Tooltip {
   }
 
   return {
-    show(entry, box, o) {
-      render(entry);
+    show(view, box, o) {
+      render(view);
       showWith(box, o?.focus ?? false);
     },
     note(text, box) {

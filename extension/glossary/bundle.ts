@@ -1,7 +1,7 @@
 import type { GlossaryPack } from '../../shared/glossary/schema';
 import { compileMatcher, encodeBase64, loadMatcher } from '../../shared/matcher';
 import { base64Bytes } from './base64';
-import type { EntryInfo, FindOptions, Glossary, GlossaryBundle, TermFinder, TermMatch } from './types';
+import type { EntryIndex, EntryInfo, FindOptions, Glossary, GlossaryBundle, MatcherPayload, TermFinder, TermMatch } from './types';
 
 /** The compact table of what the page shows of each entry (no aliases: the matcher has them). */
 export function entryInfos(packs: readonly GlossaryPack[]): EntryInfo[] {
@@ -60,9 +60,8 @@ export function combineFinders(finders: readonly TermFinder[]): TermFinder {
   };
 }
 
-/** Loads the bundled glossary plus the reader's imported packs (compiled here, they are small). */
-export function loadGlossary(bundle: GlossaryBundle, imported: readonly GlossaryPack[] = []): Glossary {
-  const finders: TermFinder[] = [loadMatcher(base64Bytes(bundle.matcher))];
+/** Indexes the bundled entries plus the reader's imported packs (theirs win on the same key). */
+export function createEntryIndex(bundle: Pick<GlossaryBundle, 'keys' | 'entries'>, imported: readonly GlossaryPack[] = []): EntryIndex {
   const index = new Map<string, number>();
   const langs = new Set<string>();
   bundle.keys.split('\n').forEach((key, i) => {
@@ -71,28 +70,49 @@ export function loadGlossary(bundle: GlossaryBundle, imported: readonly Glossary
   });
   const parsed = new Map<number, EntryInfo>();
   const extra = new Map<string, EntryInfo>();
-  if (imported.length > 0) {
-    finders.push(compileMatcher([...imported]));
-    for (const e of entryInfos(imported)) {
-      extra.set(`${e.lang}\t${e.id}`, e);
-      langs.add(e.lang);
-    }
+  for (const e of entryInfos(imported)) {
+    extra.set(`${e.lang}\t${e.id}`, e);
+    langs.add(e.lang);
   }
   const byIndex = (i: number): EntryInfo => {
     let e = parsed.get(i);
     if (!e) parsed.set(i, (e = JSON.parse(bundle.entries[i]!) as EntryInfo));
     return e;
   };
+  const entry = (lang: string, id: string): EntryInfo | undefined => {
+    const key = `${lang}\t${id}`;
+    const own = extra.get(key);
+    if (own) return own;
+    const i = index.get(key);
+    return i === undefined ? undefined : byIndex(i);
+  };
   return {
-    finder: combineFinders(finders),
-    entry(lang, id) {
-      const key = `${lang}\t${id}`;
-      const own = extra.get(key);
-      if (own) return own;
-      const i = index.get(key);
-      return i === undefined ? undefined : byIndex(i);
+    entry,
+    view(lang, id) {
+      const e = entry(lang, id);
+      if (!e) return undefined;
+      const related = e.related.flatMap((rid) => {
+        const r = entry(lang, rid);
+        return r ? [{ id: r.id, lang: r.lang, term: r.term }] : [];
+      });
+      return { entry: e, related };
     },
     langs: [...langs],
-    allEntries: () => [...bundle.entries.map((_, i) => byIndex(i)), ...extra.values()],
+    all: () => [...bundle.entries.map((_, i) => byIndex(i)), ...extra.values()],
   };
+}
+
+/**
+ * A page's glossary: the bundled matcher from its serialized form, plus a matcher compiled here
+ * for the reader's imported packs (they are small); explanations come through `view`.
+ */
+export function loadGlossary(payload: MatcherPayload, imported: readonly GlossaryPack[], view: Glossary['view']): Glossary {
+  const finders: TermFinder[] = [loadMatcher(base64Bytes(payload.matcher))];
+  const langs = new Set<string>();
+  for (const key of payload.keys.split('\n')) langs.add(key.slice(0, key.indexOf('\t')));
+  if (imported.length > 0) {
+    finders.push(compileMatcher([...imported]));
+    for (const p of imported) langs.add(p.lang);
+  }
+  return { finder: combineFinders(finders), langs: [...langs], view };
 }

@@ -44,12 +44,43 @@ export interface GlossaryBundle {
   packs: { id: string; lang: string; revision: number; title: string }[];
 }
 
-/** A loaded glossary: one finder over every pack, and entry look-up by language and id. */
-export interface Glossary {
-  finder: TermFinder;
+/** What a page needs to find terms: the serialized matcher and the entry keys, no entry texts. */
+export interface MatcherPayload {
+  matcher: string;
+  keys: string;
+}
+
+/** A related term as a tooltip lists it. */
+export interface RelatedTerm {
+  id: string;
+  lang: string;
+  term: string;
+}
+
+/** An entry as a tooltip shows it: the entry and the names of its related terms. */
+export interface EntryView {
+  entry: EntryInfo;
+  related: RelatedTerm[];
+}
+
+/** Every entry by language and id, parsed on demand (the background, the popup, the options page). */
+export interface EntryIndex {
   entry(lang: string, id: string): EntryInfo | undefined;
+  /** The entry with its related terms' names. */
+  view(lang: string, id: string): EntryView | undefined;
   /** The languages of the loaded entries. */
   langs: readonly string[];
-  /** Every entry (parses them all: for the options page, not for pages). */
-  allEntries(): EntryInfo[];
+  /** Every entry (parses them all). */
+  all(): EntryInfo[];
+}
+
+/**
+ * The glossary as a page has it: one finder over every pack; explanations come from the
+ * background on demand, so a page never parses thousands of entries to show one.
+ */
+export interface Glossary {
+  finder: TermFinder;
+  /** The languages of the loaded entries. */
+  langs: readonly string[];
+  view(lang: string, id: string): Promise<EntryView | undefined>;
 }

@@ -1,4 +1,4 @@
-import type { Glossary } from '../glossary/types';
+import type { EntryIndex } from '../glossary/types';
 import { sendToContent, type TabsLike } from '../messaging/protocol';
 import type { SettingsStore } from '../settings/store';
 import { entryItem } from './entry-item';
@@ -6,7 +6,7 @@ import { t } from './i18n';
 
 export interface PopupOptions {
   doc: Document;
-  glossary: Glossary;
+  glossary: EntryIndex;
   settings: SettingsStore;
   tabs: TabsLike & { query(q: { active: boolean; currentWindow: boolean }): Promise<{ id?: number }[]> };
   tabId?: number;

@@ -1,7 +1,7 @@
 import '../../zod-setup';
 import { browser } from '../../browser';
 import bundle from 'virtual:scipop-glossary';
-import { loadGlossary } from '../../glossary/bundle';
+import { createEntryIndex } from '../../glossary/bundle';
 import { createImportedPackStore } from '../../settings/imported-packs';
 import { createSettingsStore } from '../../settings/store';
 import { localizeDocument } from '../../ui/i18n';
@@ -14,7 +14,7 @@ void createImportedPackStore(storage)
   .then((imported) =>
     startPopup({
       doc: document,
-      glossary: loadGlossary(bundle, imported.map((p) => p.pack)),
+      glossary: createEntryIndex(bundle, imported.map((p) => p.pack)),
       settings: createSettingsStore(storage),
       tabs: browser.tabs,
       // ?tab=ID shows the glossary of another tab (the popup opened as a page, in tests).
