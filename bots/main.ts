@@ -51,6 +51,7 @@ export function engineSettings(config: Config): EngineSettings {
     firstFetchPosts: sources.firstFetchPosts,
     maxTerms: delivery.maxTerms,
     concurrency: fetch.concurrency,
+    channelConcurrency: delivery.channelConcurrency,
     maxAttempts: delivery.maxAttempts,
     inDoubt: delivery.inDoubt,
   };

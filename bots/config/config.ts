@@ -59,6 +59,8 @@ export const ConfigSchema = z
       .object({
         /** A send that failed is retried with backoff up to this many attempts. */
         maxAttempts: z.number().int().positive().default(8),
+        /** Destinations sent to at once (one send at a time per destination, in order). */
+        channelConcurrency: z.number().int().positive().default(8),
         /** What to do with a row a crash left between send and mark: resend (never lose) or skip (never repeat). */
         inDoubt: z.enum(['resend', 'skip']).default('resend'),
         maxTerms: z.number().int().min(0).max(3).default(3),

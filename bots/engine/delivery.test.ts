@@ -13,6 +13,7 @@ const settings: EngineSettings = {
   firstFetchPosts: 0,
   maxTerms: 3,
   concurrency: 4,
+  channelConcurrency: 4,
   maxAttempts: 3,
   inDoubt: 'resend',
 };
@@ -80,14 +81,15 @@ describe('delivery', () => {
     expect((await store.stats()).deliveries.sent).toBe(2);
   });
 
-  it('retries a retryable failure after the platform’s wait, and gives up after maxAttempts', async () => {
-    const sink = scriptedSink((n) => (n < 4 ? new SinkError('429: Too Many Requests: retry after 90', true, 90_000) : null));
+  it('retries a retryable failure after the platform’s wait, holding the channel’s later posts back, and gives up after maxAttempts', async () => {
+    const sink = scriptedSink((n) => (n < 2 ? new SinkError('429: Too Many Requests: retry after 90', true, 90_000) : null));
     const d = deps(sink);
-    expect(await deliverPending(d, await registry())).toMatchObject({ retried: 2 });
+    expect(await deliverPending(d, await registry())).toEqual({ sent: 0, retried: 1, failed: 0, deferred: 0 });
+    expect(await store.pendingDeliveries(T0 + 89_999, 10)).toEqual([]); // "two" waits behind "one"
     const [row] = await store.pendingDeliveries(T0 + 90_000, 10);
     expect(row).toMatchObject({ attempts: 1, notBefore: T0 + 90_000, lastError: '429: Too Many Requests: retry after 90' });
     now = T0 + 90_000;
-    expect(await deliverPending(d, await registry())).toMatchObject({ retried: 2 });
+    expect(await deliverPending(d, await registry())).toMatchObject({ retried: 1, sent: 0 });
     now = T0 + 10 * 60_000;
     expect(await deliverPending(d, await registry())).toMatchObject({ sent: 2 });
     expect(sink.sent).toEqual(['one', 'two']);
@@ -106,6 +108,30 @@ describe('delivery', () => {
     expect((await store.stats()).deliveries).toMatchObject({ failed: 1, pending: 0 });
   });
 
+  it('serves destinations side by side: one waiting chat does not hold up the others', async () => {
+    await store.upsertChannel({ id: 'other', sink: 'fakeplatform', target: '43', title: 'Other', rules: {} }, T0);
+    const s2 = await store.addSource({ url: 'https://c.example/feed', title: 'C' }, T0);
+    const state = { etag: null, lastModified: null, nextFetchAt: T0, lastFetchAt: T0, lastSuccessAt: T0, failures: 0, lastError: null };
+    const msg = (title: string) => buildMessage({ title, summary: '' }, { title: 'C', tags: [] });
+    await store.commitFetch(s2.id, state, ['x1', 'x2', 'x3'].map((t) => ({ key: t, title: t, link: null, publishedAt: null, data: {}, deliveries: [{ channelId: 'other', status: 'pending' as const, message: msg(t) }] })), T0);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const order: string[] = [];
+    const sink: Sink = {
+      name: 'fakeplatform',
+      idempotent: false,
+      async send(target, message) {
+        if (target.channelId === 'ch') await gate; // this chat is throttled until the other one is done
+        order.push(`${target.channelId}:${message.title}`);
+        if (message.title === 'x3') release();
+        return { remoteId: null };
+      },
+      async notify() {},
+    };
+    expect(await deliverPending(deps(sink), await registry())).toMatchObject({ sent: 5 });
+    expect(order).toEqual(['other:x1', 'other:x2', 'other:x3', 'ch:one', 'ch:two']);
+  });
+
   it('marks a permanent failure failed at once', async () => {
     const sink = scriptedSink(() => new SinkError('403: Forbidden: bot was kicked from the group chat', false));
     expect(await deliverPending(deps(sink), await registry())).toMatchObject({ failed: 2 });
@@ -114,7 +140,7 @@ describe('delivery', () => {
 
   it('keeps rows for a platform not configured in this run, and fails rows of a removed channel', async () => {
     const other = { ...scriptedSink(() => null), name: 'other' };
-    expect(await deliverPending(deps(other), await registry())).toMatchObject({ deferred: 2 });
+    expect(await deliverPending(deps(other), await registry())).toMatchObject({ deferred: 1 }); // the second waits behind the first
     expect((await store.stats()).deliveries.pending).toBe(2);
     await store.removeChannel('ch');
     now = T0 + 2 * 3_600_000;

@@ -38,21 +38,22 @@ export async function recoverInDoubt(deps: EngineDeps, channels: ChannelRegistry
   return rows.length;
 }
 
-async function deliverOne(row: Delivery, deps: EngineDeps, channels: ChannelRegistry, report: DeliveryReport): Promise<void> {
+/** Delivers one row; false when the rest of its channel must wait (deferred or retrying later). */
+async function deliverOne(row: Delivery, deps: EngineDeps, channels: ChannelRegistry, report: DeliveryReport): Promise<boolean> {
   const { store, clock, log, metrics } = deps;
   const now = clock.now().getTime();
   const channel = channels.get(row.channelId);
   if (!channel) {
     await store.markFailed(row.id, `channel ${row.channelId} is no longer configured`, null);
     report.failed++;
-    return;
+    return true;
   }
   const sink = deps.sinks.get(channel.channel.sink);
   if (!sink) {
     // The platform is not configured in this run (no token): leave the row for a run that has it.
     await store.deferDelivery(row.id, now + HOUR);
     report.deferred++;
-    return;
+    return false;
   }
   const caps = channel.rules.rules.caps;
   if (caps.perHour !== undefined || caps.perDay !== undefined) {
@@ -62,16 +63,16 @@ async function deliverOne(row: Delivery, deps: EngineDeps, channels: ChannelRegi
       await store.deferDelivery(row.id, now + (full === 'hour' ? 5 * 60_000 : HOUR));
       metrics?.deliveries.inc({ sink: sink.name, result: 'deferred' });
       report.deferred++;
-      return;
+      return false;
     }
   }
   const message = MessageSchema.safeParse(row.message);
   if (!message.success) {
     await store.markFailed(row.id, 'stored message is not valid', null);
     report.failed++;
-    return;
+    return true;
   }
-  if (!(await store.claimDelivery(row.id, now))) return; // another worker has it
+  if (!(await store.claimDelivery(row.id, now))) return false; // another worker has this channel's head
   deps.failpoint?.('after-claim');
   const inDoubt = row.lastError === IN_DOUBT;
   let remoteId: string | null;
@@ -87,28 +88,45 @@ async function deliverOne(row: Delivery, deps: EngineDeps, channels: ChannelRegi
     log.warn({ delivery: row.id, channel: row.channelId, attempts, giveUp, err: (error as Error).message }, 'send failed');
     if (giveUp) report.failed++;
     else report.retried++;
-    return;
+    return giveUp;
   }
   // The crash window: the post has left, its mark is not yet committed. Nothing else runs here.
   deps.failpoint?.('after-send');
   await store.markSent(row.id, clock.now().getTime(), remoteId);
   metrics?.deliveries.inc({ sink: sink.name, result: 'sent' });
   report.sent++;
+  return true;
 }
 
 /**
  * Sends due outbox rows: claim (pending → sending), send, mark sent — the mark committed right
- * after the platform answers. Failures retry with backoff; caps defer without losing anything.
+ * after the platform answers. Each destination gets one send at a time, in order (a post that
+ * must wait holds back the later ones of its channel: see pendingDeliveries), and up to
+ * `channelConcurrency` destinations are served at once, so one throttled chat does not hold up
+ * the others. Failures retry with backoff; caps defer without losing anything.
  */
 export async function deliverPending(deps: EngineDeps, channels: ChannelRegistry, options: { batch?: number; signal?: AbortSignal } = {}): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, deferred: 0 };
-  const batch = options.batch ?? 100;
+  const batch = options.batch ?? 200;
   for (;;) {
     const rows = await deps.store.pendingDeliveries(deps.clock.now().getTime(), batch);
+    const queues = new Map<string, Delivery[]>();
     for (const row of rows) {
-      if (options.signal?.aborted) return report;
-      await deliverOne(row, deps, channels, report);
+      const queue = queues.get(row.channelId);
+      if (queue) queue.push(row);
+      else queues.set(row.channelId, [row]);
     }
-    if (rows.length < batch) return report;
+    const lists = [...queues.values()];
+    let next = 0;
+    const worker = async () => {
+      while (next < lists.length) {
+        for (const row of lists[next++]!) {
+          if (options.signal?.aborted) return;
+          if (!(await deliverOne(row, deps, channels, report))) break; // keep the channel's order
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, deps.settings.channelConcurrency), lists.length) }, worker));
+    if (options.signal?.aborted || rows.length < batch) return report;
   }
 }

@@ -31,6 +31,8 @@ export interface EngineSettings {
   maxTerms: number;
   /** Sources fetched at once. */
   concurrency: number;
+  /** Destinations sent to at once; each destination gets one send at a time, in order. */
+  channelConcurrency: number;
   maxAttempts: number;
   inDoubt: 'resend' | 'skip';
 }

@@ -150,7 +150,7 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
 
     it('retries a failed send later, gives up when told, and defers without counting an attempt', async () => {
       const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
-      await store.commitFetch(s.id, okState(), [item('k1', ['c1']), item('k2', ['c1'])], T0);
+      await store.commitFetch(s.id, okState(), [item('k1', ['c1']), item('k2', ['c2'])], T0);
       const [a, b] = await store.pendingDeliveries(T0, 10);
       await store.claimDelivery(a!.id, T0);
       await store.markFailed(a!.id, 'HTTP 502', T0 + 60_000);
@@ -162,6 +162,24 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       await store.deferDelivery(b!.id, T0 + 3_600_000);
       expect(await store.getDelivery(b!.id)).toMatchObject({ status: 'pending', attempts: 0, notBefore: T0 + 3_600_000 });
       expect(await store.pendingDeliveries(T0 + 3_599_999, 10)).toEqual([]);
+    });
+
+    it('holds back a channel behind its oldest pending post, so posts keep their order', async () => {
+      const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
+      await store.commitFetch(s.id, okState(), [item('k1', ['c1', 'c2']), item('k2', ['c1', 'c2'])], T0);
+      const rows = await store.pendingDeliveries(T0, 10);
+      expect(rows.map((d) => [d.channelId, (d.message as { title: string }).title])).toEqual([
+        ['c1', 'Title k1'],
+        ['c2', 'Title k1'],
+        ['c1', 'Title k2'],
+        ['c2', 'Title k2'],
+      ]);
+      await store.deferDelivery(rows[0]!.id, T0 + 5000); // c1's first post must wait (a cap, a 429)
+      expect((await store.pendingDeliveries(T0 + 1, 10)).map((d) => [d.channelId, (d.message as { title: string }).title])).toEqual([
+        ['c2', 'Title k1'],
+        ['c2', 'Title k2'],
+      ]);
+      expect((await store.pendingDeliveries(T0 + 5000, 10)).filter((d) => d.channelId === 'c1').map((d) => (d.message as { title: string }).title)).toEqual(['Title k1', 'Title k2']);
     });
 
     it('keeps held rows in an approval queue until a moderator decides', async () => {

@@ -24,7 +24,9 @@ export const SQL = {
     rules = excluded.rules, origin = excluded.origin, updated_at = excluded.updated_at`,
   listChannels: `SELECT * FROM channels ORDER BY id`,
   deleteChannel: `DELETE FROM channels WHERE id = ?`,
-  pendingDeliveries: `SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY created_at, id LIMIT ?`,
+  pendingDeliveries: `SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ?
+    AND channel_id NOT IN (SELECT channel_id FROM outbox WHERE status = 'pending' AND not_before > ?)
+    ORDER BY created_at, id LIMIT ?`,
   inDoubt: `SELECT * FROM outbox WHERE status = 'sending' ORDER BY created_at, id`,
   claim: `UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'`,
   markSent: `UPDATE outbox SET status = 'sent', sent_at = ?, remote_id = ?, last_error = NULL WHERE id = ?`,

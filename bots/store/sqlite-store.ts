@@ -142,7 +142,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     listChannels: async () => all(SQL.listChannels).map(rowToChannel),
     removeChannel: async (id) => run(SQL.deleteChannel, id) > 0,
 
-    pendingDeliveries: async (now, limit) => all(SQL.pendingDeliveries, now, limit).map(rowToDelivery),
+    pendingDeliveries: async (now, limit) => all(SQL.pendingDeliveries, now, now, limit).map(rowToDelivery),
     inDoubtDeliveries: async () => all(SQL.inDoubt).map(rowToDelivery),
     claimDelivery: async (id, now) => run(SQL.claim, now, id) === 1,
     markSent: async (id, now, remoteId) => void run(SQL.markSent, now, remoteId, id),

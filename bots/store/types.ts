@@ -161,7 +161,10 @@ export interface Store {
   listChannels(): Promise<Channel[]>;
   removeChannel(id: string): Promise<boolean>;
 
-  /** Pending rows due to send, oldest first. */
+  /**
+   * Pending rows due to send, oldest first. A channel with a pending row put off to later (a
+   * retry, a cap) is left out entirely, so its posts still go out in order.
+   */
   pendingDeliveries(now: number, limit: number): Promise<Delivery[]>;
   /** Rows left in `sending` by a crash between a send and its mark. */
   inDoubtDeliveries(): Promise<Delivery[]>;

@@ -44,14 +44,14 @@ export function postsIn(stdout: string): { id: string; channel: string; resent: 
 }
 
 /** Writes a config and a seed OPML for the given feed URLs into `dir`; returns the config path. */
-export function writeRunConfig(dir: string, feeds: string[], extra: { firstFetchPosts?: number; channels?: string[]; inDoubt?: 'resend' | 'skip' } = {}): string {
+export function writeRunConfig(dir: string, feeds: string[], extra: { firstFetchPosts?: number; channels?: string[]; inDoubt?: 'resend' | 'skip'; channelConcurrency?: number } = {}): string {
   const opml = join(dir, 'sources.opml');
   writeFileSync(opml, toOpml(feeds.map((url, i) => ({ url, title: `Local feed ${i + 1}`, tags: ['astronomy'] }))));
   const channels = (extra.channels ?? ['console']).map((id) => `  - id: ${id}\n    sink: console\n    target: ${id}\n`).join('');
   const config = join(dir, 'config.yaml');
   writeFileSync(
     config,
-    `sources:\n  seedOpml: ${JSON.stringify(opml)}\n  firstFetchPosts: ${extra.firstFetchPosts ?? 0}\ndelivery:\n  inDoubt: ${extra.inDoubt ?? 'resend'}\nchannels:\n${channels}`,
+    `sources:\n  seedOpml: ${JSON.stringify(opml)}\n  firstFetchPosts: ${extra.firstFetchPosts ?? 0}\ndelivery:\n  inDoubt: ${extra.inDoubt ?? 'resend'}\n  channelConcurrency: ${extra.channelConcurrency ?? 8}\nchannels:\n${channels}`,
   );
   return config;
 }
