@@ -51,7 +51,7 @@ export async function askBackground<M extends BackgroundMessage>(runtime: Runtim
   } catch {
     return undefined;
   }
-  if (message.type === 'entry' && reply === null) return null as BackgroundReplies[M['type']];
+  if (message.type === 'entry' && reply == null) return null as BackgroundReplies[M['type']];
   const parsed = (message.type === 'glossary' ? MatcherPayloadSchema : EntryViewSchema).safeParse(reply);
   return parsed.success ? (parsed.data as BackgroundReplies[M['type']]) : undefined;
 }
