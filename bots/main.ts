@@ -24,6 +24,7 @@ import { loadBundledPacks } from './glossary/bundled';
 import { seedSources } from './sources/catalog';
 import { openStore } from './store/open-store';
 import { createTelegramPlatform, type TelegramPlatform } from './telegram/platform';
+import { createDiscordPlatform, type DiscordPlatform } from './discord/platform';
 import type { Store } from './store/types';
 
 /** How `scipop run` was invoked. */
@@ -154,6 +155,27 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     });
     sinks.set('telegram', telegram.sink);
   }
+  // Discord: built when its token is set (never in a dry run). `--once` posts through REST only.
+  let discord: DiscordPlatform | null = null;
+  if (env.DISCORD_BOT_TOKEN && !options.dryRun) {
+    discord = createDiscordPlatform({
+      token: env.DISCORD_BOT_TOKEN,
+      ...(env.DISCORD_API_BASE ? { apiBase: env.DISCORD_API_BASE } : {}),
+      config: config.discord,
+      db: env.SCIPOP_DB,
+      store,
+      fetcher: { fetch: (url, o) => fetcher.fetch(url, o) },
+      parse: (text, o) => parseFeedText(text, o),
+      log,
+      channelsChanged: async () => {
+        const live = engineRef as { reloadChannels?: () => Promise<void> } | null;
+        if (!live?.reloadChannels) return false;
+        await live.reloadChannels();
+        return true;
+      },
+    });
+    sinks.set('discord', discord.sink);
+  }
   if (options.dryRun) {
     // Every channel prints instead of posting.
     const consoleSink = sinks.get('console')!;
@@ -205,6 +227,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     stopped = true;
     await telegram?.stop();
     await engine.stop();
+    await discord?.stop();
     await ops?.close();
     fetcher.close();
     for (const sink of new Set(sinks.values())) await sink.close?.();
@@ -214,6 +237,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
 
   if (options.once) {
     const report = await engine.runOnce();
+    await discord?.syncQueue();
     log.info({ ...report }, options.dryRun ? 'dry run done (nothing was recorded)' : 'cycle done');
     await stop();
     return { engine, store, ops, report, stop };
@@ -224,6 +248,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     void stop().then(() => log.info({}, 'stopped'));
   };
   await telegram?.start();
+  await discord?.start();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   log.info({ sources: (await store.stats()).activeSources, channels: config.channels.length, sinks: [...sinks.keys()] }, 'running');

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ChannelRulesSchema, compileRules } from '../../shared/curation';
+import { DiscordConfigSchema } from '../discord/config';
 import { TelegramConfigSchema } from '../telegram/platform';
 
 /** The curated list `npm start` uses when the store has no sources yet. */
@@ -69,6 +70,8 @@ export const ConfigSchema = z
       .prefault({}),
     /** The Telegram bot (used when TELEGRAM_BOT_TOKEN is set). */
     telegram: TelegramConfigSchema.prefault({}),
+    /** The Discord bot (used when DISCORD_BOT_TOKEN is set). */
+    discord: DiscordConfigSchema.prefault({}),
     channels: z
       .array(ChannelConfigSchema)
       .prefault([{ id: 'console', sink: 'console', target: 'stdout' }]),

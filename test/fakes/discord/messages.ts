@@ -24,9 +24,6 @@ export const errors = {
   alreadyAcknowledged: () => new ApiError(400, { message: 'Interaction has already been acknowledged.', code: 40060 }),
 };
 
-/** How long Discord remembers a nonce for enforce_nonce ("the past few minutes"). */
-export const NONCE_WINDOW_MS = 5 * 60_000;
-
 /** The channel, or 404 Unknown Channel; a channel the bot cannot view is 403 Missing Access. */
 export function channelOr404(state: FakeDiscordState, id: string): FakeChannel {
   const channel = state.channels.get(id);
@@ -71,7 +68,7 @@ export function createMessage(state: FakeDiscordState, channelId: string, body: 
   const list = state.messages.get(channelId) ?? [];
   const now = options.now ?? Date.now();
   if (body.enforce_nonce === true && body.nonce !== undefined) {
-    const same = list.find((m) => m.nonce === body.nonce && m.author.id === author.id && now - Date.parse(m.timestamp) < NONCE_WINDOW_MS);
+    const same = list.find((m) => m.nonce === body.nonce && m.author.id === author.id && now - Date.parse(m.timestamp) < state.nonceWindowMs);
     if (same) return { message: same, created: false };
   }
   if (channel.thread_metadata?.archived) channel.thread_metadata.archived = false; // sending unarchives, as on Discord

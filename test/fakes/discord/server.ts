@@ -11,6 +11,8 @@ export interface FakeDiscordServerOptions {
   token?: string;
   rateLimits?: Partial<FakeRateLimits>;
   heartbeatMs?: number;
+  /** How long enforce_nonce remembers a nonce; 0 turns the dedup off (to test what else prevents duplicates). */
+  nonceWindowMs?: number;
   onCreate?: (message: FakeMessage) => void;
 }
 
@@ -74,6 +76,7 @@ function match(route: Route, method: string, path: string): string[] | null {
 export async function startFakeDiscordServer(options: FakeDiscordServerOptions = {}): Promise<FakeDiscordServer> {
   const token = options.token ?? 'fake-discord-token';
   const state = createFakeDiscordState();
+  if (options.nonceWindowMs !== undefined) state.nonceWindowMs = options.nonceWindowMs;
   const limiter = createRateLimiter({ ...DISCORD_RATE_LIMITS, ...options.rateLimits });
   const requests: FakeRequest[] = [];
   let base = '';

@@ -112,6 +112,8 @@ export interface FakeDiscordState {
   interactions: Map<string, FakeInteraction>;
   /** Uploaded attachments served under /attachments/…. */
   files: Map<string, { name: string; body: Buffer }>;
+  /** How long a nonce is remembered for enforce_nonce (Discord: "the past few minutes"). */
+  nonceWindowMs: number;
   snowflake(): string;
 }
 
@@ -132,6 +134,7 @@ export function createFakeDiscordState(): FakeDiscordState {
     commands: new Map(),
     interactions: new Map(),
     files: new Map(),
+    nonceWindowMs: 5 * 60_000,
     snowflake,
   };
 }

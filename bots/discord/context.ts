@@ -1,0 +1,83 @@
+import { MessageFlags, type ChatInputCommandInteraction, type InteractionReplyOptions, type RepliableInteraction } from 'discord.js';
+import type { Fetcher } from '../engine/fetch-types';
+import type { EngineLogger, FeedParser } from '../engine/types';
+import type { Channel, Source, Store } from '../store/types';
+import { MODERATOR_PERMISSION } from './commands';
+import type { DiscordConfig } from './config';
+import type { DiscordSink } from './sink';
+import type { DiscordState } from './state';
+
+/** Everything the interaction handlers use; bots/discord/platform.ts builds it. */
+export interface DiscordCommandDeps {
+  store: Store;
+  state: DiscordState;
+  sink: DiscordSink;
+  config: DiscordConfig;
+  fetcher: Pick<Fetcher, 'fetch'>;
+  parse: FeedParser;
+  explain(term: string): string | null;
+  /** Reads an attachment the member uploaded (its URL comes from Discord). */
+  download(url: string): Promise<string>;
+  log: EngineLogger;
+  now?: () => number;
+  /** Asks the engine to reload channels after a filter change; false when it cannot. */
+  channelsChanged?: () => Promise<boolean>;
+}
+
+/** Nothing a reply echoes (source titles, feed text) can ping anyone. */
+export const QUIET = { allowedMentions: { parse: [] } } as const;
+
+/** Splits text into Discord messages of at most 2,000 characters, at line ends when possible. */
+export function chunks(text: string, size = 1900): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > size) {
+    const cut = rest.lastIndexOf('\n', size);
+    const at = cut > size / 2 ? cut : size;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^\n/, '');
+  }
+  if (rest) out.push(rest);
+  return out;
+}
+
+/** Replies privately to the member, in as many messages as the text needs. */
+export async function answer(interaction: RepliableInteraction, text: string, extra: InteractionReplyOptions = {}): Promise<void> {
+  const [first = '…', ...more] = chunks(text);
+  const options = { ...QUIET, ...extra, flags: MessageFlags.Ephemeral as const };
+  if (interaction.deferred) await interaction.editReply({ content: first, allowedMentions: { parse: [] }, ...(extra.files ? { files: extra.files } : {}) });
+  else if (interaction.replied) await interaction.followUp({ ...options, content: first });
+  else await interaction.reply({ ...options, content: first });
+  for (const part of more) await interaction.followUp({ ...QUIET, flags: MessageFlags.Ephemeral, content: part });
+}
+
+/**
+ * Moderation is for members with Manage Server. Discord hides /scipop from the others
+ * (default_member_permissions), but a server can override that per role or channel, so the
+ * permissions Discord sends with each interaction are checked every time.
+ */
+export async function requireModerator(interaction: RepliableInteraction): Promise<boolean> {
+  if (interaction.inGuild() && interaction.memberPermissions?.has(MODERATOR_PERMISSION)) return true;
+  await interaction.reply({ ...QUIET, flags: MessageFlags.Ephemeral, content: 'Only members with the Manage Server permission can do this. Anyone can use /explain.' });
+  return false;
+}
+
+/** The SciPop destinations that post to this Discord channel. */
+export async function channelsHere(deps: DiscordCommandDeps, channelId: string): Promise<Channel[]> {
+  return (await deps.store.listChannels()).filter((c) => c.sink === 'discord' && c.target.trim() === channelId);
+}
+
+/** The short id moderators type (the end of the source id). */
+export const shortId = (s: Source) => s.id.slice(-8);
+
+/** Finds a source by id, id suffix or URL; a string is the answer to give instead. */
+export async function findSource(deps: DiscordCommandDeps, ref: string): Promise<Source | string> {
+  const exact = await deps.store.getSource(ref);
+  if (exact) return exact;
+  const matches = (await deps.store.listSources()).filter((s) => s.id.endsWith(ref));
+  if (matches.length === 1) return matches[0]!;
+  return matches.length > 1 ? `“${ref}” matches ${matches.length} sources; give more of the id.` : `No source “${ref}”. /scipop sources lists them.`;
+}
+
+/** A subcommand's string option. */
+export const option = (interaction: ChatInputCommandInteraction, name: string) => interaction.options.getString(name)?.trim() ?? '';

@@ -1,0 +1,34 @@
+import type { Interaction, REST } from 'discord.js';
+import { runSourceCommand } from './commands-sources';
+import { answer, option, requireModerator, type DiscordCommandDeps } from './context';
+import { runFilterCommand } from './filter';
+import { onQueueButton, runQueueCommand } from './queue';
+
+async function explain(interaction: Parameters<typeof answer>[0], term: string, deps: DiscordCommandDeps): Promise<void> {
+  if (!term) return answer(interaction, 'Which term? For example /explain term:exoplanet');
+  const text = deps.explain(term);
+  await answer(interaction, text ?? `I have no explanation for “${term.slice(0, 100)}” yet.`);
+}
+
+/**
+ * Handles one interaction: `/explain` and `/scipop explain` for everyone; every other subcommand
+ * and the queue buttons only after the member's permissions (as Discord sent them) were checked.
+ * A failure is answered, never left as "the application did not respond".
+ */
+export async function handleInteraction(interaction: Interaction, rest: REST, deps: DiscordCommandDeps): Promise<void> {
+  try {
+    if (interaction.isButton()) return await onQueueButton(interaction, deps);
+    if (!interaction.isChatInputCommand()) return;
+    if (interaction.commandName === 'explain') return await explain(interaction, option(interaction, 'term'), deps);
+    if (interaction.commandName !== 'scipop') return;
+    const sub = interaction.options.getSubcommand();
+    if (sub === 'explain') return await explain(interaction, option(interaction, 'term'), deps);
+    if (!(await requireModerator(interaction))) return;
+    if (sub === 'filter') return await runFilterCommand(interaction, deps);
+    if (sub === 'queue') return await runQueueCommand(rest, interaction, deps);
+    if (!(await runSourceCommand(sub, interaction, deps))) await answer(interaction, `Unknown subcommand ${sub}.`);
+  } catch (error) {
+    deps.log.error({ interaction: interaction.id, err: (error as Error).stack ?? String(error) }, 'a Discord interaction failed');
+    if (interaction.isRepliable()) await answer(interaction, 'Something went wrong on our side; it was logged. Try again in a moment.').catch(() => undefined);
+  }
+}
