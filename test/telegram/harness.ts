@@ -36,15 +36,29 @@ export function items(prefix: string, from: number, to: number): TestFeedItem[] 
 }
 
 /** Writes a run config with one Telegram destination and the fast limits. */
-export function writeTelegramConfig(dir: string, extra: { moderators?: number[]; firstFetchPosts?: number; seedOpml?: string | null; approval?: 'untrusted' | 'all' | 'none' } = {}): string {
+export function writeTelegramConfig(
+  dir: string,
+  extra: {
+    moderators?: number[];
+    firstFetchPosts?: number;
+    seedOpml?: string | null;
+    approval?: 'untrusted' | 'all' | 'none';
+    /** Poll every source this often (seconds), for tests that wait for new items. */
+    intervalSeconds?: number;
+    channels?: { id: string; target: string; title?: string }[];
+    channelLinkPreviews?: Record<string, boolean>;
+  } = {},
+): string {
   const file = join(dir, 'config.yaml');
+  const interval = extra.intervalSeconds === undefined ? {} : { defaultIntervalMinutes: extra.intervalSeconds / 60, minIntervalMinutes: extra.intervalSeconds / 60 };
+  const channels = extra.channels ?? [{ id: 'tg-main', target: String(GROUP), title: 'Science group' }];
   writeFileSync(
     file,
     stringify({
-      sources: { seedOpml: extra.seedOpml ?? null, firstFetchPosts: extra.firstFetchPosts ?? 1000, jitter: 0 },
+      sources: { seedOpml: extra.seedOpml ?? null, firstFetchPosts: extra.firstFetchPosts ?? 1000, jitter: 0, ...interval },
       delivery: { inDoubt: 'resend' },
-      telegram: { moderators: extra.moderators ?? [], limits: FAST_LIMITS, adminCacheSeconds: 60 },
-      channels: [{ id: 'tg-main', sink: 'telegram', target: String(GROUP), title: 'Science group', rules: { approval: extra.approval ?? 'untrusted' } }],
+      telegram: { moderators: extra.moderators ?? [], limits: FAST_LIMITS, adminCacheSeconds: 60, channelLinkPreviews: extra.channelLinkPreviews ?? {} },
+      channels: channels.map((c) => ({ sink: 'telegram', title: c.title ?? c.id, ...c, rules: { approval: extra.approval ?? 'untrusted' } })),
     }),
   );
   return file;
