@@ -193,7 +193,7 @@ describe('engine over a real SQLite file and a local feed server', () => {
     await h.store.addSource({ url: feed.url, title: 'C' }, h.clock.ms);
     await h.engine.runOnce();
     feed.set([1, 2, 3, 4, 5].map((n) => item(n)));
-    expect(await h.engine.runOnce()).toMatchObject({ queued: 5, delivery: { sent: 2, deferred: 3 } });
+    expect(await h.engine.runOnce()).toMatchObject({ queued: 5, delivery: { sent: 2, deferred: 1 } }); // the rest wait behind the deferred one, in order
     h.clock.advance(61 * 60_000);
     expect((await h.engine.runOnce()).delivery).toMatchObject({ sent: 2 });
     h.clock.advance(61 * 60_000);
