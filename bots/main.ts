@@ -145,11 +145,10 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
       fetcher: { fetch: (url, o) => fetcher.fetch(url, o) },
       parse: (text, o) => parseFeedText(text, o),
       log,
-      // The engine reloads channels when it can (a moderator's /filter); else they apply on restart.
+      // A moderator's /filter takes effect in the running engine at once.
       channelsChanged: async () => {
-        const live = engineRef as { reloadChannels?: () => Promise<void> } | null;
-        if (!live?.reloadChannels) return false;
-        await live.reloadChannels();
+        if (!engineRef) return false;
+        await engineRef.reloadChannels();
         return true;
       },
     });

@@ -115,7 +115,8 @@ export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
     if (typeof updated === 'string') return void (await ctx.reply(updated));
     await deps.store.upsertChannel({ ...channel, rules: updated }, now());
     const live = (await deps.channelsChanged?.()) ?? false;
-    const applied = live ? 'in effect now' : channel.origin === 'chat' ? 'saved; it applies from the next restart of the bot' : 'saved, but this destination comes from the config file, which is re-applied at every start: put the filter there (the running bot cannot reload filters yet)';
+    const fromFile = channel.origin !== 'chat';
+    const applied = `${live ? 'in effect now' : 'saved; it applies from the next restart'}${fromFile ? '. This destination comes from the config file, which is re-applied at every start: copy the filter there to keep it' : ''}`;
     await ctx.reply(`${describeRules({ ...channel, rules: updated })}\n\nFilter ${applied}.`);
   });
 }

@@ -34,6 +34,10 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
     res.end(rssFeed('Unvetted blog', items('Held', 1, 2)));
   });
+  feeds.route('/untrusted2.xml', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    res.end(rssFeed('Second blog', items('Edited', 1, 1)));
+  });
   feeds.route('/page.html', (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!DOCTYPE html><html><head><title>Home</title></head><body>hi</body></html>');
@@ -131,6 +135,63 @@ describe('moderating SciPop from a Telegram group', () => {
     const stats = await bots.store.stats();
     expect(stats.deliveries).toMatchObject({ held: 0, rejected: 1 });
     expect(tg.messages(GROUP).filter((m) => m.text.startsWith('Held #2') && m.edits === 0 && !m.reply_markup)).toEqual([]);
+  });
+
+  it('lets a moderator edit a queued post’s summary before approving it', async () => {
+    let before = tg.messages(GROUP).length;
+    tg.sendFile(GROUP, alice, 'one.opml', toOpml([{ url: feeds.url('/untrusted2.xml'), title: 'Second blog', tags: [], trusted: false }]), '/import');
+    await replyAfter(before, /^Imported one\.opml: 1 added/);
+    await vi.waitFor(async () => expect((await bots.store.stats()).deliveries.held).toBe(1), { timeout: 15_000 });
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/queue');
+    const item = await tg.waitFor(() => tg.messages(GROUP).slice(before).find((m) => m.reply_markup?.inline_keyboard));
+    const edit = item.reply_markup!.inline_keyboard![0]![2]!;
+    before = tg.messages(GROUP).length;
+    tg.press(GROUP, alice, item.message_id, edit.callback_data!);
+    const prompt = await replyAfter(before, /^Reply to this message with the new summary/);
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, bob, 'Bob tries to sneak in a summary', { replyTo: prompt.message_id });
+    await replyAfter(before, /Sorry, only/);
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, 'Moderated summary: 1 < 2 & "fine".', { replyTo: prompt.message_id });
+    const shown = await tg.waitFor(() => tg.messages(GROUP).slice(before).find((m) => m.reply_markup?.inline_keyboard));
+    expect(shown.text).toContain('Moderated summary: 1 < 2 & "fine".');
+    tg.press(GROUP, alice, shown.message_id, shown.reply_markup!.inline_keyboard![0]![0]!.callback_data!);
+    const posted = await tg.waitFor(() => tg.messages(GROUP).find((m) => m.text.startsWith('Edited #1') && !m.reply_markup && m.edits === 0));
+    expect(posted.text).toContain('\n\nModerated summary: 1 < 2 & "fine".\n\n');
+    expect(posted.html).toContain('Moderated summary: 1 &lt; 2 &amp; "fine".');
+  });
+
+  it('shows and edits this chat’s filters, refusing a broken regex, and manages sources', async () => {
+    let before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/filter exclude crypto');
+    const saved = await replyAfter(before, /^Filters of Science group/);
+    expect(saved.text).toContain('exclude: “crypto”');
+    expect(saved.text).toMatch(/Filter in effect now\. This destination comes from the config file/);
+    expect((await bots.store.listChannels()).find((c) => c.id === 'tg-main')?.rules).toMatchObject({ exclude: ['crypto'] });
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/filter include-regex (unclosed');
+    expect((await replyAfter(before, /^Not saved: includeRegex\[0\]/)).text).toBeTruthy();
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, bob, '/filter clear');
+    await replyAfter(before, /Sorry, only/);
+    expect((await bots.store.listChannels()).find((c) => c.id === 'tg-main')?.rules).toMatchObject({ exclude: ['crypto'] });
+
+    const source = (await bots.store.listSources()).find((s) => s.title === 'Second blog')!;
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, `/pause ${source.id.slice(-8)}`);
+    await replyAfter(before, /^Paused “Second blog”/);
+    expect((await bots.store.getSource(source.id))?.active).toBe(false);
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, bob, '/sources');
+    expect((await replyAfter(before, /^3 source\(s\):/)).text).toMatch(/Second blog — .*paused: paused by @alice in Telegram/);
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, `/resume ${source.id.slice(-8)}`);
+    await replyAfter(before, /^Resumed “Second blog”/);
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, `/remove ${feeds.url('/untrusted2.xml')}`);
+    await replyAfter(before, /^Removed “Second blog”/);
+    expect(await bots.store.getSource(source.id)).toBeUndefined();
   });
 
   it('sends the sources back as OPML on /export, explains terms to everyone, and reports /status', async () => {
