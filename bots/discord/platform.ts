@@ -56,16 +56,23 @@ async function download(url: string): Promise<string> {
   return new TextDecoder().decode(body);
 }
 
+/**
+ * The REST manager's options: the API base (DISCORD_API_BASE), and which rate limits it waits out
+ * itself (per-route buckets, the global limit, 429 retry_after) and which it hands back to the
+ * outbox as an error: a wait longer than maxRetryAfterSeconds.
+ */
+export function restOptions(config: Pick<DiscordConfig, 'maxRetryAfterSeconds'>, apiBase?: string): Partial<RESTOptions> {
+  const maxWaitMs = config.maxRetryAfterSeconds * 1000;
+  return {
+    ...(apiBase ? { api: apiBase.replace(/\/+$/, '') } : {}),
+    rejectOnRateLimit: (limit) => limit.retryAfter > maxWaitMs || limit.timeToReset > maxWaitMs,
+  };
+}
+
 /** Builds the client (one REST manager for posts and commands), the sink and the handlers. */
 export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordPlatform {
   const { config, log } = options;
-  const maxWaitMs = config.maxRetryAfterSeconds * 1000;
-  const rest: Partial<RESTOptions> = {
-    ...(options.apiBase ? { api: options.apiBase.replace(/\/+$/, '') } : {}),
-    // Short waits are waited out in the REST manager's buckets; a long one goes back to the outbox.
-    rejectOnRateLimit: (limit) => limit.retryAfter > maxWaitMs || limit.timeToReset > maxWaitMs,
-  };
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest });
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: restOptions(config, options.apiBase) });
   client.rest.setToken(options.token);
   const stateFile = stateFileFor(options);
   if (stateFile !== ':memory:') mkdirSync(dirname(stateFile), { recursive: true });

@@ -164,7 +164,8 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
         if (error instanceof SinkError) throw error;
         if (error instanceof RateLimitError) throw new SinkError(`Discord rate limit on ${error.route}: retry in ${Math.ceil(error.retryAfter / 1000)} s`, true, error.retryAfter);
         if (error instanceof DiscordAPIError) {
-          if (CLOSED_CODES.has(Number(error.code)) || error.status === 403 || error.status === 404) {
+          // A 404 without one of these codes is a wrong route, not a missing channel: retry, do not pause.
+          if (CLOSED_CODES.has(Number(error.code)) || error.status === 403) {
             await pause(channelId, target, `${error.message} (Discord error ${error.code})`);
             throw new SinkError(`destination paused: ${error.message}`, true, recheckMs);
           }

@@ -67,7 +67,7 @@ function match(route: Route, method: string, path: string): string[] | null {
   const params: string[] = [];
   for (let i = 0; i < want.length; i++) {
     if (want[i]!.startsWith(':')) params.push(decodeURIComponent(got[i]!));
-    else if (want[i] !== got[i]) return null;
+    else if (want[i] !== decodeURIComponent(got[i]!)) return null;
   }
   return params;
 }

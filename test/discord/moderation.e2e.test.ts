@@ -1,0 +1,132 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningBots } from '../../bots/main';
+import { toOpml } from '../../bots/sources/opml';
+import { MEMBER_PERMISSIONS, MODERATOR_PERMISSIONS, type FakeMember } from '../fakes/discord/fake-discord';
+import type { FakeInteraction, FakeMessage } from '../fakes/discord/state';
+import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
+import { items, runInProcess, startDiscordWorld, writeDiscordConfig, type DiscordWorld } from './harness';
+
+/**
+ * The production discord.js client logged in to the fake gateway, driven by a moderator (Manage
+ * Server) and an ordinary member, through slash commands and the approval queue's buttons.
+ */
+let world: DiscordWorld;
+let feeds: FeedServer;
+let bots: RunningBots;
+let mod: FakeMember;
+let member: FakeMember;
+
+const EPHEMERAL = 64;
+const text = (i: FakeInteraction) => String(i.original?.content ?? i.callbacks[0]?.data?.content ?? '');
+const finalText = (i: FakeInteraction, want: RegExp) => world.discord.waitFor(() => want.test(text(i)) && text(i), 15_000, `a reply matching ${want}`);
+
+beforeAll(async () => {
+  world = await startDiscordWorld();
+  feeds = await startFeedServer();
+  const serve = (path: string, list: ReturnType<typeof items>) =>
+    feeds.route(path, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+      res.end(rssFeed(`Feed ${path}`, list));
+    });
+  serve('/held', items('held', 1, 2));
+  serve('/second', items('second', 1, 1));
+  serve('/third', items('third', 1, 1));
+  const config = writeDiscordConfig(world, [{ id: 'news', target: world.news.id, title: 'News', approval: 'untrusted' }], { feeds: [feeds.url('/held')], trusted: false });
+  bots = await runInProcess(world, config, false);
+  mod = world.discord.member(world.discord.addUser('marie'), MODERATOR_PERMISSIONS);
+  member = world.discord.member(world.discord.addUser('reader'), MEMBER_PERMISSIONS);
+});
+
+afterAll(async () => {
+  await bots?.stop();
+  await world?.discord.close();
+  await feeds?.close();
+  rmSync(world.dir, { recursive: true, force: true });
+});
+
+describe('Discord moderation end to end', () => {
+  it('registers /scipop (Manage Server) and /explain (everyone) in the guild', () => {
+    const commands = world.discord.state.commands.get(world.guild) ?? [];
+    expect(commands.map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
+    expect(commands.find((c) => c.name === 'scipop')!.default_member_permissions).toBe('32');
+    expect(commands.find((c) => c.name === 'explain')!.default_member_permissions).toBeUndefined();
+    const subs = (commands.find((c) => c.name === 'scipop')!.options as { name: string }[]).map((o) => o.name);
+    expect(subs).toEqual(['sources', 'add', 'remove', 'filter', 'pause', 'resume', 'queue', 'import', 'export', 'status', 'explain']);
+  });
+
+  it('posts held items to the moderators’ channel; a member’s click is refused, a moderator’s decides and shows who', async () => {
+    const queue = await world.discord.waitFor(() => {
+      const posts = world.discord.messages(world.mods.id).filter((m) => m.content.startsWith('Waiting for approval'));
+      return posts.length === 2 && posts;
+    }, 20_000, 'two queue posts');
+    const [first, second] = queue as [FakeMessage, FakeMessage];
+    const approveId = (m: FakeMessage, i: number) => ((m.components[0] as { components: { custom_id: string }[] }).components[i]!.custom_id);
+    expect(approveId(first, 0)).toMatch(/^scipop:q:a:/);
+
+    const refused = await world.discord.click(member, first, approveId(first, 0));
+    expect(refused.callbacks[0]).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
+    expect(String(refused.callbacks[0]!.data!.content)).toMatch(/Manage Server/);
+    expect(first.components).toHaveLength(1); // untouched
+
+    const approved = await world.discord.click(mod, first, approveId(first, 0));
+    expect(approved.callbacks[0]!.type).toBe(7);
+    expect(first.content).toContain(`Approved by <@${mod.user.id}>`);
+    expect(first.components).toEqual([]);
+    await world.discord.click(mod, second, approveId(second, 1));
+    expect(second.content).toContain(`Rejected by <@${mod.user.id}>`);
+
+    await bots.engine.runOnce([]);
+    const posted = await world.discord.waitFor(() => world.discord.messages(world.news.id).length >= 1 && world.discord.messages(world.news.id), 10_000, 'the approved post');
+    expect(posted).toHaveLength(1);
+    expect((posted[0]!.embeds[0] as { title: string }).title).toBe((first.embeds[0] as { title: string }).title);
+    expect(world.discord.state.messages.get(world.mods.id)!.filter((m) => m.content.startsWith('Waiting')).length).toBe(0);
+  });
+
+  it('refuses moderation to an ordinary member, and explains terms to everyone', async () => {
+    const refused = await world.discord.slash(member, { channelId: world.news.id, name: 'scipop', subcommand: 'add', options: { url: feeds.url('/second') } });
+    expect(refused.callbacks[0]).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
+    expect(text(refused)).toMatch(/Manage Server/);
+    expect((await bots.store.listSources()).map((s) => s.url)).not.toContain(feeds.url('/second'));
+
+    const explained = await world.discord.slash(member, { channelId: world.news.id, name: 'explain', options: { term: 'exoplanet' } });
+    expect(text(explained).toLowerCase()).toContain('planet');
+    const viaScipop = await world.discord.slash(member, { channelId: world.news.id, name: 'scipop', subcommand: 'explain', options: { term: 'exoplanet' } });
+    expect(text(viaScipop)).toBe(text(explained));
+  });
+
+  it('lets a moderator add, list, filter, pause, resume, import, export and see the status', async () => {
+    const added = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'add', options: { url: feeds.url('/second'), tags: 'astronomy physics', trusted: true } });
+    expect(await finalText(added, /^Added/)).toMatch(/Added “Feed \/second” \(1 items now/);
+    const source = (await bots.store.getSource(feeds.url('/second')))!;
+    expect(source).toMatchObject({ tags: ['astronomy', 'physics'], trusted: true });
+
+    const listed = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'sources' });
+    expect(text(listed)).toMatch(/2 source\(s\)/);
+    expect(text(listed)).toContain(source.id.slice(-8));
+
+    const filtered = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'filter', options: { action: 'add', kind: 'exclude-regex', value: '(a+)+$' } });
+    expect(text(filtered)).toContain('exclude-regex: `(a+)+$`');
+    const bad = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'filter', options: { action: 'add', kind: 'include-regex', value: '(?<=x)y' } });
+    expect(text(bad)).toMatch(/^Not saved/);
+
+    const paused = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'pause', options: { source: source.id.slice(-8) } });
+    expect(text(paused)).toMatch(/^Paused/);
+    expect((await bots.store.getSource(source.id))!.active).toBe(false);
+    await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'resume', options: { source: source.id.slice(-8) } });
+    expect((await bots.store.getSource(source.id))!.active).toBe(true);
+
+    const exported = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'export' });
+    const file = exported.original!.attachments[0] as { filename: string; text: string };
+    expect(file.filename).toBe('scipop-sources.opml');
+    expect(file.text).toContain(feeds.url('/second'));
+
+    const opml = world.discord.attach('more.opml', toOpml([{ url: feeds.url('/third'), title: 'Third', tags: ['biology'] }]));
+    const imported = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'import', options: { file: { attachment: opml } } });
+    expect(await finalText(imported, /^Imported/)).toMatch(/1 added/);
+
+    const status = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'status' });
+    expect(text(status)).toMatch(/Sources: 3 active/);
+    expect(text(status)).toContain('This channel receives: News');
+  });
+});

@@ -1,0 +1,65 @@
+import { REST } from 'discord.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DiscordConfigSchema } from '../../bots/discord/config';
+import { restOptions } from '../../bots/discord/platform';
+import { createDiscordSink, type DiscordSink } from '../../bots/discord/sink';
+import { openDiscordState, type DiscordState } from '../../bots/discord/state';
+import { SinkError } from '../../bots/engine/sinks/types';
+import type { EngineLogger } from '../../bots/engine/types';
+import { createSqliteStore } from '../../bots/store/sqlite-store';
+import type { Store } from '../../bots/store/types';
+import type { Message } from '../../shared/message/message';
+import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/fake-discord';
+
+const quiet: EngineLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const message: Message = { title: 'Exoplanet found', link: 'https://news.example/x', source: { title: 'Desk', url: 'https://news.example/' }, summary: 'A planet.', terms: [], hashtags: ['#astronomy'] };
+
+let fake: FakeDiscord | null = null;
+let state: DiscordState | null = null;
+let store: Store | null = null;
+afterEach(async () => {
+  state?.close();
+  await store?.close();
+  await fake?.close();
+  fake = state = store = null;
+});
+
+async function setup(config: Record<string, unknown> = {}): Promise<{ sink: DiscordSink; fake: FakeDiscord }> {
+  fake = await startFakeDiscord({ rateLimits: { limit: 50, windowMs: 1000 } });
+  const parsed = DiscordConfigSchema.parse(config);
+  const rest = new REST(restOptions(parsed, fake.apiBase)).setToken(fake.token);
+  state = openDiscordState(':memory:');
+  store = createSqliteStore(':memory:');
+  return { sink: createDiscordSink({ rest, state, store, config: parsed, log: quiet }), fake };
+}
+
+describe('Discord sink against the fake', () => {
+  it('does not duplicate a post when the same outbox row is sent again (nonce with enforce_nonce)', async () => {
+    const { sink, fake } = await setup();
+    const channel = fake.addChannel(fake.addGuild('Lab'), { name: 'news' });
+    const target = { channelId: 'news', target: channel.id, title: 'News' };
+    const first = await sink.send(target, message, { deliveryId: '0mx22c266000916543c93c7ac', inDoubt: false });
+    const again = await sink.send(target, message, { deliveryId: '0mx22c266000916543c93c7ac', inDoubt: false });
+    expect(again.remoteId).toBe(first.remoteId);
+    expect(fake.messages(channel.id)).toHaveLength(1);
+    await sink.send(target, message, { deliveryId: '0mx22c266000916543c93c7ad', inDoubt: false });
+    expect(fake.messages(channel.id)).toHaveLength(2);
+  });
+
+  it('hands a rate limit longer than maxRetryAfterSeconds back to the outbox with its wait', async () => {
+    const { sink, fake } = await setup({ maxRetryAfterSeconds: 1 });
+    const channel = fake.addChannel(fake.addGuild('Lab'), { name: 'news' });
+    fake.limiter.force(1, 30_000);
+    const error = await sink.send({ channelId: 'news', target: channel.id, title: 'News' }, message, { deliveryId: '0mx22c266000916543c93c7ae', inDoubt: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SinkError);
+    expect((error as SinkError).retryable).toBe(true);
+    expect((error as SinkError).retryAfterMs).toBeGreaterThanOrEqual(29_000);
+    expect(fake.messages(channel.id)).toHaveLength(0);
+  });
+
+  it('refuses a target that is not a channel id, for good', async () => {
+    const { sink } = await setup();
+    const error = await sink.send({ channelId: 'x', target: '#news', title: 'x' }, message, { deliveryId: 'd', inDoubt: false }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ retryable: false });
+  });
+});
