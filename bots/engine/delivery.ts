@@ -126,7 +126,10 @@ export async function deliverPending(deps: EngineDeps, channels: ChannelRegistry
         }
       }
     };
+    const before = report.sent + report.retried + report.failed + report.deferred;
     await Promise.all(Array.from({ length: Math.min(Math.max(1, deps.settings.channelConcurrency), lists.length) }, worker));
-    if (options.signal?.aborted || rows.length < batch) return report;
+    const progressed = report.sent + report.retried + report.failed + report.deferred > before;
+    // No progress means every head was claimed elsewhere (another worker): leave it to them.
+    if (options.signal?.aborted || rows.length < batch || !progressed) return report;
   }
 }
