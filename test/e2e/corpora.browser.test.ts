@@ -87,7 +87,8 @@ describe('the real pages', () => {
     const term = texts[Math.min(3, texts.length - 1)]!;
     const tip = await hoverTerm(page, term);
     expect(tip.length).toBeGreaterThan(term.length);
-    await page.screenshot({ path: 'test/e2e/screenshots/tooltip-wikipedia.png' });
+    // The README's screenshots are refreshed on demand: SCIPOP_SCREENSHOTS=1 npx vitest run test/e2e
+    if (process.env.SCIPOP_SCREENSHOTS) await page.screenshot({ path: 'test/e2e/screenshots/tooltip-wikipedia.png' });
     await page.close();
   });
 });
