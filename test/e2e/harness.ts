@@ -55,16 +55,17 @@ export interface ExtensionBrowser {
 }
 
 /** Launches Chromium with the built extension; every host but 127.0.0.1 is blocked. */
-export async function launchWithExtension(): Promise<ExtensionBrowser> {
+export async function launchWithExtension(opts: { lang?: string } = {}): Promise<ExtensionBrowser> {
   await ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'scipop-e2e-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1200, height: 800 },
+    locale: opts.lang ?? 'en-US',
     args: [
       '--headless=new', `--disable-extensions-except=${CHROME_EXT}`, `--load-extension=${CHROME_EXT}`, '--no-sandbox', '--disable-gpu',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--lang=en-US',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--lang=${opts.lang ?? 'en-US'}`,
     ],
   });
   await context.route(/^(?!http:\/\/127\.0\.0\.1[:/]|chrome-extension:|data:|blob:|about:)/, (route) => route.abort('blockedbyclient'));

@@ -110,3 +110,22 @@ describe('the options page', () => {
     expect(await known.first().innerText()).toContain('None yet');
   });
 });
+
+describe('the interface in Chinese', () => {
+  it('follows the browser\'s language in the tooltip and the popup', async () => {
+    const zh = await launchWithExtension({ lang: 'zh-CN' });
+    try {
+      const page = await zh.newPage(`${server.origin}/rules.html`);
+      await waitForScan(page);
+      const text = await hoverTerm(page, 'exoplanet');
+      expect(text).toContain('我懂了');
+      expect(text).toContain('天文');
+      expect(text).toContain(bundledEntry('en', 'exoplanet').short);
+      const popup = await zh.newPage(`chrome-extension://${zh.extensionId}/popup.html`);
+      expect(await popup.locator('h1').innerText()).toBe('本页术语');
+      expect(zh.errors).toEqual([]);
+    } finally {
+      await zh.close();
+    }
+  });
+});
