@@ -7,7 +7,7 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 /** The unpacked Chrome build the browser tests load. */
 export const CHROME_EXT = join(ROOT, '.output/chrome-mv3');
 
-const SOURCES = ['extension', 'shared', 'wxt.config.ts', 'package.json'];
+const SOURCES = ['extension', 'shared', 'bots/glossary', 'wxt.config.ts', 'package.json'];
 
 function newest(path: string): number {
   const st = statSync(path, { throwIfNoEntry: false });
