@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { listPackFiles, readPackFiles } from '../../bots/glossary/bundled';
+import { lintPacks } from '../../shared/glossary/lint';
+import { formatProblem } from '../../shared/glossary/problems';
+import { COMMON_WORDS, qualityProblems } from '../../shared/glossary/quality';
+import { FIELDS } from '../../shared/glossary/schema';
+import { compileMatcher, loadMatcher } from '../../shared/matcher';
+import { corpusPages } from '../support/page-text';
+
+const { packs, problems } = readPackFiles(listPackFiles());
+const entries = (lang: string) => packs.filter((p) => p.pack.lang === lang).flatMap((p) => p.pack.entries);
+
+describe('the bundled glossary', () => {
+  it('passes every lint rule, quality rules included', () => {
+    const all = [...problems, ...lintPacks(packs), ...qualityProblems(packs)].map(formatProblem);
+    expect(all).toEqual([]);
+  });
+
+  it('explains at least 2,000 English and 1,000 Chinese terms', () => {
+    expect(entries('en').length).toBeGreaterThanOrEqual(2000);
+    expect(entries('zh-Hans').length).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('covers every field in depth, at every level, in both languages', () => {
+    for (const lang of ['en', 'zh-Hans']) {
+      const list = entries(lang);
+      for (const field of FIELDS) {
+        const inField = list.filter((e) => e.fields.includes(field));
+        expect(inField.length, `${lang} ${field}`).toBeGreaterThanOrEqual(lang === 'en' ? 100 : 50);
+        expect(new Set(inField.map((e) => e.level)).size, `${lang} ${field} levels`).toBe(3);
+      }
+    }
+  });
+
+  it('includes the English acronyms Chinese news uses', () => {
+    const zhForms = new Set(entries('zh-Hans').flatMap((e) => [e.term, ...e.aliases]));
+    for (const acronym of ['DNA', 'CRISPR', 'AI', 'mRNA']) expect(zhForms, acronym).toContain(acronym);
+  });
+
+  describe('on the real pages of the corpus', () => {
+    const pages = corpusPages();
+    const matcher = compileMatcher(packs.map((p) => p.pack));
+    const loaded = loadMatcher(matcher.serialize());
+
+    it('never highlights an everyday word on its own', () => {
+      for (const page of pages) {
+        const everyday = matcher.find(page.text).filter((m) => COMMON_WORDS.has(m.text.toLowerCase()));
+        expect(everyday.map((m) => m.text), page.name).toEqual([]);
+      }
+    });
+
+    it('finds science terms on the pages that have them, and the same from the serialized form', () => {
+      let total = 0;
+      for (const page of pages) {
+        const found = matcher.find(page.text);
+        expect(loaded.find(page.text)).toEqual(found);
+        total += found.length;
+      }
+      expect(total).toBeGreaterThan(100);
+      const youth = pages.find((p) => p.name === 'youth.html')!;
+      expect(matcher.find(youth.text).some((m) => m.lang === 'zh-Hans')).toBe(true);
+    });
+  });
+});
