@@ -29,13 +29,12 @@ export function createModeratorCheck(api: Pick<Api, 'getChatMember'>, configured
       const key = `${chatId}:${userId}`;
       const hit = cache.get(key);
       if (hit && hit.until > now()) return hit.admin;
-      let admin = false;
+      let admin: boolean;
       try {
         const member = await api.getChatMember(chatId, userId);
         admin = member.status === 'creator' || member.status === 'administrator';
       } catch {
-        admin = false; // Telegram could not say: refuse, and ask again next time.
-        return false;
+        return false; // Telegram could not say: refuse now, and ask again next time.
       }
       cache.set(key, { admin, until: now() + ttlMs });
       return admin;

@@ -214,4 +214,10 @@ describe('moderating SciPop from a Telegram group', () => {
     expect(status.text).toContain('Last posts here:');
     expect(lastText()).toBe(status.text);
   });
+
+  it('asked Telegram about each person once: getChatMember answers are cached', () => {
+    const asked = (userId: number) => tg.calls.filter((c) => c.method === 'getChatMember' && Number(c.params.user_id) === userId).length;
+    expect(asked(alice.id)).toBe(1);
+    expect(asked(bob.id)).toBe(1);
+  });
 });

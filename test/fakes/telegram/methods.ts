@@ -139,8 +139,15 @@ export function createMethods(state: FakeState, photoCheck: PhotoCheck) {
       state.commands.set(JSON.stringify(params.scope ?? { type: 'default' }), commands);
       return true;
     },
-    deleteWebhook: () => true,
-    setWebhook: () => true,
+    deleteWebhook: () => {
+      state.webhook = null;
+      return true;
+    },
+    setWebhook: (params) => {
+      if (typeof params.url !== 'string' || !/^https?:\/\//.test(params.url)) throw bad('bad webhook: An HTTPS URL must be provided for webhook');
+      state.webhook = { url: params.url, ...(typeof params.secret_token === 'string' ? { secretToken: params.secret_token } : {}) };
+      return true;
+    },
     getFile: (params) => {
       const file = state.files.get(String(params.file_id));
       if (!file) throw bad('invalid file_id');

@@ -120,6 +120,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     send(res, e.code, { ok: false, error_code: e.code, description: e.description, ...(e.parameters ? { parameters: e.parameters } : {}) });
 
   const getUpdates = (params: Record<string, unknown>, req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (state.webhook) return fail(res, new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"));
     const offset = Number(params.offset ?? 0);
     if (offset > 0) state.updates = state.updates.filter((u) => (u.update_id as number) >= offset);
     const allowed = params.allowed_updates as string[] | undefined;
@@ -209,9 +210,31 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
+  /** Delivers queued updates to the webhook one at a time, in order, retrying until it answers 2xx. */
+  let posting = false;
+  const flushWebhook = async () => {
+    if (posting) return;
+    posting = true;
+    try {
+      while (state.webhook && state.updates.length > 0) {
+        const hook = state.webhook;
+        const update = state.updates[0]!;
+        const ok = await fetch(hook.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(hook.secretToken ? { 'x-telegram-bot-api-secret-token': hook.secretToken } : {}) },
+          body: JSON.stringify(update),
+        }).then((r) => r.ok, () => false);
+        if (ok) state.updates.shift();
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      posting = false;
+    }
+  };
   const pushUpdate = (update: Record<string, unknown>) => {
     state.updates.push({ update_id: state.nextUpdateId++, ...update });
-    waiter?.wake();
+    if (state.webhook) void flushWebhook();
+    else waiter?.wake();
   };
   const users = createUserActions(state, pushUpdate);
 
@@ -245,6 +268,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
     close: () =>
       new Promise<void>((resolve) => {
+        state.webhook = null;
         waiter?.wake();
         server.closeAllConnections();
         server.close(() => resolve());

@@ -65,11 +65,13 @@ export interface FakeState {
   nextUpdateId: number;
   callbackQueries: Map<string, { answered: boolean; answer?: Record<string, unknown> }>;
   commands: Map<string, { command: string; description: string }[]>;
+  /** Set by setWebhook: updates are POSTed there instead of waiting for getUpdates. */
+  webhook: { url: string; secretToken?: string } | null;
 }
 
 /** A fresh, empty world with one bot in it. */
 export function createFakeState(bot: FakeUser): FakeState {
-  return { bot, chats: new Map(), messages: [], files: new Map(), updates: [], nextUpdateId: 1, callbackQueries: new Map(), commands: new Map() };
+  return { bot, chats: new Map(), messages: [], files: new Map(), updates: [], nextUpdateId: 1, callbackQueries: new Map(), commands: new Map(), webhook: null };
 }
 
 /** The chat as the Bot API shows it inside a Message or Update. */
