@@ -34,6 +34,11 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
       sub('import', 'Import sources from an OPML file', [{ type: ApplicationCommandOptionType.Attachment, name: 'file', description: 'The .opml file', required: true }]),
       sub('export', 'Every source as an OPML file'),
       sub('status', 'Sources, failures, outbox, queue and paused destinations'),
+      sub('subscribe', 'Post SciPop news in this channel', [
+        str('tags', 'Only sources with these fields, space-separated (default: all)', false),
+        str('approval', 'Which posts wait for approval (default: untrusted sources)', false, { choices: ['untrusted', 'all', 'none'].map((a) => ({ name: a, value: a })) }),
+      ]),
+      sub('unsubscribe', 'Stop posting SciPop news in this channel'),
       sub('explain', 'Explain a science term from the glossary', [str('term', 'The term, e.g. exoplanet')]),
     ],
   },

@@ -3,6 +3,7 @@ import { runSourceCommand } from './commands-sources';
 import { answer, option, requireModerator, type DiscordCommandDeps } from './context';
 import { runFilterCommand } from './filter';
 import { onQueueButton, runQueueCommand } from './queue';
+import { runSubscribeCommand } from './subscribe';
 
 async function explain(interaction: Parameters<typeof answer>[0], term: string, deps: DiscordCommandDeps): Promise<void> {
   if (!term) return answer(interaction, 'Which term? For example /explain term:exoplanet');
@@ -26,6 +27,7 @@ export async function handleInteraction(interaction: Interaction, rest: REST, de
     if (!(await requireModerator(interaction))) return;
     if (sub === 'filter') return await runFilterCommand(interaction, deps);
     if (sub === 'queue') return await runQueueCommand(rest, interaction, deps);
+    if (sub === 'subscribe' || sub === 'unsubscribe') return await runSubscribeCommand(sub, interaction, deps);
     if (!(await runSourceCommand(sub, interaction, deps))) await answer(interaction, `Unknown subcommand ${sub}.`);
   } catch (error) {
     deps.log.error({ interaction: interaction.id, err: (error as Error).stack ?? String(error) }, 'a Discord interaction failed');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBots } from '../../bots/main';
 import { toOpml } from '../../bots/sources/opml';
 import { MEMBER_PERMISSIONS, MODERATOR_PERMISSIONS, type FakeMember } from '../fakes/discord/fake-discord';
-import type { FakeInteraction, FakeMessage } from '../fakes/discord/state';
+import type { FakeChannel, FakeInteraction, FakeMessage } from '../fakes/discord/state';
 import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
 import { items, runInProcess, startDiscordWorld, writeDiscordConfig, type DiscordWorld } from './harness';
 
@@ -16,6 +16,7 @@ let feeds: FeedServer;
 let bots: RunningBots;
 let mod: FakeMember;
 let member: FakeMember;
+let locked: FakeChannel;
 
 const EPHEMERAL = 64;
 const text = (i: FakeInteraction) => String(i.original?.content ?? i.callbacks[0]?.data?.content ?? '');
@@ -32,7 +33,16 @@ beforeAll(async () => {
   serve('/held', items('held', 1, 2));
   serve('/second', items('second', 1, 1));
   serve('/third', items('third', 1, 1));
-  const config = writeDiscordConfig(world, [{ id: 'news', target: world.news.id, title: 'News', approval: 'untrusted' }], { feeds: [feeds.url('/held')], trusted: false });
+  serve('/fourth', items('fourth', 1, 1));
+  locked = world.discord.addChannel(world.guild, { name: 'locked', botDenied: ['sendMessages'] });
+  const config = writeDiscordConfig(
+    world,
+    [
+      { id: 'news', target: world.news.id, title: 'News', approval: 'untrusted' },
+      { id: 'locked', target: locked.id, title: 'Locked', approval: 'none' },
+    ],
+    { feeds: [feeds.url('/held')], trusted: false, discord: { globalCommands: true } },
+  );
   bots = await runInProcess(world, config, false);
   mod = world.discord.member(world.discord.addUser('marie'), MODERATOR_PERMISSIONS);
   member = world.discord.member(world.discord.addUser('reader'), MEMBER_PERMISSIONS);
@@ -52,7 +62,27 @@ describe('Discord moderation end to end', () => {
     expect(commands.find((c) => c.name === 'scipop')!.default_member_permissions).toBe('32');
     expect(commands.find((c) => c.name === 'explain')!.default_member_permissions).toBeUndefined();
     const subs = (commands.find((c) => c.name === 'scipop')!.options as { name: string }[]).map((o) => o.name);
-    expect(subs).toEqual(['sources', 'add', 'remove', 'filter', 'pause', 'resume', 'queue', 'import', 'export', 'status', 'explain']);
+    expect(subs).toEqual(['sources', 'add', 'remove', 'filter', 'pause', 'resume', 'queue', 'import', 'export', 'status', 'subscribe', 'unsubscribe', 'explain']);
+    expect((world.discord.state.commands.get('global') ?? []).map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
+  });
+
+  it('registers the commands in a server the bot joins while running', async () => {
+    const joined = world.discord.addGuild('Second Club');
+    const commands = await world.discord.waitFor(() => world.discord.state.commands.get(joined), 10_000, 'commands in the new guild');
+    expect(commands.map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
+  });
+
+  it('pauses a destination the bot cannot post to, tells the moderators, and resumes it with /scipop resume there', async () => {
+    const notice = await world.discord.waitFor(() => world.discord.messages(world.mods.id).find((m) => m.content.includes('Locked')), 20_000, 'the pause notice');
+    expect(notice.content).toMatch(/Missing Permissions/);
+    expect(world.discord.messages(locked.id)).toHaveLength(0);
+    const refused = await world.discord.slash(member, { channelId: locked.id, name: 'scipop', subcommand: 'resume' });
+    expect(text(refused)).toMatch(/Manage Server/);
+    locked.botDenied.clear(); // a moderator fixed the channel's permissions
+    const resumed = await world.discord.slash(mod, { channelId: locked.id, name: 'scipop', subcommand: 'resume' });
+    expect(text(resumed)).toBe('Posting here resumed; 2 waiting post(s) go out now.');
+    await bots.engine.runOnce([]);
+    await world.discord.waitFor(() => world.discord.messages(locked.id).length === 2, 10_000, 'the two waiting posts');
   });
 
   it('posts held items to the moderators’ channel; a member’s click is refused, a moderator’s decides and shows who', async () => {
@@ -128,5 +158,20 @@ describe('Discord moderation end to end', () => {
     const status = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'status' });
     expect(text(status)).toMatch(/Sources: 3 active/);
     expect(text(status)).toContain('This channel receives: News');
+  });
+
+  it('subscribes a channel from Discord, delivers to it, and unsubscribes it', async () => {
+    const lab = world.discord.addChannel(world.guild, { name: 'lab' });
+    const subscribed = await world.discord.slash(mod, { channelId: lab.id, name: 'scipop', subcommand: 'subscribe', options: { approval: 'none' } });
+    expect(text(subscribed)).toBe('This channel now receives new items of every source. It takes effect now.');
+    expect((await bots.store.listChannels()).find((c) => c.target === lab.id)).toMatchObject({ sink: 'discord', title: '#lab', origin: 'chat' });
+    const added = await world.discord.slash(mod, { channelId: lab.id, name: 'scipop', subcommand: 'add', options: { url: feeds.url('/fourth'), trusted: true } });
+    await finalText(added, /^Added/);
+    await bots.engine.runOnce();
+    const posts = await world.discord.waitFor(() => world.discord.messages(lab.id).length > 0 && world.discord.messages(lab.id), 15_000, 'a post in the subscribed channel');
+    expect(posts.map((m) => (m.embeds[0] as { title: string }).title)).toContain('fourth item 1: telescope sees an exoplanet');
+    const gone = await world.discord.slash(mod, { channelId: lab.id, name: 'scipop', subcommand: 'unsubscribe' });
+    expect(text(gone)).toMatch(/no longer receives posts/);
+    expect((await bots.store.listChannels()).some((c) => c.target === lab.id)).toBe(false);
   });
 });

@@ -47,6 +47,8 @@ export interface CreateOptions {
   asBot?: boolean;
   /** A deferred interaction response starts empty ("is thinking…"). */
   allowEmpty?: boolean;
+  /** Ephemeral interaction replies: seen only by the member, never in the channel's history. */
+  detached?: boolean;
   now?: number;
 }
 
@@ -94,6 +96,7 @@ export function createMessage(state: FakeDiscordState, channelId: string, body: 
     ...(options.webhookId ? { webhook_id: options.webhookId } : {}),
     allowedMentions: body.allowed_mentions,
   };
+  if (options.detached) return { message, created: true };
   list.push(message);
   state.messages.set(channelId, list);
   if (isThread(channel.type)) channel.message_count = (channel.message_count ?? 0) + 1;

@@ -58,7 +58,7 @@ export function createRoutes(ctx: RouteContext): Route[] {
       state.files.set(id, { name: f.name, body: Buffer.from(f.text, 'utf8') });
       return { id, filename: f.name, size: f.size, url: `attachment://${f.name}`, text: f.text };
     });
-    return createMessage(state, channelId, { ...data, ...(attachments.length ? { attachments } : {}) }, { asBot: false, allowEmpty: deferred }).message;
+    return createMessage(state, channelId, { ...data, ...(attachments.length ? { attachments } : {}) }, { asBot: false, allowEmpty: deferred, detached: ((Number(data.flags) || 0) & 64) !== 0 }).message;
   };
 
   return [
