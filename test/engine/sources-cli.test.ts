@@ -65,5 +65,5 @@ describe('scipop sources (a real child process)', () => {
     const notOpml = await scipop('import', join(dir, 'db', 'scipop.db'));
     expect(notOpml.code).toBe(1);
     expect(notOpml.stderr.trim().split('\n')).toHaveLength(1);
-  }, 120_000);
+  }, 300_000);
 });
