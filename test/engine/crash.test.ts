@@ -170,5 +170,5 @@ describe('kill -9 at random moments of a running network (real child processes)'
     const conn = new Database(s.db, { readonly: true });
     expect((conn.prepare('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n).toBe(FEEDS * ITEMS);
     conn.close();
-  }, 180_000);
+  }, 300_000);
 });
