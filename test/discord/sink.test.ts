@@ -57,6 +57,23 @@ describe('Discord sink against the fake', () => {
     expect(fake.messages(channel.id)).toHaveLength(0);
   });
 
+  it('finds an in-doubt forum post and a webhook post already made instead of posting them again', async () => {
+    const { sink, fake } = await setup({ destinations: { hooked: { webhook: true } } });
+    const guild = fake.addGuild('Lab');
+    const forum = fake.addChannel(guild, { name: 'papers', type: 15, tags: ['Astronomy'] });
+    const news = fake.addChannel(guild, { name: 'news' });
+    const forumTarget = { channelId: 'forum', target: forum.id, title: 'Papers' };
+    const first = await sink.send(forumTarget, message, { deliveryId: '0mx22c266000916543c93c7b1', inDoubt: false });
+    const again = await sink.send(forumTarget, message, { deliveryId: '0mx22c266000916543c93c7b1', inDoubt: true });
+    expect(again.remoteId).toBe(`${forum.id}:${first.remoteId!.split(':')[0]}`);
+    expect([...fake.state.channels.values()].filter((c) => c.parent_id === forum.id)).toHaveLength(1);
+    const hookTarget = { channelId: 'hooked', target: news.id, title: 'News' };
+    const sent = await sink.send(hookTarget, message, { deliveryId: '0mx22c266000916543c93c7b2', inDoubt: false });
+    const resent = await sink.send(hookTarget, message, { deliveryId: '0mx22c266000916543c93c7b2', inDoubt: true });
+    expect(resent.remoteId).toBe(sent.remoteId);
+    expect(fake.messages(news.id)).toHaveLength(1);
+  });
+
   it('refuses a target that is not a channel id, for good', async () => {
     const { sink } = await setup();
     const error = await sink.send({ channelId: 'x', target: '#news', title: 'x' }, message, { deliveryId: 'd', inDoubt: false }).catch((e: unknown) => e);
