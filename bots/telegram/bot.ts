@@ -57,7 +57,7 @@ export function registerHandlers(bot: Bot, deps: CommandDeps): void {
   // A group turned supergroup announces its new id: move the destination before a send fails.
   bot.on('message:migrate_to_chat_id', async (ctx) => {
     const to = String(ctx.msg.migrate_to_chat_id);
-    deps.state.recordMigration(String(ctx.chat.id), to);
+    await deps.sink.migrateChat(String(ctx.chat.id), to);
     deps.log.warn({ from: ctx.chat.id, to }, 'group became a supergroup; destination moved');
   });
 

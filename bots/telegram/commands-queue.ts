@@ -66,6 +66,10 @@ export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
 
   bot.command('queue', async (ctx) => {
     if (!(await requireModerator(ctx, deps))) return;
+    if (ctx.chat.type === 'channel') {
+      // Subscribers would see the unapproved posts.
+      return void (await ctx.reply('The queue is not shown in a channel, where every subscriber would see it. Use /queue in a private chat with me or in a group of moderators.'));
+    }
     const rows = await queueFor(ctx, deps);
     if (rows.length === 0) return void (await ctx.reply('The approval queue is empty.'));
     await ctx.reply(`${rows.length} post(s) wait for approval${rows.length === 10 ? ' (showing the oldest 10)' : ''}:`);
@@ -73,8 +77,9 @@ export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
   });
 
   bot.callbackQuery(/^q:([are]):(.+)$/, async (ctx) => {
+    // Buttons under a channel message are visible to every subscriber: ask Telegram about the presser.
     const chat = ctx.callbackQuery.message?.chat;
-    const allowed = chat && (chat.type === 'channel' || (await deps.moderators.isModerator(chat.id, ctx.from.id)));
+    const allowed = chat !== undefined && (await deps.moderators.isModerator(chat.id, ctx.from.id));
     if (!allowed) return void (await ctx.answerCallbackQuery({ text: 'Only moderators can decide on queued posts.', show_alert: true }));
     const [, action, id] = ctx.match as RegExpMatchArray;
     const who = ctx.from.username ? `@${ctx.from.username}` : ctx.from.first_name;

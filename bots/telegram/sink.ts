@@ -31,6 +31,8 @@ export interface TelegramSink extends Sink {
   resumeChat(chatId: string): Promise<number>;
   /** Sends a plain-text notice to the configured moderators (private chats). */
   notifyModerators(text: string): Promise<void>;
+  /** Records that a group became a supergroup and moves its destinations to the new id. */
+  migrateChat(from: string, to: string): Promise<void>;
 }
 
 const PHOTO_ERRORS = /wrong file identifier|failed to get HTTP URL content|wrong type of the web page content|IMAGE_PROCESS_FAILED|PHOTO_INVALID|photo|WEBPAGE/i;
@@ -58,6 +60,7 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
   };
 
   const moveChannels = async (from: string, to: string) => {
+    state.recordMigration(from, to);
     for (const c of await store.listChannels()) {
       const t = c.sink === 'telegram' ? parseTarget(c.target) : null;
       if (t && t.chatId === from) await store.upsertChannel({ ...c, target: formatTarget({ ...t, chatId: to }) }, now());
@@ -96,6 +99,7 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
     name: 'telegram',
     idempotent: false,
     notifyModerators,
+    migrateChat: moveChannels,
     async send(target, message, meta): Promise<SendResult> {
       const parsed = parseTarget(target.target);
       if (!parsed) throw new SinkError(`"${target.target}" is not a Telegram chat id, @channel or chat/topic`, false);
@@ -120,7 +124,6 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
           const movedTo = error.parameters.migrate_to_chat_id;
           if (movedTo !== undefined && hop < 3) {
             log.warn({ channel: target.channelId, from: chatId, to: movedTo }, 'group became a supergroup; destination moved to the new chat id');
-            state.recordMigration(chatId, String(movedTo));
             await moveChannels(chatId, String(movedTo));
             chatId = String(movedTo);
             continue;

@@ -16,6 +16,7 @@ vi.setConfig({ testTimeout: 60_000 });
  */
 const FORUM = -1009999;
 const SUPERGROUP = -1005555;
+const SMALL = -400;
 const mod = { id: 42, is_bot: false, first_name: 'Mo', username: 'mo' };
 let tg: FakeTelegram;
 let feeds: FeedServer;
@@ -38,6 +39,7 @@ beforeAll(async () => {
   dir = world.dir;
   tg.addChat({ id: FORUM, type: 'supergroup', title: 'Forum', is_forum: true, topics: [7] });
   tg.addChat({ id: mod.id, type: 'private', title: 'Mo' });
+  tg.addChat({ id: SMALL, type: 'group', title: 'Small group' });
   feeds = await startFeedServer();
   count = 2;
   feeds.route('/live.xml', (_req, res) => {
@@ -54,6 +56,7 @@ beforeAll(async () => {
     channels: [
       { id: 'tg-main', target: String(GROUP), title: 'Science group' },
       { id: 'tg-topic', target: `${FORUM}/7`, title: 'Forum topic' },
+      { id: 'tg-small', target: String(SMALL), title: 'Small group' },
     ],
     channelLinkPreviews: { 'tg-topic': true },
   });
@@ -107,5 +110,15 @@ describe('delivering to Telegram as chats change', () => {
     await tg.waitFor(() => titles(SUPERGROUP).includes('Post 6'));
     expect(titles(GROUP)).toEqual(['Post 1', 'Post 2', 'Post 3', 'Post 4']);
     expect(titles(SUPERGROUP)).toEqual(['Post 5', 'Post 6']);
+  });
+
+  it('moves a destination as soon as Telegram announces the upgrade, before any send fails', async () => {
+    await tg.waitFor(() => titles(SMALL).includes('Post 6'));
+    const upgradedAt = Date.now();
+    tg.migrate(SMALL, SMALL - 1_000_000_000_000, true);
+    await vi.waitFor(async () => expect((await bots.store.listChannels()).find((c) => c.id === 'tg-small')?.target).toBe(String(SMALL - 1_000_000_000_000)), { timeout: 10_000 });
+    count = 7;
+    await tg.waitFor(() => titles(SMALL - 1_000_000_000_000).includes('Post 7'));
+    expect(tg.calls.filter((c) => c.at >= upgradedAt && Number(c.params.chat_id) === SMALL)).toEqual([]);
   });
 });

@@ -10,8 +10,11 @@ export interface UserActions {
   press(chatId: number, user: FakeUser, messageId: number, data: string): string;
   /** The bot is removed from (or added back to) a chat by `by`: its status and a `my_chat_member` update. */
   setBotStatus(chatId: number, status: MemberStatus, by: FakeUser): void;
-  /** A group becomes a supergroup with a new id: the old id answers 400 with `migrate_to_chat_id`. */
-  migrate(chatId: number, newId: number): void;
+  /**
+   * A group becomes a supergroup with a new id: the old id answers 400 with `migrate_to_chat_id`.
+   * With `announce`, the bot also gets the service message Telegram posts in the old group.
+   */
+  migrate(chatId: number, newId: number, announce?: boolean): void;
   /** A user of the world (not the bot). */
   user(id: number, name?: string): FakeUser;
 }
@@ -76,8 +79,12 @@ export function createUserActions(state: FakeState, push: (update: Record<string
         },
       });
     },
-    migrate: (chatId, newId) => {
+    migrate: (chatId, newId, announce = false) => {
       const chat = chatOf(chatId);
+      if (announce) {
+        const by = { id: 1, is_bot: false, first_name: 'Owner' };
+        push({ message: { message_id: chat.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: chatJson(chat), from: by, migrate_to_chat_id: newId } });
+      }
       const next = { ...chat, id: newId, type: 'supergroup' as const, members: new Map(chat.members), topics: new Set(chat.topics), nextMessageId: 1 };
       delete next.migratedTo;
       state.chats.set(newId, next);
