@@ -69,5 +69,10 @@ describe('fake Discord gateway', () => {
     const answer = await fake.slash(fake.member(fake.addUser('ada'), MODERATOR_PERMISSIONS), { channelId: channel.id, name: 'ping' });
     expect(answer.callbacks[0]).toMatchObject({ type: 4, data: { content: 'pong from Lab' } });
     await fake.waitFor(() => fake!.gateway.heartbeats() > 0, 3000, 'a heartbeat');
+    // Discord asks for a reconnect; the fake refuses the resume, so the client identifies again and keeps working.
+    fake.gateway.requestReconnect();
+    await fake.waitFor(() => fake!.gateway.identifies() === 2 && fake!.gateway.sessions() === 1, 10_000, 'a new session');
+    const again = await fake.slash(fake.member(fake.addUser('bob'), MODERATOR_PERMISSIONS), { channelId: channel.id, name: 'ping' });
+    expect(again.callbacks[0]).toMatchObject({ type: 4, data: { content: 'pong from Lab' } });
   });
 });

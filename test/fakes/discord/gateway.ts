@@ -22,6 +22,10 @@ export interface FakeGateway {
   sessions(): number;
   /** Heartbeats received (all sessions). */
   heartbeats(): number;
+  /** Asks every session to reconnect (op 7), as Discord does before a restart of its gateway. */
+  requestReconnect(): void;
+  /** Sessions identified since the start (a reconnect that had to identify again counts). */
+  identifies(): number;
   /** Resolves when a session is identified and its guilds were sent. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -68,6 +72,7 @@ export function createFakeGateway(server: http.Server, state: FakeDiscordState, 
   const wss = new WebSocketServer({ server, path: '/gateway' });
   const sessions = new Set<Session>();
   let beats = 0;
+  let identified = 0;
   let waiters: (() => void)[] = [];
 
   const send = (socket: WebSocket, payload: Record<string, unknown>) => {
@@ -95,6 +100,7 @@ export function createFakeGateway(server: http.Server, state: FakeDiscordState, 
         if (session) return socket.close(4005, 'Already authenticated.');
         session = { socket, id: randomBytes(16).toString('hex'), seq: 0, intents: Number(d.intents ?? 0) };
         sessions.add(session);
+        identified++;
         const guilds = [...state.guilds.keys()];
         dispatchTo(session, 'READY', {
           v: 10,
@@ -132,6 +138,10 @@ export function createFakeGateway(server: http.Server, state: FakeDiscordState, 
       for (const s of sessions) dispatchTo(s, t, d);
     },
     sessions: () => sessions.size,
+    identifies: () => identified,
+    requestReconnect() {
+      for (const s of sessions) send(s.socket, { op: Op.reconnect, d: null, s: null, t: null });
+    },
     heartbeats: () => beats,
     ready: () => (sessions.size > 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     async close() {
