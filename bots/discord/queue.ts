@@ -1,4 +1,4 @@
-import { ButtonStyle, ComponentType, Routes, type APIActionRowComponent, type APIButtonComponent, type ButtonInteraction, type REST } from 'discord.js';
+import { ButtonStyle, ComponentType, DiscordAPIError, Routes, type APIActionRowComponent, type APIButtonComponent, type ButtonInteraction, type REST } from 'discord.js';
 import { MessageSchema } from '../../shared/message/message';
 import type { Delivery } from '../store/types';
 import { answer, QUIET, requireModerator, type DiscordCommandDeps } from './context';
@@ -49,7 +49,25 @@ export async function syncQueue(rest: REST, deps: DiscordCommandDeps): Promise<n
       posted++;
     }
   }
+  await closeDecidedElsewhere(rest, deps);
   return posted;
+}
+
+const describeDecider = (by: string | null) => (by ? by.replace(/^discord:(\d+)$/, '<@$1>') : 'someone');
+
+/** Queue posts whose item was decided elsewhere (Telegram, the CLI, another queue post) lose their buttons and say so. */
+async function closeDecidedElsewhere(rest: REST, deps: DiscordCommandDeps): Promise<void> {
+  for (const post of deps.state.openQueuePosts()) {
+    const row = await deps.store.getDelivery(post.deliveryId);
+    if (row?.status === 'held') continue;
+    const verdict = !row ? 'No longer in the outbox.' : row.status === 'rejected' ? `🗑 Rejected by ${describeDecider(row.decidedBy)}` : `✅ Approved by ${describeDecider(row.decidedBy)}`;
+    try {
+      await rest.patch(Routes.channelMessage(post.channelId, post.messageId), { body: { content: `Decided elsewhere\n${verdict}`, components: [], allowed_mentions: NO_MENTIONS } });
+    } catch (error) {
+      if (!(error instanceof DiscordAPIError && (error.code === 10008 || error.code === 10003))) throw error; // message or channel deleted: nothing to close
+    }
+    deps.state.closeQueuePost(post.deliveryId);
+  }
 }
 
 /** `/scipop queue`: posts what is not shown yet, and answers with the count (or, without a moderators' channel, the posts themselves). */
@@ -75,6 +93,7 @@ export async function onQueueButton(interaction: ButtonInteraction, deps: Discor
   if (!(await requireModerator(interaction))) return;
   const [, action, id] = m;
   const now = deps.now ?? Date.now;
+  deps.state.closeQueuePost(id!); // first, so the queue sync never reports this decision as made elsewhere
   const decided = await deps.store.decideDelivery(id!, action === 'a' ? 'approve' : 'reject', `discord:${interaction.user.id}`, now());
   const row = await deps.store.getDelivery(id!);
   const verdict = decided

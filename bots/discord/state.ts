@@ -26,6 +26,10 @@ export interface DiscordState {
   allPaused(): PausedDestination[];
   recordQueuePost(post: QueuePost): void;
   queuePost(deliveryId: string): QueuePost | undefined;
+  /** Queue posts whose buttons are still live (no decision seen yet). */
+  openQueuePosts(): QueuePost[];
+  /** Marks a queue post decided: its buttons are gone. */
+  closeQueuePost(deliveryId: string): void;
   setWebhook(channelId: string, hook: { id: string; token: string }): void;
   webhook(channelId: string): { id: string; token: string } | undefined;
   forgetWebhook(channelId: string): void;
@@ -38,9 +42,11 @@ export function openDiscordState(path: string): DiscordState {
   db.pragma('journal_mode = WAL');
   db.exec(`
     CREATE TABLE IF NOT EXISTS paused (channel_id TEXT PRIMARY KEY, reason TEXT NOT NULL, paused_at INTEGER NOT NULL);
-    CREATE TABLE IF NOT EXISTS queue_posts (delivery_id TEXT PRIMARY KEY, channel_id TEXT NOT NULL, message_id TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS queue_posts (delivery_id TEXT PRIMARY KEY, channel_id TEXT NOT NULL, message_id TEXT NOT NULL, closed INTEGER NOT NULL DEFAULT 0);
     CREATE TABLE IF NOT EXISTS webhooks (channel_id TEXT PRIMARY KEY, id TEXT NOT NULL, token TEXT NOT NULL);
   `);
+  const columns = db.prepare('PRAGMA table_info(queue_posts)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'closed')) db.exec('ALTER TABLE queue_posts ADD COLUMN closed INTEGER NOT NULL DEFAULT 0');
   const q = {
     pause: db.prepare('INSERT OR IGNORE INTO paused (channel_id, reason, paused_at) VALUES (?, ?, ?)'),
     resume: db.prepare('DELETE FROM paused WHERE channel_id = ?'),
@@ -48,6 +54,8 @@ export function openDiscordState(path: string): DiscordState {
     allPaused: db.prepare('SELECT channel_id, reason, paused_at FROM paused ORDER BY paused_at'),
     recordQueue: db.prepare('INSERT OR REPLACE INTO queue_posts (delivery_id, channel_id, message_id) VALUES (?, ?, ?)'),
     queue: db.prepare('SELECT delivery_id, channel_id, message_id FROM queue_posts WHERE delivery_id = ?'),
+    openQueue: db.prepare('SELECT delivery_id, channel_id, message_id FROM queue_posts WHERE closed = 0 ORDER BY rowid'),
+    closeQueue: db.prepare('UPDATE queue_posts SET closed = 1 WHERE delivery_id = ?'),
     setHook: db.prepare('INSERT OR REPLACE INTO webhooks (channel_id, id, token) VALUES (?, ?, ?)'),
     hook: db.prepare('SELECT id, token FROM webhooks WHERE channel_id = ?'),
     forgetHook: db.prepare('DELETE FROM webhooks WHERE channel_id = ?'),
@@ -68,6 +76,8 @@ export function openDiscordState(path: string): DiscordState {
       const row = q.queue.get(id) as QueueRow | undefined;
       return row ? { deliveryId: row.delivery_id, channelId: row.channel_id, messageId: row.message_id } : undefined;
     },
+    openQueuePosts: () => (q.openQueue.all() as QueueRow[]).map((row) => ({ deliveryId: row.delivery_id, channelId: row.channel_id, messageId: row.message_id })),
+    closeQueuePost: (id) => void q.closeQueue.run(id),
     setWebhook: (channelId, hook) => void q.setHook.run(channelId, hook.id, hook.token),
     webhook: (channelId) => q.hook.get(channelId) as { id: string; token: string } | undefined,
     forgetWebhook: (channelId) => void q.forgetHook.run(channelId),

@@ -34,6 +34,7 @@ beforeAll(async () => {
   serve('/second', items('second', 1, 1));
   serve('/third', items('third', 1, 1));
   serve('/fourth', items('fourth', 1, 1));
+  serve('/fifth', items('fifth', 1, 1));
   locked = world.discord.addChannel(world.guild, { name: 'locked', botDenied: ['sendMessages'] });
   const config = writeDiscordConfig(
     world,
@@ -158,6 +159,17 @@ describe('Discord moderation end to end', () => {
     const status = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'status' });
     expect(text(status)).toMatch(/Sources: 3 active/);
     expect(text(status)).toContain('This channel receives: News');
+  });
+
+  it('takes the buttons off a queue post whose item was decided elsewhere (Telegram, the CLI)', async () => {
+    const added = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'add', options: { url: feeds.url('/fifth') } });
+    await finalText(added, /^Added/);
+    await bots.engine.runOnce([(await bots.store.getSource(feeds.url('/fifth')))!]);
+    const post = await world.discord.waitFor(() => world.discord.messages(world.mods.id).find((m) => m.content.startsWith('Waiting') && JSON.stringify(m.embeds).includes('fifth item 1')), 10_000, 'the queue post');
+    const id = ((post.components[0] as { components: { custom_id: string }[] }).components[0]!.custom_id).split(':')[3]!;
+    expect(await bots.store.decideDelivery(id, 'reject', 'telegram:42', Date.now())).toBe(true);
+    await world.discord.waitFor(() => post.components.length === 0, 10_000, 'the buttons to go');
+    expect(post.content).toBe('Decided elsewhere\n🗑 Rejected by telegram:42');
   });
 
   it('subscribes a channel from Discord, delivers to it, and unsubscribes it', async () => {
