@@ -111,10 +111,17 @@ export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
 
   bot.command('filter', async (ctx) => {
     if (!(await requireModerator(ctx, deps))) return;
-    const channels = await channelsOfChat(deps, ctx.chat.id);
-    const channel = channels[0];
+    let channel = (await channelsOfChat(deps, ctx.chat.id))[0];
+    let args = argsOf(ctx);
+    if (ctx.chat.type === 'private') {
+      // A channel's moderators work from a private chat, naming the destination first.
+      const all = (await deps.store.listChannels()).filter((c) => c.sink === 'telegram');
+      const [first = '', ...rest] = args.split(/\s+/);
+      channel = all.find((c) => c.id === first);
+      if (!channel) return void (await ctx.reply(`In a private chat, name the destination first: /filter ${all.map((c) => c.id).join(' | ') || 'ID'} [change]`));
+      args = rest.join(' ');
+    }
     if (!channel) return void (await ctx.reply('This chat is not a SciPop destination, so it has no filters. Destinations are set in the config file (channels:).'));
-    const args = argsOf(ctx);
     if (!args) return void (await ctx.reply(describeRules(channel)));
     const updated = editRules(ChannelRulesSchema.parse(channel.rules ?? {}), args);
     if (typeof updated === 'string') return void (await ctx.reply(updated));

@@ -56,9 +56,12 @@ export interface RenderedPost {
  * ever cut), then the terms and hashtags go; the title and its link always stay.
  */
 export function renderTelegramPost(message: Message, limit = TEXT_LIMIT): RenderedPost {
+  // Only web links become the title's link; any other scheme is shown as text, never dropped.
+  const href = message.link && /^https?:\/\//i.test(message.link) ? message.link : undefined;
+  const odd = message.link && !href ? message.link : undefined;
   const titleText = plain(message.title);
-  const title = wrap('b', message.link ? wrap('a', titleText, ` href="${escapeAttr(message.link)}"`) : titleText);
-  const meta = wrap('i', plain([message.source.title, when(message.published)].filter(Boolean).join(' · ')));
+  const title = wrap('b', href ? wrap('a', titleText, ` href="${escapeAttr(href)}"`) : titleText);
+  const meta = wrap('i', plain([message.source.title, when(message.published), odd].filter(Boolean).join(' · ')));
   const terms = message.terms.length
     ? join([wrap('b', plain('Key terms')), ...message.terms.map((t) => join([plain('• '), wrap('b', plain(t.term)), plain(` — ${t.short}`)]))], '\n')
     : null;
@@ -91,7 +94,7 @@ export function renderTelegramPost(message: Message, limit = TEXT_LIMIT): Render
   const bare = build(null, false, false);
   const over = bare.visible.length - limit;
   const shortTitle = plain(shortenText(message.title, Math.max(1, message.title.length - over)));
-  const head = wrap('b', message.link ? wrap('a', shortTitle, ` href="${escapeAttr(message.link)}"`) : shortTitle);
+  const head = wrap('b', href ? wrap('a', shortTitle, ` href="${escapeAttr(href)}"`) : shortTitle);
   const post = join([head, meta], '\n');
   return { html: post.html, length: post.visible.length, shortened: true };
 }

@@ -121,4 +121,19 @@ describe('delivering to Telegram as chats change', () => {
     await tg.waitFor(() => titles(SMALL - 1_000_000_000_000).includes('Post 7'));
     expect(tg.calls.filter((c) => c.at >= upgradedAt && Number(c.params.chat_id) === SMALL)).toEqual([]);
   });
+
+  it('takes a configured moderator’s /filter from a private chat and applies it to the next items at once', async () => {
+    const before = tg.messages(mod.id).length;
+    tg.say(mod.id, mod, '/filter tg-topic exclude part 8');
+    const reply = await tg.waitFor(() => tg.messages(mod.id).slice(before).find((m) => m.text.startsWith('Filters of Forum topic')));
+    expect(reply.text).toContain('exclude: “part 8”');
+    expect(reply.text).toContain('Filter in effect now');
+    count = 8;
+    await tg.waitFor(() => titles(SUPERGROUP).includes('Post 8'));
+    await tg.waitFor(() => titles(SMALL - 1_000_000_000_000).includes('Post 8'));
+    await new Promise((r) => setTimeout(r, 500)); // the same delivery pass would have posted it by now
+    expect(await bots.store.pendingDeliveries(Number.MAX_SAFE_INTEGER, 100)).toEqual([]);
+    expect(titles(FORUM)).not.toContain('Post 8');
+    expect(titles(FORUM)).toContain('Post 7');
+  });
 });

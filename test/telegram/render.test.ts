@@ -74,6 +74,12 @@ describe('rendering a post as Telegram HTML', () => {
   });
 });
 
+it('never makes a link of a non-web URL, and still shows it', () => {
+  const post = seen(renderTelegramPost({ ...base, link: 'javascript:alert(1)' }).html);
+  expect(post.entities.some((e) => e.type === 'text_link')).toBe(false);
+  expect(post.text.split('\n')[1]).toBe('Space & Co <news> · 2026-11-29 10:15 UTC · javascript:alert(1)');
+});
+
 describe('the send limiter', () => {
   it('spaces sends to one group at 20 a minute and counts from the answer', async () => {
     let now = 0;
