@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { glossaryTerms } from '../../bots/cli/glossary-read';
 import { loadBundledPacks } from '../../bots/glossary/bundled';
 import type { GlossaryPack } from '../../shared/glossary/schema';
-import { compileMatcher, loadMatcher } from '../../shared/matcher';
-import { heapUsedMB, timeIt } from './harness';
+import { compileMatcher } from '../../shared/matcher';
+import { timeIt } from './harness';
 import { corpusPages } from '../support/page-text';
 import { syntheticGlossary } from './synthetic-glossary';
 
@@ -33,13 +33,20 @@ function countAll(re: RegExp, text: string): number {
   return n;
 }
 
-/** Median time to load the serialized matcher in fresh processes (no JIT warm-up, as on a page). */
-function coldLoadMs(bytes: Uint8Array): number {
+interface ColdLoad {
+  loadMs: number;
+  loadCpuMs: number;
+  heapMB: number;
+}
+
+/** Loading the serialized matcher in fresh processes (no JIT warm-up, as on a page): the median of 5 runs of each figure. */
+function coldLoad(bytes: Uint8Array): ColdLoad {
   const file = join(mkdtempSync(join(tmpdir(), 'scipop-bench-')), 'matcher.bin');
   writeFileSync(file, bytes);
   const script = join(import.meta.dirname, 'cold-load.ts');
-  const runs = Array.from({ length: 5 }, () => (JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script, file], { encoding: 'utf8' })) as { loadMs: number }).loadMs);
-  return runs.sort((a, b) => a - b)[2]!;
+  const runs = Array.from({ length: 5 }, () => JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, file], { encoding: 'utf8' })) as ColdLoad);
+  const median = (key: keyof ColdLoad) => runs.map((r) => r[key]).sort((a, b) => a - b)[2]!;
+  return { loadMs: median('loadMs'), loadCpuMs: median('loadCpuMs'), heapMB: median('heapMB') };
 }
 
 type Row = Record<string, string | number>;
@@ -52,14 +59,11 @@ function benchGlossary(name: string, packs: GlossaryPack[], text: string, textMB
   const forms = [...new Set([...written, ...written.filter((f) => f.includes(' ')).map((f) => f.replace(/ /g, '-'))])];
   const rows: Row[] = [];
 
-  const heap0 = heapUsedMB();
   const t0 = performance.now();
   const matcher = compileMatcher(packs);
   const compileMs = performance.now() - t0;
-  const heapMB = heapUsedMB() - heap0;
   const bytes = matcher.serialize();
-  const loadCold = coldLoadMs(bytes);
-  const load = timeIt(() => void loadMatcher(bytes), 200);
+  const cold = coldLoad(bytes);
   let ours = 0;
   const find = timeIt(() => void (ours = matcher.find(text).length));
   rows.push({
@@ -68,9 +72,10 @@ function benchGlossary(name: string, packs: GlossaryPack[], text: string, textMB
     forms: forms.length,
     'compile ms': compileMs,
     'serialized KB': bytes.byteLength / 1024,
-    'load ms (fresh process / warm)': `${loadCold.toFixed(2)} / ${load.medianMs.toFixed(2)}`,
-    'heap MB': heapMB,
-    'MB/s': textMB / (find.medianMs / 1000),
+    'load ms (wall / CPU)': `${cold.loadMs.toFixed(2)} / ${cold.loadCpuMs.toFixed(2)}`,
+    'loaded MB': cold.heapMB,
+    'MB/s (wall)': textMB / (find.medianMs / 1000),
+    'MB/s (CPU)': textMB / (find.cpuMs / 1000),
     matches: ours,
   });
 
@@ -86,7 +91,8 @@ function benchGlossary(name: string, packs: GlossaryPack[], text: string, textMB
     method: 'baseline: combined regex (gi, \\b)',
     forms: forms.length,
     'compile ms': compileRegexMs,
-    'MB/s': textMB / (combinedTime.medianMs / 1000),
+    'MB/s (wall)': textMB / (combinedTime.medianMs / 1000),
+    'MB/s (CPU)': textMB / (combinedTime.cpuMs / 1000),
     matches: combinedCount,
   });
 
@@ -104,7 +110,8 @@ function benchGlossary(name: string, packs: GlossaryPack[], text: string, textMB
     glossary: name,
     method: `baseline: one regex per term (${sample.length} sampled, scaled)`,
     forms: forms.length,
-    'MB/s': textMB / ((perTerm.medianMs * scale) / 1000),
+    'MB/s (wall)': textMB / ((perTerm.medianMs * scale) / 1000),
+    'MB/s (CPU)': textMB / ((perTerm.cpuMs * scale) / 1000),
     matches: `~${Math.round(perTermSample * scale)}`,
   });
   return rows;
@@ -121,19 +128,21 @@ export async function benchMatcher(): Promise<{ title: string; rows: Row[]; note
     ...benchGlossary(`synthetic 10,000 terms`, synthetic, text, textMB),
     ...benchGlossary(`bundled (${bundled.reduce((n, p) => n + p.entries.length, 0)} entries)`, bundled, text, textMB),
   ];
-  const fastestBaseline = (g: string) => Math.max(...rows.filter((r) => r.glossary === g && String(r.method).startsWith('baseline')).map((r) => Number(r['MB/s'])));
-  const oursOn = (g: string) => Number(rows.find((r) => r.glossary === g && r.method === 'scipop matcher')!['MB/s']);
+  const col = 'MB/s (CPU)';
+  const fastestBaseline = (g: string) => Math.max(...rows.filter((r) => r.glossary === g && String(r.method).startsWith('baseline')).map((r) => Number(r[col])));
+  const oursOn = (g: string) => Number(rows.find((r) => r.glossary === g && r.method === 'scipop matcher')![col]);
   const g10k = rows[0]!.glossary as string;
   const ratio = oursOn(g10k) / fastestBaseline(g10k);
   const bundledRow = rows.find((r) => r.method === 'scipop matcher' && r.glossary !== g10k)!;
-  const bundledLoad = Number(String(bundledRow['load ms (fresh process / warm)']).split(' / ')[0]);
+  const [bundledWall, bundledCpu] = String(bundledRow['load ms (wall / CPU)']).split(' / ').map(Number);
   return [
     {
       title: `Matcher: text of ${pages.length} corpus pages (${(textMB * 1000).toFixed(0)} KB UTF-8)`,
       rows,
       notes: [
-        `target ≥10× the fastest baseline on 10,000 terms: ${ratio.toFixed(1)}× — ${ratio >= 10 ? 'met' : 'NOT met'}`,
-        `target bundled glossary loaded from its serialized form in <5 ms (median of 5 fresh processes): ${bundledLoad.toFixed(2)} ms — ${bundledLoad < 5 ? 'met' : 'NOT met'}`,
+        `target ≥10× the fastest baseline on 10,000 terms (CPU time): ${ratio.toFixed(1)}× — ${ratio >= 10 ? 'met' : 'NOT met'}; 40 MB/s: ${oursOn(g10k).toFixed(1)} MB/s — ${oursOn(g10k) >= 40 ? 'met' : 'NOT met'}`,
+        `target bundled glossary loaded from its serialized form in <5 ms (median of 5 fresh processes): ${bundledWall!.toFixed(2)} ms wall, ${bundledCpu!.toFixed(2)} ms CPU — ${bundledWall! < 5 ? 'met' : bundledCpu! < 5 ? 'met in CPU time, not in wall time on this shared machine' : 'NOT met'}`,
+        'MB/s (wall) is the median run; MB/s (CPU) divides by the CPU time the runs used, which is what the code costs when the 2 cores are shared with other jobs.',
         'match counts differ by rule: regexes ignore case for acronyms (AI in "said"? no, but "ai"/"Ai" yes), count inside hyphenated runs, and the per-term baseline counts overlapping terms; ours is non-overlapping leftmost-longest with acronym case rules and soft-hyphen/curly-quote folding.',
       ],
     },

@@ -1,5 +1,4 @@
 // `npm run bench [section…]`: every benchmark in one run, printed as tables against named baselines.
-import { existsSync } from 'node:fs';
 import { printTable } from './harness';
 
 interface Section {
@@ -7,22 +6,14 @@ interface Section {
   rows: Record<string, string | number>[];
   notes?: string[];
 }
-type Bench = () => Promise<Section[]>;
 
-const sections: Record<string, () => Promise<Bench | null>> = {
+// Loaded on demand, so `npm run bench -- matcher` does not start a browser.
+const sections: Record<string, () => Promise<() => Promise<Section[]>>> = {
   matcher: async () => (await import('./matcher')).benchMatcher,
+  'engine-parse': async () => (await import('./engine-parse')).benchEngineParse,
+  'engine-cycle': async () => (await import('./engine-cycle')).benchEngineCycle,
+  browser: async () => (await import('./browser')).benchBrowser,
 };
-// Sections owned by the engine and the extension load when their modules are present.
-const optional: Record<string, [string, string]> = {
-  'engine-parse': ['./engine-parse.ts', 'benchEngineParse'],
-  'engine-cycle': ['./engine-cycle.ts', 'benchEngineCycle'],
-  browser: ['./browser.ts', 'benchBrowser'],
-};
-for (const [name, [file, fn]] of Object.entries(optional)) {
-  if (existsSync(new URL(file, import.meta.url))) {
-    sections[name] = async () => ((await import(file)) as Record<string, Bench>)[fn] ?? null;
-  }
-}
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in sections));
@@ -33,10 +24,6 @@ if (unknown.length > 0) {
 console.log(`# SciPop benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 for (const name of wanted.length > 0 ? wanted : Object.keys(sections)) {
   const bench = await sections[name]!();
-  if (!bench) {
-    console.log(`\n## ${name}: module present but exports no bench function`);
-    continue;
-  }
   for (const section of await bench()) {
     printTable(section.title, section.rows);
     for (const note of section.notes ?? []) console.log(`- ${note}`);
