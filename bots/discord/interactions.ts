@@ -1,6 +1,6 @@
-import type { Interaction, REST } from 'discord.js';
+import { MessageFlags, type Interaction, type REST } from 'discord.js';
 import { runSourceCommand } from './commands-sources';
-import { answer, option, requireModerator, type DiscordCommandDeps } from './context';
+import { answer, option, QUIET, requireModerator, type DiscordCommandDeps } from './context';
 import { runFilterCommand } from './filter';
 import { onQueueButton, runQueueCommand } from './queue';
 import { runSubscribeCommand } from './subscribe';
@@ -12,19 +12,30 @@ async function explain(interaction: Parameters<typeof answer>[0], term: string, 
 }
 
 /**
+ * Sources are shared by every server the bot is in, so when the config names `discord.guilds`,
+ * moderation is taken only from those servers: a Manage Server holder elsewhere cannot change them.
+ */
+async function moderationAllowedHere(interaction: Parameters<typeof answer>[0], deps: DiscordCommandDeps): Promise<boolean> {
+  const { guilds } = deps.config;
+  if (guilds.length === 0 || (interaction.guildId !== null && guilds.includes(interaction.guildId))) return true;
+  await interaction.reply({ ...QUIET, flags: MessageFlags.Ephemeral, content: 'SciPop is moderated from another server; only /explain works here.' });
+  return false;
+}
+
+/**
  * Handles one interaction: `/explain` and `/scipop explain` for everyone; every other subcommand
  * and the queue buttons only after the member's permissions (as Discord sent them) were checked.
  * A failure is answered, never left as "the application did not respond".
  */
 export async function handleInteraction(interaction: Interaction, rest: REST, deps: DiscordCommandDeps): Promise<void> {
   try {
-    if (interaction.isButton()) return await onQueueButton(interaction, deps);
+    if (interaction.isButton()) return (await moderationAllowedHere(interaction, deps)) ? await onQueueButton(interaction, deps) : undefined;
     if (!interaction.isChatInputCommand()) return;
     if (interaction.commandName === 'explain') return await explain(interaction, option(interaction, 'term'), deps);
     if (interaction.commandName !== 'scipop') return;
     const sub = interaction.options.getSubcommand();
     if (sub === 'explain') return await explain(interaction, option(interaction, 'term'), deps);
-    if (!(await requireModerator(interaction))) return;
+    if (!(await moderationAllowedHere(interaction, deps)) || !(await requireModerator(interaction))) return;
     if (sub === 'filter') return await runFilterCommand(interaction, deps);
     if (sub === 'queue') return await runQueueCommand(rest, interaction, deps);
     if (sub === 'subscribe' || sub === 'unsubscribe') return await runSubscribeCommand(sub, interaction, deps);

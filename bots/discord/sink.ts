@@ -28,8 +28,8 @@ export interface DiscordSink extends Sink {
   botId(): Promise<string>;
 }
 
-/** Errors that mean "this channel is gone or closed to the bot": pause it, keep its posts. */
-const CLOSED_CODES = new Set([10003, 50001, 50013, 10015]);
+/** Errors that mean "this channel is gone or closed to the bot" (unknown channel or webhook, no access, no permission, archived thread): pause it, keep its posts. */
+const CLOSED_CODES = new Set([10003, 10015, 50001, 50013, 50083]);
 
 /** The channel types the sink posts to. */
 const TEXT_TYPES = new Set([0, 5, 10, 11, 12]);
