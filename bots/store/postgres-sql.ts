@@ -1,0 +1,125 @@
+import pg from 'pg';
+import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
+import { SQL } from './queries';
+import { StoreError } from './types';
+
+/**
+ * The PostgreSQL side of the portable SQL: placeholder numbering, byte-order sorting of text ids,
+ * where to find the store (URL and schema), and the migration runner.
+ */
+
+/**
+ * Turns the shared `?` placeholders into `$1, $2, …` and sorts text ids in byte order
+ * (`COLLATE "C"`), as SQLite does, whatever collation the database was created with.
+ */
+export function toPg(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`).replace(/(ORDER BY [\w, ]*?\bid)\b/g, '$1 COLLATE "C"');
+}
+
+/** Every query of queries.ts in PostgreSQL form. */
+export const PG: { [K in keyof typeof SQL]: string } = Object.fromEntries(Object.entries(SQL).map(([k, v]) => [k, toPg(v)])) as never;
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Where a PostgreSQL store lives: the connection URL (without `schema`) and the schema. */
+export interface PgTarget {
+  url: string;
+  schema: string;
+}
+
+/**
+ * Splits a SCIPOP_DB URL: `postgres://user@host:5432/db?schema=scipop` keeps the store in schema
+ * `scipop` (default `public`), so one database can hold several networks or test runs.
+ */
+export function parsePgTarget(url: string, schema?: string): PgTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new StoreError('unsupported', 'SCIPOP_DB is not a valid postgres:// URL');
+  }
+  const fromUrl = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  const name = schema ?? fromUrl ?? 'public';
+  if (!SCHEMA_NAME.test(name)) throw new StoreError('unsupported', `schema "${name}" must be lower-case letters, digits and _`);
+  return { url: parsed.toString(), schema: name };
+}
+
+/** A URL safe to print: the password is replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+/** A pool whose connections all work in `schema` (search_path is set at connect). */
+export function createPgPool(target: PgTarget, max = 10): pg.Pool {
+  return new pg.Pool({ connectionString: target.url, max, options: `-c search_path=${target.schema}`, connectionTimeoutMillis: 10_000 });
+}
+
+/** Runs `work` in one transaction on one pooled connection; rolls back on any error. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** The applied schema version; 0 when the store was never migrated. */
+export async function pgSchemaVersion(pool: pg.Pool): Promise<number> {
+  const exists = await pool.query(`SELECT to_regclass('schema_migrations') AS t`);
+  if (exists.rows[0]?.t === null) return 0;
+  return Number((await pool.query(PG.schemaVersion)).rows[0]?.v ?? 0);
+}
+
+/**
+ * Creates the schema if needed and applies every newer migration, each step in its own
+ * transaction. An advisory lock per schema lets many workers start at once: one migrates, the
+ * others wait and then find nothing to do. Returns the version before and after.
+ */
+export async function migratePostgres(pool: pg.Pool, schema: string, now = Date.now()): Promise<{ from: number; to: number }> {
+  const client = await pool.connect();
+  const lockKey = `scipop-migrate:${schema}`;
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(MIGRATIONS_TABLE);
+      const from = Number((await client.query(PG.schemaVersion)).rows[0]?.v ?? 0);
+      if (from > LATEST_VERSION) {
+        throw new StoreError('migration', `database schema is version ${from}, newer than this SciPop (${LATEST_VERSION}); upgrade SciPop`);
+      }
+      for (const step of MIGRATIONS) {
+        if (step.version <= from) continue;
+        await client.query('BEGIN');
+        try {
+          for (const statement of step.statements) await client.query(statement);
+          await client.query(PG.recordMigration, [step.version, step.name, now]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      }
+      return { from, to: Math.max(from, LATEST_VERSION) };
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
+    }
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,141 @@
+import type pg from 'pg';
+import { newId } from './ids';
+import { createPgPool, inTransaction, migratePostgres, parsePgTarget, PG, pgSchemaVersion } from './postgres-sql';
+import { rowToChannel, rowToDelivery, rowToSource, sourcePatchColumns, type Row } from './rows';
+import { StoreError, type FetchState, type NewItem, type DeliveryStatus, type Store, type StoreStats } from './types';
+
+/** Options of the PostgreSQL store. */
+export interface PostgresStoreOptions {
+  /** The schema to work in; overrides `?schema=` in the URL (default `public`). */
+  schema?: string;
+  /** Lets `scipop migrate` open a database without migrating it. */
+  migrate?: boolean;
+  /** Pool size (default 10). */
+  poolSize?: number;
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+/** PostgreSQL's unique_violation. */
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
+
+/**
+ * The shared store: the same tables, migrations and SQL as the SQLite store, over a `pg` pool.
+ * Each call is one statement or one transaction, so a worker killed mid-call leaves nothing half
+ * written. BIGINT columns come back as strings and rows.ts turns them into numbers.
+ */
+export async function createPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const target = parsePgTarget(url, options.schema);
+  const pool = createPgPool(target, options.poolSize);
+  // An idle client's error (the server restarted) must not crash the process; the pool drops it.
+  pool.on('error', () => undefined);
+  try {
+    if (options.migrate !== false) await migratePostgres(pool, target.schema);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+
+  const all = async (sql: string, args: unknown[] = [], q: Queryable = pool) => (await q.query(sql, args)).rows as Row[];
+  const one = async (sql: string, args: unknown[] = [], q: Queryable = pool) => (await all(sql, args, q))[0];
+  const run = async (sql: string, args: unknown[] = [], q: Queryable = pool) => (await q.query(sql, args)).rowCount ?? 0;
+
+  const getSource = async (idOrUrl: string) => {
+    const row = (await one(PG.sourceById, [idOrUrl])) ?? (await one(PG.sourceByUrl, [idOrUrl]));
+    return row ? rowToSource(row) : undefined;
+  };
+
+  const saveState = async (sourceId: string, s: FetchState, q: Queryable = pool) => {
+    await run(PG.saveFetchState, [s.url ?? null, s.etag, s.lastModified, s.nextFetchAt, s.lastFetchAt, s.lastSuccessAt, s.failures, s.lastError, sourceId], q);
+    if (s.pausedReason) await run(PG.pauseIfReason, [s.pausedReason, s.lastFetchAt, sourceId], q);
+  };
+
+  const commit = (sourceId: string, state: FetchState, items: readonly NewItem[], now: number) =>
+    inTransaction(pool, async (client) => {
+      let insertedItems = 0;
+      let insertedDeliveries = 0;
+      for (const item of items) {
+        const itemId = newId(now);
+        const added = await run(PG.insertItem, [itemId, sourceId, item.key, item.title, item.link, item.publishedAt, JSON.stringify(item.data ?? null), now], client);
+        if (added === 0) continue;
+        insertedItems++;
+        for (const d of item.deliveries) {
+          insertedDeliveries += await run(PG.insertDelivery, [newId(now), itemId, sourceId, d.channelId, d.status, JSON.stringify(d.message), now, now], client);
+        }
+      }
+      await saveState(sourceId, state, client);
+      return { insertedItems, insertedDeliveries };
+    });
+
+  return {
+    kind: 'postgres',
+    schemaVersion: () => pgSchemaVersion(pool),
+    close: async () => {
+      if (!pool.ended) await pool.end();
+    },
+
+    addSource: async (input, now) => {
+      const id = newId(now);
+      const args = [id, input.url, input.title, input.siteUrl ?? null, JSON.stringify(input.tags ?? []), input.lang ?? null, input.intervalSec ?? null, input.trusted === false ? 0 : 1, now, now];
+      if ((await run(PG.insertSource, args)) === 0) throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
+      return rowToSource((await one(PG.sourceById, [id]))!);
+    },
+    getSource,
+    listSources: async () => (await all(PG.listSources)).map(rowToSource),
+    updateSource: async (id, patch) => {
+      const columns = sourcePatchColumns(patch);
+      if (columns.length > 0) {
+        const sets = columns.map(([c], i) => `${c} = $${i + 1}`).join(', ');
+        try {
+          await run(`UPDATE sources SET ${sets} WHERE id = $${columns.length + 1}`, [...columns.map(([, v]) => v), id]);
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new StoreError('duplicate', `a source with the URL ${String(patch.url)} already exists`);
+          throw error;
+        }
+      }
+      const row = await one(PG.sourceById, [id]);
+      return row ? rowToSource(row) : undefined;
+    },
+    removeSource: async (id) => (await run(PG.deleteSource, [id])) > 0,
+    dueSources: async (now, limit) => (await all(PG.dueSources, [now, limit])).map(rowToSource),
+    pauseSource: async (id, reason, now) => (await run(PG.pauseSource, [reason, now, id])) > 0,
+    resumeSource: async (id, now) => (await run(PG.resumeSource, [now, id])) > 0,
+
+    unseenKeys: async (sourceId, keys) => {
+      const unseen = new Set(keys);
+      if (keys.length === 0) return unseen;
+      const rows = await all('SELECT item_key FROM items WHERE source_id = $1 AND item_key = ANY($2::text[])', [sourceId, [...keys]]);
+      for (const row of rows) unseen.delete(String(row.item_key));
+      return unseen;
+    },
+    commitFetch: commit,
+    saveFetchState: (sourceId, state) => saveState(sourceId, state),
+
+    upsertChannel: async (c, now) => void (await run(PG.upsertChannel, [c.id, c.sink, c.target, c.title, JSON.stringify(c.rules ?? {}), c.origin ?? 'config', now])),
+    listChannels: async () => (await all(PG.listChannels)).map(rowToChannel),
+    removeChannel: async (id) => (await run(PG.deleteChannel, [id])) > 0,
+
+    pendingDeliveries: async (now, limit) => (await all(PG.pendingDeliveries, [now, now, limit])).map(rowToDelivery),
+    inDoubtDeliveries: async () => (await all(PG.inDoubt)).map(rowToDelivery),
+    claimDelivery: async (id, now) => (await run(PG.claim, [now, id])) === 1,
+    markSent: async (id, now, remoteId) => void (await run(PG.markSent, [now, remoteId, id])),
+    markFailed: async (id, error, retryAt) => void (await (retryAt === null ? run(PG.markFailed, [error, id]) : run(PG.markRetry, [error, retryAt, id]))),
+    deferDelivery: async (id, notBefore) => void (await run(PG.defer, [notBefore, id])),
+    getDelivery: async (id) => {
+      const row = await one(PG.deliveryById, [id]);
+      return row ? rowToDelivery(row) : undefined;
+    },
+    heldDeliveries: async (channelId, limit) =>
+      (channelId === null ? await all(PG.heldAll, [limit]) : await all(PG.heldForChannel, [channelId, limit])).map(rowToDelivery),
+    decideDelivery: async (id, decision, by, now) => (await run(PG.decide, [decision === 'approve' ? 'pending' : 'rejected', by, now, id])) === 1,
+    countSentSince: async (channelId, since) => Number((await one(PG.countSentSince, [channelId, since]))?.n ?? 0),
+    stats: async (): Promise<StoreStats> => {
+      const [s, items, byStatus] = await Promise.all([one(PG.countSources), one(PG.countItems), all(PG.countByStatus)]);
+      const deliveries: Record<DeliveryStatus, number> = { held: 0, pending: 0, sending: 0, sent: 0, rejected: 0, failed: 0 };
+      for (const row of byStatus) deliveries[String(row.status) as DeliveryStatus] = Number(row.n);
+      const sources = Number(s?.n ?? 0);
+      const activeSources = Number(s?.active ?? 0);
+      return { sources, activeSources, pausedSources: sources - activeSources, items: Number(items?.n ?? 0), deliveries };
+    },
+  };
+}
