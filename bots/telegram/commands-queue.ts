@@ -2,7 +2,7 @@ import { InlineKeyboard, type Bot, type Context } from 'grammy';
 import { compileRules, ChannelRulesSchema, type ChannelRules } from '../../shared/curation';
 import { MessageSchema } from '../../shared/message/message';
 import type { Channel, Delivery } from '../store/types';
-import { argsOf, channelsOfChat, requireModerator, type CommandDeps } from './context';
+import { argsOf, channelsOfChat, isChatModerator, requireModerator, type CommandDeps } from './context';
 import { renderTelegramPost } from './render';
 
 const keyboard = (id: string) => new InlineKeyboard().text('✅ Approve', `q:a:${id}`).text('🗑 Reject', `q:r:${id}`).text('✏️ Edit summary', `q:e:${id}`);
@@ -79,7 +79,7 @@ export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
   bot.callbackQuery(/^q:([are]):(.+)$/, async (ctx) => {
     // Buttons under a channel message are visible to every subscriber: ask Telegram about the presser.
     const chat = ctx.callbackQuery.message?.chat;
-    const allowed = chat !== undefined && (await deps.moderators.isModerator(chat.id, ctx.from.id));
+    const allowed = chat !== undefined && (await isChatModerator(deps, chat.id, ctx.from.id));
     if (!allowed) return void (await ctx.answerCallbackQuery({ text: 'Only moderators can decide on queued posts.', show_alert: true }));
     const [, action, id] = ctx.match as RegExpMatchArray;
     const who = ctx.from.username ? `@${ctx.from.username}` : ctx.from.first_name;

@@ -1,8 +1,10 @@
 import { InputFile, type Bot, type Context } from 'grammy';
+import { ChannelRulesSchema } from '../../shared/curation';
 import { exportOpml, importSources, isFeedUrl } from '../sources/catalog';
 import { parseOpml } from '../sources/opml';
 import type { Source } from '../store/types';
 import { argsOf, channelsOfChat, chunks, requireModerator, type CommandDeps } from './context';
+import { formatTarget } from './target';
 
 const shortId = (s: Source) => s.id.slice(-8);
 
@@ -54,8 +56,22 @@ export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
     if (typeof feed === 'string') return void (await answer(`Not added. ${feed}`));
     const source = await deps.store.addSource({ url, title: feed.title, tags: tags.map((t) => t.replace(/^#/, '').toLowerCase()), lang: feed.lang ?? null }, now());
     let where = '';
-    if (ctx.chat.type !== 'private' && (await channelsOfChat(deps, ctx.chat.id)).length === 0) {
-      where = '\nThis chat is not a SciPop destination yet, so its posts go to the configured channels only.';
+    const here = ctx.chat.type === 'private' ? [] : await channelsOfChat(deps, ctx.chat.id);
+    if (ctx.chat.type !== 'private' && here.length === 0) {
+      // Only configured moderators get this far in a chat that is not a destination: make it one, for this source.
+      const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+      const target = formatTarget({ chatId: String(ctx.chat.id), ...(thread !== undefined ? { threadId: thread } : {}) });
+      const title = 'title' in ctx.chat && ctx.chat.title ? ctx.chat.title : target;
+      await deps.store.upsertChannel({ id: `tg:${target}`, sink: 'telegram', target, title, rules: { sources: [source.id] }, origin: 'chat' }, now());
+      const live = (await deps.channelsChanged?.()) ?? false;
+      where = `\nThis chat is now a SciPop destination for it${live ? '' : ' (from the next restart)'}; /add more feeds here, /filter to narrow them.`;
+    } else {
+      // A destination made in chat receives the feeds added there.
+      for (const c of here.filter((x) => x.origin === 'chat')) {
+        const rules = ChannelRulesSchema.parse(c.rules ?? {});
+        if (rules.sources.length > 0) await deps.store.upsertChannel({ ...c, rules: { ...rules, sources: [...rules.sources, source.id] } }, now());
+      }
+      if (here.some((x) => x.origin === 'chat')) await deps.channelsChanged?.();
     }
     await answer(`Added “${source.title}” (${feed.items} items now; new ones will be posted). Id: ${shortId(source)}${where}`);
   });

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningBots } from '../../bots/main';
 import { toOpml } from '../../bots/sources/opml';
 import type { FakeTelegram } from '../fakes/telegram/server';
-import { startFeedServer, type FeedServer } from '../support/feed-server';
-import { GROUP, runInProcess, startTelegramWorld, writeTelegramConfig } from './harness';
+import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
+import { GROUP, items, runInProcess, startTelegramWorld, writeTelegramConfig } from './harness';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -45,6 +45,10 @@ beforeAll(async () => {
   feeds.route('/live.xml', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
     res.end(feed(count));
+  });
+  feeds.route('/other.xml', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    res.end(rssFeed('Other feed', items('Other', 1, 2)));
   });
   const seed = join(dir, 'seed.opml');
   writeFileSync(seed, toOpml([{ url: feeds.url('/live.xml'), title: 'Live feed', tags: ['astronomy'] }]));
@@ -135,5 +139,21 @@ describe('delivering to Telegram as chats change', () => {
     expect(await bots.store.pendingDeliveries(Number.MAX_SAFE_INTEGER, 100)).toEqual([]);
     expect(titles(FORUM)).not.toContain('Post 8');
     expect(titles(FORUM)).toContain('Post 7');
+  });
+
+  it('makes a new group a destination when a configured moderator /adds a feed there; its own admins alone cannot', async () => {
+    const NEW = -600;
+    const admin = tg.user(99, 'Admin of the new group');
+    tg.addChat({ id: NEW, type: 'group', title: 'New group' });
+    tg.setMember(NEW, admin.id, 'administrator');
+    tg.say(NEW, admin, `/add ${feeds.url('/other.xml')}`);
+    await tg.waitFor(() => tg.messages(NEW).find((m) => m.text.startsWith('Sorry, only SciPop moderators')));
+    expect(await bots.store.getSource(feeds.url('/other.xml'))).toBeUndefined();
+    tg.say(NEW, mod, `/add ${feeds.url('/other.xml')}`);
+    const added = await tg.waitFor(() => tg.messages(NEW).find((m) => m.text.startsWith('Added “Other feed”')));
+    expect(added.text).toContain('This chat is now a SciPop destination for it;');
+    await tg.waitFor(() => titles(NEW).length === 0 && tg.messages(NEW).filter((m) => m.text.startsWith('Other #')).length === 2);
+    expect(tg.messages(NEW).some((m) => m.text.startsWith('Post '))).toBe(false); // only the feed added here
+    expect((await bots.store.listChannels()).find((c) => c.id === `tg:${NEW}`)).toMatchObject({ origin: 'chat', target: String(NEW) });
   });
 });
