@@ -37,8 +37,11 @@ export interface TelegramState {
   close(): void;
 }
 
+/** How long the send journal remembers a post: far longer than any outage a restart recovers from. */
+const JOURNAL_DAYS = 30;
+
 /** Opens (creating if needed) the state file; `:memory:` for tests. */
-export function openTelegramState(path: string): TelegramState {
+export function openTelegramState(path: string, now: number = Date.now()): TelegramState {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.exec(`
@@ -48,6 +51,7 @@ export function openTelegramState(path: string): TelegramState {
     CREATE TABLE IF NOT EXISTS migrations (from_chat TEXT PRIMARY KEY, to_chat TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS summaries (delivery_id TEXT PRIMARY KEY, summary TEXT NOT NULL, by TEXT NOT NULL, at INTEGER NOT NULL);
   `);
+  db.prepare('DELETE FROM sent WHERE sent_at < ?').run(now - JOURNAL_DAYS * 86_400_000);
   const q = {
     recordSent: db.prepare('INSERT OR REPLACE INTO sent (delivery_id, chat_id, message_id, title, sent_at) VALUES (?, ?, ?, ?, ?)'),
     sent: db.prepare('SELECT * FROM sent WHERE delivery_id = ?'),
