@@ -8,8 +8,11 @@ import { CAPTION_LIMIT, renderTelegramPost } from './render';
 import type { TelegramState } from './state';
 import { apiChatId, formatTarget, parseTarget } from './target';
 
-/** How long a paused destination's posts wait before they are tried again (a resume brings them forward). */
-export const PAUSED_RETRY_MS = 6 * 3_600_000;
+/**
+ * How long a paused destination's posts wait before they are tried again. A resume brings them
+ * back at once, even rows the outbox gave up on meanwhile, so a long pause loses nothing.
+ */
+export const PAUSED_RETRY_MS = 12 * 3_600_000;
 
 /** What the Telegram sink needs; bots/telegram/platform.ts builds the real ones. */
 export interface TelegramSinkDeps {
@@ -113,7 +116,10 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
       const final = summary === undefined ? message : { ...message, summary };
       for (let hop = 0; ; hop++) {
         const paused = state.paused(chatId);
-        if (paused) throw new SinkError(`destination paused: ${paused.reason}`, true, PAUSED_RETRY_MS);
+        if (paused) {
+          state.holdRow(meta.deliveryId, chatId);
+          throw new SinkError(`destination paused: ${paused.reason}`, true, PAUSED_RETRY_MS);
+        }
         try {
           const sent = await post(chatId, parsed.threadId, final, deps.linkPreview(target.channelId));
           state.recordSent({ deliveryId: meta.deliveryId, chatId, messageId: sent.message_id, title: message.title, sentAt: now() });
@@ -130,6 +136,7 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
           }
           if (error.error_code === 403 || /chat not found|thread not found|not enough rights|CHAT_WRITE_FORBIDDEN/i.test(error.description)) {
             await pauseChat(chatId, target, error.description);
+            state.holdRow(meta.deliveryId, chatId);
             throw new SinkError(`destination paused: ${error.description}`, true, PAUSED_RETRY_MS);
           }
           if (error.error_code === 429) throw new SinkError(error.description, true, (error.parameters.retry_after ?? 30) * 1000);
@@ -149,13 +156,12 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
     async resumeChat(chatId) {
       const current = state.currentChat(chatId);
       state.resume(current);
-      const channels = new Set(
-        (await store.listChannels()).filter((c) => c.sink === 'telegram' && state.currentChat(parseTarget(c.target)?.chatId ?? '') === current).map((c) => c.id),
-      );
       let moved = 0;
-      for (const row of await store.pendingDeliveries(Number.MAX_SAFE_INTEGER, 100_000)) {
-        if (!channels.has(row.channelId)) continue;
-        await store.deferDelivery(row.id, now());
+      for (const id of state.takeHeldRows(current)) {
+        const row = await store.getDelivery(id);
+        // Pending rows wait out PAUSED_RETRY_MS; failed ones ran out of attempts while paused.
+        if (row?.status !== 'pending' && row?.status !== 'failed') continue;
+        await store.markFailed(id, 'destination resumed', now());
         moved++;
       }
       log.info({ chat: current, posts: moved }, 'Telegram destination resumed');

@@ -32,6 +32,10 @@ export interface TelegramState {
   recordMigration(from: string, to: string): void;
   /** Follows migrations to the chat's current id. */
   currentChat(chatId: string): string;
+  /** Remembers an outbox row that hit a paused destination, so a resume can bring it back whatever became of it. */
+  holdRow(deliveryId: string, chatId: string): void;
+  /** The rows held for a chat, forgetting them. */
+  takeHeldRows(chatId: string): string[];
   setSummary(deliveryId: string, summary: string, by: string, now: number): void;
   summary(deliveryId: string): string | undefined;
   close(): void;
@@ -49,6 +53,7 @@ export function openTelegramState(path: string, now: number = Date.now()): Teleg
     CREATE INDEX IF NOT EXISTS sent_chat ON sent (chat_id, sent_at);
     CREATE TABLE IF NOT EXISTS paused_chats (chat_id TEXT PRIMARY KEY, reason TEXT NOT NULL, paused_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS migrations (from_chat TEXT PRIMARY KEY, to_chat TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS held_rows (delivery_id TEXT PRIMARY KEY, chat_id TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS summaries (delivery_id TEXT PRIMARY KEY, summary TEXT NOT NULL, by TEXT NOT NULL, at INTEGER NOT NULL);
   `);
   db.prepare('DELETE FROM sent WHERE sent_at < ?').run(now - JOURNAL_DAYS * 86_400_000);
@@ -62,6 +67,9 @@ export function openTelegramState(path: string, now: number = Date.now()): Teleg
     allPaused: db.prepare('SELECT * FROM paused_chats ORDER BY paused_at'),
     migrate: db.prepare('INSERT OR REPLACE INTO migrations (from_chat, to_chat) VALUES (?, ?)'),
     migration: db.prepare('SELECT to_chat FROM migrations WHERE from_chat = ?'),
+    hold: db.prepare('INSERT OR IGNORE INTO held_rows (delivery_id, chat_id) VALUES (?, ?)'),
+    held: db.prepare('SELECT delivery_id FROM held_rows WHERE chat_id = ?'),
+    unhold: db.prepare('DELETE FROM held_rows WHERE chat_id = ?'),
     setSummary: db.prepare('INSERT OR REPLACE INTO summaries (delivery_id, summary, by, at) VALUES (?, ?, ?, ?)'),
     summary: db.prepare('SELECT summary FROM summaries WHERE delivery_id = ?'),
   };
@@ -93,6 +101,12 @@ export function openTelegramState(path: string, now: number = Date.now()): Teleg
       }
       return id;
     },
+    holdRow: (id, chatId) => void q.hold.run(id, chatId),
+    takeHeldRows: db.transaction((chatId: string) => {
+      const ids = (q.held.all(chatId) as { delivery_id: string }[]).map((r) => r.delivery_id);
+      q.unhold.run(chatId);
+      return ids;
+    }),
     setSummary: (id, summary, by, now) => void q.setSummary.run(id, summary, by, now),
     summary: (id) => (q.summary.get(id) as { summary: string } | undefined)?.summary,
     close: () => db.close(),

@@ -94,6 +94,27 @@ describe('the Telegram sink', () => {
     expect(tg.messages(GROUP)).toEqual([]);
   });
 
+  it('after a 403 holds every post for the destination and, on resume, brings them back, even ones the outbox gave up on', async () => {
+    const source = await store.addSource({ url: 'https://feed.example/rss', title: 'Feed' }, 0);
+    await store.upsertChannel({ id: 'tg-main', sink: 'telegram', target: String(GROUP), title: 'Science group', rules: {} }, 0);
+    const state0 = { etag: null, lastModified: null, nextFetchAt: 0, lastFetchAt: 0, lastSuccessAt: 0, failures: 0, lastError: null };
+    const item = (key: string) => ({ key, title: key, link: null, publishedAt: null, data: {}, deliveries: [{ channelId: 'tg-main', status: 'pending' as const, message: { ...message, title: key } }] });
+    await store.commitFetch(source.id, state0, [item('a'), item('b')], 0);
+    const [a, b] = await store.pendingDeliveries(Date.now(), 10);
+    tg.setBotStatus(GROUP, 'kicked', tg.user(1));
+    for (const row of [a!, b!]) {
+      await store.claimDelivery(row.id, 0);
+      const error = await send(row.id, { ...message, title: (row.message as Message).title }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ retryable: true, retryAfterMs: 12 * 3_600_000 });
+    }
+    expect(tg.messages(MOD).map((m) => m.text)).toEqual([expect.stringMatching(/^SciPop paused the destination "Science group"/)]);
+    await store.markFailed(a!.id, 'destination paused', Date.now() + 12 * 3_600_000); // waiting its turn
+    await store.markFailed(b!.id, 'destination paused', null); // the outbox ran out of attempts
+    tg.setBotStatus(GROUP, 'member', tg.user(1));
+    expect(await sink.resumeChat(String(GROUP))).toBe(2);
+    expect((await store.pendingDeliveries(Date.now(), 10)).map((d) => d.id).sort()).toEqual([a!.id, b!.id].sort());
+  });
+
   it('refuses a target that is not a chat id, for good', async () => {
     const error = await sink.send({ ...target, target: 'not a chat' }, message, { deliveryId: 'd7', inDoubt: false }).catch((e: unknown) => e);
     expect(error).toMatchObject({ retryable: false });
