@@ -59,5 +59,5 @@ export async function startPopup(opts: PopupOptions): Promise<void> {
     return entry ? [entryItem(doc, entry, term.count)] : [];
   });
   list.replaceChildren(...items);
-  status.textContent = items.length === 0 ? t('popupNoTerms') : `${items.length}`;
+  status.textContent = items.length === 0 ? t('popupNoTerms') : t('popupCount', String(items.length));
 }

@@ -52,6 +52,7 @@ describe('the popup', () => {
     expect(await items.nth(0).innerText()).toContain(bundledEntry('en', 'exoplanet').short);
     expect(await items.nth(1).innerText()).toContain('×4');
     expect(await popup.locator('#host').innerText()).toBe('(127.0.0.1)');
+    expect(await popup.locator('#status').innerText()).toBe('6 terms');
     const site = popup.locator('#site');
     expect(await site.isChecked()).toBe(true);
     await site.uncheck();
