@@ -19,6 +19,22 @@ export const COMMANDS = [
   { command: 'help', description: 'What SciPop does and how to use it' },
 ] as const;
 
+/** Usage of each command, for `/help COMMAND`. */
+const USAGE: Record<string, string> = {
+  explain: '/explain TERM — the glossary’s explanation, e.g. /explain exoplanet or /explain 量子纠缠',
+  sources: '/sources — every source: short id, title, feed URL, tags, state (ok, failing ×N, paused)',
+  add: '/add URL [tags…] — fetches and checks the feed first, then adds it; tags are fields such as astronomy. In a new group, a configured moderator’s /add makes the group a destination for that feed',
+  remove: '/remove ID|URL — removes the source and what it recorded',
+  filter: '/filter — show this chat’s filters. /filter include WORD · exclude WORD · include-regex RE · exclude-regex RE · remove KIND VALUE · clear. Regexes use RE2 syntax. In a private chat: /filter DESTINATION …',
+  pause: '/pause ID — stop fetching a source until /resume',
+  resume: '/resume ID — fetch a paused source again; /resume alone restarts posting to this chat after Telegram refused it',
+  queue: '/queue — the oldest 10 posts waiting for approval, each with Approve, Reject and Edit summary buttons',
+  import: '/import — send an OPML file with /import as its caption, or reply /import to one',
+  export: '/export — every source as an OPML 2.0 file',
+  status: '/status — sources, failures, outbox, queue depth, paused destinations, last posts here',
+  help: '/help [COMMAND] — this list, or how to use one command',
+};
+
 const HELP = [
   'SciPop posts curated science news and explains its jargon.',
   '',
@@ -29,7 +45,10 @@ const HELP = [
 
 /** Registers every handler on a bot; the updates come from the runner (or a webhook). */
 export function registerHandlers(bot: Bot, deps: CommandDeps): void {
-  bot.command(['start', 'help'], (ctx) => ctx.reply(HELP));
+  bot.command(['start', 'help'], async (ctx) => {
+    const wanted = argsOf(ctx).replace(/^\//, '').toLowerCase();
+    await ctx.reply(wanted && USAGE[wanted] ? USAGE[wanted] : HELP);
+  });
 
   bot.command('explain', async (ctx) => {
     const term = argsOf(ctx);

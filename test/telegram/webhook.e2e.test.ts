@@ -12,6 +12,7 @@ let tg: FakeTelegram;
 let bots: RunningBots;
 let dir: string;
 let port: number;
+const CHANNEL = -1007777;
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -26,7 +27,8 @@ beforeAll(async () => {
   tg = world.tg;
   dir = world.dir;
   port = await freePort();
-  const file = writeTelegramConfig(dir);
+  tg.addChat({ id: CHANNEL, type: 'channel', title: 'Science channel' });
+  const file = writeTelegramConfig(dir, { channels: [{ id: 'tg-main', target: String(GROUP) }, { id: 'tg-channel', target: String(CHANNEL) }] });
   const config = parse(readFileSync(file, 'utf8')) as { telegram: Record<string, unknown> };
   config.telegram.webhook = { url: `http://127.0.0.1:${port}/telegram`, port, secretToken: 'test-secret' };
   writeFileSync(file, stringify(config));
@@ -45,6 +47,16 @@ describe('updates by webhook instead of long polling', () => {
     tg.say(GROUP, tg.user(5), '/explain exoplanet');
     const reply = await tg.waitFor(() => tg.messages(GROUP).find((m) => /exoplanet/i.test(m.text)));
     expect(reply.text).toMatch(/planet/i);
+  });
+
+  it('takes commands posted in a channel (only its admins can post) but keeps the queue out of it', async () => {
+    const poster = tg.user(6);
+    tg.say(CHANNEL, poster, '/help add');
+    const help = await tg.waitFor(() => tg.messages(CHANNEL).find((m) => m.text.startsWith('/add URL')));
+    expect(help.text).toContain('fetches and checks the feed first');
+    tg.say(CHANNEL, poster, '/queue');
+    const refusal = await tg.waitFor(() => tg.messages(CHANNEL).find((m) => m.text.startsWith('The queue is not shown in a channel')));
+    expect(refusal).toBeTruthy();
   });
 
   it('refuses an update without the secret token', async () => {
