@@ -22,7 +22,7 @@ import type { Sink } from './engine/sinks/types';
 import type { EngineDeps, EngineSettings } from './engine/types';
 import { loadBundledPacks } from './glossary/bundled';
 import { seedSources } from './sources/catalog';
-import { openStore } from './store/open-store';
+import { isPostgresUrl, openStore } from './store/open-store';
 import { createTelegramPlatform, type TelegramPlatform } from './telegram/platform';
 import { createDiscordPlatform, type DiscordPlatform } from './discord/platform';
 import type { Store } from './store/types';
@@ -123,6 +123,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
   const env = options.env ?? parseEnv();
   const config = loadConfig(options.config);
   const log = createLogger(env.SCIPOP_LOG_LEVEL ?? 'info');
+  if (options.dryRun && isPostgresUrl(env.SCIPOP_DB)) throw new Error('--dry-run works on a snapshot of a SQLite file; it is not available with a postgres:// SCIPOP_DB yet');
   const snapshot = options.dryRun ? snapshotDb(resolve(env.SCIPOP_DB)) : null;
   const store = await openStore(snapshot ? snapshot.path : env.SCIPOP_DB);
   const now = Date.now();
