@@ -3,6 +3,7 @@ import { registerFeedCommands } from './feed';
 import { registerGlossaryCommands } from './glossary';
 import { registerRunCommand } from './run';
 import { registerSourcesCommands } from './sources';
+import { registerStoreCommands } from './store';
 
 /** Builds the `scipop` program with every command group registered. */
 export function createProgram(): Command {
@@ -14,6 +15,7 @@ export function createProgram(): Command {
   registerSourcesCommands(program);
   registerRunCommand(program);
   registerFeedCommands(program);
+  registerStoreCommands(program);
   return program;
 }
 
