@@ -45,34 +45,46 @@ export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
     for (const part of chunks(`${list.length} source(s):\n${lines.join('\n')}`)) await ctx.reply(part, { link_preview_options: { is_disabled: true } });
   });
 
+  /** Makes this chat (or topic) receive a source: a new destination, or one more feed for a chat-made one. */
+  const receiveHere = async (ctx: Context, source: Source): Promise<string> => {
+    const chat = ctx.chat!;
+    if (chat.type === 'private') return '';
+    const here = await channelsOfChat(deps, chat.id);
+    if (here.length === 0) {
+      // Only configured moderators get this far in a chat that is not a destination.
+      const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+      const target = formatTarget({ chatId: String(chat.id), ...(thread !== undefined ? { threadId: thread } : {}) });
+      const title = 'title' in chat && chat.title ? chat.title : target;
+      await deps.store.upsertChannel({ id: `tg:${target}`, sink: 'telegram', target, title, rules: { sources: [source.id] }, origin: 'chat' }, now());
+      const live = (await deps.channelsChanged?.()) ?? false;
+      return `\nThis chat is now a SciPop destination for it${live ? '' : ' (from the next restart)'}; /add more feeds here, /filter to narrow them.`;
+    }
+    let changed = false;
+    for (const c of here.filter((x) => x.origin === 'chat')) {
+      const rules = ChannelRulesSchema.parse(c.rules ?? {});
+      if (rules.sources.length === 0 || rules.sources.includes(source.id)) continue;
+      await deps.store.upsertChannel({ ...c, rules: { ...rules, sources: [...rules.sources, source.id] } }, now());
+      changed = true;
+    }
+    if (changed) await deps.channelsChanged?.();
+    return changed ? '\nThis chat now receives it too.' : '';
+  };
+
   bot.command('add', async (ctx) => {
     if (!(await requireModerator(ctx, deps))) return;
     const [url, ...tags] = argsOf(ctx).split(/\s+/).filter(Boolean);
     if (!url || !isFeedUrl(url)) return void (await ctx.reply('Usage: /add URL [tags…] — the URL of an RSS, Atom, RDF or JSON feed, e.g. /add https://www.nasa.gov/feed/ astronomy'));
-    if (await deps.store.getSource(url)) return void (await ctx.reply('That feed is already a source. /sources lists them.'));
+    const existing = await deps.store.getSource(url);
+    if (existing) {
+      const where = await receiveHere(ctx, existing);
+      return void (await ctx.reply(`“${existing.title}” is already a source (${shortId(existing)}).${where || ' /sources lists them.'}`));
+    }
     const checking = await ctx.reply(`Checking ${url} …`, { link_preview_options: { is_disabled: true } });
     const feed = await checkFeed(deps, url);
     const answer = async (text: string) => ctx.api.editMessageText(checking.chat.id, checking.message_id, text, { link_preview_options: { is_disabled: true } });
     if (typeof feed === 'string') return void (await answer(`Not added. ${feed}`));
     const source = await deps.store.addSource({ url, title: feed.title, tags: tags.map((t) => t.replace(/^#/, '').toLowerCase()), lang: feed.lang ?? null }, now());
-    let where = '';
-    const here = ctx.chat.type === 'private' ? [] : await channelsOfChat(deps, ctx.chat.id);
-    if (ctx.chat.type !== 'private' && here.length === 0) {
-      // Only configured moderators get this far in a chat that is not a destination: make it one, for this source.
-      const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
-      const target = formatTarget({ chatId: String(ctx.chat.id), ...(thread !== undefined ? { threadId: thread } : {}) });
-      const title = 'title' in ctx.chat && ctx.chat.title ? ctx.chat.title : target;
-      await deps.store.upsertChannel({ id: `tg:${target}`, sink: 'telegram', target, title, rules: { sources: [source.id] }, origin: 'chat' }, now());
-      const live = (await deps.channelsChanged?.()) ?? false;
-      where = `\nThis chat is now a SciPop destination for it${live ? '' : ' (from the next restart)'}; /add more feeds here, /filter to narrow them.`;
-    } else {
-      // A destination made in chat receives the feeds added there.
-      for (const c of here.filter((x) => x.origin === 'chat')) {
-        const rules = ChannelRulesSchema.parse(c.rules ?? {});
-        if (rules.sources.length > 0) await deps.store.upsertChannel({ ...c, rules: { ...rules, sources: [...rules.sources, source.id] } }, now());
-      }
-      if (here.some((x) => x.origin === 'chat')) await deps.channelsChanged?.();
-    }
+    const where = await receiveHere(ctx, source);
     await answer(`Added “${source.title}” (${feed.items} items now; new ones will be posted). Id: ${shortId(source)}${where}`);
   });
 

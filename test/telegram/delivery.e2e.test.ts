@@ -155,5 +155,12 @@ describe('delivering to Telegram as chats change', () => {
     await tg.waitFor(() => titles(NEW).length === 0 && tg.messages(NEW).filter((m) => m.text.startsWith('Other #')).length === 2);
     expect(tg.messages(NEW).some((m) => m.text.startsWith('Post '))).toBe(false); // only the feed added here
     expect((await bots.store.listChannels()).find((c) => c.id === `tg:${NEW}`)).toMatchObject({ origin: 'chat', target: String(NEW) });
+    // An existing source added there too: this chat receives it from now on.
+    tg.say(NEW, mod, `/add ${feeds.url('/live.xml')}`);
+    const again = await tg.waitFor(() => tg.messages(NEW).find((m) => m.text.startsWith('“Live feed” is already a source')));
+    expect(again.text).toContain('This chat now receives it too.');
+    count = 9;
+    await tg.waitFor(() => titles(NEW).includes('Post 9'));
+    expect(titles(NEW)).toEqual(['Post 9']);
   });
 });
