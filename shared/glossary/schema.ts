@@ -1,26 +1,10 @@
 import { z } from 'zod';
+import { FIELDS } from './fields';
+
+export { FIELDS } from './fields';
 
 /** The pack file format this code reads; bump it with a migration when the shape changes. */
 export const PACK_FORMAT = 1;
-
-/** The fields a glossary entry can belong to (news desks' beats, not a textbook's chapters). */
-export const FIELDS = [
-  'physics',
-  'quantum',
-  'astronomy',
-  'earth-climate',
-  'energy',
-  'chemistry',
-  'materials',
-  'biology',
-  'genetics',
-  'medicine',
-  'neuroscience',
-  'ai-computing',
-  'semiconductors',
-  'math-stats',
-  'engineering',
-] as const;
 
 /** One of {@link FIELDS}. */
 export const FieldSchema = z.enum(FIELDS);

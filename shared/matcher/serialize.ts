@@ -1,4 +1,4 @@
-import { FIELDS, type Field, type Level } from '../glossary/schema';
+import { FIELDS, type Field, type Level } from '../glossary/fields';
 import type { MatcherData, MatcherEntry } from './types';
 
 /** Bumped whenever the byte layout changes; deserializeMatcher refuses other versions. */

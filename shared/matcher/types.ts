@@ -1,4 +1,4 @@
-import type { Field, Level } from '../glossary/schema';
+import type { Field, Level } from '../glossary/fields';
 
 /** What the matcher knows of an entry: enough to filter matches and to look the entry up. */
 export interface MatcherEntry {
@@ -17,7 +17,11 @@ export interface Match {
   lang: string;
 }
 
-/** What to report; matches of entries left out still consume their text, so "quantum" is not found inside a hidden "quantum computing". */
+/**
+ * What to report; matches of entries left out still consume their text, so "quantum" is not found
+ * inside a hidden "quantum computing". The filter is computed once per options object and cached:
+ * pass the same object to every call (a new object per call costs work proportional to the glossary).
+ */
 export interface FindOptions {
   /** Report each entry once only (per call, or across calls that share `seen`). */
   firstOnly?: boolean;
