@@ -9,6 +9,11 @@ import { heapUsedMB } from './harness';
 
 const REAL = join(import.meta.dirname, '../../../shared/corpora/feeds/real');
 
+/** Every real feed of the corpus (not the `.expected` outputs), sorted. */
+export function realFeedFiles(): string[] {
+  return walk(REAL);
+}
+
 function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
@@ -47,7 +52,7 @@ async function timeInterleaved(passes: Pass[], minMs = 6000, minRounds = 5): Pro
 
 /** The engine-parse section: items/s and MB/s, ours vs rss-parser alone. */
 export async function benchEngineParse() {
-  const texts = walk(REAL).map((file) => ({ file, text: decodeFeedBytes(readFileSync(file)).text }));
+  const texts = realFeedFiles().map((file) => ({ file, text: decodeFeedBytes(readFileSync(file)).text }));
   // The baseline can only run on what rss-parser parses by itself (not JSON Feed, not broken XML).
   const usable: { file: string; text: string }[] = [];
   for (const t of texts) {

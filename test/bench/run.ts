@@ -11,6 +11,7 @@ interface Section {
 const sections: Record<string, () => Promise<() => Promise<Section[]>>> = {
   matcher: async () => (await import('./matcher')).benchMatcher,
   'engine-parse': async () => (await import('./engine-parse')).benchEngineParse,
+  'engine-pipeline': async () => (await import('./engine-pipeline')).benchEnginePipeline,
   'engine-cycle': async () => (await import('./engine-cycle')).benchEngineCycle,
   browser: async () => (await import('./browser')).benchBrowser,
 };
