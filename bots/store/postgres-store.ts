@@ -16,6 +16,24 @@ export interface PostgresStoreOptions {
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+const BATCH = 500;
+const PG_INSERT_ITEMS = { head: 'INSERT INTO items (id, source_id, item_key, title, link, published_at, data, seen_at) VALUES', tail: ' ON CONFLICT (source_id, item_key) DO NOTHING' };
+const PG_INSERT_DELIVERIES = {
+  head: 'INSERT INTO outbox (id, item_id, source_id, channel_id, status, message, created_at, not_before) VALUES',
+  tail: ' ON CONFLICT (item_id, channel_id) DO NOTHING',
+};
+
+/** `INSERT … VALUES ($1, …), ($9, …) ON CONFLICT …` for rows of equal width. */
+function multiInsert(sql: { head: string; tail: string }, rows: unknown[][], returning = ''): string {
+  const width = rows[0]?.length ?? 0;
+  const values = rows.map((_, r) => `(${Array.from({ length: width }, (__, c) => `$${r * width + c + 1}`).join(', ')})`).join(', ');
+  return `${sql.head} ${values}${sql.tail}${returning}`;
+}
+
+function* chunks<T>(list: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
+}
+
 /** PostgreSQL's unique_violation. */
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
@@ -50,21 +68,23 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     if (s.pausedReason) await run(PG.pauseIfReason, [s.pausedReason, s.lastFetchAt, sourceId], q);
   };
 
+  // Items and their outbox rows go in as multi-row INSERTs (a first fetch of a big feed is one
+  // round trip, not hundreds); RETURNING names the items that were really new.
   const commit = (sourceId: string, state: FetchState, items: readonly NewItem[], now: number) =>
     inTransaction(pool, async (client) => {
-      let insertedItems = 0;
-      let insertedDeliveries = 0;
-      for (const item of items) {
-        const itemId = newId(now);
-        const added = await run(PG.insertItem, [itemId, sourceId, item.key, item.title, item.link, item.publishedAt, JSON.stringify(item.data ?? null), now], client);
-        if (added === 0) continue;
-        insertedItems++;
-        for (const d of item.deliveries) {
-          insertedDeliveries += await run(PG.insertDelivery, [newId(now), itemId, sourceId, d.channelId, d.status, JSON.stringify(d.message), now, now], client);
-        }
+      const ids = items.map(() => newId(now));
+      const rows = items.map((item, i) => [ids[i], sourceId, item.key, item.title, item.link, item.publishedAt, JSON.stringify(item.data ?? null), now]);
+      const inserted = new Set<string>();
+      for (const chunk of chunks(rows, BATCH)) {
+        for (const row of await all(multiInsert(PG_INSERT_ITEMS, chunk, ' RETURNING id'), chunk.flat(), client)) inserted.add(String(row.id));
       }
+      const deliveries = items.flatMap((item, i) =>
+        inserted.has(ids[i]!) ? item.deliveries.map((d) => [newId(now), ids[i], sourceId, d.channelId, d.status, JSON.stringify(d.message), now, now]) : [],
+      );
+      let insertedDeliveries = 0;
+      for (const chunk of chunks(deliveries, BATCH)) insertedDeliveries += await run(multiInsert(PG_INSERT_DELIVERIES, chunk), chunk.flat(), client);
       await saveState(sourceId, state, client);
-      return { insertedItems, insertedDeliveries };
+      return { insertedItems: inserted.size, insertedDeliveries };
     });
 
   return {
