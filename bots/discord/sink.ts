@@ -153,7 +153,8 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
           const existing = await findExisting(rest, info, embed, threadName(message), await botId());
           if (existing) {
             log.info({ delivery: meta.deliveryId, channel: target.channelId, message: existing }, 'in-doubt post is already in the channel; not sending it again');
-            return { remoteId: `${channelId}:${existing}` };
+            // A forum post is its own thread, whose first message has the thread's id.
+            return { remoteId: info.type === FORUM ? `${existing}:${existing}` : `${channelId}:${existing}` };
           }
         }
         const sent = await post(info, target, message, embed, meta, dest);

@@ -65,7 +65,9 @@ describe('Discord sink against the fake', () => {
     const forumTarget = { channelId: 'forum', target: forum.id, title: 'Papers' };
     const first = await sink.send(forumTarget, message, { deliveryId: '0mx22c266000916543c93c7b1', inDoubt: false });
     const again = await sink.send(forumTarget, message, { deliveryId: '0mx22c266000916543c93c7b1', inDoubt: true });
-    expect(again.remoteId).toBe(`${forum.id}:${first.remoteId!.split(':')[0]}`);
+    const thread = first.remoteId!.split(':')[0]!;
+    expect(first.remoteId).toBe(`${thread}:${thread}`); // the first message of a forum post has the thread's id
+    expect(again.remoteId).toBe(first.remoteId);
     expect([...fake.state.channels.values()].filter((c) => c.parent_id === forum.id)).toHaveLength(1);
     const hookTarget = { channelId: 'hooked', target: news.id, title: 'News' };
     const sent = await sink.send(hookTarget, message, { deliveryId: '0mx22c266000916543c93c7b2', inDoubt: false });

@@ -49,6 +49,8 @@ export interface CreateOptions {
   allowEmpty?: boolean;
   /** Ephemeral interaction replies: seen only by the member, never in the channel's history. */
   detached?: boolean;
+  /** The message id (a forum post's first message has the thread's id, as on Discord). */
+  id?: string;
   now?: number;
 }
 
@@ -75,7 +77,7 @@ export function createMessage(state: FakeDiscordState, channelId: string, body: 
   }
   if (channel.thread_metadata?.archived) channel.thread_metadata.archived = false; // sending unarchives, as on Discord
   const message: FakeMessage = {
-    id: state.snowflake(),
+    id: options.id ?? state.snowflake(),
     channel_id: channelId,
     guild_id: channel.guild_id,
     author,
