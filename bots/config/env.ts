@@ -19,9 +19,7 @@ export const EnvSchema = z.object({
   TELEGRAM_API_ROOT: optionalText.pipe(z.url({ error: 'TELEGRAM_API_ROOT must be a URL' }).optional()),
   DISCORD_API_BASE: optionalText.pipe(z.url({ error: 'DISCORD_API_BASE must be a URL' }).optional()),
   /** A SQLite file path, or `postgres://user@host:5432/db?schema=name` for the shared PostgreSQL store. */
-  SCIPOP_DB: optionalText
-    .transform((v) => v ?? './data/scipop.db')
-    .refine((v) => !/^postgres(ql)?:\/\//i.test(v) || URL.canParse(v), { error: 'SCIPOP_DB is not a valid postgres:// URL' }),
+  SCIPOP_DB: optionalText.transform((v) => v ?? './data/scipop.db'),
   SCIPOP_HTTP_PORT: optionalText
     .transform((v) => (v === undefined ? undefined : Number(v)))
     .pipe(z.number({ error: 'SCIPOP_HTTP_PORT must be a port number' }).int().min(0).max(65535).optional()),

@@ -30,31 +30,22 @@ export interface PgTarget {
 
 /**
  * Splits a SCIPOP_DB URL: `postgres://user@host:5432/db?schema=scipop` keeps the store in schema
- * `scipop` (default `public`), so one database can hold several networks or test runs.
+ * `scipop` (default `public`), so one database can hold several networks. The rest of the URL goes
+ * to `pg` untouched (it also takes forms WHATWG URL refuses, such as `postgres://user@/db?host=/run/postgresql`).
  */
 export function parsePgTarget(url: string, schema?: string): PgTarget {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new StoreError('unsupported', 'SCIPOP_DB is not a valid postgres:// URL');
-  }
-  const fromUrl = parsed.searchParams.get('schema');
-  parsed.searchParams.delete('schema');
-  const name = schema ?? fromUrl ?? 'public';
+  const withHost = url.replace(/^(postgres(?:ql)?:\/\/(?:[^/@]*@)?)(?=[/?]|$)/i, '$1localhost');
+  if (!/^postgres(ql)?:\/\//i.test(url) || !URL.canParse(withHost)) throw new StoreError('unsupported', `not a valid postgres:// URL: ${redactUrl(url)}`);
+  const match = /[?&]schema=([^&#]*)/.exec(url);
+  const rest = match ? url.replace(/([?&])schema=[^&#]*&?/, '$1').replace(/[?&]$/, '') : url;
+  const name = schema ?? (match ? decodeURIComponent(match[1]!) : 'public');
   if (!SCHEMA_NAME.test(name)) throw new StoreError('unsupported', `schema "${name}" must be lower-case letters, digits and _`);
-  return { url: parsed.toString(), schema: name };
+  return { url: rest, schema: name };
 }
 
 /** A URL safe to print: the password is replaced. */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
+  return url.replace(/^(\w+:\/\/[^:/@]*:)[^@/]*@/, '$1***@');
 }
 
 /** A pool whose connections all work in `schema` (search_path is set at connect). */

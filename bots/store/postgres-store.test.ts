@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestSchema, withAdmin } from '../../test/store/postgres';
 import { defineStoreContract } from './contract';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
-import { createPgPool, migratePostgres, parsePgTarget, toPg } from './postgres-sql';
+import { createPgPool, migratePostgres, parsePgTarget, redactUrl, toPg } from './postgres-sql';
 import { createPostgresStore } from './postgres-store';
 import type { Store } from './types';
 
@@ -34,6 +34,10 @@ describe('PostgreSQL SQL translation', () => {
     expect(parsePgTarget('postgres://u@h:5432/db?schema=net_a')).toEqual({ url: 'postgres://u@h:5432/db', schema: 'net_a' });
     expect(parsePgTarget('postgres://u@h/db').schema).toBe('public');
     expect(() => parsePgTarget('postgres://u@h/db?schema=a;drop')).toThrow(/schema/);
+    expect(parsePgTarget('postgres://u@/db?host=/run/postgresql&schema=s1&sslmode=disable')).toEqual({ url: 'postgres://u@/db?host=/run/postgresql&sslmode=disable', schema: 's1' });
+    expect(parsePgTarget('postgresql://u:p@h/db?schema=s1&sslmode=require').url).toBe('postgresql://u:p@h/db?sslmode=require');
+    expect(() => parsePgTarget('postgres://[bad')).toThrow('not a valid postgres:// URL: postgres://[bad');
+    expect(redactUrl('postgres://scipop:s3cret@db:5432/x?schema=a')).toBe('postgres://scipop:***@db:5432/x?schema=a');
   });
 });
 

@@ -52,7 +52,7 @@ describe('scipop migrate', () => {
   it('says which variable is wrong for a malformed postgres:// URL', async () => {
     const r = await runScipop(['migrate'], { SCIPOP_DB: 'postgres://[bad' }, dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('SCIPOP_DB is not a valid postgres:// URL');
+    expect(r.stderr).toBe('scipop: not a valid postgres:// URL: postgres://[bad\n');
   });
 });
 
