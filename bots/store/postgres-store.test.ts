@@ -75,6 +75,7 @@ describe('PostgreSQL migrations', () => {
   });
 
   it('fails loudly, naming the server, when PostgreSQL cannot be reached', async () => {
-    await expect(createPostgresStore('postgres://postgres@127.0.0.1:1/test')).rejects.toThrow(/ECONNREFUSED/);
+    await expect(createPostgresStore('postgres://postgres:pw@127.0.0.1:1/test')).rejects.toThrow(/^PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test \(schema public\): .*ECONNREFUSED/);
+    await expect(createPostgresStore('postgres://postgres@localhost:1/test?schema=x')).rejects.toThrow(/^PostgreSQL at postgres:\/\/postgres@localhost:1\/test \(schema x\): \S/);
   });
 });

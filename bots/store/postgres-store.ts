@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { newId } from './ids';
-import { createPgPool, inTransaction, migratePostgres, parsePgTarget, PG, pgSchemaVersion } from './postgres-sql';
+import { createPgPool, inTransaction, migratePostgres, parsePgTarget, PG, pgSchemaVersion, redactUrl } from './postgres-sql';
 import { rowToChannel, rowToDelivery, rowToSource, sourcePatchColumns, type Row } from './rows';
 import { StoreError, type FetchState, type NewItem, type DeliveryStatus, type Store, type StoreStats } from './types';
 
@@ -51,7 +51,10 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     if (options.migrate !== false) await migratePostgres(pool, target.schema);
   } catch (error) {
     await pool.end();
-    throw error;
+    if (error instanceof StoreError) throw error;
+    // Say where: a refused connection alone does not tell an operator which SCIPOP_DB was used.
+    const e = error as Error & { code?: string };
+    throw new Error(`PostgreSQL at ${redactUrl(target.url)} (schema ${target.schema}): ${e.message || e.code || String(error)}`, { cause: error });
   }
 
   const all = async (sql: string, args: unknown[] = [], q: Queryable = pool) => (await q.query(sql, args)).rows as Row[];
