@@ -49,7 +49,7 @@ describe('scipop migrate', () => {
     expect(file.stdout).toBe(`${join(dir, 'm', 'm.db')}: schema version 0 → ${LATEST_VERSION}\n`);
   });
 
-  it('says which variable is wrong for a malformed postgres:// URL', async () => {
+  it('names the malformed postgres:// URL and exits 1', async () => {
     const r = await runScipop(['migrate'], { SCIPOP_DB: 'postgres://[bad' }, dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('scipop: not a valid postgres:// URL: postgres://[bad\n');
