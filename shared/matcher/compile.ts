@@ -41,16 +41,17 @@ function flatten(root: BuildNode, entries: MatcherEntry[]): MatcherData {
       labels.push(c);
     }
   }
-  const childCount = new Uint16Array(order.length);
+  const firstChild = new Int32Array(order.length + 1);
   const acceptNodes: number[] = [];
   const acceptCand: number[] = [];
   const candEntry: number[] = [];
   const candExact: number[] = [];
   const exact: string[] = [];
   const exactIndex = new Map<string, number>();
+  let next = 1;
   order.forEach((node, id) => {
-    if (node.children.size > 0xffff) throw new Error('a trie node has more than 65535 children');
-    childCount[id] = node.children.size;
+    firstChild[id] = next;
+    next += node.children.size;
     if (!node.cands) return;
     acceptNodes.push(id);
     acceptCand.push(candEntry.length);
@@ -71,10 +72,11 @@ function flatten(root: BuildNode, entries: MatcherEntry[]): MatcherData {
       }
     }
   });
+  firstChild[order.length] = next;
   acceptCand.push(candEntry.length);
   return {
     labels: Uint16Array.from(labels),
-    childCount,
+    firstChild,
     acceptNodes: Int32Array.from(acceptNodes),
     acceptCand: Int32Array.from(acceptCand),
     candEntry: Int32Array.from(candEntry),

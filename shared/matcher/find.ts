@@ -10,13 +10,8 @@ const SEP_LABEL = 0x20;
 
 /** Builds the lookup structures from the tables and returns the matcher over them. */
 export function createMatcher(data: MatcherData): Matcher {
-  const { labels, childCount, candEntry, candExact, exact, entries } = data;
+  const { labels, firstChild, candEntry, candExact, exact, entries } = data;
   const nodes = labels.length;
-  const firstChild = new Int32Array(nodes);
-  for (let n = 0, next = 1; n < nodes; n++) {
-    firstChild[n] = next;
-    next += childCount[n]!;
-  }
   const { acceptNodes, acceptCand } = data;
   const accept = new Int32Array(nodes).fill(-1);
   const candEnd = new Int32Array(acceptCand.length);
@@ -26,7 +21,7 @@ export function createMatcher(data: MatcherData): Matcher {
   }
   // The root has a child for nearly every first letter: index it directly.
   const rootTable = new Int32Array(65536).fill(-1);
-  for (let i = 0; i < childCount[0]!; i++) rootTable[labels[1 + i]!] = 1 + i;
+  for (let k = firstChild[0]!; k < firstChild[1]!; k++) rootTable[labels[k]!] = k;
 
   const allowedCache = new WeakMap<FindOptions, Uint8Array>();
   function allowedFor(options: FindOptions): Uint8Array | null {
@@ -50,7 +45,7 @@ export function createMatcher(data: MatcherData): Matcher {
   function child(node: number, c: number): number {
     if (node === 0) return rootTable[c]!;
     let lo = firstChild[node]!;
-    let hi = lo + childCount[node]! - 1;
+    let hi = firstChild[node + 1]! - 1;
     while (hi - lo > 3) {
       const mid = (lo + hi) >>> 1;
       const m = labels[mid]!;

@@ -2,7 +2,7 @@ import { FIELDS, type Field, type Level } from '../glossary/fields';
 import type { MatcherData, MatcherEntry } from './types';
 
 /** Bumped whenever the byte layout changes; deserializeMatcher refuses other versions. */
-export const SERIALIZED_VERSION = 2;
+export const SERIALIZED_VERSION = 3;
 const MAGIC = 0x4d505053; // "SPPM" little-endian
 const HEADER_WORDS = 8; // magic, version, nodes, accepts, cands, entries, string units, spare
 
@@ -32,7 +32,7 @@ export function serializeMatcher(data: MatcherData): Uint8Array {
   const entryLevel = Uint8Array.from(data.entries, (e) => e.level);
   const entryFields = Uint16Array.from(data.entries, (e) => e.fields.reduce((mask, f) => mask | (1 << FIELDS.indexOf(f)), 0));
   const strings = stringToUnits([data.entries.map((e) => e.id).join('\n'), data.exact.join('\n'), langs.join('\n')].join('\u0000'));
-  const sections: ArrayBufferView[] = [data.labels, data.childCount, data.acceptNodes, data.acceptCand, data.candEntry, data.candExact, entryLang, entryLevel, entryFields, strings];
+  const sections: ArrayBufferView[] = [data.labels, data.firstChild, data.acceptNodes, data.acceptCand, data.candEntry, data.candExact, entryLang, entryLevel, entryFields, strings];
   let size = HEADER_WORDS * 4;
   for (const s of sections) size = align4(size + s.byteLength);
   const bytes = new Uint8Array(size);
@@ -64,7 +64,7 @@ export function deserializeMatcher(bytes: Uint8Array): MatcherData {
     return view;
   }
   const labels = take(Uint16Array, nodes!, 2);
-  const childCount = take(Uint16Array, nodes!, 2);
+  const firstChild = take(Int32Array, nodes! + 1, 4);
   const acceptNodes = take(Int32Array, accepts!, 4);
   const acceptCand = take(Int32Array, accepts! + 1, 4);
   const candEntry = take(Int32Array, cands!, 4);
@@ -85,5 +85,5 @@ export function deserializeMatcher(bytes: Uint8Array): MatcherData {
   for (let i = 0; i < entries!; i++) {
     entryList[i] = { id: idList[i]!, lang: langs[entryLang[i]!]!, fields: fieldsOf(entryFields[i]!), level: entryLevel[i] as Level };
   }
-  return { labels, childCount, acceptNodes, acceptCand, candEntry, candExact, exact: exact === '' ? [] : exact.split('\n'), entries: entryList };
+  return { labels, firstChild, acceptNodes, acceptCand, candEntry, candExact, exact: exact === '' ? [] : exact.split('\n'), entries: entryList };
 }

@@ -41,8 +41,11 @@ export interface FindOptions {
 export interface MatcherData {
   /** Per node: the folded code unit on the edge into it (a space stands for any separator run). */
   labels: Uint16Array;
-  /** Per node: how many children; children are stored contiguously in breadth-first order. */
-  childCount: Uint16Array;
+  /**
+   * Per node, and one past the last: where its children start. Nodes are stored breadth-first, so a
+   * node's children are `firstChild[n]` to `firstChild[n + 1] - 1`, sorted by label.
+   */
+  firstChild: Int32Array;
   /** Nodes that end a form, ascending, and where each one's candidates start in the cand arrays. */
   acceptNodes: Int32Array;
   acceptCand: Int32Array;
