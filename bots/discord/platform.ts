@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { platformStateFile } from '../store/open-store';
 import { dirname } from 'node:path';
 import { Client, Events, GatewayIntentBits, Routes, type RESTOptions } from 'discord.js';
 import { explainTerm } from '../cli/glossary-read';
@@ -41,12 +42,6 @@ export interface DiscordPlatform {
   stop(): Promise<void>;
 }
 
-function stateFileFor(options: DiscordPlatformOptions): string {
-  if (options.config.stateFile) return options.config.stateFile;
-  if (/^postgres(ql)?:/.test(options.db)) return './data/discord-state.db';
-  return options.db === ':memory:' ? ':memory:' : `${options.db.replace(/\.db$/, '')}.discord.db`;
-}
-
 /** Reads an attachment the member uploaded: at most 1 MB, as text. */
 async function download(url: string): Promise<string> {
   const res = await fetch(url, { signal: AbortSignal.timeout(20_000) });
@@ -74,7 +69,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
   const { config, log } = options;
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: restOptions(config, options.apiBase) });
   client.rest.setToken(options.token);
-  const stateFile = stateFileFor(options);
+  const stateFile = platformStateFile(options.db, 'discord', options.config.stateFile);
   if (stateFile !== ':memory:') mkdirSync(dirname(stateFile), { recursive: true });
   const state = openDiscordState(stateFile);
   const sink = createDiscordSink({ rest: client.rest, state, store: options.store, config, log, ...(options.now ? { now: options.now } : {}) });

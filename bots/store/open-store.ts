@@ -16,3 +16,14 @@ export async function openStore(target: string = DEFAULT_DB): Promise<Store> {
   if (isPostgresUrl(target)) return createPostgresStore(target);
   return createSqliteStore(target);
 }
+
+/**
+ * Where a platform keeps its own small SQLite state (send journal, paused destinations): the
+ * configured file, else beside the SQLite store (`scipop.telegram.db`), else under ./data when the
+ * store is PostgreSQL.
+ */
+export function platformStateFile(db: string, platform: string, configured?: string): string {
+  if (configured) return configured;
+  if (isPostgresUrl(db)) return `./data/${platform}-state.db`;
+  return db === ':memory:' ? ':memory:' : `${db.replace(/\.db$/, '')}.${platform}.db`;
+}

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { platformStateFile } from '../store/open-store';
 import http from 'node:http';
 import { dirname } from 'node:path';
 import { run, type RunnerHandle } from '@grammyjs/runner';
@@ -61,19 +62,13 @@ export interface TelegramPlatform {
   stop(): Promise<void>;
 }
 
-function stateFileFor(options: TelegramPlatformOptions): string {
-  if (options.config.stateFile) return options.config.stateFile;
-  if (/^postgres(ql)?:/.test(options.db)) return './data/telegram-state.db';
-  return options.db === ':memory:' ? ':memory:' : `${options.db.replace(/\.db$/, '')}.telegram.db`;
-}
-
 /** Builds the bot, its API policy (limits, auto-retry), the sink and the command handlers. */
 export function createTelegramPlatform(options: TelegramPlatformOptions): TelegramPlatform {
   const { config, log } = options;
   const apiRoot = options.apiRoot ?? 'https://api.telegram.org';
   const bot = new Bot(options.token, { client: { apiRoot } });
   installSendPolicy(bot.api, createSendLimiter(config.limits), config.maxRetryAfterSeconds);
-  const stateFile = stateFileFor(options);
+  const stateFile = platformStateFile(options.db, 'telegram', options.config.stateFile);
   if (stateFile !== ':memory:') mkdirSync(dirname(stateFile), { recursive: true });
   const state = openTelegramState(stateFile);
   const sink = createTelegramSink({
