@@ -12,6 +12,7 @@ import { createTermGlossary, type TermGlossary } from '../shared/message/terms';
 import { loadConfig, type Config } from './config/config';
 import { parseEnv, type Env } from './config/env';
 import { createEngine, type CycleReport, type Engine } from './engine/engine';
+import type { FetchRequestOptions } from './engine/fetch-types';
 import { createFetcher } from './engine/fetcher';
 import { startOpsServer, type OpsServer } from './engine/http-server';
 import { createLogger } from './engine/logger';
@@ -134,6 +135,20 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
   const sinks = new Map<string, Sink>([['console', createConsoleSink()]]);
   if (!options.dryRun) for (const sink of (await options.platformSinks?.(env)) ?? []) sinks.set(sink.name, sink);
   let engineRef: Engine | null = null;
+  // What both chat platforms take from the network: the store, feed checks for /add, and a hook
+  // so a moderator's /filter takes effect in the running engine at once.
+  const platformDeps = {
+    db: env.SCIPOP_DB,
+    store,
+    fetcher: { fetch: (url: string, o?: FetchRequestOptions) => fetcher.fetch(url, o) },
+    parse: (text: string, o: { url: string }) => parseFeedText(text, o),
+    log,
+    channelsChanged: async () => {
+      if (!engineRef) return false;
+      await engineRef.reloadChannels();
+      return true;
+    },
+  };
   // Telegram: built when its token is set (never in a dry run, which only prints).
   let telegram: TelegramPlatform | null = null;
   if (env.TELEGRAM_BOT_TOKEN && !options.dryRun) {
@@ -141,17 +156,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
       token: env.TELEGRAM_BOT_TOKEN,
       ...(env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT.replace(/\/+$/, '') } : {}),
       config: config.telegram,
-      db: env.SCIPOP_DB,
-      store,
-      fetcher: { fetch: (url, o) => fetcher.fetch(url, o) },
-      parse: (text, o) => parseFeedText(text, o),
-      log,
-      // A moderator's /filter takes effect in the running engine at once.
-      channelsChanged: async () => {
-        if (!engineRef) return false;
-        await engineRef.reloadChannels();
-        return true;
-      },
+      ...platformDeps,
     });
     sinks.set('telegram', telegram.sink);
   }
@@ -162,17 +167,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
       token: env.DISCORD_BOT_TOKEN,
       ...(env.DISCORD_API_BASE ? { apiBase: env.DISCORD_API_BASE } : {}),
       config: config.discord,
-      db: env.SCIPOP_DB,
-      store,
-      fetcher: { fetch: (url, o) => fetcher.fetch(url, o) },
-      parse: (text, o) => parseFeedText(text, o),
-      log,
-      channelsChanged: async () => {
-        const live = engineRef as { reloadChannels?: () => Promise<void> } | null;
-        if (!live?.reloadChannels) return false;
-        await live.reloadChannels();
-        return true;
-      },
+      ...platformDeps,
     });
     sinks.set('discord', discord.sink);
   }
