@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { bundledEntry } from './glossary';
-import { highlightedTexts, launchWithExtension, messageTab, setSettings, startServer, tooltipBox, waitForScan, type ExtensionBrowser } from './harness';
+import { highlightedTexts, messageTab, setSettings, tooltipBox, waitForScan, useExtensionBrowser, type ExtensionBrowser, type FixtureServer } from './harness';
 
 let browser: ExtensionBrowser;
-let server: Awaited<ReturnType<typeof startServer>>;
+let server: FixtureServer;
 const pages: Page[] = [];
 
 async function open(path: string): Promise<Page> {
@@ -16,20 +16,9 @@ async function open(path: string): Promise<Page> {
 
 const texts = (page: Page) => () => highlightedTexts(page);
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchWithExtension();
-});
-
-afterEach(async () => {
-  for (const p of pages.splice(0)) await p.close();
-  await browser.worker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { clear(): Promise<void> } } } }).chrome.storage.local.clear());
-  expect(browser.errors).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useExtensionBrowser(pages, (b, s) => {
+  browser = b;
+  server = s;
 });
 
 describe('pages that change', () => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { CHROME_EXT, ROOT, ensureBuilt } from './build';
 
 /** Debian's chromium; CI installs it before `npm test`. */
@@ -216,4 +217,31 @@ export async function messageTab(browser: ExtensionBrowser, page: Page, message:
     if (!tab) throw new Error('no active tab');
     return c.tabs.sendMessage(tab.id, message);
   }, message);
+}
+
+/** The fixture server of a test file. */
+export type FixtureServer = Awaited<ReturnType<typeof startServer>>;
+
+/**
+ * One fixture server and one browser with the extension per test file. After each test the pages
+ * in `pages` close, the extension's storage is cleared, and the test must have left no console
+ * error; `bind` receives the browser and server once they are up.
+ */
+export function useExtensionBrowser(pages: Page[], bind: (browser: ExtensionBrowser, server: FixtureServer) => void): void {
+  let browser: ExtensionBrowser | undefined;
+  let server: FixtureServer | undefined;
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchWithExtension();
+    bind(browser, server);
+  });
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await p.close();
+    await browser!.worker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { clear(): Promise<void> } } } }).chrome.storage.local.clear());
+    expect(browser!.errors).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 }

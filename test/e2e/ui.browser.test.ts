@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { bundledEntry } from './glossary';
-import { getSettings, highlightedTexts, hoverTerm, launchWithExtension, setSettings, startServer, waitForScan, type ExtensionBrowser } from './harness';
+import { getSettings, highlightedTexts, hoverTerm, launchWithExtension, setSettings, waitForScan, useExtensionBrowser, type ExtensionBrowser, type FixtureServer } from './harness';
 
 let browser: ExtensionBrowser;
-let server: Awaited<ReturnType<typeof startServer>>;
+let server: FixtureServer;
 const pages: Page[] = [];
 
 async function open(url: string, scan = true): Promise<Page> {
@@ -22,20 +22,9 @@ async function activeTabId(page: Page): Promise<number> {
   });
 }
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchWithExtension();
-});
-
-afterEach(async () => {
-  for (const p of pages.splice(0)) await p.close();
-  await browser.worker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { clear(): Promise<void> } } } }).chrome.storage.local.clear());
-  expect(browser.errors).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useExtensionBrowser(pages, (b, s) => {
+  browser = b;
+  server = s;
 });
 
 const pack = (entries: object[]) => ({ format: 1, id: 'lab-terms', title: 'Lab terms', lang: 'en', revision: 1, license: 'CC0-1.0', entries });
