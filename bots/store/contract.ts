@@ -219,6 +219,107 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       expect(stats.deliveries.pending).toBe(0);
     });
 
+    it('leases due sources to one worker at a time until the fetch is recorded or the lease lapses', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await store.addSource({ url: `https://a.example/${i}`, title: `S${i}` }, T0 + i)).id);
+      await store.pauseSource(ids[4]!, 'moderator', T0);
+      const a = await store.leaseDueSources('w-a', T0 + 10, T0 + 30_010, 3);
+      expect(a.map((s) => s.id)).toEqual(ids.slice(0, 3));
+      const b = await store.leaseDueSources('w-b', T0 + 10, T0 + 30_010, 10);
+      expect(b.map((s) => s.id)).toEqual([ids[3]]); // the paused one is never leased
+      expect(await store.leaseDueSources('w-b', T0 + 20, T0 + 30_020, 10)).toEqual([]);
+      expect(await store.sourceLeases(T0 + 20)).toEqual([
+        { owner: 'w-a', sources: 3, oldestAt: T0 + 10 },
+        { owner: 'w-b', sources: 1, oldestAt: T0 + 10 },
+      ]);
+      // A recorded fetch ends its lease; the source is leased again only when due again.
+      await store.commitFetch(ids[0]!, okState({ nextFetchAt: T0 + 100 }), [], T0 + 30);
+      await store.saveFetchState(ids[1]!, okState({ nextFetchAt: T0 + 100, lastSuccessAt: null, failures: 1, lastError: 'HTTP 500' }));
+      expect((await store.leaseDueSources('w-b', T0 + 100, T0 + 30_100, 10)).map((s) => s.id)).toEqual([ids[0], ids[1]]);
+      // w-a beats and keeps ids[2]; w-b does not, its leases lapse and another worker takes them.
+      await store.heartbeat({ id: 'w-a', host: 'h', pid: 1, version: 't', startedAt: T0 }, T0 + 20_000, T0 + 50_000);
+      expect((await store.leaseDueSources('w-c', T0 + 40_000, T0 + 70_000, 10)).map((s) => s.id)).toEqual([ids[3], ids[0], ids[1]]); // soonest due first
+      expect((await store.leaseDueSources('w-c', T0 + 50_000, T0 + 80_000, 10)).map((s) => s.id)).toEqual([ids[2]]);
+    });
+
+    it('takes, renews, refuses and releases named leases, and lets them lapse', async () => {
+      expect(await store.tryLease('channel', 'c1', 'w-a', T0, T0 + 30_000)).toBe(true);
+      expect(await store.tryLease('channel', 'c1', 'w-b', T0 + 1, T0 + 30_001)).toBe(false);
+      expect(await store.tryLease('channel', 'c1', 'w-a', T0 + 10_000, T0 + 40_000)).toBe(true); // renewed
+      expect(await store.tryLease('role', 'c1', 'w-b', T0 + 1, T0 + 30_001)).toBe(true); // another kind, another lease
+      expect(await store.listLeases('channel')).toEqual([{ kind: 'channel', key: 'c1', owner: 'w-a', until: T0 + 40_000, takenAt: T0 }]);
+      expect(await store.tryLease('channel', 'c1', 'w-b', T0 + 40_000, T0 + 70_000)).toBe(true); // lapsed
+      expect(await store.listLeases('channel')).toEqual([{ kind: 'channel', key: 'c1', owner: 'w-b', until: T0 + 70_000, takenAt: T0 + 40_000 }]);
+      expect(await store.releaseLease('channel', 'c1', 'w-a')).toBe(false);
+      expect(await store.releaseLease('channel', 'c1', 'w-b')).toBe(true);
+      expect((await store.listLeases()).map((l) => [l.kind, l.key, l.owner])).toEqual([['role', 'c1', 'w-b']]);
+    });
+
+    it('keeps workers with their heartbeats; a beat extends their leases and retiring gives everything back', async () => {
+      const w = { id: 'w-a', host: 'box-1', pid: 42, version: '0.1.0', startedAt: T0 };
+      await store.heartbeat(w, T0, T0 + 30_000);
+      await store.heartbeat({ ...w, id: 'w-b', startedAt: T0 + 5 }, T0 + 5, T0 + 30_005);
+      await store.tryLease('channel', 'c1', 'w-a', T0, T0 + 30_000);
+      await store.tryLease('role', 'telegram-updates', 'w-a', T0, T0 + 30_000);
+      const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
+      await store.leaseDueSources('w-a', T0, T0 + 30_000, 10);
+      await store.heartbeat(w, T0 + 10_000, T0 + 40_000);
+      expect(await store.listWorkers()).toEqual([
+        { ...w, heartbeatAt: T0 + 10_000 },
+        { ...w, id: 'w-b', startedAt: T0 + 5, heartbeatAt: T0 + 5 },
+      ]);
+      expect((await store.listLeases()).map((l) => l.until)).toEqual([T0 + 40_000, T0 + 40_000]);
+      expect(await store.sourceLeases(T0 + 35_000)).toEqual([{ owner: 'w-a', sources: 1, oldestAt: T0 }]);
+      await store.retireWorker('w-a');
+      expect((await store.listWorkers()).map((x) => x.id)).toEqual(['w-b']);
+      expect(await store.listLeases()).toEqual([]);
+      expect((await store.leaseDueSources('w-b', T0 + 11_000, T0 + 41_000, 10)).map((x) => x.id)).toEqual([s.id]);
+    });
+
+    it('gives a worker only the rows of channels it holds, and claims them only while it holds them', async () => {
+      const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
+      await store.commitFetch(s.id, okState(), [item('k1', ['c1', 'c2']), item('k2', ['c1', 'c2'])], T0);
+      expect(await store.pendingDeliveries(T0, 10, 'w-a')).toEqual([]);
+      await store.tryLease('channel', 'c1', 'w-a', T0, T0 + 30_000);
+      await store.tryLease('channel', 'c2', 'w-b', T0, T0 + 30_000);
+      const mine = await store.pendingDeliveries(T0, 10, 'w-a');
+      expect(mine.map((d) => [d.channelId, (d.message as { title: string }).title])).toEqual([
+        ['c1', 'Title k1'],
+        ['c1', 'Title k2'],
+      ]);
+      const theirs = (await store.pendingDeliveries(T0, 10, 'w-b'))[0]!;
+      expect(await store.claimDelivery(theirs.id, T0, 'w-a')).toBe(false); // not w-a's channel
+      expect(await store.claimDelivery(mine[0]!.id, T0, 'w-a')).toBe(true);
+      expect(await store.getDelivery(mine[0]!.id)).toMatchObject({ status: 'sending', attempts: 1 });
+      // While c1's head is being sent, nothing behind it goes out.
+      expect(await store.pendingDeliveries(T0, 10, 'w-a')).toEqual([]);
+      await store.markSent(mine[0]!.id, T0 + 1, 'm1');
+      expect((await store.pendingDeliveries(T0 + 1, 10, 'w-a')).map((d) => d.id)).toEqual([mine[1]!.id]);
+      // A lapsed lease: the row stays, and the worker can no longer claim it.
+      expect(await store.claimDelivery(mine[1]!.id, T0 + 30_000, 'w-a')).toBe(false);
+      expect(await store.pendingDeliveries(T0 + 30_000, 10, 'w-a')).toEqual([]);
+    });
+
+    it('resolves the in-doubt rows of dead workers once, leaving live workers\' sends alone', async () => {
+      const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
+      await store.commitFetch(s.id, okState(), [item('k1', ['c1']), item('k2', ['c2']), item('k3', ['c3'])], T0);
+      await store.heartbeat({ id: 'w-live', host: 'h', pid: 1, version: 't', startedAt: T0 }, T0 + 50_000, T0 + 80_000);
+      await store.heartbeat({ id: 'w-dead', host: 'h', pid: 2, version: 't', startedAt: T0 }, T0, T0 + 30_000);
+      for (const [c, w] of [['c1', 'w-live'], ['c2', 'w-dead'], ['c3', 'w-dead']] as const) await store.tryLease('channel', c, w, T0, T0 + 30_000);
+      const rows = await store.pendingDeliveries(T0, 10);
+      for (const r of rows) expect(await store.claimDelivery(r.id, T0, r.channelId === 'c1' ? 'w-live' : 'w-dead')).toBe(true);
+      const doubt = await store.inDoubtDeliveries(T0 + 20_000);
+      expect(doubt.map((d) => d.channelId)).toEqual(['c2', 'c3']);
+      expect((await store.inDoubtDeliveries()).length).toBe(3);
+      expect(await store.resolveInDoubt(doubt[0]!.id, 'w-dead', 'resend', 'in doubt', T0 + 60_000)).toBe(true);
+      expect(await store.resolveInDoubt(doubt[0]!.id, 'w-dead', 'resend', 'in doubt', T0 + 60_000)).toBe(false); // another worker was first
+      expect(await store.resolveInDoubt(doubt[1]!.id, 'w-live', 'skip', 'in doubt', T0 + 60_000)).toBe(false); // not its claimer
+      expect(await store.resolveInDoubt(doubt[1]!.id, 'w-dead', 'skip', 'in doubt', T0 + 60_000)).toBe(true);
+      expect(await store.getDelivery(doubt[0]!.id)).toMatchObject({ status: 'pending', lastError: 'in doubt', notBefore: T0 + 60_000, attempts: 1 });
+      expect(await store.getDelivery(doubt[1]!.id)).toMatchObject({ status: 'sent', lastError: 'in doubt', sentAt: T0 + 60_000 });
+      expect((await store.inDoubtDeliveries(T0 + 20_000)).length).toBe(0);
+    });
+
     it('keeps everything across a reopen, including a claim left in doubt', async () => {
       const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
       await store.commitFetch(s.id, okState(), [item('k1', ['c1'])], T0);

@@ -81,6 +81,33 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'channel origin (config file or chat command)',
     statements: [`ALTER TABLE channels ADD COLUMN origin TEXT NOT NULL DEFAULT 'config'`],
   },
+  {
+    version: 3,
+    name: 'workers and leases (many scipop run processes on one store)',
+    statements: [
+      `CREATE TABLE workers (
+        id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        pid BIGINT NOT NULL,
+        version TEXT NOT NULL,
+        started_at BIGINT NOT NULL,
+        heartbeat_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE leases (
+        kind TEXT NOT NULL,
+        lease_key TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        until_at BIGINT NOT NULL,
+        taken_at BIGINT NOT NULL,
+        PRIMARY KEY (kind, lease_key)
+      )`,
+      `CREATE INDEX leases_owner ON leases (owner)`,
+      `ALTER TABLE sources ADD COLUMN lease_owner TEXT`,
+      `ALTER TABLE sources ADD COLUMN lease_until BIGINT`,
+      `ALTER TABLE sources ADD COLUMN lease_at BIGINT`,
+      `ALTER TABLE outbox ADD COLUMN claimed_by TEXT`,
+    ],
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -53,4 +53,19 @@ describe('PostgreSQL store under two workers', () => {
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await b.getDelivery(held!.id))?.decidedBy).toBe(results[0] ? 'mod:a' : 'mod:b');
   });
+
+  it('gives each due source to one of two workers leasing at the same moment (SKIP LOCKED)', async () => {
+    for (let i = 0; i < 120; i++) await a.addSource({ url: `https://a.example/${i}`, title: `S${i}` }, T0);
+    const rounds = await Promise.all([0, 1, 2, 3].map((i) => (i % 2 ? a : b).leaseDueSources(`w${i}`, T0, T0 + 30_000, 40)));
+    const ids = rounds.flat().map((s) => s.id);
+    expect(ids).toHaveLength(120);
+    expect(new Set(ids).size).toBe(120);
+  });
+
+  it('gives a free lease to exactly one of many workers asking at once', async () => {
+    const wins = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).tryLease('channel', 'c1', `w${i}`, T0, T0 + 30_000)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    const [lease] = await a.listLeases('channel');
+    expect(lease?.owner).toBe(`w${wins.indexOf(true)}`);
+  });
 });

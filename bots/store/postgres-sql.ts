@@ -14,7 +14,10 @@ import { StoreError } from './types';
  */
 export function toPg(sql: string): string {
   let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`).replace(/(ORDER BY [\w, ]*?\bid)\b/g, '$1 COLLATE "C"');
+  return sql
+    .replace(/\?/g, () => `$${++n}`)
+    .replace(/(ORDER BY [\w, ]*?\bid)\b/g, '$1 COLLATE "C"')
+    .replace('/*LOCK*/', 'FOR UPDATE SKIP LOCKED');
 }
 
 /** Every query of queries.ts in PostgreSQL form. */

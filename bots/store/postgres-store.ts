@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { newId } from './ids';
 import { createPgPool, inTransaction, migratePostgres, parsePgTarget, PG, pgSchemaVersion, redactUrl } from './postgres-sql';
-import { rowToChannel, rowToDelivery, rowToSource, sourcePatchColumns, type Row } from './rows';
+import { rowToChannel, rowToDelivery, rowToLease, rowToSource, rowToSourceLease, rowToWorker, sourcePatchColumns, type Row } from './rows';
 import { StoreError, type FetchState, type NewItem, type DeliveryStatus, type Store, type StoreStats } from './types';
 
 /** Options of the PostgreSQL store. */
@@ -121,6 +121,8 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     },
     removeSource: async (id) => (await run(PG.deleteSource, [id])) > 0,
     dueSources: async (now, limit) => (await all(PG.dueSources, [now, limit])).map(rowToSource),
+    leaseDueSources: async (owner, now, until, limit) =>
+      (await all(PG.leaseDueSources, [owner, until, now, now, now, limit])).map(rowToSource).sort((a, b) => a.nextFetchAt - b.nextFetchAt || (a.id < b.id ? -1 : 1)),
     pauseSource: async (id, reason, now) => (await run(PG.pauseSource, [reason, now, id])) > 0,
     resumeSource: async (id, now) => (await run(PG.resumeSource, [now, id])) > 0,
 
@@ -138,9 +140,12 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     listChannels: async () => (await all(PG.listChannels)).map(rowToChannel),
     removeChannel: async (id) => (await run(PG.deleteChannel, [id])) > 0,
 
-    pendingDeliveries: async (now, limit) => (await all(PG.pendingDeliveries, [now, now, limit])).map(rowToDelivery),
-    inDoubtDeliveries: async () => (await all(PG.inDoubt)).map(rowToDelivery),
-    claimDelivery: async (id, now) => (await run(PG.claim, [now, id])) === 1,
+    pendingDeliveries: async (now, limit, owner) =>
+      (owner === undefined ? await all(PG.pendingDeliveries, [now, now, limit]) : await all(PG.pendingOwned, [now, owner, now, now, limit])).map(rowToDelivery),
+    inDoubtDeliveries: async (aliveSince) => (aliveSince === undefined ? await all(PG.inDoubt) : await all(PG.inDoubtDead, [aliveSince])).map(rowToDelivery),
+    resolveInDoubt: async (id, claimedBy, outcome, note, now) =>
+      (await run(outcome === 'resend' ? PG.resolveResend : PG.resolveSkip, [note, now, id, claimedBy ?? ''])) === 1,
+    claimDelivery: async (id, now, owner) => (await (owner === undefined ? run(PG.claim, [now, id]) : run(PG.claimOwned, [now, owner, id, owner, now]))) === 1,
     markSent: async (id, now, remoteId) => void (await run(PG.markSent, [now, remoteId, id])),
     markFailed: async (id, error, retryAt) => void (await (retryAt === null ? run(PG.markFailed, [error, id]) : run(PG.markRetry, [error, retryAt, id]))),
     deferDelivery: async (id, notBefore) => void (await run(PG.defer, [notBefore, id])),
@@ -160,5 +165,23 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       const activeSources = Number(s?.active ?? 0);
       return { sources, activeSources, pausedSources: sources - activeSources, items: Number(items?.n ?? 0), deliveries };
     },
+
+    heartbeat: (w, now, until) =>
+      inTransaction(pool, async (client) => {
+        await run(PG.upsertWorker, [w.id, w.host, w.pid, w.version, w.startedAt, now], client);
+        await run(PG.renewLeases, [until, w.id], client);
+        await run(PG.renewSourceLeases, [until, w.id], client);
+      }),
+    retireWorker: (id) =>
+      inTransaction(pool, async (client) => {
+        await run(PG.deleteWorker, [id], client);
+        await run(PG.dropLeases, [id], client);
+        await run(PG.dropSourceLeases, [id], client);
+      }),
+    listWorkers: async () => (await all(PG.listWorkers)).map(rowToWorker),
+    tryLease: async (kind, key, owner, now, until) => (await run(PG.tryLease, [kind, key, owner, until, now, now])) === 1,
+    releaseLease: async (kind, key, owner) => (await run(PG.releaseLease, [kind, key, owner])) === 1,
+    listLeases: async (kind) => (kind === undefined ? await all(PG.listLeases) : await all(PG.listLeasesOfKind, [kind])).map(rowToLease),
+    sourceLeases: async (now) => (await all(PG.sourceLeases, [now])).map(rowToSourceLease),
   };
 }

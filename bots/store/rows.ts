@@ -1,4 +1,4 @@
-import type { Channel, Delivery, DeliveryStatus, Source } from './types';
+import type { Channel, Delivery, DeliveryStatus, Lease, LeaseKind, Source, WorkerInfo } from './types';
 
 /** A database row as a driver returns it (PostgreSQL drivers return BIGINT as strings). */
 export type Row = Record<string, unknown>;
@@ -70,6 +70,16 @@ export function rowToDelivery(r: Row): Delivery {
     decidedBy: strOrNull(r.decided_by),
   };
 }
+
+export function rowToWorker(r: Row): WorkerInfo {
+  return { id: String(r.id), host: String(r.host), pid: num(r.pid), version: String(r.version), startedAt: num(r.started_at), heartbeatAt: num(r.heartbeat_at) };
+}
+
+export function rowToLease(r: Row): Lease {
+  return { kind: String(r.kind) as LeaseKind, key: String(r.lease_key), owner: String(r.owner), until: num(r.until_at), takenAt: num(r.taken_at) };
+}
+
+export const rowToSourceLease = (r: Row) => ({ owner: String(r.owner), sources: num(r.n), oldestAt: num(r.oldest) });
 
 /** Column values for an UPDATE of sources from a camelCase patch; unknown keys are ignored. */
 export function sourcePatchColumns(patch: Record<string, unknown>): [string, unknown][] {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { newId } from './ids';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { SQL } from './queries';
-import { rowToChannel, rowToDelivery, rowToSource, sourcePatchColumns, type Row } from './rows';
+import { rowToChannel, rowToDelivery, rowToLease, rowToSource, rowToSourceLease, rowToWorker, sourcePatchColumns, type Row } from './rows';
 import { StoreError, type DeliveryStatus, type Store, type StoreStats } from './types';
 
 /** Options of the SQLite store. */
@@ -80,6 +80,17 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     return { insertedItems, insertedDeliveries };
   });
 
+  const beat = db.transaction((w: Parameters<Store['heartbeat']>[0], now: number, until: number) => {
+    run(SQL.upsertWorker, w.id, w.host, w.pid, w.version, w.startedAt, now);
+    run(SQL.renewLeases, until, w.id);
+    run(SQL.renewSourceLeases, until, w.id);
+  });
+  const retire = db.transaction((id: string) => {
+    run(SQL.deleteWorker, id);
+    run(SQL.dropLeases, id);
+    run(SQL.dropSourceLeases, id);
+  });
+
   return {
     kind: 'sqlite',
     schemaVersion: async () => Number(one(SQL.schemaVersion)?.v ?? 0),
@@ -123,6 +134,10 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     },
     removeSource: async (id) => run(SQL.deleteSource, id) > 0,
     dueSources: async (now, limit) => all(SQL.dueSources, now, limit).map(rowToSource),
+    leaseDueSources: async (owner, now, until, limit) =>
+      all(SQL.leaseDueSources, owner, until, now, now, now, limit)
+        .map(rowToSource)
+        .sort((a, b) => a.nextFetchAt - b.nextFetchAt || (a.id < b.id ? -1 : 1)),
     pauseSource: async (id, reason, now) => run(SQL.pauseSource, reason, now, id) > 0,
     resumeSource: async (id, now) => run(SQL.resumeSource, now, id) > 0,
 
@@ -142,9 +157,12 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     listChannels: async () => all(SQL.listChannels).map(rowToChannel),
     removeChannel: async (id) => run(SQL.deleteChannel, id) > 0,
 
-    pendingDeliveries: async (now, limit) => all(SQL.pendingDeliveries, now, now, limit).map(rowToDelivery),
-    inDoubtDeliveries: async () => all(SQL.inDoubt).map(rowToDelivery),
-    claimDelivery: async (id, now) => run(SQL.claim, now, id) === 1,
+    pendingDeliveries: async (now, limit, owner) =>
+      (owner === undefined ? all(SQL.pendingDeliveries, now, now, limit) : all(SQL.pendingOwned, now, owner, now, now, limit)).map(rowToDelivery),
+    inDoubtDeliveries: async (aliveSince) => (aliveSince === undefined ? all(SQL.inDoubt) : all(SQL.inDoubtDead, aliveSince)).map(rowToDelivery),
+    resolveInDoubt: async (id, claimedBy, outcome, note, now) =>
+      (outcome === 'resend' ? run(SQL.resolveResend, note, now, id, claimedBy ?? '') : run(SQL.resolveSkip, note, now, id, claimedBy ?? '')) === 1,
+    claimDelivery: async (id, now, owner) => (owner === undefined ? run(SQL.claim, now, id) : run(SQL.claimOwned, now, owner, id, owner, now)) === 1,
     markSent: async (id, now, remoteId) => void run(SQL.markSent, now, remoteId, id),
     markFailed: async (id, error, retryAt) => void (retryAt === null ? run(SQL.markFailed, error, id) : run(SQL.markRetry, error, retryAt, id)),
     deferDelivery: async (id, notBefore) => void run(SQL.defer, notBefore, id),
@@ -164,5 +182,13 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       const activeSources = Number(s.active);
       return { sources, activeSources, pausedSources: sources - activeSources, items: Number(one(SQL.countItems)!.n), deliveries };
     },
+
+    heartbeat: async (worker, now, until) => beat(worker, now, until),
+    retireWorker: async (id) => retire(id),
+    listWorkers: async () => all(SQL.listWorkers).map(rowToWorker),
+    tryLease: async (kind, key, owner, now, until) => run(SQL.tryLease, kind, key, owner, until, now, now) === 1,
+    releaseLease: async (kind, key, owner) => run(SQL.releaseLease, kind, key, owner) === 1,
+    listLeases: async (kind) => (kind === undefined ? all(SQL.listLeases) : all(SQL.listLeasesOfKind, kind)).map(rowToLease),
+    sourceLeases: async (now) => all(SQL.sourceLeases, now).map(rowToSourceLease),
   };
 }

@@ -129,6 +129,32 @@ export interface CommitResult {
   insertedDeliveries: number;
 }
 
+/** A `scipop run` process as the store knows it: alive while its heartbeat is recent. */
+export interface WorkerInfo {
+  id: string;
+  host: string;
+  pid: number;
+  version: string;
+  startedAt: number;
+  heartbeatAt: number;
+}
+
+/**
+ * What a lease is on: a destination (`channel`, its posts and its rate limits belong to one worker
+ * at a time) or a `role` only one worker may play (the Telegram long poll, the Discord gateway).
+ * Sources are leased on their own rows (`leaseDueSources`).
+ */
+export type LeaseKind = 'channel' | 'role';
+
+/** A lease held by a worker until `until` (epoch ms); it lapses when not renewed. */
+export interface Lease {
+  kind: LeaseKind;
+  key: string;
+  owner: string;
+  until: number;
+  takenAt: number;
+}
+
 /** The persistence seam of the bots. All times are epoch milliseconds. */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -143,6 +169,12 @@ export interface Store {
   removeSource(id: string): Promise<boolean>;
   /** Active sources whose next fetch is due, soonest first. */
   dueSources(now: number, limit: number): Promise<Source[]>;
+  /**
+   * Takes up to `limit` due sources no live lease holds and leases them to `owner` until `until`,
+   * soonest first; two workers asking at once get different sources (FOR UPDATE SKIP LOCKED on
+   * PostgreSQL). The lease ends with the fetch's commitFetch / saveFetchState, or lapses.
+   */
+  leaseDueSources(owner: string, now: number, until: number, limit: number): Promise<Source[]>;
   pauseSource(id: string, reason: string, now: number): Promise<boolean>;
   /** Reactivates a paused source, clears its failures and makes it due now. */
   resumeSource(id: string, now: number): Promise<boolean>;
@@ -165,11 +197,22 @@ export interface Store {
    * Pending rows due to send, oldest first. A channel with a pending row put off to later (a
    * retry, a cap) is left out entirely, so its posts still go out in order.
    */
-  pendingDeliveries(now: number, limit: number): Promise<Delivery[]>;
-  /** Rows left in `sending` by a crash between a send and its mark. */
-  inDoubtDeliveries(): Promise<Delivery[]>;
-  /** pending → sending; false if someone else claimed it first. */
-  claimDelivery(id: string, now: number): Promise<boolean>;
+  pendingDeliveries(now: number, limit: number, owner?: string): Promise<Delivery[]>;
+  /**
+   * Rows left in `sending` by a crash between a send and its mark: all of them, or with
+   * `aliveSince` only those whose claimer has not beaten since then (a dead worker's).
+   */
+  inDoubtDeliveries(aliveSince?: number): Promise<Delivery[]>;
+  /**
+   * Puts an in-doubt row back to pending (`resend`, flagged with `note`) or records it as sent
+   * (`skip`), if it is still in `sending` by `claimedBy`; false when another worker resolved it first.
+   */
+  resolveInDoubt(id: string, claimedBy: string | null, outcome: 'resend' | 'skip', note: string, now: number): Promise<boolean>;
+  /**
+   * pending → sending; false if someone else claimed it first. With `owner`, only while `owner`
+   * holds the row's channel lease (a worker whose lease lapsed cannot send).
+   */
+  claimDelivery(id: string, now: number, owner?: string): Promise<boolean>;
   markSent(id: string, now: number, remoteId: string | null): Promise<void>;
   /** Back to pending at `retryAt`, or `failed` for good when retryAt is null. */
   markFailed(id: string, error: string, retryAt: number | null): Promise<void>;
@@ -183,6 +226,19 @@ export interface Store {
   /** Deliveries sent to a channel since `since` (posting caps). */
   countSentSince(channelId: string, since: number): Promise<number>;
   stats(): Promise<StoreStats>;
+
+  /** Records that a worker is alive and extends every lease it holds (channels, roles, sources) to `until`. */
+  heartbeat(worker: Omit<WorkerInfo, 'heartbeatAt'>, now: number, until: number): Promise<void>;
+  /** Forgets a worker and gives back all it held; its rows still `sending` become in doubt. */
+  retireWorker(id: string): Promise<void>;
+  listWorkers(): Promise<WorkerInfo[]>;
+  /** Takes, or renews, a lease until `until`; false while another owner's lease has not lapsed. */
+  tryLease(kind: LeaseKind, key: string, owner: string, now: number, until: number): Promise<boolean>;
+  /** Gives a lease back; false if `owner` did not hold it. */
+  releaseLease(kind: LeaseKind, key: string, owner: string): Promise<boolean>;
+  listLeases(kind?: LeaseKind): Promise<Lease[]>;
+  /** Sources leased right now (fetches in progress) per owner, with when the oldest was taken. */
+  sourceLeases(now: number): Promise<{ owner: string; sources: number; oldestAt: number }[]>;
 }
 
 /** A store failure the caller can act on (`duplicate`, `not-found`, `unsupported`). */
