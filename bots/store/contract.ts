@@ -146,6 +146,8 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       expect(await store.inDoubtDeliveries()).toEqual([]);
       expect(await store.countSentSince(d1!.channelId, T0)).toBe(1);
       expect(await store.countSentSince(d1!.channelId, T0 + 3)).toBe(0);
+      expect(await store.recentSends(d1!.channelId, T0)).toEqual([T0 + 2]);
+      expect(await store.recentSends(d1!.channelId, T0 + 3)).toEqual([]);
     });
 
     it('retries a failed send later, gives up when told, and defers without counting an attempt', async () => {
@@ -290,7 +292,7 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       const theirs = (await store.pendingDeliveries(T0, 10, 'w-b'))[0]!;
       expect(await store.claimDelivery(theirs.id, T0, 'w-a')).toBe(false); // not w-a's channel
       expect(await store.claimDelivery(mine[0]!.id, T0, 'w-a')).toBe(true);
-      expect(await store.getDelivery(mine[0]!.id)).toMatchObject({ status: 'sending', attempts: 1 });
+      expect(await store.getDelivery(mine[0]!.id)).toMatchObject({ status: 'sending', attempts: 1, claimedBy: 'w-a' });
       // While c1's head is being sent, nothing behind it goes out.
       expect(await store.pendingDeliveries(T0, 10, 'w-a')).toEqual([]);
       await store.markSent(mine[0]!.id, T0 + 1, 'm1');

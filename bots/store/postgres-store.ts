@@ -157,6 +157,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       (channelId === null ? await all(PG.heldAll, [limit]) : await all(PG.heldForChannel, [channelId, limit])).map(rowToDelivery),
     decideDelivery: async (id, decision, by, now) => (await run(PG.decide, [decision === 'approve' ? 'pending' : 'rejected', by, now, id])) === 1,
     countSentSince: async (channelId, since) => Number((await one(PG.countSentSince, [channelId, since]))?.n ?? 0),
+    recentSends: async (channelId, since) => (await all(PG.recentSends, [channelId, since])).map((r) => Number(r.sent_at)),
     stats: async (): Promise<StoreStats> => {
       const [s, items, byStatus] = await Promise.all([one(PG.countSources), one(PG.countItems), all(PG.countByStatus)]);
       const deliveries: Record<DeliveryStatus, number> = { held: 0, pending: 0, sending: 0, sent: 0, rejected: 0, failed: 0 };

@@ -58,6 +58,7 @@ export const SQL = {
   heldForChannel: `SELECT * FROM outbox WHERE status = 'held' AND channel_id = ? ORDER BY created_at, id LIMIT ?`,
   decide: `UPDATE outbox SET status = ?, decided_by = ?, not_before = ? WHERE id = ? AND status = 'held'`,
   countSentSince: `SELECT COUNT(*) AS n FROM outbox WHERE channel_id = ? AND status = 'sent' AND sent_at >= ?`,
+  recentSends: `SELECT sent_at FROM outbox WHERE channel_id = ? AND status = 'sent' AND sent_at >= ? ORDER BY sent_at`,
   countSources: `SELECT COUNT(*) AS n, COALESCE(SUM(active), 0) AS active FROM sources`,
   countItems: `SELECT COUNT(*) AS n FROM items`,
   countByStatus: `SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`,

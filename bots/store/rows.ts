@@ -64,6 +64,7 @@ export function rowToDelivery(r: Row): Delivery {
     notBefore: num(r.not_before),
     attempts: num(r.attempts),
     claimedAt: numOrNull(r.claimed_at),
+    claimedBy: strOrNull(r.claimed_by),
     sentAt: numOrNull(r.sent_at),
     remoteId: strOrNull(r.remote_id),
     lastError: strOrNull(r.last_error),

@@ -108,6 +108,8 @@ export interface Delivery {
   notBefore: number;
   attempts: number;
   claimedAt: number | null;
+  /** The worker that claimed it (null: claimed without a lease, or not claimed). */
+  claimedBy: string | null;
   sentAt: number | null;
   remoteId: string | null;
   lastError: string | null;
@@ -225,6 +227,8 @@ export interface Store {
   decideDelivery(id: string, decision: 'approve' | 'reject', by: string, now: number): Promise<boolean>;
   /** Deliveries sent to a channel since `since` (posting caps). */
   countSentSince(channelId: string, since: number): Promise<number>;
+  /** When the posts sent to a channel since `since` were sent, oldest first (a new owner's rate limiter starts from them). */
+  recentSends(channelId: string, since: number): Promise<number[]>;
   stats(): Promise<StoreStats>;
 
   /** Records that a worker is alive and extends every lease it holds (channels, roles, sources) to `until`. */
