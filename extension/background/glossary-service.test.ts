@@ -2,7 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import type { GlossaryPack } from '../../shared/glossary/schema';
 import { createGlossaryBundle, loadGlossary } from '../glossary/bundle';
-import { askBackground, createBackgroundListener } from '../messaging/background-protocol';
+import { createBackgroundListener, type BackgroundMessageHandlers } from '../messaging/background-protocol';
+import { askBackground } from '../messaging/content-side';
+import { DEFAULT_SETTINGS } from '../settings/schema';
 import { createImportedPackStore } from '../settings/imported-packs';
 import { createGlossaryService } from './glossary-service';
 
@@ -16,9 +18,11 @@ const bundled: GlossaryPack = {
 };
 const bundle = createGlossaryBundle([bundled]);
 
+const noSettings: Pick<BackgroundMessageHandlers, 'settings' | 'know'> = { settings: () => DEFAULT_SETTINGS, know: () => DEFAULT_SETTINGS };
+
 function startBackground() {
   const service = createGlossaryService(bundle, createImportedPackStore(fakeBrowser.storage));
-  fakeBrowser.runtime.onMessage.addListener(createBackgroundListener({ glossary: () => service.payload(), entry: (m) => service.view(m.lang, m.id) }) as never);
+  fakeBrowser.runtime.onMessage.addListener(createBackgroundListener({ ...noSettings, glossary: () => service.payload(), entry: (m) => service.view(m.lang, m.id) }) as never);
   return service;
 }
 
@@ -29,7 +33,7 @@ describe('the glossary between background and page', () => {
     startBackground();
     const payload = await askBackground(fakeBrowser.runtime, { type: 'glossary' });
     expect(payload).toBeDefined();
-    const glossary = loadGlossary(payload!, [], async (lang, id) => (await askBackground(fakeBrowser.runtime, { type: 'entry', lang, id })) ?? undefined);
+    const glossary = await loadGlossary(payload!, async (lang, id) => (await askBackground(fakeBrowser.runtime, { type: 'entry', lang, id })) ?? undefined);
     expect(glossary.langs).toEqual(['en']);
     expect(glossary.finder.find('An exoplanet seen by the transit method.').map((m) => m.id)).toEqual(['exoplanet', 'transit-method']);
     const view = await glossary.view('en', 'exoplanet');
@@ -39,17 +43,21 @@ describe('the glossary between background and page', () => {
   });
 
   it('serves imported packs\' entries once the packs change', async () => {
-    const service = startBackground();
+    startBackground();
     expect(await askBackground(fakeBrowser.runtime, { type: 'entry', lang: 'en', id: 'widget' })).toBeNull();
     const pack = { ...bundled, id: 'mine', entries: [entry('widget', 'widget')] };
     expect(await createImportedPackStore(fakeBrowser.storage).importText('mine.json', JSON.stringify(pack))).toMatchObject({ ok: true });
-    service.invalidate();
+    // No invalidate(): a page told of the change may ask before the worker hears of it.
     expect((await askBackground(fakeBrowser.runtime, { type: 'entry', lang: 'en', id: 'widget' }))?.entry.term).toBe('widget');
+    const payload = await askBackground(fakeBrowser.runtime, { type: 'glossary' });
+    expect(payload?.matchers).toHaveLength(2);
+    const glossary = await loadGlossary(payload!, async () => undefined);
+    expect(glossary.finder.find('A widget near an exoplanet.').map((m) => m.id)).toEqual(['widget', 'exoplanet']);
   });
 
   it('ignores malformed requests', async () => {
-    const listener = createBackgroundListener({ glossary: () => bundle, entry: () => null });
-    for (const junk of [undefined, { type: 'entry' }, { type: 'entry', lang: 'EN!', id: 'x' }, { type: 'entry', lang: 'en', id: '../x' }, { type: 'dump' }]) {
+    const listener = createBackgroundListener({ ...noSettings, glossary: () => ({ matchers: [], langs: [] }), entry: () => null });
+    for (const junk of [undefined, { type: 'entry' }, { type: 'entry', lang: 'EN!', id: 'x' }, { type: 'entry', lang: 'en', id: '../x' }, { type: 'dump' }, { type: 'know', id: 'Not A Slug' }]) {
       expect(listener(junk)).toBeUndefined();
     }
   });

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { createContentListener, sendToContent, type ContentMessage } from '../messaging/protocol';
+import { createContentListener, readContentMessage } from '../messaging/content-side';
+import { ContentMessageSchema, sendToContent, type ContentMessage } from '../messaging/protocol';
 import { SETTINGS_KEY } from '../settings/schema';
 import { createSettingsStore } from '../settings/store';
 import { createBackgroundHandlers, EXPLAIN_COMMAND, MENU_ID } from './handlers';
@@ -72,6 +73,19 @@ describe('background ↔ content messaging', () => {
       expect(listener(junk)).toBeUndefined();
     }
     expect(await listener({ type: 'explain' } satisfies ContentMessage)).toEqual({ shown: true });
+  });
+
+  it('the content script\'s zod-free check accepts exactly what the schema accepts, and keeps no extra keys', () => {
+    const cases: unknown[] = [
+      null, undefined, 7, 'explain', [], {}, { type: 'EXPLAIN' }, { type: 'delete-everything' },
+      { type: 'explain' }, { type: 'explain', text: '' }, { type: 'explain', text: 'a qubit' }, { type: 'explain', text: undefined },
+      { type: 'explain', text: null }, { type: 'explain', text: 5 }, { type: 'explain', text: 'x'.repeat(2000) }, { type: 'explain', text: 'x'.repeat(2001) },
+      { type: 'explain', text: 'a', extra: 1 }, { type: 'page-glossary' }, { type: 'page-glossary', text: 'a' },
+    ];
+    for (const message of cases) {
+      const parsed = ContentMessageSchema.safeParse(message);
+      expect(readContentMessage(message), JSON.stringify(message)).toEqual(parsed.success ? parsed.data : undefined);
+    }
   });
 
   it('stores the settings migrated to this version on install', async () => {

@@ -2,7 +2,7 @@ import { findOptionsFor, languagesFor } from '../glossary/filters';
 import type { FindOptions, Glossary } from '../glossary/types';
 import type { ExplainResult, PageGlossary } from '../messaging/protocol';
 import type { Settings } from '../settings/schema';
-import { isActiveOn } from '../settings/store';
+import { isActiveOn } from '../settings/active';
 import { createAnnotator } from './annotator';
 import { createHoverController } from './hover';
 import { createMutationWatcher } from './mutations';

@@ -10,12 +10,17 @@ import { createSettingsStore } from '../settings/store';
 import { t } from '../ui/i18n';
 
 export default defineBackground(() => {
-  const handlers = createBackgroundHandlers({ tabs: browser.tabs, settings: createSettingsStore(browser.storage) });
+  const settings = createSettingsStore(browser.storage);
+  const handlers = createBackgroundHandlers({ tabs: browser.tabs, settings });
   const glossary = createGlossaryService(bundle, createImportedPackStore(browser.storage));
+  // Pages carry no zod (it cost each page a long task at injection): the packs are validated and
+  // compiled, and the settings migrated and validated, here, and pages ask for the results.
   browser.runtime.onMessage.addListener(
     createBackgroundListener({
       glossary: () => glossary.payload(),
       entry: (m) => glossary.view(m.lang, m.id),
+      settings: () => settings.get(),
+      know: (m) => settings.update((s) => ({ known: s.known.includes(m.id) ? s.known : [...s.known, m.id] })),
     }),
   );
   browser.storage.onChanged.addListener((changes, area) => {

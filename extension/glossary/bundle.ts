@@ -102,17 +102,42 @@ export function createEntryIndex(bundle: Pick<GlossaryBundle, 'keys' | 'entries'
   };
 }
 
-/**
- * A page's glossary: the bundled matcher from its serialized form, plus a matcher compiled here
- * for the reader's imported packs (they are small); explanations come through `view`.
- */
-export function loadGlossary(payload: MatcherPayload, imported: readonly GlossaryPack[], view: Glossary['view']): Glossary {
-  const finders: TermFinder[] = [loadMatcher(base64Bytes(payload.matcher))];
+/** The languages of a bundle's entries, from its keys. */
+export function bundleLangs(bundle: Pick<GlossaryBundle, 'keys'>): string[] {
   const langs = new Set<string>();
-  for (const key of payload.keys.split('\n')) langs.add(key.slice(0, key.indexOf('\t')));
+  for (const key of bundle.keys.split('\n')) langs.add(key.slice(0, key.indexOf('\t')));
+  return [...langs];
+}
+
+/**
+ * What the background sends a page: the bundled matcher as built, plus one compiled here for the
+ * reader's imported packs (they are small), so a page compiles nothing and loads no pack schema.
+ */
+export function createMatcherPayload(bundle: Pick<GlossaryBundle, 'matcher' | 'keys'>, imported: readonly GlossaryPack[]): MatcherPayload {
+  const langs = new Set(bundleLangs(bundle));
+  const matchers = [bundle.matcher];
   if (imported.length > 0) {
-    finders.push(compileMatcher([...imported]));
+    matchers.push(encodeBase64(compileMatcher([...imported]).serialize()));
     for (const p of imported) langs.add(p.lang);
   }
-  return { finder: combineFinders(finders), langs: [...langs], view };
+  return { matchers, langs: [...langs] };
+}
+
+/**
+ * Runs one step of loading, each in a task of its own, so that loading never holds the page's main
+ * thread for long; `(work) => work()` runs the steps at once.
+ */
+export type LoadStep = <T>(work: () => T) => T | Promise<T>;
+
+/**
+ * A page's glossary from the background's payload; explanations come through `view`. Decoding a
+ * matcher and building its tables are separate steps (each 5–20 ms for the bundled glossary).
+ */
+export async function loadGlossary(payload: MatcherPayload, view: Glossary['view'], step: LoadStep = (work) => work()): Promise<Glossary> {
+  const finders: TermFinder[] = [];
+  for (const text of payload.matchers) {
+    const bytes = await step(() => base64Bytes(text));
+    finders.push(await step(() => loadMatcher(bytes)));
+  }
+  return { finder: combineFinders(finders), langs: [...payload.langs], view };
 }

@@ -44,10 +44,14 @@ export interface GlossaryBundle {
   packs: { id: string; lang: string; revision: number; title: string }[];
 }
 
-/** What a page needs to find terms: the serialized matcher and the entry keys, no entry texts. */
+/**
+ * What a page needs to find terms: the serialized matchers (`Matcher.serialize()`, base64; the
+ * bundled one first, then one for the reader's imported packs when there are any) and the
+ * languages they cover. No entry texts: those come one at a time, for a tooltip.
+ */
 export interface MatcherPayload {
-  matcher: string;
-  keys: string;
+  matchers: string[];
+  langs: string[];
 }
 
 /** A related term as a tooltip lists it. */

@@ -1,59 +1,32 @@
 import { z } from 'zod';
-import { EntryIdSchema, FieldSchema, LangSchema, LevelSchema } from '../../shared/glossary/schema';
+import { EntryIdSchema, LangSchema } from '../../shared/glossary/schema';
 import type { EntryView, MatcherPayload } from '../glossary/types';
+import type { Settings } from '../settings/schema';
+
+// The background's side, with zod: whatever a page sends is checked here. The content script
+// sends and reads these messages with content-side.ts, which carries no zod.
 
 /** Messages content scripts send to the background. */
 export const BackgroundMessageSchema = z.discriminatedUnion('type', [
-  /** The serialized matcher, once per page. */
+  /** The serialized matchers (bundled and imported), once per page and when the imported packs change. */
   z.object({ type: z.literal('glossary') }),
   /** One entry for a tooltip, with its related terms' names. */
   z.object({ type: z.literal('entry'), lang: LangSchema, id: EntryIdSchema }),
+  /** The reader's settings, migrated and validated (once per page, and when they change). */
+  z.object({ type: z.literal('settings') }),
+  /** "I know this": add the entry id to the known terms. */
+  z.object({ type: z.literal('know'), id: EntryIdSchema }),
 ]);
 export type BackgroundMessage = z.infer<typeof BackgroundMessageSchema>;
-
-const EntryInfoSchema = z.object({
-  id: z.string(),
-  lang: z.string(),
-  term: z.string(),
-  short: z.string(),
-  long: z.string(),
-  fields: z.array(FieldSchema),
-  level: LevelSchema,
-  related: z.array(z.string()),
-  source: z.object({ title: z.string(), url: z.string() }).optional(),
-});
-
-/** The background's answer to `entry` (null: no such entry). */
-export const EntryViewSchema = z.object({
-  entry: EntryInfoSchema,
-  related: z.array(z.object({ id: z.string(), lang: z.string(), term: z.string() })),
-});
-
-/** The background's answer to `glossary`. */
-export const MatcherPayloadSchema = z.object({ matcher: z.string().min(1), keys: z.string() });
 
 /** What each message is answered with. */
 export interface BackgroundReplies {
   glossary: MatcherPayload;
+  /** null: no such entry. */
   entry: EntryView | null;
-}
-
-/** The part of `browser.runtime` a content script uses to reach the background. */
-export interface RuntimeLike {
-  sendMessage(message: unknown): Promise<unknown>;
-}
-
-/** Asks the background and validates the answer; undefined when it cannot answer. */
-export async function askBackground<M extends BackgroundMessage>(runtime: RuntimeLike, message: M): Promise<BackgroundReplies[M['type']] | undefined> {
-  let reply: unknown;
-  try {
-    reply = await runtime.sendMessage(BackgroundMessageSchema.parse(message));
-  } catch {
-    return undefined;
-  }
-  if (message.type === 'entry' && reply == null) return null as BackgroundReplies[M['type']];
-  const parsed = (message.type === 'glossary' ? MatcherPayloadSchema : EntryViewSchema).safeParse(reply);
-  return parsed.success ? (parsed.data as BackgroundReplies[M['type']]) : undefined;
+  settings: Settings;
+  /** The settings with the term added. */
+  know: Settings;
 }
 
 /** Handlers for messages arriving in the background, keyed by type. */

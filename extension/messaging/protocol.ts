@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { MAX_EXPLAIN_TEXT } from './content-side';
+
+// The background's and the popup's side (with zod); the content script's side, without zod, is
+// content-side.ts.
 
 /** Messages the background and the popup send to a page's content script. */
 export const ContentMessageSchema = z.discriminatedUnion('type', [
   /** Explain the term at the selection or caret; `text` is the selected text when the menu knows it. */
-  z.object({ type: z.literal('explain'), text: z.string().max(2000).optional() }),
+  z.object({ type: z.literal('explain'), text: z.string().max(MAX_EXPLAIN_TEXT).optional() }),
   /** List the terms found on the page, for the popup. */
   z.object({ type: z.literal('page-glossary') }),
 ]);
@@ -54,21 +58,4 @@ export async function sendToContent<M extends ContentMessage>(
   const schema = message.type === 'explain' ? ExplainResultSchema : PageGlossarySchema;
   const parsed = schema.safeParse(reply);
   return parsed.success ? (parsed.data as ContentReplies[M['type']]) : undefined;
-}
-
-/** A handler for messages arriving in a content script, keyed by type. */
-export type ContentHandlers = { [K in ContentMessage['type']]: (message: Extract<ContentMessage, { type: K }>) => ContentReplies[K] | Promise<ContentReplies[K]> };
-
-/**
- * The `runtime.onMessage` listener of a content script: messages that fail validation are ignored
- * (another extension or a stale tab cannot make the page do anything), valid ones get a promise.
- */
-export function createContentListener(handlers: ContentHandlers): (message: unknown) => Promise<unknown> | undefined {
-  return (message) => {
-    const parsed = ContentMessageSchema.safeParse(message);
-    if (!parsed.success) return undefined;
-    const m = parsed.data;
-    const handler = handlers[m.type] as (msg: ContentMessage) => unknown;
-    return Promise.resolve(handler(m));
-  };
 }

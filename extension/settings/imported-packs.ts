@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { formatProblem } from '../../shared/glossary/problems';
 import { parsePack, parsePackText } from '../../shared/glossary/load';
 import type { GlossaryPack } from '../../shared/glossary/schema';
+import { PACKS_KEY } from './keys';
 import type { StorageLike } from './store';
 
-/** The key imported packs live under in `storage.local`. */
-export const PACKS_KEY = 'importedPacks';
+export { PACKS_KEY };
 
 /** A pack the reader imported, with the name of the file it came from. */
 export interface ImportedPack {
@@ -25,15 +25,25 @@ export interface ImportedPackStore {
   remove(packId: string): Promise<void>;
 }
 
-/** The imported-pack store over `storage.local`. Stored packs are validated again on read. */
+/**
+ * The imported-pack store over `storage.local`. Stored packs are validated again on read; while
+ * the stored value stays the same, `list` answers the same array, so callers can cache per list.
+ */
 export function createImportedPackStore(storage: StorageLike): ImportedPackStore {
+  let last: { raw: string; packs: ImportedPack[] } | undefined;
   const list = async (): Promise<ImportedPack[]> => {
-    const stored = StoredSchema.safeParse((await storage.local.get(PACKS_KEY))[PACKS_KEY] ?? []);
-    if (!stored.success) return [];
-    return stored.data.flatMap(({ file, pack }) => {
-      const parsed = parsePack(pack, file);
-      return parsed.ok ? [{ file, pack: parsed.value }] : [];
-    });
+    const value: unknown = (await storage.local.get(PACKS_KEY))[PACKS_KEY] ?? [];
+    const raw = JSON.stringify(value);
+    if (last?.raw === raw) return last.packs;
+    const stored = StoredSchema.safeParse(value);
+    const packs = !stored.success
+      ? []
+      : stored.data.flatMap(({ file, pack }) => {
+          const parsed = parsePack(pack, file);
+          return parsed.ok ? [{ file, pack: parsed.value }] : [];
+        });
+    last = { raw, packs };
+    return packs;
   };
   return {
     list,

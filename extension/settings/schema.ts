@@ -43,8 +43,7 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-/** The key the settings live under in `storage.local`. */
-export const SETTINGS_KEY = 'settings';
+export { SETTINGS_KEY } from './keys';
 
 /** What a new install starts with. */
 export const DEFAULT_SETTINGS: Settings = {

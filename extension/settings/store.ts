@@ -1,6 +1,9 @@
 import { migrateSettings } from './migrate';
 import { SETTINGS_KEY, SettingsSchema, type Settings } from './schema';
 
+// Also exported here for the stores' callers; the content script imports the zod-free module.
+export { isActiveOn } from './active';
+
 /** The part of `browser.storage` the stores use, so tests pass WXT's fake browser. */
 export interface StorageLike {
   local: {
@@ -43,9 +46,4 @@ export function createSettingsStore(storage: StorageLike): SettingsStore {
       return () => storage.onChanged.removeListener(onChanged);
     },
   };
-}
-
-/** Whether SciPop runs on a page of this host under these settings. */
-export function isActiveOn(settings: Settings, host: string): boolean {
-  return settings.enabled && !settings.disabledSites.includes(host.toLowerCase());
 }
