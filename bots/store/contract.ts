@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_VERSION } from './migrations';
+import { definePlatformStateContract } from './platform-contract';
 import { StoreError, type FetchState, type NewItem, type Store } from './types';
 
 /** A fresh, empty database for one test; `reopen` opens it again as a new process would. */
@@ -46,6 +47,8 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
     afterEach(async () => {
       await h.cleanup();
     });
+
+    definePlatformStateContract(() => h);
 
     it('is migrated to the latest schema version', async () => {
       expect(await store.schemaVersion()).toBe(LATEST_VERSION);

@@ -108,6 +108,68 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE outbox ADD COLUMN claimed_by TEXT`,
     ],
   },
+  {
+    version: 4,
+    name: 'platform state (paused destinations, send journal, chat moves, held rows, edited summaries, queue posts, webhooks)',
+    statements: [
+      `CREATE TABLE paused_destinations (
+        platform TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        paused_at BIGINT NOT NULL,
+        PRIMARY KEY (platform, destination)
+      )`,
+      `CREATE TABLE send_journal (
+        delivery_id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        sent_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX send_journal_destination ON send_journal (platform, destination, sent_at)`,
+      `CREATE TABLE chat_moves (
+        platform TEXT NOT NULL,
+        from_id TEXT NOT NULL,
+        to_id TEXT NOT NULL,
+        PRIMARY KEY (platform, from_id)
+      )`,
+      `CREATE TABLE held_for_resume (
+        delivery_id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        destination TEXT NOT NULL
+      )`,
+      `CREATE INDEX held_for_resume_destination ON held_for_resume (platform, destination)`,
+      `CREATE TABLE edited_summaries (
+        delivery_id TEXT PRIMARY KEY,
+        summary TEXT NOT NULL,
+        edited_by TEXT NOT NULL,
+        edited_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE queue_posts (
+        platform TEXT NOT NULL,
+        delivery_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        closed BIGINT NOT NULL DEFAULT 0,
+        posted_at BIGINT NOT NULL,
+        PRIMARY KEY (platform, delivery_id)
+      )`,
+      `CREATE TABLE platform_webhooks (
+        platform TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        webhook_id TEXT NOT NULL,
+        token TEXT NOT NULL,
+        PRIMARY KEY (platform, channel_id)
+      )`,
+      `CREATE TABLE platform_state_imports (
+        platform TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /** The newest schema version this code knows. */

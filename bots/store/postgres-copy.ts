@@ -1,12 +1,16 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { PLATFORM_TABLES } from './platform-state';
 import { createPgPool, inTransaction, migratePostgres, parsePgTarget } from './postgres-sql';
 import type { Row } from './rows';
 import { createSqliteStore } from './sqlite-store';
 import { StoreError } from './types';
 
-/** The tables of a SciPop network, parents before children (items need sources, outbox needs items). */
-export const COPIED_TABLES = ['sources', 'channels', 'items', 'outbox'] as const;
+/**
+ * The tables of a SciPop network, parents before children (items need sources, outbox needs
+ * items), then the chat platforms' state (paused destinations, send journal, queue posts…).
+ */
+export const COPIED_TABLES = ['sources', 'channels', 'items', 'outbox', ...PLATFORM_TABLES] as const;
 type Table = (typeof COPIED_TABLES)[number];
 
 /** Rows copied per table. */

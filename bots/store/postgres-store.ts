@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { newId } from './ids';
-import { createPgPool, inTransaction, migratePostgres, parsePgTarget, PG, pgSchemaVersion, redactUrl } from './postgres-sql';
+import { createPgPool, inTransaction, migratePostgres, parsePgTarget, PG, pgSchemaVersion, redactUrl, toPg } from './postgres-sql';
+import { createPlatformState, type SqlRunner } from './platform-state';
 import { rowToChannel, rowToDelivery, rowToLease, rowToSource, rowToSourceLease, rowToWorker, sourcePatchColumns, type Row } from './rows';
 import { StoreError, type FetchState, type NewItem, type DeliveryStatus, type Store, type StoreStats } from './types';
 
@@ -90,7 +91,22 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       return { insertedItems: inserted.size, insertedDeliveries };
     });
 
+  const pgSql = new Map<string, string>();
+  const numbered = (sql: string) => pgSql.get(sql) ?? pgSql.set(sql, toPg(sql)).get(sql)!;
+  const runner: SqlRunner = {
+    all: (sql, args) => all(numbered(sql), args),
+    run: (sql, args) => run(numbered(sql), args),
+    guarded: (lock, [sql, args], plan) =>
+      inTransaction(pool, async (client) => {
+        await client.query(`LOCK TABLE ${lock} IN EXCLUSIVE MODE`);
+        const { writes, result } = plan((await one(numbered(sql), args, client)) ?? {});
+        for (const [w, a] of writes) await run(numbered(w), a, client);
+        return result;
+      }),
+  };
+
   return {
+    ...createPlatformState(runner),
     kind: 'postgres',
     schemaVersion: () => pgSchemaVersion(pool),
     close: async () => {

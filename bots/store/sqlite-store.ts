@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { newId } from './ids';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
+import { createPlatformState, type SqlRunner } from './platform-state';
 import { SQL } from './queries';
 import { rowToChannel, rowToDelivery, rowToLease, rowToSource, rowToSourceLease, rowToWorker, sourcePatchColumns, type Row } from './rows';
 import { StoreError, type DeliveryStatus, type Store, type StoreStats } from './types';
@@ -91,7 +92,20 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     run(SQL.dropSourceLeases, id);
   });
 
+  // Calls are synchronous under the promises, so a guarded batch is one synchronous transaction.
+  const runner: SqlRunner = {
+    all: async (sql, args) => all(sql, ...args),
+    run: async (sql, args) => run(sql, ...args),
+    guarded: async (_lock, [sql, args], plan) =>
+      db.transaction(() => {
+        const { writes, result } = plan(one(sql, ...args) ?? {});
+        for (const [w, a] of writes) run(w, ...a);
+        return result;
+      })(),
+  };
+
   return {
+    ...createPlatformState(runner),
     kind: 'sqlite',
     schemaVersion: async () => Number(one(SQL.schemaVersion)?.v ?? 0),
     close: async () => {

@@ -3,6 +3,7 @@
  * it portable, so the SQLite implementation (one process) and a PostgreSQL one (many workers) run
  * the same contract tests (bots/store/contract.ts).
  */
+import type { PlatformStateStore } from './platform-types';
 
 /** A curated feed as the engine sees it: identity, curation settings and fetch state. */
 export interface Source {
@@ -157,8 +158,11 @@ export interface Lease {
   takenAt: number;
 }
 
-/** The persistence seam of the bots. All times are epoch milliseconds. */
-export interface Store {
+/**
+ * The persistence seam of the bots. All times are epoch milliseconds. The chat platforms' own
+ * state (paused destinations, send journal, approval-queue posts…) is in {@link PlatformStateStore}.
+ */
+export interface Store extends PlatformStateStore {
   readonly kind: 'sqlite' | 'postgres';
   /** The applied migration version. */
   schemaVersion(): Promise<number>;
