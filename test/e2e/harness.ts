@@ -71,6 +71,17 @@ export async function launchWithExtension(opts: { lang?: string } = {}): Promise
   });
   await context.route(/^(?!http:\/\/127\.0\.0\.1[:/]|chrome-extension:|data:|blob:|about:)/, (route) => route.abort('blockedbyclient'));
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  // The worker can be reached a moment before Chromium has given it the extension APIs.
+  for (let waited = 0; !(await worker.evaluate(() => typeof (globalThis as { chrome?: { runtime?: { id?: string } } }).chrome?.runtime?.id === 'string')); waited += 50) {
+    if (waited > 10_000) throw new Error('the extension\'s service worker has no chrome.runtime after 10 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // runtime.onInstalled stores the first settings and creates the context menu: a test writing
+  // settings before then could have its write replaced.
+  for (let waited = 0; !(await worker.evaluate(async () => 'settings' in (await (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<object> } } } }).chrome.storage.local.get('settings')))); waited += 50) {
+    if (waited > 10_000) throw new Error('the extension did not store its first settings (runtime.onInstalled) in 10 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const extensionId = new URL(worker.url()).host;
   const errors: string[] = [];
   const extensionErrors: string[] = [];
