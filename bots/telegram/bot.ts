@@ -65,7 +65,7 @@ export function registerHandlers(bot: Bot, deps: CommandDeps): void {
     const status = ctx.myChatMember.new_chat_member.status;
     const chatId = String(ctx.chat.id);
     deps.moderators.forget(ctx.chat.id);
-    if ((status === 'member' || status === 'administrator') && deps.state.paused(deps.state.currentChat(chatId))) {
+    if ((status === 'member' || status === 'administrator') && (await deps.state.paused(await deps.state.currentChat(chatId)))) {
       const moved = await deps.sink.resumeChat(chatId);
       deps.log.info({ chat: chatId, posts: moved }, 'bot added back: destination resumed');
     } else if (status === 'kicked' || status === 'left') {

@@ -5,13 +5,16 @@ import type { Channel, Delivery } from '../store/types';
 import { argsOf, channelsOfChat, isChatModerator, requireModerator, type CommandDeps } from './context';
 import { renderTelegramPost } from './render';
 
+/** The edit prompt's post id (the bot's own message: only it can have written this). */
+const EDIT_PROMPT = /^Reply to this message with the new summary \(plain text\) of post (\S+)\.$/;
+
 const keyboard = (id: string) => new InlineKeyboard().text('✅ Approve', `q:a:${id}`).text('🗑 Reject', `q:r:${id}`).text('✏️ Edit summary', `q:e:${id}`);
 
 /** The queue's view of one held post: the post as it would appear, with the moderator's summary if edited. */
-function preview(deps: CommandDeps, row: Delivery): string {
+async function preview(deps: CommandDeps, row: Delivery): Promise<string> {
   const parsed = MessageSchema.safeParse(row.message);
   if (!parsed.success) return `(unreadable post ${row.id})`;
-  const summary = deps.state.summary(row.id);
+  const summary = await deps.state.summary(row.id);
   return renderTelegramPost(summary === undefined ? parsed.data : { ...parsed.data, summary }, 3500).html;
 }
 
@@ -57,11 +60,9 @@ export function editRules(rules: ChannelRules, args: string): ChannelRules | str
 /** /queue with its Approve / Reject / Edit-summary buttons, and /filter. */
 export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
   const now = deps.now ?? Date.now;
-  /** Edit prompts waiting for a reply: `chat:prompt message id` → delivery id. */
-  const prompts = new Map<string, string>();
 
   const showItem = async (ctx: Context, row: Delivery) => {
-    await ctx.reply(preview(deps, row), { parse_mode: 'HTML', reply_markup: keyboard(row.id), link_preview_options: { is_disabled: true } });
+    await ctx.reply(await preview(deps, row), { parse_mode: 'HTML', reply_markup: keyboard(row.id), link_preview_options: { is_disabled: true } });
   };
 
   bot.command('queue', async (ctx) => {
@@ -85,26 +86,25 @@ export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
     const who = ctx.from.username ? `@${ctx.from.username}` : ctx.from.first_name;
     if (action === 'e') {
       await ctx.answerCallbackQuery();
-      const prompt = await ctx.reply(`Reply to this message with the new summary (plain text).`, { reply_markup: { force_reply: true, selective: true } });
-      prompts.set(`${prompt.chat.id}:${prompt.message_id}`, id!);
+      // The prompt names the post, so whichever worker takes the reply knows what it edits.
+      await ctx.reply(`Reply to this message with the new summary (plain text) of post ${id}.`, { reply_markup: { force_reply: true, selective: true } });
       return;
     }
     const decided = await deps.store.decideDelivery(id!, action === 'a' ? 'approve' : 'reject', `telegram:${ctx.from.id}`, now());
     await ctx.answerCallbackQuery({ text: decided ? (action === 'a' ? 'Approved' : 'Rejected') : 'Someone already decided on this post.' });
     const row = await deps.store.getDelivery(id!);
     const verdict = !decided ? `Already ${row?.status === 'rejected' ? 'rejected' : 'decided'}.` : action === 'a' ? `✅ Approved by ${who}` : `🗑 Rejected by ${who}`;
-    if (row) await ctx.editMessageText(`${preview(deps, row)}\n\n<i>${verdict.replace(/[<>&]/g, '')}</i>`, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+    if (row) await ctx.editMessageText(`${await preview(deps, row)}\n\n<i>${verdict.replace(/[<>&]/g, '')}</i>`, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
   });
 
   bot.on('message:text', async (ctx, next) => {
     const replyTo = ctx.msg.reply_to_message;
-    const id = replyTo ? prompts.get(`${ctx.chat.id}:${replyTo.message_id}`) : undefined;
+    const id = replyTo?.from?.id === ctx.me.id ? EDIT_PROMPT.exec(replyTo.text ?? '')?.[1] : undefined;
     if (!id) return next();
     if (!(await requireModerator(ctx, deps))) return;
     const row = await deps.store.getDelivery(id);
     if (!row || row.status !== 'held') return void (await ctx.reply('That post is no longer in the queue.'));
-    deps.state.setSummary(id, ctx.msg.text.trim(), `telegram:${ctx.from.id}`, now());
-    prompts.delete(`${ctx.chat.id}:${replyTo!.message_id}`);
+    await deps.state.setSummary(id, ctx.msg.text.trim(), `telegram:${ctx.from.id}`, now());
     await ctx.reply('Summary updated. The post as it will appear:');
     await showItem(ctx, row);
   });

@@ -108,7 +108,7 @@ export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
     if (!(await requireModerator(ctx, deps))) return;
     const ref = argsOf(ctx);
     if (!ref) {
-      const paused = deps.state.paused(deps.state.currentChat(String(ctx.chat.id)));
+      const paused = await deps.state.paused(await deps.state.currentChat(String(ctx.chat.id)));
       if (!paused) return void (await ctx.reply('Usage: /resume SOURCE (this chat’s posting is not paused).'));
       const moved = await deps.sink.resumeChat(String(ctx.chat.id));
       return void (await ctx.reply(`Posting here resumed; ${moved} waiting post(s) go out now.`));
@@ -151,14 +151,14 @@ export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
     const [stats, sources, channels] = await Promise.all([deps.store.stats(), deps.store.listSources(), channelsOfChat(deps, ctx.chat.id)]);
     const failing = sources.filter((s) => s.active && s.failures > 0).slice(0, 5);
     const held = (await Promise.all(channels.map((c) => deps.store.heldDeliveries(c.id, 1000)))).flat().length;
-    const recent = deps.state.recentSent(deps.state.currentChat(String(ctx.chat.id)), 5);
+    const recent = await deps.state.recentSent(await deps.state.currentChat(String(ctx.chat.id)), 5);
     const lines = [
       `Sources: ${stats.activeSources} active, ${stats.pausedSources} paused, ${failing.length ? `${sources.filter((s) => s.active && s.failures > 0).length} failing` : 'none failing'}`,
       ...failing.map((s) => `  • ${s.title}: ${s.lastError ?? 'error'} (×${s.failures})`),
       `Outbox: ${stats.deliveries.pending} waiting, ${stats.deliveries.sent} sent, ${stats.deliveries.failed} failed`,
       `Approval queue${channels.length ? ' here' : ''}: ${channels.length ? held : stats.deliveries.held}`,
       channels.length ? `This chat receives: ${channels.map((c) => c.title).join(', ')}` : 'This chat is not a destination.',
-      ...deps.state.allPaused().map((p) => `Paused destination ${p.chatId}: ${p.reason}`),
+      ...(await deps.state.allPaused()).map((p) => `Paused destination ${p.chatId}: ${p.reason}`),
       recent.length ? 'Last posts here:' : 'No posts here yet.',
       ...recent.map((r) => `  • ${new Date(r.sentAt).toISOString().slice(0, 16).replace('T', ' ')} ${r.title}`),
     ];

@@ -34,11 +34,12 @@ export const argsOf = (ctx: Context): string => {
 /** The destinations (channels of the telegram sink) that post into this chat. */
 export async function channelsOfChat(deps: CommandDeps, chatId: number): Promise<Channel[]> {
   const id = String(chatId);
-  return (await deps.store.listChannels()).filter((c) => {
-    if (c.sink !== 'telegram') return false;
-    const t = parseTarget(c.target);
-    return t !== null && deps.state.currentChat(t.chatId) === id;
-  });
+  const out: Channel[] = [];
+  for (const c of await deps.store.listChannels()) {
+    const t = c.sink === 'telegram' ? parseTarget(c.target) : null;
+    if (t && (await deps.state.currentChat(t.chatId)) === id) out.push(c);
+  }
+  return out;
 }
 
 /**

@@ -34,6 +34,13 @@ export interface SendLimiter {
   acquire(chatId: number | string): Promise<() => void>;
   /** Milliseconds a send to `chatId` would wait now. */
   delayFor(chatId: number | string): number;
+  /**
+   * Counts sends made to `chatId` before this process sent there (another worker's, before it
+   * handed the destination over), so the per-chat and per-group windows hold across the hand-off.
+   */
+  seed(chatId: number | string, sentAt: readonly number[]): void;
+  /** Keeps this process to its share of the bot's global budget while `workers` processes send with the token. */
+  share(workers: number): void;
 }
 
 /**
@@ -43,10 +50,11 @@ export interface SendLimiter {
  */
 export function createSendLimiter(limits: SendLimits, clock: LimiterClock = realClock): SendLimiter {
   const stamps = new Map<string, number[]>();
+  let global = limits.global;
   const keysFor = (chatId: number | string) => {
     const id = String(chatId);
     const keys: [string, z.infer<typeof WindowSchema>][] = [
-      ['global', limits.global],
+      ['global', global],
       [`chat:${id}`, limits.chat],
     ];
     if (id.startsWith('-') || id.startsWith('@')) keys.push([`group:${id}`, limits.group]);
@@ -73,6 +81,16 @@ export function createSendLimiter(limits: SendLimits, clock: LimiterClock = real
   };
   return {
     delayFor: (chatId) => Math.max(0, earliest(chatId, clock.now()) - clock.now()),
+    seed(chatId, sentAt) {
+      for (const [key] of keysFor(chatId).slice(1)) {
+        const list = stamps.get(key) ?? [];
+        stamps.set(key, list);
+        list.push(...sentAt);
+      }
+    },
+    share(workers) {
+      global = { ...limits.global, count: Math.max(1, Math.floor(limits.global.count / Math.max(1, workers))) };
+    },
     async acquire(chatId) {
       const now = clock.now();
       const at = earliest(chatId, now);

@@ -5,6 +5,7 @@ import { SinkError, type SendResult, type Sink, type SinkTarget } from '../engin
 import type { EngineLogger } from '../engine/types';
 import type { Store } from '../store/types';
 import { CAPTION_LIMIT, renderTelegramPost } from './render';
+import type { SendLimiter } from './limiter';
 import type { TelegramState } from './state';
 import { apiChatId, formatTarget, parseTarget } from './target';
 
@@ -25,6 +26,11 @@ export interface TelegramSinkDeps {
   linkPreview(channelId: string): boolean;
   /** Telegram user ids told when a destination is paused or a source fails (private chats). */
   moderatorIds: readonly number[];
+  /**
+   * The send limiter, to start a destination's windows from its recent posts when this process
+   * first sends there (another worker may have posted there a moment ago), looking `windowMs` back.
+   */
+  handOff?: { limiter: Pick<SendLimiter, 'seed'>; windowMs: number };
   now?: () => number;
 }
 
@@ -45,6 +51,21 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
   const { api, state, store, log } = deps;
   const now = deps.now ?? Date.now;
   const noticed = new Map<string, number>();
+  /** When this process last sent (or looked back) to each channel. */
+  const lastHere = new Map<string, number>();
+
+  // A destination this process has not sent to within the window may have been another worker's:
+  // its posts there still count toward the chat's and group's windows.
+  const seedLimiter = async (channelId: string, chatId: string) => {
+    if (!deps.handOff) return;
+    const { limiter, windowMs } = deps.handOff;
+    const at = now();
+    const last = lastHere.get(channelId);
+    lastHere.set(channelId, at);
+    if (last !== undefined && at - last < windowMs) return;
+    const recent = await store.recentSends(channelId, at - windowMs);
+    if (recent.length > 0) limiter.seed(apiChatId(chatId), recent);
+  };
 
   const notifyModerators = async (text: string) => {
     for (const id of deps.moderatorIds) {
@@ -57,13 +78,13 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
   };
 
   const pauseChat = async (chatId: string, target: SinkTarget, reason: string) => {
-    if (!state.pause(chatId, reason, now())) return;
+    if (!(await state.pause(chatId, reason, now()))) return;
     log.error({ channel: target.channelId, chat: chatId, reason }, 'Telegram destination paused; its posts wait until it is resumed');
     await notifyModerators(`SciPop paused the destination "${target.title}" (${chatId}): ${reason}.\nIts posts wait and nothing is lost. Add the bot back (or fix its rights) and the posts resume; or send /resume in that chat.`);
   };
 
   const moveChannels = async (from: string, to: string) => {
-    state.recordMigration(from, to);
+    await state.recordMigration(from, to);
     for (const c of await store.listChannels()) {
       const t = c.sink === 'telegram' ? parseTarget(c.target) : null;
       if (t && t.chatId === from) await store.upsertChannel({ ...c, target: formatTarget({ ...t, chatId: to }) }, now());
@@ -106,23 +127,25 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
     async send(target, message, meta): Promise<SendResult> {
       const parsed = parseTarget(target.target);
       if (!parsed) throw new SinkError(`"${target.target}" is not a Telegram chat id, @channel or chat/topic`, false);
-      let chatId = state.currentChat(parsed.chatId);
-      const done = meta.inDoubt ? state.sentRecord(meta.deliveryId) : undefined;
+      let chatId = await state.currentChat(parsed.chatId);
+      const done = meta.inDoubt ? await state.sentRecord(meta.deliveryId) : undefined;
       if (done) {
         log.warn({ delivery: meta.deliveryId, chat: done.chatId, message: done.messageId }, 'in-doubt post was already sent (journal); not sending it again');
         return { remoteId: `${done.chatId}:${done.messageId}` };
       }
-      const summary = state.summary(meta.deliveryId);
+      await seedLimiter(target.channelId, chatId);
+      const summary = await state.summary(meta.deliveryId);
       const final = summary === undefined ? message : { ...message, summary };
       for (let hop = 0; ; hop++) {
-        const paused = state.paused(chatId);
+        const paused = await state.paused(chatId);
         if (paused) {
-          state.holdRow(meta.deliveryId, chatId);
+          await state.holdRow(meta.deliveryId, chatId);
           throw new SinkError(`destination paused: ${paused.reason}`, true, PAUSED_RETRY_MS);
         }
         try {
           const sent = await post(chatId, parsed.threadId, final, deps.linkPreview(target.channelId));
-          state.recordSent({ deliveryId: meta.deliveryId, chatId, messageId: sent.message_id, title: message.title, sentAt: now() });
+          lastHere.set(target.channelId, now());
+          await state.recordSent({ deliveryId: meta.deliveryId, chatId, messageId: sent.message_id, title: message.title, sentAt: now() });
           return { remoteId: `${chatId}:${sent.message_id}` };
         } catch (error) {
           if (error instanceof HttpError) throw new SinkError(`Telegram unreachable: ${error.message}`, true);
@@ -136,7 +159,7 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
           }
           if (error.error_code === 403 || /chat not found|thread not found|not enough rights|CHAT_WRITE_FORBIDDEN/i.test(error.description)) {
             await pauseChat(chatId, target, error.description);
-            state.holdRow(meta.deliveryId, chatId);
+            await state.holdRow(meta.deliveryId, chatId);
             throw new SinkError(`destination paused: ${error.description}`, true, PAUSED_RETRY_MS);
           }
           if (error.error_code === 429) throw new SinkError(error.description, true, (error.parameters.retry_after ?? 30) * 1000);
@@ -151,13 +174,13 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
       noticed.set(text, now());
       if (deps.moderatorIds.length > 0) return notifyModerators(text);
       const parsed = parseTarget(target.target);
-      if (parsed) await api.sendMessage(apiChatId(state.currentChat(parsed.chatId)), text, { link_preview_options: { is_disabled: true } });
+      if (parsed) await api.sendMessage(apiChatId(await state.currentChat(parsed.chatId)), text, { link_preview_options: { is_disabled: true } });
     },
     async resumeChat(chatId) {
-      const current = state.currentChat(chatId);
-      state.resume(current);
+      const current = await state.currentChat(chatId);
+      await state.resume(current);
       let moved = 0;
-      for (const id of state.takeHeldRows(current)) {
+      for (const id of await state.takeHeldRows(current)) {
         const row = await store.getDelivery(id);
         // Pending rows wait out PAUSED_RETRY_MS; failed ones ran out of attempts while paused.
         if (row?.status !== 'pending' && row?.status !== 'failed') continue;

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type { TableReader } from '../store/legacy-state';
+import type { PlatformStateSnapshot, PlatformStateStore } from '../store/platform-types';
 
 /** A destination Telegram stopped accepting posts for (bot removed, blocked, chat gone). */
 export interface PausedChat {
@@ -17,98 +18,99 @@ export interface SentRecord {
 }
 
 /**
- * What the Telegram side keeps between runs, in its own small SQLite file beside the store:
- * a journal of sent posts (so a post whose mark a crash lost is not sent twice), destinations
- * paused after a 403, group → supergroup migrations, and moderators' edited summaries.
+ * What the Telegram side keeps between runs, in the Store, so every worker sees it: a journal of
+ * sent posts (so a post whose mark a crash lost is not sent twice), destinations paused after a
+ * 403, group → supergroup migrations, rows held for a resume, and moderators' edited summaries.
  */
 export interface TelegramState {
-  recordSent(record: SentRecord): void;
-  sentRecord(deliveryId: string): SentRecord | undefined;
-  recentSent(chatId: string, limit: number): SentRecord[];
-  pause(chatId: string, reason: string, now: number): boolean;
-  resume(chatId: string): boolean;
-  paused(chatId: string): PausedChat | undefined;
-  allPaused(): PausedChat[];
-  recordMigration(from: string, to: string): void;
+  recordSent(record: SentRecord): Promise<void>;
+  sentRecord(deliveryId: string): Promise<SentRecord | undefined>;
+  recentSent(chatId: string, limit: number): Promise<SentRecord[]>;
+  pause(chatId: string, reason: string, now: number): Promise<boolean>;
+  resume(chatId: string): Promise<boolean>;
+  paused(chatId: string): Promise<PausedChat | undefined>;
+  allPaused(): Promise<PausedChat[]>;
+  recordMigration(from: string, to: string): Promise<void>;
   /** Follows migrations to the chat's current id. */
-  currentChat(chatId: string): string;
+  currentChat(chatId: string): Promise<string>;
   /** Remembers an outbox row that hit a paused destination, so a resume can bring it back whatever became of it. */
-  holdRow(deliveryId: string, chatId: string): void;
+  holdRow(deliveryId: string, chatId: string): Promise<void>;
   /** The rows held for a chat, forgetting them. */
-  takeHeldRows(chatId: string): string[];
-  setSummary(deliveryId: string, summary: string, by: string, now: number): void;
-  summary(deliveryId: string): string | undefined;
-  close(): void;
+  takeHeldRows(chatId: string): Promise<string[]>;
+  setSummary(deliveryId: string, summary: string, by: string, now: number): Promise<void>;
+  summary(deliveryId: string): Promise<string | undefined>;
 }
 
 /** How long the send journal remembers a post: far longer than any outage a restart recovers from. */
-const JOURNAL_DAYS = 30;
+export const JOURNAL_DAYS = 30;
 
-/** Opens (creating if needed) the state file; `:memory:` for tests. */
-export function openTelegramState(path: string, now: number = Date.now()): TelegramState {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS sent (delivery_id TEXT PRIMARY KEY, chat_id TEXT NOT NULL, message_id INTEGER NOT NULL, title TEXT NOT NULL, sent_at INTEGER NOT NULL);
-    CREATE INDEX IF NOT EXISTS sent_chat ON sent (chat_id, sent_at);
-    CREATE TABLE IF NOT EXISTS paused_chats (chat_id TEXT PRIMARY KEY, reason TEXT NOT NULL, paused_at INTEGER NOT NULL);
-    CREATE TABLE IF NOT EXISTS migrations (from_chat TEXT PRIMARY KEY, to_chat TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS held_rows (delivery_id TEXT PRIMARY KEY, chat_id TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS summaries (delivery_id TEXT PRIMARY KEY, summary TEXT NOT NULL, by TEXT NOT NULL, at INTEGER NOT NULL);
-  `);
-  db.prepare('DELETE FROM sent WHERE sent_at < ?').run(now - JOURNAL_DAYS * 86_400_000);
-  const q = {
-    recordSent: db.prepare('INSERT OR REPLACE INTO sent (delivery_id, chat_id, message_id, title, sent_at) VALUES (?, ?, ?, ?, ?)'),
-    sent: db.prepare('SELECT * FROM sent WHERE delivery_id = ?'),
-    recent: db.prepare('SELECT * FROM sent WHERE chat_id = ? ORDER BY sent_at DESC, rowid DESC LIMIT ?'),
-    pause: db.prepare('INSERT OR IGNORE INTO paused_chats (chat_id, reason, paused_at) VALUES (?, ?, ?)'),
-    resume: db.prepare('DELETE FROM paused_chats WHERE chat_id = ?'),
-    paused: db.prepare('SELECT * FROM paused_chats WHERE chat_id = ?'),
-    allPaused: db.prepare('SELECT * FROM paused_chats ORDER BY paused_at'),
-    migrate: db.prepare('INSERT OR REPLACE INTO migrations (from_chat, to_chat) VALUES (?, ?)'),
-    migration: db.prepare('SELECT to_chat FROM migrations WHERE from_chat = ?'),
-    hold: db.prepare('INSERT OR IGNORE INTO held_rows (delivery_id, chat_id) VALUES (?, ?)'),
-    held: db.prepare('SELECT delivery_id FROM held_rows WHERE chat_id = ?'),
-    unhold: db.prepare('DELETE FROM held_rows WHERE chat_id = ?'),
-    setSummary: db.prepare('INSERT OR REPLACE INTO summaries (delivery_id, summary, by, at) VALUES (?, ?, ?, ?)'),
-    summary: db.prepare('SELECT summary FROM summaries WHERE delivery_id = ?'),
-  };
-  type SentRow = { delivery_id: string; chat_id: string; message_id: number; title: string; sent_at: number };
-  type PausedRow = { chat_id: string; reason: string; paused_at: number };
-  const toSent = (r: SentRow): SentRecord => ({ deliveryId: r.delivery_id, chatId: r.chat_id, messageId: r.message_id, title: r.title, sentAt: r.sent_at });
-  const toPaused = (r: PausedRow): PausedChat => ({ chatId: r.chat_id, reason: r.reason, pausedAt: r.paused_at });
+const P = 'telegram';
+
+/**
+ * The Telegram state over the Store. `ready` (the import of an old state file) is awaited before
+ * every call, so nothing reads the store before what the file held is in it.
+ */
+export function createTelegramState(store: PlatformStateStore, ready: Promise<unknown> = Promise.resolve()): TelegramState {
+  const after =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await ready;
+      return f(...args);
+    };
+  const toSent = (e: { deliveryId: string; destination: string; messageId: string; title: string; sentAt: number }): SentRecord => ({
+    deliveryId: e.deliveryId,
+    chatId: e.destination,
+    messageId: Number(e.messageId),
+    title: e.title,
+    sentAt: e.sentAt,
+  });
+  const toPaused = (p: { destination: string; reason: string; pausedAt: number }): PausedChat => ({ chatId: p.destination, reason: p.reason, pausedAt: p.pausedAt });
   return {
-    recordSent: (r) => void q.recordSent.run(r.deliveryId, r.chatId, r.messageId, r.title, r.sentAt),
-    sentRecord: (id) => {
-      const row = q.sent.get(id) as SentRow | undefined;
-      return row ? toSent(row) : undefined;
-    },
-    recentSent: (chatId, limit) => (q.recent.all(chatId, limit) as SentRow[]).map(toSent),
-    pause: (chatId, reason, now) => q.pause.run(chatId, reason, now).changes === 1,
-    resume: (chatId) => q.resume.run(chatId).changes === 1,
-    paused: (chatId) => {
-      const row = q.paused.get(chatId) as PausedRow | undefined;
-      return row ? toPaused(row) : undefined;
-    },
-    allPaused: () => (q.allPaused.all() as PausedRow[]).map(toPaused),
-    recordMigration: (from, to) => void q.migrate.run(from, to),
-    currentChat: (chatId) => {
+    recordSent: after((r: SentRecord) => store.journalSend(P, { deliveryId: r.deliveryId, destination: r.chatId, messageId: String(r.messageId), title: r.title, sentAt: r.sentAt })),
+    sentRecord: after(async (id: string) => {
+      const e = await store.journaledSend(P, id);
+      return e ? toSent(e) : undefined;
+    }),
+    recentSent: after(async (chatId: string, limit: number) => (await store.recentJournal(P, chatId, limit)).map(toSent)),
+    pause: after((chatId: string, reason: string, now: number) => store.pauseDestination(P, chatId, reason, now)),
+    resume: after((chatId: string) => store.unpauseDestination(P, chatId)),
+    paused: after(async (chatId: string) => {
+      const p = await store.pausedDestination(P, chatId);
+      return p ? toPaused(p) : undefined;
+    }),
+    allPaused: after(async () => (await store.pausedDestinations(P)).map(toPaused)),
+    recordMigration: after((from: string, to: string) => store.recordMove(P, from, to)),
+    currentChat: after(async (chatId: string) => {
       let id = chatId;
       for (let hops = 0; hops < 8; hops++) {
-        const row = q.migration.get(id) as { to_chat: string } | undefined;
-        if (!row) break;
-        id = row.to_chat;
+        const next = await store.movedTo(P, id);
+        if (next === undefined) break;
+        id = next;
       }
       return id;
-    },
-    holdRow: (id, chatId) => void q.hold.run(id, chatId),
-    takeHeldRows: db.transaction((chatId: string) => {
-      const ids = (q.held.all(chatId) as { delivery_id: string }[]).map((r) => r.delivery_id);
-      q.unhold.run(chatId);
-      return ids;
     }),
-    setSummary: (id, summary, by, now) => void q.setSummary.run(id, summary, by, now),
-    summary: (id) => (q.summary.get(id) as { summary: string } | undefined)?.summary,
-    close: () => db.close(),
+    holdRow: after((id: string, chatId: string) => store.holdForResume(P, id, chatId)),
+    takeHeldRows: after((chatId: string) => store.takeHeldForResume(P, chatId)),
+    setSummary: after((id: string, summary: string, by: string, now: number) => store.setEditedSummary(id, summary, by, now)),
+    summary: after((id: string) => store.editedSummary(id)),
+  };
+}
+
+/** Reads the tables of the per-process state file SciPop kept before the state moved into the Store. */
+export function readTelegramStateFile(table: TableReader): PlatformStateSnapshot {
+  return {
+    paused: table('paused_chats', 'chat_id, reason, paused_at').map((r) => ({ destination: String(r.chat_id), reason: String(r.reason), pausedAt: Number(r.paused_at) })),
+    journal: table('sent', 'delivery_id, chat_id, message_id, title, sent_at').map((r) => ({
+      deliveryId: String(r.delivery_id),
+      destination: String(r.chat_id),
+      messageId: String(r.message_id),
+      title: String(r.title),
+      sentAt: Number(r.sent_at),
+    })),
+    moves: table('migrations', 'from_chat, to_chat').map((r) => ({ from: String(r.from_chat), to: String(r.to_chat) })),
+    held: table('held_rows', 'delivery_id, chat_id').map((r) => ({ deliveryId: String(r.delivery_id), destination: String(r.chat_id) })),
+    summaries: table('summaries', 'delivery_id, summary, by, at').map((r) => ({ deliveryId: String(r.delivery_id), summary: String(r.summary), by: String(r.by), at: Number(r.at) })),
+    queuePosts: [],
+    webhooks: [],
   };
 }

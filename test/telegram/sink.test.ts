@@ -9,7 +9,7 @@ import type { Store } from '../../bots/store/types';
 import { installSendPolicy } from '../../bots/telegram/api';
 import { createSendLimiter } from '../../bots/telegram/limiter';
 import { createTelegramSink, type TelegramSink } from '../../bots/telegram/sink';
-import { openTelegramState, type TelegramState } from '../../bots/telegram/state';
+import { createTelegramState, type TelegramState } from '../../bots/telegram/state';
 import type { Message } from '../../shared/message/message';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram/server';
 import { FAST_LIMITS, GROUP } from './harness';
@@ -37,14 +37,13 @@ beforeEach(async () => {
   tg.addChat({ id: MOD, type: 'private' });
   dir = mkdtempSync(join(tmpdir(), 'scipop-tg-sink-'));
   store = createSqliteStore(join(dir, 'scipop.db'));
-  state = openTelegramState(join(dir, 'tg.db'));
+  state = createTelegramState(store);
   const api = new Api(tg.token, { apiRoot: tg.apiRoot });
   installSendPolicy(api, createSendLimiter(FAST_LIMITS), 2);
   sink = createTelegramSink({ api, state, store, log, moderatorIds: [MOD], linkPreview: () => false });
   logged.length = 0;
 });
 afterEach(async () => {
-  state.close();
   await store.close();
   await tg.close();
   rmSync(dir, { recursive: true, force: true });
