@@ -3,7 +3,7 @@
  * glossary, clock, logger and ops server, and wires them into the engine. Everything else takes
  * them as parameters.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,6 +17,7 @@ import { createFetcher } from './engine/fetcher';
 import { startOpsServer, type OpsServer } from './engine/http-server';
 import { createLogger } from './engine/logger';
 import { createEngineMetrics } from './engine/metrics';
+import { createCoordinator, newWorkerIdentity } from './engine/workers';
 import { parseFeedText } from './engine/parse-feed';
 import { createConsoleSink } from './engine/sinks/console-sink';
 import type { Sink } from './engine/sinks/types';
@@ -27,6 +28,9 @@ import { isPostgresUrl, openStore } from './store/open-store';
 import { createTelegramPlatform, type TelegramPlatform } from './telegram/platform';
 import { createDiscordPlatform, type DiscordPlatform } from './discord/platform';
 import type { Store } from './store/types';
+
+/** This SciPop's version, as `scipop workers` shows it for each worker (a rolling upgrade mixes them). */
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** How `scipop run` was invoked. */
 export interface RunOptions {
@@ -56,6 +60,7 @@ export function engineSettings(config: Config): EngineSettings {
     channelConcurrency: delivery.channelConcurrency,
     maxAttempts: delivery.maxAttempts,
     inDoubt: delivery.inDoubt,
+    leaseMs: config.workers.leaseSeconds * 1000,
   };
 }
 
@@ -134,12 +139,16 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
 
   const sinks = new Map<string, Sink>([['console', createConsoleSink()]]);
   if (!options.dryRun) for (const sink of (await options.platformSinks?.(env)) ?? []) sinks.set(sink.name, sink);
+  // This process among the workers on the store: its share of destinations, the roles it plays.
+  const clock = { now: () => new Date() };
+  const coordinator = createCoordinator({ store, clock, log, worker: newWorkerIdentity(VERSION, now), leaseMs: config.workers.leaseSeconds * 1000 });
   let engineRef: Engine | null = null;
   // What both chat platforms take from the network: the store, feed checks for /add, and a hook
   // so a moderator's /filter takes effect in the running engine at once.
   const platformDeps = {
     db: env.SCIPOP_DB,
     store,
+    coordinator,
     fetcher: { fetch: (url: string, o?: FetchRequestOptions) => fetcher.fetch(url, o) },
     parse: (text: string, o: { url: string }) => parseFeedText(text, o),
     log,
@@ -197,10 +206,11 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     parse: (text, o) => parseFeedText(text, o),
     sinks,
     settings: engineSettings(config),
-    clock: { now: () => new Date() },
+    clock,
     random: Math.random,
     log,
     metrics,
+    coordinator,
     ...(failpoint ? { failpoint } : {}),
     ...(glossary ? { glossary } : {}),
   });
@@ -246,7 +256,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
   await discord?.start();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  log.info({ sources: (await store.stats()).activeSources, channels: config.channels.length, sinks: [...sinks.keys()] }, 'running');
+  log.info({ worker: coordinator.worker.id, store: store.kind, sources: (await store.stats()).activeSources, channels: config.channels.length, sinks: [...sinks.keys()] }, 'running');
   void engine.start();
   return { engine, store, ops, stop };
 }

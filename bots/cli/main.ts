@@ -4,6 +4,7 @@ import { registerGlossaryCommands } from './glossary';
 import { registerRunCommand } from './run';
 import { registerSourcesCommands } from './sources';
 import { registerStoreCommands } from './store';
+import { registerWorkersCommand } from './workers';
 
 /** Builds the `scipop` program with every command group registered. */
 export function createProgram(): Command {
@@ -16,6 +17,7 @@ export function createProgram(): Command {
   registerRunCommand(program);
   registerFeedCommands(program);
   registerStoreCommands(program);
+  registerWorkersCommand(program);
   return program;
 }
 

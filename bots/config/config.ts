@@ -68,6 +68,17 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Several `scipop run` processes on one PostgreSQL store (see README, Deployment). */
+    workers: z
+      .object({
+        /**
+         * A worker that stops beating for this long is taken for dead: its destinations, roles and
+         * sources go to the others, and its unrecorded sends are resolved by `delivery.inDoubt`.
+         */
+        leaseSeconds: z.number().min(1).max(3600).default(30),
+      })
+      .strict()
+      .prefault({}),
     /** The Telegram bot (used when TELEGRAM_BOT_TOKEN is set). */
     telegram: TelegramConfigSchema.prefault({}),
     /** The Discord bot (used when DISCORD_BOT_TOKEN is set). */

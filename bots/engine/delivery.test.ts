@@ -16,6 +16,7 @@ const settings: EngineSettings = {
   channelConcurrency: 4,
   maxAttempts: 3,
   inDoubt: 'resend',
+  leaseMs: 30_000,
 };
 
 /** A platform that fails the way platforms do, scripted per call. */
@@ -151,16 +152,29 @@ describe('delivery', () => {
     const [a] = await store.pendingDeliveries(T0, 10);
     await store.claimDelivery(a!.id, T0);
     const sink = scriptedSink(() => null);
-    expect(await recoverInDoubt(deps(sink), await registry())).toBe(1);
+    expect(await recoverInDoubt(deps(sink), await registry(), T0)).toBe(1);
     await deliverPending(deps(sink), await registry());
     expect(sink.sent).toEqual(['one (in doubt)', 'two']);
+  });
+
+  it('leaves the sends of a live worker alone and resolves them once that worker is dead', async () => {
+    const [a] = await store.pendingDeliveries(T0, 10);
+    await store.heartbeat({ id: 'w-1', host: 'h', pid: 1, version: 't', startedAt: T0 }, T0, T0 + 30_000);
+    await store.tryLease('channel', a!.channelId, 'w-1', T0, T0 + 30_000);
+    expect(await store.claimDelivery(a!.id, T0, 'w-1')).toBe(true);
+    const sink = scriptedSink(() => null);
+    expect(await recoverInDoubt(deps(sink), await registry(), T0 - 30_000)).toBe(0); // w-1 beat at T0: alive
+    expect(await store.getDelivery(a!.id)).toMatchObject({ status: 'sending', claimedBy: 'w-1' });
+    expect(await recoverInDoubt(deps(sink), await registry(), T0 + 1)).toBe(1); // no beat since T0: dead
+    expect(await recoverInDoubt(deps(sink), await registry(), T0 + 1)).toBe(0); // already resolved
+    expect(await store.getDelivery(a!.id)).toMatchObject({ status: 'pending', claimedBy: null });
   });
 
   it('resolves rows left in doubt: skip records them as sent without sending', async () => {
     const [a] = await store.pendingDeliveries(T0, 10);
     await store.claimDelivery(a!.id, T0);
     const sink = scriptedSink(() => null);
-    expect(await recoverInDoubt(deps(sink, { inDoubt: 'skip' }), await registry())).toBe(1);
+    expect(await recoverInDoubt(deps(sink, { inDoubt: 'skip' }), await registry(), T0)).toBe(1);
     expect(await store.getDelivery(a!.id)).toMatchObject({ status: 'sent', remoteId: null });
     await deliverPending(deps(sink), await registry());
     expect(sink.sent).toEqual(['two']);

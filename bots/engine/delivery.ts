@@ -21,25 +21,28 @@ export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
 }
 
 /**
- * Resolves rows a crash left in `sending` (claimed, outcome not recorded). An idempotent sink, or
- * the `resend` policy (the default: never lose a post), sends them again flagged `inDoubt`; the
- * `skip` policy records them as sent (never repeat a post, at the risk of losing one).
+ * Resolves rows a dead worker left in `sending` (claimed, outcome not recorded): those whose
+ * claimer has not beaten since `aliveSince` (a crashed earlier run, or another worker that died).
+ * An idempotent sink, or the `resend` policy (the default: never lose a post), sends them again
+ * flagged `inDoubt`; the `skip` policy records them as sent (never repeat a post, at the risk of
+ * losing one). Each row is resolved by one worker only; returns how many this one resolved.
  */
-export async function recoverInDoubt(deps: EngineDeps, channels: ChannelRegistry): Promise<number> {
-  const rows = await deps.store.inDoubtDeliveries();
+export async function recoverInDoubt(deps: EngineDeps, channels: ChannelRegistry, aliveSince: number): Promise<number> {
+  const rows = await deps.store.inDoubtDeliveries(aliveSince);
   const now = deps.clock.now().getTime();
+  let resolved = 0;
   for (const row of rows) {
     const sink = deps.sinks.get(channels.get(row.channelId)?.channel.sink ?? '');
     const resend = sink?.idempotent === true || deps.settings.inDoubt === 'resend';
-    deps.log.warn({ delivery: row.id, channel: row.channelId, action: resend ? 'resend' : 'skip' }, IN_DOUBT);
-    if (resend) await deps.store.markFailed(row.id, IN_DOUBT, now);
-    else await deps.store.markSent(row.id, now, null);
+    if (!(await deps.store.resolveInDoubt(row.id, row.claimedBy, resend ? 'resend' : 'skip', IN_DOUBT, now))) continue;
+    resolved++;
+    deps.log.warn({ delivery: row.id, channel: row.channelId, worker: row.claimedBy, action: resend ? 'resend' : 'skip' }, IN_DOUBT);
   }
-  return rows.length;
+  return resolved;
 }
 
 /** Delivers one row; false when the rest of its channel must wait (deferred or retrying later). */
-async function deliverOne(row: Delivery, deps: EngineDeps, channels: ChannelRegistry, report: DeliveryReport): Promise<boolean> {
+async function deliverOne(row: Delivery, deps: EngineDeps, channels: ChannelRegistry, report: DeliveryReport, owner: string | undefined): Promise<boolean> {
   const { store, clock, log, metrics } = deps;
   const now = clock.now().getTime();
   const channel = channels.get(row.channelId);
@@ -72,7 +75,8 @@ async function deliverOne(row: Delivery, deps: EngineDeps, channels: ChannelRegi
     report.failed++;
     return true;
   }
-  if (!(await store.claimDelivery(row.id, now))) return false; // another worker has this channel's head
+  // False when another worker has the row, or this worker's lease on the channel lapsed.
+  if (!(await store.claimDelivery(row.id, now, owner))) return false;
   deps.failpoint?.('after-claim');
   const inDoubt = row.lastError === IN_DOUBT;
   let remoteId: string | null;
@@ -105,11 +109,16 @@ async function deliverOne(row: Delivery, deps: EngineDeps, channels: ChannelRegi
  * `channelConcurrency` destinations are served at once, so one throttled chat does not hold up
  * the others. Failures retry with backoff; caps defer without losing anything.
  */
-export async function deliverPending(deps: EngineDeps, channels: ChannelRegistry, options: { batch?: number; signal?: AbortSignal } = {}): Promise<DeliveryReport> {
+export async function deliverPending(
+  deps: EngineDeps,
+  channels: ChannelRegistry,
+  options: { batch?: number; signal?: AbortSignal; owner?: string } = {},
+): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, deferred: 0 };
   const batch = options.batch ?? 200;
   for (;;) {
-    const rows = await deps.store.pendingDeliveries(deps.clock.now().getTime(), batch);
+    // With an owner: only the destinations this worker holds (see workers.ts).
+    const rows = await deps.store.pendingDeliveries(deps.clock.now().getTime(), batch, options.owner);
     const queues = new Map<string, Delivery[]>();
     for (const row of rows) {
       const queue = queues.get(row.channelId);
@@ -122,7 +131,7 @@ export async function deliverPending(deps: EngineDeps, channels: ChannelRegistry
       while (next < lists.length) {
         for (const row of lists[next++]!) {
           if (options.signal?.aborted) return;
-          if (!(await deliverOne(row, deps, channels, report))) break; // keep the channel's order
+          if (!(await deliverOne(row, deps, channels, report, options.owner))) break; // keep the channel's order
         }
       }
     };

@@ -3,6 +3,7 @@ import { compileChannels, type CompiledChannel } from './channels';
 import { deliverPending, recoverInDoubt, type DeliveryReport } from './delivery';
 import { pollSource, type PollReport } from './poller';
 import type { ChannelRegistry, EngineDeps } from './types';
+import { createCoordinator, newWorkerIdentity, type Coordinator } from './workers';
 
 /** What one cycle did, for `--once`, logs and the benchmark. */
 export interface CycleReport {
@@ -18,17 +19,21 @@ export interface CycleReport {
 
 /** The running bot network: poll due sources, deliver, repeat; or one cycle for `--once`. */
 export interface Engine {
-  /** Loads channels and resolves deliveries a crash left in doubt. Call once before the rest. */
+  /**
+   * Loads channels, joins the workers on the store (heartbeat, its share of destinations) and
+   * resolves deliveries a dead worker left in doubt. Call once before the rest.
+   */
   init(): Promise<void>;
   /** Reads the channels and their rules from the store again (a moderator changed a filter). */
   reloadChannels(): Promise<void>;
   /** Polls the given sources (default: every active one, due or not), then delivers everything due. */
   runOnce(sources?: readonly Source[]): Promise<CycleReport>;
-  /** Runs until stop(): each tick polls the due sources and delivers. */
+  /** Runs until stop(): each tick leases the due sources no other worker has, polls them, and delivers to the destinations this worker holds. */
   start(tickMs?: number): Promise<void>;
-  /** Stops taking work, lets in-flight polls and the current send finish, and returns. */
+  /** Stops taking work, lets in-flight polls and the current send finish, gives its leases back and returns. */
   stop(): Promise<void>;
   readonly channels: ChannelRegistry;
+  readonly coordinator: Coordinator;
   /** True after init and until stop; /healthz reports it. */
   readonly running: boolean;
 }
@@ -52,12 +57,22 @@ export function createEngine(deps: EngineDeps): Engine {
   let wake: (() => void) | null = null;
 
   const channels: ChannelRegistry = { list: () => compiled, get: (id) => byId.get(id) };
+  const coordinator =
+    deps.coordinator ??
+    createCoordinator({ store: deps.store, clock: deps.clock, log: deps.log, leaseMs: deps.settings.leaseMs, worker: newWorkerIdentity('engine', deps.clock.now().getTime()) });
+  const owner = coordinator.worker.id;
+  // After each lease round: rows a dead worker (or a crashed earlier run) left between send and mark.
+  coordinator.onRound(async (round) => {
+    const recovered = await recoverInDoubt(deps, channels, round.aliveSince);
+    if (recovered > 0) deps.log.warn({ rows: recovered }, 'resolved deliveries left in doubt by a stopped worker or the previous run');
+  });
 
   const loadChannels = async () => {
     compiled = compileChannels(await deps.store.listChannels(), (channel, errors) =>
       deps.log.error({ channel: channel.id, errors }, 'channel rules are invalid; the channel receives nothing until they are fixed'),
     );
     byId = new Map(compiled.map((c) => [c.channel.id, c]));
+    coordinator.setChannels(compiled.map((c) => c.channel.id));
   };
 
   const notifyPaused = async (source: Source, reason: string) => {
@@ -82,8 +97,14 @@ export function createEngine(deps: EngineDeps): Engine {
         try {
           reports.push(await pollSource(source, deps, channels, notifyPaused));
         } catch (error) {
-          // A bug or a store failure: log it with the source and keep the cycle going.
+          // A bug or a store failure: log it with the source and keep the cycle going. Saving
+          // the state (tried again in five minutes) ends this worker's lease on the source.
           deps.log.error({ source: source.url, err: (error as Error).stack ?? String(error) }, 'poll crashed');
+          const now = deps.clock.now().getTime();
+          const { etag, lastModified, failures } = source;
+          await deps.store
+            .saveFetchState(source.id, { etag, lastModified, nextFetchAt: now + 5 * 60_000, lastFetchAt: now, lastSuccessAt: null, failures: failures + 1, lastError: (error as Error).message })
+            .catch(() => undefined); // the store is down: the lease lapses when beats stop reaching it
           reports.push({ sourceId: source.id, outcome: 'error', newItems: 0, deliveries: 0, error: (error as Error).message });
         }
       },
@@ -105,31 +126,34 @@ export function createEngine(deps: EngineDeps): Engine {
 
   const cycle = async (sources: readonly Source[]) => {
     const reports = await pollAll(sources);
-    const delivery = await deliverPending(deps, channels, { signal: stopper.signal });
+    const delivery = await deliverPending(deps, channels, { signal: stopper.signal, owner });
     return summarize(reports, delivery);
   };
 
   return {
     channels,
+    coordinator,
     get running() {
       return running;
     },
     async init() {
       await loadChannels();
-      const recovered = await recoverInDoubt(deps, channels);
-      if (recovered > 0) deps.log.warn({ rows: recovered }, 'resolved deliveries left in doubt by the previous run');
+      await coordinator.round();
       running = true;
     },
     reloadChannels: loadChannels,
     async runOnce(sources) {
+      await coordinator.round();
       const list = sources ?? (await deps.store.listSources()).filter((s) => s.active);
       return cycle(list);
     },
     start(tickMs = 1000) {
+      coordinator.start();
       loop = (async () => {
         while (!stopper.signal.aborted) {
           try {
-            const due = await deps.store.dueSources(deps.clock.now().getTime(), deps.settings.concurrency * 8);
+            const now = deps.clock.now().getTime();
+            const due = await deps.store.leaseDueSources(owner, now, now + coordinator.leaseMs, deps.settings.concurrency * 8);
             const report = await cycle(due);
             if (report.polled > 0 || report.delivery.sent > 0) deps.log.debug({ ...report }, 'cycle');
           } catch (error) {
@@ -151,6 +175,7 @@ export function createEngine(deps: EngineDeps): Engine {
       stopper.abort();
       wake?.();
       await loop;
+      await coordinator.stop();
       running = false;
     },
   };

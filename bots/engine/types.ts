@@ -6,6 +6,7 @@ import type { Fetcher } from './fetch-types';
 import type { EngineMetrics } from './metrics';
 import type { ScheduleConfig } from './schedule';
 import type { Sink } from './sinks/types';
+import type { Coordinator } from './workers';
 
 /** The clock seam: tests pass a fixed or stepped clock and never sleep. */
 export interface Clock {
@@ -35,6 +36,8 @@ export interface EngineSettings {
   channelConcurrency: number;
   maxAttempts: number;
   inDoubt: 'resend' | 'skip';
+  /** How long a worker's leases last without a heartbeat (workers.leaseSeconds). */
+  leaseMs: number;
 }
 
 /** Everything the poller and the deliverer need, passed in (STYLE.md: seams in an options object). */
@@ -49,6 +52,8 @@ export interface EngineDeps {
   random: () => number;
   log: EngineLogger;
   metrics?: EngineMetrics;
+  /** Work sharing with other workers on the same store; the engine makes a one-worker one when absent. */
+  coordinator?: Coordinator;
   /** Test-only failpoint hook (SCIPOP_FAILPOINT), called at named points of delivery. */
   failpoint?: (point: 'after-send' | 'after-claim') => void;
 }

@@ -72,7 +72,7 @@ describe('kill -9 in the window between a send and its mark (real child processe
     expect(outboxStatus(s.db)).toEqual({ sent: 2, sending: 1, pending: ITEMS * 2 - 3 });
     const after = await runScipop(['run', '--once', '--config', s.config], s.env, s.dir);
     expect(after.code).toBe(0);
-    expect(after.stderr).toContain('resolved deliveries left in doubt by the previous run');
+    expect(after.stderr).toContain('resolved deliveries left in doubt by a stopped worker or the previous run');
     const all = [...printed(killed.stdout), ...printed(after.stdout)];
     expect(new Set(all.map((p) => p.key)).size).toBe(ITEMS * 2); // nothing lost
     const third = printed(killed.stdout)[2]!;
