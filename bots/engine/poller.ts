@@ -125,8 +125,13 @@ export async function pollSource(source: Source, deps: EngineDeps, channels: Cha
   const firstFetch = source.lastSuccessAt === null;
   const postable = firstFetch ? newestKeys(fresh, settings.firstFetchPosts) : null;
   const now = clock.now().getTime();
-  // Posted oldest first, so each channel reads in the order things happened.
-  const ordered = [...fresh].reverse();
+  // Posted oldest first, so each channel reads in the order things happened: by date when every
+  // new item has one (some feeds list oldest first), else reversed document order (feeds list newest first).
+  const reversed = [...fresh].reverse();
+  const dated = reversed.map((item) => publishedMs(item));
+  const ordered = dated.every((t) => t !== null)
+    ? reversed.map((item, i) => ({ item, t: dated[i]!, i })).sort((x, y) => x.t - y.t || x.i - y.i).map((x) => x.item)
+    : reversed;
   const items: NewItem[] = ordered.map((item) => {
     const deliveries: NewDelivery[] = [];
     if (postable === null || postable.has(item.key)) {
