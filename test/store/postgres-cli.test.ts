@@ -98,3 +98,36 @@ describe('moving a single-process network to PostgreSQL', () => {
     expect(dry.stderr).toContain('not available with a postgres:// SCIPOP_DB');
   });
 });
+
+describe('scipop workers', () => {
+  it('shows each worker with its state, heartbeat, destinations, roles and fetches; --json for machines', async () => {
+    const t = await schema();
+    const store = await createPostgresStore(t.url, { poolSize: 1 });
+    const now = Date.now();
+    try {
+      await store.upsertChannel({ id: 'tg-main', sink: 'telegram', target: '-1001', title: 'Main', rules: {} }, now);
+      await store.upsertChannel({ id: 'dc-news', sink: 'discord', target: '42', title: 'News', rules: {} }, now);
+      await store.heartbeat({ id: 'box-1:100:aaaaaa', host: 'box-1', pid: 100, version: '0.1.0', startedAt: now - 60_000 }, now, now + 30_000);
+      await store.heartbeat({ id: 'box-2:200:bbbbbb', host: 'box-2', pid: 200, version: '0.0.9', startedAt: now - 600_000 }, now - 120_000, now - 90_000);
+      await store.tryLease('channel', 'tg-main', 'box-1:100:aaaaaa', now, now + 30_000);
+      await store.tryLease('role', 'telegram-updates', 'box-1:100:aaaaaa', now, now + 30_000);
+      await store.addSource({ url: 'https://a.example/feed', title: 'A' }, now - 1000);
+      await store.leaseDueSources('box-1:100:aaaaaa', now, now + 30_000, 10);
+    } finally {
+      await store.close();
+    }
+    const r = await runScipop(['workers', '--leases'], { SCIPOP_DB: t.url }, dir);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('1 live worker of 2 known (a worker silent for 30 s is taken for dead)');
+    expect(lines.find((l) => l.startsWith('box-1:100:aaaaaa'))).toMatch(/0\.1\.0\s+alive\s+\S+ s ago\s+\S+ s\s+1\s+1 \(oldest \S+ s\)\s+telegram-updates$/);
+    expect(lines.find((l) => l.startsWith('box-2:200:bbbbbb'))).toMatch(/0\.0\.9\s+dead\s+12\d s ago/);
+    expect(r.stdout).toContain('destinations with no live owner (their posts wait): dc-news');
+    expect(lines.find((l) => l.startsWith('channel'))).toMatch(/^channel\s+tg-main\s+box-1:100:aaaaaa\s+/);
+    const json = JSON.parse((await runScipop(['workers', '--json'], { SCIPOP_DB: t.url }, dir)).stdout) as { workers: { id: string; alive: boolean; channels: number; fetching: number }[] };
+    expect(json.workers.map((w) => [w.id, w.alive, w.channels, w.fetching])).toEqual([
+      ['box-2:200:bbbbbb', false, 0, 0],
+      ['box-1:100:aaaaaa', true, 1, 1],
+    ]);
+  });
+});
