@@ -61,7 +61,7 @@ export async function runSourceCommand(sub: string, interaction: ChatInputComman
     case 'resume': {
       const ref = option(interaction, 'source');
       if (!ref) {
-        if (!deps.state.paused(interaction.channelId)) return done('Posting to this channel is not paused. To resume a source, give source:ID.');
+        if (!(await deps.state.paused(interaction.channelId))) return done('Posting to this channel is not paused. To resume a source, give source:ID.');
         const moved = await deps.sink.resumeDestination(interaction.channelId);
         return done(`Posting here resumed; ${moved} waiting post(s) go out now.`);
       }
@@ -97,7 +97,7 @@ export async function runSourceCommand(sub: string, interaction: ChatInputComman
         ...failing.slice(0, 5).map((s) => `  • ${s.title}: ${s.lastError ?? 'error'} (×${s.failures})`),
         `Outbox: ${stats.deliveries.pending} waiting, ${stats.deliveries.sent} sent, ${stats.deliveries.failed} failed; approval queue: ${stats.deliveries.held}`,
         here.length ? `This channel receives: ${here.map((c) => c.title).join(', ')}` : 'This channel is not a SciPop destination.',
-        ...deps.state.allPaused().map((p) => `Paused destination <#${p.channelId}>: ${p.reason}`),
+        ...(await deps.state.allPaused()).map((p) => `Paused destination <#${p.channelId}>: ${p.reason}`),
         deps.config.moderatorChannel ? `Moderators’ channel: <#${deps.config.moderatorChannel}>` : 'No moderators’ channel is configured (discord.moderatorChannel).',
       ];
       await answer(interaction, lines.join('\n'));

@@ -35,7 +35,10 @@ export const DiscordConfigSchema = z
     pausedRecheckMinutes: z.number().positive().default(60),
     /** How often held posts are looked for and shown in the moderators' channel. */
     queueSyncSeconds: z.number().positive().default(15),
-    /** The Discord state file; default beside SCIPOP_DB. */
+    /**
+     * Where earlier versions of SciPop kept the Discord state (paused destinations, queue posts,
+     * webhooks); default beside SCIPOP_DB. Now read once, on start, into the store (which keeps it since).
+     */
     stateFile: z.string().optional(),
   })
   .strict();

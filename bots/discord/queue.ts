@@ -33,7 +33,7 @@ async function destinationsById(deps: DiscordCommandDeps): Promise<Map<string, s
 
 /**
  * Shows every held post of a Discord destination in the moderators' channel, once each (the
- * state file remembers which were shown, so a restart does not repeat them). Returns how many it posted.
+ * store remembers which were shown, so neither a restart nor another worker repeats them). Returns how many it posted.
  */
 export async function syncQueue(rest: REST, deps: DiscordCommandDeps): Promise<number> {
   const channel = deps.config.moderatorChannel;
@@ -43,9 +43,9 @@ export async function syncQueue(rest: REST, deps: DiscordCommandDeps): Promise<n
   let posted = 0;
   for (const c of discord) {
     for (const row of await deps.store.heldDeliveries(c.id, 100)) {
-      if (deps.state.queuePost(row.id)) continue;
+      if (await deps.state.queuePost(row.id)) continue;
       const sent = (await rest.post(Routes.channelMessages(channel), { body: queueMessage(row, names.get(row.channelId) ?? row.channelId) })) as { id: string };
-      deps.state.recordQueuePost({ deliveryId: row.id, channelId: channel, messageId: sent.id });
+      await deps.state.recordQueuePost({ deliveryId: row.id, channelId: channel, messageId: sent.id }, (deps.now ?? Date.now)());
       posted++;
     }
   }
@@ -57,7 +57,7 @@ const describeDecider = (by: string | null) => (by ? by.replace(/^discord:(\d+)$
 
 /** Queue posts whose item was decided elsewhere (Telegram, the CLI, another queue post) lose their buttons and say so. */
 async function closeDecidedElsewhere(rest: REST, deps: DiscordCommandDeps): Promise<void> {
-  for (const post of deps.state.openQueuePosts()) {
+  for (const post of await deps.state.openQueuePosts()) {
     const row = await deps.store.getDelivery(post.deliveryId);
     if (row?.status === 'held') continue;
     const verdict = !row ? 'No longer in the outbox.' : row.status === 'rejected' ? `🗑 Rejected by ${describeDecider(row.decidedBy)}` : `✅ Approved by ${describeDecider(row.decidedBy)}`;
@@ -66,7 +66,7 @@ async function closeDecidedElsewhere(rest: REST, deps: DiscordCommandDeps): Prom
     } catch (error) {
       if (!(error instanceof DiscordAPIError && (error.code === 10008 || error.code === 10003))) throw error; // message or channel deleted: nothing to close
     }
-    deps.state.closeQueuePost(post.deliveryId);
+    await deps.state.closeQueuePost(post.deliveryId);
   }
 }
 
@@ -93,7 +93,7 @@ export async function onQueueButton(interaction: ButtonInteraction, deps: Discor
   if (!(await requireModerator(interaction))) return;
   const [, action, id] = m;
   const now = deps.now ?? Date.now;
-  deps.state.closeQueuePost(id!); // first, so the queue sync never reports this decision as made elsewhere
+  await deps.state.closeQueuePost(id!); // first, so the queue sync never reports this decision as made elsewhere
   const decided = await deps.store.decideDelivery(id!, action === 'a' ? 'approve' : 'reject', `discord:${interaction.user.id}`, now());
   const row = await deps.store.getDelivery(id!);
   const verdict = decided

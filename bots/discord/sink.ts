@@ -92,11 +92,15 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
     if (dest.webhook) {
       const isThread = info.type === 10 || info.type === 11 || info.type === 12;
       const home = isThread && info.parent_id ? info.parent_id : info.id;
-      let hook = state.webhook(home);
+      let hook = await state.webhook(home);
       if (!hook) {
         const made = (await rest.post(Routes.channelWebhooks(home), { body: { name: 'SciPop' } })) as { id: string; token: string };
-        hook = { id: made.id, token: made.token };
-        state.setWebhook(home, hook);
+        hook = await state.saveWebhook(home, { id: made.id, token: made.token });
+        if (hook.id !== made.id) {
+          // Another worker made one for this channel first (two destinations can share it): use
+          // theirs, so the channel keeps one SciPop webhook.
+          await rest.delete(Routes.webhook(made.id)).catch((error: Error) => log.warn({ channel: home, webhook: made.id, err: error.message }, 'could not delete a second SciPop webhook'));
+        }
       }
       const icon = embed.author?.icon_url;
       const query = new URLSearchParams({ wait: 'true', ...(isThread ? { thread_id: info.id } : {}) });
@@ -107,7 +111,7 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
           body: { username: webhookName(message.source.title), ...(icon ? { avatar_url: icon } : {}), embeds: [embed], allowed_mentions: NO_MENTIONS },
         })) as APIMessage;
       } catch (error) {
-        if (error instanceof DiscordAPIError && error.code === 10015) state.forgetWebhook(home); // deleted by someone: make a new one next time
+        if (error instanceof DiscordAPIError && error.code === 10015) await state.forgetWebhook(home, hook.id); // deleted by someone: make a new one next time
         throw error;
       }
     }
@@ -128,7 +132,7 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
 
   const pause = async (channelId: string, target: SinkTarget, reason: string) => {
     channels.delete(channelId);
-    if (!state.pause(channelId, reason, now())) return;
+    if (!(await state.pause(channelId, reason, now()))) return;
     log.error({ channel: target.channelId, discordChannel: channelId, reason }, 'Discord destination paused; its posts wait until it is resumed');
     await notifyModerators(`SciPop paused the destination “${target.title}” (<#${channelId}>): ${reason}.\nIts posts wait; nothing is lost. Fix the bot’s access (View Channel, Send Messages, Embed Links) and run /scipop resume in that channel, or wait: it is tried again every ${config.pausedRecheckMinutes} min.`);
   };
@@ -142,7 +146,7 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
       const channelId = target.target.trim();
       if (!/^\d{17,20}$/.test(channelId)) throw new SinkError(`"${target.target}" is not a Discord channel id`, false);
       const recheckMs = config.pausedRecheckMinutes * 60_000;
-      const paused = state.paused(channelId);
+      const paused = await state.paused(channelId);
       if (paused && now() - paused.pausedAt < recheckMs) throw new SinkError(`destination paused: ${paused.reason}`, true, paused.pausedAt + recheckMs - now());
       const dest = config.destinations[target.channelId] ?? { crosspost: false, webhook: false, tags: {} };
       try {
@@ -159,7 +163,7 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
         }
         const sent = await post(info, target, message, embed, meta, dest);
         if (dest.crosspost && info.type === 5) await crosspost(channelId, sent.id, target);
-        if (paused && state.resume(channelId)) await notifyModerators(`Posting to “${target.title}” (<#${channelId}>) works again; its waiting posts go out now.`);
+        if (paused && (await state.resume(channelId))) await notifyModerators(`Posting to “${target.title}” (<#${channelId}>) works again; its waiting posts go out now.`);
         return { remoteId: `${sent.channel_id ?? channelId}:${sent.id}` };
       } catch (error) {
         if (error instanceof SinkError) throw error;
@@ -184,7 +188,7 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
       await notifyModerators(text);
     },
     async resumeDestination(channelId) {
-      state.resume(channelId);
+      await state.resume(channelId);
       channels.delete(channelId);
       const ids = new Set((await deps.store.listChannels()).filter((c) => c.sink === 'discord' && c.target.trim() === channelId).map((c) => c.id));
       let moved = 0;

@@ -1,4 +1,7 @@
-import Database from 'better-sqlite3';
+import type { TableReader } from '../store/legacy-state';
+import type { PausedDestination as StoredPause, PlatformStateSnapshot, PlatformStateStore, QueuePost, StoredWebhook } from '../store/platform-types';
+
+export type { QueuePost } from '../store/platform-types';
 
 /** A Discord channel the bot stopped posting to after a 403 or 404. */
 export interface PausedDestination {
@@ -7,80 +10,71 @@ export interface PausedDestination {
   pausedAt: number;
 }
 
-/** A held post shown in the moderators' channel. */
-export interface QueuePost {
-  deliveryId: string;
-  channelId: string;
-  messageId: string;
-}
-
 /**
- * What the Discord side keeps between runs, in a small SQLite file beside the store: paused
- * destinations, the queue posts already shown to moderators (so a restart does not repeat them),
- * and the webhooks the bot made for webhook delivery.
+ * What the Discord side keeps between runs, in the Store, so every worker sees it: paused
+ * destinations, the queue posts already shown to moderators (so neither a restart nor another
+ * worker repeats them), and the webhooks the bot made for webhook delivery (one per channel).
  */
 export interface DiscordState {
-  pause(channelId: string, reason: string, now: number): boolean;
-  resume(channelId: string): boolean;
-  paused(channelId: string): PausedDestination | undefined;
-  allPaused(): PausedDestination[];
-  recordQueuePost(post: QueuePost): void;
-  queuePost(deliveryId: string): QueuePost | undefined;
+  pause(channelId: string, reason: string, now: number): Promise<boolean>;
+  resume(channelId: string): Promise<boolean>;
+  paused(channelId: string): Promise<PausedDestination | undefined>;
+  allPaused(): Promise<PausedDestination[]>;
+  recordQueuePost(post: QueuePost, now: number): Promise<void>;
+  queuePost(deliveryId: string): Promise<QueuePost | undefined>;
   /** Queue posts whose buttons are still live (no decision seen yet). */
-  openQueuePosts(): QueuePost[];
+  openQueuePosts(): Promise<QueuePost[]>;
   /** Marks a queue post decided: its buttons are gone. */
-  closeQueuePost(deliveryId: string): void;
-  setWebhook(channelId: string, hook: { id: string; token: string }): void;
-  webhook(channelId: string): { id: string; token: string } | undefined;
-  forgetWebhook(channelId: string): void;
-  close(): void;
+  closeQueuePost(deliveryId: string): Promise<boolean>;
+  /** Keeps a webhook unless another worker stored one for the channel first; returns the one kept. */
+  saveWebhook(channelId: string, hook: StoredWebhook): Promise<StoredWebhook>;
+  webhook(channelId: string): Promise<StoredWebhook | undefined>;
+  /** Forgets a deleted webhook (only if it is still the channel's). */
+  forgetWebhook(channelId: string, id: string): Promise<void>;
 }
 
-/** Opens (creating if needed) the state file; `:memory:` for tests. */
-export function openDiscordState(path: string): DiscordState {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS paused (channel_id TEXT PRIMARY KEY, reason TEXT NOT NULL, paused_at INTEGER NOT NULL);
-    CREATE TABLE IF NOT EXISTS queue_posts (delivery_id TEXT PRIMARY KEY, channel_id TEXT NOT NULL, message_id TEXT NOT NULL, closed INTEGER NOT NULL DEFAULT 0);
-    CREATE TABLE IF NOT EXISTS webhooks (channel_id TEXT PRIMARY KEY, id TEXT NOT NULL, token TEXT NOT NULL);
-  `);
-  const columns = db.prepare('PRAGMA table_info(queue_posts)').all() as { name: string }[];
-  if (!columns.some((c) => c.name === 'closed')) db.exec('ALTER TABLE queue_posts ADD COLUMN closed INTEGER NOT NULL DEFAULT 0');
-  const q = {
-    pause: db.prepare('INSERT OR IGNORE INTO paused (channel_id, reason, paused_at) VALUES (?, ?, ?)'),
-    resume: db.prepare('DELETE FROM paused WHERE channel_id = ?'),
-    paused: db.prepare('SELECT channel_id, reason, paused_at FROM paused WHERE channel_id = ?'),
-    allPaused: db.prepare('SELECT channel_id, reason, paused_at FROM paused ORDER BY paused_at'),
-    recordQueue: db.prepare('INSERT OR REPLACE INTO queue_posts (delivery_id, channel_id, message_id) VALUES (?, ?, ?)'),
-    queue: db.prepare('SELECT delivery_id, channel_id, message_id FROM queue_posts WHERE delivery_id = ?'),
-    openQueue: db.prepare('SELECT delivery_id, channel_id, message_id FROM queue_posts WHERE closed = 0 ORDER BY rowid'),
-    closeQueue: db.prepare('UPDATE queue_posts SET closed = 1 WHERE delivery_id = ?'),
-    setHook: db.prepare('INSERT OR REPLACE INTO webhooks (channel_id, id, token) VALUES (?, ?, ?)'),
-    hook: db.prepare('SELECT id, token FROM webhooks WHERE channel_id = ?'),
-    forgetHook: db.prepare('DELETE FROM webhooks WHERE channel_id = ?'),
-  };
-  type PausedRow = { channel_id: string; reason: string; paused_at: number };
-  type QueueRow = { delivery_id: string; channel_id: string; message_id: string };
-  const toPaused = (r: PausedRow): PausedDestination => ({ channelId: r.channel_id, reason: r.reason, pausedAt: r.paused_at });
+const P = 'discord';
+
+/**
+ * The Discord state over the Store. `ready` (the import of an old state file) is awaited before
+ * every call, so nothing reads the store before what the file held is in it.
+ */
+export function createDiscordState(store: PlatformStateStore, ready: Promise<unknown> = Promise.resolve()): DiscordState {
+  const after =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await ready;
+      return f(...args);
+    };
+  const toPaused = (p: StoredPause): PausedDestination => ({ channelId: p.destination, reason: p.reason, pausedAt: p.pausedAt });
   return {
-    pause: (channelId, reason, now) => q.pause.run(channelId, reason, now).changes === 1,
-    resume: (channelId) => q.resume.run(channelId).changes === 1,
-    paused: (channelId) => {
-      const row = q.paused.get(channelId) as PausedRow | undefined;
-      return row ? toPaused(row) : undefined;
-    },
-    allPaused: () => (q.allPaused.all() as PausedRow[]).map(toPaused),
-    recordQueuePost: (p) => void q.recordQueue.run(p.deliveryId, p.channelId, p.messageId),
-    queuePost: (id) => {
-      const row = q.queue.get(id) as QueueRow | undefined;
-      return row ? { deliveryId: row.delivery_id, channelId: row.channel_id, messageId: row.message_id } : undefined;
-    },
-    openQueuePosts: () => (q.openQueue.all() as QueueRow[]).map((row) => ({ deliveryId: row.delivery_id, channelId: row.channel_id, messageId: row.message_id })),
-    closeQueuePost: (id) => void q.closeQueue.run(id),
-    setWebhook: (channelId, hook) => void q.setHook.run(channelId, hook.id, hook.token),
-    webhook: (channelId) => q.hook.get(channelId) as { id: string; token: string } | undefined,
-    forgetWebhook: (channelId) => void q.forgetHook.run(channelId),
-    close: () => db.close(),
+    pause: after((channelId: string, reason: string, now: number) => store.pauseDestination(P, channelId, reason, now)),
+    resume: after((channelId: string) => store.unpauseDestination(P, channelId)),
+    paused: after(async (channelId: string) => {
+      const p = await store.pausedDestination(P, channelId);
+      return p ? toPaused(p) : undefined;
+    }),
+    allPaused: after(async () => (await store.pausedDestinations(P)).map(toPaused)),
+    recordQueuePost: after((post: QueuePost, now: number) => store.recordQueuePost(P, post, now)),
+    queuePost: after((id: string) => store.queuePost(P, id)),
+    openQueuePosts: after(() => store.openQueuePosts(P)),
+    closeQueuePost: after((id: string) => store.closeQueuePost(P, id)),
+    saveWebhook: after((channelId: string, hook: StoredWebhook) => store.saveWebhook(P, channelId, hook)),
+    webhook: after((channelId: string) => store.webhook(P, channelId)),
+    forgetWebhook: after(async (channelId: string, id: string) => void (await store.forgetWebhook(P, channelId, id))),
+  };
+}
+
+/** Reads the tables of the per-process state file SciPop kept before the state moved into the Store. */
+export function readDiscordStateFile(table: TableReader): PlatformStateSnapshot {
+  return {
+    paused: table('paused').map((r) => ({ destination: String(r.channel_id), reason: String(r.reason), pausedAt: Number(r.paused_at) })),
+    journal: [],
+    moves: [],
+    held: [],
+    summaries: [],
+    // Files from before the `closed` column read every queue post as open, as that version did.
+    queuePosts: table('queue_posts').map((r) => ({ deliveryId: String(r.delivery_id), channelId: String(r.channel_id), messageId: String(r.message_id), closed: Number(r.closed ?? 0) === 1 })),
+    webhooks: table('webhooks').map((r) => ({ channelId: String(r.channel_id), id: String(r.id), token: String(r.token) })),
   };
 }

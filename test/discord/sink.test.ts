@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DiscordConfigSchema } from '../../bots/discord/config';
 import { restOptions } from '../../bots/discord/platform';
 import { createDiscordSink, type DiscordSink } from '../../bots/discord/sink';
-import { openDiscordState, type DiscordState } from '../../bots/discord/state';
+import { createDiscordState } from '../../bots/discord/state';
 import { SinkError } from '../../bots/engine/sinks/types';
 import type { EngineLogger } from '../../bots/engine/types';
 import { createSqliteStore } from '../../bots/store/sqlite-store';
@@ -15,21 +15,19 @@ const quiet: EngineLogger = { debug: () => {}, info: () => {}, warn: () => {}, e
 const message: Message = { title: 'Exoplanet found', link: 'https://news.example/x', source: { title: 'Desk', url: 'https://news.example/' }, summary: 'A planet.', terms: [], hashtags: ['#astronomy'] };
 
 let fake: FakeDiscord | null = null;
-let state: DiscordState | null = null;
 let store: Store | null = null;
 afterEach(async () => {
-  state?.close();
   await store?.close();
   await fake?.close();
-  fake = state = store = null;
+  fake = store = null;
 });
 
 async function setup(config: Record<string, unknown> = {}): Promise<{ sink: DiscordSink; fake: FakeDiscord }> {
   fake = await startFakeDiscord({ rateLimits: { limit: 50, windowMs: 1000 } });
   const parsed = DiscordConfigSchema.parse(config);
   const rest = new REST(restOptions(parsed, fake.apiBase)).setToken(fake.token);
-  state = openDiscordState(':memory:');
   store = createSqliteStore(':memory:');
+  const state = createDiscordState(store);
   return { sink: createDiscordSink({ rest, state, store, config: parsed, log: quiet }), fake };
 }
 
