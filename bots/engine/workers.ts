@@ -75,6 +75,9 @@ export interface CoordinatorOptions {
   leaseMs: number;
 }
 
+/** How long a dead worker stays listed by `scipop workers`. */
+export const FORGET_AFTER_MS = 3_600_000;
+
 /** A stable spread of starting points, so workers do not all race for the same free channel first. */
 function rotation(id: string, n: number): number {
   let h = 2166136261;
@@ -117,6 +120,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       // One process per SQLite file: whoever ran before us is gone; take everything back at once.
       for (const w of workers) if (w.id !== worker.id) await store.retireWorker(w.id);
     }
+    // Workers dead for an hour leave `scipop workers` (their rows still in doubt stay in doubt).
+    for (const w of workers) if (w.heartbeatAt < now - FORGET_AFTER_MS && w.id !== worker.id) await store.retireWorker(w.id);
     first = false;
     const liveNow = single ? 1 : Math.max(1, workers.filter((w) => w.heartbeatAt >= aliveSince || w.id === worker.id).length);
     if (liveNow !== live) {

@@ -3,6 +3,7 @@ import { formatWorkers, workersView } from '../../bots/cli/workers';
 import { parseConfig } from '../../bots/config/config';
 import { buildMessage } from '../../shared/message/build';
 import { createEngine, type Engine } from '../../bots/engine/engine';
+import { FORGET_AFTER_MS } from '../../bots/engine/workers';
 import { createFetcher } from '../../bots/engine/fetcher';
 import { parseFeedText } from '../../bots/engine/parse-feed';
 import type { Sink } from '../../bots/engine/sinks/types';
@@ -156,9 +157,15 @@ describe('engines sharing one PostgreSQL store', () => {
     expect(new Set(late.map((s) => s.channel)).size).toBe(10);
     expect(late.filter((s) => s.inDoubt).map((s) => s.channel)).toEqual([victim.channelId]);
 
-    // A clean stop retires the worker: nothing of it is left in `scipop workers`.
+    // A dead worker is listed for an hour, then forgotten; a clean stop retires the worker at once.
+    clock.advance(FORGET_AFTER_MS - LEASE_MS - 5000); // A beat last about LEASE_MS + 2 s ago
+    await b.engine.coordinator.round();
+    expect((await seed.listWorkers()).map((w) => w.id)).toEqual([a.id, b.id]);
+    clock.advance(LEASE_MS);
+    await b.engine.coordinator.round();
+    expect((await seed.listWorkers()).map((w) => w.id)).toEqual([b.id]);
     await b.engine.stop();
-    expect((await seed.listWorkers()).map((w) => w.id)).toEqual([a.id]);
+    expect(await seed.listWorkers()).toEqual([]);
     expect(await seed.listLeases()).toEqual([]);
   });
 });
