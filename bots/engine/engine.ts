@@ -1,4 +1,4 @@
-import type { Source } from '../store/types';
+import type { Channel, Source } from '../store/types';
 import { compileChannels, type CompiledChannel } from './channels';
 import { deliverPending, recoverInDoubt, type DeliveryReport } from './delivery';
 import { pollSource, type PollReport } from './poller';
@@ -61,19 +61,28 @@ export function createEngine(deps: EngineDeps): Engine {
     deps.coordinator ??
     createCoordinator({ store: deps.store, clock: deps.clock, log: deps.log, leaseMs: deps.settings.leaseMs, worker: newWorkerIdentity('engine', deps.clock.now().getTime()) });
   const owner = coordinator.worker.id;
-  // After each lease round: rows a dead worker (or a crashed earlier run) left between send and mark.
-  coordinator.onRound(async (round) => {
-    const recovered = await recoverInDoubt(deps, channels, round.aliveSince);
-    if (recovered > 0) deps.log.warn({ rows: recovered }, 'resolved deliveries left in doubt by a stopped worker or the previous run');
-  });
-
-  const loadChannels = async () => {
-    compiled = compileChannels(await deps.store.listChannels(), (channel, errors) =>
+  let loaded = '';
+  const loadChannels = async (list?: Channel[]) => {
+    list ??= await deps.store.listChannels();
+    loaded = JSON.stringify(list);
+    compiled = compileChannels(list, (channel, errors) =>
       deps.log.error({ channel: channel.id, errors }, 'channel rules are invalid; the channel receives nothing until they are fixed'),
     );
     byId = new Map(compiled.map((c) => [c.channel.id, c]));
     coordinator.setChannels(compiled.map((c) => c.channel.id));
   };
+
+  // After each lease round: channels another worker changed (a moderator's command), and rows a
+  // dead worker (or a crashed earlier run) left between send and mark.
+  coordinator.onRound(async (round) => {
+    const list = await deps.store.listChannels();
+    if (JSON.stringify(list) !== loaded) {
+      await loadChannels(list);
+      deps.log.info({ channels: compiled.length }, 'channels changed in the store; reloaded');
+    }
+    const recovered = await recoverInDoubt(deps, channels, round.aliveSince);
+    if (recovered > 0) deps.log.warn({ rows: recovered }, 'resolved deliveries left in doubt by a stopped worker or the previous run');
+  });
 
   const notifyPaused = async (source: Source, reason: string) => {
     const text = `Source paused: ${source.title} (${source.url})\nReason: ${reason}\nResume it with: scipop sources resume ${source.id}`;
@@ -141,7 +150,7 @@ export function createEngine(deps: EngineDeps): Engine {
       await coordinator.round();
       running = true;
     },
-    reloadChannels: loadChannels,
+    reloadChannels: () => loadChannels(),
     async runOnce(sources) {
       await coordinator.round();
       const list = sources ?? (await deps.store.listSources()).filter((s) => s.active);

@@ -132,7 +132,7 @@ describe('engines sharing one PostgreSQL store', () => {
     expect(formatWorkers(view, true)).toMatch(/^2 live workers of 2 known/);
 
     // A new item; A claims one of its rows and dies before recording the send (kill -9: no retire).
-    const message = buildMessage({ key: 'g:late', title: 'Late item', summary: 'Later news.', categories: [] }, { title: 'Feed', siteUrl: null, tags: [] });
+    const message = buildMessage({ title: 'Late item', summary: 'Later news.' }, { title: 'Feed', siteUrl: null, tags: [] });
     await seed.commitFetch(source.id, { etag: null, lastModified: null, nextFetchAt: clock.ms, lastFetchAt: clock.ms, lastSuccessAt: clock.ms, failures: 0, lastError: null }, [
       { key: 'late', title: 'Late item', link: null, publishedAt: null, data: {}, deliveries: CHANNELS.map((channelId) => ({ channelId, status: 'pending' as const, message })) },
     ], clock.ms);
@@ -156,6 +156,14 @@ describe('engines sharing one PostgreSQL store', () => {
     expect(late.every((s) => s.worker === b.id && s.title === 'Late item')).toBe(true);
     expect(new Set(late.map((s) => s.channel)).size).toBe(10);
     expect(late.filter((s) => s.inDoubt).map((s) => s.channel)).toEqual([victim.channelId]);
+
+    // A destination made on another worker (a moderator's command) reaches this one at its next round.
+    await seed.upsertChannel({ id: 'c10', sink: 'rec', target: 'c10', title: 'c10', rules: {}, origin: 'chat' }, clock.ms);
+    expect(b.engine.channels.get('c10')).toBeUndefined();
+    await b.engine.coordinator.round();
+    expect(b.engine.channels.get('c10')).toBeDefined();
+    await b.engine.coordinator.round();
+    expect((await owners()).b).toHaveLength(11);
 
     // A dead worker is listed for an hour, then forgotten; a clean stop retires the worker at once.
     clock.advance(FORGET_AFTER_MS - LEASE_MS - 5000); // A beat last about LEASE_MS + 2 s ago
