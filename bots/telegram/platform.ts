@@ -33,7 +33,7 @@ export const TelegramConfigSchema = z
     /** Receive updates by webhook instead of long polling. */
     webhook: z.object({ url: z.url(), port: z.number().int().min(1).max(65535), secretToken: z.string().optional() }).strict().optional(),
     /**
-     * Where SciPop before version 0.2 kept the Telegram state (send journal, paused destinations);
+     * Where earlier versions of SciPop kept the Telegram state (send journal, paused destinations);
      * default beside SCIPOP_DB. Now read once, on start, into the store (which keeps it since).
      */
     stateFile: z.string().optional(),
@@ -136,11 +136,22 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
       return;
     }
     await bot.api.deleteWebhook();
-    runner = run(bot, { runner: { fetch: { allowed_updates: [...allowed_updates] } } });
+    const started = run(bot, { runner: { fetch: { allowed_updates: [...allowed_updates] } } });
+    runner = started;
+    // The runner gives up on a 409 (another getUpdates with this token: a worker whose role lapsed
+    // meanwhile, or another bot instance): say so, and poll again while the role is still ours.
+    void started.task()?.catch((error: Error) => {
+      if (runner !== started) return;
+      runner = null;
+      log.error({ err: error.message }, 'Telegram long polling stopped (is another instance polling with this token?); trying again in 10 s');
+      retryLater();
+    });
     log.info({ bot: bot.botInfo.username }, 'Telegram bot receiving updates by long polling');
   };
   // Updates a stopped runner fetched but had not handled yet are fetched again by the next taker
-  // (the offset moves only with the next getUpdates), so handing the role over loses none.
+  // (the offset moves only with the next getUpdates), so handing the role over loses none; the
+  // runner asks for the next batch as soon as it has one, so at most a batch in that instant is
+  // handled by both.
   const stopReceiving = async () => {
     const r = runner;
     const s = server;
@@ -153,6 +164,9 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
   let stopped = false;
   let held = false;
   let retry: NodeJS.Timeout | null = null;
+  const retryLater = () => {
+    if (!stopped && held && !retry) (retry = setTimeout(() => void receiveWhileHeld(), 10_000)).unref();
+  };
   // While the role is held, a failed start (Telegram unreachable, the webhook port taken) is tried
   // again: no other worker takes updates while this one holds the role.
   const receiveWhileHeld = async () => {
@@ -163,7 +177,7 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
     } catch (error) {
       await stopReceiving();
       log.error({ err: (error as Error).message }, 'could not start taking Telegram updates; trying again in 10 s');
-      if (!stopped && held) (retry = setTimeout(() => void receiveWhileHeld(), 10_000)).unref();
+      retryLater();
     }
   };
   return {
@@ -174,7 +188,10 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
       await ready;
       await bot.init();
       // A SQLite store has one process by definition: it takes updates, as without workers.
-      if (!coordinator || coordinator.single) return receive();
+      if (!coordinator || coordinator.single) {
+        held = true;
+        return receive();
+      }
       coordinator.holdRole(UPDATES_ROLE, {
         onGain: async () => {
           held = true;
@@ -183,6 +200,7 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
         onLose: async () => {
           held = false;
           if (retry) clearTimeout(retry);
+          retry = null;
           await stopReceiving();
         },
       });

@@ -41,6 +41,8 @@ export interface FakeTelegram extends UserActions {
   setOnSend(hook: FakeTelegramOptions['onSend']): void;
   /** 429s answered so far. */
   tooManyRequests(): number;
+  /** Long polls answered 409 because another getUpdates came in meanwhile (two bot instances polling). */
+  pollConflicts(): number;
   /** Waits until `predicate` holds (polling), or throws after `timeoutMs`. */
   waitFor<T>(predicate: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -108,6 +110,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const calls: FakeCall[] = [];
   const injected = new Map<string, { error: ConstructorParameters<typeof ApiError>; times: number }>();
   let rejected429 = 0;
+  let conflicts = 0;
   let onSend = options.onSend;
   let waiter: { res: http.ServerResponse; wake: () => void } | null = null;
 
@@ -128,6 +131,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const ready = () => state.updates.filter((u) => !allowed || allowed.length === 0 || allowed.some((k) => k in u)).slice(0, limit);
     if (waiter) {
       // Telegram answers the older of two concurrent long polls with 409.
+      conflicts++;
       fail(waiter.res, new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'));
       waiter.wake();
     }
@@ -257,6 +261,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     failNext: (method, e, times = 1) => void injected.set(method, { error: [e.code, e.description, e.parameters], times }),
     setOnSend: (hook) => void (onSend = hook),
     tooManyRequests: () => rejected429,
+    pollConflicts: () => conflicts,
     waitFor: async (predicate, timeoutMs = 20_000) => {
       const until = Date.now() + timeoutMs;
       for (;;) {
