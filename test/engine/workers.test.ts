@@ -168,7 +168,7 @@ describe('engines sharing one PostgreSQL store', () => {
     // A dead worker is listed for an hour, then forgotten; a clean stop retires the worker at once.
     clock.advance(FORGET_AFTER_MS - LEASE_MS - 5000); // A beat last about LEASE_MS + 2 s ago
     await b.engine.coordinator.round();
-    expect((await seed.listWorkers()).map((w) => w.id)).toEqual([a.id, b.id]);
+    expect((await seed.listWorkers()).map((w) => w.id).sort()).toEqual([a.id, b.id].sort());
     clock.advance(LEASE_MS);
     await b.engine.coordinator.round();
     expect((await seed.listWorkers()).map((w) => w.id)).toEqual([b.id]);
