@@ -28,18 +28,19 @@ export default defineContentScript({
     if (ctx.isInvalid) return;
     await nextTask();
     const page = measured(INIT_MEASURE, () => startPage({ doc: document, glossary, settings, t, markKnown: (id) => void ask({ type: 'know', id }) }));
-    // The latest answer wins: two quick changes may be answered out of order.
-    const latest = <K extends 'settings' | 'glossary'>(type: K, apply: (reply: BackgroundReplies[K]) => void) => {
+    // The latest change wins: two quick changes may be answered, or loaded, out of order.
+    const latest = <K extends 'settings' | 'glossary'>(type: K, apply: (reply: BackgroundReplies[K], isLatest: () => boolean) => void) => {
       let ticket = 0;
       return () => {
         const mine = ++ticket;
+        const isLatest = () => mine === ticket && !ctx.isInvalid;
         void ask({ type } as Extract<BackgroundMessage, { type: K }>).then((reply) => {
-          if (reply && mine === ticket && !ctx.isInvalid) apply(reply as BackgroundReplies[K]);
+          if (reply && isLatest()) apply(reply as BackgroundReplies[K], isLatest);
         });
       };
     };
     const refreshSettings = latest('settings', (next) => page.applySettings(next));
-    const refreshGlossary = latest('glossary', (next) => void load(next).then((g) => !ctx.isInvalid && page.setGlossary(g)));
+    const refreshGlossary = latest('glossary', (next, isLatest) => void load(next).then((g) => isLatest() && page.setGlossary(g)));
     const onStorage = (changes: Record<string, unknown>, area: string) => {
       if (area !== 'local') return;
       if (SETTINGS_KEY in changes) refreshSettings();
