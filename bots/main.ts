@@ -197,7 +197,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     perHostConcurrency: config.fetch.perHostConcurrency,
     ...(config.fetch.userAgent ? { userAgent: config.fetch.userAgent } : {}),
   });
-  const metrics = createEngineMetrics(store);
+  const metrics = createEngineMetrics(store, { workers: coordinator });
   const failpoint = failpointHook(env.SCIPOP_FAILPOINT);
   const glossary = glossaryOrNone(log);
   const engine = createEngine({

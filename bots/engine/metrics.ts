@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../store/types';
+import type { Coordinator } from './workers';
 
 /** The engine's Prometheus metrics, on their own registry (tests create many engines). */
 export interface EngineMetrics {
@@ -17,7 +18,7 @@ export interface EngineMetrics {
  * code, new items, deliveries by sink and result, and — read from the store at scrape time — the
  * outbox depth by status and the sources by state.
  */
-export function createEngineMetrics(store: Store, options: { defaultMetrics?: boolean } = {}): EngineMetrics {
+export function createEngineMetrics(store: Store, options: { defaultMetrics?: boolean; workers?: Pick<Coordinator, 'liveWorkers' | 'ownedChannels'> } = {}): EngineMetrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'scipop_' });
   const fetches = new Counter({ name: 'scipop_fetches_total', help: 'Feed fetches by result (ok, not_modified, error)', labelNames: ['result'], registers: [registry] });
@@ -52,5 +53,24 @@ export function createEngineMetrics(store: Store, options: { defaultMetrics?: bo
       this.set({ state: 'paused' }, stats.pausedSources);
     },
   });
+  const workers = options.workers;
+  if (workers) {
+    new Gauge({
+      name: 'scipop_live_workers',
+      help: 'scipop run processes alive on this store, as of this worker\'s last lease round',
+      registers: [registry],
+      collect() {
+        this.set(workers.liveWorkers());
+      },
+    });
+    new Gauge({
+      name: 'scipop_owned_destinations',
+      help: 'Destinations this worker holds (sends to) right now',
+      registers: [registry],
+      collect() {
+        this.set(workers.ownedChannels());
+      },
+    });
+  }
   return { registry, fetches, fetchFailures, fetchSeconds, items, deliveries, pauses };
 }

@@ -51,6 +51,8 @@ export interface Coordinator {
   liveWorkers(): number;
   /** Whether this worker holds the channel's lease (as of the last round). */
   owns(channelId: string): boolean;
+  /** How many destinations it holds (as of the last round). */
+  ownedChannels(): number;
   /** Asks for a role; the handlers run as it is gained and lost. */
   holdRole(name: string, handlers: RoleHandlers): void;
   /** Listens to changes in the number of live workers (a shared budget is split by it). */
@@ -177,6 +179,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     single,
     liveWorkers: () => live,
     owns: (id) => owned.has(id),
+    ownedChannels: () => owned.size,
     holdRole(name, handlers) {
       roles.set(name, { ...handlers, held: false });
     },

@@ -45,6 +45,8 @@ describe('scipop run as a service', () => {
     expect(metrics).toContain('scipop_fetches_total{result="ok"} 1');
     expect(metrics).toContain('scipop_deliveries_total{sink="console",result="sent"} 1');
     expect(metrics).toMatch(/scipop_outbox_depth\{status="pending"\} 0/);
+    expect(metrics).toContain('scipop_live_workers 1');
+    expect(metrics).toContain('scipop_owned_destinations 1'); // the one console channel
     expect(metrics).toContain('scipop_process_cpu_user_seconds_total');
     expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
     child.proc.kill('SIGTERM');
