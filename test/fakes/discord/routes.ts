@@ -155,6 +155,19 @@ export function createRoutes(ctx: RouteContext): Route[] {
         return ok([...state.webhooks.values()].filter((w) => w.channel_id === channel.id).map((w) => ({ ...w, user: state.bot })));
       },
     },
+    {
+      method: 'DELETE',
+      pattern: '/webhooks/:id',
+      auth: true,
+      major: 0,
+      handle: ({ params }) => {
+        const hook = state.webhooks.get(params[0]!);
+        if (!hook) throw errors.unknownWebhook();
+        requirePermissions(channelOr404(state, hook.channel_id), ['manageWebhooks']);
+        state.webhooks.delete(hook.id);
+        return { status: 204 };
+      },
+    },
     ...(['/applications/:app/commands', '/applications/:app/guilds/:guild/commands'] as const).flatMap((pattern): Route[] => {
       const key = (params: string[]) => params[1] ?? 'global';
       return [
