@@ -3,8 +3,8 @@ import Database from 'better-sqlite3';
 import type { ImportOutcome, PlatformStateSnapshot, PlatformStateStore } from './platform-types';
 import type { Row } from './rows';
 
-/** Reads one table of an old state file; a table the file never had reads as empty. */
-export type TableReader = (table: string, columns: string) => Row[];
+/** Reads one table of an old state file, in the order its rows were written; a table the file never had reads as empty. */
+export type TableReader = (table: string) => Row[];
 
 /** What the import tells the operator. */
 interface ImportLog {
@@ -34,7 +34,7 @@ export async function importLegacyStateFile(options: {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
       const tables = new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Row[]).map((r) => String(r.name)));
-      snapshot = options.read((table, columns) => (tables.has(table) ? (db.prepare(`SELECT ${columns} FROM ${table} ORDER BY rowid`).all() as Row[]) : []));
+      snapshot = options.read((table) => (tables.has(table) ? (db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all() as Row[]) : []));
     } finally {
       db.close();
     }

@@ -99,17 +99,17 @@ export function createTelegramState(store: PlatformStateStore, ready: Promise<un
 /** Reads the tables of the per-process state file SciPop kept before the state moved into the Store. */
 export function readTelegramStateFile(table: TableReader): PlatformStateSnapshot {
   return {
-    paused: table('paused_chats', 'chat_id, reason, paused_at').map((r) => ({ destination: String(r.chat_id), reason: String(r.reason), pausedAt: Number(r.paused_at) })),
-    journal: table('sent', 'delivery_id, chat_id, message_id, title, sent_at').map((r) => ({
+    paused: table('paused_chats').map((r) => ({ destination: String(r.chat_id), reason: String(r.reason), pausedAt: Number(r.paused_at) })),
+    journal: table('sent').map((r) => ({
       deliveryId: String(r.delivery_id),
       destination: String(r.chat_id),
       messageId: String(r.message_id),
       title: String(r.title),
       sentAt: Number(r.sent_at),
     })),
-    moves: table('migrations', 'from_chat, to_chat').map((r) => ({ from: String(r.from_chat), to: String(r.to_chat) })),
-    held: table('held_rows', 'delivery_id, chat_id').map((r) => ({ deliveryId: String(r.delivery_id), destination: String(r.chat_id) })),
-    summaries: table('summaries', 'delivery_id, summary, by, at').map((r) => ({ deliveryId: String(r.delivery_id), summary: String(r.summary), by: String(r.by), at: Number(r.at) })),
+    moves: table('migrations').map((r) => ({ from: String(r.from_chat), to: String(r.to_chat) })),
+    held: table('held_rows').map((r) => ({ deliveryId: String(r.delivery_id), destination: String(r.chat_id) })),
+    summaries: table('summaries').map((r) => ({ deliveryId: String(r.delivery_id), summary: String(r.summary), by: String(r.by), at: Number(r.at) })),
     queuePosts: [],
     webhooks: [],
   };

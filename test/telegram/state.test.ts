@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -72,9 +72,7 @@ describe('the Telegram state in the store', () => {
   it('starts without a file, and says so when a file cannot be read', async () => {
     expect(await importLegacyStateFile({ store, platform: 'telegram', file: join(dir, 'none.db'), read: readTelegramStateFile, log })).toBe('no-file');
     const broken = join(dir, 'broken.db');
-    const db = new Database(broken);
-    db.exec('CREATE TABLE sent (x TEXT)');
-    db.close();
+    writeFileSync(broken, 'not a database, just text that happens to sit where the state file was');
     expect(await importLegacyStateFile({ store, platform: 'telegram', file: broken, read: readTelegramStateFile, log })).toBe('failed');
     expect(logged[0]).toMatchObject({ level: 'error', obj: { file: broken } });
   });
