@@ -132,7 +132,7 @@ export async function benchBrowser(): Promise<{ title: string; rows: Row[]; note
       notes: [
         `longest scipop:annotate pass on any page: ${round(longest)} ms (target < 50 ms)`,
         `smallest mark.js / SciPop total ratio: ${round(worstRatio)}× (target ≥ 10×)`,
-        'glossary load ms: scipop:load, decoding the bundled matcher once per page (not a scanning pass)',
+        'glossary load ms: the scipop:load measures summed, once per page (decoding the serialized matcher, then building it, in two separate tasks; not scanning passes)',
         `content script: ${size.codeKB} KB of code and no glossary data (target < 150 KB); the glossary (${size.glossaryKB} KB) is in the background script, which sends pages the serialized matcher and each explanation on demand`,
       ],
     },
