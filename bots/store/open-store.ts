@@ -18,9 +18,10 @@ export async function openStore(target: string = DEFAULT_DB): Promise<Store> {
 }
 
 /**
- * Where a platform keeps its own small SQLite state (send journal, paused destinations): the
- * configured file, else beside the SQLite store (`scipop.telegram.db`), else under ./data when the
- * store is PostgreSQL.
+ * Where earlier versions kept a platform's own small SQLite state (send journal, paused
+ * destinations), now kept in the store: the configured file, else beside the SQLite store
+ * (`scipop.telegram.db`), else under ./data when the store is PostgreSQL. Read once on start, to
+ * import what it holds (bots/store/legacy-state.ts).
  */
 export function platformStateFile(db: string, platform: string, configured?: string): string {
   if (configured) return configured;
