@@ -3,6 +3,7 @@ import { loadConfig } from '../config/config';
 import { parseEnv } from '../config/env';
 import { openStore } from '../store/open-store';
 import type { Lease, Store, WorkerInfo } from '../store/types';
+import { leaseHoldMs } from '../engine/workers';
 
 /** One worker as `scipop workers` shows it. */
 export interface WorkerView extends WorkerInfo {
@@ -26,7 +27,7 @@ export interface WorkersView {
   unowned: string[];
 }
 
-/** Reads workers and leases from the store. A worker is alive if it beat within one lease period. */
+/** Reads workers and leases from the store. A worker is alive while its leases run (see leaseHoldMs). */
 export async function workersView(store: Store, leaseMs: number, now: number): Promise<WorkersView> {
   const [workers, leases, fetching, channels] = await Promise.all([store.listWorkers(), store.listLeases(), store.sourceLeases(now), store.listChannels()]);
   const running = leases.filter((l) => l.until > now);
@@ -38,7 +39,7 @@ export async function workersView(store: Store, leaseMs: number, now: number): P
       const f = fetching.find((x) => x.owner === w.id);
       return {
         ...w,
-        alive: now - w.heartbeatAt <= leaseMs,
+        alive: now - w.heartbeatAt <= leaseHoldMs(leaseMs),
         silentMs: now - w.heartbeatAt,
         channels: mine.filter((l) => l.kind === 'channel').length,
         roles: mine.filter((l) => l.kind === 'role').map((l) => l.key),
@@ -62,7 +63,7 @@ function table(rows: string[][]): string {
 export function formatWorkers(view: WorkersView, showLeases: boolean): string {
   const lines: string[] = [];
   const alive = view.workers.filter((w) => w.alive).length;
-  lines.push(`${alive} live worker${alive === 1 ? '' : 's'} of ${view.workers.length} known (a worker silent for ${secs(view.leaseMs)} is taken for dead)`);
+  lines.push(`${alive} live worker${alive === 1 ? '' : 's'} of ${view.workers.length} known (a worker silent for ${secs(leaseHoldMs(view.leaseMs))} is taken for dead; its work moves within ${secs(view.leaseMs)})`);
   if (view.workers.length > 0) {
     lines.push(
       table([

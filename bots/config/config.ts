@@ -72,8 +72,8 @@ export const ConfigSchema = z
     workers: z
       .object({
         /**
-         * A worker that stops beating for this long is taken for dead: its destinations, roles and
-         * sources go to the others, and its unrecorded sends are resolved by `delivery.inDoubt`.
+         * The longest a dead worker's destinations, roles and sources wait for another worker
+         * (heartbeats come every quarter of it); its unrecorded sends are resolved by `delivery.inDoubt`.
          */
         leaseSeconds: z.number().min(1).max(3600).default(30),
       })

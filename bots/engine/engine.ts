@@ -162,7 +162,7 @@ export function createEngine(deps: EngineDeps): Engine {
         while (!stopper.signal.aborted) {
           try {
             const now = deps.clock.now().getTime();
-            const due = await deps.store.leaseDueSources(owner, now, now + coordinator.leaseMs, deps.settings.concurrency * 8);
+            const due = await deps.store.leaseDueSources(owner, now, now + coordinator.holdMs, deps.settings.concurrency * 8);
             const report = await cycle(due);
             if (report.polled > 0 || report.delivery.sent > 0) deps.log.debug({ ...report }, 'cycle');
           } catch (error) {

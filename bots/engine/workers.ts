@@ -30,12 +30,12 @@ export interface RoundReport {
 }
 
 /**
- * Work sharing between `scipop run` processes on one store. Each round (every third of a lease
+ * Work sharing between `scipop run` processes on one store. Each round (every quarter of a lease
  * period, and before the engine's first cycle) the worker beats, which extends every lease it
  * holds; takes its fair share of the destinations — ceil(channels / live workers), free or lapsed
  * ones first, giving back any above its share so a new worker gets some — and takes or keeps the
- * roles only one worker may play. A worker that dies stops beating: its leases lapse within one
- * lease period and the others take them.
+ * roles only one worker may play. A worker that dies stops beating: its leases lapse and the
+ * others take them, all within one lease period ({@link leaseHoldMs}).
  *
  * Destinations are owned, not rate-limited through the database: the owner's in-process limiter
  * and the platform's own answers (429 with retry_after) govern each destination with no round trip
@@ -45,6 +45,8 @@ export interface RoundReport {
 export interface Coordinator {
   readonly worker: WorkerIdentity;
   readonly leaseMs: number;
+  /** How long each lease runs past a heartbeat ({@link leaseHoldMs}). */
+  readonly holdMs: number;
   /** True when this is the only process the store may have (SQLite): other workers are dead by definition. */
   readonly single: boolean;
   /** Live workers at the last round, this one included (at least 1). */
@@ -77,6 +79,14 @@ export interface CoordinatorOptions {
   leaseMs: number;
 }
 
+/**
+ * `workers.leaseSeconds` is the longest a dead worker's work waits for another worker. So each
+ * beat extends the leases by three quarters of it and beats come every quarter: a worker may miss
+ * two beats (a slow database) without losing anything, and a dead one's leases lapse at most ¾ of
+ * the period after its death, the others' next round (¼) taking them over.
+ */
+export const leaseHoldMs = (leaseMs: number): number => Math.round((leaseMs * 3) / 4);
+
 /** How long a dead worker stays listed by `scipop workers`. */
 export const FORGET_AFTER_MS = 3_600_000;
 
@@ -89,6 +99,7 @@ function rotation(id: string, n: number): number {
 
 export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const { store, clock, log, worker, leaseMs } = options;
+  const holdMs = leaseHoldMs(leaseMs);
   const single = store.kind === 'sqlite';
   const roles = new Map<string, RoleHandlers & { held: boolean }>();
   const liveListeners: ((live: number) => void)[] = [];
@@ -114,9 +125,9 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
 
   const doRound = async (): Promise<RoundReport> => {
     const now = clock.now().getTime();
-    const until = now + leaseMs;
+    const until = now + holdMs;
     await store.heartbeat(worker, now, until);
-    const aliveSince = now - leaseMs;
+    const aliveSince = now - holdMs;
     const workers = await store.listWorkers();
     if (first && single) {
       // One process per SQLite file: whoever ran before us is gone; take everything back at once.
@@ -176,6 +187,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   return {
     worker,
     leaseMs,
+    holdMs,
     single,
     liveWorkers: () => live,
     owns: (id) => owned.has(id),
@@ -197,7 +209,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       if (timer || stopped) return;
       timer = setInterval(() => {
         round().catch((error) => log.error({ worker: worker.id, err: (error as Error).message }, 'lease round failed; leases lapse if this goes on'));
-      }, Math.max(50, Math.floor(leaseMs / 3)));
+      }, Math.max(50, Math.floor(leaseMs / 4)));
       timer.unref();
     },
     async stop() {

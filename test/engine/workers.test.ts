@@ -3,7 +3,7 @@ import { formatWorkers, workersView } from '../../bots/cli/workers';
 import { parseConfig } from '../../bots/config/config';
 import { buildMessage } from '../../shared/message/build';
 import { createEngine, type Engine } from '../../bots/engine/engine';
-import { FORGET_AFTER_MS } from '../../bots/engine/workers';
+import { FORGET_AFTER_MS, leaseHoldMs } from '../../bots/engine/workers';
 import { createFetcher } from '../../bots/engine/fetcher';
 import { parseFeedText } from '../../bots/engine/parse-feed';
 import type { Sink } from '../../bots/engine/sinks/types';
@@ -20,6 +20,8 @@ import { createTestClock } from './harness';
 const CHANNELS = Array.from({ length: 10 }, (_, i) => `c${i}`);
 const ITEMS = 4;
 const LEASE_MS = 30_000;
+/** How long a worker's leases run past its last beat: its work moves on within LEASE_MS. */
+const HOLD_MS = leaseHoldMs(LEASE_MS);
 
 let server: FeedServer;
 beforeAll(async () => {
@@ -140,12 +142,14 @@ describe('engines sharing one PostgreSQL store', () => {
     expect(await a.store.claimDelivery(victim.id, clock.ms, a.id)).toBe(true);
 
     // Within the lease period B leaves A's destinations and its row alone…
-    clock.advance(LEASE_MS - 1000);
+    clock.advance(HOLD_MS - 1000);
     await b.engine.coordinator.round();
     expect((await owners()).b).toHaveLength(5);
     expect(await seed.getDelivery(victim.id)).toMatchObject({ status: 'sending', claimedBy: a.id });
-    // …then takes them all, resolves the in-doubt row, and delivers every late post once.
+    // …then takes them all, resolves the in-doubt row, and delivers every late post once: all
+    // within one lease period of A's last beat.
     clock.advance(2000);
+    expect(HOLD_MS + 1000).toBeLessThan(LEASE_MS);
     const round = await b.engine.coordinator.round();
     expect(round.liveWorkers).toBe(1);
     expect((await owners()).b).toHaveLength(10);
@@ -166,7 +170,7 @@ describe('engines sharing one PostgreSQL store', () => {
     expect((await owners()).b).toHaveLength(11);
 
     // A dead worker is listed for an hour, then forgotten; a clean stop retires the worker at once.
-    clock.advance(FORGET_AFTER_MS - LEASE_MS - 5000); // A beat last about LEASE_MS + 2 s ago
+    clock.advance(FORGET_AFTER_MS - LEASE_MS - 5000); // A beat last HOLD_MS + 1 s ago
     await b.engine.coordinator.round();
     expect((await seed.listWorkers()).map((w) => w.id).sort()).toEqual([a.id, b.id].sort());
     clock.advance(LEASE_MS);

@@ -119,7 +119,7 @@ describe('scipop workers', () => {
     const r = await runScipop(['workers', '--leases'], { SCIPOP_DB: t.url }, dir);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('1 live worker of 2 known (a worker silent for 30 s is taken for dead)');
+    expect(lines[0]).toBe('1 live worker of 2 known (a worker silent for 23 s is taken for dead; its work moves within 30 s)');
     expect(lines.find((l) => l.startsWith('box-1:100:aaaaaa'))).toMatch(/0\.1\.0\s+alive\s+\S+ s ago\s+\S+ s\s+1\s+1 \(oldest \S+ s\)\s+telegram-updates$/);
     expect(lines.find((l) => l.startsWith('box-2:200:bbbbbb'))).toMatch(/0\.0\.9\s+dead\s+12\d s ago/);
     expect(r.stdout).toContain('destinations with no live owner (their posts wait): dc-news');
