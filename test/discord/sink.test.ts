@@ -74,6 +74,24 @@ describe('Discord sink against the fake', () => {
     expect(fake.messages(news.id)).toHaveLength(1);
   });
 
+  it('lets a new owner (another REST manager) take at most one 429 on a channel the old owner just filled, and lose nothing', async () => {
+    // Discord's per-channel bucket (5 per 5 s), scaled to 5 per 3 s.
+    fake = await startFakeDiscord({ rateLimits: { limit: 5, windowMs: 3000 } });
+    store = createSqliteStore(':memory:');
+    const config = DiscordConfigSchema.parse({ maxRetryAfterSeconds: 10 });
+    const owner = () => createDiscordSink({ rest: new REST(restOptions(config, fake!.apiBase)).setToken(fake!.token), state: createDiscordState(store!), store: store!, config, log: quiet });
+    const [oldOwner, newOwner] = [owner(), owner()];
+    const news = fake.addChannel(fake.addGuild('Lab'), { name: 'news' });
+    const target = { channelId: 'news', target: news.id, title: 'News' };
+    const id = (n: number) => `0mx22c266000916543c93c8${n}`;
+    for (let n = 0; n < 5; n++) await oldOwner.send(target, { ...message, title: `Old ${n}` }, { deliveryId: id(n), inDoubt: false });
+    const started = Date.now();
+    for (let n = 5; n < 8; n++) await newOwner.send(target, { ...message, title: `New ${n}` }, { deliveryId: id(n), inDoubt: false });
+    expect(fake.limiter.refused()).toBe(1); // one 429, whose headers teach the new owner's REST manager the bucket
+    expect(Date.now() - started).toBeGreaterThan(1500); // it waited the bucket out instead of failing
+    expect(fake.messages(news.id).map((m) => m.embeds[0]?.title)).toEqual([0, 1, 2, 3, 4].map((n) => `Old ${n}`).concat(['New 5', 'New 6', 'New 7']));
+  });
+
   it('refuses a target that is not a channel id, for good', async () => {
     const { sink } = await setup();
     const error = await sink.send({ channelId: 'x', target: '#news', title: 'x' }, message, { deliveryId: 'd', inDoubt: false }).catch((e: unknown) => e);
