@@ -46,5 +46,6 @@ export async function importLegacyStateFile(options: {
   const counts = Object.fromEntries(Object.entries(snapshot).map(([k, v]) => [k, (v as unknown[]).length]));
   if (outcome === 'imported') log.info({ platform, file, ...counts }, 'imported the old state file into the store; the file is no longer used and may be deleted');
   else if (outcome === 'not-empty') log.warn({ platform, file, ...counts }, 'the old state file was not imported: the store already holds this platform’s state (another worker started first); the file is left as it is');
+  else log.info({ platform, file }, 'an old state file is still here; the store took this platform’s state in on an earlier start, so it is not read again (it may be deleted)');
   return outcome;
 }
