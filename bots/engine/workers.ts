@@ -119,7 +119,12 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       await (held ? role.onGain() : role.onLose());
       log.info({ worker: worker.id, role: name }, held ? 'took the role' : 'gave up the role');
     } catch (error) {
-      log.error({ worker: worker.id, role: name, err: (error as Error).message }, held ? 'could not start the role' : 'could not stop the role');
+      log.error({ worker: worker.id, role: name, err: (error as Error).message }, held ? 'could not start the role; giving it back to be tried again' : 'could not stop the role');
+      if (held) {
+        // Not playing it: let the next round (this worker's or another's) try again.
+        role.held = false;
+        await store.releaseLease('role', name, worker.id);
+      }
     }
   };
 

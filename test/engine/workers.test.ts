@@ -3,7 +3,7 @@ import { formatWorkers, workersView } from '../../bots/cli/workers';
 import { parseConfig } from '../../bots/config/config';
 import { buildMessage } from '../../shared/message/build';
 import { createEngine, type Engine } from '../../bots/engine/engine';
-import { FORGET_AFTER_MS, leaseHoldMs } from '../../bots/engine/workers';
+import { createCoordinator, FORGET_AFTER_MS, leaseHoldMs, newWorkerIdentity } from '../../bots/engine/workers';
 import { createFetcher } from '../../bots/engine/fetcher';
 import { parseFeedText } from '../../bots/engine/parse-feed';
 import type { Sink } from '../../bots/engine/sinks/types';
@@ -180,4 +180,43 @@ describe('engines sharing one PostgreSQL store', () => {
     expect(await seed.listWorkers()).toEqual([]);
     expect(await seed.listLeases()).toEqual([]);
   });
+
+  it('gives a role to one worker at a time, gives a role that failed to start back to be tried again, and hands it over on stop', async () => {
+    schema = await createTestSchema();
+    const log: EngineLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (obj, msg) => void logs.push({ obj, msg }) };
+    const make = async (name: string, failFirst: boolean) => {
+      const store = await createPostgresStore(schema.url, { poolSize: 2 });
+      stores.push(store);
+      const events: string[] = [];
+      let fail = failFirst;
+      const c = createCoordinator({ store, clock, log, worker: newWorkerIdentity('t', clock.ms, name), leaseMs: LEASE_MS });
+      c.holdRole('telegram-updates', {
+        onGain: async () => {
+          if (fail) {
+            fail = false;
+            throw new Error('bot.init failed');
+          }
+          events.push('gain');
+        },
+        onLose: async () => void events.push('lose'),
+      });
+      return { c, events, store };
+    };
+    const a = await make('a', true);
+    const b = await make('b', false);
+    await a.c.round(); // a takes the role, fails to start it, gives it back
+    expect(a.events).toEqual([]);
+    expect(logs.some((l) => l.msg === 'could not start the role; giving it back to be tried again')).toBe(true);
+    expect(await a.store.listLeases('role')).toEqual([]);
+    await b.c.round();
+    await a.c.round();
+    expect([a.events, b.events]).toEqual([[], ['gain']]);
+    clock.advance(1000);
+    await b.c.stop(); // a clean stop gives the role back at once
+    expect(b.events).toEqual(['gain', 'lose']);
+    await a.c.round();
+    expect(a.events).toEqual(['gain']);
+    expect((await a.store.listLeases('role')).map((l) => l.owner)).toEqual(['a']);
+  });
 });
+
