@@ -62,7 +62,7 @@ export function registerStoreCommands(program: Command): void {
   const store = program.command('store').description('move a SciPop network between stores');
   store
     .command('copy')
-    .description('copy a SQLite store (sources, channels, items seen, outbox) into an empty PostgreSQL database or schema')
+    .description('copy a SQLite store (sources, channels, items seen, outbox, the chat platforms\' state) into an empty PostgreSQL database or schema')
     .requiredOption('--from <file>', 'the SQLite file (SCIPOP_DB of the single-process setup)')
     .requiredOption('--to <url>', 'postgres://user@host:5432/db, optionally ?schema=name')
     .action((o: { from: string; to: string }) =>
