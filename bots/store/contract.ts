@@ -325,6 +325,37 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       expect((await store.inDoubtDeliveries(T0 + 20_000)).length).toBe(0);
     });
 
+    it('keeps a config channel\'s file rules apart from its rules', async () => {
+      await store.upsertChannel({ id: 'c1', sink: 'console', target: 'x', title: 'C', rules: { tags: ['a', 'b'] }, configRules: '{"tags":["a"]}' }, T0);
+      const [c] = await store.listChannels();
+      expect(c).toEqual({ id: 'c1', sink: 'console', target: 'x', title: 'C', rules: { tags: ['a', 'b'] }, origin: 'config', configRules: '{"tags":["a"]}' });
+      await store.upsertChannel({ ...c!, rules: { tags: ['b'] } }, T0 + 1); // a moderator's edit keeps the file's version
+      expect((await store.listChannels())[0]).toMatchObject({ rules: { tags: ['b'] }, configRules: '{"tags":["a"]}' });
+    });
+
+    it('forgets items their feed stopped listing long ago, never one with a post still to go', async () => {
+      const DAY = 86_400_000;
+      const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
+      await store.commitFetch(s.id, okState(), [item('gone', ['c1']), item('listed', ['c1']), item('waiting', ['c1']), item('held', ['c1'], 'held')], T0);
+      for (const d of await store.pendingDeliveries(T0, 10)) {
+        if ((d.message as { title: string }).title === 'Title waiting') continue;
+        await store.claimDelivery(d.id, T0);
+        await store.markSent(d.id, T0, 'm');
+      }
+      // A feed answering 304 since: nothing is forgotten, its items were listed when it last changed.
+      expect(await store.pruneItems(T0 + 5 * DAY, 100)).toBe(0);
+      // Ten days later the feed changes and still lists "listed".
+      await store.commitFetch(s.id, okState(), [], T0 + 10 * DAY, ['listed']);
+      expect(await store.pruneItems(T0 + 5 * DAY, 100)).toBe(1); // "gone" and its sent row
+      expect([...(await store.unseenKeys(s.id, ['gone', 'listed', 'waiting', 'held']))]).toEqual(['gone']);
+      expect(await store.stats()).toMatchObject({ items: 3, deliveries: { sent: 1, pending: 1, held: 1 } });
+      expect(await store.pruneItems(T0 + 11 * DAY, 100)).toBe(0); // "listed" is in the last parsed copy
+      await store.commitFetch(s.id, okState(), [], T0 + 20 * DAY, []); // …and no longer in the next one
+      expect(await store.pruneItems(T0 + 11 * DAY, 1)).toBe(1);
+      expect(await store.pruneItems(T0 + 11 * DAY, 100)).toBe(0);
+      expect((await store.stats()).items).toBe(2);
+    });
+
     it('keeps everything across a reopen, including a claim left in doubt', async () => {
       const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
       await store.commitFetch(s.id, okState(), [item('k1', ['c1'])], T0);

@@ -170,6 +170,16 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 5,
+    name: 'config-file rules of channels (kept apart from moderators\' edits); when an item was last listed (forgetting old items)',
+    statements: [
+      `ALTER TABLE channels ADD COLUMN config_rules TEXT`,
+      `ALTER TABLE items ADD COLUMN last_listed_at BIGINT`,
+      `ALTER TABLE sources ADD COLUMN last_parsed_at BIGINT`,
+      `CREATE INDEX items_seen ON items (seen_at)`,
+    ],
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { newId } from './ids';
+import { LISTED_EVERY_MS } from './queries';
 import { createPgPool, inTransaction, migratePostgres, parsePgTarget, PG, pgSchemaVersion, redactUrl, toPg } from './postgres-sql';
 import { createPlatformState, type SqlRunner } from './platform-state';
 import { rowToChannel, rowToDelivery, rowToLease, rowToSource, rowToSourceLease, rowToWorker, sourcePatchColumns, type Row } from './rows';
@@ -74,8 +75,16 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
 
   // Items and their outbox rows go in as multi-row INSERTs (a first fetch of a big feed is one
   // round trip, not hundreds); RETURNING names the items that were really new.
-  const commit = (sourceId: string, state: FetchState, items: readonly NewItem[], now: number) =>
+  const commit = (sourceId: string, state: FetchState, items: readonly NewItem[], now: number, listed: readonly string[] = []) =>
     inTransaction(pool, async (client) => {
+      if (listed.length > 0) {
+        await run(
+          'UPDATE items SET last_listed_at = $1 WHERE source_id = $2 AND item_key = ANY($3::text[]) AND COALESCE(last_listed_at, seen_at) < $4',
+          [now, sourceId, [...listed], now - LISTED_EVERY_MS],
+          client,
+        );
+      }
+      await run(PG.markParsed, [now, sourceId], client);
       const ids = items.map(() => newId(now));
       const rows = items.map((item, i) => [ids[i], sourceId, item.key, item.title, item.link, item.publishedAt, JSON.stringify(item.data ?? null), now]);
       const inserted = new Set<string>();
@@ -150,9 +159,10 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       return unseen;
     },
     commitFetch: commit,
+    pruneItems: async (before, limit) => run(PG.pruneItems, [before, before, limit]),
     saveFetchState: (sourceId, state) => saveState(sourceId, state),
 
-    upsertChannel: async (c, now) => void (await run(PG.upsertChannel, [c.id, c.sink, c.target, c.title, JSON.stringify(c.rules ?? {}), c.origin ?? 'config', now])),
+    upsertChannel: async (c, now) => void (await run(PG.upsertChannel, [c.id, c.sink, c.target, c.title, JSON.stringify(c.rules ?? {}), c.origin ?? 'config', c.configRules ?? null, now])),
     listChannels: async () => (await all(PG.listChannels)).map(rowToChannel),
     removeChannel: async (id) => (await run(PG.deleteChannel, [id])) > 0,
 

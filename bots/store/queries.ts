@@ -2,6 +2,9 @@
  * The Store's SQL, written once with `?` placeholders in the dialect SQLite and PostgreSQL share
  * (a PostgreSQL store numbers the placeholders). Column lists are explicit so rows map the same.
  */
+/** An item's "still listed" mark is refreshed at most this often (a write per item per day, not per fetch). */
+export const LISTED_EVERY_MS = 86_400_000;
+
 export const SQL = {
   insertSource: `INSERT INTO sources (id, url, title, site_url, tags, lang, interval_sec, trusted, active, next_fetch_at, failures, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 0, ?) ON CONFLICT (url) DO NOTHING`,
@@ -25,9 +28,9 @@ export const SQL = {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, item_key) DO NOTHING`,
   insertDelivery: `INSERT INTO outbox (id, item_id, source_id, channel_id, status, message, created_at, not_before, attempts)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (item_id, channel_id) DO NOTHING`,
-  upsertChannel: `INSERT INTO channels (id, sink, target, title, rules, origin, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+  upsertChannel: `INSERT INTO channels (id, sink, target, title, rules, origin, config_rules, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET sink = excluded.sink, target = excluded.target, title = excluded.title,
-    rules = excluded.rules, origin = excluded.origin, updated_at = excluded.updated_at`,
+    rules = excluded.rules, origin = excluded.origin, config_rules = excluded.config_rules, updated_at = excluded.updated_at`,
   listChannels: `SELECT * FROM channels ORDER BY id`,
   deleteChannel: `DELETE FROM channels WHERE id = ?`,
   pendingDeliveries: `SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ?
@@ -59,6 +62,13 @@ export const SQL = {
   decide: `UPDATE outbox SET status = ?, decided_by = ?, not_before = ? WHERE id = ? AND status = 'held'`,
   countSentSince: `SELECT COUNT(*) AS n FROM outbox WHERE channel_id = ? AND status = 'sent' AND sent_at >= ?`,
   recentSends: `SELECT sent_at FROM outbox WHERE channel_id = ? AND status = 'sent' AND sent_at >= ? ORDER BY sent_at`,
+  // Items not listed since `before` and missing from their feed's last parsed copy (a feed answering
+  // 304 for months keeps its items: they were listed when it last changed), with no post still to go.
+  pruneItems: `DELETE FROM items WHERE id IN (SELECT items.id FROM items JOIN sources ON sources.id = items.source_id
+    WHERE items.seen_at < ? AND COALESCE(items.last_listed_at, items.seen_at) < ?
+    AND sources.last_parsed_at IS NOT NULL AND COALESCE(items.last_listed_at, items.seen_at) < sources.last_parsed_at - ${LISTED_EVERY_MS}
+    AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.item_id = items.id AND outbox.status IN ('held', 'pending', 'sending')) LIMIT ?)`,
+  markParsed: `UPDATE sources SET last_parsed_at = ? WHERE id = ?`,
   countSources: `SELECT COUNT(*) AS n, COALESCE(SUM(active), 0) AS active FROM sources`,
   countItems: `SELECT COUNT(*) AS n FROM items`,
   countByStatus: `SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`,

@@ -49,6 +49,7 @@ export function rowToChannel(r: Row): Channel {
     title: String(r.title),
     rules: parseJson(r.rules, {}),
     origin: r.origin === 'chat' ? 'chat' : 'config',
+    ...(r.config_rules === null || r.config_rules === undefined ? {} : { configRules: String(r.config_rules) }),
   };
 }
 

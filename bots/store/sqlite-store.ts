@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { newId } from './ids';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { createPlatformState, type SqlRunner } from './platform-state';
-import { SQL } from './queries';
+import { LISTED_EVERY_MS, SQL } from './queries';
 import { rowToChannel, rowToDelivery, rowToLease, rowToSource, rowToSourceLease, rowToWorker, sourcePatchColumns, type Row } from './rows';
 import { StoreError, type DeliveryStatus, type Store, type StoreStats } from './types';
 
@@ -65,7 +65,13 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     if (s.pausedReason) run(SQL.pauseIfReason, s.pausedReason, s.lastFetchAt, sourceId);
   };
 
-  const commit = db.transaction((sourceId: string, state: Parameters<Store['commitFetch']>[1], items: Parameters<Store['commitFetch']>[2], now: number) => {
+  const commit = db.transaction((sourceId: string, state: Parameters<Store['commitFetch']>[1], items: Parameters<Store['commitFetch']>[2], now: number, listed: readonly string[]) => {
+    for (let i = 0; i < listed.length; i += 500) {
+      const chunk = listed.slice(i, i + 500);
+      const sql = `UPDATE items SET last_listed_at = ? WHERE source_id = ? AND item_key IN (${chunk.map(() => '?').join(', ')}) AND COALESCE(last_listed_at, seen_at) < ?`;
+      stmt(sql).run(now, sourceId, ...chunk, now - LISTED_EVERY_MS);
+    }
+    run(SQL.markParsed, now, sourceId);
     let insertedItems = 0;
     let insertedDeliveries = 0;
     for (const item of items) {
@@ -164,10 +170,11 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       }
       return unseen;
     },
-    commitFetch: async (sourceId, state, items, now) => commit(sourceId, state, items, now),
+    commitFetch: async (sourceId, state, items, now, listed = []) => commit(sourceId, state, items, now, listed),
+    pruneItems: async (before, limit) => run(SQL.pruneItems, before, before, limit),
     saveFetchState: async (sourceId, state) => saveState(sourceId, state),
 
-    upsertChannel: async (c, now) => void run(SQL.upsertChannel, c.id, c.sink, c.target, c.title, JSON.stringify(c.rules ?? {}), c.origin ?? 'config', now),
+    upsertChannel: async (c, now) => void run(SQL.upsertChannel, c.id, c.sink, c.target, c.title, JSON.stringify(c.rules ?? {}), c.origin ?? 'config', c.configRules ?? null, now),
     listChannels: async () => all(SQL.listChannels).map(rowToChannel),
     removeChannel: async (id) => run(SQL.deleteChannel, id) > 0,
 

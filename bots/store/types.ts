@@ -74,6 +74,11 @@ export interface Channel {
    * gone from it); `chat` channels are created by moderators' commands and left alone. Default `config`.
    */
   origin?: 'config' | 'chat';
+  /**
+   * For `config` channels: the rules as the config file last gave them (JSON text). A start that
+   * finds the file unchanged keeps the stored rules, so moderators' edits in chat survive restarts.
+   */
+  configRules?: string | null;
 }
 
 /** Where an outbox row stands. `held` waits for a moderator; `sending` was claimed and not yet marked. */
@@ -190,8 +195,15 @@ export interface Store extends PlatformStateStore {
   /**
    * One transaction: records new items as seen, writes their outbox rows, and saves the fetch
    * state. An item already recorded (by an earlier run or another worker) gets no outbox rows.
+   * `listed`: keys of items seen before that the feed still lists (marked, at most once a day, so
+   * pruneItems never forgets an item its feed still carries).
    */
-  commitFetch(sourceId: string, state: FetchState, items: readonly NewItem[], now: number): Promise<CommitResult>;
+  commitFetch(sourceId: string, state: FetchState, items: readonly NewItem[], now: number, listed?: readonly string[]): Promise<CommitResult>;
+  /**
+   * Forgets up to `limit` items neither seen nor listed by their feed since `before` (with their
+   * finished outbox rows; an item with a post still held, pending or being sent is kept).
+   */
+  pruneItems(before: number, limit: number): Promise<number>;
   /** Saves the fetch state alone (304, failure). */
   saveFetchState(sourceId: string, state: FetchState): Promise<void>;
 
