@@ -61,6 +61,7 @@ export function engineSettings(config: Config): EngineSettings {
     maxAttempts: delivery.maxAttempts,
     inDoubt: delivery.inDoubt,
     leaseMs: config.workers.leaseSeconds * 1000,
+    forgetItemsAfterMs: sources.forgetItemsAfterDays * 86_400_000,
   };
 }
 
@@ -108,11 +109,27 @@ function failpointHook(spec: string | undefined): EngineDeps['failpoint'] {
   };
 }
 
-async function syncChannels(store: Store, config: Config, now: number): Promise<void> {
+/**
+ * Brings the config file's channels into the store. Channels moderators made in chat are theirs
+ * and left alone. A config channel whose rules in the file are what the last start saw keeps its
+ * stored rules, so moderators' edits in chat (/filter) survive restarts; when the file's rules
+ * changed, the file wins and the log says whose edits it replaced.
+ */
+export async function syncChannels(store: Store, config: Config, now: number, log?: { warn(obj: object, msg?: string): void }): Promise<void> {
   const wanted = new Set(config.channels.map((c) => c.id));
-  // Channels moderators made in chat are theirs; only the config file's own are synced.
-  for (const c of await store.listChannels()) if (c.origin !== 'chat' && !wanted.has(c.id)) await store.removeChannel(c.id);
-  for (const c of config.channels) await store.upsertChannel({ id: c.id, sink: c.sink, target: c.target, title: c.title ?? c.id, rules: c.rules }, now);
+  const stored = new Map((await store.listChannels()).map((c) => [c.id, c]));
+  for (const c of stored.values()) if (c.origin !== 'chat' && !wanted.has(c.id)) await store.removeChannel(c.id);
+  for (const c of config.channels) {
+    const configRules = JSON.stringify(c.rules ?? {});
+    const before = stored.get(c.id);
+    const unchanged = before?.origin !== 'chat' && before?.configRules === configRules;
+    const edited = before !== undefined && JSON.stringify(before.rules) !== configRules;
+    if (before && !unchanged && edited && before.configRules !== undefined) {
+      log?.warn({ channel: c.id }, 'the config file changed this channel\'s rules: they replace the changes moderators made in chat');
+    }
+    const rules = unchanged ? before.rules : c.rules;
+    await store.upsertChannel({ id: c.id, sink: c.sink, target: c.target, title: c.title ?? c.id, rules, origin: 'config', configRules }, now);
+  }
 }
 
 /** A started bot network; `done` settles when it has stopped. */
@@ -135,7 +152,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
   const now = Date.now();
   const seeded = await seedSources(store, config.sources.seedOpml, now);
   if (seeded > 0) log.info({ sources: seeded, from: config.sources.seedOpml }, 'first run: imported the default sources');
-  await syncChannels(store, config, now);
+  await syncChannels(store, config, now, log);
 
   const sinks = new Map<string, Sink>([['console', createConsoleSink()]]);
   if (!options.dryRun) for (const sink of (await options.platformSinks?.(env)) ?? []) sinks.set(sink.name, sink);

@@ -41,6 +41,11 @@ export const ConfigSchema = z
         pauseAfterFailures: z.number().int().positive().default(10),
         /** How many of the newest items a source's first fetch posts (0: none, so subscribing never floods). */
         firstFetchPosts: z.number().int().min(0).default(0),
+        /**
+         * Items their feed has not listed for this many days are forgotten (0: never), keeping the
+         * store from growing forever. An item still in the feed's last copy is never forgotten.
+         */
+        forgetItemsAfterDays: z.number().int().min(0).default(90),
       })
       .strict()
       .prefault({}),

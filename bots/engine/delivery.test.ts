@@ -17,6 +17,7 @@ const settings: EngineSettings = {
   maxAttempts: 3,
   inDoubt: 'resend',
   leaseMs: 30_000,
+  forgetItemsAfterMs: 0,
 };
 
 /** A platform that fails the way platforms do, scripted per call. */

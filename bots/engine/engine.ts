@@ -38,6 +38,9 @@ export interface Engine {
   readonly running: boolean;
 }
 
+/** Items forgotten per statement, so one pass never holds a long lock. */
+const PRUNE_BATCH = 2000;
+
 /** Runs `work` over `list` with at most `limit` at once. */
 async function pool<T>(list: readonly T[], limit: number, work: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
   let next = 0;
@@ -62,6 +65,19 @@ export function createEngine(deps: EngineDeps): Engine {
     createCoordinator({ store: deps.store, clock: deps.clock, log: deps.log, leaseMs: deps.settings.leaseMs, worker: newWorkerIdentity('engine', deps.clock.now().getTime()) });
   const owner = coordinator.worker.id;
   let loaded = '';
+  // One worker at a time forgets old items, at most once an hour.
+  let maintaining = false;
+  let prunedAt = 0;
+  coordinator.holdRole('maintenance', { onGain: async () => void (maintaining = true), onLose: async () => void (maintaining = false) });
+  const maintain = async () => {
+    const now = deps.clock.now().getTime();
+    if (!maintaining || deps.settings.forgetItemsAfterMs <= 0 || now - prunedAt < 3_600_000) return;
+    prunedAt = now;
+    let forgotten = 0;
+    for (let n = PRUNE_BATCH; n === PRUNE_BATCH && !stopper.signal.aborted; forgotten += n) n = await deps.store.pruneItems(now - deps.settings.forgetItemsAfterMs, PRUNE_BATCH);
+    if (forgotten > 0) deps.log.info({ items: forgotten, olderThanDays: Math.round(deps.settings.forgetItemsAfterMs / 86_400_000) }, 'forgot items their feeds stopped listing');
+  };
+
   const loadChannels = async (list?: Channel[]) => {
     list ??= await deps.store.listChannels();
     loaded = JSON.stringify(list);
@@ -165,6 +181,7 @@ export function createEngine(deps: EngineDeps): Engine {
             const due = await deps.store.leaseDueSources(owner, now, now + coordinator.holdMs, deps.settings.concurrency * 8);
             const report = await cycle(due);
             if (report.polled > 0 || report.delivery.sent > 0) deps.log.debug({ ...report }, 'cycle');
+            await maintain();
           } catch (error) {
             deps.log.error({ err: (error as Error).stack ?? String(error) }, 'cycle failed');
           }

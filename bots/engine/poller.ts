@@ -149,7 +149,8 @@ export async function pollSource(source: Source, deps: EngineDeps, channels: Cha
     }
     return { key: item.key, title: item.title, link: item.link ?? null, publishedAt: publishedMs(item), data: item, deliveries };
   });
-  const committed = await store.commitFetch(source.id, success(feed.ttl !== undefined ? { ttlMinutes: feed.ttl } : {}), items, now);
+  const listed = feed.items.filter((i) => !unseen.has(i.key)).map((i) => i.key);
+  const committed = await store.commitFetch(source.id, success(feed.ttl !== undefined ? { ttlMinutes: feed.ttl } : {}), items, now, listed);
   metrics?.items.inc(committed.insertedItems);
   metrics?.fetchSeconds.observe((clock.now().getTime() - started) / 1000);
   report.outcome = 'ok';

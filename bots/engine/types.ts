@@ -38,6 +38,8 @@ export interface EngineSettings {
   inDoubt: 'resend' | 'skip';
   /** How long a worker's leases last without a heartbeat (workers.leaseSeconds). */
   leaseMs: number;
+  /** Items their feed stopped listing this long ago are forgotten (0: never). */
+  forgetItemsAfterMs: number;
 }
 
 /** Everything the poller and the deliverer need, passed in (STYLE.md: seams in an options object). */

@@ -218,4 +218,32 @@ describe('engine over a real SQLite file and a local feed server', () => {
     expect(text).toContain('scipop_sources{state="active"} 1');
     await h.close();
   });
+
+  it('forgets items their feed stopped listing long ago, in the worker holding the maintenance role, and never posts them again', async () => {
+    const DAY = 86_400_000;
+    const feed = controlledFeed('/forget');
+    feed.set([item(1), item(2)]);
+    const h = await createEngineHarness({ sources: { forgetItemsAfterDays: 30 } });
+    await h.store.addSource({ url: feed.url, title: 'Forgetful' }, h.clock.ms);
+    await h.engine.runOnce();
+    // 60 days on the feed answers 304 all along: nothing is forgotten.
+    h.clock.advance(60 * DAY);
+    await h.engine.runOnce();
+    const tick = async () => {
+      const run = h.engine.start(5);
+      await new Promise((r) => setTimeout(r, 200));
+      await h.engine.stop();
+      await run;
+    };
+    expect(await h.store.pruneItems(h.clock.ms - 30 * DAY, 100)).toBe(0);
+    // Then item 1 leaves the feed; 40 more days and the maintenance pass forgets it, not item 2.
+    feed.set([item(3), item(2)]);
+    await h.engine.runOnce();
+    h.clock.advance(40 * DAY);
+    await tick();
+    expect(h.logs.find((l) => l.msg === 'forgot items their feeds stopped listing')?.obj).toEqual({ items: 1, olderThanDays: 30 });
+    expect((await h.store.stats()).items).toBe(2);
+    await h.close();
+  });
 });
+
