@@ -13,6 +13,7 @@ const sections: Record<string, () => Promise<() => Promise<Section[]>>> = {
   'engine-parse': async () => (await import('./engine-parse')).benchEngineParse,
   'engine-pipeline': async () => (await import('./engine-pipeline')).benchEnginePipeline,
   'engine-cycle': async () => (await import('./engine-cycle')).benchEngineCycle,
+  'engine-workers': async () => (await import('./engine-workers')).benchEngineWorkers,
   browser: async () => (await import('./browser')).benchBrowser,
 };
 

@@ -9,7 +9,7 @@ import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/fake-discor
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram/server';
 import { createTestSchema, type TestSchema } from '../store/postgres';
 import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
-import { startWorkerProxy, type AnswerHook, type ProxiedCall, type WorkerProxy } from './proxy';
+import { startWorkerProxy, type AnswerHook, type ProxiedCall } from './proxy';
 import { expectedDeliveries, fleetDestinations, fleetSources, type FleetDestination, type FleetSource } from './world';
 
 /** The sizes of one fleet run. */
@@ -64,9 +64,26 @@ const chatIdOf = (slot: number) => String(-1001000000000 - slot);
 
 /** Builds the world: PostgreSQL schema seeded with the sources, the feed server, both fakes, a proxy per worker and platform. */
 export async function createFleet(o: FleetOptions): Promise<Fleet> {
+  // Undone in reverse order by close(), or at once if building the world fails half-way.
+  const closers: (() => Promise<unknown> | void)[] = [];
   const root = mkdtempSync(join(tmpdir(), 'scipop-fleet-'));
+  closers.push(() => rmSync(root, { recursive: true, force: true }));
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await Promise.resolve(close()).catch(() => undefined);
+  };
+  try {
+    return await build(o, root, closers, closeAll);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function build(o: FleetOptions, root: string, closers: (() => Promise<unknown> | void)[], closeAll: () => Promise<void>): Promise<Fleet> {
   const db = await createTestSchema();
+  closers.push(() => db.drop());
   const feeds = await startFeedServer();
+  closers.push(() => feeds.close());
   const sources = fleetSources(o.sources, o.newEvery);
   let published = false;
   for (const s of sources) {
@@ -83,7 +100,9 @@ export async function createFleet(o: FleetOptions): Promise<Fleet> {
 
   // Production limits on both fakes: the point is that four workers together keep to them.
   const tg = await startFakeTelegram();
+  closers.push(() => tg.close());
   const discord = await startFakeDiscord({ heartbeatMs: 1000 });
+  closers.push(() => discord.close());
   const guild = discord.addGuild('Fleet');
   const address = new Map<string, string>();
   for (const d of dests) {
@@ -96,6 +115,7 @@ export async function createFleet(o: FleetOptions): Promise<Fleet> {
   const destOf = new Map([...address].map(([k, v]) => [v, k]));
 
   const store = await openStore(db.url);
+  closers.push(() => store.close());
   for (const s of sources) await store.addSource({ url: feeds.url(s.path), title: s.title, tags: [s.tag], trusted: true }, Date.now());
 
   const config = join(root, 'config.yaml');
@@ -113,7 +133,6 @@ export async function createFleet(o: FleetOptions): Promise<Fleet> {
 
   const calls: ProxiedCall[] = [];
   let hook: AnswerHook = () => undefined;
-  const proxies: WorkerProxy[] = [];
   const workers: (Child | null)[] = [];
   const envs: Record<string, string>[] = [];
   for (let w = 0; w < o.workers; w++) {
@@ -123,7 +142,7 @@ export async function createFleet(o: FleetOptions): Promise<Fleet> {
     };
     const tgProxy = await startWorkerProxy(w, 'telegram', tg.apiRoot, record);
     const dcProxy = await startWorkerProxy(w, 'discord', discord.apiBase.replace(/\/api$/, ''), record);
-    proxies.push(tgProxy, dcProxy);
+    closers.push(() => tgProxy.close(), () => dcProxy.close());
     envs.push({
       TELEGRAM_BOT_TOKEN: tg.token,
       TELEGRAM_API_ROOT: tgProxy.url,
@@ -134,6 +153,12 @@ export async function createFleet(o: FleetOptions): Promise<Fleet> {
       SCIPOP_LOG_LEVEL: 'info',
     });
   }
+
+  // Every worker is killed first, even when the test failed half-way.
+  closers.push(async () => {
+    for (const c of workers) if (c && c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+    await Promise.all(workers.map((c) => c?.exited));
+  });
 
   const parsed = new Map<number, { seen: number; lines: LogLine[] }>();
   return {
@@ -153,7 +178,7 @@ export async function createFleet(o: FleetOptions): Promise<Fleet> {
     publishNewItems: () => void (published = true),
     async startWorkers() {
       for (let w = 0; w < o.workers; w++) {
-        // Each worker has a directory of its own, as on its own machine (platform state files).
+        // Each worker has a directory of its own, as on its own machine: they share only the store.
         const cwd = join(root, `worker-${w}`);
         mkdirSync(cwd, { recursive: true });
         workers[w] = startScipop(['run', '--config', config], envs[w]!, cwd);
@@ -181,17 +206,7 @@ export async function createFleet(o: FleetOptions): Promise<Fleet> {
       return entry.lines;
     },
     setAnswerHook: (h) => void (hook = h),
-    async close() {
-      for (const c of workers) if (c && c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
-      await Promise.all(workers.map((c) => c?.exited));
-      await Promise.all(proxies.map((p) => p.close()));
-      await store.close().catch(() => undefined);
-      await tg.close();
-      await discord.close();
-      await feeds.close();
-      await db.drop().catch(() => undefined);
-      rmSync(root, { recursive: true, force: true });
-    },
+    close: closeAll,
   };
 }
 
