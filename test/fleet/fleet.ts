@@ -26,7 +26,8 @@ export interface FleetOptions {
 
 /** A pino line a worker wrote (stderr, as bots/engine/logger.ts writes them). */
 export interface LogLine {
-  worker: number;
+  /** Which worker of the test wrote it (the line's own `worker` field, when present, is its store id). */
+  from: number;
   msg?: string;
   level?: number;
   [key: string]: unknown;
@@ -197,7 +198,7 @@ async function build(o: FleetOptions, root: string, closers: (() => Promise<unkn
         entry.lines = text.split('\n').flatMap((l) => {
           if (!l.startsWith('{')) return [];
           try {
-            return [{ ...(JSON.parse(l) as object), worker }];
+            return [{ ...(JSON.parse(l) as object), from: worker }];
           } catch {
             return [];
           }
