@@ -138,7 +138,8 @@ export async function deliverPending(
     const before = report.sent + report.retried + report.failed + report.deferred;
     await Promise.all(Array.from({ length: Math.min(Math.max(1, deps.settings.channelConcurrency), lists.length) }, worker));
     const progressed = report.sent + report.retried + report.failed + report.deferred > before;
-    // No progress means every head was claimed elsewhere (another worker): leave it to them.
-    if (options.signal?.aborted || rows.length < batch || !progressed) return report;
+    // A batch holds at most ten rows per channel, so go on while rows come and move. No progress
+    // means every head was claimed elsewhere (or this worker's lease lapsed): leave it.
+    if (options.signal?.aborted || rows.length === 0 || !progressed) return report;
   }
 }

@@ -28,7 +28,11 @@ export interface Engine {
   reloadChannels(): Promise<void>;
   /** Polls the given sources (default: every active one, due or not), then delivers everything due. */
   runOnce(sources?: readonly Source[]): Promise<CycleReport>;
-  /** Runs until stop(): each tick leases the due sources no other worker has, polls them, and delivers to the destinations this worker holds. */
+  /**
+   * Runs until stop(), two loops side by side: one leases the due sources no other worker has and
+   * polls them (at once again while more are due, else after `tickMs`); the other delivers to the
+   * destinations this worker holds, woken early when a poll queues posts.
+   */
   start(tickMs?: number): Promise<void>;
   /** Stops taking work, lets in-flight polls and the current send finish, gives its leases back and returns. */
   stop(): Promise<void>;
@@ -40,6 +44,25 @@ export interface Engine {
 
 /** Items forgotten per statement, so one pass never holds a long lock. */
 const PRUNE_BATCH = 2000;
+
+/** A sleep that `wake` (new work, a stop) cuts short; none at all once `signal` is aborted. */
+function createNap(signal: AbortSignal) {
+  let wake: (() => void) | null = null;
+  return {
+    sleep: (ms: number) =>
+      new Promise<void>((resolve) => {
+        if (signal.aborted) return resolve();
+        const done = () => {
+          clearTimeout(timer);
+          wake = null;
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        wake = done;
+      }),
+    wake: () => wake?.(),
+  };
+}
 
 /** Runs `work` over `list` with at most `limit` at once. */
 async function pool<T>(list: readonly T[], limit: number, work: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
@@ -57,7 +80,8 @@ export function createEngine(deps: EngineDeps): Engine {
   let running = false;
   const stopper = new AbortController();
   let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
+  const pollNap = createNap(stopper.signal);
+  const deliveryNap = createNap(stopper.signal);
 
   const channels: ChannelRegistry = { list: () => compiled, get: (id) => byId.get(id) };
   const coordinator =
@@ -174,32 +198,48 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     start(tickMs = 1000) {
       coordinator.start();
-      loop = (async () => {
+      // Polling and delivery run side by side: a destination throttled by its platform never
+      // holds up fetching, and a batch of due sources is followed at once by the next one.
+      const polling = async () => {
+        const limit = deps.settings.concurrency * 8;
         while (!stopper.signal.aborted) {
+          let due = 0;
           try {
             const now = deps.clock.now().getTime();
-            const due = await deps.store.leaseDueSources(owner, now, now + coordinator.holdMs, deps.settings.concurrency * 8);
-            const report = await cycle(due);
-            if (report.polled > 0 || report.delivery.sent > 0) deps.log.debug({ ...report }, 'cycle');
+            const sources = await deps.store.leaseDueSources(owner, now, now + coordinator.holdMs, limit);
+            due = sources.length;
+            if (due > 0) {
+              const report = summarize(await pollAll(sources), { sent: 0, retried: 0, failed: 0, deferred: 0 });
+              if (report.queued > 0) deliveryNap.wake();
+              deps.log.debug({ ...report }, 'poll pass');
+            }
             await maintain();
           } catch (error) {
-            deps.log.error({ err: (error as Error).stack ?? String(error) }, 'cycle failed');
+            deps.log.error({ err: (error as Error).stack ?? String(error) }, 'poll pass failed');
           }
-          if (stopper.signal.aborted) break;
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, tickMs);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
+          if (due < limit) await pollNap.sleep(tickMs);
         }
-      })();
+      };
+      const delivering = async () => {
+        while (!stopper.signal.aborted) {
+          let progressed = false;
+          try {
+            const report = await deliverPending(deps, channels, { signal: stopper.signal, owner });
+            progressed = report.sent + report.retried + report.failed + report.deferred > 0;
+            if (progressed) deps.log.debug({ ...report }, 'delivery pass');
+          } catch (error) {
+            deps.log.error({ err: (error as Error).stack ?? String(error) }, 'delivery pass failed');
+          }
+          if (!progressed) await deliveryNap.sleep(tickMs);
+        }
+      };
+      loop = Promise.all([polling(), delivering()]).then(() => undefined);
       return loop;
     },
     async stop() {
       stopper.abort();
-      wake?.();
+      pollNap.wake();
+      deliveryNap.wake();
       await loop;
       await coordinator.stop();
       running = false;

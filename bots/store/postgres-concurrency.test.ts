@@ -35,7 +35,7 @@ describe('PostgreSQL store under two workers', () => {
 
   it('gives each outbox row to exactly one of two racing claimers', async () => {
     const s = await a.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
-    await a.commitFetch(s.id, state, items(60, ['c1']), T0);
+    await a.commitFetch(s.id, state, items(10, ['c1', 'c2', 'c3', 'c4', 'c5', 'c6']), T0); // a batch takes ten rows per channel
     const rows = await b.pendingDeliveries(T0, 100);
     expect(rows).toHaveLength(60);
     const wins = await Promise.all(rows.flatMap((r) => [a.claimDelivery(r.id, T0), b.claimDelivery(r.id, T0)]));

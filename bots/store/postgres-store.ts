@@ -59,6 +59,17 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     throw new Error(`PostgreSQL at ${redactUrl(target.url)} (schema ${target.schema}): ${e.message || e.code || String(error)}`, { cause: error });
   }
 
+  // Heartbeats and leases get connections of their own, so 32 polls queueing for the main pool
+  // never make a live worker miss its beats (and look dead to the others).
+  let control: pg.Pool | null = null;
+  const ctl = () => {
+    if (!control) {
+      control = createPgPool(target, 2);
+      control.on('error', () => undefined);
+    }
+    return control;
+  };
+
   const all = async (sql: string, args: unknown[] = [], q: Queryable = pool) => (await q.query(sql, args)).rows as Row[];
   const one = async (sql: string, args: unknown[] = [], q: Queryable = pool) => (await all(sql, args, q))[0];
   const run = async (sql: string, args: unknown[] = [], q: Queryable = pool) => (await q.query(sql, args)).rowCount ?? 0;
@@ -120,6 +131,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     schemaVersion: () => pgSchemaVersion(pool),
     close: async () => {
       if (!pool.ended) await pool.end();
+      if (control && !control.ended) await control.end();
     },
 
     addSource: async (input, now) => {
@@ -183,7 +195,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       (channelId === null ? await all(PG.heldAll, [limit]) : await all(PG.heldForChannel, [channelId, limit])).map(rowToDelivery),
     decideDelivery: async (id, decision, by, now) => (await run(PG.decide, [decision === 'approve' ? 'pending' : 'rejected', by, now, id])) === 1,
     countSentSince: async (channelId, since) => Number((await one(PG.countSentSince, [channelId, since]))?.n ?? 0),
-    recentSends: async (channelId, since) => (await all(PG.recentSends, [channelId, since])).map((r) => Number(r.sent_at)),
+    recentSends: async (channelId, since) => (await all(PG.recentSends, [channelId, since, channelId, since])).map((r) => Number(r.t)),
     stats: async (): Promise<StoreStats> => {
       const [s, items, byStatus] = await Promise.all([one(PG.countSources), one(PG.countItems), all(PG.countByStatus)]);
       const deliveries: Record<DeliveryStatus, number> = { held: 0, pending: 0, sending: 0, sent: 0, rejected: 0, failed: 0 };
@@ -194,21 +206,21 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     },
 
     heartbeat: (w, now, until) =>
-      inTransaction(pool, async (client) => {
+      inTransaction(ctl(), async (client) => {
         await run(PG.upsertWorker, [w.id, w.host, w.pid, w.version, w.startedAt, now], client);
         await run(PG.renewLeases, [until, w.id], client);
         await run(PG.renewSourceLeases, [until, w.id], client);
       }),
     retireWorker: (id) =>
-      inTransaction(pool, async (client) => {
+      inTransaction(ctl(), async (client) => {
         await run(PG.deleteWorker, [id], client);
         await run(PG.dropLeases, [id], client);
         await run(PG.dropSourceLeases, [id], client);
       }),
-    listWorkers: async () => (await all(PG.listWorkers)).map(rowToWorker),
-    tryLease: async (kind, key, owner, now, until) => (await run(PG.tryLease, [kind, key, owner, until, now, now])) === 1,
-    releaseLease: async (kind, key, owner) => (await run(PG.releaseLease, [kind, key, owner])) === 1,
-    listLeases: async (kind) => (kind === undefined ? await all(PG.listLeases) : await all(PG.listLeasesOfKind, [kind])).map(rowToLease),
+    listWorkers: async () => (await all(PG.listWorkers, [], ctl())).map(rowToWorker),
+    tryLease: async (kind, key, owner, now, until) => (await run(PG.tryLease, [kind, key, owner, until, now, now], ctl())) === 1,
+    releaseLease: async (kind, key, owner) => (await run(PG.releaseLease, [kind, key, owner], ctl())) === 1,
+    listLeases: async (kind) => (kind === undefined ? await all(PG.listLeases, [], ctl()) : await all(PG.listLeasesOfKind, [kind], ctl())).map(rowToLease),
     sourceLeases: async (now) => (await all(PG.sourceLeases, [now])).map(rowToSourceLease),
   };
 }

@@ -5,6 +5,9 @@
 /** An item's "still listed" mark is refreshed at most this often (a write per item per day, not per fetch). */
 export const LISTED_EVERY_MS = 86_400_000;
 
+/** Pending rows a batch takes per channel (pendingDeliveries). */
+export const HEADS = 10;
+
 export const SQL = {
   insertSource: `INSERT INTO sources (id, url, title, site_url, tags, lang, interval_sec, trusted, active, next_fetch_at, failures, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 0, ?) ON CONFLICT (url) DO NOTHING`,
@@ -33,19 +36,22 @@ export const SQL = {
     rules = excluded.rules, origin = excluded.origin, config_rules = excluded.config_rules, updated_at = excluded.updated_at`,
   listChannels: `SELECT * FROM channels ORDER BY id`,
   deleteChannel: `DELETE FROM channels WHERE id = ?`,
-  pendingDeliveries: `SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ?
-    AND channel_id NOT IN (SELECT channel_id FROM outbox WHERE status = 'pending' AND not_before > ?)
-    ORDER BY created_at, id LIMIT ?`,
+  // At most HEADS rows per channel, so one channel's backlog never crowds the others out of a batch.
+  pendingDeliveries: `SELECT * FROM (SELECT outbox.*, ROW_NUMBER() OVER (PARTITION BY channel_id ORDER BY created_at, id) AS head
+    FROM outbox WHERE status = 'pending' AND not_before <= ?
+    AND channel_id NOT IN (SELECT channel_id FROM outbox WHERE status = 'pending' AND not_before > ?)) AS heads
+    WHERE head <= ${HEADS} ORDER BY created_at, id LIMIT ?`,
   // A worker sends only to channels it holds, and never past a row another worker is sending.
-  pendingOwned: `SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ?
+  pendingOwned: `SELECT * FROM (SELECT outbox.*, ROW_NUMBER() OVER (PARTITION BY channel_id ORDER BY created_at, id) AS head
+    FROM outbox WHERE status = 'pending' AND not_before <= ?
     AND channel_id IN (SELECT lease_key FROM leases WHERE kind = 'channel' AND owner = ? AND until_at > ?)
     AND channel_id NOT IN (SELECT channel_id FROM outbox WHERE status = 'pending' AND not_before > ?)
-    AND channel_id NOT IN (SELECT channel_id FROM outbox WHERE status = 'sending')
-    ORDER BY created_at, id LIMIT ?`,
+    AND channel_id NOT IN (SELECT channel_id FROM outbox WHERE status = 'sending')) AS heads
+    WHERE head <= ${HEADS} ORDER BY created_at, id LIMIT ?`,
   inDoubt: `SELECT * FROM outbox WHERE status = 'sending' ORDER BY created_at, id`,
   inDoubtDead: `SELECT * FROM outbox WHERE status = 'sending'
     AND (claimed_by IS NULL OR claimed_by NOT IN (SELECT id FROM workers WHERE heartbeat_at >= ?)) ORDER BY created_at, id`,
-  resolveResend: `UPDATE outbox SET status = 'pending', last_error = ?, not_before = ?, claimed_at = NULL, claimed_by = NULL
+  resolveResend: `UPDATE outbox SET status = 'pending', last_error = ?, not_before = ?, claimed_by = NULL
     WHERE id = ? AND status = 'sending' AND COALESCE(claimed_by, '') = ?`,
   resolveSkip: `UPDATE outbox SET status = 'sent', last_error = ?, sent_at = ?, claimed_by = NULL
     WHERE id = ? AND status = 'sending' AND COALESCE(claimed_by, '') = ?`,
@@ -61,7 +67,11 @@ export const SQL = {
   heldForChannel: `SELECT * FROM outbox WHERE status = 'held' AND channel_id = ? ORDER BY created_at, id LIMIT ?`,
   decide: `UPDATE outbox SET status = ?, decided_by = ?, not_before = ? WHERE id = ? AND status = 'held'`,
   countSentSince: `SELECT COUNT(*) AS n FROM outbox WHERE channel_id = ? AND status = 'sent' AND sent_at >= ?`,
-  recentSends: `SELECT sent_at FROM outbox WHERE channel_id = ? AND status = 'sent' AND sent_at >= ? ORDER BY sent_at`,
+  // Posts sent, and posts that may have been (claimed by a worker that died before recording the
+  // answer: still sending, or back to pending with their claim time kept); a limiter counts both.
+  recentSends: `SELECT sent_at AS t FROM outbox WHERE channel_id = ? AND status = 'sent' AND sent_at >= ?
+    UNION ALL SELECT claimed_at AS t FROM outbox WHERE channel_id = ? AND status IN ('pending', 'sending') AND claimed_at IS NOT NULL AND claimed_at >= ?
+    ORDER BY t`,
   // Items not listed since `before` and missing from their feed's last parsed copy (a feed answering
   // 304 for months keeps its items: they were listed when it last changed), with no post still to go.
   pruneItems: `DELETE FROM items WHERE id IN (SELECT items.id FROM items JOIN sources ON sources.id = items.source_id

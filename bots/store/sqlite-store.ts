@@ -195,7 +195,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       (channelId === null ? all(SQL.heldAll, limit) : all(SQL.heldForChannel, channelId, limit)).map(rowToDelivery),
     decideDelivery: async (id, decision, by, now) => run(SQL.decide, decision === 'approve' ? 'pending' : 'rejected', by, now, id) === 1,
     countSentSince: async (channelId, since) => Number(one(SQL.countSentSince, channelId, since)?.n ?? 0),
-    recentSends: async (channelId, since) => all(SQL.recentSends, channelId, since).map((r) => Number(r.sent_at)),
+    recentSends: async (channelId, since) => all(SQL.recentSends, channelId, since, channelId, since).map((r) => Number(r.t)),
     stats: async (): Promise<StoreStats> => {
       const s = one(SQL.countSources)!;
       const deliveries: Record<DeliveryStatus, number> = { held: 0, pending: 0, sending: 0, sent: 0, rejected: 0, failed: 0 };
