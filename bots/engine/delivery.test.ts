@@ -181,6 +181,33 @@ describe('delivery', () => {
     expect(sink.sent).toEqual(['two']);
   });
 
+  it('serves a destination that posts arrive for mid-pass while another waits on its platform', async () => {
+    // "ch" is throttled: its send waits until "other" has posted. A pass that served destinations
+    // batch by batch would wait forever here (the test would time out).
+    await store.upsertChannel({ id: 'other', sink: 'fakeplatform', target: '43', title: 'Other', rules: {} }, T0);
+    let otherPosted!: () => void;
+    const posted = new Promise<void>((resolve) => (otherPosted = resolve));
+    const order: string[] = [];
+    const sink: Sink = {
+      name: 'fakeplatform',
+      idempotent: false,
+      async send(target, message) {
+        if (target.channelId === 'ch') await posted;
+        order.push(`${target.channelId}:${message.title}`);
+        if (target.channelId === 'other') otherPosted();
+        return { remoteId: String(order.length) };
+      },
+      async notify() {},
+    };
+    const pass = deliverPending(deps(sink), await registry());
+    await new Promise((r) => setTimeout(r, 50)); // the pass is waiting on "ch"
+    const s = (await store.listSources())[0]!;
+    const state = { etag: null, lastModified: null, nextFetchAt: T0, lastFetchAt: T0, lastSuccessAt: T0, failures: 0, lastError: null };
+    await store.commitFetch(s.id, state, [{ key: 'late', title: 'late', link: null, publishedAt: null, data: {}, deliveries: [{ channelId: 'other', status: 'pending', message: buildMessage({ title: 'late', summary: '' }, { title: 'A', tags: [] }) }] }], T0);
+    expect(await pass).toMatchObject({ sent: 3 });
+    expect(order).toEqual(['other:late', 'ch:one', 'ch:two']);
+  });
+
   it('backs off 30 s doubling, capped at an hour, never shorter than the platform asks', () => {
     expect([1, 2, 3, 10].map((n) => retryDelayMs(n))).toEqual([30_000, 60_000, 120_000, 3_600_000]);
     expect(retryDelayMs(1, 300_000)).toBe(300_000);

@@ -102,12 +102,20 @@ async function deliverOne(row: Delivery, deps: EngineDeps, channels: ChannelRegi
   return true;
 }
 
+/** How often a delivery pass looks again for new rows and destinations while others are being served. */
+const REFRESH_MS = 1000;
+
+const moved = (r: DeliveryReport) => r.sent + r.retried + r.failed + r.deferred;
+
 /**
  * Sends due outbox rows: claim (pending → sending), send, mark sent — the mark committed right
  * after the platform answers. Each destination gets one send at a time, in order (a post that
- * must wait holds back the later ones of its channel: see pendingDeliveries), and up to
- * `channelConcurrency` destinations are served at once, so one throttled chat does not hold up
- * the others. Failures retry with backoff; caps defer without losing anything.
+ * must wait holds back the later ones of its channel: see pendingDeliveries). Up to
+ * `channelConcurrency` destinations are served at once, each in its own slot: a destination its
+ * platform throttles holds one slot, never the others, and every second the pass looks again for
+ * rows of destinations not being served (new posts, a destination just taken over from a dead
+ * worker). Failures retry with backoff; caps defer without losing anything. Returns when nothing
+ * is due, or nothing moved (every head claimed elsewhere, or this worker's lease lapsed).
  */
 export async function deliverPending(
   deps: EngineDeps,
@@ -116,30 +124,40 @@ export async function deliverPending(
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, deferred: 0 };
   const batch = options.batch ?? 200;
-  for (;;) {
-    // With an owner: only the destinations this worker holds (see workers.ts).
-    const rows = await deps.store.pendingDeliveries(deps.clock.now().getTime(), batch, options.owner);
-    const queues = new Map<string, Delivery[]>();
+  const slots = Math.max(1, deps.settings.channelConcurrency);
+  const serving = new Map<string, Promise<void>>();
+  const serve = (rows: Delivery[]) => async () => {
     for (const row of rows) {
-      const queue = queues.get(row.channelId);
-      if (queue) queue.push(row);
-      else queues.set(row.channelId, [row]);
+      if (options.signal?.aborted) return;
+      if (!(await deliverOne(row, deps, channels, report, options.owner))) return; // keep the channel's order
     }
-    const lists = [...queues.values()];
-    let next = 0;
-    const worker = async () => {
-      while (next < lists.length) {
-        for (const row of lists[next++]!) {
-          if (options.signal?.aborted) return;
-          if (!(await deliverOne(row, deps, channels, report, options.owner))) break; // keep the channel's order
-        }
+  };
+  try {
+    while (!options.signal?.aborted) {
+      const before = moved(report);
+      // With an owner: only the destinations this worker holds (see workers.ts).
+      const rows = await deps.store.pendingDeliveries(deps.clock.now().getTime(), batch, options.owner);
+      const queues = new Map<string, Delivery[]>();
+      for (const row of rows) {
+        if (serving.has(row.channelId)) continue;
+        const queue = queues.get(row.channelId);
+        if (queue) queue.push(row);
+        else queues.set(row.channelId, [row]);
       }
-    };
-    const before = report.sent + report.retried + report.failed + report.deferred;
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, deps.settings.channelConcurrency), lists.length) }, worker));
-    const progressed = report.sent + report.retried + report.failed + report.deferred > before;
-    // A batch holds at most ten rows per channel, so go on while rows come and move. No progress
-    // means every head was claimed elsewhere (or this worker's lease lapsed): leave it.
-    if (options.signal?.aborted || rows.length === 0 || !progressed) return report;
+      for (const [channelId, queue] of queues) {
+        if (serving.size >= slots) break;
+        serving.set(channelId, serve(queue)().finally(() => serving.delete(channelId)));
+      }
+      if (serving.size === 0) return report;
+      // A slot frees, or a second passes: look again.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([...serving.values(), new Promise<void>((resolve) => (timer = setTimeout(resolve, REFRESH_MS)))]);
+      clearTimeout(timer);
+      // Everything finished and nothing moved: the heads are claimed elsewhere, or the lease lapsed.
+      if (serving.size === 0 && moved(report) === before) return report;
+    }
+    return report;
+  } finally {
+    await Promise.allSettled(serving.values());
   }
 }
