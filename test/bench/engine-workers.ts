@@ -66,8 +66,7 @@ export async function benchEngineWorkers(count = Number(process.env.SCIPOP_BENCH
         `steady deliveries: each new item to ${CHANNELS} console destinations (stdout to /dev/null), so the figure is the engine's and the store's cost, not a platform's rate limit`,
         'wall: from making every source due (one UPDATE) until every source was polled and every post marked sent; the workers were started and had shared out the destinations before',
         'worker CPU: all worker processes together; PostgreSQL CPU: every postgres process on the machine; machine busy: all cores, every process (the feed host included)',
-        // bots/engine/engine.ts start(): each tick leases fetch.concurrency × 8 due sources, polls them, delivers, then sleeps a tick.
-        `the run loop sleeps its 1 s tick after every batch of 256 leased sources (fetch.concurrency 32 × 8) even when more are due: ${Math.ceil(count / 256)} batches, so about ${Math.ceil(count / 256)} s of a one-worker cycle is that sleep, ${Math.ceil(count / 256 / 4)} s of a four-worker one`,
+        'on 2 cores the machine is the limit: with workers, PostgreSQL and the feed host sharing them, more workers add lease, heartbeat and idle-poll queries and win nothing; compare the worker and PostgreSQL CPU columns for where the time goes',
       ],
     },
   ];
