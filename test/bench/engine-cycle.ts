@@ -3,6 +3,7 @@
 // engine's own.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { firstLine } from './harness';
 
 interface Section {
   title: string;
@@ -27,16 +28,6 @@ const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 function startNode(file: string, args: string[]) {
   return spawn(process.execPath, ['--expose-gc', '--import', 'tsx', here(file), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-}
-
-async function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
-  let buf = '';
-  for await (const chunk of stream) {
-    buf += String(chunk);
-    const nl = buf.indexOf('\n');
-    if (nl >= 0) return buf.slice(0, nl);
-  }
-  throw new Error('process ended without output');
 }
 
 /** Runs the cycle benchmark for `count` sources; resolves with table rows for the bench runner. */

@@ -7,21 +7,12 @@ import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CHANNELS, measureFleet, type CycleFigures, type FleetFigures } from './engine-workers-fleet';
+import { firstLine } from './harness';
 
 interface Section {
   title: string;
   rows: Record<string, string | number>[];
   notes?: string[];
-}
-
-async function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
-  let buf = '';
-  for await (const chunk of stream) {
-    buf += String(chunk);
-    const nl = buf.indexOf('\n');
-    if (nl >= 0) return buf.slice(0, nl);
-  }
-  throw new Error('process ended without output');
 }
 
 function row(f: FleetFigures, name: string, c: CycleFigures): Record<string, string | number> {

@@ -42,3 +42,14 @@ function fmt(n: number): string {
   if (Number.isInteger(n)) return String(n);
   return Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
 }
+
+/** The first line a child process prints (a port, a JSON result). */
+export async function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  let buf = '';
+  for await (const chunk of stream) {
+    buf += String(chunk);
+    const nl = buf.indexOf('\n');
+    if (nl >= 0) return buf.slice(0, nl);
+  }
+  throw new Error('process ended without output');
+}
