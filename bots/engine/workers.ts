@@ -21,10 +21,6 @@ export interface RoleHandlers {
 /** What one round found, for the engine (in-doubt recovery) and the logs. */
 export interface RoundReport {
   liveWorkers: number;
-  /** Channels this worker sends to until the next round. */
-  channels: number;
-  gained: string[];
-  released: string[];
   /** Heartbeats older than this are dead workers'; their rows left in `sending` are in doubt. */
   aliveSince: number;
 }
@@ -51,8 +47,6 @@ export interface Coordinator {
   readonly single: boolean;
   /** Live workers at the last round, this one included (at least 1). */
   liveWorkers(): number;
-  /** Whether this worker holds the channel's lease (as of the last round). */
-  owns(channelId: string): boolean;
   /** How many destinations it holds (as of the last round). */
   ownedChannels(): number;
   /** Asks for a role; the handlers run as it is gained and lost. */
@@ -105,7 +99,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const liveListeners: ((live: number) => void)[] = [];
   const roundListeners: ((report: RoundReport) => Promise<void>)[] = [];
   let channelIds: readonly string[] = [];
-  let owned = new Set<string>();
+  let owned = 0;
   let live = 1;
   let first = true;
   let chain: Promise<unknown> = Promise.resolve();
@@ -171,14 +165,14 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
         gained.push(key);
       }
     }
-    owned = new Set(keep);
+    owned = keep.length;
 
     for (const [name, role] of roles) {
       const held = !stopped && (await store.tryLease('role', name, worker.id, now, until));
       await switchRole(name, role, held);
     }
-    if (gained.length > 0 || released.length > 0) log.info({ worker: worker.id, live, channels: owned.size, gained: gained.length, released: released.length }, 'destinations rebalanced');
-    const report: RoundReport = { liveWorkers: live, channels: owned.size, gained, released, aliveSince };
+    if (gained.length > 0 || released.length > 0) log.info({ worker: worker.id, live, channels: owned, gained: gained.length, released: released.length }, 'destinations rebalanced');
+    const report: RoundReport = { liveWorkers: live, aliveSince };
     for (const listener of roundListeners) await listener(report);
     return report;
   };
@@ -195,8 +189,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     holdMs,
     single,
     liveWorkers: () => live,
-    owns: (id) => owned.has(id),
-    ownedChannels: () => owned.size,
+    ownedChannels: () => owned,
     holdRole(name, handlers) {
       roles.set(name, { ...handlers, held: false });
     },
@@ -223,7 +216,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       if (timer) clearInterval(timer);
       await chain;
       for (const [name, role] of roles) await switchRole(name, role, false);
-      owned = new Set();
+      owned = 0;
       await store.retireWorker(worker.id);
     },
   };
