@@ -1,10 +1,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { ChannelRulesSchema, compileRules, type ChannelRules } from '../../shared/curation';
+import { ChannelRulesSchema, describeFilters, editFilters, isFilterKind, type ChannelRules } from '../../shared/curation';
 import type { Channel } from '../store/types';
 import { answer, channelsHere, option, type DiscordCommandDeps } from './context';
-
-const KEYS = { include: 'include', exclude: 'exclude', 'include-regex': 'includeRegex', 'exclude-regex': 'excludeRegex' } as const;
-type Kind = keyof typeof KEYS;
 
 /** What a moderator asked `/scipop filter` to do. */
 export interface FilterEdit {
@@ -15,29 +12,14 @@ export interface FilterEdit {
 
 /** Applies a filter edit to rules; a string is the problem to tell the moderator (bad regexes included). */
 export function editRules(rules: ChannelRules, edit: FilterEdit): ChannelRules | string {
-  if (edit.action === 'clear') return { ...rules, include: [], exclude: [], includeRegex: [], excludeRegex: [] };
-  if (!edit.kind || !(edit.kind in KEYS) || !edit.value) return `Give kind (include, exclude, include-regex or exclude-regex) and value to ${edit.action} a filter.`;
-  const key = KEYS[edit.kind as Kind];
-  const current = rules[key];
-  const next = edit.action === 'remove' ? current.filter((v) => v !== edit.value) : current.includes(edit.value) ? current : [...current, edit.value];
-  if (edit.action === 'remove' && next.length === current.length) return `“${edit.value}” is not in ${edit.kind}.`;
-  const updated = { ...rules, [key]: next };
-  const compiled = compileRules(updated);
-  return compiled.ok ? updated : `Not saved: ${compiled.errors.join('; ')}`;
+  if (edit.action === 'clear') return editFilters(rules, { action: 'clear' });
+  if (edit.action === 'show' || !isFilterKind(edit.kind) || !edit.value) return `Give kind (include, exclude, include-regex or exclude-regex) and value to ${edit.action} a filter.`;
+  return editFilters(rules, { action: edit.action, kind: edit.kind, value: edit.value });
 }
 
-/** The filters of a destination, as moderators read them. */
+/** The filters of a destination, as moderators read them (values as inline code). */
 export function describeRules(channel: Channel): string {
-  const r = ChannelRulesSchema.parse(channel.rules ?? {});
-  const list = (xs: string[]) => (xs.length ? xs.map((x) => `\`${x.replace(/`/g, 'ˋ')}\``).join(', ') : '—');
-  return [
-    `Filters of ${channel.title}:`,
-    `include: ${list(r.include)}`,
-    `exclude: ${list(r.exclude)}`,
-    `include-regex: ${list(r.includeRegex)}`,
-    `exclude-regex: ${list(r.excludeRegex)}`,
-    `approval: ${r.approval}`,
-  ].join('\n');
+  return describeFilters(channel.title, channel.rules, (x) => `\`${x.replace(/`/g, 'ˋ')}\``).join('\n');
 }
 
 /** `/scipop filter [action] [kind] [value]` on the destination that posts to this channel. */

@@ -1,5 +1,5 @@
 import { InlineKeyboard, type Bot, type Context } from 'grammy';
-import { compileRules, ChannelRulesSchema, type ChannelRules } from '../../shared/curation';
+import { ChannelRulesSchema, describeFilters, editFilters, type ChannelRules, type FilterKind } from '../../shared/curation';
 import { MessageSchema } from '../../shared/message/message';
 import type { Channel, Delivery } from '../store/types';
 import { argsOf, channelsOfChat, isChatModerator, requireModerator, type CommandDeps } from './context';
@@ -25,18 +25,9 @@ async function queueFor(ctx: Context, deps: CommandDeps): Promise<Delivery[]> {
   return (await Promise.all(channels.map((c) => deps.store.heldDeliveries(c.id, 10)))).flat().slice(0, 10);
 }
 
-const FILTER_KEYS = { include: 'include', exclude: 'exclude', 'include-regex': 'includeRegex', 'exclude-regex': 'excludeRegex' } as const;
-
 function describeRules(channel: Channel): string {
-  const r = ChannelRulesSchema.parse(channel.rules ?? {});
-  const list = (xs: string[]) => (xs.length ? xs.map((x) => `“${x}”`).join(', ') : '—');
   return [
-    `Filters of ${channel.title}:`,
-    `include: ${list(r.include)}`,
-    `exclude: ${list(r.exclude)}`,
-    `include-regex: ${list(r.includeRegex)}`,
-    `exclude-regex: ${list(r.excludeRegex)}`,
-    `approval: ${r.approval}`,
+    ...describeFilters(channel.title, channel.rules, (x) => `“${x}”`),
     '',
     'Change with /filter include WORDS, /filter exclude WORDS, /filter include-regex RE, /filter exclude-regex RE, /filter remove KIND VALUE, /filter clear.',
   ].join('\n');
@@ -45,16 +36,9 @@ function describeRules(channel: Channel): string {
 /** Applies `/filter …` arguments to rules; a string is the problem to tell the moderator. */
 export function editRules(rules: ChannelRules, args: string): ChannelRules | string {
   const m = /^(remove\s+)?(include|exclude|include-regex|exclude-regex)\s+(.+)$/s.exec(args);
-  if (args === 'clear') return { ...rules, include: [], exclude: [], includeRegex: [], excludeRegex: [] };
+  if (args === 'clear') return editFilters(rules, { action: 'clear' });
   if (!m) return 'Usage: /filter [include|exclude|include-regex|exclude-regex] VALUE, /filter remove KIND VALUE, or /filter clear';
-  const key = FILTER_KEYS[m[2] as keyof typeof FILTER_KEYS];
-  const value = m[3]!.trim();
-  const current = rules[key];
-  const next = m[1] ? current.filter((v) => v !== value) : current.includes(value) ? current : [...current, value];
-  if (m[1] && next.length === current.length) return `“${value}” is not in ${m[2]}.`;
-  const updated = { ...rules, [key]: next };
-  const compiled = compileRules(updated);
-  return compiled.ok ? updated : `Not saved: ${compiled.errors.join('; ')}`;
+  return editFilters(rules, { action: m[1] ? 'remove' : 'add', kind: m[2] as FilterKind, value: m[3]!.trim() });
 }
 
 /** /queue with its Approve / Reject / Edit-summary buttons, and /filter. */
