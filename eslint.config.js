@@ -3,6 +3,7 @@ import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 // The dependency rule of the house (STYLE.md): shared/ is a pure core, and the two wings never
 // import each other. Convention alone drifts, so the linter says it.
@@ -28,17 +29,35 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'shared/ uses no Node built-ins: take the capability as a parameter.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'shared/ uses no Node built-ins: take the capability as a parameter.',
+          })),
           patterns: [
-            { group: [...wing('extension'), ...wing('bots'), '@/*', '~/*', 'wxt', 'wxt/*'], message: 'shared/ imports nothing from extension/ or bots/.' },
+            {
+              group: [...wing('extension'), ...wing('bots'), '@/*', '~/*', 'wxt', 'wxt/*'],
+              message: 'shared/ imports nothing from extension/ or bots/.',
+            },
           ],
         },
       ],
       'no-restricted-globals': [
         'error',
-        ...['window', 'document', 'navigator', 'location', 'process', 'Buffer', 'require', '__dirname', '__filename', 'globalThis'].map(
-          (name) => ({ name, message: 'shared/ uses no DOM or Node globals: take the capability as a parameter.' }),
-        ),
+        ...[
+          'window',
+          'document',
+          'navigator',
+          'location',
+          'process',
+          'Buffer',
+          'require',
+          '__dirname',
+          '__filename',
+          'globalThis',
+        ].map((name) => ({
+          name,
+          message: 'shared/ uses no DOM or Node globals: take the capability as a parameter.',
+        })),
       ],
     },
   },
@@ -49,8 +68,13 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'The extension runs in the browser: no Node built-ins.' })),
-          patterns: [{ group: wing('bots'), message: 'extension/ and bots/ never import each other: share through shared/.' }],
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'The extension runs in the browser: no Node built-ins.',
+          })),
+          patterns: [
+            { group: wing('bots'), message: 'extension/ and bots/ never import each other: share through shared/.' },
+          ],
         },
       ],
     },
@@ -60,8 +84,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: [...wing('extension'), '@/*', '~/*'], message: 'extension/ and bots/ never import each other: share through shared/.' }] },
+        {
+          patterns: [
+            {
+              group: [...wing('extension'), '@/*', '~/*'],
+              message: 'extension/ and bots/ never import each other: share through shared/.',
+            },
+          ],
+        },
       ],
     },
   },
+  // Layout is the formatter's (Prettier, run by `npm run lint`), not each rule's.
+  prettier,
 );

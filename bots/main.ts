@@ -30,7 +30,8 @@ import { createDiscordPlatform, type DiscordPlatform } from './discord/platform'
 import type { Store } from './store/types';
 
 /** This SciPop's version, as `scipop workers` shows it for each worker (a rolling upgrade mixes them). */
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 /** How `scipop run` was invoked. */
 export interface RunOptions {
@@ -76,7 +77,10 @@ function glossaryOrNone(log: { error(obj: object, msg?: string): void }): TermGl
   try {
     return bundledGlossary();
   } catch (error) {
-    log.error({ err: (error as Error).message }, 'the glossary could not be loaded; posts will carry no term explanations');
+    log.error(
+      { err: (error as Error).message },
+      'the glossary could not be loaded; posts will carry no term explanations',
+    );
     return undefined;
   }
 }
@@ -115,7 +119,12 @@ function failpointHook(spec: string | undefined): EngineDeps['failpoint'] {
  * stored rules, so moderators' edits in chat (/filter) survive restarts; when the file's rules
  * changed, the file wins and the log says whose edits it replaced.
  */
-export async function syncChannels(store: Store, config: Config, now: number, log?: { warn(obj: object, msg?: string): void }): Promise<void> {
+export async function syncChannels(
+  store: Store,
+  config: Config,
+  now: number,
+  log?: { warn(obj: object, msg?: string): void },
+): Promise<void> {
   const wanted = new Set(config.channels.map((c) => c.id));
   const stored = new Map((await store.listChannels()).map((c) => [c.id, c]));
   for (const c of stored.values()) if (c.origin !== 'chat' && !wanted.has(c.id)) await store.removeChannel(c.id);
@@ -125,10 +134,16 @@ export async function syncChannels(store: Store, config: Config, now: number, lo
     const unchanged = before?.origin !== 'chat' && before?.configRules === configRules;
     const edited = before !== undefined && JSON.stringify(before.rules) !== configRules;
     if (before && !unchanged && edited && before.configRules !== undefined) {
-      log?.warn({ channel: c.id }, 'the config file changed this channel\'s rules: they replace the changes moderators made in chat');
+      log?.warn(
+        { channel: c.id },
+        "the config file changed this channel's rules: they replace the changes moderators made in chat",
+      );
     }
     const rules = unchanged ? before.rules : c.rules;
-    await store.upsertChannel({ id: c.id, sink: c.sink, target: c.target, title: c.title ?? c.id, rules, origin: 'config', configRules }, now);
+    await store.upsertChannel(
+      { id: c.id, sink: c.sink, target: c.target, title: c.title ?? c.id, rules, origin: 'config', configRules },
+      now,
+    );
   }
 }
 
@@ -146,19 +161,29 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
   const env = options.env ?? parseEnv();
   const config = loadConfig(options.config);
   const log = createLogger(env.SCIPOP_LOG_LEVEL ?? 'info');
-  if (options.dryRun && isPostgresUrl(env.SCIPOP_DB)) throw new Error('--dry-run works on a snapshot of a SQLite file; it is not available with a postgres:// SCIPOP_DB yet');
+  if (options.dryRun && isPostgresUrl(env.SCIPOP_DB))
+    throw new Error(
+      '--dry-run works on a snapshot of a SQLite file; it is not available with a postgres:// SCIPOP_DB yet',
+    );
   const snapshot = options.dryRun ? snapshotDb(resolve(env.SCIPOP_DB)) : null;
   const store = await openStore(snapshot ? snapshot.path : env.SCIPOP_DB);
   const now = Date.now();
   const seeded = await seedSources(store, config.sources.seedOpml, now);
-  if (seeded > 0) log.info({ sources: seeded, from: config.sources.seedOpml }, 'first run: imported the default sources');
+  if (seeded > 0)
+    log.info({ sources: seeded, from: config.sources.seedOpml }, 'first run: imported the default sources');
   await syncChannels(store, config, now, log);
 
   const sinks = new Map<string, Sink>([['console', createConsoleSink()]]);
   if (!options.dryRun) for (const sink of (await options.platformSinks?.(env)) ?? []) sinks.set(sink.name, sink);
   // This process among the workers on the store: its share of destinations, the roles it plays.
   const clock = { now: () => new Date() };
-  const coordinator = createCoordinator({ store, clock, log, worker: newWorkerIdentity(VERSION, now), leaseMs: config.workers.leaseSeconds * 1000 });
+  const coordinator = createCoordinator({
+    store,
+    clock,
+    log,
+    worker: newWorkerIdentity(VERSION, now),
+    leaseMs: config.workers.leaseSeconds * 1000,
+  });
   let engineRef: Engine | null = null;
   // What both chat platforms take from the network: the store, feed checks for /add, and a hook
   // so a moderator's /filter takes effect in the running engine at once.
@@ -203,7 +228,11 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     for (const c of config.channels) sinks.set(c.sink, consoleSink);
   }
   for (const c of config.channels) {
-    if (!sinks.has(c.sink)) log.warn({ channel: c.id, sink: c.sink }, 'no sink of this kind is configured (token not set?): its posts wait in the outbox');
+    if (!sinks.has(c.sink))
+      log.warn(
+        { channel: c.id, sink: c.sink },
+        'no sink of this kind is configured (token not set?): its posts wait in the outbox',
+      );
   }
 
   const fetcher = createFetcher({
@@ -238,7 +267,13 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     env.SCIPOP_HTTP_PORT !== undefined
       ? await startOpsServer(env.SCIPOP_HTTP_PORT, metrics.registry, async () => {
           const stats = await store.stats();
-          return { ok: engine.running, sources: stats.activeSources, paused: stats.pausedSources, pending: stats.deliveries.pending, held: stats.deliveries.held };
+          return {
+            ok: engine.running,
+            sources: stats.activeSources,
+            paused: stats.pausedSources,
+            pending: stats.deliveries.pending,
+            held: stats.deliveries.held,
+          };
         })
       : null;
   if (ops) log.info({ port: ops.port }, 'serving /healthz and /metrics');
@@ -273,7 +308,16 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
   await discord?.start();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  log.info({ worker: coordinator.worker.id, store: store.kind, sources: (await store.stats()).activeSources, channels: config.channels.length, sinks: [...sinks.keys()] }, 'running');
+  log.info(
+    {
+      worker: coordinator.worker.id,
+      store: store.kind,
+      sources: (await store.stats()).activeSources,
+      channels: config.channels.length,
+      sinks: [...sinks.keys()],
+    },
+    'running',
+  );
   void engine.start();
   return { engine, store, ops, stop };
 }

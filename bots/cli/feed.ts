@@ -25,7 +25,8 @@ function readFeedFile(path: string, maxBytes: number): { text: string; charset: 
   if (!existsSync(path)) throw new FeedCheckError(`no such file: ${path} (give an http(s) URL or a feed file)`);
   const stat = statSync(path);
   if (!stat.isFile()) throw new FeedCheckError(`not a file: ${path}`);
-  if (stat.size > maxBytes) throw new FeedCheckError(`refused: ${path} is ${stat.size} bytes, over the ${maxBytes}-byte limit`);
+  if (stat.size > maxBytes)
+    throw new FeedCheckError(`refused: ${path} is ${stat.size} bytes, over the ${maxBytes}-byte limit`);
   let bytes: Buffer = readFileSync(path);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     // A gzip-compressed feed saved as is: what a server would send with Content-Encoding: gzip.
@@ -33,7 +34,11 @@ function readFeedFile(path: string, maxBytes: number): { text: string; charset: 
       bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
     } catch (error) {
       const tooBig = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
-      throw new FeedCheckError(tooBig ? `refused: ${path} unpacks to over ${maxBytes} bytes` : `${path} looks gzip-compressed but cannot be unpacked`);
+      throw new FeedCheckError(
+        tooBig
+          ? `refused: ${path} unpacks to over ${maxBytes} bytes`
+          : `${path} looks gzip-compressed but cannot be unpacked`,
+      );
     }
   }
   const decoded = decodeFeedBytes(bytes);
@@ -41,7 +46,10 @@ function readFeedFile(path: string, maxBytes: number): { text: string; charset: 
 }
 
 /** Fetches (or reads) one feed, parses and normalizes it. Throws FeedCheckError on bad input. */
-export async function checkFeed(input: string, options: { allowPrivateNetworks: boolean; maxBytes?: number }): Promise<FeedCheckReport> {
+export async function checkFeed(
+  input: string,
+  options: { allowPrivateNetworks: boolean; maxBytes?: number },
+): Promise<FeedCheckReport> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input) && !/^https?:\/\//i.test(input)) {
     throw new FeedCheckError(`only http(s) URLs and files can be checked, not ${input.slice(0, input.indexOf(':'))}:`);
@@ -51,7 +59,8 @@ export async function checkFeed(input: string, options: { allowPrivateNetworks: 
     try {
       const result = await fetcher.fetch(input);
       if (result.kind === 'error') throw new FeedCheckError(`${input}: ${result.message}`);
-      if (result.kind === 'not-modified') throw new FeedCheckError(`${input}: the server answered 304 Not Modified to an unconditional request`);
+      if (result.kind === 'not-modified')
+        throw new FeedCheckError(`${input}: the server answered 304 Not Modified to an unconditional request`);
       const parsed = await parseFeedText(result.body, { url: result.finalUrl });
       if (!parsed.ok) throw new FeedCheckError(`${input}: ${parsed.error}`);
       return {
@@ -73,7 +82,9 @@ export async function checkFeed(input: string, options: { allowPrivateNetworks: 
 
 function describeItem(item: Item, n: number): string[] {
   const lines = [`${n}. ${item.title || '(untitled)'}`];
-  const meta = [item.published?.replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, 'Z'), item.author, item.lang].filter(Boolean).join(' · ');
+  const meta = [item.published?.replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, 'Z'), item.author, item.lang]
+    .filter(Boolean)
+    .join(' · ');
   if (meta) lines.push(`   ${meta}`);
   if (item.link) lines.push(`   ${item.link}`);
   if (item.summary) lines.push(`   ${item.summary.length > 200 ? `${item.summary.slice(0, 199)}…` : item.summary}`);
@@ -86,7 +97,13 @@ function describeItem(item: Item, n: number): string[] {
 /** The human-readable report: the feed's header, then each item. */
 export function formatReport(report: FeedCheckReport): string {
   const { feed } = report;
-  const facts = [feed.format, `${feed.items.length} item${feed.items.length === 1 ? '' : 's'}`, feed.lang && `lang ${feed.lang}`, feed.ttl && `ttl ${feed.ttl} min`, report.charset];
+  const facts = [
+    feed.format,
+    `${feed.items.length} item${feed.items.length === 1 ? '' : 's'}`,
+    feed.lang && `lang ${feed.lang}`,
+    feed.ttl && `ttl ${feed.ttl} min`,
+    report.charset,
+  ];
   const lines = [`${feed.title || '(untitled feed)'} — ${facts.filter(Boolean).join(', ')}`];
   if (feed.link) lines.push(feed.link);
   if (report.finalUrl && report.finalUrl !== report.source) lines.push(`fetched from ${report.finalUrl}`);
@@ -100,7 +117,9 @@ export function registerFeedCommands(program: Command): void {
   const feed = program.command('feed').description('fetch, parse and inspect feeds');
   feed
     .command('check')
-    .description('fetch (or read) one feed, parse and normalize it, and print its items; bad input: one line on stderr, exit 2')
+    .description(
+      'fetch (or read) one feed, parse and normalize it, and print its items; bad input: one line on stderr, exit 2',
+    )
     .argument('<url-or-file>', 'an http(s) feed URL or a feed file (RSS, Atom, RDF, JSON Feed; gzip allowed)')
     .option('--json', 'print {source, finalUrl, permanentRedirect, charset, feed} as JSON')
     .action(async (input: string, options: { json?: boolean }) => {
@@ -110,7 +129,10 @@ export function registerFeedCommands(program: Command): void {
         const report = await checkFeed(input, { allowPrivateNetworks });
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       } catch (error) {
-        const message = error instanceof FeedCheckError ? error.message : `${input}: ${(error as Error).message?.split('\n')[0] ?? String(error)}`;
+        const message =
+          error instanceof FeedCheckError
+            ? error.message
+            : `${input}: ${(error as Error).message?.split('\n')[0] ?? String(error)}`;
         process.stderr.write(`scipop feed check: ${message}\n`);
         process.exitCode = 2;
       }

@@ -33,7 +33,9 @@ export function coverage(texts: readonly SourceText[], matcher: Matcher) {
 export function registerGapsCommand(glossary: Command): void {
   glossary
     .command('gaps')
-    .description('list technical terms that appear in texts (plain text, HTML pages, feeds) but have no glossary entry, most frequent and widespread first')
+    .description(
+      'list technical terms that appear in texts (plain text, HTML pages, feeds) but have no glossary entry, most frequent and widespread first',
+    )
     .argument('<files...>', 'text, HTML or feed files (RSS, Atom, RDF, JSON Feed); - for standard input')
     .option('--top <n>', 'how many candidates to list', '50')
     .option('--min-count <n>', 'fewest occurrences for a candidate', '2')
@@ -61,7 +63,10 @@ export function registerGapsCommand(glossary: Command): void {
         return;
       }
       const cov = coverage(texts, matcher);
-      const candidates = findGaps(texts.map((t) => t.text), { matcher, commonWords: COMMON_WORDS, commonZh: COMMON_WORDS_ZH, limit, minCount });
+      const candidates = findGaps(
+        texts.map((t) => t.text),
+        { matcher, commonWords: COMMON_WORDS, commonZh: COMMON_WORDS_ZH, limit, minCount },
+      );
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ coverage: cov, candidates })}\n`);
         return;

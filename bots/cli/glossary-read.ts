@@ -22,7 +22,8 @@ export function glossaryTerms(packs: readonly LoadedPack[], lang?: string): Term
     for (const entry of pack.entries) {
       const forms = surfaceForms(entry);
       for (const form of forms) rows.push({ form, id: entry.id, lang: pack.lang });
-      for (const form of forms) for (const v of formVariants(form)) rows.push({ form: v, id: entry.id, lang: pack.lang, generated: true });
+      for (const form of forms)
+        for (const v of formVariants(form)) rows.push({ form: v, id: entry.id, lang: pack.lang, generated: true });
     }
   }
   return rows;
@@ -50,7 +51,10 @@ export function explainTerm(packs: readonly LoadedPack[], term: string, lang?: s
   const wanted = analyzeForm(term);
   const blocks: string[] = [];
   for (const { pack } of inLang(packs, lang)) {
-    const termOf = (id: string) => pack.entries.find((e) => e.id === id)?.term ?? packs.flatMap((p) => (p.pack.lang === pack.lang ? p.pack.entries : [])).find((e) => e.id === id)?.term ?? id;
+    const termOf = (id: string) =>
+      pack.entries.find((e) => e.id === id)?.term ??
+      packs.flatMap((p) => (p.pack.lang === pack.lang ? p.pack.entries : [])).find((e) => e.id === id)?.term ??
+      id;
     for (const entry of pack.entries) {
       const hit =
         entry.id === term ||

@@ -27,9 +27,14 @@ export function registerGlossaryCommands(program: Command): void {
 
   glossary
     .command('lint')
-    .description('validate the bundled packs (or the given files): exit 0 when valid, else one line per problem and exit 1')
+    .description(
+      'validate the bundled packs (or the given files): exit 0 when valid, else one line per problem and exit 1',
+    )
     .argument('[packs...]', 'pack files to check (default: every bundled pack)')
-    .option('--no-quality', 'check shape and references only, not the quality rules (readability, everyday words, jargon, duplicates)')
+    .option(
+      '--no-quality',
+      'check shape and references only, not the quality rules (readability, everyday words, jargon, duplicates)',
+    )
     .action((files: string[], options: { quality: boolean }) => {
       const { packs, problems } = readPackFiles(files.length > 0 ? files : listPackFiles());
       problems.push(...lintPacks(packs));
@@ -37,7 +42,9 @@ export function registerGlossaryCommands(program: Command): void {
       for (const problem of problems) out(formatProblem(problem));
       const entries = packs.reduce((n, p) => n + p.pack.entries.length, 0);
       if (problems.length > 0) {
-        process.stderr.write(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${files.length || listPackFiles().length} file(s)\n`);
+        process.stderr.write(
+          `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${files.length || listPackFiles().length} file(s)\n`,
+        );
         process.exitCode = 1;
       } else process.stderr.write(`ok: ${packs.length} pack(s), ${entries} entries\n`);
     });
@@ -70,7 +77,9 @@ export function registerGlossaryCommands(program: Command): void {
       try {
         text = readFileSync(file === '-' ? 0 : file, 'utf8');
       } catch (error) {
-        process.stderr.write(`scipop: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})\n`);
+        process.stderr.write(
+          `scipop: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})\n`,
+        );
         process.exitCode = 2;
         return;
       }
@@ -90,7 +99,9 @@ export function registerGlossaryCommands(program: Command): void {
       if (!packs) return;
       const text = explainTerm(packs, term, options.lang);
       if (text === null) {
-        process.stderr.write(`scipop: no glossary entry for "${term}"${options.lang ? ` in ${options.lang}` : ''}; \`scipop glossary terms\` lists them\n`);
+        process.stderr.write(
+          `scipop: no glossary entry for "${term}"${options.lang ? ` in ${options.lang}` : ''}; \`scipop glossary terms\` lists them\n`,
+        );
         process.exitCode = 1;
       } else out(text);
     });

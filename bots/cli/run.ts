@@ -8,11 +8,19 @@ export function registerRunCommand(program: Command): void {
     .description('run the bot network: poll the sources, curate, and post (to stdout when no platform token is set)')
     .option('--config <file>', 'YAML or JSON config (see bots/config/example.yaml)')
     .option('--once', 'one poll-and-deliver cycle over every active source, due or not, then exit')
-    .option('--dry-run', 'work on a snapshot of the store and print every post instead of sending it; nothing is recorded')
+    .option(
+      '--dry-run',
+      'work on a snapshot of the store and print every post instead of sending it; nothing is recorded',
+    )
     .action(async (o: { config?: string; once?: boolean; dryRun?: boolean }) => {
       try {
-        const bots = await runBots({ ...(o.config ? { config: o.config } : {}), once: Boolean(o.once), dryRun: Boolean(o.dryRun) });
-        if (o.once && bots.report && bots.report.polled > 0 && bots.report.errors === bots.report.polled) process.exitCode = 1;
+        const bots = await runBots({
+          ...(o.config ? { config: o.config } : {}),
+          once: Boolean(o.once),
+          dryRun: Boolean(o.dryRun),
+        });
+        if (o.once && bots.report && bots.report.polled > 0 && bots.report.errors === bots.report.polled)
+          process.exitCode = 1;
       } catch (error) {
         process.stderr.write(`scipop: ${(error as Error).message}\n`);
         process.exitCode = 2;

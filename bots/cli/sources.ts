@@ -27,7 +27,12 @@ async function findSource(store: Store, ref: string): Promise<Source> {
   if (exact) return exact;
   const byPrefix = ref.length >= 4 ? (await store.listSources()).filter((s) => s.id.endsWith(ref)) : [];
   if (byPrefix.length === 1) return byPrefix[0]!;
-  throw new StoreError('not-found', byPrefix.length > 1 ? `"${ref}" matches ${byPrefix.length} sources; give more of the id` : `no source with the id or URL "${ref}" (see scipop sources list)`);
+  throw new StoreError(
+    'not-found',
+    byPrefix.length > 1
+      ? `"${ref}" matches ${byPrefix.length} sources; give more of the id`
+      : `no source with the id or URL "${ref}" (see scipop sources list)`,
+  );
 }
 
 function state(s: Source): string {
@@ -52,11 +57,15 @@ export function registerSourcesCommands(program: Command): void {
           return;
         }
         if (list.length === 0) {
-          out('no sources yet: `scipop sources import FILE.opml`, `scipop sources add URL`, or `scipop run` to start with the default list');
+          out(
+            'no sources yet: `scipop sources import FILE.opml`, `scipop sources add URL`, or `scipop run` to start with the default list',
+          );
           return;
         }
         for (const s of list) {
-          out(`${s.id.slice(-12)}  ${s.trusted ? ' ' : '?'} ${s.title}  <${s.url}>  [${s.tags.join(', ')}]${s.lang ? ` ${s.lang}` : ''}  ${state(s)}`);
+          out(
+            `${s.id.slice(-12)}  ${s.trusted ? ' ' : '?'} ${s.title}  <${s.url}>  [${s.tags.join(', ')}]${s.lang ? ` ${s.lang}` : ''}  ${state(s)}`,
+          );
         }
         const paused = list.filter((s) => !s.active).length;
         process.stderr.write(`${list.length} source(s), ${paused} paused; ? = posts need approval\n`);
@@ -72,17 +81,26 @@ export function registerSourcesCommands(program: Command): void {
     .option('--lang <lang>', 'language of the feed (en, zh-cn)')
     .option('--interval <minutes>', 'fetch interval in minutes (default: the configured one)')
     .option('--untrusted', 'posts from this source wait in the approval queue')
-    .action((url: string, o: { title?: string; tag?: string[]; lang?: string; interval?: string; untrusted?: boolean }) =>
-      withStore(async (store) => {
-        if (!isFeedUrl(url)) throw new StoreError('not-found', `not an http(s) URL: ${url}`);
-        const minutes = o.interval === undefined ? null : Number(o.interval);
-        if (minutes !== null && !(minutes > 0)) throw new StoreError('not-found', `--interval must be a positive number of minutes, not "${o.interval}"`);
-        const s = await store.addSource(
-          { url, title: o.title ?? new URL(url).hostname, tags: o.tag ?? [], lang: o.lang ?? null, intervalSec: minutes === null ? null : Math.round(minutes * 60), trusted: !o.untrusted },
-          Date.now(),
-        );
-        out(`added ${s.id.slice(-12)} ${s.title} <${s.url}>`);
-      }),
+    .action(
+      (url: string, o: { title?: string; tag?: string[]; lang?: string; interval?: string; untrusted?: boolean }) =>
+        withStore(async (store) => {
+          if (!isFeedUrl(url)) throw new StoreError('not-found', `not an http(s) URL: ${url}`);
+          const minutes = o.interval === undefined ? null : Number(o.interval);
+          if (minutes !== null && !(minutes > 0))
+            throw new StoreError('not-found', `--interval must be a positive number of minutes, not "${o.interval}"`);
+          const s = await store.addSource(
+            {
+              url,
+              title: o.title ?? new URL(url).hostname,
+              tags: o.tag ?? [],
+              lang: o.lang ?? null,
+              intervalSec: minutes === null ? null : Math.round(minutes * 60),
+              trusted: !o.untrusted,
+            },
+            Date.now(),
+          );
+          out(`added ${s.id.slice(-12)} ${s.title} <${s.url}>`);
+        }),
     );
 
   sources
@@ -130,7 +148,9 @@ export function registerSourcesCommands(program: Command): void {
       withStore(async (store) => {
         const r = await importOpmlFile(store, file, Date.now());
         for (const p of r.problems) err(`${file}: ${p}`);
-        out(`imported ${file}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged${r.problems.length ? `, ${r.problems.length} skipped` : ''}`);
+        out(
+          `imported ${file}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged${r.problems.length ? `, ${r.problems.length} skipped` : ''}`,
+        );
       }),
     );
 

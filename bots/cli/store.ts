@@ -35,8 +35,12 @@ export async function migrateTarget(target: string): Promise<{ from: number; to:
   mkdirSync(dirname(target), { recursive: true });
   const db = new Database(target);
   try {
-    const table = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get();
-    const from = table ? Number((db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v) : 0;
+    const table = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`)
+      .get();
+    const from = table
+      ? Number((db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v)
+      : 0;
     return { from, to: migrateSqlite(db) };
   } finally {
     db.close();
@@ -49,28 +53,41 @@ const where = (target: string) => (isPostgresUrl(target) ? redactUrl(target) : t
 export function registerStoreCommands(program: Command): void {
   program
     .command('migrate')
-    .description('bring the store SCIPOP_DB names (SQLite file or postgres:// URL) to the latest schema; safe to run while workers are up')
+    .description(
+      'bring the store SCIPOP_DB names (SQLite file or postgres:// URL) to the latest schema; safe to run while workers are up',
+    )
     .option('--db <target>', 'a SQLite file or postgres:// URL instead of SCIPOP_DB')
     .action((o: { db?: string }) =>
       report(async () => {
         const target = o.db ?? parseEnv().SCIPOP_DB;
         const { from, to } = await migrateTarget(target);
-        out(from === to ? `${where(target)}: already at schema version ${to}` : `${where(target)}: schema version ${from} → ${to}`);
+        out(
+          from === to
+            ? `${where(target)}: already at schema version ${to}`
+            : `${where(target)}: schema version ${from} → ${to}`,
+        );
       }),
     );
 
   const store = program.command('store').description('move a SciPop network between stores');
   store
     .command('copy')
-    .description('copy a SQLite store (sources, channels, items seen, outbox, the chat platforms\' state) into an empty PostgreSQL database or schema')
+    .description(
+      "copy a SQLite store (sources, channels, items seen, outbox, the chat platforms' state) into an empty PostgreSQL database or schema",
+    )
     .requiredOption('--from <file>', 'the SQLite file (SCIPOP_DB of the single-process setup)')
     .requiredOption('--to <url>', 'postgres://user@host:5432/db, optionally ?schema=name')
     .action((o: { from: string; to: string }) =>
       report(async () => {
         if (!isPostgresUrl(o.to)) throw new StoreError('unsupported', `--to must be a postgres:// URL, not "${o.to}"`);
-        if (isPostgresUrl(o.from) || !existsSync(o.from)) throw new StoreError('not-found', `--from must be an existing SQLite file, not "${o.from}"`);
+        if (isPostgresUrl(o.from) || !existsSync(o.from))
+          throw new StoreError('not-found', `--from must be an existing SQLite file, not "${o.from}"`);
         const counts = await copySqliteToPostgres(o.from, o.to);
-        out(`copied ${o.from} → ${redactUrl(o.to)}: ${Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', ')}`);
+        out(
+          `copied ${o.from} → ${redactUrl(o.to)}: ${Object.entries(counts)
+            .map(([t, n]) => `${n} ${t}`)
+            .join(', ')}`,
+        );
         out('stop the single-process bot before switching; then set SCIPOP_DB to the URL and start the workers');
       }),
     );

@@ -29,7 +29,12 @@ export interface WorkersView {
 
 /** Reads workers and leases from the store. A worker is alive while its leases run (see leaseHoldMs). */
 export async function workersView(store: Store, leaseMs: number, now: number): Promise<WorkersView> {
-  const [workers, leases, fetching, channels] = await Promise.all([store.listWorkers(), store.listLeases(), store.sourceLeases(now), store.listChannels()]);
+  const [workers, leases, fetching, channels] = await Promise.all([
+    store.listWorkers(),
+    store.listLeases(),
+    store.sourceLeases(now),
+    store.listChannels(),
+  ]);
   const running = leases.filter((l) => l.until > now);
   const held = new Set(running.filter((l) => l.kind === 'channel').map((l) => l.key));
   return {
@@ -52,18 +57,32 @@ export async function workersView(store: Store, leaseMs: number, now: number): P
   };
 }
 
-const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 3_600_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 3_600_000).toFixed(1)} h`);
+const secs = (ms: number) =>
+  ms < 10_000
+    ? `${(ms / 1000).toFixed(1)} s`
+    : ms < 3_600_000
+      ? `${Math.round(ms / 1000)} s`
+      : `${(ms / 3_600_000).toFixed(1)} h`;
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** The human form of {@link workersView}. */
 export function formatWorkers(view: WorkersView, showLeases: boolean): string {
   const lines: string[] = [];
   const alive = view.workers.filter((w) => w.alive).length;
-  lines.push(`${alive} live worker${alive === 1 ? '' : 's'} of ${view.workers.length} known (a worker silent for ${secs(leaseHoldMs(view.leaseMs))} is taken for dead; its work moves within ${secs(view.leaseMs)})`);
+  lines.push(
+    `${alive} live worker${alive === 1 ? '' : 's'} of ${view.workers.length} known (a worker silent for ${secs(leaseHoldMs(view.leaseMs))} is taken for dead; its work moves within ${secs(view.leaseMs)})`,
+  );
   if (view.workers.length > 0) {
     lines.push(
       table([
@@ -81,7 +100,8 @@ export function formatWorkers(view: WorkersView, showLeases: boolean): string {
       ]),
     );
   }
-  if (view.unowned.length > 0) lines.push(`destinations with no live owner (their posts wait): ${view.unowned.join(', ')}`);
+  if (view.unowned.length > 0)
+    lines.push(`destinations with no live owner (their posts wait): ${view.unowned.join(', ')}`);
   if (showLeases && view.leases.length > 0) {
     lines.push('');
     lines.push(
@@ -98,7 +118,9 @@ export function formatWorkers(view: WorkersView, showLeases: boolean): string {
 export function registerWorkersCommand(program: Command): void {
   program
     .command('workers')
-    .description('the scipop run processes sharing SCIPOP_DB: who is alive, which destinations, roles and fetches each holds, and lease ages')
+    .description(
+      'the scipop run processes sharing SCIPOP_DB: who is alive, which destinations, roles and fetches each holds, and lease ages',
+    )
     .option('--config <file>', 'the config the workers run with (for workers.leaseSeconds)')
     .option('--leases', 'list every destination and role lease with its owner and age')
     .option('--json', 'print JSON')

@@ -21,14 +21,24 @@ describe('config', () => {
   it('loads the example config in the repository', () => {
     const c = loadConfig(EXAMPLE);
     expect(c.channels.map((ch) => ch.id)).toEqual(['console', 'space-desk']);
-    expect(c.channels[1]!.rules).toMatchObject({ tags: ['astronomy', 'physics'], caps: { perHour: 6, perDay: 40 }, approval: 'untrusted' });
+    expect(c.channels[1]!.rules).toMatchObject({
+      tags: ['astronomy', 'physics'],
+      caps: { perHour: 6, perDay: 40 },
+      approval: 'untrusted',
+    });
   });
 
   it('reads JSON too, and reports every problem with file and path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scipop-config-'));
     try {
       const file = join(dir, 'c.json');
-      writeFileSync(file, JSON.stringify({ delivery: { inDoubt: 'maybe' }, channels: [{ id: 'a b', sink: 'console', target: 'x', rules: { excludeRegex: ['(?<=x)y'] } }] }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          delivery: { inDoubt: 'maybe' },
+          channels: [{ id: 'a b', sink: 'console', target: 'x', rules: { excludeRegex: ['(?<=x)y'] } }],
+        }),
+      );
       expect(() => loadConfig(file)).toThrow(ConfigError);
       try {
         loadConfig(file);
@@ -47,21 +57,33 @@ describe('config', () => {
   });
 
   it('rejects channel regexes RE2 cannot run, naming the channel', () => {
-    expect(() => parseConfig({ channels: [{ id: 'c', sink: 'console', target: 'x', rules: { excludeRegex: ['(?<=x)y'] } }] }, 'f.yaml')).toThrow(
-      /^f\.yaml: channels\.0\.rules\.excludeRegex\[0\]: invalid regex/,
-    );
+    expect(() =>
+      parseConfig(
+        { channels: [{ id: 'c', sink: 'console', target: 'x', rules: { excludeRegex: ['(?<=x)y'] } }] },
+        'f.yaml',
+      ),
+    ).toThrow(/^f\.yaml: channels\.0\.rules\.excludeRegex\[0\]: invalid regex/);
   });
 });
 
 describe('env', () => {
   it('parses the documented variables once, with defaults', () => {
     expect(parseEnv({})).toMatchObject({ SCIPOP_DB: './data/scipop.db', SCIPOP_ALLOW_PRIVATE_NETWORKS: false });
-    expect(parseEnv({ SCIPOP_DB: 'postgres://x/y', SCIPOP_HTTP_PORT: '9100', SCIPOP_ALLOW_PRIVATE_NETWORKS: '1', TELEGRAM_BOT_TOKEN: ' 123:abc ' })).toMatchObject({
+    expect(
+      parseEnv({
+        SCIPOP_DB: 'postgres://x/y',
+        SCIPOP_HTTP_PORT: '9100',
+        SCIPOP_ALLOW_PRIVATE_NETWORKS: '1',
+        TELEGRAM_BOT_TOKEN: ' 123:abc ',
+      }),
+    ).toMatchObject({
       SCIPOP_DB: 'postgres://x/y',
       SCIPOP_HTTP_PORT: 9100,
       SCIPOP_ALLOW_PRIVATE_NETWORKS: true,
       TELEGRAM_BOT_TOKEN: '123:abc',
     });
-    expect(() => parseEnv({ SCIPOP_HTTP_PORT: 'http' })).toThrow('SCIPOP_HTTP_PORT: SCIPOP_HTTP_PORT must be a port number');
+    expect(() => parseEnv({ SCIPOP_HTTP_PORT: 'http' })).toThrow(
+      'SCIPOP_HTTP_PORT: SCIPOP_HTTP_PORT must be a port number',
+    );
   });
 });

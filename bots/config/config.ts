@@ -33,10 +33,16 @@ export const ConfigSchema = z
         defaultIntervalMinutes: z.number().positive().default(10),
         /** Bounds for a feed's own `ttl` and the server's Cache-Control max-age. */
         minIntervalMinutes: z.number().positive().default(2),
-        maxIntervalMinutes: z.number().positive().default(24 * 60),
+        maxIntervalMinutes: z
+          .number()
+          .positive()
+          .default(24 * 60),
         /** ± this fraction of the interval, so sources do not fetch in lockstep. */
         jitter: z.number().min(0).max(0.5).default(0.1),
-        maxBackoffMinutes: z.number().positive().default(12 * 60),
+        maxBackoffMinutes: z
+          .number()
+          .positive()
+          .default(12 * 60),
         /** Consecutive failures after which a source is paused and moderators told. */
         pauseAfterFailures: z.number().int().positive().default(10),
         /** How many of the newest items a source's first fetch posts (0: none, so subscribing never floods). */
@@ -52,7 +58,11 @@ export const ConfigSchema = z
     fetch: z
       .object({
         timeoutSeconds: z.number().positive().default(20),
-        maxBytes: z.number().int().positive().default(5 * 1024 * 1024),
+        maxBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(5 * 1024 * 1024),
         maxRedirects: z.number().int().min(0).default(5),
         perHostConcurrency: z.number().int().positive().default(2),
         /** Feeds fetched and processed at once. */
@@ -88,9 +98,7 @@ export const ConfigSchema = z
     telegram: TelegramConfigSchema.prefault({}),
     /** The Discord bot (used when DISCORD_BOT_TOKEN is set). */
     discord: DiscordConfigSchema.prefault({}),
-    channels: z
-      .array(ChannelConfigSchema)
-      .prefault([{ id: 'console', sink: 'console', target: 'stdout' }]),
+    channels: z.array(ChannelConfigSchema).prefault([{ id: 'console', sink: 'console', target: 'stdout' }]),
   })
   .strict();
 /** See {@link ConfigSchema}. */
@@ -107,7 +115,8 @@ export function parseConfig(data: unknown, file = 'config'): Config {
   const parsed = ConfigSchema.safeParse(data ?? {});
   const problems: string[] = [];
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    for (const issue of parsed.error.issues)
+      problems.push(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new ConfigError(problems.join('\n'));
   }
   const ids = new Set<string>();
@@ -135,7 +144,9 @@ export function loadConfig(file?: string): Config {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new ConfigError(
+      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   let data: unknown;
   try {

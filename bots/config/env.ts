@@ -24,7 +24,9 @@ export const EnvSchema = z.object({
     .transform((v) => (v === undefined ? undefined : Number(v)))
     .pipe(z.number({ error: 'SCIPOP_HTTP_PORT must be a port number' }).int().min(0).max(65535).optional()),
   SCIPOP_ALLOW_PRIVATE_NETWORKS: flag,
-  SCIPOP_LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
+  SCIPOP_LOG_LEVEL: optionalText.pipe(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  ),
   /**
    * Test-only failpoint: `after-send:N` kills the process with SIGKILL right after the Nth
    * successful send and before its mark, to test the crash window. Never set it in production.

@@ -1,4 +1,9 @@
-import { MessageFlags, type ChatInputCommandInteraction, type InteractionReplyOptions, type RepliableInteraction } from 'discord.js';
+import {
+  MessageFlags,
+  type ChatInputCommandInteraction,
+  type InteractionReplyOptions,
+  type RepliableInteraction,
+} from 'discord.js';
 import type { Fetcher } from '../engine/fetch-types';
 import type { EngineLogger, FeedParser } from '../engine/types';
 import type { Channel, Source, Store } from '../store/types';
@@ -42,10 +47,19 @@ export function chunks(text: string, size = 1900): string[] {
 }
 
 /** Replies privately to the member, in as many messages as the text needs. */
-export async function answer(interaction: RepliableInteraction, text: string, extra: InteractionReplyOptions = {}): Promise<void> {
+export async function answer(
+  interaction: RepliableInteraction,
+  text: string,
+  extra: InteractionReplyOptions = {},
+): Promise<void> {
   const [first = '…', ...more] = chunks(text);
   const options = { ...QUIET, ...extra, flags: MessageFlags.Ephemeral as const };
-  if (interaction.deferred) await interaction.editReply({ content: first, allowedMentions: { parse: [] }, ...(extra.files ? { files: extra.files } : {}) });
+  if (interaction.deferred)
+    await interaction.editReply({
+      content: first,
+      allowedMentions: { parse: [] },
+      ...(extra.files ? { files: extra.files } : {}),
+    });
   else if (interaction.replied) await interaction.followUp({ ...options, content: first });
   else await interaction.reply({ ...options, content: first });
   for (const part of more) await interaction.followUp({ ...QUIET, flags: MessageFlags.Ephemeral, content: part });
@@ -58,7 +72,11 @@ export async function answer(interaction: RepliableInteraction, text: string, ex
  */
 export async function requireModerator(interaction: RepliableInteraction): Promise<boolean> {
   if (interaction.inGuild() && interaction.memberPermissions?.has(MODERATOR_PERMISSION)) return true;
-  await interaction.reply({ ...QUIET, flags: MessageFlags.Ephemeral, content: 'Only members with the Manage Server permission can do this. Anyone can use /explain.' });
+  await interaction.reply({
+    ...QUIET,
+    flags: MessageFlags.Ephemeral,
+    content: 'Only members with the Manage Server permission can do this. Anyone can use /explain.',
+  });
   return false;
 }
 
@@ -76,8 +94,11 @@ export async function findSource(deps: DiscordCommandDeps, ref: string): Promise
   if (exact) return exact;
   const matches = (await deps.store.listSources()).filter((s) => s.id.endsWith(ref));
   if (matches.length === 1) return matches[0]!;
-  return matches.length > 1 ? `“${ref}” matches ${matches.length} sources; give more of the id.` : `No source “${ref}”. /scipop sources lists them.`;
+  return matches.length > 1
+    ? `“${ref}” matches ${matches.length} sources; give more of the id.`
+    : `No source “${ref}”. /scipop sources lists them.`;
 }
 
 /** A subcommand's string option. */
-export const option = (interaction: ChatInputCommandInteraction, name: string) => interaction.options.getString(name)?.trim() ?? '';
+export const option = (interaction: ChatInputCommandInteraction, name: string) =>
+  interaction.options.getString(name)?.trim() ?? '';

@@ -1,5 +1,11 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { ChannelRulesSchema, describeFilters, editFilters, isFilterKind, type ChannelRules } from '../../shared/curation';
+import {
+  ChannelRulesSchema,
+  describeFilters,
+  editFilters,
+  isFilterKind,
+  type ChannelRules,
+} from '../../shared/curation';
 import type { Channel } from '../store/types';
 import { answer, channelsHere, option, type DiscordCommandDeps } from './context';
 
@@ -13,7 +19,8 @@ export interface FilterEdit {
 /** Applies a filter edit to rules; a string is the problem to tell the moderator (bad regexes included). */
 export function editRules(rules: ChannelRules, edit: FilterEdit): ChannelRules | string {
   if (edit.action === 'clear') return editFilters(rules, { action: 'clear' });
-  if (edit.action === 'show' || !isFilterKind(edit.kind) || !edit.value) return `Give kind (include, exclude, include-regex or exclude-regex) and value to ${edit.action} a filter.`;
+  if (edit.action === 'show' || !isFilterKind(edit.kind) || !edit.value)
+    return `Give kind (include, exclude, include-regex or exclude-regex) and value to ${edit.action} a filter.`;
   return editFilters(rules, { action: edit.action, kind: edit.kind, value: edit.value });
 }
 
@@ -23,12 +30,23 @@ export function describeRules(channel: Channel): string {
 }
 
 /** `/scipop filter [action] [kind] [value]` on the destination that posts to this channel. */
-export async function runFilterCommand(interaction: ChatInputCommandInteraction, deps: DiscordCommandDeps): Promise<void> {
+export async function runFilterCommand(
+  interaction: ChatInputCommandInteraction,
+  deps: DiscordCommandDeps,
+): Promise<void> {
   const channel = (await channelsHere(deps, interaction.channelId))[0];
-  if (!channel) return answer(interaction, 'This channel is not a SciPop destination, so it has no filters. Destinations are set in the config file (channels: with sink: discord and this channel’s id as target).');
+  if (!channel)
+    return answer(
+      interaction,
+      'This channel is not a SciPop destination, so it has no filters. Destinations are set in the config file (channels: with sink: discord and this channel’s id as target).',
+    );
   const action = (option(interaction, 'action') || 'show') as FilterEdit['action'];
   if (action === 'show') return answer(interaction, describeRules(channel));
-  const updated = editRules(ChannelRulesSchema.parse(channel.rules ?? {}), { action, kind: option(interaction, 'kind'), value: option(interaction, 'value') });
+  const updated = editRules(ChannelRulesSchema.parse(channel.rules ?? {}), {
+    action,
+    kind: option(interaction, 'kind'),
+    value: option(interaction, 'value'),
+  });
   if (typeof updated === 'string') return answer(interaction, updated);
   await deps.store.upsertChannel({ ...channel, rules: updated }, (deps.now ?? Date.now)());
   const live = (await deps.channelsChanged?.()) ?? false;

@@ -5,7 +5,11 @@ import { runFilterCommand } from './filter';
 import { onQueueButton, runQueueCommand } from './queue';
 import { runSubscribeCommand } from './subscribe';
 
-async function explain(interaction: Parameters<typeof answer>[0], term: string, deps: DiscordCommandDeps): Promise<void> {
+async function explain(
+  interaction: Parameters<typeof answer>[0],
+  term: string,
+  deps: DiscordCommandDeps,
+): Promise<void> {
   if (!term) return answer(interaction, 'Which term? For example /explain term:exoplanet');
   const text = deps.explain(term);
   await answer(interaction, text ?? `I have no explanation for “${term.slice(0, 100)}” yet.`);
@@ -15,10 +19,17 @@ async function explain(interaction: Parameters<typeof answer>[0], term: string, 
  * Sources are shared by every server the bot is in, so when the config names `discord.guilds`,
  * moderation is taken only from those servers: a Manage Server holder elsewhere cannot change them.
  */
-async function moderationAllowedHere(interaction: Parameters<typeof answer>[0], deps: DiscordCommandDeps): Promise<boolean> {
+async function moderationAllowedHere(
+  interaction: Parameters<typeof answer>[0],
+  deps: DiscordCommandDeps,
+): Promise<boolean> {
   const { guilds } = deps.config;
   if (guilds.length === 0 || (interaction.guildId !== null && guilds.includes(interaction.guildId))) return true;
-  await interaction.reply({ ...QUIET, flags: MessageFlags.Ephemeral, content: 'SciPop is moderated from another server; only /explain works here.' });
+  await interaction.reply({
+    ...QUIET,
+    flags: MessageFlags.Ephemeral,
+    content: 'SciPop is moderated from another server; only /explain works here.',
+  });
   return false;
 }
 
@@ -29,7 +40,8 @@ async function moderationAllowedHere(interaction: Parameters<typeof answer>[0], 
  */
 export async function handleInteraction(interaction: Interaction, rest: REST, deps: DiscordCommandDeps): Promise<void> {
   try {
-    if (interaction.isButton()) return (await moderationAllowedHere(interaction, deps)) ? await onQueueButton(interaction, deps) : undefined;
+    if (interaction.isButton())
+      return (await moderationAllowedHere(interaction, deps)) ? await onQueueButton(interaction, deps) : undefined;
     if (!interaction.isChatInputCommand()) return;
     if (interaction.commandName === 'explain') return await explain(interaction, option(interaction, 'term'), deps);
     if (interaction.commandName !== 'scipop') return;
@@ -41,7 +53,13 @@ export async function handleInteraction(interaction: Interaction, rest: REST, de
     if (sub === 'subscribe' || sub === 'unsubscribe') return await runSubscribeCommand(sub, interaction, deps);
     if (!(await runSourceCommand(sub, interaction, deps))) await answer(interaction, `Unknown subcommand ${sub}.`);
   } catch (error) {
-    deps.log.error({ interaction: interaction.id, err: (error as Error).stack ?? String(error) }, 'a Discord interaction failed');
-    if (interaction.isRepliable()) await answer(interaction, 'Something went wrong on our side; it was logged. Try again in a moment.').catch(() => undefined);
+    deps.log.error(
+      { interaction: interaction.id, err: (error as Error).stack ?? String(error) },
+      'a Discord interaction failed',
+    );
+    if (interaction.isRepliable())
+      await answer(interaction, 'Something went wrong on our side; it was logged. Try again in a moment.').catch(
+        () => undefined,
+      );
   }
 }

@@ -70,7 +70,10 @@ async function download(url: string): Promise<string> {
  * itself (per-route buckets, the global limit, 429 retry_after) and which it hands back to the
  * outbox as an error: a wait longer than maxRetryAfterSeconds.
  */
-export function restOptions(config: Pick<DiscordConfig, 'maxRetryAfterSeconds'>, apiBase?: string): Partial<RESTOptions> {
+export function restOptions(
+  config: Pick<DiscordConfig, 'maxRetryAfterSeconds'>,
+  apiBase?: string,
+): Partial<RESTOptions> {
   const maxWaitMs = config.maxRetryAfterSeconds * 1000;
   return {
     ...(apiBase ? { api: apiBase.replace(/\/+$/, '') } : {}),
@@ -89,14 +92,25 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
   // Discord's global limit (50 requests a second) is per bot, whatever the number of processes:
   // each keeps to its share. Per-route buckets need no sharing: one worker owns each destination.
   const globalPerSecond = rest.options.globalRequestsPerSecond;
-  const share = (live: number) => void ((rest.options as { globalRequestsPerSecond: number }).globalRequestsPerSecond = Math.max(1, Math.floor(globalPerSecond / Math.max(1, live))));
+  const share = (live: number) =>
+    void ((rest.options as { globalRequestsPerSecond: number }).globalRequestsPerSecond = Math.max(
+      1,
+      Math.floor(globalPerSecond / Math.max(1, live)),
+    ));
   if (coordinator) {
     share(coordinator.liveWorkers());
     coordinator.onLiveWorkers(share);
   }
   const ready = prepareState(options);
   const state = createDiscordState(options.store, ready);
-  const sink = createDiscordSink({ rest, state, store: options.store, config, log, ...(options.now ? { now: options.now } : {}) });
+  const sink = createDiscordSink({
+    rest,
+    state,
+    store: options.store,
+    config,
+    log,
+    ...(options.now ? { now: options.now } : {}),
+  });
   let packs: ReturnType<typeof loadBundledPacks> | null = null;
   const deps: DiscordCommandDeps = {
     store: options.store,
@@ -122,7 +136,10 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
       log.info({ guild: guildId, commands: COMMANDS.length }, 'Discord slash commands registered');
     } catch (error) {
       registered.delete(guildId);
-      log.error({ guild: guildId, err: (error as Error).message }, 'could not register slash commands in this server (was the bot invited with the applications.commands scope?)');
+      log.error(
+        { guild: guildId, err: (error as Error).message },
+        'could not register slash commands in this server (was the bot invited with the applications.commands scope?)',
+      );
     }
   };
 
@@ -147,7 +164,8 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
     await connected;
     if (client !== c) return; // disconnected meanwhile
     if (config.globalCommands) await rest.put(Routes.applicationCommands(c.application!.id), { body: COMMANDS });
-    for (const id of config.guilds.length > 0 ? config.guilds : [...c.guilds.cache.keys()]) await register(c.application!.id, id);
+    for (const id of config.guilds.length > 0 ? config.guilds : [...c.guilds.cache.keys()])
+      await register(c.application!.id, id);
     timer = setInterval(() => void sync(), config.queueSyncSeconds * 1000);
     timer.unref();
     void sync();
@@ -200,7 +218,11 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
       });
       // Settle the role now, so a worker that gets it answers from the moment start() returns.
       await coordinator.round();
-      if (!held) log.info({ worker: coordinator.worker.id }, 'Discord: another worker keeps the gateway; this one posts to its destinations');
+      if (!held)
+        log.info(
+          { worker: coordinator.worker.id },
+          'Discord: another worker keeps the gateway; this one posts to its destinations',
+        );
     },
     async stop() {
       stopped = true;

@@ -1,4 +1,13 @@
-import { ButtonStyle, ComponentType, DiscordAPIError, Routes, type APIActionRowComponent, type APIButtonComponent, type ButtonInteraction, type REST } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  DiscordAPIError,
+  Routes,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type ButtonInteraction,
+  type REST,
+} from 'discord.js';
 import { MessageSchema } from '../../shared/message/message';
 import type { Delivery } from '../store/types';
 import { answer, QUIET, requireModerator, type DiscordCommandDeps } from './context';
@@ -22,13 +31,25 @@ function buttons(id: string): APIActionRowComponent<APIButtonComponent>[] {
 /** A queue post: the post as it would appear, where it would go, and the buttons. */
 function queueMessage(row: Delivery, destination: string) {
   const parsed = MessageSchema.safeParse(row.message);
-  const embed = parsed.success ? renderEmbed(parsed.data, { note: 'waiting for approval' }).embed : { description: `(unreadable post ${row.id})` };
-  return { content: `Waiting for approval → ${destination}`, embeds: [embed], components: buttons(row.id), allowed_mentions: NO_MENTIONS };
+  const embed = parsed.success
+    ? renderEmbed(parsed.data, { note: 'waiting for approval' }).embed
+    : { description: `(unreadable post ${row.id})` };
+  return {
+    content: `Waiting for approval → ${destination}`,
+    embeds: [embed],
+    components: buttons(row.id),
+    allowed_mentions: NO_MENTIONS,
+  };
 }
 
 /** The destinations' display: the Discord channel when the destination is on Discord. */
 async function destinationsById(deps: DiscordCommandDeps): Promise<Map<string, string>> {
-  return new Map((await deps.store.listChannels()).map((c) => [c.id, c.sink === 'discord' ? `<#${c.target.trim()}> (${c.title})` : `${c.title} (${c.sink})`]));
+  return new Map(
+    (await deps.store.listChannels()).map((c) => [
+      c.id,
+      c.sink === 'discord' ? `<#${c.target.trim()}> (${c.title})` : `${c.title} (${c.sink})`,
+    ]),
+  );
 }
 
 /**
@@ -44,8 +65,13 @@ export async function syncQueue(rest: REST, deps: DiscordCommandDeps): Promise<n
   for (const c of discord) {
     for (const row of await deps.store.heldDeliveries(c.id, 100)) {
       if (await deps.state.queuePost(row.id)) continue;
-      const sent = (await rest.post(Routes.channelMessages(channel), { body: queueMessage(row, names.get(row.channelId) ?? row.channelId) })) as { id: string };
-      await deps.state.recordQueuePost({ deliveryId: row.id, channelId: channel, messageId: sent.id }, (deps.now ?? Date.now)());
+      const sent = (await rest.post(Routes.channelMessages(channel), {
+        body: queueMessage(row, names.get(row.channelId) ?? row.channelId),
+      })) as { id: string };
+      await deps.state.recordQueuePost(
+        { deliveryId: row.id, channelId: channel, messageId: sent.id },
+        (deps.now ?? Date.now)(),
+      );
       posted++;
     }
   }
@@ -60,9 +86,15 @@ async function closeDecidedElsewhere(rest: REST, deps: DiscordCommandDeps): Prom
   for (const post of await deps.state.openQueuePosts()) {
     const row = await deps.store.getDelivery(post.deliveryId);
     if (row?.status === 'held') continue;
-    const verdict = !row ? 'No longer in the outbox.' : row.status === 'rejected' ? `🗑 Rejected by ${describeDecider(row.decidedBy)}` : `✅ Approved by ${describeDecider(row.decidedBy)}`;
+    const verdict = !row
+      ? 'No longer in the outbox.'
+      : row.status === 'rejected'
+        ? `🗑 Rejected by ${describeDecider(row.decidedBy)}`
+        : `✅ Approved by ${describeDecider(row.decidedBy)}`;
     try {
-      await rest.patch(Routes.channelMessage(post.channelId, post.messageId), { body: { content: `Decided elsewhere\n${verdict}`, components: [], allowed_mentions: NO_MENTIONS } });
+      await rest.patch(Routes.channelMessage(post.channelId, post.messageId), {
+        body: { content: `Decided elsewhere\n${verdict}`, components: [], allowed_mentions: NO_MENTIONS },
+      });
     } catch (error) {
       if (!(error instanceof DiscordAPIError && (error.code === 10008 || error.code === 10003))) throw error; // message or channel deleted: nothing to close
     }
@@ -71,12 +103,25 @@ async function closeDecidedElsewhere(rest: REST, deps: DiscordCommandDeps): Prom
 }
 
 /** `/scipop queue`: posts what is not shown yet, and answers with the count (or, without a moderators' channel, the posts themselves). */
-export async function runQueueCommand(rest: REST, interaction: Parameters<typeof answer>[0], deps: DiscordCommandDeps): Promise<void> {
-  const held = (await Promise.all((await deps.store.listChannels()).filter((c) => c.sink === 'discord').map((c) => deps.store.heldDeliveries(c.id, 100)))).flat();
+export async function runQueueCommand(
+  rest: REST,
+  interaction: Parameters<typeof answer>[0],
+  deps: DiscordCommandDeps,
+): Promise<void> {
+  const held = (
+    await Promise.all(
+      (await deps.store.listChannels())
+        .filter((c) => c.sink === 'discord')
+        .map((c) => deps.store.heldDeliveries(c.id, 100)),
+    )
+  ).flat();
   if (held.length === 0) return answer(interaction, 'The approval queue is empty.');
   if (deps.config.moderatorChannel) {
     const posted = await syncQueue(rest, deps);
-    return answer(interaction, `${held.length} post(s) wait for approval in <#${deps.config.moderatorChannel}>${posted ? ` (${posted} just posted there)` : ''}.`);
+    return answer(
+      interaction,
+      `${held.length} post(s) wait for approval in <#${deps.config.moderatorChannel}>${posted ? ` (${posted} just posted there)` : ''}.`,
+    );
   }
   const names = await destinationsById(deps);
   await answer(interaction, `${held.length} post(s) wait for approval${held.length > 5 ? '; the oldest 5:' : ':'}`);
@@ -94,12 +139,25 @@ export async function onQueueButton(interaction: ButtonInteraction, deps: Discor
   const [, action, id] = m;
   const now = deps.now ?? Date.now;
   await deps.state.closeQueuePost(id!); // first, so the queue sync never reports this decision as made elsewhere
-  const decided = await deps.store.decideDelivery(id!, action === 'a' ? 'approve' : 'reject', `discord:${interaction.user.id}`, now());
+  const decided = await deps.store.decideDelivery(
+    id!,
+    action === 'a' ? 'approve' : 'reject',
+    `discord:${interaction.user.id}`,
+    now(),
+  );
   const row = await deps.store.getDelivery(id!);
   const verdict = decided
     ? `${action === 'a' ? '✅ Approved' : '🗑 Rejected'} by <@${interaction.user.id}> (${interaction.user.username})`
     : `Already decided${row?.decidedBy ? ` by ${row.decidedBy.replace(/^discord:(\d+)$/, '<@$1>')}` : ''}: ${row?.status ?? 'gone'}.`;
   const embeds = interaction.message.embeds.map((e) => e.toJSON());
-  await interaction.update({ content: `${interaction.message.content.replace(/^Waiting for approval/, decided ? 'Decided' : 'Waiting for approval')}\n${verdict}`, embeds, components: [], allowedMentions: { parse: [] } });
-  deps.log.info({ delivery: id, decision: action === 'a' ? 'approve' : 'reject', by: interaction.user.id, decided }, 'queue decision');
+  await interaction.update({
+    content: `${interaction.message.content.replace(/^Waiting for approval/, decided ? 'Decided' : 'Waiting for approval')}\n${verdict}`,
+    embeds,
+    components: [],
+    allowedMentions: { parse: [] },
+  });
+  deps.log.info(
+    { delivery: id, decision: action === 'a' ? 'approve' : 'reject', by: interaction.user.id, decided },
+    'queue decision',
+  );
 }

@@ -14,7 +14,9 @@ const base: Message = {
 
 describe('escapeDiscord', () => {
   it('defuses pings, mention syntax, masked links and markdown', () => {
-    const out = escapeDiscord('@everyone **free** [click](https://x.io) <@123> # big\n> quote `code` ~~s~~ ||spoiler|| @here');
+    const out = escapeDiscord(
+      '@everyone **free** [click](https://x.io) <@123> # big\n> quote `code` ~~s~~ ||spoiler|| @here',
+    );
     expect(out).not.toMatch(/@everyone|@here/);
     expect(out).toContain('@\u200beveryone');
     expect(out).toContain('\\*\\*free\\*\\*');
@@ -49,7 +51,12 @@ describe('renderEmbed', () => {
   });
 
   it('keeps every limit on a huge item, shortening the summary before the explanations', () => {
-    const terms = Array.from({ length: 30 }, (_, i) => ({ id: `t${i}`, term: `term ${i}`, short: 'x'.repeat(150), lang: 'en' }));
+    const terms = Array.from({ length: 30 }, (_, i) => ({
+      id: `t${i}`,
+      term: `term ${i}`,
+      short: 'x'.repeat(150),
+      lang: 'en',
+    }));
     const huge: Message = { ...base, title: 'T'.repeat(400), summary: 'word '.repeat(3000), terms, hashtags: ['#a'] };
     const { embed, shortened } = renderEmbed(huge);
     expect(shortened).toBe(true);
@@ -62,7 +69,12 @@ describe('renderEmbed', () => {
   });
 
   it('cuts explanations only when they alone pass 6,000 characters', () => {
-    const terms = Array.from({ length: 25 }, (_, i) => ({ id: `t${i}`, term: `term ${i}`, short: 'y'.repeat(1500), lang: 'en' }));
+    const terms = Array.from({ length: 25 }, (_, i) => ({
+      id: `t${i}`,
+      term: `term ${i}`,
+      short: 'y'.repeat(1500),
+      lang: 'en',
+    }));
     const { embed } = renderEmbed({ ...base, terms });
     expect(embedSize(embed)).toBeLessThanOrEqual(EMBED_LIMITS.total);
     expect(embed.fields!.every((f) => f.value.length <= EMBED_LIMITS.fieldValue)).toBe(true);

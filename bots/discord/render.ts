@@ -2,7 +2,16 @@ import type { APIEmbed } from 'discord.js';
 import type { Message } from '../../shared/message/message';
 
 /** Discord's embed limits (characters), as its API documents and enforces them. */
-export const EMBED_LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, authorName: 256, total: 6000 } as const;
+export const EMBED_LIMITS = {
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  authorName: 256,
+  total: 6000,
+} as const;
 
 /** SciPop's accent colour on embeds. */
 export const EMBED_COLOR = 0x2f80ed;
@@ -19,7 +28,10 @@ export const NO_MENTIONS = { parse: [] as never[], users: [] as string[], roles:
 export function escapeDiscord(text: string): string {
   return text
     .replace(/[\\*_~`|[\]<>()]/g, '\\$&')
-    .replace(/^(\s*)([#>-]|\d+\.)/gm, (_m, space: string, mark: string) => `${space}${mark.endsWith('.') ? `${mark.slice(0, -1)}\\.` : `\\${mark}`}`)
+    .replace(
+      /^(\s*)([#>-]|\d+\.)/gm,
+      (_m, space: string, mark: string) => `${space}${mark.endsWith('.') ? `${mark.slice(0, -1)}\\.` : `\\${mark}`}`,
+    )
     .replace(/@(everyone|here)/gi, '@\u200b$1');
 }
 
@@ -67,7 +79,13 @@ export interface RenderedEmbed {
 
 /** Characters of an embed that count towards Discord's 6,000 total. */
 export function embedSize(embed: APIEmbed): number {
-  return (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0) + (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+  return (
+    (embed.title?.length ?? 0) +
+    (embed.description?.length ?? 0) +
+    (embed.footer?.text.length ?? 0) +
+    (embed.author?.name.length ?? 0) +
+    (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
+  );
 }
 
 /**
@@ -86,8 +104,13 @@ export function renderEmbed(message: Message, options: RenderOptions = {}): Rend
   const link = httpUrl(message.link);
   if (link) embed.url = link;
   const sourceUrl = httpUrl(message.source.url);
-  embed.author = { name: fit(message.source.title || 'SciPop', EMBED_LIMITS.authorName, defuse), ...(sourceUrl ? { url: sourceUrl } : {}), ...(httpUrl(options.icon) ? { icon_url: options.icon! } : {}) };
-  if (message.published && !Number.isNaN(Date.parse(message.published))) embed.timestamp = new Date(message.published).toISOString();
+  embed.author = {
+    name: fit(message.source.title || 'SciPop', EMBED_LIMITS.authorName, defuse),
+    ...(sourceUrl ? { url: sourceUrl } : {}),
+    ...(httpUrl(options.icon) ? { icon_url: options.icon! } : {}),
+  };
+  if (message.published && !Number.isNaN(Date.parse(message.published)))
+    embed.timestamp = new Date(message.published).toISOString();
   const image = httpUrl(message.image);
   if (image) embed.image = { url: image };
   const footer = [message.hashtags.join(' '), options.note].filter(Boolean).join(' · ');
@@ -97,7 +120,11 @@ export function renderEmbed(message: Message, options: RenderOptions = {}): Rend
   const fieldText = terms.map((t) => ({ name: t.term, value: t.short }));
   let valueMax: number = EMBED_LIMITS.fieldValue;
   for (;;) {
-    embed.fields = fieldText.map((f) => ({ name: fit(f.name, Math.min(EMBED_LIMITS.fieldName, valueMax)), value: fit(f.value || '—', valueMax), inline: false }));
+    embed.fields = fieldText.map((f) => ({
+      name: fit(f.name, Math.min(EMBED_LIMITS.fieldName, valueMax)),
+      value: fit(f.value || '—', valueMax),
+      inline: false,
+    }));
     const rest = EMBED_LIMITS.total - embedSize({ ...embed, description: '' });
     // Summary first: it gets what is left, down to nothing, before an explanation is cut.
     if (rest >= 0) {

@@ -1,5 +1,11 @@
 import type { TableReader } from '../store/legacy-state';
-import type { PausedDestination as StoredPause, PlatformStateSnapshot, PlatformStateStore, QueuePost, StoredWebhook } from '../store/platform-types';
+import type {
+  PausedDestination as StoredPause,
+  PlatformStateSnapshot,
+  PlatformStateStore,
+  QueuePost,
+  StoredWebhook,
+} from '../store/platform-types';
 
 export type { QueuePost } from '../store/platform-types';
 
@@ -39,14 +45,21 @@ const P = 'discord';
  * The Discord state over the Store. `ready` (the import of an old state file) is awaited before
  * every call, so nothing reads the store before what the file held is in it.
  */
-export function createDiscordState(store: PlatformStateStore, ready: Promise<unknown> = Promise.resolve()): DiscordState {
+export function createDiscordState(
+  store: PlatformStateStore,
+  ready: Promise<unknown> = Promise.resolve(),
+): DiscordState {
   const after =
     <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       await ready;
       return f(...args);
     };
-  const toPaused = (p: StoredPause): PausedDestination => ({ channelId: p.destination, reason: p.reason, pausedAt: p.pausedAt });
+  const toPaused = (p: StoredPause): PausedDestination => ({
+    channelId: p.destination,
+    reason: p.reason,
+    pausedAt: p.pausedAt,
+  });
   return {
     pause: after((channelId: string, reason: string, now: number) => store.pauseDestination(P, channelId, reason, now)),
     resume: after((channelId: string) => store.unpauseDestination(P, channelId)),
@@ -68,13 +81,26 @@ export function createDiscordState(store: PlatformStateStore, ready: Promise<unk
 /** Reads the tables of the per-process state file SciPop kept before the state moved into the Store. */
 export function readDiscordStateFile(table: TableReader): PlatformStateSnapshot {
   return {
-    paused: table('paused').map((r) => ({ destination: String(r.channel_id), reason: String(r.reason), pausedAt: Number(r.paused_at) })),
+    paused: table('paused').map((r) => ({
+      destination: String(r.channel_id),
+      reason: String(r.reason),
+      pausedAt: Number(r.paused_at),
+    })),
     journal: [],
     moves: [],
     held: [],
     summaries: [],
     // Files from before the `closed` column read every queue post as open, as that version did.
-    queuePosts: table('queue_posts').map((r) => ({ deliveryId: String(r.delivery_id), channelId: String(r.channel_id), messageId: String(r.message_id), closed: Number(r.closed ?? 0) === 1 })),
-    webhooks: table('webhooks').map((r) => ({ channelId: String(r.channel_id), id: String(r.id), token: String(r.token) })),
+    queuePosts: table('queue_posts').map((r) => ({
+      deliveryId: String(r.delivery_id),
+      channelId: String(r.channel_id),
+      messageId: String(r.message_id),
+      closed: Number(r.closed ?? 0) === 1,
+    })),
+    webhooks: table('webhooks').map((r) => ({
+      channelId: String(r.channel_id),
+      id: String(r.id),
+      token: String(r.token),
+    })),
   };
 }

@@ -10,7 +10,10 @@ export interface CompiledChannel {
 }
 
 /** Compiles stored channels; a channel whose rules no longer validate is reported and skipped. */
-export function compileChannels(channels: readonly Channel[], onInvalid: (channel: Channel, errors: string[]) => void): CompiledChannel[] {
+export function compileChannels(
+  channels: readonly Channel[],
+  onInvalid: (channel: Channel, errors: string[]) => void,
+): CompiledChannel[] {
   const out: CompiledChannel[] = [];
   for (const channel of channels) {
     const rules = compileRules(channel.rules);
@@ -18,7 +21,11 @@ export function compileChannels(channels: readonly Channel[], onInvalid: (channe
       onInvalid(channel, rules.errors);
       continue;
     }
-    out.push({ channel, rules: rules.value, target: { channelId: channel.id, target: channel.target, title: channel.title } });
+    out.push({
+      channel,
+      rules: rules.value,
+      target: { channelId: channel.id, target: channel.target, title: channel.title },
+    });
   }
   return out;
 }

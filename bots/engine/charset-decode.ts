@@ -32,7 +32,10 @@ function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
 /** Maps the names feeds and servers use to ones iconv-lite knows; null when unknown. */
 export function normalizeCharset(name: string | undefined): string | null {
   if (!name) return null;
-  let label = name.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  let label = name
+    .trim()
+    .toLowerCase()
+    .replace(/^["']|["']$/g, '');
   if (label === 'utf8') label = 'utf-8';
   if (label === 'gb2312' || label === 'x-gbk' || label === 'gb_2312-80' || label === 'euc-cn') label = 'gbk'; // GBK is a superset of GB2312
   if (label === 'big5-hkscs' || label === 'x-x-big5') label = 'big5';

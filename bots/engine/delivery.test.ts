@@ -9,7 +9,14 @@ import type { ChannelRegistry, EngineDeps, EngineSettings } from './types';
 
 const T0 = Date.parse('2026-11-29T12:00:00Z');
 const settings: EngineSettings = {
-  schedule: { defaultIntervalMinutes: 10, minIntervalMinutes: 2, maxIntervalMinutes: 60, jitter: 0, maxBackoffMinutes: 60, pauseAfterFailures: 5 },
+  schedule: {
+    defaultIntervalMinutes: 10,
+    minIntervalMinutes: 2,
+    maxIntervalMinutes: 60,
+    jitter: 0,
+    maxBackoffMinutes: 60,
+    pauseAfterFailures: 5,
+  },
   firstFetchPosts: 0,
   maxTerms: 3,
   concurrency: 4,
@@ -61,14 +68,28 @@ describe('delivery', () => {
     store = createSqliteStore(':memory:');
     await store.upsertChannel({ id: 'ch', sink: 'fakeplatform', target: '42', title: 'Ch', rules: {} }, T0);
     const s = await store.addSource({ url: 'https://a.example/feed', title: 'A' }, T0);
-    const state = { etag: null, lastModified: null, nextFetchAt: T0, lastFetchAt: T0, lastSuccessAt: T0, failures: 0, lastError: null };
+    const state = {
+      etag: null,
+      lastModified: null,
+      nextFetchAt: T0,
+      lastFetchAt: T0,
+      lastSuccessAt: T0,
+      failures: 0,
+      lastError: null,
+    };
     const items = ['one', 'two'].map((title) => ({
       key: title,
       title,
       link: null,
       publishedAt: null,
       data: {},
-      deliveries: [{ channelId: 'ch', status: 'pending' as const, message: buildMessage({ title, summary: '' }, { title: 'A', tags: [] }) }],
+      deliveries: [
+        {
+          channelId: 'ch',
+          status: 'pending' as const,
+          message: buildMessage({ title, summary: '' }, { title: 'A', tags: [] }),
+        },
+      ],
     }));
     await store.commitFetch(s.id, state, items, T0);
   });
@@ -84,12 +105,18 @@ describe('delivery', () => {
   });
 
   it('retries a retryable failure after the platform’s wait, holding the channel’s later posts back, and gives up after maxAttempts', async () => {
-    const sink = scriptedSink((n) => (n < 2 ? new SinkError('429: Too Many Requests: retry after 90', true, 90_000) : null));
+    const sink = scriptedSink((n) =>
+      n < 2 ? new SinkError('429: Too Many Requests: retry after 90', true, 90_000) : null,
+    );
     const d = deps(sink);
     expect(await deliverPending(d, await registry())).toEqual({ sent: 0, retried: 1, failed: 0, deferred: 0 });
     expect(await store.pendingDeliveries(T0 + 89_999, 10)).toEqual([]); // "two" waits behind "one"
     const [row] = await store.pendingDeliveries(T0 + 90_000, 10);
-    expect(row).toMatchObject({ attempts: 1, notBefore: T0 + 90_000, lastError: '429: Too Many Requests: retry after 90' });
+    expect(row).toMatchObject({
+      attempts: 1,
+      notBefore: T0 + 90_000,
+      lastError: '429: Too Many Requests: retry after 90',
+    });
     now = T0 + 90_000;
     expect(await deliverPending(d, await registry())).toMatchObject({ retried: 1, sent: 0 });
     now = T0 + 10 * 60_000;
@@ -99,9 +126,35 @@ describe('delivery', () => {
     const failing = scriptedSink(() => new Error('socket hang up'));
     await store.upsertChannel({ id: 'ch', sink: 'fakeplatform', target: '42', title: 'Ch', rules: {} }, T0);
     const s2 = await store.addSource({ url: 'https://b.example/feed', title: 'B' }, T0);
-    await store.commitFetch(s2.id, { etag: null, lastModified: null, nextFetchAt: T0, lastFetchAt: T0, lastSuccessAt: T0, failures: 0, lastError: null }, [
-      { key: 'k', title: 't', link: null, publishedAt: null, data: {}, deliveries: [{ channelId: 'ch', status: 'pending', message: buildMessage({ title: 'three', summary: '' }, { title: 'B', tags: [] }) }] },
-    ], now);
+    await store.commitFetch(
+      s2.id,
+      {
+        etag: null,
+        lastModified: null,
+        nextFetchAt: T0,
+        lastFetchAt: T0,
+        lastSuccessAt: T0,
+        failures: 0,
+        lastError: null,
+      },
+      [
+        {
+          key: 'k',
+          title: 't',
+          link: null,
+          publishedAt: null,
+          data: {},
+          deliveries: [
+            {
+              channelId: 'ch',
+              status: 'pending',
+              message: buildMessage({ title: 'three', summary: '' }, { title: 'B', tags: [] }),
+            },
+          ],
+        },
+      ],
+      now,
+    );
     const d2 = deps(failing);
     for (let i = 0; i < 3; i++) {
       await deliverPending(d2, await registry());
@@ -113,9 +166,29 @@ describe('delivery', () => {
   it('serves destinations side by side: one waiting chat does not hold up the others', async () => {
     await store.upsertChannel({ id: 'other', sink: 'fakeplatform', target: '43', title: 'Other', rules: {} }, T0);
     const s2 = await store.addSource({ url: 'https://c.example/feed', title: 'C' }, T0);
-    const state = { etag: null, lastModified: null, nextFetchAt: T0, lastFetchAt: T0, lastSuccessAt: T0, failures: 0, lastError: null };
+    const state = {
+      etag: null,
+      lastModified: null,
+      nextFetchAt: T0,
+      lastFetchAt: T0,
+      lastSuccessAt: T0,
+      failures: 0,
+      lastError: null,
+    };
     const msg = (title: string) => buildMessage({ title, summary: '' }, { title: 'C', tags: [] });
-    await store.commitFetch(s2.id, state, ['x1', 'x2', 'x3'].map((t) => ({ key: t, title: t, link: null, publishedAt: null, data: {}, deliveries: [{ channelId: 'other', status: 'pending' as const, message: msg(t) }] })), T0);
+    await store.commitFetch(
+      s2.id,
+      state,
+      ['x1', 'x2', 'x3'].map((t) => ({
+        key: t,
+        title: t,
+        link: null,
+        publishedAt: null,
+        data: {},
+        deliveries: [{ channelId: 'other', status: 'pending' as const, message: msg(t) }],
+      })),
+      T0,
+    );
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const order: string[] = [];
@@ -202,8 +275,36 @@ describe('delivery', () => {
     const pass = deliverPending(deps(sink), await registry());
     await new Promise((r) => setTimeout(r, 50)); // the pass is waiting on "ch"
     const s = (await store.listSources())[0]!;
-    const state = { etag: null, lastModified: null, nextFetchAt: T0, lastFetchAt: T0, lastSuccessAt: T0, failures: 0, lastError: null };
-    await store.commitFetch(s.id, state, [{ key: 'late', title: 'late', link: null, publishedAt: null, data: {}, deliveries: [{ channelId: 'other', status: 'pending', message: buildMessage({ title: 'late', summary: '' }, { title: 'A', tags: [] }) }] }], T0);
+    const state = {
+      etag: null,
+      lastModified: null,
+      nextFetchAt: T0,
+      lastFetchAt: T0,
+      lastSuccessAt: T0,
+      failures: 0,
+      lastError: null,
+    };
+    await store.commitFetch(
+      s.id,
+      state,
+      [
+        {
+          key: 'late',
+          title: 'late',
+          link: null,
+          publishedAt: null,
+          data: {},
+          deliveries: [
+            {
+              channelId: 'other',
+              status: 'pending',
+              message: buildMessage({ title: 'late', summary: '' }, { title: 'A', tags: [] }),
+            },
+          ],
+        },
+      ],
+      T0,
+    );
     expect(await pass).toMatchObject({ sent: 3 });
     expect(order).toEqual(['other:late', 'ch:one', 'ch:two']);
   });

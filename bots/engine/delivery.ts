@@ -36,13 +36,22 @@ export async function recoverInDoubt(deps: EngineDeps, channels: ChannelRegistry
     const resend = sink?.idempotent === true || deps.settings.inDoubt === 'resend';
     if (!(await deps.store.resolveInDoubt(row.id, row.claimedBy, resend ? 'resend' : 'skip', IN_DOUBT, now))) continue;
     resolved++;
-    deps.log.warn({ delivery: row.id, channel: row.channelId, worker: row.claimedBy, action: resend ? 'resend' : 'skip' }, IN_DOUBT);
+    deps.log.warn(
+      { delivery: row.id, channel: row.channelId, worker: row.claimedBy, action: resend ? 'resend' : 'skip' },
+      IN_DOUBT,
+    );
   }
   return resolved;
 }
 
 /** Delivers one row; false when the rest of its channel must wait (deferred or retrying later). */
-async function deliverOne(row: Delivery, deps: EngineDeps, channels: ChannelRegistry, report: DeliveryReport, owner: string | undefined): Promise<boolean> {
+async function deliverOne(
+  row: Delivery,
+  deps: EngineDeps,
+  channels: ChannelRegistry,
+  report: DeliveryReport,
+  owner: string | undefined,
+): Promise<boolean> {
   const { store, clock, log, metrics } = deps;
   const now = clock.now().getTime();
   const channel = channels.get(row.channelId);
@@ -60,7 +69,10 @@ async function deliverOne(row: Delivery, deps: EngineDeps, channels: ChannelRegi
   }
   const caps = channel.rules.rules.caps;
   if (caps.perHour !== undefined || caps.perDay !== undefined) {
-    const [hour, day] = await Promise.all([store.countSentSince(row.channelId, now - HOUR), store.countSentSince(row.channelId, now - 24 * HOUR)]);
+    const [hour, day] = await Promise.all([
+      store.countSentSince(row.channelId, now - HOUR),
+      store.countSentSince(row.channelId, now - 24 * HOUR),
+    ]);
     const full = capReached(caps, hour, day);
     if (full) {
       await store.deferDelivery(row.id, now + (full === 'hour' ? 5 * 60_000 : HOUR));
@@ -87,9 +99,16 @@ async function deliverOne(row: Delivery, deps: EngineDeps, channels: ChannelRegi
     const attempts = row.attempts + 1;
     const giveUp = !retryable || attempts >= deps.settings.maxAttempts;
     const retryAfterMs = error instanceof SinkError ? error.retryAfterMs : undefined;
-    await store.markFailed(row.id, (error as Error).message, giveUp ? null : now + retryDelayMs(attempts, retryAfterMs));
+    await store.markFailed(
+      row.id,
+      (error as Error).message,
+      giveUp ? null : now + retryDelayMs(attempts, retryAfterMs),
+    );
     metrics?.deliveries.inc({ sink: sink.name, result: giveUp ? 'failed' : 'retry' });
-    log.warn({ delivery: row.id, channel: row.channelId, attempts, giveUp, err: (error as Error).message }, 'send failed');
+    log.warn(
+      { delivery: row.id, channel: row.channelId, attempts, giveUp, err: (error as Error).message },
+      'send failed',
+    );
     if (giveUp) report.failed++;
     else report.retried++;
     return giveUp;
@@ -146,12 +165,18 @@ export async function deliverPending(
       }
       for (const [channelId, queue] of queues) {
         if (serving.size >= slots) break;
-        serving.set(channelId, serve(queue)().finally(() => serving.delete(channelId)));
+        serving.set(
+          channelId,
+          serve(queue)().finally(() => serving.delete(channelId)),
+        );
       }
       if (serving.size === 0) return report;
       // A slot frees, or a second passes: look again.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([...serving.values(), new Promise<void>((resolve) => (timer = setTimeout(resolve, REFRESH_MS)))]);
+      await Promise.race([
+        ...serving.values(),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, REFRESH_MS))),
+      ]);
       clearTimeout(timer);
       // Everything finished and nothing moved: the heads are claimed elsewhere, or the lease lapsed.
       if (serving.size === 0 && moved(report) === before) return report;

@@ -65,7 +65,12 @@ function createNap(signal: AbortSignal) {
 }
 
 /** Runs `work` over `list` with at most `limit` at once. */
-async function pool<T>(list: readonly T[], limit: number, work: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
+async function pool<T>(
+  list: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < list.length && !signal?.aborted) await work(list[next++]!);
@@ -86,27 +91,44 @@ export function createEngine(deps: EngineDeps): Engine {
   const channels: ChannelRegistry = { list: () => compiled, get: (id) => byId.get(id) };
   const coordinator =
     deps.coordinator ??
-    createCoordinator({ store: deps.store, clock: deps.clock, log: deps.log, leaseMs: deps.settings.leaseMs, worker: newWorkerIdentity('engine', deps.clock.now().getTime()) });
+    createCoordinator({
+      store: deps.store,
+      clock: deps.clock,
+      log: deps.log,
+      leaseMs: deps.settings.leaseMs,
+      worker: newWorkerIdentity('engine', deps.clock.now().getTime()),
+    });
   const owner = coordinator.worker.id;
   let loaded = '';
   // One worker at a time forgets old items, at most once an hour.
   let maintaining = false;
   let prunedAt = 0;
-  coordinator.holdRole('maintenance', { onGain: async () => void (maintaining = true), onLose: async () => void (maintaining = false) });
+  coordinator.holdRole('maintenance', {
+    onGain: async () => void (maintaining = true),
+    onLose: async () => void (maintaining = false),
+  });
   const maintain = async () => {
     const now = deps.clock.now().getTime();
     if (!maintaining || deps.settings.forgetItemsAfterMs <= 0 || now - prunedAt < 3_600_000) return;
     prunedAt = now;
     let forgotten = 0;
-    for (let n = PRUNE_BATCH; n === PRUNE_BATCH && !stopper.signal.aborted; forgotten += n) n = await deps.store.pruneItems(now - deps.settings.forgetItemsAfterMs, PRUNE_BATCH);
-    if (forgotten > 0) deps.log.info({ items: forgotten, olderThanDays: Math.round(deps.settings.forgetItemsAfterMs / 86_400_000) }, 'forgot items their feeds stopped listing');
+    for (let n = PRUNE_BATCH; n === PRUNE_BATCH && !stopper.signal.aborted; forgotten += n)
+      n = await deps.store.pruneItems(now - deps.settings.forgetItemsAfterMs, PRUNE_BATCH);
+    if (forgotten > 0)
+      deps.log.info(
+        { items: forgotten, olderThanDays: Math.round(deps.settings.forgetItemsAfterMs / 86_400_000) },
+        'forgot items their feeds stopped listing',
+      );
   };
 
   const loadChannels = async (list?: Channel[]) => {
     list ??= await deps.store.listChannels();
     loaded = JSON.stringify(list);
     compiled = compileChannels(list, (channel, errors) =>
-      deps.log.error({ channel: channel.id, errors }, 'channel rules are invalid; the channel receives nothing until they are fixed'),
+      deps.log.error(
+        { channel: channel.id, errors },
+        'channel rules are invalid; the channel receives nothing until they are fixed',
+      ),
     );
     byId = new Map(compiled.map((c) => [c.channel.id, c]));
     coordinator.setChannels(compiled.map((c) => c.channel.id));
@@ -121,7 +143,8 @@ export function createEngine(deps: EngineDeps): Engine {
       deps.log.info({ channels: compiled.length }, 'channels changed in the store; reloaded');
     }
     const recovered = await recoverInDoubt(deps, channels, round.aliveSince);
-    if (recovered > 0) deps.log.warn({ rows: recovered }, 'resolved deliveries left in doubt by a stopped worker or the previous run');
+    if (recovered > 0)
+      deps.log.warn({ rows: recovered }, 'resolved deliveries left in doubt by a stopped worker or the previous run');
   });
 
   const notifyPaused = async (source: Source, reason: string) => {
@@ -152,9 +175,23 @@ export function createEngine(deps: EngineDeps): Engine {
           const now = deps.clock.now().getTime();
           const { etag, lastModified, failures } = source;
           await deps.store
-            .saveFetchState(source.id, { etag, lastModified, nextFetchAt: now + 5 * 60_000, lastFetchAt: now, lastSuccessAt: null, failures: failures + 1, lastError: (error as Error).message })
+            .saveFetchState(source.id, {
+              etag,
+              lastModified,
+              nextFetchAt: now + 5 * 60_000,
+              lastFetchAt: now,
+              lastSuccessAt: null,
+              failures: failures + 1,
+              lastError: (error as Error).message,
+            })
             .catch(() => undefined); // the store is down: the lease lapses when beats stop reaching it
-          reports.push({ sourceId: source.id, outcome: 'error', newItems: 0, deliveries: 0, error: (error as Error).message });
+          reports.push({
+            sourceId: source.id,
+            outcome: 'error',
+            newItems: 0,
+            deliveries: 0,
+            error: (error as Error).message,
+          });
         }
       },
       stopper.signal,

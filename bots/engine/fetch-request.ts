@@ -43,7 +43,8 @@ function decompress(body: Buffer, encoding: string, maxBytes: number): Promise<B
 
 function describeNetError(err: NodeJS.ErrnoException, host: string): FetchError {
   if (err.code === 'EBLOCKED') return fail('blocked-address', err.message, false);
-  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return fail('dns', `cannot resolve ${host} (${err.code})`, true);
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN')
+    return fail('dns', `cannot resolve ${host} (${err.code})`, true);
   if (err.code === 'ERR_INVALID_URL') return fail('invalid-url', err.message, false);
   return fail('connect', `${host}: ${err.code ?? err.message}`, true);
 }
@@ -63,7 +64,12 @@ export function requestOnce(url: URL, options: HopOptions): Promise<HopResult> {
       resolve(result);
     };
     const transport = url.protocol === 'https:' ? https : http;
-    const req = transport.request(url, { method: 'GET', headers: options.headers, agent: options.agent, lookup: options.lookup });
+    const req = transport.request(url, {
+      method: 'GET',
+      headers: options.headers,
+      agent: options.agent,
+      lookup: options.lookup,
+    });
     const timer = setTimeout(() => {
       finish(fail('timeout', `no complete answer from ${url.host} within ${options.timeoutMs} ms`, true));
       req.destroy();
@@ -89,7 +95,9 @@ export function requestOnce(url: URL, options: HopOptions): Promise<HopResult> {
         return;
       }
       const declared = Number(res.headers['content-length']);
-      const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
+      const encoding = String(res.headers['content-encoding'] ?? '')
+        .trim()
+        .toLowerCase();
       if (!encoding && declared > options.maxBytes) {
         finish(fail('too-large', `body of ${declared} bytes is over the ${options.maxBytes}-byte limit`, false));
         req.destroy();

@@ -14,9 +14,15 @@ export const DEFAULT_USER_AGENT = 'SciPop/0.1 (science feed reader; polls each f
 /** The body cap when none is configured: 5 MB. */
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 
-const ACCEPT = 'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5';
+const ACCEPT =
+  'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5';
 
-function fail(code: FetchError['code'], message: string, retryable: boolean, extra: Partial<FetchError> = {}): FetchError {
+function fail(
+  code: FetchError['code'],
+  message: string,
+  retryable: boolean,
+  extra: Partial<FetchError> = {},
+): FetchError {
   return { kind: 'error', code, message, retryable, ...extra };
 }
 
@@ -46,7 +52,8 @@ function parseTarget(raw: string): URL | FetchError {
   } catch {
     return fail('invalid-url', `not a valid URL: ${raw.slice(0, 200)}`, false);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('invalid-url', `only http and https URLs can be fetched, not ${url.protocol}`, false);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return fail('invalid-url', `only http and https URLs can be fetched, not ${url.protocol}`, false);
   url.hash = '';
   return url;
 }
@@ -77,9 +84,18 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
     for (let hop = 0; ; hop++) {
       const host = url.hostname.replace(/^\[|\]$/g, '');
       if (net.isIP(host) && isBlocked(host)) {
-        return fail('blocked-address', `${host} is a loopback/private/link-local address (set SCIPOP_ALLOW_PRIVATE_NETWORKS=1 to allow)`, false, { finalUrl: url.href });
+        return fail(
+          'blocked-address',
+          `${host} is a loopback/private/link-local address (set SCIPOP_ALLOW_PRIVATE_NETWORKS=1 to allow)`,
+          false,
+          { finalUrl: url.href },
+        );
       }
-      const headers: Record<string, string> = { 'user-agent': userAgent, accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br' };
+      const headers: Record<string, string> = {
+        'user-agent': userAgent,
+        accept: ACCEPT,
+        'accept-encoding': 'gzip, deflate, br',
+      };
       // Validators belong to the stored URL; they are sent along redirects too, as browsers do.
       if (request.etag) headers['if-none-match'] = request.etag;
       if (request.lastModified) headers['if-modified-since'] = request.lastModified;
@@ -97,8 +113,18 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
       if (status === 304) return { kind: 'not-modified', ...meta };
       if ([301, 302, 303, 307, 308].includes(status)) {
         const location = header(res, 'location');
-        if (!location) return fail('http-status', `HTTP ${status} redirect without a Location`, true, { status, finalUrl: url.href });
-        if (hop >= maxRedirects) return fail('too-many-redirects', `more than ${maxRedirects} redirects (last to ${location.slice(0, 200)})`, true, { finalUrl: url.href });
+        if (!location)
+          return fail('http-status', `HTTP ${status} redirect without a Location`, true, {
+            status,
+            finalUrl: url.href,
+          });
+        if (hop >= maxRedirects)
+          return fail(
+            'too-many-redirects',
+            `more than ${maxRedirects} redirects (last to ${location.slice(0, 200)})`,
+            true,
+            { finalUrl: url.href },
+          );
         const next = (() => {
           try {
             return parseTarget(new URL(location, url).href);
@@ -107,7 +133,8 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
           }
         })();
         if ('kind' in next) return { ...next, finalUrl: url.href };
-        if (seen.has(next.href)) return fail('redirect-loop', `redirect loop: ${url.href} → ${next.href}`, true, { finalUrl: url.href });
+        if (seen.has(next.href))
+          return fail('redirect-loop', `redirect loop: ${url.href} → ${next.href}`, true, { finalUrl: url.href });
         seen.add(next.href);
         stillPermanent = stillPermanent && (status === 301 || status === 308);
         if (stillPermanent) permanentRedirect = next.href;
@@ -117,11 +144,23 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
       if (hopResult.kind === 'head-only' || status < 200 || status >= 300) {
         const retryable = status >= 500 || status === 408 || status === 429 || status < 200;
         const after = retryAfter(res);
-        return fail('http-status', `HTTP ${status} from ${url.host}`, retryable, { status, finalUrl: url.href, ...(after !== undefined ? { retryAfterSeconds: after } : {}) });
+        return fail('http-status', `HTTP ${status} from ${url.host}`, retryable, {
+          status,
+          finalUrl: url.href,
+          ...(after !== undefined ? { retryAfterSeconds: after } : {}),
+        });
       }
       const contentType = header(res, 'content-type');
       const decoded = decodeFeedBytes(hopResult.body, contentType);
-      return { kind: 'ok', status, body: decoded.text, charset: decoded.charset, bytes: hopResult.body.length, ...(contentType ? { contentType } : {}), ...meta };
+      return {
+        kind: 'ok',
+        status,
+        body: decoded.text,
+        charset: decoded.charset,
+        bytes: hopResult.body.length,
+        ...(contentType ? { contentType } : {}),
+        ...meta,
+      };
     }
   }
 

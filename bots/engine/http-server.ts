@@ -18,7 +18,12 @@ export interface OpsServer {
  * Serves `/healthz` (200 with JSON while healthy, 503 otherwise) and Prometheus `/metrics` on
  * SCIPOP_HTTP_PORT. Nothing else: no feed text or config is ever exposed here.
  */
-export async function startOpsServer(port: number, registry: Registry, health: () => Promise<Health>, host = '0.0.0.0'): Promise<OpsServer> {
+export async function startOpsServer(
+  port: number,
+  registry: Registry,
+  health: () => Promise<Health>,
+  host = '0.0.0.0',
+): Promise<OpsServer> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const answer = async () => {

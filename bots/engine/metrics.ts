@@ -18,11 +18,24 @@ export interface EngineMetrics {
  * code, new items, deliveries by sink and result, and — read from the store at scrape time — the
  * outbox depth by status and the sources by state.
  */
-export function createEngineMetrics(store: Store, options: { defaultMetrics?: boolean; workers?: Pick<Coordinator, 'liveWorkers' | 'ownedChannels'> } = {}): EngineMetrics {
+export function createEngineMetrics(
+  store: Store,
+  options: { defaultMetrics?: boolean; workers?: Pick<Coordinator, 'liveWorkers' | 'ownedChannels'> } = {},
+): EngineMetrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'scipop_' });
-  const fetches = new Counter({ name: 'scipop_fetches_total', help: 'Feed fetches by result (ok, not_modified, error)', labelNames: ['result'], registers: [registry] });
-  const fetchFailures = new Counter({ name: 'scipop_fetch_failures_total', help: 'Failed fetches by error code', labelNames: ['code'], registers: [registry] });
+  const fetches = new Counter({
+    name: 'scipop_fetches_total',
+    help: 'Feed fetches by result (ok, not_modified, error)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const fetchFailures = new Counter({
+    name: 'scipop_fetch_failures_total',
+    help: 'Failed fetches by error code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
   const fetchSeconds = new Histogram({
     name: 'scipop_fetch_duration_seconds',
     help: 'Time to fetch, parse and store one source',
@@ -30,8 +43,17 @@ export function createEngineMetrics(store: Store, options: { defaultMetrics?: bo
     registers: [registry],
   });
   const items = new Counter({ name: 'scipop_items_total', help: 'New feed items recorded', registers: [registry] });
-  const deliveries = new Counter({ name: 'scipop_deliveries_total', help: 'Delivery attempts by sink and result (sent, retry, failed, deferred)', labelNames: ['sink', 'result'], registers: [registry] });
-  const pauses = new Counter({ name: 'scipop_source_pauses_total', help: 'Sources paused after failures', registers: [registry] });
+  const deliveries = new Counter({
+    name: 'scipop_deliveries_total',
+    help: 'Delivery attempts by sink and result (sent, retry, failed, deferred)',
+    labelNames: ['sink', 'result'],
+    registers: [registry],
+  });
+  const pauses = new Counter({
+    name: 'scipop_source_pauses_total',
+    help: 'Sources paused after failures',
+    registers: [registry],
+  });
   new Gauge({
     name: 'scipop_outbox_depth',
     help: 'Outbox rows by status (held = approval queue, pending = waiting to send)',
@@ -57,7 +79,7 @@ export function createEngineMetrics(store: Store, options: { defaultMetrics?: bo
   if (workers) {
     new Gauge({
       name: 'scipop_live_workers',
-      help: 'scipop run processes alive on this store, as of this worker\'s last lease round',
+      help: "scipop run processes alive on this store, as of this worker's last lease round",
       registers: [registry],
       collect() {
         this.set(workers.liveWorkers());

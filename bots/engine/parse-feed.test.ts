@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseFeedText } from './parse-feed';
 import { closeOpenElements } from './parse-xml-repair';
 
-const rss = (items: string, extra = '') => `<?xml version="1.0"?><rss version="2.0" ${extra}><channel><title>T</title><link>https://site.example/</link><ttl>30</ttl>${items}</channel></rss>`;
+const rss = (items: string, extra = '') =>
+  `<?xml version="1.0"?><rss version="2.0" ${extra}><channel><title>T</title><link>https://site.example/</link><ttl>30</ttl>${items}</channel></rss>`;
 
 describe('parseFeedText', () => {
   it('reads RSS 2.0 with media, enclosures and categories', async () => {
@@ -17,7 +18,13 @@ describe('parseFeedText', () => {
     );
     if (!result.ok) throw new Error(result.error);
     expect(result.value).toMatchObject({ format: 'rss', title: 'T', ttl: 30 });
-    expect(result.value.items[0]).toMatchObject({ key: 'g:urn:1', link: 'https://site.example/a', image: 'https://cdn.example/t.jpg', categories: ['Space'], summary: 'Hi & bye' });
+    expect(result.value.items[0]).toMatchObject({
+      key: 'g:urn:1',
+      link: 'https://site.example/a',
+      image: 'https://cdn.example/t.jpg',
+      categories: ['Space'],
+      summary: 'Hi & bye',
+    });
     expect(result.value.items[1]).toMatchObject({ image: 'https://site.example/img.png', key: 'l:site.example/b' });
   });
 
@@ -32,7 +39,10 @@ describe('parseFeedText', () => {
       ),
     );
     if (!result.ok) throw new Error(result.error);
-    expect(result.value.items[0]).toMatchObject({ summary: 'A teaser that says what the article is about, briefly.', image: 'https://cdn.example/fig.png' });
+    expect(result.value.items[0]).toMatchObject({
+      summary: 'A teaser that says what the article is about, briefly.',
+      image: 'https://cdn.example/fig.png',
+    });
     expect(result.value.items[1]!.summary).toBe('The body, which says a great deal more than the description did.');
   });
 
@@ -43,7 +53,13 @@ describe('parseFeedText', () => {
     const result = await parseFeedText(atom, { url: 'https://other.example/atom.xml' });
     if (!result.ok) throw new Error(result.error);
     expect(result.value).toMatchObject({ format: 'atom', title: 'A & B', lang: 'de' });
-    expect(result.value.items[0]).toMatchObject({ link: 'https://blog.example/posts/1.html', lang: 'de', categories: ['Physik'], summary: 'Text fett', published: '2024-05-01T10:00:00.000Z' });
+    expect(result.value.items[0]).toMatchObject({
+      link: 'https://blog.example/posts/1.html',
+      lang: 'de',
+      categories: ['Physik'],
+      summary: 'Text fett',
+      published: '2024-05-01T10:00:00.000Z',
+    });
   });
 
   it('reads RSS 1.0 (RDF)', async () => {
@@ -57,8 +73,13 @@ describe('parseFeedText', () => {
   });
 
   it('repairs HTML entities and bare ampersands a strict parser refuses', async () => {
-    const result = await parseFeedText(rss('<item><title>Caf&eacute; &nbsp;&mdash; R&D</title><link>https://x.example/?a=1&b=2</link></item>'));
-    expect(result.ok && result.value.items[0]).toMatchObject({ title: 'Café — R&D', link: 'https://x.example/?a=1&b=2' });
+    const result = await parseFeedText(
+      rss('<item><title>Caf&eacute; &nbsp;&mdash; R&D</title><link>https://x.example/?a=1&b=2</link></item>'),
+    );
+    expect(result.ok && result.value.items[0]).toMatchObject({
+      title: 'Café — R&D',
+      link: 'https://x.example/?a=1&b=2',
+    });
   });
 
   it('keeps the items of a truncated document', async () => {
@@ -69,7 +90,10 @@ describe('parseFeedText', () => {
 
   it('refuses entity bombs and external entities quietly, never expanding them', async () => {
     const bomb = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><rss version="2.0"><channel><title>&b;</title></channel></rss>`;
-    expect(await parseFeedText(bomb)).toEqual({ ok: false, error: 'refused: the document declares nested XML entities (an entity-expansion bomb)' });
+    expect(await parseFeedText(bomb)).toEqual({
+      ok: false,
+      error: 'refused: the document declares nested XML entities (an entity-expansion bomb)',
+    });
     const xxe = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&x;</title></channel></rss>`;
     const result = await parseFeedText(xxe);
     expect(result.ok && result.value.title).toBe('&x;');
@@ -84,20 +108,35 @@ describe('parseFeedText', () => {
     const page = `<!DOCTYPE html><html><head><link rel="stylesheet" href="/s.css"><link rel="alternate" type="application/rss+xml" href="feed/?a=1&amp;b=2"></head><body></body></html>`;
     expect(await parseFeedText(page, { url: 'https://blog.example/news/' })).toEqual({
       ok: false,
-      error: 'not a feed: the document is an HTML page; the feed it links to is https://blog.example/news/feed/?a=1&b=2',
+      error:
+        'not a feed: the document is an HTML page; the feed it links to is https://blog.example/news/feed/?a=1&b=2',
     });
   });
 
   it('says in one line what is wrong with non-feeds', async () => {
     expect(await parseFeedText('')).toEqual({ ok: false, error: 'empty document' });
-    expect(await parseFeedText('<!doctype html><html><body>hi</body></html>')).toMatchObject({ ok: false, error: expect.stringMatching(/HTML page/) });
-    expect(await parseFeedText('<svg xmlns="http://www.w3.org/2000/svg"/>')).toMatchObject({ ok: false, error: expect.stringMatching(/root element <svg>/) });
-    expect(await parseFeedText('hello')).toMatchObject({ ok: false, error: expect.stringMatching(/neither XML nor JSON/) });
-    expect(await parseFeedText('x'.repeat(13 * 1024 * 1024))).toMatchObject({ ok: false, error: expect.stringMatching(/^refused: the document is over/) });
+    expect(await parseFeedText('<!doctype html><html><body>hi</body></html>')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/HTML page/),
+    });
+    expect(await parseFeedText('<svg xmlns="http://www.w3.org/2000/svg"/>')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/root element <svg>/),
+    });
+    expect(await parseFeedText('hello')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/neither XML nor JSON/),
+    });
+    expect(await parseFeedText('x'.repeat(13 * 1024 * 1024))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^refused: the document is over/),
+    });
   });
 
   it('survives deep nesting without a stack overflow escaping', async () => {
-    const deep = rss(`<item><title>Deep</title><description>${'<div>'.repeat(20000)}x${'</div>'.repeat(20000)}</description></item>`);
+    const deep = rss(
+      `<item><title>Deep</title><description>${'<div>'.repeat(20000)}x${'</div>'.repeat(20000)}</description></item>`,
+    );
     const result = await parseFeedText(deep);
     expect(typeof (result.ok ? result.value.title : result.error)).toBe('string');
   });
@@ -105,8 +144,12 @@ describe('parseFeedText', () => {
 
 describe('closeOpenElements', () => {
   it('closes a cut-off tag, an open CDATA and the open elements in order', () => {
-    expect(closeOpenElements('<rss><channel><item><description><![CDATA[abc')).toBe('<rss><channel><item><description><![CDATA[abc]]></description></item></channel></rss>');
-    expect(closeOpenElements('<rss><channel><title>x</title></channel></rss')).toBe('<rss><channel><title>x</title></channel></rss>');
+    expect(closeOpenElements('<rss><channel><item><description><![CDATA[abc')).toBe(
+      '<rss><channel><item><description><![CDATA[abc]]></description></item></channel></rss>',
+    );
+    expect(closeOpenElements('<rss><channel><title>x</title></channel></rss')).toBe(
+      '<rss><channel><title>x</title></channel></rss>',
+    );
   });
 });
 
@@ -130,11 +173,20 @@ describe('dates that break other parsers', () => {
       <entry><id>3</id><title>c</title><issued>2004-04-20T00:23:47Z</issued></entry></feed>`;
     const result = await parseFeedText(atom);
     if (!result.ok) throw new Error(result.error);
-    expect(result.value.items.map((i) => i.published)).toEqual([undefined, '2024-01-01T00:00:00.000Z', '2004-04-20T00:23:47.000Z']);
+    expect(result.value.items.map((i) => i.published)).toEqual([
+      undefined,
+      '2024-01-01T00:00:00.000Z',
+      '2004-04-20T00:23:47.000Z',
+    ]);
   });
 
   it('falls back from a broken pubDate to dc:date', async () => {
-    const result = await parseFeedText(rss('<item><title>t</title><pubDate>soon</pubDate><dc:date>2024-02-03T04:05:06Z</dc:date></item>', 'xmlns:dc="http://purl.org/dc/elements/1.1/"'));
+    const result = await parseFeedText(
+      rss(
+        '<item><title>t</title><pubDate>soon</pubDate><dc:date>2024-02-03T04:05:06Z</dc:date></item>',
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"',
+      ),
+    );
     expect(result.ok && result.value.items[0]?.published).toBe('2024-02-03T04:05:06.000Z');
   });
 });

@@ -25,7 +25,8 @@ const fold = (name: string) => CASE_MAP.get(name.toLowerCase()) ?? name.toLowerC
 // and never call back (its reset races the old sax stream). So a parser is reused only while it
 // has seen no error; after one it is dropped and the next document gets a fresh one.
 let cachedStrict: Parser | null = null;
-const strictParser = () => (cachedStrict ??= new Parser({ defaultRSS: 2, customFields: RSS_PARSER_CUSTOM_FIELDS as never }));
+const strictParser = () =>
+  (cachedStrict ??= new Parser({ defaultRSS: 2, customFields: RSS_PARSER_CUSTOM_FIELDS as never }));
 // Ill-formed but recognisable feeds (unclosed tags, stray `<`) get a second, forgiving pass.
 const lenientParser = () =>
   new Parser({
@@ -46,7 +47,11 @@ function formatOf(root: string): FeedFormat | null {
 function advertisedFeed(html: string, base: string | undefined): string | undefined {
   const head = html.slice(0, 256 * 1024);
   for (const tag of head.match(/<link\b[^>]*>/gi) ?? []) {
-    const attr = (name: string) => new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag)?.slice(1).find((v) => v !== undefined);
+    const attr = (name: string) =>
+      new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i')
+        .exec(tag)
+        ?.slice(1)
+        .find((v) => v !== undefined);
     if (!/\balternate\b/i.test(attr('rel') ?? '')) continue;
     if (!/^application\/(?:rss|atom|rdf|feed)\+(?:xml|json)$/i.test((attr('type') ?? '').trim())) continue;
     const href = attr('href') && decodeHTMLStrict(attr('href') as string).trim();
@@ -64,7 +69,11 @@ function feedInsideHtml(html: string): string | undefined {
 
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n').filter((l) => l.trim()).join('; ').slice(0, 300);
+  return message
+    .split('\n')
+    .filter((l) => l.trim())
+    .join('; ')
+    .slice(0, 300);
 }
 
 // rss-parser turns Atom <published>/<updated> into ISO strings with `new Date(x).toISOString()`,
@@ -98,7 +107,8 @@ async function readXml(text: string, format: FeedFormat): Promise<RawFeed | stri
  */
 export async function parseFeedText(text: string, options: ParseFeedOptions = {}): Promise<FeedResult> {
   try {
-    if (text.length > MAX_DOCUMENT_CHARS) return { ok: false, error: `refused: the document is over ${MAX_DOCUMENT_CHARS} characters` };
+    if (text.length > MAX_DOCUMENT_CHARS)
+      return { ok: false, error: `refused: the document is over ${MAX_DOCUMENT_CHARS} characters` };
     const start = text.replace(/^[\s\ufeff]+/, '').slice(0, 256);
     if (!start) return { ok: false, error: 'empty document' };
     let raw: RawFeed | string;
@@ -108,7 +118,13 @@ export async function parseFeedText(text: string, options: ParseFeedOptions = {}
     } else {
       let xml = text;
       let root = rootElementName(xml);
-      if (!root) return { ok: false, error: start.startsWith('<') ? 'not a feed: no root element found' : 'not a feed: the document is neither XML nor JSON' };
+      if (!root)
+        return {
+          ok: false,
+          error: start.startsWith('<')
+            ? 'not a feed: no root element found'
+            : 'not a feed: the document is neither XML nor JSON',
+        };
       if (/^html$/i.test(root)) {
         // Some servers wrap a feed in an HTML page; a real page has no <rss> or <feed> in it.
         const inner = feedInsideHtml(xml);
@@ -124,18 +140,32 @@ export async function parseFeedText(text: string, options: ParseFeedOptions = {}
         xml = inner;
         root = rootElementName(xml) as string;
       }
-      if (/^[\w.-]+:(?:rss|feed|rdf)$/i.test(root) || /xmlns:[\w.-]+\s*=\s*["']http:\/\/(?:www\.w3\.org\/2005\/Atom|purl\.org\/rss\/1\.0\/)/i.test(xml.slice(0, 8192))) {
+      if (
+        /^[\w.-]+:(?:rss|feed|rdf)$/i.test(root) ||
+        /xmlns:[\w.-]+\s*=\s*["']http:\/\/(?:www\.w3\.org\/2005\/Atom|purl\.org\/rss\/1\.0\/)/i.test(xml.slice(0, 8192))
+      ) {
         xml = unprefixFeedElements(xml);
         root = rootElementName(xml) as string;
       }
       const format = formatOf(root);
-      if (!format) return { ok: false, error: `not a feed: the root element <${root.slice(0, 60)}> is not <rss>, <rdf:RDF> or <feed>` };
-      raw = format !== 'atom' && !/<(?:[\w.-]+:)?channel[\s>/]/i.test(xml) ? { format, items: [] } : await readXml(xml, format);
+      if (!format)
+        return {
+          ok: false,
+          error: `not a feed: the root element <${root.slice(0, 60)}> is not <rss>, <rdf:RDF> or <feed>`,
+        };
+      raw =
+        format !== 'atom' && !/<(?:[\w.-]+:)?channel[\s>/]/i.test(xml)
+          ? { format, items: [] }
+          : await readXml(xml, format);
     }
     if (typeof raw === 'string') return { ok: false, error: raw.replace(/\s+/g, ' ').slice(0, 400) };
     // The Item contract is checked here, at the edge, so every consumer can rely on it.
     const checked = FeedSchema.safeParse(normalizeFeed(raw, options));
-    if (!checked.success) return { ok: false, error: `cannot normalize the feed (${checked.error.issues[0]?.path.join('.')}: ${checked.error.issues[0]?.message})` };
+    if (!checked.success)
+      return {
+        ok: false,
+        error: `cannot normalize the feed (${checked.error.issues[0]?.path.join('.')}: ${checked.error.issues[0]?.message})`,
+      };
     return { ok: true, value: checked.data };
   } catch (error) {
     // A bug of ours or of a library on a hostile input: still one line, never a crash.

@@ -25,7 +25,13 @@ function list(v: unknown): unknown[] {
 
 /** The custom fields rss-parser is asked to keep so nothing we normalize from is lost. */
 export const RSS_PARSER_CUSTOM_FIELDS = {
-  feed: [['$', 'attrs', { keepArray: true }], ['title', 'rawTitle', { keepArray: true }], ['dc:language', 'dcLanguage'], ['sy:updatePeriod', 'syPeriod'], ['sy:updateFrequency', 'syFrequency']],
+  feed: [
+    ['$', 'attrs', { keepArray: true }],
+    ['title', 'rawTitle', { keepArray: true }],
+    ['dc:language', 'dcLanguage'],
+    ['sy:updatePeriod', 'syPeriod'],
+    ['sy:updateFrequency', 'syFrequency'],
+  ],
   item: [
     ['$', 'attrs', { keepArray: true }],
     ['title', 'rawTitle', { keepArray: true }],
@@ -49,14 +55,20 @@ function isImageMedia(a: Obj): boolean {
   const type = String(a.type ?? '');
   const medium = String(a.medium ?? '');
   const url = String(a.url ?? '');
-  return medium === 'image' || type.startsWith('image/') || (!type && !medium && /\.(jpe?g|png|gif|webp|avif)(\?|$)/i.test(url));
+  return (
+    medium === 'image' ||
+    type.startsWith('image/') ||
+    (!type && !medium && /\.(jpe?g|png|gif|webp|avif)(\?|$)/i.test(url))
+  );
 }
 
 function imagesOf(item: Obj): string[] {
   const out: string[] = [];
   const enclosure = isObj(item.enclosure) ? item.enclosure : undefined;
   if (enclosure && typeof enclosure.url === 'string' && isImageMedia(enclosure)) out.push(enclosure.url);
-  const groups = list(item.mediaGroup).flatMap((g) => (isObj(g) ? [...list(g['media:content']), ...list(g['media:thumbnail'])] : []));
+  const groups = list(item.mediaGroup).flatMap((g) =>
+    isObj(g) ? [...list(g['media:content']), ...list(g['media:thumbnail'])] : [],
+  );
   for (const node of [...list(item.mediaContent), ...groups]) {
     const a = attrs(node);
     if (typeof a.url === 'string' && isImageMedia(a)) out.push(a.url);
@@ -67,7 +79,8 @@ function imagesOf(item: Obj): string[] {
   }
   for (const node of list(item.rawLinks)) {
     const a = attrs(node);
-    if (a.rel === 'enclosure' && typeof a.href === 'string' && String(a.type ?? '').startsWith('image/')) out.push(a.href);
+    if (a.rel === 'enclosure' && typeof a.href === 'string' && String(a.type ?? '').startsWith('image/'))
+      out.push(a.href);
   }
   const itunes = isObj(item.itunes) ? item.itunes : undefined;
   if (itunes && typeof itunes.image === 'string') out.push(itunes.image);
@@ -78,7 +91,8 @@ function categoriesOf(item: Obj): string[] {
   const out: string[] = [];
   for (const node of [...list(item.categories), ...list(item.rawCategory), ...list(item.dcSubject)]) {
     const a = attrs(node);
-    const value = text(node) ?? (typeof a.label === 'string' ? a.label : typeof a.term === 'string' ? a.term : undefined);
+    const value =
+      text(node) ?? (typeof a.label === 'string' ? a.label : typeof a.term === 'string' ? a.term : undefined);
     if (value?.trim()) out.push(value.trim());
   }
   return out;
@@ -114,7 +128,17 @@ function readItem(item: Obj, atom: boolean): RawItem {
   const link = typeof item.link === 'string' ? item.link : text(item.rawLinks);
   if (link) raw.link = link;
   // The first date that reads as one: a broken <pubDate> should not hide a good <dc:date>.
-  const dates = [item.pubDate, item.date, item.atomPublished, item.atomIssued, item.atomCreated, item.atomUpdated, item.atomModified].map(text).filter((d) => d?.trim());
+  const dates = [
+    item.pubDate,
+    item.date,
+    item.atomPublished,
+    item.atomIssued,
+    item.atomCreated,
+    item.atomUpdated,
+    item.atomModified,
+  ]
+    .map(text)
+    .filter((d) => d?.trim());
   const date = dates.find((d) => parseFeedDate(d)) ?? dates[0];
   if (date) raw.date = date;
   Object.assign(raw, bodiesOf(item, atom));
@@ -126,7 +150,13 @@ function readItem(item: Obj, atom: boolean): RawItem {
   return raw;
 }
 
-const PERIOD_MINUTES: Record<string, number> = { hourly: 60, daily: 1440, weekly: 10080, monthly: 43200, yearly: 525600 };
+const PERIOD_MINUTES: Record<string, number> = {
+  hourly: 60,
+  daily: 1440,
+  weekly: 10080,
+  monthly: 43200,
+  yearly: 525600,
+};
 
 /** Maps rss-parser's output to the format-neutral feed that normalization reads. */
 export function mapRssParserOutput(output: Obj, format: FeedFormat): RawFeed {
@@ -139,7 +169,8 @@ export function mapRssParserOutput(output: Obj, format: FeedFormat): RawFeed {
   if (atom) feed.titleIsHtml = atomIsHtml(output.rawTitle);
   const link = text(output.link);
   if (link) feed.link = link;
-  const lang = text(output.language) ?? text(output.dcLanguage) ?? (typeof a['xml:lang'] === 'string' ? a['xml:lang'] : undefined);
+  const lang =
+    text(output.language) ?? text(output.dcLanguage) ?? (typeof a['xml:lang'] === 'string' ? a['xml:lang'] : undefined);
   if (lang) feed.lang = lang;
   if (typeof a['xml:base'] === 'string') feed.base = a['xml:base'];
   const ttl = Number(text(output.ttl));

@@ -22,7 +22,8 @@ function declaredEntities(doctype: string): Map<string, string> | string {
     // HTML entities such DTDs usually bring in are repaired by fixEntities below.
     if (m[1] || /^\s*(SYSTEM|PUBLIC)\b/.test(body)) continue;
     const value = /^\s*(["'])([\s\S]*?)\1/.exec(body)?.[2] ?? '';
-    if (/&(?!#)/.test(value) || value.includes('%')) return 'refused: the document declares nested XML entities (an entity-expansion bomb)';
+    if (/&(?!#)/.test(value) || value.includes('%'))
+      return 'refused: the document declares nested XML entities (an entity-expansion bomb)';
     if (value.length > MAX_ENTITY_VALUE) return 'refused: the document declares an oversized XML entity';
     map.set(m[2] as string, value);
     if (map.size > MAX_DECLARED_ENTITIES) return 'refused: the document declares too many XML entities';
@@ -39,16 +40,19 @@ function fixEntities(text: string, declared: Map<string, string>): string {
   const fix = (segment: string) =>
     // The five XML entities and character references are fine: the pattern skips them, so the
     // (slow) callback runs only for what needs fixing.
-    segment.replace(/&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)([A-Za-z][A-Za-z0-9._-]*;)?/g, (_whole, ref: string | undefined) => {
-      if (!ref) return '&amp;';
-      const whole = `&${ref}`;
-      const name = ref.slice(0, -1);
-      const own = declared.get(name);
-      if (own !== undefined) return own.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-      const decoded = decodeHTMLStrict(whole);
-      if (decoded !== whole) return [...decoded].map((ch) => `&#${ch.codePointAt(0)};`).join('');
-      return `&amp;${ref}`;
-    });
+    segment.replace(
+      /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)([A-Za-z][A-Za-z0-9._-]*;)?/g,
+      (_whole, ref: string | undefined) => {
+        if (!ref) return '&amp;';
+        const whole = `&${ref}`;
+        const name = ref.slice(0, -1);
+        const own = declared.get(name);
+        if (own !== undefined) return own.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+        const decoded = decodeHTMLStrict(whole);
+        if (decoded !== whole) return [...decoded].map((ch) => `&#${ch.codePointAt(0)};`).join('');
+        return `&amp;${ref}`;
+      },
+    );
   if (!text.includes('<![CDATA[')) return fix(text);
   const out: string[] = [];
   const cdata = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)/g;
@@ -73,7 +77,8 @@ export function rootElementName(text: string): string | undefined {
  * bombs, drops junk before the XML declaration and the DOCTYPE, and repairs entity references.
  */
 export function guardXml(input: string): GuardResult {
-  if (input.length > MAX_DOCUMENT_CHARS) return { ok: false, error: `refused: the document is over ${MAX_DOCUMENT_CHARS} characters` };
+  if (input.length > MAX_DOCUMENT_CHARS)
+    return { ok: false, error: `refused: the document is over ${MAX_DOCUMENT_CHARS} characters` };
   let text = input.replace(/^[\s\ufeff]+/, '');
   if (!text) return { ok: false, error: 'empty document' };
   let declared = new Map<string, string>();

@@ -35,7 +35,8 @@ export function closeOpenElements(xml: string): string {
   if (lastCdata >= 0 && text.indexOf(']]>', lastCdata) < 0) text += ']]>';
   text = text.replace(/<[^>]*$/, (tail) => (tail.startsWith('<![CDATA[') ? tail : ''));
   const stack: string[] = [];
-  const tag = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<(\/?)([A-Za-z_][\w:.-]*)(?:"[^"]*"|'[^']*'|[^'">])*?(\/?)>/g;
+  const tag =
+    /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<(\/?)([A-Za-z_][\w:.-]*)(?:"[^"]*"|'[^']*'|[^'">])*?(\/?)>/g;
   for (let m = tag.exec(text); m; m = tag.exec(text)) {
     const name = m[2];
     if (!name || m[3]) continue;
@@ -45,5 +46,11 @@ export function closeOpenElements(xml: string): string {
       if (at >= 0) stack.length = at;
     }
   }
-  return text + stack.reverse().map((name) => `</${name}>`).join('');
+  return (
+    text +
+    stack
+      .reverse()
+      .map((name) => `</${name}>`)
+      .join('')
+  );
 }

@@ -41,13 +41,23 @@ function newestKeys(items: readonly Item[], n: number): Set<string> {
  * per channel, and one store transaction recording the items as seen together with their outbox
  * rows and the new fetch state. Errors become values here (STYLE.md: translated once, per feed).
  */
-export async function pollSource(source: Source, deps: EngineDeps, channels: ChannelRegistry, onPaused?: PauseListener): Promise<PollReport> {
+export async function pollSource(
+  source: Source,
+  deps: EngineDeps,
+  channels: ChannelRegistry,
+  onPaused?: PauseListener,
+): Promise<PollReport> {
   const { store, settings, clock, random, log, metrics } = deps;
   const started = clock.now().getTime();
   const report: PollReport = { sourceId: source.id, outcome: 'error', newItems: 0, deliveries: 0 };
 
   const fail = async (message: string, permanent: boolean, retryAfterSeconds?: number) => {
-    const plan = planFailure(source, { message, permanent, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) }, settings.schedule, random);
+    const plan = planFailure(
+      source,
+      { message, permanent, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) },
+      settings.schedule,
+      random,
+    );
     const state: FetchState = {
       etag: source.etag,
       lastModified: source.lastModified,
@@ -60,7 +70,10 @@ export async function pollSource(source: Source, deps: EngineDeps, channels: Cha
     };
     await store.saveFetchState(source.id, state);
     report.error = message;
-    log.warn({ source: source.url, failures: plan.failures, retryInSec: Math.round(plan.delayMs / 1000), err: message }, 'fetch failed');
+    log.warn(
+      { source: source.url, failures: plan.failures, retryInSec: Math.round(plan.delayMs / 1000), err: message },
+      'fetch failed',
+    );
     if (plan.pauseReason) {
       report.pausedReason = plan.pauseReason;
       metrics?.pauses.inc();
@@ -70,14 +83,18 @@ export async function pollSource(source: Source, deps: EngineDeps, channels: Cha
     return report;
   };
 
-  const result = await deps.fetcher.fetch(source.url, { ...(source.etag ? { etag: source.etag } : {}), ...(source.lastModified ? { lastModified: source.lastModified } : {}) });
+  const result = await deps.fetcher.fetch(source.url, {
+    ...(source.etag ? { etag: source.etag } : {}),
+    ...(source.lastModified ? { lastModified: source.lastModified } : {}),
+  });
   if (result.kind === 'error') {
     metrics?.fetches.inc({ result: 'error' });
     metrics?.fetchFailures.inc({ code: result.code });
     const permanent = PERMANENT_CODES.has(result.code) || result.status === 410;
     return fail(result.message, permanent, result.retryAfterSeconds);
   }
-  let movedTo = result.permanentRedirect && result.permanentRedirect !== source.url ? result.permanentRedirect : undefined;
+  let movedTo =
+    result.permanentRedirect && result.permanentRedirect !== source.url ? result.permanentRedirect : undefined;
   let duplicateReason: string | null = null;
   if (movedTo) {
     const other = await store.getSource(movedTo);
@@ -91,7 +108,14 @@ export async function pollSource(source: Source, deps: EngineDeps, channels: Cha
     ...(movedTo ? { url: movedTo } : {}),
     etag: result.etag ?? (result.kind === 'not-modified' ? source.etag : null),
     lastModified: result.lastModified ?? (result.kind === 'not-modified' ? source.lastModified : null),
-    nextFetchAt: started + successDelayMs(source, { ...hints, ...(result.maxAgeSeconds !== undefined ? { maxAgeSeconds: result.maxAgeSeconds } : {}) }, settings.schedule, random),
+    nextFetchAt:
+      started +
+      successDelayMs(
+        source,
+        { ...hints, ...(result.maxAgeSeconds !== undefined ? { maxAgeSeconds: result.maxAgeSeconds } : {}) },
+        settings.schedule,
+        random,
+      ),
     lastFetchAt: started,
     lastSuccessAt: started,
     failures: 0,
@@ -120,7 +144,10 @@ export async function pollSource(source: Source, deps: EngineDeps, channels: Cha
     return fail(`not a feed: ${parsed.error}`, false);
   }
   const feed = parsed.value;
-  const unseen = await store.unseenKeys(source.id, feed.items.map((i) => i.key));
+  const unseen = await store.unseenKeys(
+    source.id,
+    feed.items.map((i) => i.key),
+  );
   const fresh = feed.items.filter((i) => unseen.has(i.key));
   const firstFetch = source.lastSuccessAt === null;
   const postable = firstFetch ? newestKeys(fresh, settings.firstFetchPosts) : null;
@@ -130,27 +157,58 @@ export async function pollSource(source: Source, deps: EngineDeps, channels: Cha
   const reversed = [...fresh].reverse();
   const dated = reversed.map((item) => publishedMs(item));
   const ordered = dated.every((t) => t !== null)
-    ? reversed.map((item, i) => ({ item, t: dated[i]!, i })).sort((x, y) => x.t - y.t || x.i - y.i).map((x) => x.item)
+    ? reversed
+        .map((item, i) => ({ item, t: dated[i]!, i }))
+        .sort((x, y) => x.t - y.t || x.i - y.i)
+        .map((x) => x.item)
     : reversed;
   const items: NewItem[] = ordered.map((item) => {
     const deliveries: NewDelivery[] = [];
     if (postable === null || postable.has(item.key)) {
       let message: Message | undefined;
-      const curationSource = { id: source.id, url: source.url, tags: source.tags, lang: source.lang ?? feed.lang ?? null, trusted: source.trusted };
+      const curationSource = {
+        id: source.id,
+        url: source.url,
+        tags: source.tags,
+        lang: source.lang ?? feed.lang ?? null,
+        trusted: source.trusted,
+      };
       for (const c of channels.list()) {
-        const verdict = curate(c.rules, { ...item, lang: item.lang ?? curationSource.lang ?? undefined }, curationSource, now);
+        const verdict = curate(
+          c.rules,
+          { ...item, lang: item.lang ?? curationSource.lang ?? undefined },
+          curationSource,
+          now,
+        );
         if (!verdict.post) continue;
-        message ??= buildMessage(item, { title: source.title || feed.title, siteUrl: source.siteUrl ?? feed.link ?? null, tags: source.tags }, {
-          ...(deps.glossary ? { glossary: deps.glossary } : {}),
-          maxTerms: settings.maxTerms,
-        });
+        message ??= buildMessage(
+          item,
+          { title: source.title || feed.title, siteUrl: source.siteUrl ?? feed.link ?? null, tags: source.tags },
+          {
+            ...(deps.glossary ? { glossary: deps.glossary } : {}),
+            maxTerms: settings.maxTerms,
+          },
+        );
         deliveries.push({ channelId: c.channel.id, status: verdict.status, message });
       }
     }
-    return { key: item.key, title: item.title, link: item.link ?? null, publishedAt: publishedMs(item), data: item, deliveries };
+    return {
+      key: item.key,
+      title: item.title,
+      link: item.link ?? null,
+      publishedAt: publishedMs(item),
+      data: item,
+      deliveries,
+    };
   });
   const listed = feed.items.filter((i) => !unseen.has(i.key)).map((i) => i.key);
-  const committed = await store.commitFetch(source.id, success(feed.ttl !== undefined ? { ttlMinutes: feed.ttl } : {}), items, now, listed);
+  const committed = await store.commitFetch(
+    source.id,
+    success(feed.ttl !== undefined ? { ttlMinutes: feed.ttl } : {}),
+    items,
+    now,
+    listed,
+  );
   metrics?.items.inc(committed.insertedItems);
   metrics?.fetchSeconds.observe((clock.now().getTime() - started) / 1000);
   report.outcome = 'ok';
@@ -158,7 +216,10 @@ export async function pollSource(source: Source, deps: EngineDeps, channels: Cha
   report.newItems = committed.insertedItems;
   report.deliveries = committed.insertedDeliveries;
   if (committed.insertedItems > 0) {
-    log.info({ source: source.url, newItems: committed.insertedItems, deliveries: committed.insertedDeliveries, firstFetch }, 'new items');
+    log.info(
+      { source: source.url, newItems: committed.insertedItems, deliveries: committed.insertedDeliveries, firstFetch },
+      'new items',
+    );
   }
   return report;
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { planFailure, successDelayMs, withJitter, type ScheduleConfig } from './schedule';
 
-const config: ScheduleConfig = { defaultIntervalMinutes: 10, minIntervalMinutes: 2, maxIntervalMinutes: 120, jitter: 0.1, maxBackoffMinutes: 60, pauseAfterFailures: 4 };
+const config: ScheduleConfig = {
+  defaultIntervalMinutes: 10,
+  minIntervalMinutes: 2,
+  maxIntervalMinutes: 120,
+  jitter: 0.1,
+  maxBackoffMinutes: 60,
+  pauseAfterFailures: 4,
+};
 const mid = () => 0.5; // no jitter
 const MIN = 60_000;
 
@@ -23,18 +30,28 @@ describe('scheduling', () => {
   it('adds jitter within ± the configured fraction', () => {
     expect(withJitter(1000, 0.1, () => 0)).toBe(900);
     expect(withJitter(1000, 0.1, () => 0.999999)).toBe(1100);
-    const seen = new Set(Array.from({ length: 50 }, () => successDelayMs({ intervalSec: null }, {}, config, Math.random)));
+    const seen = new Set(
+      Array.from({ length: 50 }, () => successDelayMs({ intervalSec: null }, {}, config, Math.random)),
+    );
     expect(seen.size).toBeGreaterThan(10);
     for (const d of seen) expect(Math.abs(d - 10 * MIN)).toBeLessThanOrEqual(MIN);
   });
 
   it('backs off exponentially, caps the backoff, honours Retry-After, and pauses after N failures', () => {
     const err = { message: 'HTTP 503', permanent: false };
-    expect(planFailure({ intervalSec: null, failures: 0 }, err, config, mid)).toEqual({ failures: 1, delayMs: 10 * MIN, pauseReason: null });
+    expect(planFailure({ intervalSec: null, failures: 0 }, err, config, mid)).toEqual({
+      failures: 1,
+      delayMs: 10 * MIN,
+      pauseReason: null,
+    });
     expect(planFailure({ intervalSec: null, failures: 1 }, err, config, mid).delayMs).toBe(20 * MIN);
     expect(planFailure({ intervalSec: null, failures: 2 }, err, config, mid).delayMs).toBe(40 * MIN);
-    expect(planFailure({ intervalSec: null, failures: 2 }, err, { ...config, pauseAfterFailures: 10 }, mid).delayMs).toBe(40 * MIN);
-    expect(planFailure({ intervalSec: null, failures: 2 }, { ...err, retryAfterSeconds: 7200 }, config, mid).delayMs).toBe(120 * MIN);
+    expect(
+      planFailure({ intervalSec: null, failures: 2 }, err, { ...config, pauseAfterFailures: 10 }, mid).delayMs,
+    ).toBe(40 * MIN);
+    expect(
+      planFailure({ intervalSec: null, failures: 2 }, { ...err, retryAfterSeconds: 7200 }, config, mid).delayMs,
+    ).toBe(120 * MIN);
     expect(planFailure({ intervalSec: null, failures: 3 }, err, config, mid)).toEqual({
       failures: 4,
       delayMs: 60 * MIN,
@@ -43,7 +60,12 @@ describe('scheduling', () => {
   });
 
   it('pauses at once when retrying cannot help', () => {
-    const plan = planFailure({ intervalSec: null, failures: 0 }, { message: 'HTTP 410 Gone', permanent: true }, config, mid);
+    const plan = planFailure(
+      { intervalSec: null, failures: 0 },
+      { message: 'HTTP 410 Gone', permanent: true },
+      config,
+      mid,
+    );
     expect(plan.pauseReason).toBe('HTTP 410 Gone (retrying cannot help)');
   });
 });

@@ -35,7 +35,12 @@ export function baseIntervalMs(source: Pick<Source, 'intervalSec'>, config: Sche
  * The delay after a successful fetch (200 or 304). A feed's `ttl` and the server's max-age may
  * only slow us down, never speed us past our own interval, and never beyond the maximum.
  */
-export function successDelayMs(source: Pick<Source, 'intervalSec'>, hints: FreshnessHints, config: ScheduleConfig, random: () => number): number {
+export function successDelayMs(
+  source: Pick<Source, 'intervalSec'>,
+  hints: FreshnessHints,
+  config: ScheduleConfig,
+  random: () => number,
+): number {
   let delay = baseIntervalMs(source, config);
   if (hints.ttlMinutes) delay = Math.max(delay, hints.ttlMinutes * MINUTE);
   if (hints.maxAgeSeconds) delay = Math.max(delay, hints.maxAgeSeconds * 1000);

@@ -74,11 +74,17 @@ export class BlockedAddressError extends Error {
     readonly host: string,
     readonly address: string,
   ) {
-    super(`${host} resolves to ${address}, a loopback/private/link-local address (set SCIPOP_ALLOW_PRIVATE_NETWORKS=1 to allow)`);
+    super(
+      `${host} resolves to ${address}, a loopback/private/link-local address (set SCIPOP_ALLOW_PRIVATE_NETWORKS=1 to allow)`,
+    );
   }
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for http.request that resolves every address of the host and refuses the

@@ -9,7 +9,13 @@ export type WorkerIdentity = Omit<WorkerInfo, 'heartbeatAt'>;
 /** A fresh identity: host, pid and a random suffix, so a restarted process is a new worker. */
 export function newWorkerIdentity(version: string, now: number, id?: string): WorkerIdentity {
   const host = hostname();
-  return { id: id ?? `${host}:${process.pid}:${randomBytes(3).toString('hex')}`, host, pid: process.pid, version, startedAt: now };
+  return {
+    id: id ?? `${host}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    host,
+    pid: process.pid,
+    version,
+    startedAt: now,
+  };
 }
 
 /** Called when this worker takes a role (`onGain`) and when it loses or gives it back (`onLose`). */
@@ -113,7 +119,10 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       await (held ? role.onGain() : role.onLose());
       log.info({ worker: worker.id, role: name }, held ? 'took the role' : 'gave up the role');
     } catch (error) {
-      log.error({ worker: worker.id, role: name, err: (error as Error).message }, held ? 'could not start the role; giving it back to be tried again' : 'could not stop the role');
+      log.error(
+        { worker: worker.id, role: name, err: (error as Error).message },
+        held ? 'could not start the role; giving it back to be tried again' : 'could not stop the role',
+      );
       if (held) {
         // Not playing it: let the next round (this worker's or another's) try again.
         role.held = false;
@@ -133,9 +142,12 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       for (const w of workers) if (w.id !== worker.id) await store.retireWorker(w.id);
     }
     // Workers dead for an hour leave `scipop workers` (their rows still in doubt stay in doubt).
-    for (const w of workers) if (w.heartbeatAt < now - FORGET_AFTER_MS && w.id !== worker.id) await store.retireWorker(w.id);
+    for (const w of workers)
+      if (w.heartbeatAt < now - FORGET_AFTER_MS && w.id !== worker.id) await store.retireWorker(w.id);
     first = false;
-    const liveNow = single ? 1 : Math.max(1, workers.filter((w) => w.heartbeatAt >= aliveSince || w.id === worker.id).length);
+    const liveNow = single
+      ? 1
+      : Math.max(1, workers.filter((w) => w.heartbeatAt >= aliveSince || w.id === worker.id).length);
     if (liveNow !== live) {
       live = liveNow;
       for (const l of liveListeners) l(live);
@@ -171,7 +183,11 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       const held = !stopped && (await store.tryLease('role', name, worker.id, now, until));
       await switchRole(name, role, held);
     }
-    if (gained.length > 0 || released.length > 0) log.info({ worker: worker.id, live, channels: owned, gained: gained.length, released: released.length }, 'destinations rebalanced');
+    if (gained.length > 0 || released.length > 0)
+      log.info(
+        { worker: worker.id, live, channels: owned, gained: gained.length, released: released.length },
+        'destinations rebalanced',
+      );
     const report: RoundReport = { liveWorkers: live, aliveSince };
     for (const listener of roundListeners) await listener(report);
     return report;
@@ -205,9 +221,17 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     round,
     start() {
       if (timer || stopped) return;
-      timer = setInterval(() => {
-        round().catch((error) => log.error({ worker: worker.id, err: (error as Error).message }, 'lease round failed; leases lapse if this goes on'));
-      }, Math.max(50, Math.floor(leaseMs / 4)));
+      timer = setInterval(
+        () => {
+          round().catch((error) =>
+            log.error(
+              { worker: worker.id, err: (error as Error).message },
+              'lease round failed; leases lapse if this goes on',
+            ),
+          );
+        },
+        Math.max(50, Math.floor(leaseMs / 4)),
+      );
       timer.unref();
     },
     async stop() {

@@ -37,7 +37,11 @@ export function readPackFiles(files: readonly string[]): { packs: LoadedPack[]; 
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      problems.push({ file, path: [], message: `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+      problems.push({
+        file,
+        path: [],
+        message: `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      });
       continue;
     }
     const result = parsePackText(text, file);
@@ -51,7 +55,9 @@ export function readPackFiles(files: readonly string[]): { packs: LoadedPack[]; 
 export function loadBundledPacks(): LoadedPack[] {
   const { packs, problems } = readPackFiles(listPackFiles());
   if (problems.length > 0) {
-    throw new Error(`the bundled glossary has problems; run \`scipop glossary lint\`:\n${problems.map((p) => `${p.file}: ${p.message}`).join('\n')}`);
+    throw new Error(
+      `the bundled glossary has problems; run \`scipop glossary lint\`:\n${problems.map((p) => `${p.file}: ${p.message}`).join('\n')}`,
+    );
   }
   return packs;
 }

@@ -4,7 +4,8 @@ import { decodeFeedBytes } from '../engine/charset-decode';
 import { parseFeedText } from '../engine/parse-feed';
 
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'head', 'iframe', 'object']);
-const BLOCK = /^(?:p|div|h[1-6]|li|ul|ol|br|tr|td|th|section|article|header|footer|blockquote|figcaption|pre|dd|dt|table|nav|aside|main)$/;
+const BLOCK =
+  /^(?:p|div|h[1-6]|li|ul|ol|br|tr|td|th|section|article|header|footer|blockquote|figcaption|pre|dd|dt|table|nav|aside|main)$/;
 
 /** The readable text of an HTML page: no scripts, styles or markup, each block on its own line. */
 export function htmlPageText(html: string): string {
@@ -66,7 +67,8 @@ export async function readTexts(files: readonly string[], report: (line: string)
     if (looksLikeFeed(head)) {
       const feed = await parseFeedText(text);
       if (feed.ok) {
-        for (const item of feed.value.items) out.push({ file, item: item.title, text: `${item.title}\n${item.summary}` });
+        for (const item of feed.value.items)
+          out.push({ file, item: item.title, text: `${item.title}\n${item.summary}` });
         continue;
       }
       if (!looksLikeHtml(head)) {

@@ -35,13 +35,36 @@ export async function importSources(store: Store, sources: readonly OpmlSource[]
     }
     const existing = await store.getSource(s.url);
     if (!existing) {
-      await store.addSource({ url: s.url, title: s.title, siteUrl: s.siteUrl ?? null, tags: s.tags, lang: s.lang ?? null, intervalSec: s.intervalSec ?? null, trusted: s.trusted ?? true }, now);
+      await store.addSource(
+        {
+          url: s.url,
+          title: s.title,
+          siteUrl: s.siteUrl ?? null,
+          tags: s.tags,
+          lang: s.lang ?? null,
+          intervalSec: s.intervalSec ?? null,
+          trusted: s.trusted ?? true,
+        },
+        now,
+      );
       report.added++;
       continue;
     }
-    const patch = { title: s.title, siteUrl: s.siteUrl ?? existing.siteUrl, tags: s.tags, lang: s.lang ?? existing.lang, intervalSec: s.intervalSec ?? existing.intervalSec, trusted: s.trusted ?? existing.trusted };
+    const patch = {
+      title: s.title,
+      siteUrl: s.siteUrl ?? existing.siteUrl,
+      tags: s.tags,
+      lang: s.lang ?? existing.lang,
+      intervalSec: s.intervalSec ?? existing.intervalSec,
+      trusted: s.trusted ?? existing.trusted,
+    };
     const changed =
-      patch.title !== existing.title || patch.siteUrl !== existing.siteUrl || !sameTags(patch.tags, existing.tags) || patch.lang !== existing.lang || patch.intervalSec !== existing.intervalSec || patch.trusted !== existing.trusted;
+      patch.title !== existing.title ||
+      patch.siteUrl !== existing.siteUrl ||
+      !sameTags(patch.tags, existing.tags) ||
+      patch.lang !== existing.lang ||
+      patch.intervalSec !== existing.intervalSec ||
+      patch.trusted !== existing.trusted;
     if (changed) {
       await store.updateSource(existing.id, patch);
       report.updated++;
@@ -56,7 +79,10 @@ export async function importOpmlFile(store: Store, file: string, now: number): P
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new StoreError('not-found', `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new StoreError(
+      'not-found',
+      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   const parsed = parseOpml(text);
   if (!parsed.ok) throw new Error(`${file}: ${parsed.error}`);

@@ -22,7 +22,13 @@ describe('OPML', () => {
       ok: true,
       title: 'My feeds',
       value: [
-        { url: 'https://nasa.example/rss', title: 'NASA', siteUrl: 'https://nasa.example/', lang: 'en', tags: ['Science', 'Space', 'Missions', 'Rockets'] },
+        {
+          url: 'https://nasa.example/rss',
+          title: 'NASA',
+          siteUrl: 'https://nasa.example/',
+          lang: 'en',
+          tags: ['Science', 'Space', 'Missions', 'Rockets'],
+        },
         { url: 'https://lab.example/atom', title: 'Lab & Co', tags: ['Science'], trusted: false, intervalSec: 1800 },
         { url: 'https://top.example/feed', title: 'Top', tags: [] },
       ],
@@ -31,7 +37,13 @@ describe('OPML', () => {
 
   it('round-trips through export', () => {
     const sources = [
-      { url: 'https://a.example/rss?x=1&y=2', title: 'A "quoted" <feed>', tags: ['astronomy', 'physics'], lang: 'en', siteUrl: 'https://a.example/' },
+      {
+        url: 'https://a.example/rss?x=1&y=2',
+        title: 'A "quoted" <feed>',
+        tags: ['astronomy', 'physics'],
+        lang: 'en',
+        siteUrl: 'https://a.example/',
+      },
       { url: 'https://b.example/atom', title: '科学网', tags: [], trusted: false, intervalSec: 3600 },
       { url: 'https://c.example/feed', title: 'C', tags: ['astronomy'] },
     ];
@@ -42,9 +54,18 @@ describe('OPML', () => {
   });
 
   it('rejects what is not OPML with one clear line', () => {
-    expect(parseOpml('<rss><channel/></rss>')).toEqual({ ok: false, error: 'not an OPML document (no <opml> root element)' });
-    expect(parseOpml('<opml><body><outline></body></opml>')).toMatchObject({ ok: false, error: expect.stringMatching(/^not well-formed XML: .+ \(line 1\)$/) });
-    expect(parseOpml('<!DOCTYPE x [<!ENTITY a "aaaa">]><opml/>')).toMatchObject({ ok: false, error: expect.stringMatching(/DOCTYPE/) });
+    expect(parseOpml('<rss><channel/></rss>')).toEqual({
+      ok: false,
+      error: 'not an OPML document (no <opml> root element)',
+    });
+    expect(parseOpml('<opml><body><outline></body></opml>')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^not well-formed XML: .+ \(line 1\)$/),
+    });
+    expect(parseOpml('<!DOCTYPE x [<!ENTITY a "aaaa">]><opml/>')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/DOCTYPE/),
+    });
   });
 
   it('ships a default list of at least 30 real science sources, English and Chinese', () => {

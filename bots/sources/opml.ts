@@ -40,10 +40,16 @@ function categoryTags(category: string | undefined): string[] {
  */
 export function parseOpml(text: string): OpmlResult {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (/<!DOCTYPE|<!ENTITY/i.test(body)) return { ok: false, error: 'OPML with a DOCTYPE or entity declarations is not accepted' };
+  if (/<!DOCTYPE|<!ENTITY/i.test(body))
+    return { ok: false, error: 'OPML with a DOCTYPE or entity declarations is not accepted' };
   const valid = XMLValidator.validate(body);
   if (valid !== true) return { ok: false, error: `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})` };
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => name === 'outline', parseAttributeValue: false }).parse(body) as {
+  const doc = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    isArray: (name) => name === 'outline',
+    parseAttributeValue: false,
+  }).parse(body) as {
     opml?: { head?: { title?: unknown }; body?: Node };
   };
   if (!doc.opml) return { ok: false, error: 'not an OPML document (no <opml> root element)' };
@@ -109,9 +115,19 @@ export function toOpml(sources: readonly OpmlSource[], title = 'SciPop sources',
     }
     list.push(outline(s));
   }
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true });
+  const builder = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    format: true,
+    suppressEmptyNode: true,
+  });
   return builder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    opml: { '@_version': '2.0', '@_xmlns:scipop': NS, head: { title, dateCreated: now.toUTCString() }, body: { outline: top } },
+    opml: {
+      '@_version': '2.0',
+      '@_xmlns:scipop': NS,
+      head: { title, dateCreated: now.toUTCString() },
+      body: { outline: top },
+    },
   }) as string;
 }

@@ -55,19 +55,39 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
     });
 
     it('adds, finds, updates and removes sources; a duplicate URL is a StoreError', async () => {
-      const a = await store.addSource({ url: 'https://a.example/feed', title: 'A', tags: ['astronomy'], lang: 'en' }, T0);
-      expect(a).toMatchObject({ url: 'https://a.example/feed', title: 'A', tags: ['astronomy'], lang: 'en', trusted: true, active: true, failures: 0 });
+      const a = await store.addSource(
+        { url: 'https://a.example/feed', title: 'A', tags: ['astronomy'], lang: 'en' },
+        T0,
+      );
+      expect(a).toMatchObject({
+        url: 'https://a.example/feed',
+        title: 'A',
+        tags: ['astronomy'],
+        lang: 'en',
+        trusted: true,
+        active: true,
+        failures: 0,
+      });
       expect(a.nextFetchAt).toBe(T0);
-      await expect(store.addSource({ url: 'https://a.example/feed', title: 'again' }, T0)).rejects.toMatchObject({ code: 'duplicate' });
-      await expect(store.addSource({ url: 'https://a.example/feed', title: 'again' }, T0)).rejects.toBeInstanceOf(StoreError);
+      await expect(store.addSource({ url: 'https://a.example/feed', title: 'again' }, T0)).rejects.toMatchObject({
+        code: 'duplicate',
+      });
+      await expect(store.addSource({ url: 'https://a.example/feed', title: 'again' }, T0)).rejects.toBeInstanceOf(
+        StoreError,
+      );
       expect((await store.getSource(a.id))?.title).toBe('A');
       expect((await store.getSource('https://a.example/feed'))?.id).toBe(a.id);
-      const b = await store.addSource({ url: 'https://b.example/rss', title: 'B', trusted: false, intervalSec: 1800 }, T0 + 1);
+      const b = await store.addSource(
+        { url: 'https://b.example/rss', title: 'B', trusted: false, intervalSec: 1800 },
+        T0 + 1,
+      );
       expect(b).toMatchObject({ trusted: false, intervalSec: 1800, tags: [] });
       expect((await store.listSources()).map((s) => s.title)).toEqual(['A', 'B']);
       const updated = await store.updateSource(a.id, { title: 'A2', tags: ['physics', 'quantum'], trusted: false });
       expect(updated).toMatchObject({ title: 'A2', tags: ['physics', 'quantum'], trusted: false });
-      await expect(store.updateSource(a.id, { url: 'https://b.example/rss' })).rejects.toMatchObject({ code: 'duplicate' });
+      await expect(store.updateSource(a.id, { url: 'https://b.example/rss' })).rejects.toMatchObject({
+        code: 'duplicate',
+      });
       expect(await store.removeSource(a.id)).toBe(true);
       expect(await store.removeSource(a.id)).toBe(false);
       expect(await store.getSource(a.id)).toBeUndefined();
@@ -85,14 +105,31 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       expect((await store.dueSources(T0 + 6000, 10)).map((s) => s.id)).toEqual([a.id]);
       expect(await store.getSource(b.id)).toMatchObject({ active: false, pausedReason: 'moderator', pausedAt: T0 });
       expect(await store.resumeSource(b.id, T0 + 7000)).toBe(true);
-      expect(await store.getSource(b.id)).toMatchObject({ active: true, pausedReason: null, failures: 0, nextFetchAt: T0 + 7000 });
+      expect(await store.getSource(b.id)).toMatchObject({
+        active: true,
+        pausedReason: null,
+        failures: 0,
+        nextFetchAt: T0 + 7000,
+      });
     });
 
     it('saves fetch state: validators, failures, a moved URL, and a pause with its reason', async () => {
       const s = await store.addSource({ url: 'http://old.example/feed', title: 'S' }, T0);
       await store.saveFetchState(s.id, okState({ url: 'https://new.example/feed' }));
-      expect(await store.getSource(s.id)).toMatchObject({ url: 'https://new.example/feed', etag: '"v1"', lastSuccessAt: T0 });
-      await store.saveFetchState(s.id, okState({ lastSuccessAt: null, failures: 3, lastError: 'HTTP 500', pausedReason: '3 failures in a row: HTTP 500' }));
+      expect(await store.getSource(s.id)).toMatchObject({
+        url: 'https://new.example/feed',
+        etag: '"v1"',
+        lastSuccessAt: T0,
+      });
+      await store.saveFetchState(
+        s.id,
+        okState({
+          lastSuccessAt: null,
+          failures: 3,
+          lastError: 'HTTP 500',
+          pausedReason: '3 failures in a row: HTTP 500',
+        }),
+      );
       expect(await store.getSource(s.id)).toMatchObject({
         url: 'https://new.example/feed',
         lastSuccessAt: T0,
@@ -109,7 +146,12 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       const r1 = await store.commitFetch(s.id, okState(), [item('k1', ['c1']), item('k2', ['c1'])], T0);
       expect(r1).toEqual({ insertedItems: 2, insertedDeliveries: 2 });
       expect([...(await store.unseenKeys(s.id, ['k1', 'k2', 'k3']))]).toEqual(['k3']);
-      const r2 = await store.commitFetch(s.id, okState({ etag: '"v2"' }), [item('k2', ['c1']), item('k3', ['c1'])], T0 + 1);
+      const r2 = await store.commitFetch(
+        s.id,
+        okState({ etag: '"v2"' }),
+        [item('k2', ['c1']), item('k3', ['c1'])],
+        T0 + 1,
+      );
       expect(r2).toEqual({ insertedItems: 1, insertedDeliveries: 1 });
       expect((await store.getSource(s.id))?.etag).toBe('"v2"');
       const pending = await store.pendingDeliveries(T0 + 10, 10);
@@ -124,13 +166,21 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       await expect(store.commitFetch(s.id, okState({ etag: '"v9"' }), [item('k1', ['c1']), bad], T0)).rejects.toThrow();
       expect(await store.stats()).toMatchObject({ items: 0, deliveries: { pending: 0 } });
       expect((await store.getSource(s.id))?.etag).toBeNull();
-      expect(await store.commitFetch(s.id, okState(), [item('k1', ['c1'])], T0)).toEqual({ insertedItems: 1, insertedDeliveries: 1 });
+      expect(await store.commitFetch(s.id, okState(), [item('k1', ['c1'])], T0)).toEqual({
+        insertedItems: 1,
+        insertedDeliveries: 1,
+      });
     });
 
     it('checks many keys at once', async () => {
       const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
       const keys = Array.from({ length: 1200 }, (_, i) => `key-${i}`);
-      await store.commitFetch(s.id, okState(), keys.slice(0, 700).map((k) => item(k)), T0);
+      await store.commitFetch(
+        s.id,
+        okState(),
+        keys.slice(0, 700).map((k) => item(k)),
+        T0,
+      );
       const unseen = await store.unseenKeys(s.id, keys);
       expect(unseen.size).toBe(500);
       expect(unseen.has('key-700') && !unseen.has('key-699')).toBe(true);
@@ -145,7 +195,12 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       expect((await store.inDoubtDeliveries()).map((d) => d.id)).toEqual([d1!.id]);
       expect((await store.pendingDeliveries(T0 + 1, 10)).map((d) => d.id)).toEqual([d2!.id]);
       await store.markSent(d1!.id, T0 + 2, 'msg-42');
-      expect(await store.getDelivery(d1!.id)).toMatchObject({ status: 'sent', sentAt: T0 + 2, remoteId: 'msg-42', attempts: 1 });
+      expect(await store.getDelivery(d1!.id)).toMatchObject({
+        status: 'sent',
+        sentAt: T0 + 2,
+        remoteId: 'msg-42',
+        attempts: 1,
+      });
       expect(await store.inDoubtDeliveries()).toEqual([]);
       expect(await store.countSentSince(d1!.channelId, T0)).toBe(1);
       expect(await store.countSentSince(d1!.channelId, T0 + 3)).toBe(0);
@@ -159,13 +214,22 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       const [a, b] = await store.pendingDeliveries(T0, 10);
       await store.claimDelivery(a!.id, T0);
       await store.markFailed(a!.id, 'HTTP 502', T0 + 60_000);
-      expect(await store.getDelivery(a!.id)).toMatchObject({ status: 'pending', lastError: 'HTTP 502', notBefore: T0 + 60_000, attempts: 1 });
+      expect(await store.getDelivery(a!.id)).toMatchObject({
+        status: 'pending',
+        lastError: 'HTTP 502',
+        notBefore: T0 + 60_000,
+        attempts: 1,
+      });
       expect((await store.pendingDeliveries(T0 + 1, 10)).map((d) => d.id)).toEqual([b!.id]);
       await store.claimDelivery(a!.id, T0 + 60_000);
       await store.markFailed(a!.id, 'chat not found', null);
       expect(await store.getDelivery(a!.id)).toMatchObject({ status: 'failed', attempts: 2 });
       await store.deferDelivery(b!.id, T0 + 3_600_000);
-      expect(await store.getDelivery(b!.id)).toMatchObject({ status: 'pending', attempts: 0, notBefore: T0 + 3_600_000 });
+      expect(await store.getDelivery(b!.id)).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        notBefore: T0 + 3_600_000,
+      });
       expect(await store.pendingDeliveries(T0 + 3_599_999, 10)).toEqual([]);
     });
 
@@ -180,19 +244,32 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
         ['c2', 'Title k2'],
       ]);
       await store.deferDelivery(rows[0]!.id, T0 + 5000); // c1's first post must wait (a cap, a 429)
-      expect((await store.pendingDeliveries(T0 + 1, 10)).map((d) => [d.channelId, (d.message as { title: string }).title])).toEqual([
+      expect(
+        (await store.pendingDeliveries(T0 + 1, 10)).map((d) => [d.channelId, (d.message as { title: string }).title]),
+      ).toEqual([
         ['c2', 'Title k1'],
         ['c2', 'Title k2'],
       ]);
-      expect((await store.pendingDeliveries(T0 + 5000, 10)).filter((d) => d.channelId === 'c1').map((d) => (d.message as { title: string }).title)).toEqual(['Title k1', 'Title k2']);
+      expect(
+        (await store.pendingDeliveries(T0 + 5000, 10))
+          .filter((d) => d.channelId === 'c1')
+          .map((d) => (d.message as { title: string }).title),
+      ).toEqual(['Title k1', 'Title k2']);
     });
 
     it('gives a batch at most ten rows per channel, so one backlog does not crowd out the others', async () => {
       const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
-      await store.commitFetch(s.id, okState(), Array.from({ length: 15 }, (_, i) => item(`k${String(i).padStart(2, '0')}`, ['busy'])), T0);
+      await store.commitFetch(
+        s.id,
+        okState(),
+        Array.from({ length: 15 }, (_, i) => item(`k${String(i).padStart(2, '0')}`, ['busy'])),
+        T0,
+      );
       await store.commitFetch(s.id, okState(), [item('late', ['quiet'])], T0 + 1);
       const rows = await store.pendingDeliveries(T0 + 1, 100);
-      expect(rows.filter((d) => d.channelId === 'busy').map((d) => (d.message as { title: string }).title)).toEqual(Array.from({ length: 10 }, (_, i) => `Title k${String(i).padStart(2, '0')}`));
+      expect(rows.filter((d) => d.channelId === 'busy').map((d) => (d.message as { title: string }).title)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `Title k${String(i).padStart(2, '0')}`),
+      );
       expect(rows.filter((d) => d.channelId === 'quiet')).toHaveLength(1);
       await store.tryLease('channel', 'busy', 'w', T0, T0 + 30_000);
       await store.tryLease('channel', 'quiet', 'w', T0, T0 + 30_000);
@@ -215,10 +292,21 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
     });
 
     it('upserts and removes channels with their rules', async () => {
-      await store.upsertChannel({ id: 'tg:1', sink: 'telegram', target: '-1001', title: 'One', rules: { tags: ['physics'] } }, T0);
-      await store.upsertChannel({ id: 'tg:1', sink: 'telegram', target: '-1001', title: 'Uno', rules: { tags: ['biology'] } }, T0 + 1);
-      expect(await store.listChannels()).toEqual([{ id: 'tg:1', sink: 'telegram', target: '-1001', title: 'Uno', rules: { tags: ['biology'] }, origin: 'config' }]);
-      await store.upsertChannel({ id: 'tg:2', sink: 'telegram', target: '-1002', title: 'Two', rules: {}, origin: 'chat' }, T0);
+      await store.upsertChannel(
+        { id: 'tg:1', sink: 'telegram', target: '-1001', title: 'One', rules: { tags: ['physics'] } },
+        T0,
+      );
+      await store.upsertChannel(
+        { id: 'tg:1', sink: 'telegram', target: '-1001', title: 'Uno', rules: { tags: ['biology'] } },
+        T0 + 1,
+      );
+      expect(await store.listChannels()).toEqual([
+        { id: 'tg:1', sink: 'telegram', target: '-1001', title: 'Uno', rules: { tags: ['biology'] }, origin: 'config' },
+      ]);
+      await store.upsertChannel(
+        { id: 'tg:2', sink: 'telegram', target: '-1002', title: 'Two', rules: {}, origin: 'chat' },
+        T0,
+      );
       expect((await store.listChannels()).map((c) => [c.id, c.origin])).toEqual([
         ['tg:1', 'config'],
         ['tg:2', 'chat'],
@@ -238,7 +326,8 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
 
     it('leases due sources to one worker at a time until the fetch is recorded or the lease lapses', async () => {
       const ids: string[] = [];
-      for (let i = 0; i < 5; i++) ids.push((await store.addSource({ url: `https://a.example/${i}`, title: `S${i}` }, T0 + i)).id);
+      for (let i = 0; i < 5; i++)
+        ids.push((await store.addSource({ url: `https://a.example/${i}`, title: `S${i}` }, T0 + i)).id);
       await store.pauseSource(ids[4]!, 'moderator', T0);
       const a = await store.leaseDueSources('w-a', T0 + 10, T0 + 30_010, 3);
       expect(a.map((s) => s.id)).toEqual(ids.slice(0, 3));
@@ -251,11 +340,21 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       ]);
       // A recorded fetch ends its lease; the source is leased again only when due again.
       await store.commitFetch(ids[0]!, okState({ nextFetchAt: T0 + 100 }), [], T0 + 30);
-      await store.saveFetchState(ids[1]!, okState({ nextFetchAt: T0 + 100, lastSuccessAt: null, failures: 1, lastError: 'HTTP 500' }));
-      expect((await store.leaseDueSources('w-b', T0 + 100, T0 + 30_100, 10)).map((s) => s.id)).toEqual([ids[0], ids[1]]);
+      await store.saveFetchState(
+        ids[1]!,
+        okState({ nextFetchAt: T0 + 100, lastSuccessAt: null, failures: 1, lastError: 'HTTP 500' }),
+      );
+      expect((await store.leaseDueSources('w-b', T0 + 100, T0 + 30_100, 10)).map((s) => s.id)).toEqual([
+        ids[0],
+        ids[1],
+      ]);
       // w-a beats and keeps ids[2]; w-b does not, its leases lapse and another worker takes them.
       await store.heartbeat({ id: 'w-a', host: 'h', pid: 1, version: 't', startedAt: T0 }, T0 + 20_000, T0 + 50_000);
-      expect((await store.leaseDueSources('w-c', T0 + 40_000, T0 + 70_000, 10)).map((s) => s.id)).toEqual([ids[3], ids[0], ids[1]]); // soonest due first
+      expect((await store.leaseDueSources('w-c', T0 + 40_000, T0 + 70_000, 10)).map((s) => s.id)).toEqual([
+        ids[3],
+        ids[0],
+        ids[1],
+      ]); // soonest due first
       expect((await store.leaseDueSources('w-c', T0 + 50_000, T0 + 80_000, 10)).map((s) => s.id)).toEqual([ids[2]]);
     });
 
@@ -264,9 +363,13 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       expect(await store.tryLease('channel', 'c1', 'w-b', T0 + 1, T0 + 30_001)).toBe(false);
       expect(await store.tryLease('channel', 'c1', 'w-a', T0 + 10_000, T0 + 40_000)).toBe(true); // renewed
       expect(await store.tryLease('role', 'c1', 'w-b', T0 + 1, T0 + 30_001)).toBe(true); // another kind, another lease
-      expect(await store.listLeases('channel')).toEqual([{ kind: 'channel', key: 'c1', owner: 'w-a', until: T0 + 40_000, takenAt: T0 }]);
+      expect(await store.listLeases('channel')).toEqual([
+        { kind: 'channel', key: 'c1', owner: 'w-a', until: T0 + 40_000, takenAt: T0 },
+      ]);
       expect(await store.tryLease('channel', 'c1', 'w-b', T0 + 40_000, T0 + 70_000)).toBe(true); // lapsed
-      expect(await store.listLeases('channel')).toEqual([{ kind: 'channel', key: 'c1', owner: 'w-b', until: T0 + 70_000, takenAt: T0 + 40_000 }]);
+      expect(await store.listLeases('channel')).toEqual([
+        { kind: 'channel', key: 'c1', owner: 'w-b', until: T0 + 70_000, takenAt: T0 + 40_000 },
+      ]);
       expect(await store.releaseLease('channel', 'c1', 'w-a')).toBe(false);
       expect(await store.releaseLease('channel', 'c1', 'w-b')).toBe(true);
       expect((await store.listLeases()).map((l) => [l.kind, l.key, l.owner])).toEqual([['role', 'c1', 'w-b']]);
@@ -317,14 +420,20 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       expect(await store.pendingDeliveries(T0 + 30_000, 10, 'w-a')).toEqual([]);
     });
 
-    it('resolves the in-doubt rows of dead workers once, leaving live workers\' sends alone', async () => {
+    it("resolves the in-doubt rows of dead workers once, leaving live workers' sends alone", async () => {
       const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
       await store.commitFetch(s.id, okState(), [item('k1', ['c1']), item('k2', ['c2']), item('k3', ['c3'])], T0);
       await store.heartbeat({ id: 'w-live', host: 'h', pid: 1, version: 't', startedAt: T0 }, T0 + 50_000, T0 + 80_000);
       await store.heartbeat({ id: 'w-dead', host: 'h', pid: 2, version: 't', startedAt: T0 }, T0, T0 + 30_000);
-      for (const [c, w] of [['c1', 'w-live'], ['c2', 'w-dead'], ['c3', 'w-dead']] as const) await store.tryLease('channel', c, w, T0, T0 + 30_000);
+      for (const [c, w] of [
+        ['c1', 'w-live'],
+        ['c2', 'w-dead'],
+        ['c3', 'w-dead'],
+      ] as const)
+        await store.tryLease('channel', c, w, T0, T0 + 30_000);
       const rows = await store.pendingDeliveries(T0, 10);
-      for (const r of rows) expect(await store.claimDelivery(r.id, T0, r.channelId === 'c1' ? 'w-live' : 'w-dead')).toBe(true);
+      for (const r of rows)
+        expect(await store.claimDelivery(r.id, T0, r.channelId === 'c1' ? 'w-live' : 'w-dead')).toBe(true);
       const doubt = await store.inDoubtDeliveries(T0 + 20_000);
       expect(doubt.map((d) => d.channelId)).toEqual(['c2', 'c3']);
       expect((await store.inDoubtDeliveries()).length).toBe(3);
@@ -332,17 +441,44 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
       expect(await store.resolveInDoubt(doubt[0]!.id, 'w-dead', 'resend', 'in doubt', T0 + 60_000)).toBe(false); // another worker was first
       expect(await store.resolveInDoubt(doubt[1]!.id, 'w-live', 'skip', 'in doubt', T0 + 60_000)).toBe(false); // not its claimer
       expect(await store.resolveInDoubt(doubt[1]!.id, 'w-dead', 'skip', 'in doubt', T0 + 60_000)).toBe(true);
-      expect(await store.getDelivery(doubt[0]!.id)).toMatchObject({ status: 'pending', lastError: 'in doubt', notBefore: T0 + 60_000, attempts: 1 });
+      expect(await store.getDelivery(doubt[0]!.id)).toMatchObject({
+        status: 'pending',
+        lastError: 'in doubt',
+        notBefore: T0 + 60_000,
+        attempts: 1,
+      });
       // It may have reached the platform: a new owner's rate limiter counts it at its claim time.
       expect(await store.recentSends('c2', T0)).toEqual([T0]);
-      expect(await store.getDelivery(doubt[1]!.id)).toMatchObject({ status: 'sent', lastError: 'in doubt', sentAt: T0 + 60_000 });
+      expect(await store.getDelivery(doubt[1]!.id)).toMatchObject({
+        status: 'sent',
+        lastError: 'in doubt',
+        sentAt: T0 + 60_000,
+      });
       expect((await store.inDoubtDeliveries(T0 + 20_000)).length).toBe(0);
     });
 
-    it('keeps a config channel\'s file rules apart from its rules', async () => {
-      await store.upsertChannel({ id: 'c1', sink: 'console', target: 'x', title: 'C', rules: { tags: ['a', 'b'] }, configRules: '{"tags":["a"]}' }, T0);
+    it("keeps a config channel's file rules apart from its rules", async () => {
+      await store.upsertChannel(
+        {
+          id: 'c1',
+          sink: 'console',
+          target: 'x',
+          title: 'C',
+          rules: { tags: ['a', 'b'] },
+          configRules: '{"tags":["a"]}',
+        },
+        T0,
+      );
       const [c] = await store.listChannels();
-      expect(c).toEqual({ id: 'c1', sink: 'console', target: 'x', title: 'C', rules: { tags: ['a', 'b'] }, origin: 'config', configRules: '{"tags":["a"]}' });
+      expect(c).toEqual({
+        id: 'c1',
+        sink: 'console',
+        target: 'x',
+        title: 'C',
+        rules: { tags: ['a', 'b'] },
+        origin: 'config',
+        configRules: '{"tags":["a"]}',
+      });
       await store.upsertChannel({ ...c!, rules: { tags: ['b'] } }, T0 + 1); // a moderator's edit keeps the file's version
       expect((await store.listChannels())[0]).toMatchObject({ rules: { tags: ['b'] }, configRules: '{"tags":["a"]}' });
     });
@@ -350,7 +486,12 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
     it('forgets items their feed stopped listing long ago, never one with a post still to go', async () => {
       const DAY = 86_400_000;
       const s = await store.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
-      await store.commitFetch(s.id, okState(), [item('gone', ['c1']), item('listed', ['c1']), item('waiting', ['c1']), item('held', ['c1'], 'held')], T0);
+      await store.commitFetch(
+        s.id,
+        okState(),
+        [item('gone', ['c1']), item('listed', ['c1']), item('waiting', ['c1']), item('held', ['c1'], 'held')],
+        T0,
+      );
       for (const d of await store.pendingDeliveries(T0, 10)) {
         if ((d.message as { title: string }).title === 'Title waiting') continue;
         await store.claimDelivery(d.id, T0);

@@ -33,19 +33,38 @@ export async function importLegacyStateFile(options: {
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      const tables = new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Row[]).map((r) => String(r.name)));
-      snapshot = options.read((table) => (tables.has(table) ? (db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all() as Row[]) : []));
+      const tables = new Set(
+        (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Row[]).map((r) => String(r.name)),
+      );
+      snapshot = options.read((table) =>
+        tables.has(table) ? (db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all() as Row[]) : [],
+      );
     } finally {
       db.close();
     }
   } catch (error) {
-    log.error({ platform, file, err: (error as Error).message }, 'could not read the old state file; it was not imported (it is left as it is: fix it and restart to import it)');
+    log.error(
+      { platform, file, err: (error as Error).message },
+      'could not read the old state file; it was not imported (it is left as it is: fix it and restart to import it)',
+    );
     return 'failed';
   }
   const outcome = await store.importPlatformState(platform, snapshot, file, options.now ?? Date.now());
   const counts = Object.fromEntries(Object.entries(snapshot).map(([k, v]) => [k, (v as unknown[]).length]));
-  if (outcome === 'imported') log.info({ platform, file, ...counts }, 'imported the old state file into the store; the file is no longer used and may be deleted');
-  else if (outcome === 'not-empty') log.warn({ platform, file, ...counts }, 'the old state file was not imported: the store already holds this platform’s state (another worker started first); the file is left as it is');
-  else log.info({ platform, file }, 'an old state file is still here; the store took this platform’s state in on an earlier start, so it is not read again (it may be deleted)');
+  if (outcome === 'imported')
+    log.info(
+      { platform, file, ...counts },
+      'imported the old state file into the store; the file is no longer used and may be deleted',
+    );
+  else if (outcome === 'not-empty')
+    log.warn(
+      { platform, file, ...counts },
+      'the old state file was not imported: the store already holds this platform’s state (another worker started first); the file is left as it is',
+    );
+  else
+    log.info(
+      { platform, file },
+      'an old state file is still here; the store took this platform’s state in on an earlier start, so it is not read again (it may be deleted)',
+    );
   return outcome;
 }

@@ -172,7 +172,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
-    name: 'config-file rules of channels (kept apart from moderators\' edits); when an item was last listed (forgetting old items)',
+    name: "config-file rules of channels (kept apart from moderators' edits); when an item was last listed (forgetting old items)",
     statements: [
       `ALTER TABLE channels ADD COLUMN config_rules TEXT`,
       `ALTER TABLE items ADD COLUMN last_listed_at BIGINT`,

@@ -23,7 +23,11 @@ export function definePlatformStateContract(harness: () => StoreHarness): void {
     expect(await store.pauseDestination('telegram', '-100', 'again', T0 + 5)).toBe(false); // the first reason stays
     expect(await store.pauseDestination('telegram', '-200', 'no rights', T0 + 1)).toBe(true);
     expect(await store.pauseDestination('discord', '-100', 'other platform', T0 + 2)).toBe(true);
-    expect(await store.pausedDestination('telegram', '-100')).toEqual({ destination: '-100', reason: 'bot was kicked', pausedAt: T0 });
+    expect(await store.pausedDestination('telegram', '-100')).toEqual({
+      destination: '-100',
+      reason: 'bot was kicked',
+      pausedAt: T0,
+    });
     expect((await store.pausedDestinations('telegram')).map((p) => p.destination)).toEqual(['-100', '-200']);
     expect(await store.unpauseDestination('telegram', '-100')).toBe(true);
     expect(await store.unpauseDestination('telegram', '-100')).toBe(false);
@@ -33,8 +37,21 @@ export function definePlatformStateContract(harness: () => StoreHarness): void {
 
   it('journals sends, newest first per destination, and prunes old entries', async () => {
     const { store } = harness();
-    for (let i = 1; i <= 4; i++) await store.journalSend('telegram', { deliveryId: `d${i}`, destination: i === 4 ? '-200' : '-100', messageId: String(10 + i), title: `T${i}`, sentAt: T0 + i });
-    expect(await store.journaledSend('telegram', 'd2')).toEqual({ deliveryId: 'd2', destination: '-100', messageId: '12', title: 'T2', sentAt: T0 + 2 });
+    for (let i = 1; i <= 4; i++)
+      await store.journalSend('telegram', {
+        deliveryId: `d${i}`,
+        destination: i === 4 ? '-200' : '-100',
+        messageId: String(10 + i),
+        title: `T${i}`,
+        sentAt: T0 + i,
+      });
+    expect(await store.journaledSend('telegram', 'd2')).toEqual({
+      deliveryId: 'd2',
+      destination: '-100',
+      messageId: '12',
+      title: 'T2',
+      sentAt: T0 + 2,
+    });
     expect(await store.journaledSend('discord', 'd2')).toBeUndefined();
     expect((await store.recentJournal('telegram', '-100', 2)).map((e) => e.deliveryId)).toEqual(['d3', 'd2']);
     expect(await store.pruneJournal(T0 + 3)).toBe(2);
@@ -50,7 +67,10 @@ export function definePlatformStateContract(harness: () => StoreHarness): void {
     await store.holdForResume('telegram', 'd1', '-1001');
     await store.holdForResume('telegram', 'd2', '-1001');
     await store.holdForResume('telegram', 'd3', '-2');
-    const [a, b] = await Promise.all([store.takeHeldForResume('telegram', '-1001'), store.takeHeldForResume('telegram', '-1001')]);
+    const [a, b] = await Promise.all([
+      store.takeHeldForResume('telegram', '-1001'),
+      store.takeHeldForResume('telegram', '-1001'),
+    ]);
     expect([...a, ...b].sort()).toEqual(['d1', 'd2']);
     expect(await store.takeHeldForResume('telegram', '-2')).toEqual(['d3']);
   });
@@ -78,7 +98,10 @@ export function definePlatformStateContract(harness: () => StoreHarness): void {
 
   it('keeps one webhook per channel: the first stored wins, and only it can be forgotten', async () => {
     const { store } = harness();
-    const [a, b] = await Promise.all([store.saveWebhook('discord', 'c1', { id: 'h1', token: 't1' }), store.saveWebhook('discord', 'c1', { id: 'h2', token: 't2' })]);
+    const [a, b] = await Promise.all([
+      store.saveWebhook('discord', 'c1', { id: 'h1', token: 't1' }),
+      store.saveWebhook('discord', 'c1', { id: 'h2', token: 't2' }),
+    ]);
     expect(a).toEqual(b);
     const kept = (await store.webhook('discord', 'c1'))!;
     expect(['h1', 'h2']).toContain(kept.id);

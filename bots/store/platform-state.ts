@@ -1,4 +1,11 @@
-import type { ImportOutcome, JournalEntry, PausedDestination, PlatformStateSnapshot, PlatformStateStore, QueuePost } from './platform-types';
+import type {
+  ImportOutcome,
+  JournalEntry,
+  PausedDestination,
+  PlatformStateSnapshot,
+  PlatformStateStore,
+  QueuePost,
+} from './platform-types';
 import type { Row } from './rows';
 
 /** One statement with its arguments. */
@@ -61,9 +68,22 @@ export const PLATFORM_SQL = {
 } as const;
 
 /** The tables of migration 4, for `scipop store copy`. */
-export const PLATFORM_TABLES = ['paused_destinations', 'send_journal', 'chat_moves', 'held_for_resume', 'edited_summaries', 'queue_posts', 'platform_webhooks', 'platform_state_imports'] as const;
+export const PLATFORM_TABLES = [
+  'paused_destinations',
+  'send_journal',
+  'chat_moves',
+  'held_for_resume',
+  'edited_summaries',
+  'queue_posts',
+  'platform_webhooks',
+  'platform_state_imports',
+] as const;
 
-const toPaused = (r: Row): PausedDestination => ({ destination: String(r.destination), reason: String(r.reason), pausedAt: Number(r.paused_at) });
+const toPaused = (r: Row): PausedDestination => ({
+  destination: String(r.destination),
+  reason: String(r.reason),
+  pausedAt: Number(r.paused_at),
+});
 const toJournal = (r: Row): JournalEntry => ({
   deliveryId: String(r.delivery_id),
   destination: String(r.destination),
@@ -71,19 +91,29 @@ const toJournal = (r: Row): JournalEntry => ({
   title: String(r.title),
   sentAt: Number(r.sent_at),
 });
-const toQueuePost = (r: Row): QueuePost => ({ deliveryId: String(r.delivery_id), channelId: String(r.channel_id), messageId: String(r.message_id) });
+const toQueuePost = (r: Row): QueuePost => ({
+  deliveryId: String(r.delivery_id),
+  channelId: String(r.channel_id),
+  messageId: String(r.message_id),
+});
 
 /** The statements that write a snapshot (every insert leaves a row already there alone). */
 function importStatements(platform: string, s: PlatformStateSnapshot, now: number): Statement[] {
   const S = PLATFORM_SQL;
   return [
     ...s.paused.map((p): Statement => [S.pause, [platform, p.destination, p.reason, p.pausedAt]]),
-    ...s.journal.map((j): Statement => [S.importJournal, [j.deliveryId, platform, j.destination, j.messageId, j.title, j.sentAt]]),
+    ...s.journal.map((j): Statement => [
+      S.importJournal,
+      [j.deliveryId, platform, j.destination, j.messageId, j.title, j.sentAt],
+    ]),
     ...s.moves.map((m): Statement => [S.importMove, [platform, m.from, m.to]]),
     ...s.held.map((h): Statement => [S.hold, [h.deliveryId, platform, h.destination]]),
     ...s.summaries.map((x): Statement => [S.importSummary, [x.deliveryId, x.summary, x.by, x.at]]),
     // The file kept its queue posts in the order it made them; posted_at keeps that order.
-    ...s.queuePosts.map((q, i): Statement => [S.importQueuePost, [platform, q.deliveryId, q.channelId, q.messageId, q.closed ? 1 : 0, now - s.queuePosts.length + i]]),
+    ...s.queuePosts.map((q, i): Statement => [
+      S.importQueuePost,
+      [platform, q.deliveryId, q.channelId, q.messageId, q.closed ? 1 : 0, now - s.queuePosts.length + i],
+    ]),
     ...s.webhooks.map((w): Statement => [S.insertWebhook, [platform, w.channelId, w.id, w.token]]),
   ];
 }
@@ -97,7 +127,8 @@ export function createPlatformState(db: SqlRunner): PlatformStateStore {
     return row ? { id: String(row.webhook_id), token: String(row.token) } : undefined;
   };
   return {
-    pauseDestination: async (platform, destination, reason, now) => (await db.run(S.pause, [platform, destination, reason, now])) === 1,
+    pauseDestination: async (platform, destination, reason, now) =>
+      (await db.run(S.pause, [platform, destination, reason, now])) === 1,
     unpauseDestination: async (platform, destination) => (await db.run(S.unpause, [platform, destination])) === 1,
     pausedDestination: async (platform, destination) => {
       const row = await first(S.paused, [platform, destination]);
@@ -105,12 +136,14 @@ export function createPlatformState(db: SqlRunner): PlatformStateStore {
     },
     pausedDestinations: async (platform) => (await db.all(S.allPaused, [platform])).map(toPaused),
 
-    journalSend: async (platform, e) => void (await db.run(S.journal, [e.deliveryId, platform, e.destination, e.messageId, e.title, e.sentAt])),
+    journalSend: async (platform, e) =>
+      void (await db.run(S.journal, [e.deliveryId, platform, e.destination, e.messageId, e.title, e.sentAt])),
     journaledSend: async (platform, deliveryId) => {
       const row = await first(S.journaled, [platform, deliveryId]);
       return row ? toJournal(row) : undefined;
     },
-    recentJournal: async (platform, destination, limit) => (await db.all(S.recentJournal, [platform, destination, limit])).map(toJournal),
+    recentJournal: async (platform, destination, limit) =>
+      (await db.all(S.recentJournal, [platform, destination, limit])).map(toJournal),
     pruneJournal: (before) => db.run(S.pruneJournal, [before]),
 
     recordMove: async (platform, from, to) => void (await db.run(S.move, [platform, from, to])),
@@ -119,17 +152,20 @@ export function createPlatformState(db: SqlRunner): PlatformStateStore {
       return row ? String(row.to_id) : undefined;
     },
 
-    holdForResume: async (platform, deliveryId, destination) => void (await db.run(S.hold, [deliveryId, platform, destination])),
+    holdForResume: async (platform, deliveryId, destination) =>
+      void (await db.run(S.hold, [deliveryId, platform, destination])),
     takeHeldForResume: async (platform, destination) =>
       (await db.all(S.takeHeld, [platform, destination])).map((r) => String(r.delivery_id)).sort(),
 
-    setEditedSummary: async (deliveryId, summary, by, now) => void (await db.run(S.setSummary, [deliveryId, summary, by, now])),
+    setEditedSummary: async (deliveryId, summary, by, now) =>
+      void (await db.run(S.setSummary, [deliveryId, summary, by, now])),
     editedSummary: async (deliveryId) => {
       const row = await first(S.summary, [deliveryId]);
       return row ? String(row.summary) : undefined;
     },
 
-    recordQueuePost: async (platform, p, now) => void (await db.run(S.recordQueuePost, [platform, p.deliveryId, p.channelId, p.messageId, 0, now])),
+    recordQueuePost: async (platform, p, now) =>
+      void (await db.run(S.recordQueuePost, [platform, p.deliveryId, p.channelId, p.messageId, 0, now])),
     queuePost: async (platform, deliveryId) => {
       const row = await first(S.queuePost, [platform, deliveryId]);
       return row ? toQueuePost(row) : undefined;
@@ -146,10 +182,14 @@ export function createPlatformState(db: SqlRunner): PlatformStateStore {
 
     importPlatformState: (platform, snapshot, source, now) =>
       db.guarded('platform_state_imports', [S.importGuard, Array.from({ length: 7 }, () => platform)], (row) => {
-        const outcome: ImportOutcome = Number(row.imports) > 0 ? 'already' : Number(row.n) > 0 ? 'not-empty' : 'imported';
+        const outcome: ImportOutcome =
+          Number(row.imports) > 0 ? 'already' : Number(row.n) > 0 ? 'not-empty' : 'imported';
         if (outcome === 'already') return { writes: [], result: outcome };
         const marker: Statement = [S.recordImport, [platform, source, outcome, now]];
-        return { writes: outcome === 'imported' ? [...importStatements(platform, snapshot, now), marker] : [marker], result: outcome };
+        return {
+          writes: outcome === 'imported' ? [...importStatements(platform, snapshot, now), marker] : [marker],
+          result: outcome,
+        };
       }),
   };
 }

@@ -103,5 +103,10 @@ export interface PlatformStateStore {
    * never imported and the store holds none of it yet; the attempt is recorded either way, so a
    * later start never brings stale state back.
    */
-  importPlatformState(platform: string, snapshot: PlatformStateSnapshot, source: string, now: number): Promise<ImportOutcome>;
+  importPlatformState(
+    platform: string,
+    snapshot: PlatformStateSnapshot,
+    source: string,
+    now: number,
+  ): Promise<ImportOutcome>;
 }

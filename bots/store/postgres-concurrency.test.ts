@@ -6,9 +6,24 @@ import type { FetchState, NewItem, Store } from './types';
 // Two stores on one schema, each with its own pool: what two worker processes see. These are the
 // guarantees leases will build on; they hold without any lease.
 const T0 = 1_700_000_000_000;
-const state: FetchState = { etag: null, lastModified: null, nextFetchAt: T0 + 1, lastFetchAt: T0, lastSuccessAt: T0, failures: 0, lastError: null };
+const state: FetchState = {
+  etag: null,
+  lastModified: null,
+  nextFetchAt: T0 + 1,
+  lastFetchAt: T0,
+  lastSuccessAt: T0,
+  failures: 0,
+  lastError: null,
+};
 const items = (n: number, channels: string[]): NewItem[] =>
-  Array.from({ length: n }, (_, i) => ({ key: `k${i}`, title: `T${i}`, link: null, publishedAt: null, data: {}, deliveries: channels.map((channelId) => ({ channelId, status: 'pending' as const, message: { i } })) }));
+  Array.from({ length: n }, (_, i) => ({
+    key: `k${i}`,
+    title: `T${i}`,
+    link: null,
+    publishedAt: null,
+    data: {},
+    deliveries: channels.map((channelId) => ({ channelId, status: 'pending' as const, message: { i } })),
+  }));
 
 describe('PostgreSQL store under two workers', () => {
   let t: TestSchema;
@@ -27,7 +42,10 @@ describe('PostgreSQL store under two workers', () => {
 
   it('records an item fetched by both workers at once only once, with one outbox row per channel', async () => {
     const s = await a.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
-    const [ra, rb] = await Promise.all([a.commitFetch(s.id, state, items(40, ['c1', 'c2']), T0), b.commitFetch(s.id, state, items(40, ['c1', 'c2']), T0)]);
+    const [ra, rb] = await Promise.all([
+      a.commitFetch(s.id, state, items(40, ['c1', 'c2']), T0),
+      b.commitFetch(s.id, state, items(40, ['c1', 'c2']), T0),
+    ]);
     expect(ra.insertedItems + rb.insertedItems).toBe(40);
     expect(ra.insertedDeliveries + rb.insertedDeliveries).toBe(80);
     expect(await a.stats()).toMatchObject({ items: 40, deliveries: { pending: 80 } });
@@ -47,23 +65,35 @@ describe('PostgreSQL store under two workers', () => {
 
   it('decides a held row once when two moderators press at the same moment', async () => {
     const s = await a.addSource({ url: 'https://a.example/feed', title: 'S' }, T0);
-    await a.commitFetch(s.id, state, [{ ...items(1, [])[0]!, deliveries: [{ channelId: 'c1', status: 'held', message: {} }] }], T0);
+    await a.commitFetch(
+      s.id,
+      state,
+      [{ ...items(1, [])[0]!, deliveries: [{ channelId: 'c1', status: 'held', message: {} }] }],
+      T0,
+    );
     const [held] = await a.heldDeliveries(null, 10);
-    const results = await Promise.all([a.decideDelivery(held!.id, 'approve', 'mod:a', T0), b.decideDelivery(held!.id, 'reject', 'mod:b', T0)]);
+    const results = await Promise.all([
+      a.decideDelivery(held!.id, 'approve', 'mod:a', T0),
+      b.decideDelivery(held!.id, 'reject', 'mod:b', T0),
+    ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await b.getDelivery(held!.id))?.decidedBy).toBe(results[0] ? 'mod:a' : 'mod:b');
   });
 
   it('gives each due source to one of two workers leasing at the same moment (SKIP LOCKED)', async () => {
     for (let i = 0; i < 120; i++) await a.addSource({ url: `https://a.example/${i}`, title: `S${i}` }, T0);
-    const rounds = await Promise.all([0, 1, 2, 3].map((i) => (i % 2 ? a : b).leaseDueSources(`w${i}`, T0, T0 + 30_000, 40)));
+    const rounds = await Promise.all(
+      [0, 1, 2, 3].map((i) => (i % 2 ? a : b).leaseDueSources(`w${i}`, T0, T0 + 30_000, 40)),
+    );
     const ids = rounds.flat().map((s) => s.id);
     expect(ids).toHaveLength(120);
     expect(new Set(ids).size).toBe(120);
   });
 
   it('gives a free lease to exactly one of many workers asking at once', async () => {
-    const wins = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).tryLease('channel', 'c1', `w${i}`, T0, T0 + 30_000)));
+    const wins = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).tryLease('channel', 'c1', `w${i}`, T0, T0 + 30_000)),
+    );
     expect(wins.filter(Boolean)).toHaveLength(1);
     const [lease] = await a.listLeases('channel');
     expect(lease?.owner).toBe(`w${wins.indexOf(true)}`);

@@ -24,7 +24,11 @@ const BATCH = 500;
  * schema (as `scipop run` would); the target is migrated, then locked so no worker writes while
  * the rows arrive. A target that already holds rows is refused rather than merged.
  */
-export async function copySqliteToPostgres(file: string, url: string, options: { schema?: string } = {}): Promise<CopyCounts> {
+export async function copySqliteToPostgres(
+  file: string,
+  url: string,
+  options: { schema?: string } = {},
+): Promise<CopyCounts> {
   if (!existsSync(file)) throw new StoreError('not-found', `no SQLite store at ${file}`);
   await createSqliteStore(file).close();
   const source = new Database(file, { readonly: true, fileMustExist: true });
@@ -34,17 +38,27 @@ export async function copySqliteToPostgres(file: string, url: string, options: {
     await migratePostgres(pool, target.schema);
     return await inTransaction(pool, async (client) => {
       await client.query(`LOCK TABLE ${COPIED_TABLES.join(', ')} IN EXCLUSIVE MODE`);
-      const existing = await client.query(`SELECT ${COPIED_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(', ')}`);
+      const existing = await client.query(
+        `SELECT ${COPIED_TABLES.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(', ')}`,
+      );
       const held = COPIED_TABLES.filter((t) => Number(existing.rows[0]?.[t]) > 0);
       if (held.length > 0) {
-        throw new StoreError('duplicate', `the target already holds rows (${held.join(', ')}); copy into an empty database or a new ?schema=`);
+        throw new StoreError(
+          'duplicate',
+          `the target already holds rows (${held.join(', ')}); copy into an empty database or a new ?schema=`,
+        );
       }
       const counts = {} as CopyCounts;
       for (const table of COPIED_TABLES) {
         const columns = (source.prepare(`PRAGMA table_info(${table})`).all() as Row[]).map((r) => String(r.name));
         const insert = (rows: Row[]) => {
-          const values = rows.map((_, i) => `(${columns.map((__, j) => `$${i * columns.length + j + 1}`).join(', ')})`).join(', ');
-          return client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, rows.flatMap((r) => columns.map((c) => r[c] ?? null)));
+          const values = rows
+            .map((_, i) => `(${columns.map((__, j) => `$${i * columns.length + j + 1}`).join(', ')})`)
+            .join(', ');
+          return client.query(
+            `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`,
+            rows.flatMap((r) => columns.map((c) => r[c] ?? null)),
+          );
         };
         let batch: Row[] = [];
         counts[table] = 0;

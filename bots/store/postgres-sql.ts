@@ -21,7 +21,9 @@ export function toPg(sql: string): string {
 }
 
 /** Every query of queries.ts in PostgreSQL form. */
-export const PG: { [K in keyof typeof SQL]: string } = Object.fromEntries(Object.entries(SQL).map(([k, v]) => [k, toPg(v)])) as never;
+export const PG: { [K in keyof typeof SQL]: string } = Object.fromEntries(
+  Object.entries(SQL).map(([k, v]) => [k, toPg(v)]),
+) as never;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -38,11 +40,13 @@ export interface PgTarget {
  */
 export function parsePgTarget(url: string, schema?: string): PgTarget {
   const withHost = url.replace(/^(postgres(?:ql)?:\/\/(?:[^/@]*@)?)(?=[/?]|$)/i, '$1localhost');
-  if (!/^postgres(ql)?:\/\//i.test(url) || !URL.canParse(withHost)) throw new StoreError('unsupported', `not a valid postgres:// URL: ${redactUrl(url)}`);
+  if (!/^postgres(ql)?:\/\//i.test(url) || !URL.canParse(withHost))
+    throw new StoreError('unsupported', `not a valid postgres:// URL: ${redactUrl(url)}`);
   const match = /[?&]schema=([^&#]*)/.exec(url);
   const rest = match ? url.replace(/([?&])schema=[^&#]*&?/, '$1').replace(/[?&]$/, '') : url;
   const name = schema ?? (match ? decodeURIComponent(match[1]!) : 'public');
-  if (!SCHEMA_NAME.test(name)) throw new StoreError('unsupported', `schema "${name}" must be lower-case letters, digits and _`);
+  if (!SCHEMA_NAME.test(name))
+    throw new StoreError('unsupported', `schema "${name}" must be lower-case letters, digits and _`);
   return { url: rest, schema: name };
 }
 
@@ -53,7 +57,12 @@ export function redactUrl(url: string): string {
 
 /** A pool whose connections all work in `schema` (search_path is set at connect). */
 export function createPgPool(target: PgTarget, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString: target.url, max, options: `-c search_path=${target.schema}`, connectionTimeoutMillis: 10_000 });
+  return new pg.Pool({
+    connectionString: target.url,
+    max,
+    options: `-c search_path=${target.schema}`,
+    connectionTimeoutMillis: 10_000,
+  });
 }
 
 /** Runs `work` in one transaction on one pooled connection; rolls back on any error. */
@@ -85,7 +94,11 @@ export async function pgSchemaVersion(pool: pg.Pool): Promise<number> {
  * transaction. An advisory lock per schema lets many workers start at once: one migrates, the
  * others wait and then find nothing to do. Returns the version before and after.
  */
-export async function migratePostgres(pool: pg.Pool, schema: string, now = Date.now()): Promise<{ from: number; to: number }> {
+export async function migratePostgres(
+  pool: pg.Pool,
+  schema: string,
+  now = Date.now(),
+): Promise<{ from: number; to: number }> {
   const client = await pool.connect();
   const lockKey = `scipop-migrate:${schema}`;
   try {
@@ -95,7 +108,10 @@ export async function migratePostgres(pool: pg.Pool, schema: string, now = Date.
       await client.query(MIGRATIONS_TABLE);
       const from = Number((await client.query(PG.schemaVersion)).rows[0]?.v ?? 0);
       if (from > LATEST_VERSION) {
-        throw new StoreError('migration', `database schema is version ${from}, newer than this SciPop (${LATEST_VERSION}); upgrade SciPop`);
+        throw new StoreError(
+          'migration',
+          `database schema is version ${from}, newer than this SciPop (${LATEST_VERSION}); upgrade SciPop`,
+        );
       }
       for (const step of MIGRATIONS) {
         if (step.version <= from) continue;

@@ -31,11 +31,19 @@ describe('PostgreSQL SQL translation', () => {
   });
 
   it('reads the schema from the URL and refuses unsafe names', () => {
-    expect(parsePgTarget('postgres://u@h:5432/db?schema=net_a')).toEqual({ url: 'postgres://u@h:5432/db', schema: 'net_a' });
+    expect(parsePgTarget('postgres://u@h:5432/db?schema=net_a')).toEqual({
+      url: 'postgres://u@h:5432/db',
+      schema: 'net_a',
+    });
     expect(parsePgTarget('postgres://u@h/db').schema).toBe('public');
     expect(() => parsePgTarget('postgres://u@h/db?schema=a;drop')).toThrow(/schema/);
-    expect(parsePgTarget('postgres://u@/db?host=/run/postgresql&schema=s1&sslmode=disable')).toEqual({ url: 'postgres://u@/db?host=/run/postgresql&sslmode=disable', schema: 's1' });
-    expect(parsePgTarget('postgresql://u:p@h/db?schema=s1&sslmode=require').url).toBe('postgresql://u:p@h/db?sslmode=require');
+    expect(parsePgTarget('postgres://u@/db?host=/run/postgresql&schema=s1&sslmode=disable')).toEqual({
+      url: 'postgres://u@/db?host=/run/postgresql&sslmode=disable',
+      schema: 's1',
+    });
+    expect(parsePgTarget('postgresql://u:p@h/db?schema=s1&sslmode=require').url).toBe(
+      'postgresql://u:p@h/db?sslmode=require',
+    );
     expect(() => parsePgTarget('postgres://[bad')).toThrow('not a valid postgres:// URL: postgres://[bad');
     expect(redactUrl('postgres://scipop:s3cret@db:5432/x?schema=a')).toBe('postgres://scipop:***@db:5432/x?schema=a');
   });
@@ -48,7 +56,9 @@ describe('PostgreSQL migrations', () => {
       const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresStore(t.url, { poolSize: 2 })));
       for (const s of stores) expect(await s.schemaVersion()).toBe(LATEST_VERSION);
       await Promise.all(stores.map((s) => s.close()));
-      const rows = await withAdmin((c) => c.query(`SELECT version FROM ${t.schema}.schema_migrations ORDER BY version`));
+      const rows = await withAdmin((c) =>
+        c.query(`SELECT version FROM ${t.schema}.schema_migrations ORDER BY version`),
+      );
       expect(rows.rows.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
     } finally {
       await t.drop();
@@ -62,11 +72,18 @@ describe('PostgreSQL migrations', () => {
       await pool.query(`CREATE SCHEMA ${t.schema}`);
       await pool.query(MIGRATIONS_TABLE);
       for (const s of MIGRATIONS[0]!.statements) await pool.query(s);
-      await pool.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, $1, 0)', [MIGRATIONS[0]!.name]);
-      await pool.query("INSERT INTO channels (id, sink, target, title, rules, updated_at) VALUES ('c', 'console', 'x', 'C', '{}', 0)");
+      await pool.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, $1, 0)', [
+        MIGRATIONS[0]!.name,
+      ]);
+      await pool.query(
+        "INSERT INTO channels (id, sink, target, title, rules, updated_at) VALUES ('c', 'console', 'x', 'C', '{}', 0)",
+      );
       expect(await migratePostgres(pool, t.schema)).toEqual({ from: 1, to: LATEST_VERSION });
       expect((await pool.query('SELECT id, origin FROM channels')).rows).toEqual([{ id: 'c', origin: 'config' }]);
-      await pool.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, 0)', [LATEST_VERSION + 1, 'future']);
+      await pool.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, 0)', [
+        LATEST_VERSION + 1,
+        'future',
+      ]);
       await expect(createPostgresStore(t.url)).rejects.toThrow(/newer than this SciPop/);
     } finally {
       await pool.end();
@@ -75,7 +92,11 @@ describe('PostgreSQL migrations', () => {
   });
 
   it('fails loudly, naming the server, when PostgreSQL cannot be reached', async () => {
-    await expect(createPostgresStore('postgres://postgres:pw@127.0.0.1:1/test')).rejects.toThrow(/^PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test \(schema public\): .*ECONNREFUSED/);
-    await expect(createPostgresStore('postgres://postgres@localhost:1/test?schema=x')).rejects.toThrow(/^PostgreSQL at postgres:\/\/postgres@localhost:1\/test \(schema x\): \S/);
+    await expect(createPostgresStore('postgres://postgres:pw@127.0.0.1:1/test')).rejects.toThrow(
+      /^PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test \(schema public\): .*ECONNREFUSED/,
+    );
+    await expect(createPostgresStore('postgres://postgres@localhost:1/test?schema=x')).rejects.toThrow(
+      /^PostgreSQL at postgres:\/\/postgres@localhost:1\/test \(schema x\): \S/,
+    );
   });
 });

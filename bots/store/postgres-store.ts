@@ -1,9 +1,27 @@
 import type pg from 'pg';
 import { newId } from './ids';
 import { LISTED_EVERY_MS } from './queries';
-import { createPgPool, inTransaction, migratePostgres, parsePgTarget, PG, pgSchemaVersion, redactUrl, toPg } from './postgres-sql';
+import {
+  createPgPool,
+  inTransaction,
+  migratePostgres,
+  parsePgTarget,
+  PG,
+  pgSchemaVersion,
+  redactUrl,
+  toPg,
+} from './postgres-sql';
 import { createPlatformState, type SqlRunner } from './platform-state';
-import { rowToChannel, rowToDelivery, rowToLease, rowToSource, rowToSourceLease, rowToWorker, sourcePatchColumns, type Row } from './rows';
+import {
+  rowToChannel,
+  rowToDelivery,
+  rowToLease,
+  rowToSource,
+  rowToSourceLease,
+  rowToWorker,
+  sourcePatchColumns,
+  type Row,
+} from './rows';
 import { StoreError, type FetchState, type NewItem, type DeliveryStatus, type Store, type StoreStats } from './types';
 
 /** Options of the PostgreSQL store. */
@@ -19,7 +37,10 @@ export interface PostgresStoreOptions {
 type Queryable = pg.Pool | pg.PoolClient;
 
 const BATCH = 500;
-const PG_INSERT_ITEMS = { head: 'INSERT INTO items (id, source_id, item_key, title, link, published_at, data, seen_at) VALUES', tail: ' ON CONFLICT (source_id, item_key) DO NOTHING' };
+const PG_INSERT_ITEMS = {
+  head: 'INSERT INTO items (id, source_id, item_key, title, link, published_at, data, seen_at) VALUES',
+  tail: ' ON CONFLICT (source_id, item_key) DO NOTHING',
+};
 const PG_INSERT_DELIVERIES = {
   head: 'INSERT INTO outbox (id, item_id, source_id, channel_id, status, message, created_at, not_before) VALUES',
   tail: ' ON CONFLICT (item_id, channel_id) DO NOTHING',
@@ -28,7 +49,9 @@ const PG_INSERT_DELIVERIES = {
 /** `INSERT … VALUES ($1, …), ($9, …) ON CONFLICT …` for rows of equal width. */
 function multiInsert(sql: { head: string; tail: string }, rows: unknown[][], returning = ''): string {
   const width = rows[0]?.length ?? 0;
-  const values = rows.map((_, r) => `(${Array.from({ length: width }, (__, c) => `$${r * width + c + 1}`).join(', ')})`).join(', ');
+  const values = rows
+    .map((_, r) => `(${Array.from({ length: width }, (__, c) => `$${r * width + c + 1}`).join(', ')})`)
+    .join(', ');
   return `${sql.head} ${values}${sql.tail}${returning}`;
 }
 
@@ -56,7 +79,10 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     if (error instanceof StoreError) throw error;
     // Say where: a refused connection alone does not tell an operator which SCIPOP_DB was used.
     const e = error as Error & { code?: string };
-    throw new Error(`PostgreSQL at ${redactUrl(target.url)} (schema ${target.schema}): ${e.message || e.code || String(error)}`, { cause: error });
+    throw new Error(
+      `PostgreSQL at ${redactUrl(target.url)} (schema ${target.schema}): ${e.message || e.code || String(error)}`,
+      { cause: error },
+    );
   }
 
   // Heartbeats and leases get connections of their own, so 32 polls queueing for the main pool
@@ -70,9 +96,11 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     return control;
   };
 
-  const all = async (sql: string, args: unknown[] = [], q: Queryable = pool) => (await q.query(sql, args)).rows as Row[];
+  const all = async (sql: string, args: unknown[] = [], q: Queryable = pool) =>
+    (await q.query(sql, args)).rows as Row[];
   const one = async (sql: string, args: unknown[] = [], q: Queryable = pool) => (await all(sql, args, q))[0];
-  const run = async (sql: string, args: unknown[] = [], q: Queryable = pool) => (await q.query(sql, args)).rowCount ?? 0;
+  const run = async (sql: string, args: unknown[] = [], q: Queryable = pool) =>
+    (await q.query(sql, args)).rowCount ?? 0;
 
   const getSource = async (idOrUrl: string) => {
     const row = (await one(PG.sourceById, [idOrUrl])) ?? (await one(PG.sourceByUrl, [idOrUrl]));
@@ -80,13 +108,33 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   };
 
   const saveState = async (sourceId: string, s: FetchState, q: Queryable = pool) => {
-    await run(PG.saveFetchState, [s.url ?? null, s.etag, s.lastModified, s.nextFetchAt, s.lastFetchAt, s.lastSuccessAt, s.failures, s.lastError, sourceId], q);
+    await run(
+      PG.saveFetchState,
+      [
+        s.url ?? null,
+        s.etag,
+        s.lastModified,
+        s.nextFetchAt,
+        s.lastFetchAt,
+        s.lastSuccessAt,
+        s.failures,
+        s.lastError,
+        sourceId,
+      ],
+      q,
+    );
     if (s.pausedReason) await run(PG.pauseIfReason, [s.pausedReason, s.lastFetchAt, sourceId], q);
   };
 
   // Items and their outbox rows go in as multi-row INSERTs (a first fetch of a big feed is one
   // round trip, not hundreds); RETURNING names the items that were really new.
-  const commit = (sourceId: string, state: FetchState, items: readonly NewItem[], now: number, listed: readonly string[] = []) =>
+  const commit = (
+    sourceId: string,
+    state: FetchState,
+    items: readonly NewItem[],
+    now: number,
+    listed: readonly string[] = [],
+  ) =>
     inTransaction(pool, async (client) => {
       if (listed.length > 0) {
         await run(
@@ -97,16 +145,38 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       }
       await run(PG.markParsed, [now, sourceId], client);
       const ids = items.map(() => newId(now));
-      const rows = items.map((item, i) => [ids[i], sourceId, item.key, item.title, item.link, item.publishedAt, JSON.stringify(item.data ?? null), now]);
+      const rows = items.map((item, i) => [
+        ids[i],
+        sourceId,
+        item.key,
+        item.title,
+        item.link,
+        item.publishedAt,
+        JSON.stringify(item.data ?? null),
+        now,
+      ]);
       const inserted = new Set<string>();
       for (const chunk of chunks(rows, BATCH)) {
-        for (const row of await all(multiInsert(PG_INSERT_ITEMS, chunk, ' RETURNING id'), chunk.flat(), client)) inserted.add(String(row.id));
+        for (const row of await all(multiInsert(PG_INSERT_ITEMS, chunk, ' RETURNING id'), chunk.flat(), client))
+          inserted.add(String(row.id));
       }
       const deliveries = items.flatMap((item, i) =>
-        inserted.has(ids[i]!) ? item.deliveries.map((d) => [newId(now), ids[i], sourceId, d.channelId, d.status, JSON.stringify(d.message), now, now]) : [],
+        inserted.has(ids[i]!)
+          ? item.deliveries.map((d) => [
+              newId(now),
+              ids[i],
+              sourceId,
+              d.channelId,
+              d.status,
+              JSON.stringify(d.message),
+              now,
+              now,
+            ])
+          : [],
       );
       let insertedDeliveries = 0;
-      for (const chunk of chunks(deliveries, BATCH)) insertedDeliveries += await run(multiInsert(PG_INSERT_DELIVERIES, chunk), chunk.flat(), client);
+      for (const chunk of chunks(deliveries, BATCH))
+        insertedDeliveries += await run(multiInsert(PG_INSERT_DELIVERIES, chunk), chunk.flat(), client);
       await saveState(sourceId, state, client);
       return { insertedItems: inserted.size, insertedDeliveries };
     });
@@ -136,8 +206,20 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
 
     addSource: async (input, now) => {
       const id = newId(now);
-      const args = [id, input.url, input.title, input.siteUrl ?? null, JSON.stringify(input.tags ?? []), input.lang ?? null, input.intervalSec ?? null, input.trusted === false ? 0 : 1, now, now];
-      if ((await run(PG.insertSource, args)) === 0) throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
+      const args = [
+        id,
+        input.url,
+        input.title,
+        input.siteUrl ?? null,
+        JSON.stringify(input.tags ?? []),
+        input.lang ?? null,
+        input.intervalSec ?? null,
+        input.trusted === false ? 0 : 1,
+        now,
+        now,
+      ];
+      if ((await run(PG.insertSource, args)) === 0)
+        throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
       return rowToSource((await one(PG.sourceById, [id]))!);
     },
     getSource,
@@ -149,7 +231,8 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
         try {
           await run(`UPDATE sources SET ${sets} WHERE id = $${columns.length + 1}`, [...columns.map(([, v]) => v), id]);
         } catch (error) {
-          if (isUniqueViolation(error)) throw new StoreError('duplicate', `a source with the URL ${String(patch.url)} already exists`);
+          if (isUniqueViolation(error))
+            throw new StoreError('duplicate', `a source with the URL ${String(patch.url)} already exists`);
           throw error;
         }
       }
@@ -159,14 +242,19 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     removeSource: async (id) => (await run(PG.deleteSource, [id])) > 0,
     dueSources: async (now, limit) => (await all(PG.dueSources, [now, limit])).map(rowToSource),
     leaseDueSources: async (owner, now, until, limit) =>
-      (await all(PG.leaseDueSources, [owner, until, now, now, now, limit])).map(rowToSource).sort((a, b) => a.nextFetchAt - b.nextFetchAt || (a.id < b.id ? -1 : 1)),
+      (await all(PG.leaseDueSources, [owner, until, now, now, now, limit]))
+        .map(rowToSource)
+        .sort((a, b) => a.nextFetchAt - b.nextFetchAt || (a.id < b.id ? -1 : 1)),
     pauseSource: async (id, reason, now) => (await run(PG.pauseSource, [reason, now, id])) > 0,
     resumeSource: async (id, now) => (await run(PG.resumeSource, [now, id])) > 0,
 
     unseenKeys: async (sourceId, keys) => {
       const unseen = new Set(keys);
       if (keys.length === 0) return unseen;
-      const rows = await all('SELECT item_key FROM items WHERE source_id = $1 AND item_key = ANY($2::text[])', [sourceId, [...keys]]);
+      const rows = await all('SELECT item_key FROM items WHERE source_id = $1 AND item_key = ANY($2::text[])', [
+        sourceId,
+        [...keys],
+      ]);
       for (const row of rows) unseen.delete(String(row.item_key));
       return unseen;
     },
@@ -174,35 +262,68 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     pruneItems: async (before, limit) => run(PG.pruneItems, [before, before, limit]),
     saveFetchState: (sourceId, state) => saveState(sourceId, state),
 
-    upsertChannel: async (c, now) => void (await run(PG.upsertChannel, [c.id, c.sink, c.target, c.title, JSON.stringify(c.rules ?? {}), c.origin ?? 'config', c.configRules ?? null, now])),
+    upsertChannel: async (c, now) =>
+      void (await run(PG.upsertChannel, [
+        c.id,
+        c.sink,
+        c.target,
+        c.title,
+        JSON.stringify(c.rules ?? {}),
+        c.origin ?? 'config',
+        c.configRules ?? null,
+        now,
+      ])),
     listChannels: async () => (await all(PG.listChannels)).map(rowToChannel),
     removeChannel: async (id) => (await run(PG.deleteChannel, [id])) > 0,
 
     pendingDeliveries: async (now, limit, owner) =>
-      (owner === undefined ? await all(PG.pendingDeliveries, [now, now, limit]) : await all(PG.pendingOwned, [now, owner, now, now, limit])).map(rowToDelivery),
-    inDoubtDeliveries: async (aliveSince) => (aliveSince === undefined ? await all(PG.inDoubt) : await all(PG.inDoubtDead, [aliveSince])).map(rowToDelivery),
+      (owner === undefined
+        ? await all(PG.pendingDeliveries, [now, now, limit])
+        : await all(PG.pendingOwned, [now, owner, now, now, limit])
+      ).map(rowToDelivery),
+    inDoubtDeliveries: async (aliveSince) =>
+      (aliveSince === undefined ? await all(PG.inDoubt) : await all(PG.inDoubtDead, [aliveSince])).map(rowToDelivery),
     resolveInDoubt: async (id, claimedBy, outcome, note, now) =>
       (await run(outcome === 'resend' ? PG.resolveResend : PG.resolveSkip, [note, now, id, claimedBy ?? ''])) === 1,
-    claimDelivery: async (id, now, owner) => (await (owner === undefined ? run(PG.claim, [now, id]) : run(PG.claimOwned, [now, owner, id, owner, now]))) === 1,
+    claimDelivery: async (id, now, owner) =>
+      (await (owner === undefined ? run(PG.claim, [now, id]) : run(PG.claimOwned, [now, owner, id, owner, now]))) === 1,
     markSent: async (id, now, remoteId) => void (await run(PG.markSent, [now, remoteId, id])),
-    markFailed: async (id, error, retryAt) => void (await (retryAt === null ? run(PG.markFailed, [error, id]) : run(PG.markRetry, [error, retryAt, id]))),
+    markFailed: async (id, error, retryAt) =>
+      void (await (retryAt === null ? run(PG.markFailed, [error, id]) : run(PG.markRetry, [error, retryAt, id]))),
     deferDelivery: async (id, notBefore) => void (await run(PG.defer, [notBefore, id])),
     getDelivery: async (id) => {
       const row = await one(PG.deliveryById, [id]);
       return row ? rowToDelivery(row) : undefined;
     },
     heldDeliveries: async (channelId, limit) =>
-      (channelId === null ? await all(PG.heldAll, [limit]) : await all(PG.heldForChannel, [channelId, limit])).map(rowToDelivery),
-    decideDelivery: async (id, decision, by, now) => (await run(PG.decide, [decision === 'approve' ? 'pending' : 'rejected', by, now, id])) === 1,
+      (channelId === null ? await all(PG.heldAll, [limit]) : await all(PG.heldForChannel, [channelId, limit])).map(
+        rowToDelivery,
+      ),
+    decideDelivery: async (id, decision, by, now) =>
+      (await run(PG.decide, [decision === 'approve' ? 'pending' : 'rejected', by, now, id])) === 1,
     countSentSince: async (channelId, since) => Number((await one(PG.countSentSince, [channelId, since]))?.n ?? 0),
-    recentSends: async (channelId, since) => (await all(PG.recentSends, [channelId, since, channelId, since])).map((r) => Number(r.t)),
+    recentSends: async (channelId, since) =>
+      (await all(PG.recentSends, [channelId, since, channelId, since])).map((r) => Number(r.t)),
     stats: async (): Promise<StoreStats> => {
       const [s, items, byStatus] = await Promise.all([one(PG.countSources), one(PG.countItems), all(PG.countByStatus)]);
-      const deliveries: Record<DeliveryStatus, number> = { held: 0, pending: 0, sending: 0, sent: 0, rejected: 0, failed: 0 };
+      const deliveries: Record<DeliveryStatus, number> = {
+        held: 0,
+        pending: 0,
+        sending: 0,
+        sent: 0,
+        rejected: 0,
+        failed: 0,
+      };
       for (const row of byStatus) deliveries[String(row.status) as DeliveryStatus] = Number(row.n);
       const sources = Number(s?.n ?? 0);
       const activeSources = Number(s?.active ?? 0);
-      return { sources, activeSources, pausedSources: sources - activeSources, items: Number(items?.n ?? 0), deliveries };
+      return {
+        sources,
+        activeSources,
+        pausedSources: sources - activeSources,
+        items: Number(items?.n ?? 0),
+        deliveries,
+      };
     },
 
     heartbeat: (w, now, until) =>
@@ -218,9 +339,13 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
         await run(PG.dropSourceLeases, [id], client);
       }),
     listWorkers: async () => (await all(PG.listWorkers, [], ctl())).map(rowToWorker),
-    tryLease: async (kind, key, owner, now, until) => (await run(PG.tryLease, [kind, key, owner, until, now, now], ctl())) === 1,
+    tryLease: async (kind, key, owner, now, until) =>
+      (await run(PG.tryLease, [kind, key, owner, until, now, now], ctl())) === 1,
     releaseLease: async (kind, key, owner) => (await run(PG.releaseLease, [kind, key, owner], ctl())) === 1,
-    listLeases: async (kind) => (kind === undefined ? await all(PG.listLeases, [], ctl()) : await all(PG.listLeasesOfKind, [kind], ctl())).map(rowToLease),
+    listLeases: async (kind) =>
+      (kind === undefined ? await all(PG.listLeases, [], ctl()) : await all(PG.listLeasesOfKind, [kind], ctl())).map(
+        rowToLease,
+      ),
     sourceLeases: async (now) => (await all(PG.sourceLeases, [now])).map(rowToSourceLease),
   };
 }

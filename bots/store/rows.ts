@@ -74,11 +74,24 @@ export function rowToDelivery(r: Row): Delivery {
 }
 
 export function rowToWorker(r: Row): WorkerInfo {
-  return { id: String(r.id), host: String(r.host), pid: num(r.pid), version: String(r.version), startedAt: num(r.started_at), heartbeatAt: num(r.heartbeat_at) };
+  return {
+    id: String(r.id),
+    host: String(r.host),
+    pid: num(r.pid),
+    version: String(r.version),
+    startedAt: num(r.started_at),
+    heartbeatAt: num(r.heartbeat_at),
+  };
 }
 
 export function rowToLease(r: Row): Lease {
-  return { kind: String(r.kind) as LeaseKind, key: String(r.lease_key), owner: String(r.owner), until: num(r.until_at), takenAt: num(r.taken_at) };
+  return {
+    kind: String(r.kind) as LeaseKind,
+    key: String(r.lease_key),
+    owner: String(r.owner),
+    until: num(r.until_at),
+    takenAt: num(r.taken_at),
+  };
 }
 
 export const rowToSourceLease = (r: Row) => ({ owner: String(r.owner), sources: num(r.n), oldestAt: num(r.oldest) });

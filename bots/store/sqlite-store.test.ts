@@ -46,7 +46,11 @@ describe('SQLite migrations', () => {
   it('refuses a database newer than the code', () => {
     const db = new Database(':memory:');
     migrateSqlite(db);
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_VERSION + 1, 'future', 0);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+      LATEST_VERSION + 1,
+      'future',
+      0,
+    );
     expect(() => migrateSqlite(db)).toThrow(/newer than this SciPop/);
     db.close();
   });
@@ -60,12 +64,17 @@ describe('SQLite migration steps', () => {
       for (const s of MIGRATIONS[0]!.statements) db.exec(s);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, ?, 0)').run(MIGRATIONS[0]!.name);
     })();
-    db.prepare("INSERT INTO channels (id, sink, target, title, rules, updated_at) VALUES ('c', 'console', 'x', 'C', '{}', 0)").run();
+    db.prepare(
+      "INSERT INTO channels (id, sink, target, title, rules, updated_at) VALUES ('c', 'console', 'x', 'C', '{}', 0)",
+    ).run();
     expect(migrateSqlite(db)).toBe(LATEST_VERSION);
     expect(db.prepare('SELECT id, origin FROM channels').all()).toEqual([{ id: 'c', origin: 'config' }]);
-    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all().map((r) => (r as { version: number }).version)).toEqual(
-      MIGRATIONS.map((m) => m.version),
-    );
+    expect(
+      db
+        .prepare('SELECT version FROM schema_migrations ORDER BY version')
+        .all()
+        .map((r) => (r as { version: number }).version),
+    ).toEqual(MIGRATIONS.map((m) => m.version));
     db.close();
   });
 });

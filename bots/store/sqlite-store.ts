@@ -5,7 +5,16 @@ import { newId } from './ids';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { createPlatformState, type SqlRunner } from './platform-state';
 import { LISTED_EVERY_MS, SQL } from './queries';
-import { rowToChannel, rowToDelivery, rowToLease, rowToSource, rowToSourceLease, rowToWorker, sourcePatchColumns, type Row } from './rows';
+import {
+  rowToChannel,
+  rowToDelivery,
+  rowToLease,
+  rowToSource,
+  rowToSourceLease,
+  rowToWorker,
+  sourcePatchColumns,
+  type Row,
+} from './rows';
 import { StoreError, type DeliveryStatus, type Store, type StoreStats } from './types';
 
 /** Options of the SQLite store. */
@@ -19,7 +28,10 @@ export function migrateSqlite(db: Database.Database, now = Date.now()): number {
   db.exec(MIGRATIONS_TABLE);
   const current = Number((db.prepare(SQL.schemaVersion).get() as Row).v);
   if (current > LATEST_VERSION) {
-    throw new StoreError('migration', `database schema is version ${current}, newer than this SciPop (${LATEST_VERSION}); upgrade SciPop`);
+    throw new StoreError(
+      'migration',
+      `database schema is version ${current}, newer than this SciPop (${LATEST_VERSION}); upgrade SciPop`,
+    );
   }
   for (const step of MIGRATIONS) {
     if (step.version <= current) continue;
@@ -61,31 +73,70 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   };
 
   const saveState = (sourceId: string, s: Parameters<Store['saveFetchState']>[1]) => {
-    run(SQL.saveFetchState, s.url ?? null, s.etag, s.lastModified, s.nextFetchAt, s.lastFetchAt, s.lastSuccessAt, s.failures, s.lastError, sourceId);
+    run(
+      SQL.saveFetchState,
+      s.url ?? null,
+      s.etag,
+      s.lastModified,
+      s.nextFetchAt,
+      s.lastFetchAt,
+      s.lastSuccessAt,
+      s.failures,
+      s.lastError,
+      sourceId,
+    );
     if (s.pausedReason) run(SQL.pauseIfReason, s.pausedReason, s.lastFetchAt, sourceId);
   };
 
-  const commit = db.transaction((sourceId: string, state: Parameters<Store['commitFetch']>[1], items: Parameters<Store['commitFetch']>[2], now: number, listed: readonly string[]) => {
-    for (let i = 0; i < listed.length; i += 500) {
-      const chunk = listed.slice(i, i + 500);
-      const sql = `UPDATE items SET last_listed_at = ? WHERE source_id = ? AND item_key IN (${chunk.map(() => '?').join(', ')}) AND COALESCE(last_listed_at, seen_at) < ?`;
-      stmt(sql).run(now, sourceId, ...chunk, now - LISTED_EVERY_MS);
-    }
-    run(SQL.markParsed, now, sourceId);
-    let insertedItems = 0;
-    let insertedDeliveries = 0;
-    for (const item of items) {
-      const itemId = newId(now);
-      const added = run(SQL.insertItem, itemId, sourceId, item.key, item.title, item.link, item.publishedAt, JSON.stringify(item.data ?? null), now);
-      if (added === 0) continue;
-      insertedItems++;
-      for (const d of item.deliveries) {
-        insertedDeliveries += run(SQL.insertDelivery, newId(now), itemId, sourceId, d.channelId, d.status, JSON.stringify(d.message), now, now);
+  const commit = db.transaction(
+    (
+      sourceId: string,
+      state: Parameters<Store['commitFetch']>[1],
+      items: Parameters<Store['commitFetch']>[2],
+      now: number,
+      listed: readonly string[],
+    ) => {
+      for (let i = 0; i < listed.length; i += 500) {
+        const chunk = listed.slice(i, i + 500);
+        const sql = `UPDATE items SET last_listed_at = ? WHERE source_id = ? AND item_key IN (${chunk.map(() => '?').join(', ')}) AND COALESCE(last_listed_at, seen_at) < ?`;
+        stmt(sql).run(now, sourceId, ...chunk, now - LISTED_EVERY_MS);
       }
-    }
-    saveState(sourceId, state);
-    return { insertedItems, insertedDeliveries };
-  });
+      run(SQL.markParsed, now, sourceId);
+      let insertedItems = 0;
+      let insertedDeliveries = 0;
+      for (const item of items) {
+        const itemId = newId(now);
+        const added = run(
+          SQL.insertItem,
+          itemId,
+          sourceId,
+          item.key,
+          item.title,
+          item.link,
+          item.publishedAt,
+          JSON.stringify(item.data ?? null),
+          now,
+        );
+        if (added === 0) continue;
+        insertedItems++;
+        for (const d of item.deliveries) {
+          insertedDeliveries += run(
+            SQL.insertDelivery,
+            newId(now),
+            itemId,
+            sourceId,
+            d.channelId,
+            d.status,
+            JSON.stringify(d.message),
+            now,
+            now,
+          );
+        }
+      }
+      saveState(sourceId, state);
+      return { insertedItems, insertedDeliveries };
+    },
+  );
 
   const beat = db.transaction((w: Parameters<Store['heartbeat']>[0], now: number, until: number) => {
     run(SQL.upsertWorker, w.id, w.host, w.pid, w.version, w.startedAt, now);
@@ -145,7 +196,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
         try {
           db.prepare(`UPDATE sources SET ${sets} WHERE id = ?`).run(...columns.map(([, v]) => v), id);
         } catch (error) {
-          if (String((error as Error).message).includes('UNIQUE')) throw new StoreError('duplicate', `a source with the URL ${String(patch.url)} already exists`);
+          if (String((error as Error).message).includes('UNIQUE'))
+            throw new StoreError('duplicate', `a source with the URL ${String(patch.url)} already exists`);
           throw error;
         }
       }
@@ -174,18 +226,37 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     pruneItems: async (before, limit) => run(SQL.pruneItems, before, before, limit),
     saveFetchState: async (sourceId, state) => saveState(sourceId, state),
 
-    upsertChannel: async (c, now) => void run(SQL.upsertChannel, c.id, c.sink, c.target, c.title, JSON.stringify(c.rules ?? {}), c.origin ?? 'config', c.configRules ?? null, now),
+    upsertChannel: async (c, now) =>
+      void run(
+        SQL.upsertChannel,
+        c.id,
+        c.sink,
+        c.target,
+        c.title,
+        JSON.stringify(c.rules ?? {}),
+        c.origin ?? 'config',
+        c.configRules ?? null,
+        now,
+      ),
     listChannels: async () => all(SQL.listChannels).map(rowToChannel),
     removeChannel: async (id) => run(SQL.deleteChannel, id) > 0,
 
     pendingDeliveries: async (now, limit, owner) =>
-      (owner === undefined ? all(SQL.pendingDeliveries, now, now, limit) : all(SQL.pendingOwned, now, owner, now, now, limit)).map(rowToDelivery),
-    inDoubtDeliveries: async (aliveSince) => (aliveSince === undefined ? all(SQL.inDoubt) : all(SQL.inDoubtDead, aliveSince)).map(rowToDelivery),
+      (owner === undefined
+        ? all(SQL.pendingDeliveries, now, now, limit)
+        : all(SQL.pendingOwned, now, owner, now, now, limit)
+      ).map(rowToDelivery),
+    inDoubtDeliveries: async (aliveSince) =>
+      (aliveSince === undefined ? all(SQL.inDoubt) : all(SQL.inDoubtDead, aliveSince)).map(rowToDelivery),
     resolveInDoubt: async (id, claimedBy, outcome, note, now) =>
-      (outcome === 'resend' ? run(SQL.resolveResend, note, now, id, claimedBy ?? '') : run(SQL.resolveSkip, note, now, id, claimedBy ?? '')) === 1,
-    claimDelivery: async (id, now, owner) => (owner === undefined ? run(SQL.claim, now, id) : run(SQL.claimOwned, now, owner, id, owner, now)) === 1,
+      (outcome === 'resend'
+        ? run(SQL.resolveResend, note, now, id, claimedBy ?? '')
+        : run(SQL.resolveSkip, note, now, id, claimedBy ?? '')) === 1,
+    claimDelivery: async (id, now, owner) =>
+      (owner === undefined ? run(SQL.claim, now, id) : run(SQL.claimOwned, now, owner, id, owner, now)) === 1,
     markSent: async (id, now, remoteId) => void run(SQL.markSent, now, remoteId, id),
-    markFailed: async (id, error, retryAt) => void (retryAt === null ? run(SQL.markFailed, error, id) : run(SQL.markRetry, error, retryAt, id)),
+    markFailed: async (id, error, retryAt) =>
+      void (retryAt === null ? run(SQL.markFailed, error, id) : run(SQL.markRetry, error, retryAt, id)),
     deferDelivery: async (id, notBefore) => void run(SQL.defer, notBefore, id),
     getDelivery: async (id) => {
       const row = one(SQL.deliveryById, id);
@@ -193,16 +264,31 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     },
     heldDeliveries: async (channelId, limit) =>
       (channelId === null ? all(SQL.heldAll, limit) : all(SQL.heldForChannel, channelId, limit)).map(rowToDelivery),
-    decideDelivery: async (id, decision, by, now) => run(SQL.decide, decision === 'approve' ? 'pending' : 'rejected', by, now, id) === 1,
+    decideDelivery: async (id, decision, by, now) =>
+      run(SQL.decide, decision === 'approve' ? 'pending' : 'rejected', by, now, id) === 1,
     countSentSince: async (channelId, since) => Number(one(SQL.countSentSince, channelId, since)?.n ?? 0),
-    recentSends: async (channelId, since) => all(SQL.recentSends, channelId, since, channelId, since).map((r) => Number(r.t)),
+    recentSends: async (channelId, since) =>
+      all(SQL.recentSends, channelId, since, channelId, since).map((r) => Number(r.t)),
     stats: async (): Promise<StoreStats> => {
       const s = one(SQL.countSources)!;
-      const deliveries: Record<DeliveryStatus, number> = { held: 0, pending: 0, sending: 0, sent: 0, rejected: 0, failed: 0 };
+      const deliveries: Record<DeliveryStatus, number> = {
+        held: 0,
+        pending: 0,
+        sending: 0,
+        sent: 0,
+        rejected: 0,
+        failed: 0,
+      };
       for (const row of all(SQL.countByStatus)) deliveries[String(row.status) as DeliveryStatus] = Number(row.n);
       const sources = Number(s.n);
       const activeSources = Number(s.active);
-      return { sources, activeSources, pausedSources: sources - activeSources, items: Number(one(SQL.countItems)!.n), deliveries };
+      return {
+        sources,
+        activeSources,
+        pausedSources: sources - activeSources,
+        items: Number(one(SQL.countItems)!.n),
+        deliveries,
+      };
     },
 
     heartbeat: async (worker, now, until) => beat(worker, now, until),
@@ -210,7 +296,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     listWorkers: async () => all(SQL.listWorkers).map(rowToWorker),
     tryLease: async (kind, key, owner, now, until) => run(SQL.tryLease, kind, key, owner, until, now, now) === 1,
     releaseLease: async (kind, key, owner) => run(SQL.releaseLease, kind, key, owner) === 1,
-    listLeases: async (kind) => (kind === undefined ? all(SQL.listLeases) : all(SQL.listLeasesOfKind, kind)).map(rowToLease),
+    listLeases: async (kind) =>
+      (kind === undefined ? all(SQL.listLeases) : all(SQL.listLeasesOfKind, kind)).map(rowToLease),
     sourceLeases: async (now) => all(SQL.sourceLeases, now).map(rowToSourceLease),
   };
 }

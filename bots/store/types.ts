@@ -45,7 +45,9 @@ export interface NewSource {
 }
 
 /** Settings a moderator or an import may change. */
-export type SourcePatch = Partial<Pick<Source, 'url' | 'title' | 'siteUrl' | 'tags' | 'lang' | 'intervalSec' | 'trusted'>>;
+export type SourcePatch = Partial<
+  Pick<Source, 'url' | 'title' | 'siteUrl' | 'tags' | 'lang' | 'intervalSec' | 'trusted'>
+>;
 
 /** The fetch state written after each attempt, in the same transaction as the items it found. */
 export interface FetchState {
@@ -198,7 +200,13 @@ export interface Store extends PlatformStateStore {
    * `listed`: keys of items seen before that the feed still lists (marked, at most once a day, so
    * pruneItems never forgets an item its feed still carries).
    */
-  commitFetch(sourceId: string, state: FetchState, items: readonly NewItem[], now: number, listed?: readonly string[]): Promise<CommitResult>;
+  commitFetch(
+    sourceId: string,
+    state: FetchState,
+    items: readonly NewItem[],
+    now: number,
+    listed?: readonly string[],
+  ): Promise<CommitResult>;
   /**
    * Forgets up to `limit` items neither seen nor listed by their feed since `before` (with their
    * finished outbox rows; an item with a post still held, pending or being sent is kept).
@@ -225,7 +233,13 @@ export interface Store extends PlatformStateStore {
    * Puts an in-doubt row back to pending (`resend`, flagged with `note`) or records it as sent
    * (`skip`), if it is still in `sending` by `claimedBy`; false when another worker resolved it first.
    */
-  resolveInDoubt(id: string, claimedBy: string | null, outcome: 'resend' | 'skip', note: string, now: number): Promise<boolean>;
+  resolveInDoubt(
+    id: string,
+    claimedBy: string | null,
+    outcome: 'resend' | 'skip',
+    note: string,
+    now: number,
+  ): Promise<boolean>;
   /**
    * pending → sending; false if someone else claimed it first. With `owner`, only while `owner`
    * holds the row's channel lease (a worker whose lease lapsed cannot send).

@@ -3,7 +3,16 @@ import type { Api, Transformer } from 'grammy';
 import type { SendLimiter } from './limiter';
 
 /** Methods that post a message and so count toward Telegram's flood limits. */
-const SENDING = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'sendMediaGroup', 'copyMessage', 'forwardMessage', 'sendAnimation', 'sendVideo']);
+const SENDING = new Set([
+  'sendMessage',
+  'sendPhoto',
+  'sendDocument',
+  'sendMediaGroup',
+  'copyMessage',
+  'forwardMessage',
+  'sendAnimation',
+  'sendVideo',
+]);
 
 /** An API transformer that waits for the limiter before every sending call and counts it from the answer. */
 export function limitSends(limiter: SendLimiter): Transformer {

@@ -25,9 +25,11 @@ const USAGE: Record<string, string> = {
   sources: '/sources — every source: short id, title, feed URL, tags, state (ok, failing ×N, paused)',
   add: '/add URL [tags…] — fetches and checks the feed first, then adds it; tags are fields such as astronomy. In a new group, a configured moderator’s /add makes the group a destination for that feed',
   remove: '/remove ID|URL — removes the source and what it recorded',
-  filter: '/filter — show this chat’s filters. /filter include WORD · exclude WORD · include-regex RE · exclude-regex RE · remove KIND VALUE · clear. Regexes use RE2 syntax. In a private chat: /filter DESTINATION …',
+  filter:
+    '/filter — show this chat’s filters. /filter include WORD · exclude WORD · include-regex RE · exclude-regex RE · remove KIND VALUE · clear. Regexes use RE2 syntax. In a private chat: /filter DESTINATION …',
   pause: '/pause ID — stop fetching a source until /resume',
-  resume: '/resume ID — fetch a paused source again; /resume alone restarts posting to this chat after Telegram refused it',
+  resume:
+    '/resume ID — fetch a paused source again; /resume alone restarts posting to this chat after Telegram refused it',
   queue: '/queue — the oldest 10 posts waiting for approval, each with Approve, Reject and Edit summary buttons',
   import: '/import — send an OPML file with /import as its caption, or reply /import to one',
   export: '/export — every source as an OPML 2.0 file',
@@ -65,7 +67,10 @@ export function registerHandlers(bot: Bot, deps: CommandDeps): void {
     const status = ctx.myChatMember.new_chat_member.status;
     const chatId = String(ctx.chat.id);
     deps.moderators.forget(ctx.chat.id);
-    if ((status === 'member' || status === 'administrator') && (await deps.state.paused(await deps.state.currentChat(chatId)))) {
+    if (
+      (status === 'member' || status === 'administrator') &&
+      (await deps.state.paused(await deps.state.currentChat(chatId)))
+    ) {
       const moved = await deps.sink.resumeChat(chatId);
       deps.log.info({ chat: chatId, posts: moved }, 'bot added back: destination resumed');
     } else if (status === 'kicked' || status === 'left') {
@@ -81,6 +86,9 @@ export function registerHandlers(bot: Bot, deps: CommandDeps): void {
   });
 
   bot.catch((err) => {
-    deps.log.error({ update: err.ctx.update.update_id, err: (err.error as Error)?.message ?? String(err.error) }, 'a Telegram update failed');
+    deps.log.error(
+      { update: err.ctx.update.update_id, err: (err.error as Error)?.message ?? String(err.error) },
+      'a Telegram update failed',
+    );
   });
 }

@@ -1,5 +1,11 @@
 import { InlineKeyboard, type Bot, type Context } from 'grammy';
-import { ChannelRulesSchema, describeFilters, editFilters, type ChannelRules, type FilterKind } from '../../shared/curation';
+import {
+  ChannelRulesSchema,
+  describeFilters,
+  editFilters,
+  type ChannelRules,
+  type FilterKind,
+} from '../../shared/curation';
 import { MessageSchema } from '../../shared/message/message';
 import type { Channel, Delivery } from '../store/types';
 import { argsOf, channelsOfChat, isChatModerator, requireModerator, type CommandDeps } from './context';
@@ -8,7 +14,11 @@ import { renderTelegramPost } from './render';
 /** The edit prompt's post id (the bot's own message: only it can have written this). */
 const EDIT_PROMPT = /^Reply to this message with the new summary \(plain text\) of post (\S+)\.$/;
 
-const keyboard = (id: string) => new InlineKeyboard().text('✅ Approve', `q:a:${id}`).text('🗑 Reject', `q:r:${id}`).text('✏️ Edit summary', `q:e:${id}`);
+const keyboard = (id: string) =>
+  new InlineKeyboard()
+    .text('✅ Approve', `q:a:${id}`)
+    .text('🗑 Reject', `q:r:${id}`)
+    .text('✏️ Edit summary', `q:e:${id}`);
 
 /** The queue's view of one held post: the post as it would appear, with the moderator's summary if edited. */
 async function preview(deps: CommandDeps, row: Delivery): Promise<string> {
@@ -37,7 +47,8 @@ function describeRules(channel: Channel): string {
 export function editRules(rules: ChannelRules, args: string): ChannelRules | string {
   const m = /^(remove\s+)?(include|exclude|include-regex|exclude-regex)\s+(.+)$/s.exec(args);
   if (args === 'clear') return editFilters(rules, { action: 'clear' });
-  if (!m) return 'Usage: /filter [include|exclude|include-regex|exclude-regex] VALUE, /filter remove KIND VALUE, or /filter clear';
+  if (!m)
+    return 'Usage: /filter [include|exclude|include-regex|exclude-regex] VALUE, /filter remove KIND VALUE, or /filter clear';
   return editFilters(rules, { action: m[1] ? 'remove' : 'add', kind: m[2] as FilterKind, value: m[3]!.trim() });
 }
 
@@ -46,14 +57,20 @@ export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
   const now = deps.now ?? Date.now;
 
   const showItem = async (ctx: Context, row: Delivery) => {
-    await ctx.reply(await preview(deps, row), { parse_mode: 'HTML', reply_markup: keyboard(row.id), link_preview_options: { is_disabled: true } });
+    await ctx.reply(await preview(deps, row), {
+      parse_mode: 'HTML',
+      reply_markup: keyboard(row.id),
+      link_preview_options: { is_disabled: true },
+    });
   };
 
   bot.command('queue', async (ctx) => {
     if (!(await requireModerator(ctx, deps))) return;
     if (ctx.chat.type === 'channel') {
       // Subscribers would see the unapproved posts.
-      return void (await ctx.reply('The queue is not shown in a channel, where every subscriber would see it. Use /queue in a private chat with me or in a group of moderators.'));
+      return void (await ctx.reply(
+        'The queue is not shown in a channel, where every subscriber would see it. Use /queue in a private chat with me or in a group of moderators.',
+      ));
     }
     const rows = await queueFor(ctx, deps);
     if (rows.length === 0) return void (await ctx.reply('The approval queue is empty.'));
@@ -65,20 +82,41 @@ export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
     // Buttons under a channel message are visible to every subscriber: ask Telegram about the presser.
     const chat = ctx.callbackQuery.message?.chat;
     const allowed = chat !== undefined && (await isChatModerator(deps, chat.id, ctx.from.id));
-    if (!allowed) return void (await ctx.answerCallbackQuery({ text: 'Only moderators can decide on queued posts.', show_alert: true }));
+    if (!allowed)
+      return void (await ctx.answerCallbackQuery({
+        text: 'Only moderators can decide on queued posts.',
+        show_alert: true,
+      }));
     const [, action, id] = ctx.match as RegExpMatchArray;
     const who = ctx.from.username ? `@${ctx.from.username}` : ctx.from.first_name;
     if (action === 'e') {
       await ctx.answerCallbackQuery();
       // The prompt names the post, so whichever worker takes the reply knows what it edits.
-      await ctx.reply(`Reply to this message with the new summary (plain text) of post ${id}.`, { reply_markup: { force_reply: true, selective: true } });
+      await ctx.reply(`Reply to this message with the new summary (plain text) of post ${id}.`, {
+        reply_markup: { force_reply: true, selective: true },
+      });
       return;
     }
-    const decided = await deps.store.decideDelivery(id!, action === 'a' ? 'approve' : 'reject', `telegram:${ctx.from.id}`, now());
-    await ctx.answerCallbackQuery({ text: decided ? (action === 'a' ? 'Approved' : 'Rejected') : 'Someone already decided on this post.' });
+    const decided = await deps.store.decideDelivery(
+      id!,
+      action === 'a' ? 'approve' : 'reject',
+      `telegram:${ctx.from.id}`,
+      now(),
+    );
+    await ctx.answerCallbackQuery({
+      text: decided ? (action === 'a' ? 'Approved' : 'Rejected') : 'Someone already decided on this post.',
+    });
     const row = await deps.store.getDelivery(id!);
-    const verdict = !decided ? `Already ${row?.status === 'rejected' ? 'rejected' : 'decided'}.` : action === 'a' ? `✅ Approved by ${who}` : `🗑 Rejected by ${who}`;
-    if (row) await ctx.editMessageText(`${await preview(deps, row)}\n\n<i>${verdict.replace(/[<>&]/g, '')}</i>`, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+    const verdict = !decided
+      ? `Already ${row?.status === 'rejected' ? 'rejected' : 'decided'}.`
+      : action === 'a'
+        ? `✅ Approved by ${who}`
+        : `🗑 Rejected by ${who}`;
+    if (row)
+      await ctx.editMessageText(`${await preview(deps, row)}\n\n<i>${verdict.replace(/[<>&]/g, '')}</i>`, {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+      });
   });
 
   bot.on('message:text', async (ctx, next) => {
@@ -102,10 +140,16 @@ export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
       const all = (await deps.store.listChannels()).filter((c) => c.sink === 'telegram');
       const [first = '', ...rest] = args.split(/\s+/);
       channel = all.find((c) => c.id === first);
-      if (!channel) return void (await ctx.reply(`In a private chat, name the destination first: /filter ${all.map((c) => c.id).join(' | ') || 'ID'} [change]`));
+      if (!channel)
+        return void (await ctx.reply(
+          `In a private chat, name the destination first: /filter ${all.map((c) => c.id).join(' | ') || 'ID'} [change]`,
+        ));
       args = rest.join(' ');
     }
-    if (!channel) return void (await ctx.reply('This chat is not a SciPop destination, so it has no filters. Destinations are set in the config file (channels:).'));
+    if (!channel)
+      return void (await ctx.reply(
+        'This chat is not a SciPop destination, so it has no filters. Destinations are set in the config file (channels:).',
+      ));
     if (!args) return void (await ctx.reply(describeRules(channel)));
     const updated = editRules(ChannelRulesSchema.parse(channel.rules ?? {}), args);
     if (typeof updated === 'string') return void (await ctx.reply(updated));

@@ -47,7 +47,12 @@ export async function channelsOfChat(deps: CommandDeps, chatId: number): Promise
  * chat that is a SciPop destination (being admin of some group the bot was added to gives no say
  * over the sources every destination shares).
  */
-export async function isChatModerator(deps: CommandDeps, chatId: number, userId: number | undefined, chatType?: string): Promise<boolean> {
+export async function isChatModerator(
+  deps: CommandDeps,
+  chatId: number,
+  userId: number | undefined,
+  chatType?: string,
+): Promise<boolean> {
   if (userId !== undefined && deps.moderators.isConfigured(userId)) return true;
   if ((await channelsOfChat(deps, chatId)).length === 0) return false;
   // In a channel only administrators can post, so a command posted there comes from one.

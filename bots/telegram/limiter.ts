@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 /** One sliding window: at most `count` messages in any `windowMs`. */
-export const WindowSchema = z.object({ count: z.number().int().positive(), windowMs: z.number().int().positive() }).strict();
+export const WindowSchema = z
+  .object({ count: z.number().int().positive(), windowMs: z.number().int().positive() })
+  .strict();
 
 /**
  * The send limits the bot keeps to, below Telegram's flood limits: about 30 messages a second
@@ -62,7 +64,7 @@ export function createSendLimiter(limits: SendLimits, clock: LimiterClock = real
   };
   const earliest = (chatId: number | string, now: number) => {
     let at = now;
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const [key, w] of keysFor(chatId)) {
         const list = (stamps.get(key) ?? []).filter((t) => t > now - w.windowMs * 2);

@@ -15,7 +15,12 @@ export interface ModeratorCheck {
  * (Telegram's own advice: do not ask on every message), plus the user ids the config lists.
  * In a private chat only configured ids count: being the only member of a chat proves nothing.
  */
-export function createModeratorCheck(api: Pick<Api, 'getChatMember'>, configured: readonly number[], ttlMs = 5 * 60_000, now: () => number = Date.now): ModeratorCheck {
+export function createModeratorCheck(
+  api: Pick<Api, 'getChatMember'>,
+  configured: readonly number[],
+  ttlMs = 5 * 60_000,
+  now: () => number = Date.now,
+): ModeratorCheck {
   const ids = new Set(configured);
   const cache = new Map<string, { admin: boolean; until: number }>();
   return {

@@ -31,7 +31,10 @@ export const TelegramConfigSchema = z
     /** A 429 asking to wait longer than this goes back to the outbox instead of blocking. */
     maxRetryAfterSeconds: z.number().int().positive().default(120),
     /** Receive updates by webhook instead of long polling. */
-    webhook: z.object({ url: z.url(), port: z.number().int().min(1).max(65535), secretToken: z.string().optional() }).strict().optional(),
+    webhook: z
+      .object({ url: z.url(), port: z.number().int().min(1).max(65535), secretToken: z.string().optional() })
+      .strict()
+      .optional(),
     /**
      * Where earlier versions of SciPop kept the Telegram state (send journal, paused destinations);
      * default beside SCIPOP_DB. Now read once, on start, into the store (which keeps it since).
@@ -128,8 +131,13 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
     await bot.api.setMyCommands(COMMANDS.map((c) => ({ command: c.command, description: c.description })));
     if (config.webhook) {
       const hook = config.webhook;
-      await bot.api.setWebhook(hook.url, { allowed_updates: [...allowed_updates], ...(hook.secretToken ? { secret_token: hook.secretToken } : {}) });
-      const listening = http.createServer(webhookCallback(bot, 'http', hook.secretToken ? { secretToken: hook.secretToken } : {}));
+      await bot.api.setWebhook(hook.url, {
+        allowed_updates: [...allowed_updates],
+        ...(hook.secretToken ? { secret_token: hook.secretToken } : {}),
+      });
+      const listening = http.createServer(
+        webhookCallback(bot, 'http', hook.secretToken ? { secretToken: hook.secretToken } : {}),
+      );
       await new Promise<void>((resolve, reject) => listening.once('error', reject).listen(hook.port, resolve));
       server = listening;
       log.info({ bot: bot.botInfo.username, port: hook.port }, 'Telegram bot receiving updates by webhook');
@@ -143,7 +151,10 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
     void started.task()?.catch((error: Error) => {
       if (runner !== started) return;
       runner = null;
-      log.error({ err: error.message }, 'Telegram long polling stopped (is another instance polling with this token?); trying again in 10 s');
+      log.error(
+        { err: error.message },
+        'Telegram long polling stopped (is another instance polling with this token?); trying again in 10 s',
+      );
       retryLater();
     });
     log.info({ bot: bot.botInfo.username }, 'Telegram bot receiving updates by long polling');
@@ -206,7 +217,11 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
       });
       // Settle the role now, so a worker that gets it answers from the moment start() returns.
       await coordinator.round();
-      if (!held) log.info({ bot: bot.botInfo.username, worker: coordinator.worker.id }, 'Telegram: another worker takes the updates; this one posts to its destinations');
+      if (!held)
+        log.info(
+          { bot: bot.botInfo.username, worker: coordinator.worker.id },
+          'Telegram: another worker takes the updates; this one posts to its destinations',
+        );
     },
     async stop() {
       stopped = true;

@@ -18,8 +18,14 @@ interface Piece {
 }
 
 const plain = (text: string): Piece => ({ html: escapeHtml(text), visible: text });
-const wrap = (tag: string, inner: Piece, attrs = ''): Piece => ({ html: `<${tag}${attrs}>${inner.html}</${tag}>`, visible: inner.visible });
-const join = (pieces: Piece[], sep = ''): Piece => ({ html: pieces.map((p) => p.html).join(escapeHtml(sep)), visible: pieces.map((p) => p.visible).join(sep) });
+const wrap = (tag: string, inner: Piece, attrs = ''): Piece => ({
+  html: `<${tag}${attrs}>${inner.html}</${tag}>`,
+  visible: inner.visible,
+});
+const join = (pieces: Piece[], sep = ''): Piece => ({
+  html: pieces.map((p) => p.html).join(escapeHtml(sep)),
+  visible: pieces.map((p) => p.visible).join(sep),
+});
 
 /** Cuts plain text to at most `max` UTF-16 units at a word boundary, with an ellipsis; never splits a surrogate pair. */
 export function shortenText(text: string, max: number): string {
@@ -63,7 +69,13 @@ export function renderTelegramPost(message: Message, limit = TEXT_LIMIT): Render
   const title = wrap('b', href ? wrap('a', titleText, ` href="${escapeAttr(href)}"`) : titleText);
   const meta = wrap('i', plain([message.source.title, when(message.published), odd].filter(Boolean).join(' · ')));
   const terms = message.terms.length
-    ? join([wrap('b', plain('Key terms')), ...message.terms.map((t) => join([plain('• '), wrap('b', plain(t.term)), plain(` — ${t.short}`)]))], '\n')
+    ? join(
+        [
+          wrap('b', plain('Key terms')),
+          ...message.terms.map((t) => join([plain('• '), wrap('b', plain(t.term)), plain(` — ${t.short}`)])),
+        ],
+        '\n',
+      )
     : null;
   const tags = message.hashtags.length ? plain(message.hashtags.join(' ')) : null;
 

@@ -44,7 +44,8 @@ export interface TelegramSink extends Sink {
   migrateChat(from: string, to: string): Promise<void>;
 }
 
-const PHOTO_ERRORS = /wrong file identifier|failed to get HTTP URL content|wrong type of the web page content|IMAGE_PROCESS_FAILED|PHOTO_INVALID|photo|WEBPAGE/i;
+const PHOTO_ERRORS =
+  /wrong file identifier|failed to get HTTP URL content|wrong type of the web page content|IMAGE_PROCESS_FAILED|PHOTO_INVALID|photo|WEBPAGE/i;
 
 /** Creates the sink that turns outbox rows into Telegram posts. */
 export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
@@ -72,22 +73,31 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
       try {
         await api.sendMessage(id, text, { link_preview_options: { is_disabled: true } });
       } catch (error) {
-        log.warn({ moderator: id, err: (error as Error).message }, 'could not reach a moderator (has the moderator started a private chat with the bot?)');
+        log.warn(
+          { moderator: id, err: (error as Error).message },
+          'could not reach a moderator (has the moderator started a private chat with the bot?)',
+        );
       }
     }
   };
 
   const pauseChat = async (chatId: string, target: SinkTarget, reason: string) => {
     if (!(await state.pause(chatId, reason, now()))) return;
-    log.error({ channel: target.channelId, chat: chatId, reason }, 'Telegram destination paused; its posts wait until it is resumed');
-    await notifyModerators(`SciPop paused the destination "${target.title}" (${chatId}): ${reason}.\nIts posts wait and nothing is lost. Add the bot back (or fix its rights) and the posts resume; or send /resume in that chat.`);
+    log.error(
+      { channel: target.channelId, chat: chatId, reason },
+      'Telegram destination paused; its posts wait until it is resumed',
+    );
+    await notifyModerators(
+      `SciPop paused the destination "${target.title}" (${chatId}): ${reason}.\nIts posts wait and nothing is lost. Add the bot back (or fix its rights) and the posts resume; or send /resume in that chat.`,
+    );
   };
 
   const moveChannels = async (from: string, to: string) => {
     await state.recordMigration(from, to);
     for (const c of await store.listChannels()) {
       const t = c.sink === 'telegram' ? parseTarget(c.target) : null;
-      if (t && t.chatId === from) await store.upsertChannel({ ...c, target: formatTarget({ ...t, chatId: to }) }, now());
+      if (t && t.chatId === from)
+        await store.upsertChannel({ ...c, target: formatTarget({ ...t, chatId: to }) }, now());
     }
   };
 
@@ -101,8 +111,17 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
         try {
           return await api.sendPhoto(chat, message.image, { caption: caption.html, parse_mode: 'HTML', ...thread });
         } catch (error) {
-          if (!(error instanceof GrammyError && error.error_code === 400 && PHOTO_ERRORS.test(error.description) && !/parse entities/.test(error.description))) throw error;
-          log.info({ chat: chatId, image: message.image, err: error.description }, 'Telegram refused the image; posting as text');
+          if (!(
+            error instanceof GrammyError &&
+            error.error_code === 400 &&
+            PHOTO_ERRORS.test(error.description) &&
+            !/parse entities/.test(error.description)
+          ))
+            throw error;
+          log.info(
+            { chat: chatId, image: message.image, err: error.description },
+            'Telegram refused the image; posting as text',
+          );
         }
       }
     }
@@ -110,12 +129,22 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
     const link = message.link ?? message.image;
     const previewOptions = preview && link ? { url: link, prefer_large_media: true } : { is_disabled: true };
     try {
-      return await api.sendMessage(chat, text.html, { parse_mode: 'HTML', link_preview_options: previewOptions, ...thread });
+      return await api.sendMessage(chat, text.html, {
+        parse_mode: 'HTML',
+        link_preview_options: previewOptions,
+        ...thread,
+      });
     } catch (error) {
       if (!(error instanceof GrammyError && /can't parse entities/.test(error.description))) throw error;
       // A renderer bug must not cost the post: say so loudly and send it as plain text.
-      log.error({ chat: chatId, err: error.description }, 'Telegram could not parse a rendered post; sent as plain text instead');
-      return api.sendMessage(chat, renderPlainText(message).slice(0, 4096), { link_preview_options: previewOptions, ...thread });
+      log.error(
+        { chat: chatId, err: error.description },
+        'Telegram could not parse a rendered post; sent as plain text instead',
+      );
+      return api.sendMessage(chat, renderPlainText(message).slice(0, 4096), {
+        link_preview_options: previewOptions,
+        ...thread,
+      });
     }
   };
 
@@ -130,7 +159,10 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
       let chatId = await state.currentChat(parsed.chatId);
       const done = meta.inDoubt ? await state.sentRecord(meta.deliveryId) : undefined;
       if (done) {
-        log.warn({ delivery: meta.deliveryId, chat: done.chatId, message: done.messageId }, 'in-doubt post was already sent (journal); not sending it again');
+        log.warn(
+          { delivery: meta.deliveryId, chat: done.chatId, message: done.messageId },
+          'in-doubt post was already sent (journal); not sending it again',
+        );
         return { remoteId: `${done.chatId}:${done.messageId}` };
       }
       await seedLimiter(target.channelId, chatId);
@@ -145,24 +177,37 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
         try {
           const sent = await post(chatId, parsed.threadId, final, deps.linkPreview(target.channelId));
           lastHere.set(target.channelId, now());
-          await state.recordSent({ deliveryId: meta.deliveryId, chatId, messageId: sent.message_id, title: message.title, sentAt: now() });
+          await state.recordSent({
+            deliveryId: meta.deliveryId,
+            chatId,
+            messageId: sent.message_id,
+            title: message.title,
+            sentAt: now(),
+          });
           return { remoteId: `${chatId}:${sent.message_id}` };
         } catch (error) {
           if (error instanceof HttpError) throw new SinkError(`Telegram unreachable: ${error.message}`, true);
           if (!(error instanceof GrammyError)) throw error;
           const movedTo = error.parameters.migrate_to_chat_id;
           if (movedTo !== undefined && hop < 3) {
-            log.warn({ channel: target.channelId, from: chatId, to: movedTo }, 'group became a supergroup; destination moved to the new chat id');
+            log.warn(
+              { channel: target.channelId, from: chatId, to: movedTo },
+              'group became a supergroup; destination moved to the new chat id',
+            );
             await moveChannels(chatId, String(movedTo));
             chatId = String(movedTo);
             continue;
           }
-          if (error.error_code === 403 || /chat not found|thread not found|not enough rights|CHAT_WRITE_FORBIDDEN/i.test(error.description)) {
+          if (
+            error.error_code === 403 ||
+            /chat not found|thread not found|not enough rights|CHAT_WRITE_FORBIDDEN/i.test(error.description)
+          ) {
             await pauseChat(chatId, target, error.description);
             await state.holdRow(meta.deliveryId, chatId);
             throw new SinkError(`destination paused: ${error.description}`, true, PAUSED_RETRY_MS);
           }
-          if (error.error_code === 429) throw new SinkError(error.description, true, (error.parameters.retry_after ?? 30) * 1000);
+          if (error.error_code === 429)
+            throw new SinkError(error.description, true, (error.parameters.retry_after ?? 30) * 1000);
           throw new SinkError(`Telegram: ${error.description}`, error.error_code >= 500);
         }
       }
@@ -174,7 +219,10 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
       noticed.set(text, now());
       if (deps.moderatorIds.length > 0) return notifyModerators(text);
       const parsed = parseTarget(target.target);
-      if (parsed) await api.sendMessage(apiChatId(await state.currentChat(parsed.chatId)), text, { link_preview_options: { is_disabled: true } });
+      if (parsed)
+        await api.sendMessage(apiChatId(await state.currentChat(parsed.chatId)), text, {
+          link_preview_options: { is_disabled: true },
+        });
     },
     async resumeChat(chatId) {
       const current = await state.currentChat(chatId);

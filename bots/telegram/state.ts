@@ -50,28 +50,51 @@ const P = 'telegram';
  * The Telegram state over the Store. `ready` (the import of an old state file) is awaited before
  * every call, so nothing reads the store before what the file held is in it.
  */
-export function createTelegramState(store: PlatformStateStore, ready: Promise<unknown> = Promise.resolve()): TelegramState {
+export function createTelegramState(
+  store: PlatformStateStore,
+  ready: Promise<unknown> = Promise.resolve(),
+): TelegramState {
   const after =
     <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       await ready;
       return f(...args);
     };
-  const toSent = (e: { deliveryId: string; destination: string; messageId: string; title: string; sentAt: number }): SentRecord => ({
+  const toSent = (e: {
+    deliveryId: string;
+    destination: string;
+    messageId: string;
+    title: string;
+    sentAt: number;
+  }): SentRecord => ({
     deliveryId: e.deliveryId,
     chatId: e.destination,
     messageId: Number(e.messageId),
     title: e.title,
     sentAt: e.sentAt,
   });
-  const toPaused = (p: { destination: string; reason: string; pausedAt: number }): PausedChat => ({ chatId: p.destination, reason: p.reason, pausedAt: p.pausedAt });
+  const toPaused = (p: { destination: string; reason: string; pausedAt: number }): PausedChat => ({
+    chatId: p.destination,
+    reason: p.reason,
+    pausedAt: p.pausedAt,
+  });
   return {
-    recordSent: after((r: SentRecord) => store.journalSend(P, { deliveryId: r.deliveryId, destination: r.chatId, messageId: String(r.messageId), title: r.title, sentAt: r.sentAt })),
+    recordSent: after((r: SentRecord) =>
+      store.journalSend(P, {
+        deliveryId: r.deliveryId,
+        destination: r.chatId,
+        messageId: String(r.messageId),
+        title: r.title,
+        sentAt: r.sentAt,
+      }),
+    ),
     sentRecord: after(async (id: string) => {
       const e = await store.journaledSend(P, id);
       return e ? toSent(e) : undefined;
     }),
-    recentSent: after(async (chatId: string, limit: number) => (await store.recentJournal(P, chatId, limit)).map(toSent)),
+    recentSent: after(async (chatId: string, limit: number) =>
+      (await store.recentJournal(P, chatId, limit)).map(toSent),
+    ),
     pause: after((chatId: string, reason: string, now: number) => store.pauseDestination(P, chatId, reason, now)),
     resume: after((chatId: string) => store.unpauseDestination(P, chatId)),
     paused: after(async (chatId: string) => {
@@ -91,7 +114,9 @@ export function createTelegramState(store: PlatformStateStore, ready: Promise<un
     }),
     holdRow: after((id: string, chatId: string) => store.holdForResume(P, id, chatId)),
     takeHeldRows: after((chatId: string) => store.takeHeldForResume(P, chatId)),
-    setSummary: after((id: string, summary: string, by: string, now: number) => store.setEditedSummary(id, summary, by, now)),
+    setSummary: after((id: string, summary: string, by: string, now: number) =>
+      store.setEditedSummary(id, summary, by, now),
+    ),
     summary: after((id: string) => store.editedSummary(id)),
   };
 }
@@ -99,7 +124,11 @@ export function createTelegramState(store: PlatformStateStore, ready: Promise<un
 /** Reads the tables of the per-process state file SciPop kept before the state moved into the Store. */
 export function readTelegramStateFile(table: TableReader): PlatformStateSnapshot {
   return {
-    paused: table('paused_chats').map((r) => ({ destination: String(r.chat_id), reason: String(r.reason), pausedAt: Number(r.paused_at) })),
+    paused: table('paused_chats').map((r) => ({
+      destination: String(r.chat_id),
+      reason: String(r.reason),
+      pausedAt: Number(r.paused_at),
+    })),
     journal: table('sent').map((r) => ({
       deliveryId: String(r.delivery_id),
       destination: String(r.chat_id),
@@ -109,7 +138,12 @@ export function readTelegramStateFile(table: TableReader): PlatformStateSnapshot
     })),
     moves: table('migrations').map((r) => ({ from: String(r.from_chat), to: String(r.to_chat) })),
     held: table('held_rows').map((r) => ({ deliveryId: String(r.delivery_id), destination: String(r.chat_id) })),
-    summaries: table('summaries').map((r) => ({ deliveryId: String(r.delivery_id), summary: String(r.summary), by: String(r.by), at: Number(r.at) })),
+    summaries: table('summaries').map((r) => ({
+      deliveryId: String(r.delivery_id),
+      summary: String(r.summary),
+      by: String(r.by),
+      at: Number(r.at),
+    })),
     queuePosts: [],
     webhooks: [],
   };

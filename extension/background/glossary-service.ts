@@ -27,11 +27,19 @@ export function createGlossaryService(bundle: GlossaryBundle, packs: ImportedPac
   return {
     async payload() {
       const c = await current();
-      return (c.payload ??= createMatcherPayload(bundle, c.list.map((p) => p.pack)));
+      return (c.payload ??= createMatcherPayload(
+        bundle,
+        c.list.map((p) => p.pack),
+      ));
     },
     async view(lang, id) {
       const c = await current();
-      return (c.index ??= createEntryIndex(bundle, c.list.map((p) => p.pack))).view(lang, id) ?? null;
+      return (
+        (c.index ??= createEntryIndex(
+          bundle,
+          c.list.map((p) => p.pack),
+        )).view(lang, id) ?? null
+      );
     },
     invalidate() {
       cached = undefined;

@@ -31,7 +31,7 @@ beforeEach(() => {
 });
 
 describe('background ↔ content messaging', () => {
-  it('sends the context menu\'s selection to the clicked tab and reports whether a tooltip opened', async () => {
+  it("sends the context menu's selection to the clicked tab and reports whether a tooltip opened", async () => {
     listenAsContentScript({ 'a qubit': 'qubit' });
     const handlers = createBackgroundHandlers({ tabs, settings: createSettingsStore(fakeBrowser.storage) });
     expect(await handlers.onMenuClick({ menuItemId: MENU_ID, selectionText: 'a qubit' }, { id: 7 })).toBe(true);
@@ -48,7 +48,10 @@ describe('background ↔ content messaging', () => {
     const tab = await fakeBrowser.tabs.create({ url: 'https://example.org/b' });
     // The fake browser cannot make a created tab active, so this seam answers as the browser would.
     const queries: unknown[] = [];
-    const activeTabs = { ...tabs, query: async (q: { active: boolean; currentWindow: boolean }) => (queries.push(q), [tab]) };
+    const activeTabs = {
+      ...tabs,
+      query: async (q: { active: boolean; currentWindow: boolean }) => (queries.push(q), [tab]),
+    };
     const handlers = createBackgroundHandlers({ tabs: activeTabs, settings: createSettingsStore(fakeBrowser.storage) });
     await handlers.onCommand(EXPLAIN_COMMAND);
     await handlers.onCommand('something-else');
@@ -58,7 +61,11 @@ describe('background ↔ content messaging', () => {
 
   it('answers the popup with the page glossary, validated', async () => {
     listenAsContentScript({});
-    expect(await sendToContent(tabs, 3, { type: 'page-glossary' })).toEqual({ host: 'example.org', active: true, terms: [{ id: 'qubit', lang: 'en', count: 2 }] });
+    expect(await sendToContent(tabs, 3, { type: 'page-glossary' })).toEqual({
+      host: 'example.org',
+      active: true,
+      terms: [{ id: 'qubit', lang: 'en', count: 2 }],
+    });
   });
 
   it('gives undefined for a tab without a content script or with a malformed reply', async () => {
@@ -68,19 +75,43 @@ describe('background ↔ content messaging', () => {
   });
 
   it('the content listener ignores messages that fail validation', async () => {
-    const listener = createContentListener({ explain: () => ({ shown: true }), 'page-glossary': () => ({ host: '', active: false, terms: [] }) });
-    for (const junk of [null, 'explain', { type: 'explain', text: 5 }, { type: 'delete-everything' }, { type: 'explain', text: 'x'.repeat(2001) }]) {
+    const listener = createContentListener({
+      explain: () => ({ shown: true }),
+      'page-glossary': () => ({ host: '', active: false, terms: [] }),
+    });
+    for (const junk of [
+      null,
+      'explain',
+      { type: 'explain', text: 5 },
+      { type: 'delete-everything' },
+      { type: 'explain', text: 'x'.repeat(2001) },
+    ]) {
       expect(listener(junk)).toBeUndefined();
     }
     expect(await listener({ type: 'explain' } satisfies ContentMessage)).toEqual({ shown: true });
   });
 
-  it('the content script\'s zod-free check accepts exactly what the schema accepts, and keeps no extra keys', () => {
+  it("the content script's zod-free check accepts exactly what the schema accepts, and keeps no extra keys", () => {
     const cases: unknown[] = [
-      null, undefined, 7, 'explain', [], {}, { type: 'EXPLAIN' }, { type: 'delete-everything' },
-      { type: 'explain' }, { type: 'explain', text: '' }, { type: 'explain', text: 'a qubit' }, { type: 'explain', text: undefined },
-      { type: 'explain', text: null }, { type: 'explain', text: 5 }, { type: 'explain', text: 'x'.repeat(2000) }, { type: 'explain', text: 'x'.repeat(2001) },
-      { type: 'explain', text: 'a', extra: 1 }, { type: 'page-glossary' }, { type: 'page-glossary', text: 'a' },
+      null,
+      undefined,
+      7,
+      'explain',
+      [],
+      {},
+      { type: 'EXPLAIN' },
+      { type: 'delete-everything' },
+      { type: 'explain' },
+      { type: 'explain', text: '' },
+      { type: 'explain', text: 'a qubit' },
+      { type: 'explain', text: undefined },
+      { type: 'explain', text: null },
+      { type: 'explain', text: 5 },
+      { type: 'explain', text: 'x'.repeat(2000) },
+      { type: 'explain', text: 'x'.repeat(2001) },
+      { type: 'explain', text: 'a', extra: 1 },
+      { type: 'page-glossary' },
+      { type: 'page-glossary', text: 'a' },
     ];
     for (const message of cases) {
       const parsed = ContentMessageSchema.safeParse(message);
@@ -91,6 +122,10 @@ describe('background ↔ content messaging', () => {
   it('stores the settings migrated to this version on install', async () => {
     await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: { maxLevel: 2 } });
     await createBackgroundHandlers({ tabs, settings: createSettingsStore(fakeBrowser.storage) }).onInstalled();
-    expect((await fakeBrowser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY]).toMatchObject({ version: 1, maxLevel: 2, enabled: true });
+    expect((await fakeBrowser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY]).toMatchObject({
+      version: 1,
+      maxLevel: 2,
+      enabled: true,
+    });
   });
 });

@@ -24,14 +24,19 @@ export function createBackgroundHandlers(deps: BackgroundDeps): BackgroundHandle
   const explainIn = async (tabId: number | undefined, text?: string) => {
     const id = tabId ?? (await deps.tabs.query({ active: true, currentWindow: true }))[0]?.id;
     if (id === undefined) return false;
-    const reply = await sendToContent(deps.tabs, id, text === undefined ? { type: 'explain' } : { type: 'explain', text: text.slice(0, 2000) });
+    const reply = await sendToContent(
+      deps.tabs,
+      id,
+      text === undefined ? { type: 'explain' } : { type: 'explain', text: text.slice(0, 2000) },
+    );
     return reply?.shown ?? false;
   };
   return {
     async onInstalled() {
       await deps.settings.update({});
     },
-    onMenuClick: (info, tab) => (info.menuItemId === MENU_ID ? explainIn(tab?.id, info.selectionText) : Promise.resolve(false)),
+    onMenuClick: (info, tab) =>
+      info.menuItemId === MENU_ID ? explainIn(tab?.id, info.selectionText) : Promise.resolve(false),
     onCommand: (command, tab) => (command === EXPLAIN_COMMAND ? explainIn(tab?.id) : Promise.resolve(false)),
   };
 }

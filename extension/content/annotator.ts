@@ -93,7 +93,11 @@ export function createAnnotator(opts: AnnotatorOptions): Annotator {
       units++;
       if (now - start >= budget) break;
     }
-    performance.measure(MEASURE_NAME, { start, end: performance.now(), detail: { units, hits: registry.size, phases } });
+    performance.measure(MEASURE_NAME, {
+      start,
+      end: performance.now(),
+      detail: { units, hits: registry.size, phases },
+    });
     if (queue.length > 0) kick();
     else {
       const waiters = idleWaiters;
@@ -120,7 +124,12 @@ export function createAnnotator(opts: AnnotatorOptions): Annotator {
       const [si, so] = locate(seg, m.start, false);
       const [ei, eo] = locate(seg, m.end, true);
       const nodes = seg.nodes.slice(si, ei + 1);
-      const range = new StaticRange({ startContainer: nodes[0]!, startOffset: so, endContainer: nodes[nodes.length - 1]!, endOffset: eo });
+      const range = new StaticRange({
+        startContainer: nodes[0]!,
+        startOffset: so,
+        endContainer: nodes[nodes.length - 1]!,
+        endOffset: eo,
+      });
       registry.add({ range, id: m.id, lang: m.lang, nodes });
     }
   }
@@ -188,7 +197,9 @@ export function createAnnotator(opts: AnnotatorOptions): Annotator {
       kick();
     },
     dropStale() {
-      return forget((hit) => hit.nodes.some((n) => !n.isConnected) || hit.range.endOffset > (hit.range.endContainer as Text).length);
+      return forget(
+        (hit) => hit.nodes.some((n) => !n.isConnected) || hit.range.endOffset > (hit.range.endContainer as Text).length,
+      );
     },
     whenIdle() {
       if (queue.length === 0) return Promise.resolve();

@@ -16,7 +16,12 @@ export interface HoverOptions {
 const LEAVE_GRACE_MS = 300;
 
 /** The term under a point: caret position first, then the term's own boxes (no DOM changes). */
-export function hitTest(doc: Document, registry: HitRegistry, x: number, y: number): { hit: TermHit; box: Box } | undefined {
+export function hitTest(
+  doc: Document,
+  registry: HitRegistry,
+  x: number,
+  y: number,
+): { hit: TermHit; box: Box } | undefined {
   let node: Node | null = null;
   let offset = 0;
   if (typeof doc.caretPositionFromPoint === 'function') {
@@ -44,7 +49,11 @@ export function hitTest(doc: Document, registry: HitRegistry, x: number, y: numb
 }
 
 /** Opens the tooltip when the pointer rests on a term, and closes it when the pointer leaves. */
-export function createHoverController(opts: HoverOptions): { dispose(): void; dismiss(): void; readonly current: TermHit | undefined } {
+export function createHoverController(opts: HoverOptions): {
+  dispose(): void;
+  dismiss(): void;
+  readonly current: TermHit | undefined;
+} {
   const { doc, registry } = opts;
   let x = 0;
   let y = 0;

@@ -42,7 +42,8 @@ export function createMutationWatcher(opts: MutationWatchOptions): { stop(): voi
         continue;
       }
       let relevant = false;
-      for (const n of r.addedNodes) if (!isOurs(n) && (n.nodeType === Node.TEXT_NODE || n.nodeType === Node.ELEMENT_NODE)) relevant = true;
+      for (const n of r.addedNodes)
+        if (!isOurs(n) && (n.nodeType === Node.TEXT_NODE || n.nodeType === Node.ELEMENT_NODE)) relevant = true;
       for (const n of r.removedNodes) {
         if (isOurs(n)) continue;
         relevant = true;

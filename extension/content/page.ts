@@ -50,7 +50,8 @@ export function startPage(opts: PageOptions): ScipopPage {
   // One filters object per settings and glossary: the matcher caches its work per object.
   let filters: { settings: Settings; glossary: Glossary; options: FindOptions } | undefined;
   const findOptions = (): FindOptions => {
-    if (filters?.settings !== settings || filters.glossary !== glossary) filters = { settings, glossary, options: findOptionsFor(settings, glossary) };
+    if (filters?.settings !== settings || filters.glossary !== glossary)
+      filters = { settings, glossary, options: findOptionsFor(settings, glossary) };
     return filters.options;
   };
   const makeAnnotator = () => createAnnotator({ doc, registry, finder: () => glossary.finder, findOptions });
@@ -97,14 +98,28 @@ export function startPage(opts: PageOptions): ScipopPage {
   function activate() {
     active = true;
     style.set(highlightCss(settings.style, settings.color));
-    hover = createHoverController({ doc, registry, host: tooltip.host, delay: () => settings.hoverDelay, show: (hit, box) => void showHit(hit, box), hide, isOpen: () => tooltip.open });
+    hover = createHoverController({
+      doc,
+      registry,
+      host: tooltip.host,
+      delay: () => settings.hoverDelay,
+      show: (hit, box) => void showHit(hit, box),
+      hide,
+      isOpen: () => tooltip.open,
+    });
     watcher = createMutationWatcher({
       doc,
       isOurs,
       onChange: (blocks, removed) => {
         if (removed) annotator.dropStale();
         annotator.rescan(blocks);
-        if (tooltip.open && tooltip.entry && registry.count(tooltip.entry.id) === 0 && !doc.activeElement?.isSameNode(tooltip.host)) hide();
+        if (
+          tooltip.open &&
+          tooltip.entry &&
+          registry.count(tooltip.entry.id) === 0 &&
+          !doc.activeElement?.isSameNode(tooltip.host)
+        )
+          hide();
       },
     });
     doc.addEventListener('keydown', onKey, true);
@@ -168,7 +183,9 @@ export function startPage(opts: PageOptions): ScipopPage {
       }
       const box = range ? range.getBoundingClientRect() : centerBox(doc);
       const query = (text ?? sel?.toString() ?? '').trim();
-      const match = query ? glossary.finder.find(query, { langs: languagesFor(settings.languages, glossary.langs) })[0] : undefined;
+      const match = query
+        ? glossary.finder.find(query, { langs: languagesFor(settings.languages, glossary.langs) })[0]
+        : undefined;
       const mine = ++ticket;
       const view = match && (await glossary.view(match.lang, match.id));
       if (mine !== ticket) return { shown: false };
@@ -195,14 +212,18 @@ export function startPage(opts: PageOptions): ScipopPage {
   };
 
   function hitInRange(range: Range): TermHit | undefined {
-    for (const [node, offset] of [[range.startContainer, range.startOffset], [range.endContainer, range.endOffset]] as const) {
+    for (const [node, offset] of [
+      [range.startContainer, range.startOffset],
+      [range.endContainer, range.endOffset],
+    ] as const) {
       if (node.nodeType === Node.TEXT_NODE) {
         const hit = registry.at(node as Text, offset);
         if (hit) return hit;
       }
     }
     if (range.collapsed) return undefined;
-    for (const hit of inDocumentOrder(registry.all())) if (range.intersectsNode(hit.nodes[0]!) && rangesOverlap(range, hit.range)) return hit;
+    for (const hit of inDocumentOrder(registry.all()))
+      if (range.intersectsNode(hit.nodes[0]!) && rangesOverlap(range, hit.range)) return hit;
     return undefined;
   }
 }

@@ -17,7 +17,13 @@ export interface Placement {
  * Places a tooltip of `size` next to the term's box inside the viewport: below the term when it
  * fits, else above when more room is there (flip); slid sideways to stay on screen (shift).
  */
-export function placeTooltip(anchor: Box, size: { width: number; height: number }, viewport: { width: number; height: number }, gap = 6, margin = 8): Placement {
+export function placeTooltip(
+  anchor: Box,
+  size: { width: number; height: number },
+  viewport: { width: number; height: number },
+  gap = 6,
+  margin = 8,
+): Placement {
   const below = viewport.height - anchor.bottom - gap - margin;
   const above = anchor.top - gap - margin;
   const side = size.height <= below || below >= above ? 'below' : 'above';

@@ -26,9 +26,22 @@ export interface Tooltip {
 }
 
 const HOST_STYLE = [
-  'all: initial', 'position: fixed', 'inset: auto', 'margin: 0', 'padding: 0', 'border: 0', 'background: transparent',
-  'overflow: visible', 'z-index: 2147483647', 'display: block', 'width: max-content', 'height: auto', 'max-width: none',
-].map((d) => `${d} !important`).join(';');
+  'all: initial',
+  'position: fixed',
+  'inset: auto',
+  'margin: 0',
+  'padding: 0',
+  'border: 0',
+  'background: transparent',
+  'overflow: visible',
+  'z-index: 2147483647',
+  'display: block',
+  'width: max-content',
+  'height: auto',
+  'max-width: none',
+]
+  .map((d) => `${d} !important`)
+  .join(';');
 
 /** Creates the tooltip; its host joins the page only while it is shown. */
 export function createTooltip(opts: TooltipOptions): Tooltip {
@@ -66,7 +79,10 @@ export function createTooltip(opts: TooltipOptions): Tooltip {
     card.replaceChildren();
     card.lang = entry.lang;
     const head = el('div', 'head');
-    head.append(el('span', 'term', entry.term), el('span', 'field', entry.fields.map((f) => t(`field_${f.replace(/-/g, '_')}`) || f).join(' · ')));
+    head.append(
+      el('span', 'term', entry.term),
+      el('span', 'field', entry.fields.map((f) => t(`field_${f.replace(/-/g, '_')}`) || f).join(' · ')),
+    );
     const more = el('div', 'more');
     more.hidden = true;
     more.append(el('p', 'long', entry.long));
@@ -120,7 +136,8 @@ export function createTooltip(opts: TooltipOptions): Tooltip {
     // Inside the fullscreen element when there is one (else it would be behind it); the top
     // layer (popover) puts it above the page's own overlays whatever their z-index.
     const fs = doc.fullscreenElement;
-    const parent = fs && !/^(video|img|canvas|iframe|object|embed)$/.test(fs.localName) ? fs : doc.body ?? doc.documentElement;
+    const parent =
+      fs && !/^(video|img|canvas|iframe|object|embed)$/.test(fs.localName) ? fs : (doc.body ?? doc.documentElement);
     if (host.parentNode !== parent) parent.append(host);
     if (supportsPopover) {
       if (host.matches(':popover-open')) host.hidePopover();

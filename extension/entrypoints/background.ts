@@ -28,7 +28,10 @@ export default defineBackground(() => {
   });
   browser.runtime.onInstalled.addListener(() => {
     void handlers.onInstalled();
-    browser.contextMenus.create({ id: MENU_ID, title: t('menuExplain'), contexts: ['selection'] }, () => void browser.runtime.lastError);
+    browser.contextMenus.create(
+      { id: MENU_ID, title: t('menuExplain'), contexts: ['selection'] },
+      () => void browser.runtime.lastError,
+    );
   });
   browser.contextMenus.onClicked.addListener((info, tab) => void handlers.onMenuClick(info, tab));
   browser.commands.onCommand.addListener((command, tab) => void handlers.onCommand(command, tab));

@@ -1,13 +1,31 @@
 import type { GlossaryPack } from '../../shared/glossary/schema';
 import { compileMatcher, encodeBase64, loadMatcher } from '../../shared/matcher';
 import { base64Bytes } from './base64';
-import type { EntryIndex, EntryInfo, FindOptions, Glossary, GlossaryBundle, MatcherPayload, TermFinder, TermMatch } from './types';
+import type {
+  EntryIndex,
+  EntryInfo,
+  FindOptions,
+  Glossary,
+  GlossaryBundle,
+  MatcherPayload,
+  TermFinder,
+  TermMatch,
+} from './types';
 
 /** The compact table of what the page shows of each entry (no aliases: the matcher has them). */
 export function entryInfos(packs: readonly GlossaryPack[]): EntryInfo[] {
   return packs.flatMap((pack) =>
     pack.entries.map((e) => {
-      const info: EntryInfo = { id: e.id, lang: pack.lang, term: e.term, short: e.short, long: e.long, fields: e.fields, level: e.level, related: e.related };
+      const info: EntryInfo = {
+        id: e.id,
+        lang: pack.lang,
+        term: e.term,
+        short: e.short,
+        long: e.long,
+        fields: e.fields,
+        level: e.level,
+        related: e.related,
+      };
       const source = e.sources[0];
       if (source) info.source = { title: source.title, url: source.url };
       return info;
@@ -61,7 +79,10 @@ export function combineFinders(finders: readonly TermFinder[]): TermFinder {
 }
 
 /** Indexes the bundled entries plus the reader's imported packs (theirs win on the same key). */
-export function createEntryIndex(bundle: Pick<GlossaryBundle, 'keys' | 'entries'>, imported: readonly GlossaryPack[] = []): EntryIndex {
+export function createEntryIndex(
+  bundle: Pick<GlossaryBundle, 'keys' | 'entries'>,
+  imported: readonly GlossaryPack[] = [],
+): EntryIndex {
   const index = new Map<string, number>();
   const langs = new Set<string>();
   bundle.keys.split('\n').forEach((key, i) => {
@@ -113,7 +134,10 @@ export function bundleLangs(bundle: Pick<GlossaryBundle, 'keys'>): string[] {
  * What the background sends a page: the bundled matcher as built, plus one compiled here for the
  * reader's imported packs (they are small), so a page compiles nothing and loads no pack schema.
  */
-export function createMatcherPayload(bundle: Pick<GlossaryBundle, 'matcher' | 'keys'>, imported: readonly GlossaryPack[]): MatcherPayload {
+export function createMatcherPayload(
+  bundle: Pick<GlossaryBundle, 'matcher' | 'keys'>,
+  imported: readonly GlossaryPack[],
+): MatcherPayload {
   const langs = new Set(bundleLangs(bundle));
   const matchers = [bundle.matcher];
   if (imported.length > 0) {
@@ -133,7 +157,11 @@ export type LoadStep = <T>(work: () => T) => T | Promise<T>;
  * A page's glossary from the background's payload; explanations come through `view`. Decoding a
  * matcher and building its tables are separate steps (each 5–20 ms for the bundled glossary).
  */
-export async function loadGlossary(payload: MatcherPayload, view: Glossary['view'], step: LoadStep = (work) => work()): Promise<Glossary> {
+export async function loadGlossary(
+  payload: MatcherPayload,
+  view: Glossary['view'],
+  step: LoadStep = (work) => work(),
+): Promise<Glossary> {
   const finders: TermFinder[] = [];
   for (const text of payload.matchers) {
     const bytes = await step(() => base64Bytes(text));

@@ -4,7 +4,9 @@ import type { FindOptions, Glossary } from './types';
 /** The languages a choice in the settings covers, among those the glossary has. */
 export function languagesFor(choice: Settings['languages'], available: readonly string[]): Set<string> {
   if (choice === 'both') return new Set(available);
-  return new Set(available.filter((lang) => (choice === 'zh' ? lang === 'zh' || lang.startsWith('zh-') : !lang.startsWith('zh'))));
+  return new Set(
+    available.filter((lang) => (choice === 'zh' ? lang === 'zh' || lang.startsWith('zh-') : !lang.startsWith('zh'))),
+  );
 }
 
 /** The matcher filters that the reader's settings ask for on a page. */

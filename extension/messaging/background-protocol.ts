@@ -31,11 +31,15 @@ export interface BackgroundReplies {
 
 /** Handlers for messages arriving in the background, keyed by type. */
 export type BackgroundMessageHandlers = {
-  [K in BackgroundMessage['type']]: (message: Extract<BackgroundMessage, { type: K }>) => BackgroundReplies[K] | Promise<BackgroundReplies[K]>;
+  [K in BackgroundMessage['type']]: (
+    message: Extract<BackgroundMessage, { type: K }>,
+  ) => BackgroundReplies[K] | Promise<BackgroundReplies[K]>;
 };
 
 /** The background's `runtime.onMessage` listener: invalid messages are ignored. */
-export function createBackgroundListener(handlers: BackgroundMessageHandlers): (message: unknown) => Promise<unknown> | undefined {
+export function createBackgroundListener(
+  handlers: BackgroundMessageHandlers,
+): (message: unknown) => Promise<unknown> | undefined {
   return (message) => {
     const parsed = BackgroundMessageSchema.safeParse(message);
     if (!parsed.success) return undefined;

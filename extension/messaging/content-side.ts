@@ -17,11 +17,17 @@ export function readContentMessage(message: unknown): ContentMessage | undefined
   if (m.type === 'page-glossary') return { type: 'page-glossary' };
   if (m.type !== 'explain') return undefined;
   if (m.text === undefined) return { type: 'explain' };
-  return typeof m.text === 'string' && m.text.length <= MAX_EXPLAIN_TEXT ? { type: 'explain', text: m.text } : undefined;
+  return typeof m.text === 'string' && m.text.length <= MAX_EXPLAIN_TEXT
+    ? { type: 'explain', text: m.text }
+    : undefined;
 }
 
 /** A handler for messages arriving in a content script, keyed by type. */
-export type ContentHandlers = { [K in ContentMessage['type']]: (message: Extract<ContentMessage, { type: K }>) => ContentReplies[K] | Promise<ContentReplies[K]> };
+export type ContentHandlers = {
+  [K in ContentMessage['type']]: (
+    message: Extract<ContentMessage, { type: K }>,
+  ) => ContentReplies[K] | Promise<ContentReplies[K]>;
+};
 
 /** The `runtime.onMessage` listener of a content script: what is not a message is ignored. */
 export function createContentListener(handlers: ContentHandlers): (message: unknown) => Promise<unknown> | undefined {
@@ -42,7 +48,10 @@ export interface RuntimeLike {
  * Asks the background; undefined when it cannot answer (a worker still starting, an extension
  * reloaded under the page). The answer is our own background's, validated there, so it is trusted.
  */
-export async function askBackground<M extends BackgroundMessage>(runtime: RuntimeLike, message: M): Promise<BackgroundReplies[M['type']] | undefined> {
+export async function askBackground<M extends BackgroundMessage>(
+  runtime: RuntimeLike,
+  message: M,
+): Promise<BackgroundReplies[M['type']] | undefined> {
   try {
     const reply = await runtime.sendMessage(message);
     // `entry` answers null for "no such entry" (which may arrive as undefined); for the others,

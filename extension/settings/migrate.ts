@@ -43,7 +43,9 @@ function salvage(raw: Raw): Settings {
     if (parsed.success) out[key] = parsed.data;
     else if (key === 'known' || key === 'disabledSites' || key === 'fields') {
       // Keep the good items of a list with a few bad ones.
-      const item = (shape[key] as unknown as { element: { safeParse(v: unknown): { success: boolean; data?: unknown } } }).element;
+      const item = (
+        shape[key] as unknown as { element: { safeParse(v: unknown): { success: boolean; data?: unknown } } }
+      ).element;
       const list = Array.isArray(raw[key]) ? (raw[key] as unknown[]) : [];
       out[key] = list.flatMap((v) => {
         const r = item.safeParse(v);

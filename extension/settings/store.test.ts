@@ -46,11 +46,21 @@ describe('settings in storage.local', () => {
 
 describe('migrating stored settings', () => {
   it('migrates an unversioned object, keeping its valid values', () => {
-    expect(migrateSettings({ maxLevel: 1, known: ['dna'] })).toEqual({ ...DEFAULT_SETTINGS, maxLevel: 1, known: ['dna'] });
+    expect(migrateSettings({ maxLevel: 1, known: ['dna'] })).toEqual({
+      ...DEFAULT_SETTINGS,
+      maxLevel: 1,
+      known: ['dna'],
+    });
   });
 
   it('falls back per key, so one bad value never loses the known terms', () => {
-    const out = migrateSettings({ version: 1, maxLevel: 9, style: 'blink', known: ['dna', 'NOT OK', 'mrna'], disabledSites: ['Example.ORG', 'bad host!'] });
+    const out = migrateSettings({
+      version: 1,
+      maxLevel: 9,
+      style: 'blink',
+      known: ['dna', 'NOT OK', 'mrna'],
+      disabledSites: ['Example.ORG', 'bad host!'],
+    });
     expect(out.maxLevel).toBe(DEFAULT_SETTINGS.maxLevel);
     expect(out.style).toBe(DEFAULT_SETTINGS.style);
     expect(out.known).toEqual(['dna', 'mrna']);
@@ -70,21 +80,37 @@ const pack = (over: Record<string, unknown> = {}) =>
     lang: 'en',
     revision: 1,
     license: 'CC0-1.0',
-    entries: [{ id: 'widget', term: 'widget', fields: ['engineering'], level: 2, short: 'A small device.', long: 'A small device with a purpose.', sources: [{ title: 'Somewhere', url: 'https://example.org/widget' }] }],
+    entries: [
+      {
+        id: 'widget',
+        term: 'widget',
+        fields: ['engineering'],
+        level: 2,
+        short: 'A small device.',
+        long: 'A small device with a purpose.',
+        sources: [{ title: 'Somewhere', url: 'https://example.org/widget' }],
+      },
+    ],
     ...over,
   });
 
 describe('imported glossary packs', () => {
-  it('validates with the bundled packs\' schema and lists every problem as file: path: message', async () => {
+  it("validates with the bundled packs' schema and lists every problem as file: path: message", async () => {
     const store = createImportedPackStore(fakeBrowser.storage);
-    const bad = await store.importText('mine.json', pack({ lang: 'english', entries: [{ id: 'Widget', term: 'widget', fields: [], level: 5 }] }));
+    const bad = await store.importText(
+      'mine.json',
+      pack({ lang: 'english', entries: [{ id: 'Widget', term: 'widget', fields: [], level: 5 }] }),
+    );
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(bad.errors).toContain('mine.json: lang: must be a BCP 47 tag such as en or zh-Hans');
     expect(bad.errors).toContain('mine.json: entries[0].id: must be a lowercase slug (a-z, 0-9, single hyphens)');
     expect(bad.errors).toContain('mine.json: entries[0].fields: needs at least one field');
     expect(bad.errors.some((e) => e.startsWith('mine.json: entries[0].short: is required'))).toBe(true);
-    expect(await store.importText('x.json', '{ nope')).toMatchObject({ ok: false, errors: [expect.stringMatching(/^x\.json: not valid JSON/)] });
+    expect(await store.importText('x.json', '{ nope')).toMatchObject({
+      ok: false,
+      errors: [expect.stringMatching(/^x\.json: not valid JSON/)],
+    });
     expect(await store.list()).toEqual([]);
   });
 
@@ -99,7 +125,12 @@ describe('imported glossary packs', () => {
   });
 
   it('drops a stored pack that no longer validates instead of failing every page', async () => {
-    await fakeBrowser.storage.local.set({ [PACKS_KEY]: [{ file: 'old.json', pack: { format: 99 } }, { file: 'ok.json', pack: JSON.parse(pack()) }] });
+    await fakeBrowser.storage.local.set({
+      [PACKS_KEY]: [
+        { file: 'old.json', pack: { format: 99 } },
+        { file: 'ok.json', pack: JSON.parse(pack()) },
+      ],
+    });
     expect((await createImportedPackStore(fakeBrowser.storage).list()).map((p) => p.file)).toEqual(['ok.json']);
   });
 });

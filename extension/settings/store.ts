@@ -12,7 +12,9 @@ export interface StorageLike {
   };
   onChanged: {
     addListener(cb: (changes: Record<string, { oldValue?: unknown; newValue?: unknown }>, area: string) => void): void;
-    removeListener(cb: (changes: Record<string, { oldValue?: unknown; newValue?: unknown }>, area: string) => void): void;
+    removeListener(
+      cb: (changes: Record<string, { oldValue?: unknown; newValue?: unknown }>, area: string) => void,
+    ): void;
   };
 }
 

@@ -44,16 +44,30 @@ export async function startOptions(opts: OptionsPageOptions): Promise<void> {
     const box = el('input');
     box.type = 'checkbox';
     box.value = field;
-    box.addEventListener('change', () => void save({ fields: [...fieldBox.querySelectorAll<HTMLInputElement>('input:checked')].map((b) => b.value as Settings['fields'][number]) }));
+    box.addEventListener(
+      'change',
+      () =>
+        void save({
+          fields: [...fieldBox.querySelectorAll<HTMLInputElement>('input:checked')].map(
+            (b) => b.value as Settings['fields'][number],
+          ),
+        }),
+    );
     label.append(box, ` ${t(`field_${field.replace(/-/g, '_')}`)}`);
     fieldBox.append(label);
   }
   for (const name of ['languages', 'maxLevel', 'occurrences', 'style'] as Choice[]) {
     for (const radio of doc.querySelectorAll<HTMLInputElement>(`input[name="${name}"]`)) {
-      radio.addEventListener('change', () => void save({ [name]: name === 'maxLevel' ? Number(radio.value) : radio.value } as Partial<Settings>));
+      radio.addEventListener(
+        'change',
+        () => void save({ [name]: name === 'maxLevel' ? Number(radio.value) : radio.value } as Partial<Settings>),
+      );
     }
   }
-  $<HTMLInputElement>('color').addEventListener('change', (e) => void save({ color: (e.target as HTMLInputElement).value }));
+  $<HTMLInputElement>('color').addEventListener(
+    'change',
+    (e) => void save({ color: (e.target as HTMLInputElement).value }),
+  );
   $<HTMLInputElement>('hoverDelay').addEventListener('change', (e) => {
     const value = Math.round(Number((e.target as HTMLInputElement).value));
     if (Number.isFinite(value) && value >= 0 && value <= 3000) void save({ hoverDelay: value });
@@ -61,22 +75,32 @@ export async function startOptions(opts: OptionsPageOptions): Promise<void> {
 
   function render(s: Settings) {
     for (const name of ['languages', 'maxLevel', 'occurrences', 'style'] as Choice[]) {
-      for (const radio of doc.querySelectorAll<HTMLInputElement>(`input[name="${name}"]`)) radio.checked = radio.value === String(s[name]);
+      for (const radio of doc.querySelectorAll<HTMLInputElement>(`input[name="${name}"]`))
+        radio.checked = radio.value === String(s[name]);
     }
-    for (const box of fieldBox.querySelectorAll<HTMLInputElement>('input')) box.checked = s.fields.includes(box.value as Settings['fields'][number]);
+    for (const box of fieldBox.querySelectorAll<HTMLInputElement>('input'))
+      box.checked = s.fields.includes(box.value as Settings['fields'][number]);
     $<HTMLInputElement>('color').value = s.color;
     $<HTMLInputElement>('hoverDelay').value = String(s.hoverDelay);
     const known = $('known');
     known.replaceChildren(
       ...(s.known.length === 0
         ? [el('li', t('optionsKnownEmpty'))]
-        : s.known.map((id) => row(names.get(id) ?? id, t('optionsForget'), () => void save({ known: s.known.filter((k) => k !== id) })))),
+        : s.known.map((id) =>
+            row(names.get(id) ?? id, t('optionsForget'), () => void save({ known: s.known.filter((k) => k !== id) })),
+          )),
     );
     const sites = $('sites');
     sites.replaceChildren(
       ...(s.disabledSites.length === 0
         ? [el('li', t('optionsSitesEmpty'))]
-        : s.disabledSites.map((host) => row(host, t('optionsSiteOn'), () => void save({ disabledSites: s.disabledSites.filter((h) => h !== host) })))),
+        : s.disabledSites.map((host) =>
+            row(
+              host,
+              t('optionsSiteOn'),
+              () => void save({ disabledSites: s.disabledSites.filter((h) => h !== host) }),
+            ),
+          )),
     );
   }
 
@@ -95,10 +119,14 @@ export async function startOptions(opts: OptionsPageOptions): Promise<void> {
     names = namesOf([...opts.entries, ...list.flatMap((p) => p.pack.entries)]);
     $('imported').replaceChildren(
       ...list.map((p) =>
-        row(`${p.pack.title} (${p.pack.id}, ${p.pack.lang}, ${p.pack.entries.length}) — ${p.file}`, t('optionsRemove'), async () => {
-          await packs.remove(p.pack.id);
-          await renderPacks();
-        }),
+        row(
+          `${p.pack.title} (${p.pack.id}, ${p.pack.lang}, ${p.pack.entries.length}) — ${p.file}`,
+          t('optionsRemove'),
+          async () => {
+            await packs.remove(p.pack.id);
+            await renderPacks();
+          },
+        ),
       ),
     );
   }

@@ -37,7 +37,9 @@ export async function startPopup(opts: PopupOptions): Promise<void> {
   render();
   site.addEventListener('change', async () => {
     current = await settings.update((s) => ({
-      disabledSites: site.checked ? s.disabledSites.filter((h) => h !== host) : [...new Set([...s.disabledSites, host])],
+      disabledSites: site.checked
+        ? s.disabledSites.filter((h) => h !== host)
+        : [...new Set([...s.disabledSites, host])],
     }));
     render();
   });

@@ -10,7 +10,14 @@ const item = (over: Partial<CurationItem> = {}): CurationItem => ({
   published: '2026-11-29T10:00:00Z',
   ...over,
 });
-const source = (over: Partial<CurationSource> = {}): CurationSource => ({ id: 's1', url: 'https://nasa.example/rss', tags: ['astronomy'], lang: 'en', trusted: true, ...over });
+const source = (over: Partial<CurationSource> = {}): CurationSource => ({
+  id: 's1',
+  url: 'https://nasa.example/rss',
+  tags: ['astronomy'],
+  lang: 'en',
+  trusted: true,
+  ...over,
+});
 
 function rules(input: unknown): CompiledRules {
   const r = compileRules(input);
@@ -24,11 +31,17 @@ describe('curate', () => {
     expect(curate(r, item(), source(), NOW)).toEqual({ post: true, status: 'pending' });
     expect(curate(r, item(), source({ trusted: false }), NOW)).toEqual({ post: true, status: 'held' });
     expect(curate(rules({ approval: 'all' }), item(), source(), NOW)).toEqual({ post: true, status: 'held' });
-    expect(curate(rules({ approval: 'none' }), item(), source({ trusted: false }), NOW)).toEqual({ post: true, status: 'pending' });
+    expect(curate(rules({ approval: 'none' }), item(), source({ trusted: false }), NOW)).toEqual({
+      post: true,
+      status: 'pending',
+    });
   });
 
   it('selects by source id or URL and by tag', () => {
-    expect(curate(rules({ sources: ['other'] }), item(), source(), NOW)).toMatchObject({ post: false, reason: 'source not selected' });
+    expect(curate(rules({ sources: ['other'] }), item(), source(), NOW)).toMatchObject({
+      post: false,
+      reason: 'source not selected',
+    });
     expect(curate(rules({ sources: ['https://nasa.example/rss'] }), item(), source(), NOW).post).toBe(true);
     expect(curate(rules({ tags: ['biology'] }), item(), source(), NOW).post).toBe(false);
     expect(curate(rules({ tags: ['biology', 'astronomy'] }), item(), source(), NOW).post).toBe(true);
@@ -36,15 +49,23 @@ describe('curate', () => {
 
   it('applies keywords case-insensitively, exclude winning over include', () => {
     expect(curate(rules({ include: ['EXOPLANET'] }), item(), source(), NOW).post).toBe(true);
-    expect(curate(rules({ include: ['crispr'] }), item(), source(), NOW)).toMatchObject({ reason: 'no included keyword' });
-    expect(curate(rules({ include: ['exoplanet'], exclude: ['space'] }), item(), source(), NOW)).toMatchObject({ reason: 'excluded keyword "space"' });
-    expect(curate(rules({ include: ['量子'] }), item({ title: '科学家实现量子纠缠传输' }), source(), NOW).post).toBe(true);
+    expect(curate(rules({ include: ['crispr'] }), item(), source(), NOW)).toMatchObject({
+      reason: 'no included keyword',
+    });
+    expect(curate(rules({ include: ['exoplanet'], exclude: ['space'] }), item(), source(), NOW)).toMatchObject({
+      reason: 'excluded keyword "space"',
+    });
+    expect(curate(rules({ include: ['量子'] }), item({ title: '科学家实现量子纠缠传输' }), source(), NOW).post).toBe(
+      true,
+    );
   });
 
   it('applies RE2 regexes', () => {
     expect(curate(rules({ includeRegex: ['\\bjwst\\b'] }), item(), source(), NOW).post).toBe(true);
     expect(curate(rules({ includeRegex: ['^mars'] }), item(), source(), NOW).post).toBe(false);
-    expect(curate(rules({ excludeRegex: ['water (vapou?r|ice)'] }), item(), source(), NOW)).toMatchObject({ reason: 'excluded by /water (vapou?r|ice)/' });
+    expect(curate(rules({ excludeRegex: ['water (vapou?r|ice)'] }), item(), source(), NOW)).toMatchObject({
+      reason: 'excluded by /water (vapou?r|ice)/',
+    });
   });
 
   it('filters by language prefix and age', () => {

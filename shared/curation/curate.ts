@@ -55,7 +55,10 @@ export function compileRules(input: unknown): RulesResult {
   const includeRegex = compile(rules.includeRegex, 'includeRegex');
   const excludeRegex = compile(rules.excludeRegex, 'excludeRegex');
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, value: { rules, include: rules.include.map(fold), exclude: rules.exclude.map(fold), includeRegex, excludeRegex } };
+  return {
+    ok: true,
+    value: { rules, include: rules.include.map(fold), exclude: rules.exclude.map(fold), includeRegex, excludeRegex },
+  };
 }
 
 function langMatches(wanted: readonly string[], lang: string | undefined | null): boolean {
@@ -76,8 +79,10 @@ export function curate(compiled: CompiledRules, item: CurationItem, source: Cura
   if (rules.sources.length > 0 && !rules.sources.includes(source.id) && !rules.sources.includes(source.url)) {
     return { post: false, reason: 'source not selected' };
   }
-  if (rules.tags.length > 0 && !source.tags.some((t) => rules.tags.includes(t))) return { post: false, reason: 'no selected tag' };
-  if (!langMatches(rules.langs, item.lang ?? source.lang)) return { post: false, reason: `language ${item.lang ?? source.lang}` };
+  if (rules.tags.length > 0 && !source.tags.some((t) => rules.tags.includes(t)))
+    return { post: false, reason: 'no selected tag' };
+  if (!langMatches(rules.langs, item.lang ?? source.lang))
+    return { post: false, reason: `language ${item.lang ?? source.lang}` };
   if (rules.maxAgeHours !== undefined && item.published) {
     const at = Date.parse(item.published);
     if (!Number.isNaN(at) && now - at > rules.maxAgeHours * 3_600_000) return { post: false, reason: 'too old' };
@@ -86,10 +91,12 @@ export function curate(compiled: CompiledRules, item: CurationItem, source: Cura
   const folded = fold(text);
   const excluded = compiled.exclude.find((k) => folded.includes(k));
   if (excluded) return { post: false, reason: `excluded keyword "${excluded}"` };
-  if (compiled.include.length > 0 && !compiled.include.some((k) => folded.includes(k))) return { post: false, reason: 'no included keyword' };
+  if (compiled.include.length > 0 && !compiled.include.some((k) => folded.includes(k)))
+    return { post: false, reason: 'no included keyword' };
   const excludedRe = compiled.excludeRegex.find((r) => r.test(text));
   if (excludedRe) return { post: false, reason: `excluded by /${excludedRe.source}/` };
-  if (compiled.includeRegex.length > 0 && !compiled.includeRegex.some((r) => r.test(text))) return { post: false, reason: 'no included regex matched' };
+  if (compiled.includeRegex.length > 0 && !compiled.includeRegex.some((r) => r.test(text)))
+    return { post: false, reason: 'no included regex matched' };
   const held = rules.approval === 'all' || (rules.approval === 'untrusted' && !source.trusted);
   return { post: true, status: held ? 'held' : 'pending' };
 }

@@ -25,7 +25,12 @@ export function compileSafeRegex(pattern: string): RegexResult {
     return { ok: true, value: { source: pattern, test: (text) => re.test(text) } };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const hint = /\\[1-9]|\(\?[=!<]/.test(pattern) ? ' (backreferences and lookaround are not supported: RE2 syntax)' : '';
-    return { ok: false, error: `invalid regex /${pattern}/: ${message.replace(/^error parsing regexp: /, '').replace('`(?i)', '`')}${hint}` };
+    const hint = /\\[1-9]|\(\?[=!<]/.test(pattern)
+      ? ' (backreferences and lookaround are not supported: RE2 syntax)'
+      : '';
+    return {
+      ok: false,
+      error: `invalid regex /${pattern}/: ${message.replace(/^error parsing regexp: /, '').replace('`(?i)', '`')}${hint}`,
+    };
   }
 }

@@ -1,15 +1,62 @@
 // Zone abbreviations seen in real RSS dates beyond the few the JS engines know.
 const ZONES: Record<string, string> = {
-  UT: '+0000', UTC: '+0000', GMT: '+0000', Z: '+0000',
-  EST: '-0500', EDT: '-0400', CST: '-0600', CDT: '-0500', MST: '-0700', MDT: '-0600', PST: '-0800', PDT: '-0700',
-  AKST: '-0900', AKDT: '-0800', HST: '-1000', AST: '-0400', ADT: '-0300', NST: '-0330', NDT: '-0230',
-  BST: '+0100', IST: '+0530', CET: '+0100', CEST: '+0200', MET: '+0100', MEST: '+0200', EET: '+0200', EEST: '+0300',
-  WET: '+0000', WEST: '+0100', MSK: '+0300', JST: '+0900', KST: '+0900', HKT: '+0800', SGT: '+0800', AEST: '+1000',
-  AEDT: '+1100', ACST: '+0930', AWST: '+0800', NZST: '+1200', NZDT: '+1300', CCT: '+0800',
+  UT: '+0000',
+  UTC: '+0000',
+  GMT: '+0000',
+  Z: '+0000',
+  EST: '-0500',
+  EDT: '-0400',
+  CST: '-0600',
+  CDT: '-0500',
+  MST: '-0700',
+  MDT: '-0600',
+  PST: '-0800',
+  PDT: '-0700',
+  AKST: '-0900',
+  AKDT: '-0800',
+  HST: '-1000',
+  AST: '-0400',
+  ADT: '-0300',
+  NST: '-0330',
+  NDT: '-0230',
+  BST: '+0100',
+  IST: '+0530',
+  CET: '+0100',
+  CEST: '+0200',
+  MET: '+0100',
+  MEST: '+0200',
+  EET: '+0200',
+  EEST: '+0300',
+  WET: '+0000',
+  WEST: '+0100',
+  MSK: '+0300',
+  JST: '+0900',
+  KST: '+0900',
+  HKT: '+0800',
+  SGT: '+0800',
+  AEST: '+1000',
+  AEDT: '+1100',
+  ACST: '+0930',
+  AWST: '+0800',
+  NZST: '+1200',
+  NZDT: '+1300',
+  CCT: '+0800',
 };
 
 const MONTHS: Record<string, number> = {
-  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, sept: 8, oct: 9, nov: 10, dec: 11,
+  jan: 0,
+  feb: 1,
+  mar: 2,
+  apr: 3,
+  may: 4,
+  jun: 5,
+  jul: 6,
+  aug: 7,
+  sep: 8,
+  sept: 8,
+  oct: 9,
+  nov: 10,
+  dec: 11,
 };
 
 function validIso(ms: number): string | undefined {
@@ -29,7 +76,10 @@ function offsetMinutes(zone: string): number | null {
 
 /** RFC 822/2822 as feeds write it, forgivingly: day name optional, 2-digit years, named zones. */
 function parseRfc822(text: string): number | undefined {
-  const m = /^(?:[A-Za-z]+,?\s*)?(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?/.exec(text);
+  const m =
+    /^(?:[A-Za-z]+,?\s*)?(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?/.exec(
+      text,
+    );
   if (!m) return undefined;
   const month = MONTHS[m[2]!.slice(0, m[2]!.toLowerCase().startsWith('sept') ? 4 : 3).toLowerCase()];
   if (month === undefined) return undefined;
@@ -48,11 +98,22 @@ export function parseFeedDate(input: string | undefined): string | undefined {
   const text = input?.trim();
   if (!text) return undefined;
   // ISO 8601 / W3C-DTF, possibly with a space instead of T, possibly without a zone.
-  const iso = /^(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{2,4})?)?$/.exec(text);
+  const iso =
+    /^(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{2,4})?)?$/.exec(
+      text,
+    );
   if (iso) {
     const [, y, mo, d, h, mi, s, frac, zone] = iso;
     const ms = frac ? Math.round(Number(`0.${frac}`) * 1000) : 0;
-    const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d ?? 1), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), ms);
+    const utc = Date.UTC(
+      Number(y),
+      Number(mo) - 1,
+      Number(d ?? 1),
+      Number(h ?? 0),
+      Number(mi ?? 0),
+      Number(s ?? 0),
+      ms,
+    );
     const offset = zone ? offsetMinutes(zone) : 0;
     return validIso(utc - (offset ?? 0) * 60_000);
   }

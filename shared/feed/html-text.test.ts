@@ -3,7 +3,8 @@ import { cutAtWord, foldWhitespace, htmlToText, titleText } from './html-text';
 
 describe('htmlToText', () => {
   it('drops tags, scripts and styles, decodes entities and folds whitespace', () => {
-    const html = '<p>Webb&nbsp;sees <b>water</b>&amp;&#x1F30D;</p>\n\n<script>alert("x")</script><style>p{}</style><div>on   K2-18b</div>';
+    const html =
+      '<p>Webb&nbsp;sees <b>water</b>&amp;&#x1F30D;</p>\n\n<script>alert("x")</script><style>p{}</style><div>on   K2-18b</div>';
     expect(htmlToText(html).text).toBe('Webb sees water&🌍 on K2-18b');
   });
 
@@ -19,12 +20,15 @@ describe('htmlToText', () => {
   });
 
   it('finds the first real image, skipping tracking pixels and data: URIs', () => {
-    const html = '<img src="data:image/gif;base64,R0l" /><img src="/pixel.gif" width="1" height="1"><img src="/fig1.png"><img src="/fig2.png">';
+    const html =
+      '<img src="data:image/gif;base64,R0l" /><img src="/pixel.gif" width="1" height="1"><img src="/fig1.png"><img src="/fig2.png">';
     expect(htmlToText(html).firstImage).toBe('/fig1.png');
   });
 
   it('never lets markup through, even broken or hostile', () => {
-    const { text } = htmlToText('<img src=x onerror=alert(1)><a href="javascript:alert(1)">click</a><iframe src="//evil"></iframe><scr<script>ipt>bad()</script>');
+    const { text } = htmlToText(
+      '<img src=x onerror=alert(1)><a href="javascript:alert(1)">click</a><iframe src="//evil"></iframe><scr<script>ipt>bad()</script>',
+    );
     expect(text).not.toMatch(/<|onerror|javascript/);
     expect(text).toContain('click');
   });
@@ -46,7 +50,10 @@ describe('cutAtWord', () => {
 });
 
 describe('titleText and foldWhitespace', () => {
-  it('decodes a second level of escaping in titles', () => expect(titleText('AT&amp;T &lt;3 <b>bold</b>')).toBe('AT&T <3 bold'));
-  it('keeps a bare ampersand and query strings as written', () => expect(titleText('Fish & Chips ?a=1&copy=2')).toBe('Fish & Chips ?a=1&copy=2'));
-  it('folds control characters with whitespace', () => expect(foldWhitespace('a\u001b[31m b\u0000\tc')).toBe('a [31m b c'));
+  it('decodes a second level of escaping in titles', () =>
+    expect(titleText('AT&amp;T &lt;3 <b>bold</b>')).toBe('AT&T <3 bold'));
+  it('keeps a bare ampersand and query strings as written', () =>
+    expect(titleText('Fish & Chips ?a=1&copy=2')).toBe('Fish & Chips ?a=1&copy=2'));
+  it('folds control characters with whitespace', () =>
+    expect(foldWhitespace('a\u001b[31m b\u0000\tc')).toBe('a [31m b c'));
 });

@@ -4,11 +4,43 @@ import { Parser } from 'htmlparser2';
 export const SUMMARY_MAX_CHARS = 400;
 
 // Elements whose content is never text a reader should see.
-const SKIP = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg', 'math', 'head', 'title', 'select', 'button']);
+const SKIP = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'object',
+  'svg',
+  'math',
+  'head',
+  'title',
+  'select',
+  'button',
+]);
 // Elements that separate words even when the markup has no space between them.
 const BREAK = new Set(['br', 'ul', 'ol', 'td', 'th', 'table', 'pre', 'figure', 'hr', 'img']);
 // Blocks that end a sentence: "<p>Standfirst</p><p>Body" reads "Standfirst. Body", not one run-on.
-const SENTENCE = new Set(['p', 'div', 'li', 'tr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'section', 'article', 'header', 'footer', 'figcaption', 'dt', 'dd']);
+const SENTENCE = new Set([
+  'p',
+  'div',
+  'li',
+  'tr',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'figcaption',
+  'dt',
+  'dd',
+]);
 // A letter or digit of a script that ends sentences with "." (not CJK, which has its own stops).
 const ENDS_BARE = /[\p{L}\p{N}]$/u;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]$/u;

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { assignKeys, hashString } from './identity';
 
-const item = (over: Partial<{ guid: string; link: string; title: string; published: string; summary: string }>) => ({ title: '', summary: '', ...over });
+const item = (over: Partial<{ guid: string; link: string; title: string; published: string; summary: string }>) => ({
+  title: '',
+  summary: '',
+  ...over,
+});
 
 describe('hashString', () => {
   it('is the 64-bit FNV-1a of the code units', () => {
@@ -12,17 +16,21 @@ describe('hashString', () => {
   it('matches a BigInt reference on long and non-ASCII input', () => {
     const reference = (text: string) => {
       let h = 0xcbf29ce484222325n;
-      for (let i = 0; i < text.length; i++) h = ((h ^ BigInt(text.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
+      for (let i = 0; i < text.length; i++)
+        h = ((h ^ BigInt(text.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
       return h.toString(16).padStart(16, '0');
     };
-    for (const text of ['量子纠缠\u0000🌍 Webb', 'x'.repeat(5000), 'Ünïcödé titles 2024-05-01T10:00:00.000Z']) expect(hashString(text)).toBe(reference(text));
+    for (const text of ['量子纠缠\u0000🌍 Webb', 'x'.repeat(5000), 'Ünïcödé titles 2024-05-01T10:00:00.000Z'])
+      expect(hashString(text)).toBe(reference(text));
   });
   it('differs for near-identical inputs', () => expect(hashString('item 1')).not.toBe(hashString('item 2')));
 });
 
 describe('assignKeys', () => {
   it('uses the guid when it is unique in the feed', () => {
-    expect(assignKeys([item({ guid: 'a', link: 'https://x.org/1' }), item({ guid: 'b', link: 'https://x.org/2' })])).toEqual(['g:a', 'g:b']);
+    expect(
+      assignKeys([item({ guid: 'a', link: 'https://x.org/1' }), item({ guid: 'b', link: 'https://x.org/2' })]),
+    ).toEqual(['g:a', 'g:b']);
   });
 
   it('falls back to the normalized link when guids repeat or are junk', () => {
@@ -48,8 +56,12 @@ describe('assignKeys', () => {
   });
 
   it('keeps an item the same when only its title changes (guid or link identity)', () => {
-    expect(assignKeys([item({ guid: 'g', title: 'Old' })])).toEqual(assignKeys([item({ guid: 'g', title: 'New title' })]));
-    expect(assignKeys([item({ link: 'https://x.org/p', title: 'Old' })])).toEqual(assignKeys([item({ link: 'https://x.org/p', title: 'New' })]));
+    expect(assignKeys([item({ guid: 'g', title: 'Old' })])).toEqual(
+      assignKeys([item({ guid: 'g', title: 'New title' })]),
+    );
+    expect(assignKeys([item({ link: 'https://x.org/p', title: 'Old' })])).toEqual(
+      assignKeys([item({ link: 'https://x.org/p', title: 'New' })]),
+    );
   });
 
   it('keeps keys short when guids are huge', () => {

@@ -19,7 +19,10 @@ function authorOf(item: Obj, feed: Obj): string | undefined {
   // 1.1 has `authors` (array), 1.0 had `author`; an item without one inherits the feed's.
   for (const holder of [item, feed]) {
     const list = Array.isArray(holder.authors) ? holder.authors : isObj(holder.author) ? [holder.author] : [];
-    const names = list.filter(isObj).map((a) => str(a.name)).filter((n): n is string => Boolean(n));
+    const names = list
+      .filter(isObj)
+      .map((a) => str(a.name))
+      .filter((n): n is string => Boolean(n));
     if (names.length) return names.join(', ');
   }
   return undefined;
@@ -68,9 +71,15 @@ export function readJsonFeed(json: unknown): JsonFeedResult {
   const version = str(json.version);
   const looksVersioned = version !== undefined && /jsonfeed\.org\/version\/1|^1(?:\.\d+)?$/i.test(version.trim());
   if (!Array.isArray(json.items)) {
-    return { ok: false, error: looksVersioned ? 'JSON Feed has no "items" array' : 'JSON document is not a JSON Feed (no "version" and no "items" array)' };
+    return {
+      ok: false,
+      error: looksVersioned
+        ? 'JSON Feed has no "items" array'
+        : 'JSON document is not a JSON Feed (no "version" and no "items" array)',
+    };
   }
-  if (version !== undefined && !looksVersioned) return { ok: false, error: `JSON document is not a JSON Feed (unknown version "${version.slice(0, 60)}")` };
+  if (version !== undefined && !looksVersioned)
+    return { ok: false, error: `JSON document is not a JSON Feed (unknown version "${version.slice(0, 60)}")` };
   const feed: RawFeed = { format: 'json', items: json.items.filter(isObj).map((item) => readItem(item, json)) };
   const title = plain(json.title);
   if (title) feed.title = title;

@@ -23,7 +23,10 @@ describe('normalizeFeed', () => {
           images: [],
           categories: ['Space', ' Space ', 'Astronomy'],
         },
-        { link: 'https://news.example/2', text: 'A title-less item whose summary has to stand in for its missing title, so readers see something useful.' },
+        {
+          link: 'https://news.example/2',
+          text: 'A title-less item whose summary has to stand in for its missing title, so readers see something useful.',
+        },
       ],
     },
     { url: 'https://news.example/feed.atom' },
@@ -52,12 +55,24 @@ describe('normalizeFeed', () => {
   });
 
   it('gives an untitled item a title from its summary, and a link key', () => {
-    expect(feed.items[1]!.title).toBe('A title-less item whose summary has to stand in for its missing title, so readers see something useful.');
+    expect(feed.items[1]!.title).toBe(
+      'A title-less item whose summary has to stand in for its missing title, so readers see something useful.',
+    );
     expect(feed.items[1]!.key).toBe('l:news.example/2');
   });
 
   it('bounds what a hostile feed can make big', () => {
-    const huge = normalizeFeed({ format: 'rss', items: [{ guid: 'h', title: 'word '.repeat(10_000), link: `https://x.example/${'a'.repeat(5000)}`, html: '<p>x</p>'.repeat(50_000) }] });
+    const huge = normalizeFeed({
+      format: 'rss',
+      items: [
+        {
+          guid: 'h',
+          title: 'word '.repeat(10_000),
+          link: `https://x.example/${'a'.repeat(5000)}`,
+          html: '<p>x</p>'.repeat(50_000),
+        },
+      ],
+    });
     const [item] = huge.items;
     expect(item!.title.length).toBeLessThanOrEqual(301);
     expect(item!.link).toBeUndefined();

@@ -64,14 +64,21 @@ function normalizeItem(raw: RawItem, feed: RawFeed, options: NormalizeOptions, s
   const needBody = plain.length < MIN_SUMMARY_CHARS && (fromSummary?.text.length ?? 0) < MIN_SUMMARY_CHARS;
   const fromBody = raw.html && (needBody || !fromSummary?.firstImage) ? htmlToText(raw.html) : undefined;
   const candidates = [plain, fromSummary?.text ?? '', needBody ? (fromBody?.text ?? '') : ''];
-  const fullSummary = candidates.reduce((best, c) => (best.length >= MIN_SUMMARY_CHARS || c.length <= best.length ? best : c), '');
+  const fullSummary = candidates.reduce(
+    (best, c) => (best.length >= MIN_SUMMARY_CHARS || c.length <= best.length ? best : c),
+    '',
+  );
   const summary = cutAtWord(fullSummary, options.summaryMaxChars ?? SUMMARY_MAX_CHARS);
   let title = cutAtWord(titleOf(raw.title, raw.titleIsHtml), MAX_TITLE_CHARS);
   if (!title && fullSummary) title = cutAtWord(fullSummary, TITLE_FROM_SUMMARY_CHARS);
   const guid = raw.guid?.trim() || undefined;
   // An RSS guid is often the permalink itself; use it when there is no <link>.
-  const link = sane(resolveLink(raw.link, ...bases) ?? (guid && /^https?:\/\//i.test(guid) ? resolveLink(guid) : undefined));
-  const image = [...(raw.images ?? []), fromSummary?.firstImage, fromBody?.firstImage].map((src) => sane(resolveLink(src, ...bases))).find(Boolean);
+  const link = sane(
+    resolveLink(raw.link, ...bases) ?? (guid && /^https?:\/\//i.test(guid) ? resolveLink(guid) : undefined),
+  );
+  const image = [...(raw.images ?? []), fromSummary?.firstImage, fromBody?.firstImage]
+    .map((src) => sane(resolveLink(src, ...bases)))
+    .find(Boolean);
   const item: Unkeyed = { title, summary, categories: categoriesOf(raw.categories) };
   if (guid) item.guid = guid.slice(0, 2000);
   if (link) item.link = link;
@@ -101,6 +108,7 @@ export function normalizeFeed(raw: RawFeed, options: NormalizeOptions = {}): Par
   if (link) feed.link = link;
   const lang = langTag(raw.lang);
   if (lang) feed.lang = lang;
-  if (raw.ttlMinutes && Number.isFinite(raw.ttlMinutes) && raw.ttlMinutes > 0) feed.ttl = Math.min(Math.max(1, Math.round(raw.ttlMinutes)), 7 * 24 * 60);
+  if (raw.ttlMinutes && Number.isFinite(raw.ttlMinutes) && raw.ttlMinutes > 0)
+    feed.ttl = Math.min(Math.max(1, Math.round(raw.ttlMinutes)), 7 * 24 * 60);
   return feed;
 }

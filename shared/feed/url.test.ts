@@ -22,5 +22,6 @@ describe('normalizeLinkForIdentity', () => {
     expect(a).toBe(b);
     expect(a).toBe('example.org/news?a=1&b=2');
   });
-  it('keeps parameters that matter', () => expect(normalizeLinkForIdentity('https://x.org/?p=1')).not.toBe(normalizeLinkForIdentity('https://x.org/?p=2')));
+  it('keeps parameters that matter', () =>
+    expect(normalizeLinkForIdentity('https://x.org/?p=1')).not.toBe(normalizeLinkForIdentity('https://x.org/?p=2')));
 });

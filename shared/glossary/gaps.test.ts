@@ -4,11 +4,45 @@ import { findGaps } from './gaps';
 import { GlossaryPackSchema } from './schema';
 
 const pack = GlossaryPackSchema.parse({
-  format: 1, id: 'p', title: 'P', lang: 'en', revision: 1, license: 'CC-BY-4.0',
-  entries: [{ id: 'exoplanet', term: 'exoplanet', fields: ['astronomy'], level: 2, short: 'A planet around another star.', long: 'More.', sources: [{ title: 'x', url: 'https://example.org/x' }] }],
+  format: 1,
+  id: 'p',
+  title: 'P',
+  lang: 'en',
+  revision: 1,
+  license: 'CC-BY-4.0',
+  entries: [
+    {
+      id: 'exoplanet',
+      term: 'exoplanet',
+      fields: ['astronomy'],
+      level: 2,
+      short: 'A planet around another star.',
+      long: 'More.',
+      sources: [{ title: 'x', url: 'https://example.org/x' }],
+    },
+  ],
 });
 const matcher = compileMatcher([pack]);
-const common = new Set(['the', 'a', 'new', 'said', 'on', 'of', 'and', 'was', 'found', 'by', 'team', 'with', 'in', 'study', 'week', 'this', 'researchers', 'from']);
+const common = new Set([
+  'the',
+  'a',
+  'new',
+  'said',
+  'on',
+  'of',
+  'and',
+  'was',
+  'found',
+  'by',
+  'team',
+  'with',
+  'in',
+  'study',
+  'week',
+  'this',
+  'researchers',
+  'from',
+]);
 
 const docs = [
   'The JWST team said the exoplanet was found by transit photometry. The James Webb Space Telescope saw it.',
@@ -24,7 +58,11 @@ describe('findGaps', () => {
   it('finds acronyms, capitalized names, uncommon phrases and Chinese n-grams, counted per text', () => {
     expect(gaps.find((g) => g.text === 'JWST')).toMatchObject({ kind: 'acronym', count: 3, docs: 3 });
     expect(gaps.find((g) => g.text === 'transit photometry')).toMatchObject({ kind: 'phrase', count: 3, docs: 3 });
-    expect(gaps.find((g) => g.text === 'James Webb Space Telescope')).toMatchObject({ kind: 'name', count: 2, docs: 2 });
+    expect(gaps.find((g) => g.text === 'James Webb Space Telescope')).toMatchObject({
+      kind: 'name',
+      count: 2,
+      docs: 2,
+    });
     expect(gaps.find((g) => g.text === '量子纠缠')).toMatchObject({ kind: 'zh', count: 4, docs: 2 });
   });
 

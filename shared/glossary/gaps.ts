@@ -26,8 +26,36 @@ export interface GapOptions {
 }
 
 // Characters so frequent in Chinese that an n-gram containing one is rarely a term on its own.
-const ZH_FUNCTION_CHARS = new Set('的了是在和有我你他她它这那中为上下个们以要到时来用地就也而与及等被将对从把让给向于之其所此已都很更最并还又或但如若因由没不会能可说年月日第一二三四五六七八九十多少大小前后里外再只该些种样么吗呢吧啊着过得今本新'.split(''));
-const ACRONYM_STOP = new Set(['I', 'II', 'III', 'IV', 'VI', 'VII', 'VIII', 'IX', 'XI', 'XII', 'US', 'UK', 'EU', 'UN', 'TV', 'AM', 'PM', 'OK', 'CEO', 'BBC', 'CNN', 'THE', 'AND']);
+const ZH_FUNCTION_CHARS = new Set(
+  '的了是在和有我你他她它这那中为上下个们以要到时来用地就也而与及等被将对从把让给向于之其所此已都很更最并还又或但如若因由没不会能可说年月日第一二三四五六七八九十多少大小前后里外再只该些种样么吗呢吧啊着过得今本新'.split(
+    '',
+  ),
+);
+const ACRONYM_STOP = new Set([
+  'I',
+  'II',
+  'III',
+  'IV',
+  'VI',
+  'VII',
+  'VIII',
+  'IX',
+  'XI',
+  'XII',
+  'US',
+  'UK',
+  'EU',
+  'UN',
+  'TV',
+  'AM',
+  'PM',
+  'OK',
+  'CEO',
+  'BBC',
+  'CNN',
+  'THE',
+  'AND',
+]);
 const NAME_JOINERS = new Set(['of', 'de', 'for', 'the', 'and']);
 
 interface Tally {
@@ -99,7 +127,8 @@ function chineseCandidates(text: string, doc: number, common: readonly string[],
     for (let n = 2; n <= 4; n++) {
       for (let i = 0; i + n <= run.length; i++) {
         const gram = run.slice(i, i + n);
-        if (![...gram].some((ch) => ZH_FUNCTION_CHARS.has(ch)) && !common.some((w) => gram.includes(w))) addTo(tallies, gram, 'zh', doc);
+        if (![...gram].some((ch) => ZH_FUNCTION_CHARS.has(ch)) && !common.some((w) => gram.includes(w)))
+          addTo(tallies, gram, 'zh', doc);
       }
     }
   }
@@ -123,14 +152,23 @@ export function findGaps(docs: readonly string[], options: GapOptions): GapCandi
     englishCandidates(text, doc, commonWords, tallies);
     chineseCandidates(text, doc, options.commonZh ?? [], tallies);
   });
-  const kept = [...tallies].filter(([text, t]) => t.count >= minCount && (t.kind !== 'zh' || t.count >= minCount + 1) && !explained(matcher, text));
+  const kept = [...tallies].filter(
+    ([text, t]) => t.count >= minCount && (t.kind !== 'zh' || t.count >= minCount + 1) && !explained(matcher, text),
+  );
   // A Chinese n-gram that almost always occurs inside one longer kept n-gram is a fragment of it.
   const zh = new Map(kept.filter(([, t]) => t.kind === 'zh'));
   const fragment = (text: string, t: Tally) =>
-    t.kind === 'zh' && [...zh].some(([other, o]) => other.length > text.length && other.includes(text) && o.count >= t.count * 0.7);
+    t.kind === 'zh' &&
+    [...zh].some(([other, o]) => other.length > text.length && other.includes(text) && o.count >= t.count * 0.7);
   return kept
     .filter(([text, t]) => !fragment(text, t))
-    .map(([text, t]) => ({ text, kind: t.kind, count: t.count, docs: t.docs.size, score: Math.round(t.count * (1 + Math.log2(t.docs.size)) * 10) / 10 }))
+    .map(([text, t]) => ({
+      text,
+      kind: t.kind,
+      count: t.count,
+      docs: t.docs.size,
+      score: Math.round(t.count * (1 + Math.log2(t.docs.size)) * 10) / 10,
+    }))
     .sort((a, b) => b.score - a.score || b.docs - a.docs || a.text.localeCompare(b.text))
     .slice(0, limit);
 }

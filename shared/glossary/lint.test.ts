@@ -23,7 +23,14 @@ const lint = (...packs: LoadedPack[]) => lintPacks(packs).map(formatProblem);
 
 describe('lintPacks', () => {
   it('passes a clean pack', () => {
-    expect(lint(loaded('a.json', 'en', [entry('exoplanet', 'exoplanet', { related: ['black-hole'] }), entry('black-hole', 'black hole')]))).toEqual([]);
+    expect(
+      lint(
+        loaded('a.json', 'en', [
+          entry('exoplanet', 'exoplanet', { related: ['black-hole'] }),
+          entry('black-hole', 'black hole'),
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('finds duplicate ids across the packs of one language, not across languages', () => {
@@ -41,25 +48,44 @@ describe('lintPacks', () => {
   });
 
   it('finds a surface form claimed by two entries, as the matcher would see them', () => {
-    const problems = lint(loaded('a.json', 'en', [entry('ml', 'machine learning'), entry('ml2', 'Machine-Learning'), entry('ai', 'AI'), entry('ai2', 'ai')]));
-    expect(problems).toEqual(['a.json: entries[1].term: surface form "Machine-Learning" is already claimed by "ml" (a.json) in en']);
+    const problems = lint(
+      loaded('a.json', 'en', [
+        entry('ml', 'machine learning'),
+        entry('ml2', 'Machine-Learning'),
+        entry('ai', 'AI'),
+        entry('ai2', 'ai'),
+      ]),
+    );
+    expect(problems).toEqual([
+      'a.json: entries[1].term: surface form "Machine-Learning" is already claimed by "ml" (a.json) in en',
+    ]);
   });
 
   it('finds malformed source URLs', () => {
-    expect(lint(loaded('a.json', 'en', [entry('a', 'alpha decay', { sources: [{ title: 'x', url: 'en.wikipedia.org/wiki/A' }] })]))).toEqual([
-      'a.json: entries[0].sources[0].url: "en.wikipedia.org/wiki/A" is not a well-formed http(s) URL',
-    ]);
+    expect(
+      lint(
+        loaded('a.json', 'en', [
+          entry('a', 'alpha decay', { sources: [{ title: 'x', url: 'en.wikipedia.org/wiki/A' }] }),
+        ]),
+      ),
+    ).toEqual(['a.json: entries[0].sources[0].url: "en.wikipedia.org/wiki/A" is not a well-formed http(s) URL']);
   });
 
   it('finds a short explanation that uses the term or an alias to explain it', () => {
     const problems = lint(
       loaded('a.json', 'en', [
-        entry('exoplanet', 'exoplanet', { aliases: ['extrasolar planet'], short: 'Exoplanets are planets around other stars.' }),
+        entry('exoplanet', 'exoplanet', {
+          aliases: ['extrasolar planet'],
+          short: 'Exoplanets are planets around other stars.',
+        }),
         entry('dna', 'DNA', { short: 'The DNA molecule.' }),
         entry('llm', 'LLM', { short: 'An AI system that writes text; not an llm in lower case.' }),
       ]),
     );
-    expect(problems).toEqual(['a.json: entries[0].short: uses "Exoplanets" to explain itself', 'a.json: entries[1].short: uses "DNA" to explain itself']);
+    expect(problems).toEqual([
+      'a.json: entries[0].short: uses "Exoplanets" to explain itself',
+      'a.json: entries[1].short: uses "DNA" to explain itself',
+    ]);
   });
 });
 

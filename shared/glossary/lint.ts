@@ -47,7 +47,11 @@ export function lintPacks(packs: readonly LoadedPack[]): Problem[] {
     const ids = new Map<string, Located>();
     for (const where of entries) {
       const first = ids.get(where.entry.id);
-      if (first) problems.push({ ...at(where, 'id'), message: `duplicate id "${where.entry.id}" (first in ${first.file} entries[${first.index}])` });
+      if (first)
+        problems.push({
+          ...at(where, 'id'),
+          message: `duplicate id "${where.entry.id}" (first in ${first.file} entries[${first.index}])`,
+        });
       else ids.set(where.entry.id, where);
     }
     const owners = new Map<string, Located>();
@@ -58,7 +62,10 @@ export function lintPacks(packs: readonly LoadedPack[]): Problem[] {
         const owner = owners.get(identity);
         const path = i === 0 ? ['term'] : ['aliases', i - 1];
         if (owner && owner !== where) {
-          problems.push({ ...at(where, ...path), message: `surface form "${form}" is already claimed by "${owner.entry.id}" (${owner.file}) in ${lang}` });
+          problems.push({
+            ...at(where, ...path),
+            message: `surface form "${form}" is already claimed by "${owner.entry.id}" (${owner.file}) in ${lang}`,
+          });
         } else if (owner === where) {
           problems.push({ ...at(where, ...path), message: `surface form "${form}" is listed twice` });
         } else owners.set(identity, where);
@@ -68,10 +75,15 @@ export function lintPacks(packs: readonly LoadedPack[]): Problem[] {
       if (self) problems.push({ ...at(where, 'short'), message: `uses "${self.text}" to explain itself` });
       entry.related.forEach((id, i) => {
         if (id === entry.id) problems.push({ ...at(where, 'related', i), message: 'relates the entry to itself' });
-        else if (!ids.has(id)) problems.push({ ...at(where, 'related', i), message: `"${id}" is not an entry in ${lang}` });
+        else if (!ids.has(id))
+          problems.push({ ...at(where, 'related', i), message: `"${id}" is not an entry in ${lang}` });
       });
       entry.sources.forEach((source, i) => {
-        if (!isWellFormedUrl(source.url)) problems.push({ ...at(where, 'sources', i, 'url'), message: `"${source.url}" is not a well-formed http(s) URL` });
+        if (!isWellFormedUrl(source.url))
+          problems.push({
+            ...at(where, 'sources', i, 'url'),
+            message: `"${source.url}" is not a well-formed http(s) URL`,
+          });
       });
     }
   }

@@ -34,8 +34,12 @@ describe('parsePack', () => {
   });
 
   it('reports a too-long short explanation with both lengths, per language', () => {
-    expect(lines(pack([entry(), entry({ id: 'b', short: 'x'.repeat(212) })]))).toEqual(['p.json: entries[1].short: too long (212 > 160)']);
-    expect(lines(pack([entry({ short: '长'.repeat(81) })], { lang: 'zh-Hans' }))).toEqual(['p.json: entries[0].short: too long (81 > 80)']);
+    expect(lines(pack([entry(), entry({ id: 'b', short: 'x'.repeat(212) })]))).toEqual([
+      'p.json: entries[1].short: too long (212 > 160)',
+    ]);
+    expect(lines(pack([entry({ short: '长'.repeat(81) })], { lang: 'zh-Hans' }))).toEqual([
+      'p.json: entries[0].short: too long (81 > 80)',
+    ]);
   });
 
   it('counts characters, not UTF-16 units', () => {
@@ -43,7 +47,9 @@ describe('parsePack', () => {
   });
 
   it('collects every problem before reporting', () => {
-    const problems = lines(pack([entry({ id: 'Bad Id', level: 7, fields: ['astrology'] }), entry({ sources: [] })], { format: 2 }));
+    const problems = lines(
+      pack([entry({ id: 'Bad Id', level: 7, fields: ['astrology'] }), entry({ sources: [] })], { format: 2 }),
+    );
     expect(problems).toEqual([
       'p.json: format: must be 1',
       'p.json: entries[0].id: must be a lowercase slug (a-z, 0-9, single hyphens)',

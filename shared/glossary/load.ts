@@ -17,7 +17,8 @@ function zodProblems(file: string, error: z.ZodError): Problem[] {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (${issue.expected})`;
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message;
 }
 
@@ -34,9 +35,11 @@ export function parsePack(json: unknown, file: string): Result<GlossaryPack> {
   const maxLong = longLimit(pack.lang);
   pack.entries.forEach((entry, i) => {
     const short = charLength(entry.short);
-    if (short > maxShort) problems.push({ file, path: ['entries', i, 'short'], message: `too long (${short} > ${maxShort})` });
+    if (short > maxShort)
+      problems.push({ file, path: ['entries', i, 'short'], message: `too long (${short} > ${maxShort})` });
     const long = charLength(entry.long);
-    if (long > maxLong) problems.push({ file, path: ['entries', i, 'long'], message: `too long (${long} > ${maxLong})` });
+    if (long > maxLong)
+      problems.push({ file, path: ['entries', i, 'long'], message: `too long (${long} > ${maxLong})` });
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: pack };
 }

@@ -35,17 +35,33 @@ describe('qualityProblems', () => {
           entry('axon', 'axon', { long: 'Signals travel along the axon.' }),
         ]),
       ),
-    ).toEqual(['en.json: entries[0].long: starts by repeating "neuron": start with what it does or why it matters', 'en.json: entries[1].long: starts by repeating "Synapses": start with what it does or why it matters']);
-  });
-
-  it('flags duplicated explanations, ignoring case and punctuation', () => {
-    expect(problems(loaded('en', [entry('a', 'alpha decay', { short: 'A kind of decay.' }), entry('b', 'beta decay', { short: 'a kind of decay' })]))).toEqual([
-      'en.json: entries[1].short: same explanation as "a"',
+    ).toEqual([
+      'en.json: entries[0].long: starts by repeating "neuron": start with what it does or why it matters',
+      'en.json: entries[1].long: starts by repeating "Synapses": start with what it does or why it matters',
     ]);
   });
 
+  it('flags duplicated explanations, ignoring case and punctuation', () => {
+    expect(
+      problems(
+        loaded('en', [
+          entry('a', 'alpha decay', { short: 'A kind of decay.' }),
+          entry('b', 'beta decay', { short: 'a kind of decay' }),
+        ]),
+      ),
+    ).toEqual(['en.json: entries[1].short: same explanation as "a"']);
+  });
+
   it('flags everyday single words as forms, but not multiword terms or acronyms', () => {
-    expect(problems(loaded('en', [entry('cell', 'cell'), entry('stem-cell', 'stem cell', { aliases: ['current'] }), entry('it', 'IT')]))).toEqual([
+    expect(
+      problems(
+        loaded('en', [
+          entry('cell', 'cell'),
+          entry('stem-cell', 'stem cell', { aliases: ['current'] }),
+          entry('it', 'IT'),
+        ]),
+      ),
+    ).toEqual([
       'en.json: entries[0].term: "cell" is an everyday word and would be matched in its everyday sense: use the specific multiword term',
       'en.json: entries[1].aliases[0]: "current" is an everyday word and would be matched in its everyday sense: use the specific multiword term',
     ]);
@@ -55,16 +71,26 @@ describe('qualityProblems', () => {
     const pack = loaded('en', [
       entry('vaccine', 'vaccine', { level: 1, short: 'A shot that trains the immune system with an antigen.' }),
       entry('antigen', 'antigen', { level: 3 }),
-      entry('booster', 'booster shot', { level: 1, short: 'Another dose that tops up an antigen response.', related: ['antigen'] }),
+      entry('booster', 'booster shot', {
+        level: 1,
+        short: 'Another dose that tops up an antigen response.',
+        related: ['antigen'],
+      }),
     ]);
-    expect(problems(pack)).toEqual(['en.json: entries[0].short: uses "antigen" (level 3, above this entry\'s 1) without linking "antigen" in related']);
+    expect(problems(pack)).toEqual([
+      'en.json: entries[0].short: uses "antigen" (level 3, above this entry\'s 1) without linking "antigen" in related',
+    ]);
   });
 
   it('flags long English sentences and long Chinese sentences', () => {
     const long = `${Array.from({ length: 30 }, (_, i) => `w${i}`).join(' ')}.`;
-    expect(problems(loaded('en', [entry('a', 'alpha decay', { long })]))).toEqual(['en.json: entries[0].long: sentences average 30 words (keep under 28)']);
+    expect(problems(loaded('en', [entry('a', 'alpha decay', { long })]))).toEqual([
+      'en.json: entries[0].long: sentences average 30 words (keep under 28)',
+    ]);
     const zh = loaded('zh-Hans', [entry('a', '阿尔法衰变', { short: '测'.repeat(51), long: '短句。' })]);
-    expect(problems(zh)).toEqual(['zh-Hans.json: entries[0].short: a sentence of 51 characters is hard to read (keep each under 50)']);
+    expect(problems(zh)).toEqual([
+      'zh-Hans.json: entries[0].short: a sentence of 51 characters is hard to read (keep each under 50)',
+    ]);
   });
 
   it('flags a short explanation made of long words', () => {
@@ -77,6 +103,12 @@ describe('qualityProblems', () => {
 
 describe('syllables', () => {
   it('estimates from vowel groups', () => {
-    expect([syllables('cat'), syllables('table'), syllables('make'), syllables('animal'), syllables('communication')]).toEqual([1, 2, 1, 3, 5]);
+    expect([
+      syllables('cat'),
+      syllables('table'),
+      syllables('make'),
+      syllables('animal'),
+      syllables('communication'),
+    ]).toEqual([1, 2, 1, 3, 5]);
   });
 });

@@ -23,7 +23,11 @@ export const COMMON_WORDS_ZH: readonly string[] = commonWords['zh-Hans'];
 
 const wordsOf = (text: string) => text.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? [];
 const sentencesEn = (text: string) => text.split(/(?<=[.!?])\s+(?=[A-Z0-9"“(])/).filter((s) => wordsOf(s).length > 0);
-const sentencesZh = (text: string) => text.split(/[。！？；]/).map((s) => s.trim()).filter(Boolean);
+const sentencesZh = (text: string) =>
+  text
+    .split(/[。！？；]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Syllables in an English word, estimated from vowel groups (enough to spot long words). */
 export function syllables(word: string): number {
@@ -38,7 +42,11 @@ function readability(entry: GlossaryEntry, lang: string): { path: string; messag
   if (isUnspacedLang(lang)) {
     const check = (key: 'short' | 'long', max: number) => {
       const longest = Math.max(...sentencesZh(entry[key]).map((s) => [...s].length));
-      if (longest > max) out.push({ path: key, message: `a sentence of ${longest} characters is hard to read (keep each under ${max})` });
+      if (longest > max)
+        out.push({
+          path: key,
+          message: `a sentence of ${longest} characters is hard to read (keep each under ${max})`,
+        });
     };
     check('short', READABILITY.zhShortSentenceChars);
     check('long', READABILITY.zhLongSentenceChars);
@@ -49,18 +57,33 @@ function readability(entry: GlossaryEntry, lang: string): { path: string; messag
     return s.length === 0 ? 0 : wordsOf(text).length / s.length;
   };
   const shortAvg = avg(entry.short);
-  if (shortAvg > READABILITY.enShortWordsPerSentence) out.push({ path: 'short', message: `sentences average ${shortAvg.toFixed(0)} words (keep under ${READABILITY.enShortWordsPerSentence})` });
+  if (shortAvg > READABILITY.enShortWordsPerSentence)
+    out.push({
+      path: 'short',
+      message: `sentences average ${shortAvg.toFixed(0)} words (keep under ${READABILITY.enShortWordsPerSentence})`,
+    });
   const longAvg = avg(entry.long);
-  if (longAvg > READABILITY.enLongWordsPerSentence) out.push({ path: 'long', message: `sentences average ${longAvg.toFixed(0)} words (keep under ${READABILITY.enLongWordsPerSentence})` });
+  if (longAvg > READABILITY.enLongWordsPerSentence)
+    out.push({
+      path: 'long',
+      message: `sentences average ${longAvg.toFixed(0)} words (keep under ${READABILITY.enLongWordsPerSentence})`,
+    });
   const words = wordsOf(entry.short);
   const share = words.filter((w) => syllables(w) >= 3).length / Math.max(1, words.length);
   if (words.length >= 6 && share > READABILITY.enShortLongWordShare) {
-    out.push({ path: 'short', message: `${Math.round(share * 100)}% of its words have three or more syllables (keep under ${READABILITY.enShortLongWordShare * 100}%): use plainer words` });
+    out.push({
+      path: 'short',
+      message: `${Math.round(share * 100)}% of its words have three or more syllables (keep under ${READABILITY.enShortLongWordShare * 100}%): use plainer words`,
+    });
   }
   return out;
 }
 
-const normalized = (text: string) => text.toLowerCase().replace(/[\s\p{P}]+/gu, ' ').trim();
+const normalized = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[\s\p{P}]+/gu, ' ')
+    .trim();
 
 /**
  * The quality rules of the glossary, beyond its shape: readability, explanations that start by
@@ -86,11 +109,23 @@ export function qualityProblems(packs: readonly LoadedPack[]): Problem[] {
         }
         surfaceForms(entry).forEach((form, i) => {
           const words = formWords(form);
-          if (words.length === 1 && isSpacedForm(form) && !isCaseSensitive(words) && COMMON_WORDS.has(words[0]!.toLowerCase())) {
-            problems.push({ file, path: ['entries', index, ...(i === 0 ? ['term'] : ['aliases', i - 1])], message: `"${form}" is an everyday word and would be matched in its everyday sense: use the specific multiword term` });
+          if (
+            words.length === 1 &&
+            isSpacedForm(form) &&
+            !isCaseSensitive(words) &&
+            COMMON_WORDS.has(words[0]!.toLowerCase())
+          ) {
+            problems.push({
+              file,
+              path: ['entries', index, ...(i === 0 ? ['term'] : ['aliases', i - 1])],
+              message: `"${form}" is an everyday word and would be matched in its everyday sense: use the specific multiword term`,
+            });
           }
         });
-        for (const [key, seen] of [['short', seenShort], ['long', seenLong]] as const) {
+        for (const [key, seen] of [
+          ['short', seenShort],
+          ['long', seenLong],
+        ] as const) {
           const text = normalized(entry[key]);
           const first = seen.get(text);
           if (first) at(key, `same explanation as "${first}"`);
@@ -99,7 +134,10 @@ export function qualityProblems(packs: readonly LoadedPack[]): Problem[] {
         for (const m of matcher.find(entry.short, { langs: new Set([lang]) })) {
           const level = levelOf.get(m.id);
           if (m.id !== entry.id && level !== undefined && level > entry.level && !entry.related.includes(m.id)) {
-            at('short', `uses "${m.text}" (level ${level}, above this entry's ${entry.level}) without linking "${m.id}" in related`);
+            at(
+              'short',
+              `uses "${m.text}" (level ${level}, above this entry's ${entry.level}) without linking "${m.id}" in related`,
+            );
           }
         }
       });

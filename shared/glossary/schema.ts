@@ -19,10 +19,14 @@ export const LevelSchema = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 export type Level = z.infer<typeof LevelSchema>;
 
 /** Stable entry ids: lowercase slugs, unique within a language; one concept keeps one id across languages. */
-export const EntryIdSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, single hyphens)');
+export const EntryIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, single hyphens)');
 
 /** A BCP 47 language tag of the kinds we ship (`en`, `zh-Hans`, `pt-BR`). */
-export const LangSchema = z.string().regex(/^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?$/, 'must be a BCP 47 tag such as en or zh-Hans');
+export const LangSchema = z
+  .string()
+  .regex(/^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?$/, 'must be a BCP 47 tag such as en or zh-Hans');
 
 /** A reference a reader can follow (an encyclopedia or agency page). */
 export const SourceSchema = z.object({

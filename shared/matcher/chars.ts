@@ -5,7 +5,8 @@ export const SEP = 4; // white space or a hyphen: forms match across any run of 
 export const SKIP = 8; // soft hyphen and zero-width characters: invisible, ignored everywhere
 export const UNKNOWN = 128;
 
-const unspacedScript = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}\u3005\u30fc]/u;
+const unspacedScript =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}\u3005\u30fc]/u;
 const wordChar = /[\p{L}\p{N}\p{M}]/u;
 const sepChar = /[\s\u2010\u2011-]/u;
 

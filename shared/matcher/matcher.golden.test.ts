@@ -56,7 +56,9 @@ describe.each([
 ])('matcher (%s)', (_name, matcher) => {
   it.each(cases.map((c) => [c.rule, c] as const))('%s', (_rule, c) => {
     const { text, expected } = parseCase(c.text);
-    const found = matcher.find(text, toOptions(c.options)).map(({ start, end, text: t, id }) => ({ start, end, text: t, id }));
+    const found = matcher
+      .find(text, toOptions(c.options))
+      .map(({ start, end, text: t, id }) => ({ start, end, text: t, id }));
     expect(found).toEqual(expected);
   });
 });

@@ -16,7 +16,8 @@ function stringToUnits(text: string): Uint16Array {
 
 function unitsToString(units: Uint16Array): string {
   let out = '';
-  for (let i = 0; i < units.length; i += 8192) out += String.fromCharCode.apply(null, units.subarray(i, i + 8192) as unknown as number[]);
+  for (let i = 0; i < units.length; i += 8192)
+    out += String.fromCharCode.apply(null, units.subarray(i, i + 8192) as unknown as number[]);
   return out;
 }
 
@@ -30,14 +31,38 @@ export function serializeMatcher(data: MatcherData): Uint8Array {
   if (langs.length > 255) throw new Error('more than 255 languages in one matcher');
   const entryLang = Uint8Array.from(data.entries, (e) => langs.indexOf(e.lang));
   const entryLevel = Uint8Array.from(data.entries, (e) => e.level);
-  const entryFields = Uint16Array.from(data.entries, (e) => e.fields.reduce((mask, f) => mask | (1 << FIELDS.indexOf(f)), 0));
-  const strings = stringToUnits([data.entries.map((e) => e.id).join('\n'), data.exact.join('\n'), langs.join('\n')].join('\u0000'));
-  const sections: ArrayBufferView[] = [data.labels, data.firstChild, data.acceptNodes, data.acceptCand, data.candEntry, data.candExact, entryLang, entryLevel, entryFields, strings];
+  const entryFields = Uint16Array.from(data.entries, (e) =>
+    e.fields.reduce((mask, f) => mask | (1 << FIELDS.indexOf(f)), 0),
+  );
+  const strings = stringToUnits(
+    [data.entries.map((e) => e.id).join('\n'), data.exact.join('\n'), langs.join('\n')].join('\u0000'),
+  );
+  const sections: ArrayBufferView[] = [
+    data.labels,
+    data.firstChild,
+    data.acceptNodes,
+    data.acceptCand,
+    data.candEntry,
+    data.candExact,
+    entryLang,
+    entryLevel,
+    entryFields,
+    strings,
+  ];
   let size = HEADER_WORDS * 4;
   for (const s of sections) size = align4(size + s.byteLength);
   const bytes = new Uint8Array(size);
   const header = new Uint32Array(bytes.buffer, 0, HEADER_WORDS);
-  header.set([MAGIC, SERIALIZED_VERSION, data.labels.length, data.acceptNodes.length, data.candEntry.length, data.entries.length, strings.length, 0]);
+  header.set([
+    MAGIC,
+    SERIALIZED_VERSION,
+    data.labels.length,
+    data.acceptNodes.length,
+    data.candEntry.length,
+    data.entries.length,
+    strings.length,
+    0,
+  ]);
   let offset = HEADER_WORDS * 4;
   for (const s of sections) {
     bytes.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), offset);
@@ -55,9 +80,14 @@ export function deserializeMatcher(bytes: Uint8Array): MatcherData {
   const base = own.byteOffset;
   const [magic, version, nodes, accepts, cands, entries, units] = new Uint32Array(buffer, base, HEADER_WORDS);
   if (magic !== MAGIC) throw new Error('not a compiled SciPop matcher (bad magic)');
-  if (version !== SERIALIZED_VERSION) throw new Error(`compiled matcher version ${version} is not ${SERIALIZED_VERSION}: rebuild it`);
+  if (version !== SERIALIZED_VERSION)
+    throw new Error(`compiled matcher version ${version} is not ${SERIALIZED_VERSION}: rebuild it`);
   let offset = HEADER_WORDS * 4;
-  function take<T extends ArrayBufferView>(Kind: new (b: ArrayBufferLike, o: number, n: number) => T, count: number, unit: number): T {
+  function take<T extends ArrayBufferView>(
+    Kind: new (b: ArrayBufferLike, o: number, n: number) => T,
+    count: number,
+    unit: number,
+  ): T {
     if (offset + count * unit > own.byteLength) throw new Error('compiled matcher is truncated');
     const view = new Kind(buffer, base + offset, count);
     offset = align4(offset + count * unit);
@@ -83,7 +113,21 @@ export function deserializeMatcher(bytes: Uint8Array): MatcherData {
   };
   const entryList: MatcherEntry[] = new Array(entries!);
   for (let i = 0; i < entries!; i++) {
-    entryList[i] = { id: idList[i]!, lang: langs[entryLang[i]!]!, fields: fieldsOf(entryFields[i]!), level: entryLevel[i] as Level };
+    entryList[i] = {
+      id: idList[i]!,
+      lang: langs[entryLang[i]!]!,
+      fields: fieldsOf(entryFields[i]!),
+      level: entryLevel[i] as Level,
+    };
   }
-  return { labels, firstChild, acceptNodes, acceptCand, candEntry, candExact, exact: exact === '' ? [] : exact.split('\n'), entries: entryList };
+  return {
+    labels,
+    firstChild,
+    acceptNodes,
+    acceptCand,
+    candEntry,
+    candExact,
+    exact: exact === '' ? [] : exact.split('\n'),
+    entries: entryList,
+  };
 }

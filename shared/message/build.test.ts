@@ -3,7 +3,13 @@ import type { GlossaryPack } from '../glossary/schema';
 import { compileMatcher } from '../matcher';
 import { buildMessage, createTermGlossary, MessageSchema, renderPlainText, toHashtag } from './index';
 
-const entry = (id: string, term: string, level: 1 | 2 | 3, fields: GlossaryPack['entries'][number]['fields'], aliases: string[] = []) => ({
+const entry = (
+  id: string,
+  term: string,
+  level: 1 | 2 | 3,
+  fields: GlossaryPack['entries'][number]['fields'],
+  aliases: string[] = [],
+) => ({
   id,
   term,
   aliases,
@@ -35,7 +41,10 @@ const zh: GlossaryPack = {
   ...en,
   id: 'test-zh',
   lang: 'zh-Hans',
-  entries: [entry('quantum-entanglement', '量子纠缠', 3, ['quantum']), { ...entry('exoplanet', '系外行星', 2, ['astronomy']), short: '太阳系以外的行星。' }],
+  entries: [
+    entry('quantum-entanglement', '量子纠缠', 3, ['quantum']),
+    { ...entry('exoplanet', '系外行星', 2, ['astronomy']), short: '太阳系以外的行星。' },
+  ],
 };
 const glossary = createTermGlossary(compileMatcher([en, zh]), [en, zh]);
 
@@ -44,7 +53,8 @@ describe('buildMessage', () => {
     const msg = buildMessage(
       {
         title: 'Telescope finds an exoplanet',
-        summary: 'Using spectroscopy, the team also looked at DNA-like molecules and CRISPR. More spectroscopy followed.',
+        summary:
+          'Using spectroscopy, the team also looked at DNA-like molecules and CRISPR. More spectroscopy followed.',
         link: 'https://news.example/a',
         published: '2026-11-29T10:00:00.000Z',
         lang: 'en',
@@ -54,13 +64,22 @@ describe('buildMessage', () => {
     );
     expect(MessageSchema.parse(msg)).toEqual(msg);
     expect(msg.terms.map((t) => t.id)).toEqual(['exoplanet', 'telescope', 'spectroscopy']);
-    expect(msg.terms[0]).toEqual({ id: 'exoplanet', term: 'exoplanet', short: 'Short explanation of exoplanet.', lang: 'en' });
+    expect(msg.terms[0]).toEqual({
+      id: 'exoplanet',
+      term: 'exoplanet',
+      short: 'Short explanation of exoplanet.',
+      lang: 'en',
+    });
     expect(msg.hashtags).toEqual(['#astronomy', '#physics']);
     expect(msg.source).toEqual({ title: 'Space Desk', url: 'https://news.example' });
   });
 
   it('finds Chinese terms, carries no terms without a glossary, and names untitled items', () => {
-    const zhMsg = buildMessage({ title: '科学家实现远距离量子纠缠', summary: '', lang: 'zh-cn' }, { title: '科普中国', tags: [] }, { glossary });
+    const zhMsg = buildMessage(
+      { title: '科学家实现远距离量子纠缠', summary: '', lang: 'zh-cn' },
+      { title: '科普中国', tags: [] },
+      { glossary },
+    );
     expect(zhMsg.terms.map((t) => t.term)).toEqual(['量子纠缠']);
     expect(zhMsg.hashtags).toEqual(['#quantum']);
     const bare = buildMessage({ title: '  ', summary: 'CRISPR' }, { title: 'S', tags: [] });
@@ -69,14 +88,26 @@ describe('buildMessage', () => {
   });
 
   it('explains a term in the post’s own language when the glossary has it', () => {
-    const zhMsg = buildMessage({ title: '韦布望远镜发现 exoplanet 大气', summary: '', lang: 'zh-cn' }, { title: '科学网', tags: [] }, { glossary });
+    const zhMsg = buildMessage(
+      { title: '韦布望远镜发现 exoplanet 大气', summary: '', lang: 'zh-cn' },
+      { title: '科学网', tags: [] },
+      { glossary },
+    );
     expect(zhMsg.terms).toEqual([{ id: 'exoplanet', term: '系外行星', short: '太阳系以外的行星。', lang: 'zh-Hans' }]);
-    const enMsg = buildMessage({ title: 'Webb finds an exoplanet', summary: '', lang: 'en' }, { title: 'S', tags: [] }, { glossary });
+    const enMsg = buildMessage(
+      { title: 'Webb finds an exoplanet', summary: '', lang: 'en' },
+      { title: 'S', tags: [] },
+      { glossary },
+    );
     expect(enMsg.terms.map((t) => t.lang)).toEqual(['en']);
   });
 
   it('respects maxTerms', () => {
-    const msg = buildMessage({ title: 'exoplanet telescope spectroscopy CRISPR', summary: '' }, { title: 'S', tags: [] }, { glossary, maxTerms: 1 });
+    const msg = buildMessage(
+      { title: 'exoplanet telescope spectroscopy CRISPR', summary: '' },
+      { title: 'S', tags: [] },
+      { glossary, maxTerms: 1 },
+    );
     expect(msg.terms).toHaveLength(1);
   });
 });
@@ -91,7 +122,11 @@ describe('toHashtag and renderPlainText', () => {
   });
 
   it('prints title, source, link, summary, terms and hashtags', () => {
-    const msg = buildMessage({ title: 'An exoplanet', summary: 'Found.', link: 'https://x.example/1', published: '2026-11-29T10:00:00.000Z' }, { title: 'Desk', tags: ['astronomy'] }, { glossary });
+    const msg = buildMessage(
+      { title: 'An exoplanet', summary: 'Found.', link: 'https://x.example/1', published: '2026-11-29T10:00:00.000Z' },
+      { title: 'Desk', tags: ['astronomy'] },
+      { glossary },
+    );
     expect(renderPlainText(msg)).toBe(
       'An exoplanet\nDesk · 2026-11-29 10:00\nhttps://x.example/1\n\nFound.\n\n• exoplanet: Short explanation of exoplanet.\n\n#astronomy',
     );

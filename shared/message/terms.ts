@@ -21,10 +21,15 @@ export interface TermGlossary {
 export function createTermGlossary(matcher: Matcher, packs: readonly GlossaryPack[]): TermGlossary {
   const byKey = new Map<string, TermInfo>();
   for (const pack of packs) {
-    for (const e of pack.entries) byKey.set(`${pack.lang}\u0000${e.id}`, { term: e.term, short: e.short, fields: e.fields, level: e.level });
+    for (const e of pack.entries)
+      byKey.set(`${pack.lang}\u0000${e.id}`, { term: e.term, short: e.short, fields: e.fields, level: e.level });
   }
   const languages = [...new Set(packs.map((p) => p.lang))];
-  return { find: (text, options) => matcher.find(text, options), entry: (id, lang) => byKey.get(`${lang}\u0000${id}`), languages };
+  return {
+    find: (text, options) => matcher.find(text, options),
+    entry: (id, lang) => byKey.get(`${lang}\u0000${id}`),
+    languages,
+  };
 }
 
 /** A found term with what ranking needs. */
@@ -41,7 +46,13 @@ const primary = (lang: string | undefined) => (lang ?? '').toLowerCase().split('
  * Picks the terms most worth explaining: those in the title first, then the more specialist ones
  * (a level-1 word like "DNA" explains least), then the more frequent; one per entry, at most `max`.
  */
-export function pickTerms(glossary: TermGlossary, title: string, summary: string, itemLang: string | undefined, max: number): RankedTerm[] {
+export function pickTerms(
+  glossary: TermGlossary,
+  title: string,
+  summary: string,
+  itemLang: string | undefined,
+  max: number,
+): RankedTerm[] {
   const text = `${title}\n${summary}`;
   const best = new Map<string, RankedTerm>();
   // One concept keeps one id across languages: "DNA" in a Chinese post is explained in Chinese.
@@ -58,7 +69,12 @@ export function pickTerms(glossary: TermGlossary, title: string, summary: string
       found.score += 1 + (inTitle ? 10 : 0);
       continue;
     }
-    best.set(key, { id: m.id, lang: m.lang, info, score: (inTitle ? 10 : 0) + info.level * 3 + (sameLang ? 20 : 0) + 1 });
+    best.set(key, {
+      id: m.id,
+      lang: m.lang,
+      info,
+      score: (inTitle ? 10 : 0) + info.level * 3 + (sameLang ? 20 : 0) + 1,
+    });
   }
   return [...best.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, max);
 }

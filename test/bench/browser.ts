@@ -16,7 +16,8 @@ function surfaceForms(): { spaced: string[]; unspaced: string[] } {
   const spaced = new Set<string>();
   const unspaced = new Set<string>();
   for (const { pack } of readPackFiles(listPackFiles()).packs) {
-    for (const e of pack.entries) for (const form of [e.term, ...e.aliases]) (/\p{Script=Han}/u.test(form) ? unspaced : spaced).add(form);
+    for (const e of pack.entries)
+      for (const form of [e.term, ...e.aliases]) (/\p{Script=Han}/u.test(form) ? unspaced : spaced).add(form);
   }
   return { spaced: [...spaced], unspaced: [...unspaced] };
 }
@@ -30,7 +31,11 @@ export function contentScriptSize(): { totalKB: number; codeKB: number; glossary
   const content = readFileSync(join(CHROME_EXT, 'content-scripts/content.js'), 'utf8');
   const codeKB = round(Buffer.byteLength(content) / 1024) - round(glossaryBytes(content) / 1024);
   const background = readFileSync(join(CHROME_EXT, 'background.js'), 'utf8');
-  return { totalKB: round(Buffer.byteLength(content) / 1024), codeKB: round(codeKB), glossaryKB: round(glossaryBytes(background) / 1024) };
+  return {
+    totalKB: round(Buffer.byteLength(content) / 1024),
+    codeKB: round(codeKB),
+    glossaryKB: round(glossaryBytes(background) / 1024),
+  };
 }
 
 function glossaryBytes(js: string): number {
@@ -62,16 +67,43 @@ const round = (n: number) => Math.round(n * 10) / 10;
  * script with every form in one alternation (longest first). Calling mark() per form, the way
  * its docs show for keyword lists, took minutes per page with a whole glossary.
  */
-async function markJsRun(page: Page, forms: { spaced: string[]; unspaced: string[] }): Promise<{ ms: number; marks: number }> {
+async function markJsRun(
+  page: Page,
+  forms: { spaced: string[]; unspaced: string[] },
+): Promise<{ ms: number; marks: number }> {
   await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules/mark.js/dist/mark.min.js'), 'utf8') });
   const escape = (f: string) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[\s-]+/g, '[\\s-]+');
-  const alternation = (list: string[]) => [...list].sort((a, b) => b.length - a.length).map(escape).join('|');
-  const sources = { spaced: `(?<![\\p{L}\\p{N}])(?:${alternation(forms.spaced)})(?![\\p{L}\\p{N}])`, unspaced: alternation(forms.unspaced) };
+  const alternation = (list: string[]) =>
+    [...list]
+      .sort((a, b) => b.length - a.length)
+      .map(escape)
+      .join('|');
+  const sources = {
+    spaced: `(?<![\\p{L}\\p{N}])(?:${alternation(forms.spaced)})(?![\\p{L}\\p{N}])`,
+    unspaced: alternation(forms.unspaced),
+  };
   return page.evaluate((sources) => {
     type MarkFn = (re: RegExp, o: object) => void;
     const MarkCtor = (window as unknown as { Mark: new (el: Element) => { markRegExp: MarkFn } }).Mark;
     // The same elements SciPop leaves alone, so both do the same job.
-    const exclude = ['script', 'style', 'noscript', 'textarea', 'input', 'select', 'code', 'pre', 'kbd', 'samp', 'svg', 'math', '[contenteditable]', '[aria-hidden="true"]', 'scipop-tooltip', 'scipop-tooltip *'];
+    const exclude = [
+      'script',
+      'style',
+      'noscript',
+      'textarea',
+      'input',
+      'select',
+      'code',
+      'pre',
+      'kbd',
+      'samp',
+      'svg',
+      'math',
+      '[contenteditable]',
+      '[aria-hidden="true"]',
+      'scipop-tooltip',
+      'scipop-tooltip *',
+    ];
     const instance = new MarkCtor(document.body);
     const t0 = performance.now();
     instance.markRegExp(new RegExp(sources.spaced, 'giu'), { exclude });
@@ -88,13 +120,19 @@ export async function runBrowserBench(): Promise<{ rows: Row[]; size: ReturnType
   const browser = await launchWithExtension();
   const rows: Row[] = [];
   try {
-    const files = readdirSync(CORPUS_PAGES).filter((f) => f.endsWith('.html')).sort();
+    const files = readdirSync(CORPUS_PAGES)
+      .filter((f) => f.endsWith('.html'))
+      .sort();
     for (const file of files) {
       const page = await browser.context.newPage();
       await page.goto(`${server.origin}/corpora/${file}`, { waitUntil: 'load' });
       const terms = await waitForScan(page, 600);
-      const passes = await page.evaluate(() => performance.getEntriesByName('scipop:annotate', 'measure').map((m) => m.duration));
-      const load = await page.evaluate(() => performance.getEntriesByName('scipop:load', 'measure').reduce((a, m) => a + m.duration, 0));
+      const passes = await page.evaluate(() =>
+        performance.getEntriesByName('scipop:annotate', 'measure').map((m) => m.duration),
+      );
+      const load = await page.evaluate(() =>
+        performance.getEntriesByName('scipop:load', 'measure').reduce((a, m) => a + m.duration, 0),
+      );
       const mark = await markJsRun(page, forms);
       const total = passes.reduce((a, b) => a + b, 0);
       rows.push({
@@ -124,7 +162,11 @@ export async function benchBrowser(): Promise<{ title: string; rows: Row[]; note
   const { rows, size } = await runBrowserBench();
   const forms = surfaceForms();
   const longest = Math.max(...rows.map((r) => Number(r['longest pass ms'])));
-  const worstRatio = Math.min(...rows.filter((r) => Number(r['annotate total ms']) > 0).map((r) => Number(r['mark.js ms']) / Number(r['annotate total ms'])));
+  const worstRatio = Math.min(
+    ...rows
+      .filter((r) => Number(r['annotate total ms']) > 0)
+      .map((r) => Number(r['mark.js ms']) / Number(r['annotate total ms'])),
+  );
   return [
     {
       title: `Extension in Chromium (${forms.spaced.length + forms.unspaced.length} surface forms; mark.js 8.11 with the same forms as baseline)`,

@@ -18,4 +18,6 @@ const cpu = process.cpuUsage(cpu0);
 matcher.find('DNA');
 // The matcher's own memory: what it holds beyond the serialized bytes it was loaded from.
 const heapMB = (memory() - before) / 2 ** 20;
-process.stdout.write(JSON.stringify({ loadMs, loadCpuMs: (cpu.user + cpu.system) / 1000, heapMB, alive: matcher.entries.length > 0 }));
+process.stdout.write(
+  JSON.stringify({ loadMs, loadCpuMs: (cpu.user + cpu.system) / 1000, heapMB, alive: matcher.entries.length > 0 }),
+);

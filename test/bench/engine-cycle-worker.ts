@@ -22,11 +22,17 @@ const dir = mkdtempSync(join(tmpdir(), 'scipop-bench-'));
 const store = createSqliteStore(join(dir, 'bench.db'));
 const devNull = openSync('/dev/null', 'w');
 const quiet: EngineLogger = { debug() {}, info() {}, warn() {}, error() {} };
-const config = parseConfig({ sources: { seedOpml: null }, fetch: { concurrency: Number(process.env.SCIPOP_BENCH_CONCURRENCY ?? 32) } });
+const config = parseConfig({
+  sources: { seedOpml: null },
+  fetch: { concurrency: Number(process.env.SCIPOP_BENCH_CONCURRENCY ?? 32) },
+});
 await store.upsertChannel({ id: 'console', sink: 'console', target: 'null', title: 'bench', rules: {} }, 0);
 for (let i = 0; i < count; i++) {
   // 100 loopback hosts, so per-host limits apply as they would across real publishers.
-  await store.addSource({ url: `http://127.0.0.${1 + (i % 100)}:${port}/feed/${i}`, title: `Bench ${i}`, tags: ['astronomy'] }, 0);
+  await store.addSource(
+    { url: `http://127.0.0.${1 + (i % 100)}:${port}/feed/${i}`, title: `Bench ${i}`, tags: ['astronomy'] },
+    0,
+  );
 }
 let windowStart = 0;
 const windows: number[] = [];

@@ -27,7 +27,9 @@ interface CycleResult {
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 function startNode(file: string, args: string[]) {
-  return spawn(process.execPath, ['--expose-gc', '--import', 'tsx', here(file), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, ['--expose-gc', '--import', 'tsx', here(file), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
 /** Runs the cycle benchmark for `count` sources; resolves with table rows for the bench runner. */
@@ -36,7 +38,13 @@ export async function benchEngineCycle(count = Number(process.env.SCIPOP_BENCH_S
   try {
     const port = await firstLine(server.stdout);
     const worker = startNode('./engine-cycle-worker.ts', [port, String(count), '20']);
-    const result = JSON.parse(await firstLine(worker.stdout)) as { count: number; bumped: number; cycles: CycleResult[]; window: { n: number; medianUs: number; p99Us: number }; maxRssMB: number };
+    const result = JSON.parse(await firstLine(worker.stdout)) as {
+      count: number;
+      bumped: number;
+      cycles: CycleResult[];
+      window: { n: number; medianUs: number; p99Us: number };
+      maxRssMB: number;
+    };
     const rows = result.cycles.map((c) => ({
       cycle: c.name,
       sources: c.polled,

@@ -19,7 +19,10 @@ import { realFeedFiles } from './engine-parse';
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** One pass over every feed into a fresh SQLite store, as a subscriber's first fetch that posts everything. */
-async function pipelinePass(feeds: { url: string; text: string }[], deps: Omit<EngineDeps, 'store' | 'fetcher'>): Promise<{ ms: number; items: number; queued: number }> {
+async function pipelinePass(
+  feeds: { url: string; text: string }[],
+  deps: Omit<EngineDeps, 'store' | 'fetcher'>,
+): Promise<{ ms: number; items: number; queued: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'scipop-pipeline-'));
   const store = await openStore(join(dir, 'bench.db'));
   const now = Date.now();
@@ -32,7 +35,8 @@ async function pipelinePass(feeds: { url: string; text: string }[], deps: Omit<E
     },
   };
   const sources = [];
-  for (const f of feeds) sources.push(await store.addSource({ url: f.url, title: basename(f.url), trusted: true }, now));
+  for (const f of feeds)
+    sources.push(await store.addSource({ url: f.url, title: basename(f.url), trusted: true }, now));
   const compiled = compileChannels(await store.listChannels(), () => {});
   const channels: ChannelRegistry = { list: () => compiled, get: (id) => compiled.find((c) => c.channel.id === id) };
   const full: EngineDeps = { ...deps, store, fetcher };
@@ -51,7 +55,10 @@ async function pipelinePass(feeds: { url: string; text: string }[], deps: Omit<E
 
 /** The engine-pipeline section. */
 export async function benchEnginePipeline() {
-  const feeds = realFeedFiles().map((file, i) => ({ url: `https://feeds.example/${i}/${basename(file)}`, text: decodeFeedBytes(readFileSync(file)).text }));
+  const feeds = realFeedFiles().map((file, i) => ({
+    url: `https://feeds.example/${i}/${basename(file)}`,
+    text: decodeFeedBytes(readFileSync(file)).text,
+  }));
   const mb = feeds.reduce((n, f) => n + Buffer.byteLength(f.text), 0) / 2 ** 20;
   const config = parseConfig({ sources: { firstFetchPosts: 1_000_000 } });
   const deps = {
@@ -88,8 +95,19 @@ export async function benchEnginePipeline() {
   const o = median(ours);
   const b = median(base);
   const rows: Record<string, string | number>[] = [
-    { pipeline: 'rss-parser parseString alone (baseline)', items: b.items, 'ms/pass': b.ms, 'items/s': Math.round((b.items / b.ms) * 1000) },
-    { pipeline: 'ours: parse + normalize + dedup + curate + match + build post + store item and outbox row', items: o.items, 'ms/pass': o.ms, 'items/s': Math.round((o.items / o.ms) * 1000), queued: o.queued },
+    {
+      pipeline: 'rss-parser parseString alone (baseline)',
+      items: b.items,
+      'ms/pass': b.ms,
+      'items/s': Math.round((b.items / b.ms) * 1000),
+    },
+    {
+      pipeline: 'ours: parse + normalize + dedup + curate + match + build post + store item and outbox row',
+      items: o.items,
+      'ms/pass': o.ms,
+      'items/s': Math.round((o.items / o.ms) * 1000),
+      queued: o.queued,
+    },
   ];
   return [
     {

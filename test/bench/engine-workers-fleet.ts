@@ -35,17 +35,30 @@ export interface FleetFigures {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitUntil(what: string, timeoutMs: number, done: () => Promise<boolean>, children: ChildProcess[], errors: () => string) {
+async function waitUntil(
+  what: string,
+  timeoutMs: number,
+  done: () => Promise<boolean>,
+  children: ChildProcess[],
+  errors: () => string,
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
-    if (children.some((c) => c.exitCode !== null || c.signalCode !== null)) throw new Error(`a worker exited while waiting for ${what}:\n${errors()}`);
+    if (children.some((c) => c.exitCode !== null || c.signalCode !== null))
+      throw new Error(`a worker exited while waiting for ${what}:\n${errors()}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${errors()}`);
     await sleep(200);
   }
 }
 
 /** Runs one configuration end to end: seed, start the workers, a subscribe cycle, a steady cycle. */
-export async function measureFleet(o: { store: 'sqlite' | 'postgres'; workers: number; port: string; count: number; every: number }): Promise<FleetFigures> {
+export async function measureFleet(o: {
+  store: 'sqlite' | 'postgres';
+  workers: number;
+  port: string;
+  count: number;
+  every: number;
+}): Promise<FleetFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'scipop-bench-workers-'));
   const schema = o.store === 'postgres' ? await createTestSchema() : null;
   const db = schema ? schema.url : join(dir, 'bench.db');
@@ -57,7 +70,10 @@ export async function measureFleet(o: { store: 'sqlite' | 'postgres'; workers: n
     const store = await openStore(db);
     for (let i = 0; i < o.count; i++) {
       // 100 loopback hosts, so per-host limits apply as they would across real publishers.
-      await store.addSource({ url: `http://127.0.0.${1 + (i % 100)}:${o.port}/feed/${i}`, title: `Bench ${i}`, tags: ['astronomy'] }, 0);
+      await store.addSource(
+        { url: `http://127.0.0.${1 + (i % 100)}:${o.port}/feed/${i}`, title: `Bench ${i}`, tags: ['astronomy'] },
+        0,
+      );
     }
     await store.close();
     probe = await openProbe(schema ? { pgUrl: schema.url, schema: schema.schema } : { sqlite: db });
@@ -65,17 +81,41 @@ export async function measureFleet(o: { store: 'sqlite' | 'postgres'; workers: n
     await probe.exec('UPDATE sources SET next_fetch_at = $1', [FAR]);
 
     const config = join(dir, 'config.yaml');
-    const channels = Array.from({ length: CHANNELS }, (_, i) => ({ id: `c${i + 1}`, sink: 'console', target: `bench-${i + 1}` }));
-    writeFileSync(config, stringify({ sources: { seedOpml: null, firstFetchPosts: 0, jitter: 0, defaultIntervalMinutes: 1440 }, channels }));
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SCIPOP_DB: db, SCIPOP_ALLOW_PRIVATE_NETWORKS: '1', SCIPOP_LOG_LEVEL: 'warn' };
+    const channels = Array.from({ length: CHANNELS }, (_, i) => ({
+      id: `c${i + 1}`,
+      sink: 'console',
+      target: `bench-${i + 1}`,
+    }));
+    writeFileSync(
+      config,
+      stringify({ sources: { seedOpml: null, firstFetchPosts: 0, jitter: 0, defaultIntervalMinutes: 1440 }, channels }),
+    );
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      SCIPOP_DB: db,
+      SCIPOP_ALLOW_PRIVATE_NETWORKS: '1',
+      SCIPOP_LOG_LEVEL: 'warn',
+    };
     for (let w = 0; w < o.workers; w++) {
       // Posts go to the console sink, whose stdout is /dev/null here: the cost measured is the engine's.
-      const child = spawn(process.execPath, [BIN, 'run', '--config', config], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'run', '--config', config], {
+        cwd: dir,
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
       children.push(child);
     }
     const p = probe;
-    await waitUntil('the workers to join', 120_000, async () => (await p.count('SELECT COUNT(*) FROM workers WHERE heartbeat_at > $1', [Date.now() - 5000])) >= o.workers, children, () => stderr);
+    await waitUntil(
+      'the workers to join',
+      120_000,
+      async () =>
+        (await p.count('SELECT COUNT(*) FROM workers WHERE heartbeat_at > $1', [Date.now() - 5000])) >= o.workers,
+      children,
+      () => stderr,
+    );
     await sleep(2000); // let the destinations settle between the workers
 
     const cycle = async (done: (t0: number) => Promise<boolean>): Promise<CycleFigures> => {
@@ -84,7 +124,13 @@ export async function measureFleet(o: { store: 'sqlite' | 'postgres'; workers: n
       const m0 = machineCpu();
       const t0 = Date.now();
       await p.exec('UPDATE sources SET next_fetch_at = 0');
-      await waitUntil('the cycle to finish', 600_000, () => done(t0), children, () => stderr);
+      await waitUntil(
+        'the cycle to finish',
+        600_000,
+        () => done(t0),
+        children,
+        () => stderr,
+      );
       const wallMs = Date.now() - t0;
       const m1 = machineCpu();
       return {
@@ -96,17 +142,22 @@ export async function measureFleet(o: { store: 'sqlite' | 'postgres'; workers: n
         machineBusy: (m1.busy - m0.busy) / (m1.total - m0.total),
       };
     };
-    const allPolled = async (t0: number) => (await p.count('SELECT COUNT(*) FROM sources WHERE last_fetch_at IS NULL OR last_fetch_at < $1', [t0])) === 0;
+    const allPolled = async (t0: number) =>
+      (await p.count('SELECT COUNT(*) FROM sources WHERE last_fetch_at IS NULL OR last_fetch_at < $1', [t0])) === 0;
     const subscribe = await cycle(allPolled);
     await p.exec('UPDATE sources SET next_fetch_at = $1', [FAR]);
     const bump = await fetch(`http://127.0.0.1:${o.port}/bump?every=${o.every}&total=${o.count}`, { method: 'POST' });
     const expected = Number(await bump.text()) * CHANNELS;
     const steady = await cycle(
-      async (t0) => (await allPolled(t0)) && (await p.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND sent_at >= $1", [t0])) >= expected,
+      async (t0) =>
+        (await allPolled(t0)) &&
+        (await p.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND sent_at >= $1", [t0])) >= expected,
     );
     return { store: o.store, workers: o.workers, subscribe, steady };
   } finally {
-    const stopping = children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('close', r)) : null));
+    const stopping = children.map((c) =>
+      c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('close', r)) : null,
+    );
     for (const c of children) c.kill('SIGTERM');
     const force = setTimeout(() => children.forEach((c) => c.kill('SIGKILL')), 15_000); // a worker that will not stop
     await Promise.all(stopping);

@@ -17,7 +17,8 @@ export async function openProbe(target: { sqlite: string } | { pgUrl: string; sc
     const db = new Database(target.sqlite);
     db.pragma('busy_timeout = 10000');
     return {
-      count: async (sql, args = []) => Number(Object.values(db.prepare(sql.replace(/\$\d+/g, '?')).get(...args) as object)[0]),
+      count: async (sql, args = []) =>
+        Number(Object.values(db.prepare(sql.replace(/\$\d+/g, '?')).get(...args) as object)[0]),
       exec: async (sql, args = []) => void db.prepare(sql.replace(/\$\d+/g, '?')).run(...args),
       close: async () => void db.close(),
     };

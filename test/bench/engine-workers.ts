@@ -31,12 +31,20 @@ function row(f: FleetFigures, name: string, c: CycleFigures): Record<string, str
 }
 
 /** Runs every configuration; resolves with the table for the bench runner. */
-export async function benchEngineWorkers(count = Number(process.env.SCIPOP_BENCH_SOURCES ?? 10_000)): Promise<Section[]> {
-  const server = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./engine-cycle-server.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const configs = (process.env.SCIPOP_BENCH_WORKERS ?? 'sqlite:1,postgres:1,postgres:2,postgres:4').split(',').map((c) => {
-    const [store, workers] = c.split(':');
-    return { store: store as 'sqlite' | 'postgres', workers: Number(workers) };
-  });
+export async function benchEngineWorkers(
+  count = Number(process.env.SCIPOP_BENCH_SOURCES ?? 10_000),
+): Promise<Section[]> {
+  const server = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./engine-cycle-server.ts', import.meta.url))],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const configs = (process.env.SCIPOP_BENCH_WORKERS ?? 'sqlite:1,postgres:1,postgres:2,postgres:4')
+    .split(',')
+    .map((c) => {
+      const [store, workers] = c.split(':');
+      return { store: store as 'sqlite' | 'postgres', workers: Number(workers) };
+    });
   const results: FleetFigures[] = [];
   try {
     const port = await firstLine(server.stdout!);
@@ -47,7 +55,10 @@ export async function benchEngineWorkers(count = Number(process.env.SCIPOP_BENCH
   } finally {
     server.kill();
   }
-  const rows = [...results.map((f) => row(f, 'subscribe', f.subscribe)), ...results.map((f) => row(f, 'steady', f.steady))];
+  const rows = [
+    ...results.map((f) => row(f, 'subscribe', f.subscribe)),
+    ...results.map((f) => row(f, 'steady', f.steady)),
+  ];
   return [
     {
       title: `engine: one poll-and-deliver cycle of ${count.toLocaleString('en')} sources by N worker processes (${cpus().length} cores)`,

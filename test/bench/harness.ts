@@ -3,7 +3,11 @@
  * mean CPU time of a run (user + system): on a machine shared with other jobs the wall time
  * includes waiting for a core, the CPU time does not.
  */
-export function timeIt(fn: () => void, minMs = 400, minRuns = 3): { medianMs: number; bestMs: number; cpuMs: number; runs: number } {
+export function timeIt(
+  fn: () => void,
+  minMs = 400,
+  minRuns = 3,
+): { medianMs: number; bestMs: number; cpuMs: number; runs: number } {
   fn(); // warm-up: let the JIT see the code before timing it
   const samples: number[] = [];
   const start = performance.now();
@@ -15,7 +19,12 @@ export function timeIt(fn: () => void, minMs = 400, minRuns = 3): { medianMs: nu
   }
   const cpu = process.cpuUsage(cpu0);
   samples.sort((a, b) => a - b);
-  return { medianMs: samples[Math.floor(samples.length / 2)]!, bestMs: samples[0]!, cpuMs: (cpu.user + cpu.system) / 1000 / samples.length, runs: samples.length };
+  return {
+    medianMs: samples[Math.floor(samples.length / 2)]!,
+    bestMs: samples[0]!,
+    cpuMs: (cpu.user + cpu.system) / 1000 / samples.length,
+    runs: samples.length,
+  };
 }
 
 /** JS heap plus ArrayBuffer memory (typed arrays live outside the heap) after a full collection; needs --expose-gc (npm run bench sets it). */
@@ -31,7 +40,8 @@ export function printTable(title: string, rows: Record<string, string | number>[
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cell = (v: string | number | undefined) => (v === undefined ? '' : typeof v === 'number' ? fmt(v) : v);
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (vals: string[]) => vals.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+  const line = (vals: string[]) =>
+    vals.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
   console.log(`\n## ${title}\n`);
   console.log(line(cols));
   console.log(line(widths.map((w) => '-'.repeat(w))));

@@ -44,7 +44,13 @@ function coldLoad(bytes: Uint8Array): ColdLoad {
   const file = join(mkdtempSync(join(tmpdir(), 'scipop-bench-')), 'matcher.bin');
   writeFileSync(file, bytes);
   const script = join(import.meta.dirname, 'cold-load.ts');
-  const runs = Array.from({ length: 5 }, () => JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, file], { encoding: 'utf8' })) as ColdLoad);
+  const runs = Array.from(
+    { length: 5 },
+    () =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, file], { encoding: 'utf8' }),
+      ) as ColdLoad,
+  );
   const median = (key: keyof ColdLoad) => runs.map((r) => r[key]).sort((a, b) => a - b)[2]!;
   return { loadMs: median('loadMs'), loadCpuMs: median('loadCpuMs'), heapMB: median('heapMB') };
 }
@@ -101,10 +107,14 @@ function benchGlossary(name: string, packs: GlossaryPack[], text: string, textMB
   const sample = forms.filter((_, i) => i % step === 0);
   const regexes = sample.map((f) => new RegExp(hasHan(f) ? body(f) : `\\b${body(f)}\\b`, 'gi'));
   let perTermSample = 0;
-  const perTerm = timeIt(() => {
-    perTermSample = 0;
-    for (const re of regexes) perTermSample += countAll(re, text);
-  }, 400, 2);
+  const perTerm = timeIt(
+    () => {
+      perTermSample = 0;
+      for (const re of regexes) perTermSample += countAll(re, text);
+    },
+    400,
+    2,
+  );
   const scale = forms.length / sample.length;
   rows.push({
     glossary: name,
@@ -122,14 +132,20 @@ export async function benchMatcher(): Promise<{ title: string; rows: Row[]; note
   const pages = corpusPages();
   const text = pages.map((p) => p.text).join('\n\n');
   const textMB = Buffer.byteLength(text) / 1e6;
-  const synthetic = syntheticGlossary(pages.map((p) => p.text), 10_000);
+  const synthetic = syntheticGlossary(
+    pages.map((p) => p.text),
+    10_000,
+  );
   const bundled = loadBundledPacks().map((p) => p.pack);
   const rows = [
     ...benchGlossary(`synthetic 10,000 terms`, synthetic, text, textMB),
     ...benchGlossary(`bundled (${bundled.reduce((n, p) => n + p.entries.length, 0)} entries)`, bundled, text, textMB),
   ];
   const col = 'MB/s (CPU)';
-  const fastestBaseline = (g: string) => Math.max(...rows.filter((r) => r.glossary === g && String(r.method).startsWith('baseline')).map((r) => Number(r[col])));
+  const fastestBaseline = (g: string) =>
+    Math.max(
+      ...rows.filter((r) => r.glossary === g && String(r.method).startsWith('baseline')).map((r) => Number(r[col])),
+    );
   const oursOn = (g: string) => Number(rows.find((r) => r.glossary === g && r.method === 'scipop matcher')![col]);
   const g10k = rows[0]!.glossary as string;
   const ratio = oursOn(g10k) / fastestBaseline(g10k);

@@ -32,11 +32,21 @@ describe('scipop glossary', () => {
   it('lint: one line per problem and exit 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scipop-lint-'));
     const file = join(dir, 'bad.json');
-    const base = { fields: ['physics'], level: 1, long: 'More.', sources: [{ title: 'x', url: 'https://example.org/x' }] };
+    const base = {
+      fields: ['physics'],
+      level: 1,
+      long: 'More.',
+      sources: [{ title: 'x', url: 'https://example.org/x' }],
+    };
     writeFileSync(
       file,
       JSON.stringify({
-        format: 1, id: 'bad', title: 'Bad', lang: 'en', revision: 1, license: 'CC-BY-4.0',
+        format: 1,
+        id: 'bad',
+        title: 'Bad',
+        lang: 'en',
+        revision: 1,
+        license: 'CC-BY-4.0',
         entries: [
           { id: 'quark', term: 'quark', short: 'A tiny particle inside protons.', related: ['gluon'], ...base },
           { id: 'lepton', term: 'lepton', short: 'y'.repeat(212), ...base },
@@ -85,7 +95,14 @@ describe('scipop glossary', () => {
   });
 
   it('every subcommand has --help', () => {
-    for (const args of [[], ['glossary'], ['glossary', 'lint'], ['glossary', 'terms'], ['glossary', 'match'], ['glossary', 'explain']]) {
+    for (const args of [
+      [],
+      ['glossary'],
+      ['glossary', 'lint'],
+      ['glossary', 'terms'],
+      ['glossary', 'match'],
+      ['glossary', 'explain'],
+    ]) {
       const r = scipop([...args, '--help']);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/^Usage: scipop/);
@@ -120,7 +137,10 @@ describe('scipop glossary gaps', () => {
   });
 
   it('leaves out what the glossary already explains', () => {
-    const r = scipop(['glossary', 'gaps', '--json', '--pack', ...golden, '--', '-'], 'The WASI team and WASI people. Another AI, more AI, and AI.');
+    const r = scipop(
+      ['glossary', 'gaps', '--json', '--pack', ...golden, '--', '-'],
+      'The WASI team and WASI people. Another AI, more AI, and AI.',
+    );
     const { candidates } = JSON.parse(r.stdout) as { candidates: { text: string }[] };
     expect(candidates.map((c) => c.text)).toEqual(['WASI']);
   });

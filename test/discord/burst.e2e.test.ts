@@ -27,7 +27,8 @@ async function serve(count: number): Promise<string> {
   return feeds.url('/feed');
 }
 
-const titles = (w: DiscordWorld) => w.discord.messages(w.news.id).map((m) => String((m.embeds[0] as { title: string }).title));
+const titles = (w: DiscordWorld) =>
+  w.discord.messages(w.news.id).map((m) => String((m.embeds[0] as { title: string }).title));
 
 describe('Discord delivery under load and crashes', () => {
   it('delivers a 500-item burst without loss through per-channel buckets and 429s', async () => {
@@ -58,15 +59,24 @@ describe('Discord delivery under load and crashes', () => {
       const url = await serve(12);
       const config = writeDiscordConfig(world, [{ id: 'news', target: world.news.id }], { feeds: [url] });
       const env = discordEnv(world);
-      const crashed = await runScipop(['run', '--once', '--config', config], { ...env, SCIPOP_FAILPOINT: 'after-send:5', SCIPOP_LOG_LEVEL: 'warn' }, world.dir);
+      const crashed = await runScipop(
+        ['run', '--once', '--config', config],
+        { ...env, SCIPOP_FAILPOINT: 'after-send:5', SCIPOP_LOG_LEVEL: 'warn' },
+        world.dir,
+      );
       expect(crashed.signal).toBe('SIGKILL');
       expect(titles(world)).toHaveLength(5);
-      const restarted = await runScipop(['run', '--once', '--config', config], { ...env, SCIPOP_LOG_LEVEL: 'info' }, world.dir);
+      const restarted = await runScipop(
+        ['run', '--once', '--config', config],
+        { ...env, SCIPOP_LOG_LEVEL: 'info' },
+        world.dir,
+      );
       expect(restarted.code).toBe(0);
       const got = titles(world);
       expect(got).toHaveLength(12);
       expect(new Set(got).size).toBe(12);
-      if (nonceWindowMs === 0) expect(restarted.stdout + restarted.stderr).toContain('in-doubt post is already in the channel');
+      if (nonceWindowMs === 0)
+        expect(restarted.stdout + restarted.stderr).toContain('in-doubt post is already in the channel');
     });
   }
 });

@@ -16,20 +16,42 @@ afterEach(async () => {
 describe('Discord moderation limited to the configured servers', () => {
   it('takes moderation only from discord.guilds; elsewhere only /explain answers', async () => {
     world = await startDiscordWorld();
-    const config = writeDiscordConfig(world, [{ id: 'news', target: world.news.id }], { discord: { guilds: [world.guild], globalCommands: true } });
+    const config = writeDiscordConfig(world, [{ id: 'news', target: world.news.id }], {
+      discord: { guilds: [world.guild], globalCommands: true },
+    });
     bots = await runInProcess(world, config, false);
     const w = world;
-    expect(w.discord.state.commands.get(w.guild)?.map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
+    expect(
+      w.discord.state.commands
+        .get(w.guild)
+        ?.map((c) => c.name)
+        .sort(),
+    ).toEqual(['explain', 'scipop']);
     const other = w.discord.addGuild('Elsewhere');
     const otherChannel = w.discord.addChannel(other, { name: 'general' });
     const admin = w.discord.member(w.discord.addUser('admin-elsewhere'), MODERATOR_PERMISSIONS);
     // The global commands reach the other server, but its Manage Server holders moderate nothing.
-    const refused = await w.discord.slash(admin, { channelId: otherChannel.id, name: 'scipop', subcommand: 'pause', options: { source: 'x' } });
-    expect(refused.callbacks[0]!.data!.content).toBe('SciPop is moderated from another server; only /explain works here.');
-    const explained = await w.discord.slash(admin, { channelId: otherChannel.id, name: 'explain', options: { term: 'exoplanet' } });
+    const refused = await w.discord.slash(admin, {
+      channelId: otherChannel.id,
+      name: 'scipop',
+      subcommand: 'pause',
+      options: { source: 'x' },
+    });
+    expect(refused.callbacks[0]!.data!.content).toBe(
+      'SciPop is moderated from another server; only /explain works here.',
+    );
+    const explained = await w.discord.slash(admin, {
+      channelId: otherChannel.id,
+      name: 'explain',
+      options: { term: 'exoplanet' },
+    });
     expect(String(explained.callbacks[0]!.data!.content).toLowerCase()).toContain('planet');
     expect(w.discord.state.commands.get(other)).toBeUndefined();
-    const home = await w.discord.slash(w.discord.member(w.discord.addUser('marie'), MODERATOR_PERMISSIONS), { channelId: w.news.id, name: 'scipop', subcommand: 'status' });
+    const home = await w.discord.slash(w.discord.member(w.discord.addUser('marie'), MODERATOR_PERMISSIONS), {
+      channelId: w.news.id,
+      name: 'scipop',
+      subcommand: 'status',
+    });
     expect(String(home.callbacks[0]!.data!.content)).toMatch(/^Sources: 0 active/);
   });
 });

@@ -30,7 +30,11 @@ export interface DiscordWorld {
 
 /** Starts the fake Discord with a guild and its channels, and a temp dir for the store. */
 export async function startDiscordWorld(options: { nonceWindowMs?: number } = {}): Promise<DiscordWorld> {
-  const discord = await startFakeDiscord({ rateLimits: FAST_RATE_LIMITS, heartbeatMs: 500, ...(options.nonceWindowMs !== undefined ? { nonceWindowMs: options.nonceWindowMs } : {}) });
+  const discord = await startFakeDiscord({
+    rateLimits: FAST_RATE_LIMITS,
+    heartbeatMs: 500,
+    ...(options.nonceWindowMs !== undefined ? { nonceWindowMs: options.nonceWindowMs } : {}),
+  });
   const guild = discord.addGuild('Science Club');
   const news = discord.addChannel(guild, { name: 'news' });
   const announce = discord.addChannel(guild, { name: 'announcements', type: 5 });
@@ -42,10 +46,21 @@ export async function startDiscordWorld(options: { nonceWindowMs?: number } = {}
 }
 
 /** Items `from..to` of a test feed (newest first, as feeds list them). */
-export function items(prefix: string, from: number, to: number, title = (i: number) => `${prefix} item ${i}: telescope sees an exoplanet`): TestFeedItem[] {
+export function items(
+  prefix: string,
+  from: number,
+  to: number,
+  title = (i: number) => `${prefix} item ${i}: telescope sees an exoplanet`,
+): TestFeedItem[] {
   return Array.from({ length: to - from + 1 }, (_, k) => {
     const i = to - k;
-    return { title: title(i), link: `https://news.example/${prefix}/${i}`, guid: `${prefix}-${i}`, date: new Date(Date.UTC(2026, 10, 29, 0, 0, i)), description: `<p>Telescope data on an exoplanet (${i}).</p>` };
+    return {
+      title: title(i),
+      link: `https://news.example/${prefix}/${i}`,
+      guid: `${prefix}-${i}`,
+      date: new Date(Date.UTC(2026, 10, 29, 0, 0, i)),
+      description: `<p>Telescope data on an exoplanet (${i}).</p>`,
+    };
   });
 }
 
@@ -58,9 +73,23 @@ export interface Destination {
 }
 
 /** Writes a run config with Discord destinations, and a seed OPML of the given feeds. */
-export function writeDiscordConfig(world: DiscordWorld, destinations: Destination[], extra: { feeds?: string[]; trusted?: boolean; discord?: Record<string, unknown>; firstFetchPosts?: number } = {}): string {
+export function writeDiscordConfig(
+  world: DiscordWorld,
+  destinations: Destination[],
+  extra: { feeds?: string[]; trusted?: boolean; discord?: Record<string, unknown>; firstFetchPosts?: number } = {},
+): string {
   const opml = join(world.dir, 'sources.opml');
-  writeFileSync(opml, toOpml((extra.feeds ?? []).map((url, i) => ({ url, title: `Feed ${i + 1}`, tags: ['astronomy'], trusted: extra.trusted ?? true }))));
+  writeFileSync(
+    opml,
+    toOpml(
+      (extra.feeds ?? []).map((url, i) => ({
+        url,
+        title: `Feed ${i + 1}`,
+        tags: ['astronomy'],
+        trusted: extra.trusted ?? true,
+      })),
+    ),
+  );
   const file = join(world.dir, 'config.yaml');
   writeFileSync(
     file,
@@ -68,7 +97,13 @@ export function writeDiscordConfig(world: DiscordWorld, destinations: Destinatio
       sources: { seedOpml: extra.feeds ? opml : null, firstFetchPosts: extra.firstFetchPosts ?? 1000, jitter: 0 },
       delivery: { inDoubt: 'resend' },
       discord: { moderatorChannel: world.mods.id, queueSyncSeconds: 0.2, ...extra.discord },
-      channels: destinations.map((d) => ({ id: d.id, sink: 'discord', target: d.target, title: d.title ?? d.id, rules: { approval: d.approval ?? 'none' } })),
+      channels: destinations.map((d) => ({
+        id: d.id,
+        sink: 'discord',
+        target: d.target,
+        title: d.title ?? d.id,
+        rules: { approval: d.approval ?? 'none' },
+      })),
     }),
   );
   return file;
@@ -76,7 +111,13 @@ export function writeDiscordConfig(world: DiscordWorld, destinations: Destinatio
 
 /** The environment `npm start` would see, pointed at the fake. */
 export function discordEnv(world: DiscordWorld): Record<string, string> {
-  return { DISCORD_BOT_TOKEN: world.discord.token, DISCORD_API_BASE: world.discord.apiBase, SCIPOP_DB: world.db, SCIPOP_ALLOW_PRIVATE_NETWORKS: '1', SCIPOP_LOG_LEVEL: process.env.DISCORD_TEST_LOG ?? 'silent' };
+  return {
+    DISCORD_BOT_TOKEN: world.discord.token,
+    DISCORD_API_BASE: world.discord.apiBase,
+    SCIPOP_DB: world.db,
+    SCIPOP_ALLOW_PRIVATE_NETWORKS: '1',
+    SCIPOP_LOG_LEVEL: process.env.DISCORD_TEST_LOG ?? 'silent',
+  };
 }
 
 /** Runs the real composition root in this process, as `scipop run` does. */

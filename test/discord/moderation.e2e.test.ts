@@ -20,7 +20,8 @@ let locked: FakeChannel;
 
 const EPHEMERAL = 64;
 const text = (i: FakeInteraction) => String(i.original?.content ?? i.callbacks[0]?.data?.content ?? '');
-const finalText = (i: FakeInteraction, want: RegExp) => world.discord.waitFor(() => want.test(text(i)) && text(i), 15_000, `a reply matching ${want}`);
+const finalText = (i: FakeInteraction, want: RegExp) =>
+  world.discord.waitFor(() => want.test(text(i)) && text(i), 15_000, `a reply matching ${want}`);
 
 beforeAll(async () => {
   world = await startDiscordWorld();
@@ -63,18 +64,40 @@ describe('Discord moderation end to end', () => {
     expect(commands.find((c) => c.name === 'scipop')!.default_member_permissions).toBe('32');
     expect(commands.find((c) => c.name === 'explain')!.default_member_permissions).toBeUndefined();
     const subs = (commands.find((c) => c.name === 'scipop')!.options as { name: string }[]).map((o) => o.name);
-    expect(subs).toEqual(['sources', 'add', 'remove', 'filter', 'pause', 'resume', 'queue', 'import', 'export', 'status', 'subscribe', 'unsubscribe', 'explain']);
+    expect(subs).toEqual([
+      'sources',
+      'add',
+      'remove',
+      'filter',
+      'pause',
+      'resume',
+      'queue',
+      'import',
+      'export',
+      'status',
+      'subscribe',
+      'unsubscribe',
+      'explain',
+    ]);
     expect((world.discord.state.commands.get('global') ?? []).map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
   });
 
   it('registers the commands in a server the bot joins while running', async () => {
     const joined = world.discord.addGuild('Second Club');
-    const commands = await world.discord.waitFor(() => world.discord.state.commands.get(joined), 10_000, 'commands in the new guild');
+    const commands = await world.discord.waitFor(
+      () => world.discord.state.commands.get(joined),
+      10_000,
+      'commands in the new guild',
+    );
     expect(commands.map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
   });
 
   it('pauses a destination the bot cannot post to, tells the moderators, and resumes it with /scipop resume there', async () => {
-    const notice = await world.discord.waitFor(() => world.discord.messages(world.mods.id).find((m) => m.content.includes('Locked')), 20_000, 'the pause notice');
+    const notice = await world.discord.waitFor(
+      () => world.discord.messages(world.mods.id).find((m) => m.content.includes('Locked')),
+      20_000,
+      'the pause notice',
+    );
     expect(notice.content).toMatch(/Missing Permissions/);
     expect(world.discord.messages(locked.id)).toHaveLength(0);
     const refused = await world.discord.slash(member, { channelId: locked.id, name: 'scipop', subcommand: 'resume' });
@@ -87,12 +110,17 @@ describe('Discord moderation end to end', () => {
   });
 
   it('posts held items to the moderators’ channel; a member’s click is refused, a moderator’s decides and shows who', async () => {
-    const queue = await world.discord.waitFor(() => {
-      const posts = world.discord.messages(world.mods.id).filter((m) => m.content.startsWith('Waiting for approval'));
-      return posts.length === 2 && posts;
-    }, 20_000, 'two queue posts');
+    const queue = await world.discord.waitFor(
+      () => {
+        const posts = world.discord.messages(world.mods.id).filter((m) => m.content.startsWith('Waiting for approval'));
+        return posts.length === 2 && posts;
+      },
+      20_000,
+      'two queue posts',
+    );
     const [first, second] = queue as [FakeMessage, FakeMessage];
-    const approveId = (m: FakeMessage, i: number) => ((m.components[0] as { components: { custom_id: string }[] }).components[i]!.custom_id);
+    const approveId = (m: FakeMessage, i: number) =>
+      (m.components[0] as { components: { custom_id: string }[] }).components[i]!.custom_id;
     expect(approveId(first, 0)).toMatch(/^scipop:q:a:/);
 
     const refused = await world.discord.click(member, first, approveId(first, 0));
@@ -108,26 +136,51 @@ describe('Discord moderation end to end', () => {
     expect(second.content).toContain(`Rejected by <@${mod.user.id}>`);
 
     await bots.engine.runOnce([]);
-    const posted = await world.discord.waitFor(() => world.discord.messages(world.news.id).length >= 1 && world.discord.messages(world.news.id), 10_000, 'the approved post');
+    const posted = await world.discord.waitFor(
+      () => world.discord.messages(world.news.id).length >= 1 && world.discord.messages(world.news.id),
+      10_000,
+      'the approved post',
+    );
     expect(posted).toHaveLength(1);
     expect((posted[0]!.embeds[0] as { title: string }).title).toBe((first.embeds[0] as { title: string }).title);
-    expect(world.discord.state.messages.get(world.mods.id)!.filter((m) => m.content.startsWith('Waiting')).length).toBe(0);
+    expect(world.discord.state.messages.get(world.mods.id)!.filter((m) => m.content.startsWith('Waiting')).length).toBe(
+      0,
+    );
   });
 
   it('refuses moderation to an ordinary member, and explains terms to everyone', async () => {
-    const refused = await world.discord.slash(member, { channelId: world.news.id, name: 'scipop', subcommand: 'add', options: { url: feeds.url('/second') } });
+    const refused = await world.discord.slash(member, {
+      channelId: world.news.id,
+      name: 'scipop',
+      subcommand: 'add',
+      options: { url: feeds.url('/second') },
+    });
     expect(refused.callbacks[0]).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
     expect(text(refused)).toMatch(/Manage Server/);
     expect((await bots.store.listSources()).map((s) => s.url)).not.toContain(feeds.url('/second'));
 
-    const explained = await world.discord.slash(member, { channelId: world.news.id, name: 'explain', options: { term: 'exoplanet' } });
+    const explained = await world.discord.slash(member, {
+      channelId: world.news.id,
+      name: 'explain',
+      options: { term: 'exoplanet' },
+    });
     expect(text(explained).toLowerCase()).toContain('planet');
-    const viaScipop = await world.discord.slash(member, { channelId: world.news.id, name: 'scipop', subcommand: 'explain', options: { term: 'exoplanet' } });
+    const viaScipop = await world.discord.slash(member, {
+      channelId: world.news.id,
+      name: 'scipop',
+      subcommand: 'explain',
+      options: { term: 'exoplanet' },
+    });
     expect(text(viaScipop)).toBe(text(explained));
   });
 
   it('lets a moderator add, list, filter, pause, resume, import, export and see the status', async () => {
-    const added = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'add', options: { url: feeds.url('/second'), tags: 'astronomy physics', trusted: true } });
+    const added = await world.discord.slash(mod, {
+      channelId: world.news.id,
+      name: 'scipop',
+      subcommand: 'add',
+      options: { url: feeds.url('/second'), tags: 'astronomy physics', trusted: true },
+    });
     expect(await finalText(added, /^Added/)).toMatch(/Added “Feed \/second” \(1 items now/);
     const source = (await bots.store.getSource(feeds.url('/second')))!;
     expect(source).toMatchObject({ tags: ['astronomy', 'physics'], trusted: true });
@@ -136,15 +189,35 @@ describe('Discord moderation end to end', () => {
     expect(text(listed)).toMatch(/2 source\(s\)/);
     expect(text(listed)).toContain(source.id.slice(-8));
 
-    const filtered = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'filter', options: { action: 'add', kind: 'exclude-regex', value: '(a+)+$' } });
+    const filtered = await world.discord.slash(mod, {
+      channelId: world.news.id,
+      name: 'scipop',
+      subcommand: 'filter',
+      options: { action: 'add', kind: 'exclude-regex', value: '(a+)+$' },
+    });
     expect(text(filtered)).toContain('exclude-regex: `(a+)+$`');
-    const bad = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'filter', options: { action: 'add', kind: 'include-regex', value: '(?<=x)y' } });
+    const bad = await world.discord.slash(mod, {
+      channelId: world.news.id,
+      name: 'scipop',
+      subcommand: 'filter',
+      options: { action: 'add', kind: 'include-regex', value: '(?<=x)y' },
+    });
     expect(text(bad)).toMatch(/^Not saved/);
 
-    const paused = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'pause', options: { source: source.id.slice(-8) } });
+    const paused = await world.discord.slash(mod, {
+      channelId: world.news.id,
+      name: 'scipop',
+      subcommand: 'pause',
+      options: { source: source.id.slice(-8) },
+    });
     expect(text(paused)).toMatch(/^Paused/);
     expect((await bots.store.getSource(source.id))!.active).toBe(false);
-    await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'resume', options: { source: source.id.slice(-8) } });
+    await world.discord.slash(mod, {
+      channelId: world.news.id,
+      name: 'scipop',
+      subcommand: 'resume',
+      options: { source: source.id.slice(-8) },
+    });
     expect((await bots.store.getSource(source.id))!.active).toBe(true);
 
     const exported = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'export' });
@@ -152,8 +225,16 @@ describe('Discord moderation end to end', () => {
     expect(file.filename).toBe('scipop-sources.opml');
     expect(file.text).toContain(feeds.url('/second'));
 
-    const opml = world.discord.attach('more.opml', toOpml([{ url: feeds.url('/third'), title: 'Third', tags: ['biology'] }]));
-    const imported = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'import', options: { file: { attachment: opml } } });
+    const opml = world.discord.attach(
+      'more.opml',
+      toOpml([{ url: feeds.url('/third'), title: 'Third', tags: ['biology'] }]),
+    );
+    const imported = await world.discord.slash(mod, {
+      channelId: world.news.id,
+      name: 'scipop',
+      subcommand: 'import',
+      options: { file: { attachment: opml } },
+    });
     expect(await finalText(imported, /^Imported/)).toMatch(/1 added/);
 
     const status = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'status' });
@@ -162,11 +243,23 @@ describe('Discord moderation end to end', () => {
   });
 
   it('takes the buttons off a queue post whose item was decided elsewhere (Telegram, the CLI)', async () => {
-    const added = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'add', options: { url: feeds.url('/fifth') } });
+    const added = await world.discord.slash(mod, {
+      channelId: world.news.id,
+      name: 'scipop',
+      subcommand: 'add',
+      options: { url: feeds.url('/fifth') },
+    });
     await finalText(added, /^Added/);
     await bots.engine.runOnce([(await bots.store.getSource(feeds.url('/fifth')))!]);
-    const post = await world.discord.waitFor(() => world.discord.messages(world.mods.id).find((m) => m.content.startsWith('Waiting') && JSON.stringify(m.embeds).includes('fifth item 1')), 10_000, 'the queue post');
-    const id = ((post.components[0] as { components: { custom_id: string }[] }).components[0]!.custom_id).split(':')[3]!;
+    const post = await world.discord.waitFor(
+      () =>
+        world.discord
+          .messages(world.mods.id)
+          .find((m) => m.content.startsWith('Waiting') && JSON.stringify(m.embeds).includes('fifth item 1')),
+      10_000,
+      'the queue post',
+    );
+    const id = (post.components[0] as { components: { custom_id: string }[] }).components[0]!.custom_id.split(':')[3]!;
     expect(await bots.store.decideDelivery(id, 'reject', 'telegram:42', Date.now())).toBe(true);
     await world.discord.waitFor(() => post.components.length === 0, 10_000, 'the buttons to go');
     expect(post.content).toBe('Decided elsewhere\n🗑 Rejected by telegram:42');
@@ -174,14 +267,34 @@ describe('Discord moderation end to end', () => {
 
   it('subscribes a channel from Discord, delivers to it, and unsubscribes it', async () => {
     const lab = world.discord.addChannel(world.guild, { name: 'lab' });
-    const subscribed = await world.discord.slash(mod, { channelId: lab.id, name: 'scipop', subcommand: 'subscribe', options: { approval: 'none' } });
+    const subscribed = await world.discord.slash(mod, {
+      channelId: lab.id,
+      name: 'scipop',
+      subcommand: 'subscribe',
+      options: { approval: 'none' },
+    });
     expect(text(subscribed)).toBe('This channel now receives new items of every source. It takes effect now.');
-    expect((await bots.store.listChannels()).find((c) => c.target === lab.id)).toMatchObject({ sink: 'discord', title: '#lab', origin: 'chat' });
-    const added = await world.discord.slash(mod, { channelId: lab.id, name: 'scipop', subcommand: 'add', options: { url: feeds.url('/fourth'), trusted: true } });
+    expect((await bots.store.listChannels()).find((c) => c.target === lab.id)).toMatchObject({
+      sink: 'discord',
+      title: '#lab',
+      origin: 'chat',
+    });
+    const added = await world.discord.slash(mod, {
+      channelId: lab.id,
+      name: 'scipop',
+      subcommand: 'add',
+      options: { url: feeds.url('/fourth'), trusted: true },
+    });
     await finalText(added, /^Added/);
     await bots.engine.runOnce();
-    const posts = await world.discord.waitFor(() => world.discord.messages(lab.id).length > 0 && world.discord.messages(lab.id), 15_000, 'a post in the subscribed channel');
-    expect(posts.map((m) => (m.embeds[0] as { title: string }).title)).toContain('fourth item 1: telescope sees an exoplanet');
+    const posts = await world.discord.waitFor(
+      () => world.discord.messages(lab.id).length > 0 && world.discord.messages(lab.id),
+      15_000,
+      'a post in the subscribed channel',
+    );
+    expect(posts.map((m) => (m.embeds[0] as { title: string }).title)).toContain(
+      'fourth item 1: telescope sees an exoplanet',
+    );
     const gone = await world.discord.slash(mod, { channelId: lab.id, name: 'scipop', subcommand: 'unsubscribe' });
     expect(text(gone)).toMatch(/no longer receives posts/);
     expect((await bots.store.listChannels()).some((c) => c.target === lab.id)).toBe(false);

@@ -29,8 +29,20 @@ describe('Discord posting through the real engine and discord.js REST', () => {
   it('posts an item with @everyone and markdown in its title harmlessly, and keeps every limit on a long item', async () => {
     world = await startDiscordWorld();
     const url = await serve([
-      { title: '@everyone **FREE** [prize](https://evil.example) <@&123> ||spoiler|| exoplanet', link: 'https://news.example/a', guid: 'a', date: new Date('2026-11-29T10:00:00Z'), description: '@here # Heading\n> quoted `code` ~~gone~~' },
-      { title: `${'Very long title about a telescope '.repeat(20)}`, link: 'https://news.example/b', guid: 'b', date: new Date('2026-11-29T11:00:00Z'), description: LONG },
+      {
+        title: '@everyone **FREE** [prize](https://evil.example) <@&123> ||spoiler|| exoplanet',
+        link: 'https://news.example/a',
+        guid: 'a',
+        date: new Date('2026-11-29T10:00:00Z'),
+        description: '@here # Heading\n> quoted `code` ~~gone~~',
+      },
+      {
+        title: `${'Very long title about a telescope '.repeat(20)}`,
+        link: 'https://news.example/b',
+        guid: 'b',
+        date: new Date('2026-11-29T11:00:00Z'),
+        description: LONG,
+      },
     ]);
     const config = writeDiscordConfig(world, [{ id: 'news', target: world.news.id }], { feeds: [url] });
     const bots = await runInProcess(world, config, true);
@@ -53,7 +65,11 @@ describe('Discord posting through the real engine and discord.js REST', () => {
     // Every post carries its outbox row id as nonce, enforced, so a resend cannot duplicate it.
     expect(posted.every((m) => typeof m.nonce === 'string' && m.nonce.length === 25)).toBe(true);
 
-    const long = posted.find((m) => String(m.embeds[0]!.title).startsWith('Very long'))!.embeds[0] as { title: string; description: string; fields?: { value: string }[] };
+    const long = posted.find((m) => String(m.embeds[0]!.title).startsWith('Very long'))!.embeds[0] as {
+      title: string;
+      description: string;
+      fields?: { value: string }[];
+    };
     expect(long.title.length).toBeLessThanOrEqual(256);
     expect(long.description.length).toBeLessThanOrEqual(4096);
     expect(long.description.endsWith('…')).toBe(true);
@@ -81,8 +97,13 @@ describe('Discord posting through the real engine and discord.js REST', () => {
     expect(announced).toHaveLength(2);
     expect(announced.every((m) => (m.flags & 1) === 1)).toBe(true); // CROSSPOSTED
 
-    const posts = [...world.discord.state.channels.values()].filter((c) => c.parent_id === world!.forum.id && c.type === 11);
-    expect(posts.map((p) => p.name).sort()).toEqual(['mix item 1: telescope sees an exoplanet', 'mix item 2: telescope sees an exoplanet']);
+    const posts = [...world.discord.state.channels.values()].filter(
+      (c) => c.parent_id === world!.forum.id && c.type === 11,
+    );
+    expect(posts.map((p) => p.name).sort()).toEqual([
+      'mix item 1: telescope sees an exoplanet',
+      'mix item 2: telescope sees an exoplanet',
+    ]);
     const astronomy = world.forum.available_tags!.find((t) => t.name === 'Astronomy')!.id;
     expect(posts.every((p) => p.applied_tags?.includes(astronomy))).toBe(true);
     expect(posts.every((p) => world!.discord.messages(p.id).length === 1)).toBe(true);
@@ -99,11 +120,15 @@ describe('Discord posting through the real engine and discord.js REST', () => {
     world = await startDiscordWorld();
     const locked = world.discord.addChannel(world.guild, { name: 'locked', botDenied: ['sendMessages'] });
     const url = await serve(items('p', 1, 3));
-    const config = writeDiscordConfig(world, [
-      { id: 'locked', target: locked.id, title: 'Locked room' },
-      { id: 'gone', target: '1234567890123456789', title: 'Deleted channel' },
-      { id: 'news', target: world.news.id },
-    ], { feeds: [url] });
+    const config = writeDiscordConfig(
+      world,
+      [
+        { id: 'locked', target: locked.id, title: 'Locked room' },
+        { id: 'gone', target: '1234567890123456789', title: 'Deleted channel' },
+        { id: 'news', target: world.news.id },
+      ],
+      { feeds: [url] },
+    );
     const bots = await runInProcess(world, config, true);
     expect(bots.report?.delivery.sent).toBe(3);
     expect(world.discord.messages(world.news.id)).toHaveLength(3);

@@ -12,7 +12,14 @@ import type { Message } from '../../shared/message/message';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/fake-discord';
 
 const quiet: EngineLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const message: Message = { title: 'Exoplanet found', link: 'https://news.example/x', source: { title: 'Desk', url: 'https://news.example/' }, summary: 'A planet.', terms: [], hashtags: ['#astronomy'] };
+const message: Message = {
+  title: 'Exoplanet found',
+  link: 'https://news.example/x',
+  source: { title: 'Desk', url: 'https://news.example/' },
+  summary: 'A planet.',
+  terms: [],
+  hashtags: ['#astronomy'],
+};
 
 let fake: FakeDiscord | null = null;
 let store: Store | null = null;
@@ -48,7 +55,12 @@ describe('Discord sink against the fake', () => {
     const { sink, fake } = await setup({ maxRetryAfterSeconds: 1 });
     const channel = fake.addChannel(fake.addGuild('Lab'), { name: 'news' });
     fake.limiter.force(1, 30_000);
-    const error = await sink.send({ channelId: 'news', target: channel.id, title: 'News' }, message, { deliveryId: '0mx22c266000916543c93c7ae', inDoubt: false }).catch((e: unknown) => e);
+    const error = await sink
+      .send({ channelId: 'news', target: channel.id, title: 'News' }, message, {
+        deliveryId: '0mx22c266000916543c93c7ae',
+        inDoubt: false,
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SinkError);
     expect((error as SinkError).retryable).toBe(true);
     expect((error as SinkError).retryAfterMs).toBeGreaterThanOrEqual(29_000);
@@ -79,22 +91,35 @@ describe('Discord sink against the fake', () => {
     fake = await startFakeDiscord({ rateLimits: { limit: 5, windowMs: 3000 } });
     store = createSqliteStore(':memory:');
     const config = DiscordConfigSchema.parse({ maxRetryAfterSeconds: 10 });
-    const owner = () => createDiscordSink({ rest: new REST(restOptions(config, fake!.apiBase)).setToken(fake!.token), state: createDiscordState(store!), store: store!, config, log: quiet });
+    const owner = () =>
+      createDiscordSink({
+        rest: new REST(restOptions(config, fake!.apiBase)).setToken(fake!.token),
+        state: createDiscordState(store!),
+        store: store!,
+        config,
+        log: quiet,
+      });
     const [oldOwner, newOwner] = [owner(), owner()];
     const news = fake.addChannel(fake.addGuild('Lab'), { name: 'news' });
     const target = { channelId: 'news', target: news.id, title: 'News' };
     const id = (n: number) => `0mx22c266000916543c93c8${n}`;
-    for (let n = 0; n < 5; n++) await oldOwner.send(target, { ...message, title: `Old ${n}` }, { deliveryId: id(n), inDoubt: false });
+    for (let n = 0; n < 5; n++)
+      await oldOwner.send(target, { ...message, title: `Old ${n}` }, { deliveryId: id(n), inDoubt: false });
     const started = Date.now();
-    for (let n = 5; n < 8; n++) await newOwner.send(target, { ...message, title: `New ${n}` }, { deliveryId: id(n), inDoubt: false });
+    for (let n = 5; n < 8; n++)
+      await newOwner.send(target, { ...message, title: `New ${n}` }, { deliveryId: id(n), inDoubt: false });
     expect(fake.limiter.refused()).toBe(1); // one 429, whose headers teach the new owner's REST manager the bucket
     expect(Date.now() - started).toBeGreaterThan(1500); // it waited the bucket out instead of failing
-    expect(fake.messages(news.id).map((m) => m.embeds[0]?.title)).toEqual([0, 1, 2, 3, 4].map((n) => `Old ${n}`).concat(['New 5', 'New 6', 'New 7']));
+    expect(fake.messages(news.id).map((m) => m.embeds[0]?.title)).toEqual(
+      [0, 1, 2, 3, 4].map((n) => `Old ${n}`).concat(['New 5', 'New 6', 'New 7']),
+    );
   });
 
   it('refuses a target that is not a channel id, for good', async () => {
     const { sink } = await setup();
-    const error = await sink.send({ channelId: 'x', target: '#news', title: 'x' }, message, { deliveryId: 'd', inDoubt: false }).catch((e: unknown) => e);
+    const error = await sink
+      .send({ channelId: 'x', target: '#news', title: 'x' }, message, { deliveryId: 'd', inDoubt: false })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ retryable: false });
   });
 });

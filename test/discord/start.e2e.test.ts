@@ -18,10 +18,22 @@ describe('scipop run with DISCORD_BOT_TOKEN (a child process, as npm start runs 
   it('connects to the gateway, registers the commands, answers a command, and stops cleanly on SIGTERM', async () => {
     world = await startDiscordWorld();
     const config = writeDiscordConfig(world, [{ id: 'news', target: world.news.id }]);
-    const child = startScipop(['run', '--config', config], { ...discordEnv(world), SCIPOP_LOG_LEVEL: 'info' }, world.dir);
+    const child = startScipop(
+      ['run', '--config', config],
+      { ...discordEnv(world), SCIPOP_LOG_LEVEL: 'info' },
+      world.dir,
+    );
     const w = world;
-    await w.discord.waitFor(() => w.discord.state.commands.get(w.guild)?.length === 2, 60_000, 'the commands to be registered');
-    await w.discord.waitFor(() => (child.stdout() + child.stderr()).includes('Discord bot connected to the gateway'), 10_000, 'the connected log line');
+    await w.discord.waitFor(
+      () => w.discord.state.commands.get(w.guild)?.length === 2,
+      60_000,
+      'the commands to be registered',
+    );
+    await w.discord.waitFor(
+      () => (child.stdout() + child.stderr()).includes('Discord bot connected to the gateway'),
+      10_000,
+      'the connected log line',
+    );
     const mod = w.discord.member(w.discord.addUser('marie'), MODERATOR_PERMISSIONS);
     const status = await w.discord.slash(mod, { channelId: w.news.id, name: 'scipop', subcommand: 'status' });
     expect(String(status.callbacks[0]!.data!.content)).toMatch(/^Sources: 0 active/);

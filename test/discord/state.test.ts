@@ -37,7 +37,11 @@ describe('the Discord state in the store', () => {
     db.close();
     const ready = importLegacyStateFile({ store, platform: 'discord', file, read: readDiscordStateFile, log });
     const state = createDiscordState(store, ready);
-    expect(await state.paused('222')).toEqual({ channelId: '222', reason: 'Missing Access (Discord error 50001)', pausedAt: T0 });
+    expect(await state.paused('222')).toEqual({
+      channelId: '222',
+      reason: 'Missing Access (Discord error 50001)',
+      pausedAt: T0,
+    });
     expect((await state.openQueuePosts()).map((p) => p.deliveryId)).toEqual(['d2', 'd1']); // as the file showed them
     expect(await state.queuePost('d1')).toEqual({ deliveryId: 'd1', channelId: '900', messageId: 'm1' });
     expect(await state.webhook('333')).toEqual({ id: 'hook-1', token: 'secret-token' });

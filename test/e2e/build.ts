@@ -43,7 +43,11 @@ export async function ensureBuilt(): Promise<void> {
     }
   }
   try {
-    if (isStale()) execFileSync(process.execPath, [join(ROOT, 'node_modules/wxt/bin/wxt.mjs'), 'build'], { cwd: ROOT, stdio: 'pipe' });
+    if (isStale())
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/wxt/bin/wxt.mjs'), 'build'], {
+        cwd: ROOT,
+        stdio: 'pipe',
+      });
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { bundledEntry } from './glossary';
-import { setSettings, tooltipBox, waitForScan, useExtensionBrowser, type ExtensionBrowser, type FixtureServer } from './harness';
+import {
+  setSettings,
+  tooltipBox,
+  waitForScan,
+  useExtensionBrowser,
+  type ExtensionBrowser,
+  type FixtureServer,
+} from './harness';
 
 // The context menu and the keyboard command, through the listeners the background registered.
 // Headless Chromium draws no context menu to click, and a key press sent to the page
@@ -23,8 +30,14 @@ useExtensionBrowser(pages, (b, s) => {
 
 type Chrome = {
   tabs: { query(q: object): Promise<{ id: number }[]> };
-  contextMenus: { update(id: string, props: object): Promise<void>; onClicked: { dispatch(info: object, tab: object): void } };
-  commands: { getAll(): Promise<{ name: string; shortcut: string }[]>; onCommand: { dispatch(command: string, tab?: object): void } };
+  contextMenus: {
+    update(id: string, props: object): Promise<void>;
+    onClicked: { dispatch(info: object, tab: object): void };
+  };
+  commands: {
+    getAll(): Promise<{ name: string; shortcut: string }[]>;
+    onCommand: { dispatch(command: string, tab?: object): void };
+  };
 };
 
 /** Opens a fixture page, front and scanned. Hover waits 3 s, so no tooltip opens by hovering here. */
@@ -64,7 +77,12 @@ const tooltipText = (page: Page) => page.locator('scipop-tooltip [role="tooltip"
 describe('"Explain with SciPop" in the context menu', () => {
   it('is installed for selections, and explains selected text SciPop did not highlight', async () => {
     // update() fails for a menu item that does not exist: the background created this one.
-    const menu = () => browser.worker.evaluate(() => (globalThis as unknown as { chrome: Chrome }).chrome.contextMenus.update('scipop-explain', { contexts: ['selection'] }).then(() => 'exists', String));
+    const menu = () =>
+      browser.worker.evaluate(() =>
+        (globalThis as unknown as { chrome: Chrome }).chrome.contextMenus
+          .update('scipop-explain', { contexts: ['selection'] })
+          .then(() => 'exists', String),
+      );
     await expect.poll(menu).toBe('exists');
     const page = await open('rules.html');
     // The <pre> block is never scanned, so its "black hole" has no highlight; select it all.
@@ -98,7 +116,9 @@ describe('"Explain with SciPop" in the context menu', () => {
 
 describe('the keyboard command (Alt+Shift+E)', () => {
   it('is bound to the declared shortcut, and explains the highlighted term at the selection', async () => {
-    const commands = await browser.worker.evaluate(() => (globalThis as unknown as { chrome: Chrome }).chrome.commands.getAll());
+    const commands = await browser.worker.evaluate(() =>
+      (globalThis as unknown as { chrome: Chrome }).chrome.commands.getAll(),
+    );
     expect(commands).toContainEqual(expect.objectContaining({ name: 'explain-term', shortcut: 'Alt+Shift+E' }));
     const page = await open('rules.html');
     // A real double click on the highlighted "comet" selects it.
@@ -123,7 +143,13 @@ describe('the keyboard command (Alt+Shift+E)', () => {
     expect(await tooltipText(page)).toContain(bundledEntry('en', 'comet').short);
     expect(await page.evaluate(() => document.activeElement?.localName)).toBe('scipop-tooltip');
     // The term itself is drawn as the active one while its tooltip is open.
-    expect(await page.evaluate(() => [...CSS.highlights.get('scipop-term-active')!].map((r) => r.startContainer.textContent!.slice(r.startOffset, r.endOffset)))).toEqual(['comet']);
+    expect(
+      await page.evaluate(() =>
+        [...CSS.highlights.get('scipop-term-active')!].map((r) =>
+          r.startContainer.textContent!.slice(r.startOffset, r.endOffset),
+        ),
+      ),
+    ).toEqual(['comet']);
     await page.keyboard.press('Escape');
     expect(await tooltipBox(page)).toBeNull();
   });

@@ -1,7 +1,16 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { CHROMIUM, CORPUS_PAGES, highlightedTexts, hoverTerm, launchWithExtension, startServer, waitForScan, type ExtensionBrowser } from './harness';
+import {
+  CHROMIUM,
+  CORPUS_PAGES,
+  highlightedTexts,
+  hoverTerm,
+  launchWithExtension,
+  startServer,
+  waitForScan,
+  type ExtensionBrowser,
+} from './harness';
 
 let browser: ExtensionBrowser;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -19,7 +28,9 @@ async function changesItself(url: string): Promise<boolean> {
   const page = await controlContext.newPage();
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForTimeout(2500);
-  const changed = await page.evaluate(() => (window as unknown as { __bodyBefore?: string }).__bodyBefore !== document.body.innerHTML);
+  const changed = await page.evaluate(
+    () => (window as unknown as { __bodyBefore?: string }).__bodyBefore !== document.body.innerHTML,
+  );
   await page.close();
   return changed;
 }
@@ -29,7 +40,10 @@ beforeAll(async () => {
   browser = await launchWithExtension();
   // Each page keeps its <body> markup as parsed, before the extension (document_idle) runs.
   await browser.context.addInitScript(snapshotBody);
-  control = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
+  control = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu'],
+  });
   controlContext = await control.newContext({ viewport: { width: 1200, height: 800 } });
   await controlContext.route(/^(?!http:\/\/127\.0\.0\.1[:/])/, (route) => route.abort('blockedbyclient'));
   await controlContext.addInitScript(snapshotBody);
@@ -41,7 +55,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-const pages = readdirSync(CORPUS_PAGES).filter((f) => f.endsWith('.html')).sort();
+const pages = readdirSync(CORPUS_PAGES)
+  .filter((f) => f.endsWith('.html'))
+  .sort();
 
 describe('the real pages', () => {
   it.each(pages)('%s: scanned in passes under 50 ms, the page markup untouched, no errors from us', async (file) => {
@@ -54,14 +70,18 @@ describe('the real pages', () => {
       const before = (window as unknown as { __bodyBefore?: string }).__bodyBefore;
       const ranges = [...(CSS.highlights.get('scipop-term') ?? [])];
       // Every range lies in text and covers text (no collapsed or broken ranges).
-      const wellFormed = ranges.every((r) => r.startContainer.nodeType === Node.TEXT_NODE && r.endContainer.nodeType === Node.TEXT_NODE && !r.collapsed);
+      const wellFormed = ranges.every(
+        (r) =>
+          r.startContainer.nodeType === Node.TEXT_NODE && r.endContainer.nodeType === Node.TEXT_NODE && !r.collapsed,
+      );
       return { passes, details, unchanged: before === document.body.innerHTML, wellFormed, count: ranges.length };
     });
     expect(report.passes.length).toBeGreaterThan(0);
     expect(Math.max(...report.passes), report.details).toBeLessThan(50);
     expect(report.wellFormed).toBe(true);
     // A page whose own scripts rewrite its body (bbc, nytimes) is compared only when it does not.
-    if (!report.unchanged) expect(await changesItself(page.url()), 'the body changed, and not by the page itself').toBe(true);
+    if (!report.unchanged)
+      expect(await changesItself(page.url()), 'the body changed, and not by the page itself').toBe(true);
     expect(browser.extensionErrors).toEqual([]);
     await page.close();
   });

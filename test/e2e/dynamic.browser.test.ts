@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { bundledEntry } from './glossary';
-import { highlightedTexts, messageTab, setSettings, tooltipBox, waitForScan, useExtensionBrowser, type ExtensionBrowser, type FixtureServer } from './harness';
+import {
+  highlightedTexts,
+  messageTab,
+  setSettings,
+  tooltipBox,
+  waitForScan,
+  useExtensionBrowser,
+  type ExtensionBrowser,
+  type FixtureServer,
+} from './harness';
 
 let browser: ExtensionBrowser;
 let server: FixtureServer;
@@ -33,9 +42,13 @@ describe('pages that change', () => {
 
   it('rescans a text node rewritten in place and text appended later', async () => {
     const page = await open('dynamic.html');
-    await page.evaluate(() => (window as unknown as { app: { retext(s: string): void } }).app.retext('A black hole appears.'));
+    await page.evaluate(() =>
+      (window as unknown as { app: { retext(s: string): void } }).app.retext('A black hole appears.'),
+    );
     await expect.poll(texts(page)).toEqual(['black hole', 'comet', 'supernova']);
-    await page.evaluate(() => (window as unknown as { app: { append(s: string): void } }).app.append('Later: an exoplanet.'));
+    await page.evaluate(() =>
+      (window as unknown as { app: { append(s: string): void } }).app.append('Later: an exoplanet.'),
+    );
     await expect.poll(texts(page)).toEqual(['black hole', 'comet', 'supernova', 'exoplanet']);
   });
 
@@ -48,7 +61,11 @@ describe('pages that change', () => {
 
   it('rescans on a single-page-app route change', async () => {
     const page = await open('spa/home');
-    await page.evaluate(() => (window as unknown as { app: { navigate(p: string, l: string[]): void } }).app.navigate('/spa/next', ['Route two: an exoplanet and a qubit.']));
+    await page.evaluate(() =>
+      (window as unknown as { app: { navigate(p: string, l: string[]): void } }).app.navigate('/spa/next', [
+        'Route two: an exoplanet and a qubit.',
+      ]),
+    );
     expect(page.url()).toContain('/spa/next');
     await expect.poll(texts(page)).toEqual(['exoplanet', 'qubit', 'supernova']);
   });
@@ -72,10 +89,13 @@ describe('settings apply to open tabs without a reload', () => {
 
   it('changes the highlight style', async () => {
     const page = await open('rules.html');
-    const css = () => page.evaluate(() => document.adoptedStyleSheets.flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\n'));
+    const css = () =>
+      page.evaluate(() => document.adoptedStyleSheets.flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\n'));
     expect(await css()).toMatch(/::highlight\(scipop-term\) \{ text-decoration: underline 1px/);
     await setSettings(browser, { style: 'dotted', color: '#aa0000' });
-    await expect.poll(css).toMatch(/::highlight\(scipop-term\) \{ text-decoration: underline 2px dotted rgb\(170, 0, 0\)/);
+    await expect
+      .poll(css)
+      .toMatch(/::highlight\(scipop-term\) \{ text-decoration: underline 2px dotted rgb\(170, 0, 0\)/);
   });
 });
 
@@ -101,15 +121,26 @@ describe('explaining on request (keyboard command and context menu)', () => {
     const page = await open('rules.html');
     const reply = await messageTab(browser, page, { type: 'explain', text: 'a qubit' });
     expect(reply).toEqual({ shown: true, id: 'qubit' });
-    expect(await page.locator('scipop-tooltip [role="tooltip"]').innerText()).toContain(bundledEntry('en', 'qubit').short);
+    expect(await page.locator('scipop-tooltip [role="tooltip"]').innerText()).toContain(
+      bundledEntry('en', 'qubit').short,
+    );
     const none = await messageTab(browser, page, { type: 'explain', text: 'nothing technical' });
     expect(none).toEqual({ shown: false });
     expect(await page.locator('scipop-tooltip [role="tooltip"]').innerText()).toContain('no explanation');
   });
 
-  it('answers the popup with the page\'s terms in order of appearance', async () => {
+  it("answers the popup with the page's terms in order of appearance", async () => {
     const page = await open('rules.html');
-    const reply = (await messageTab(browser, page, { type: 'page-glossary' })) as { terms: { id: string; count: number }[] };
-    expect(reply.terms.map((t) => `${t.id}×${t.count}`)).toEqual(['exoplanet×1', 'black-hole×4', 'vaccine×1', 'photon×1', 'comet×1', 'supernova×1']);
+    const reply = (await messageTab(browser, page, { type: 'page-glossary' })) as {
+      terms: { id: string; count: number }[];
+    };
+    expect(reply.terms.map((t) => `${t.id}×${t.count}`)).toEqual([
+      'exoplanet×1',
+      'black-hole×4',
+      'vaccine×1',
+      'photon×1',
+      'comet×1',
+      'supernova×1',
+    ]);
   });
 });

@@ -13,13 +13,20 @@ const FIXTURES = join(ROOT, 'test/fixtures/ext');
 /** The real pages (never copied into the project). */
 export const CORPUS_PAGES = join(ROOT, '../shared/corpora/pages');
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+};
 
 /** Serves the fixtures at `/` and the corpus pages at `/corpora/` on 127.0.0.1. */
 export async function startServer(): Promise<{ origin: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const [base, rel] = url.pathname.startsWith('/corpora/') ? [CORPUS_PAGES, url.pathname.slice(9)] : [FIXTURES, url.pathname.slice(1)];
+    const [base, rel] = url.pathname.startsWith('/corpora/')
+      ? [CORPUS_PAGES, url.pathname.slice(9)]
+      : [FIXTURES, url.pathname.slice(1)];
     const path = normalize(join(base, decodeURIComponent(rel)));
     let body: Buffer;
     try {
@@ -34,7 +41,10 @@ export async function startServer(): Promise<{ origin: string; close(): Promise<
       }
     }
     // youth.html declares GBK but is UTF-8: the header wins over the meta tag.
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(path)] ?? 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+    });
     res.end(body);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -65,21 +75,48 @@ export async function launchWithExtension(opts: { lang?: string } = {}): Promise
     viewport: { width: 1200, height: 800 },
     locale: opts.lang ?? 'en-US',
     args: [
-      '--headless=new', `--disable-extensions-except=${CHROME_EXT}`, `--load-extension=${CHROME_EXT}`, '--no-sandbox', '--disable-gpu',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--lang=${opts.lang ?? 'en-US'}`,
+      '--headless=new',
+      `--disable-extensions-except=${CHROME_EXT}`,
+      `--load-extension=${CHROME_EXT}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--lang=${opts.lang ?? 'en-US'}`,
     ],
   });
-  await context.route(/^(?!http:\/\/127\.0\.0\.1[:/]|chrome-extension:|data:|blob:|about:)/, (route) => route.abort('blockedbyclient'));
+  await context.route(/^(?!http:\/\/127\.0\.0\.1[:/]|chrome-extension:|data:|blob:|about:)/, (route) =>
+    route.abort('blockedbyclient'),
+  );
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   // The worker can be reached a moment before Chromium has given it the extension APIs.
-  for (let waited = 0; !(await worker.evaluate(() => typeof (globalThis as { chrome?: { runtime?: { id?: string } } }).chrome?.runtime?.id === 'string')); waited += 50) {
-    if (waited > 10_000) throw new Error('the extension\'s service worker has no chrome.runtime after 10 s');
+  for (
+    let waited = 0;
+    !(await worker.evaluate(
+      () => typeof (globalThis as { chrome?: { runtime?: { id?: string } } }).chrome?.runtime?.id === 'string',
+    ));
+    waited += 50
+  ) {
+    if (waited > 10_000) throw new Error("the extension's service worker has no chrome.runtime after 10 s");
     await new Promise((r) => setTimeout(r, 50));
   }
   // runtime.onInstalled stores the first settings and creates the context menu: a test writing
   // settings before then could have its write replaced.
-  for (let waited = 0; !(await worker.evaluate(async () => 'settings' in (await (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<object> } } } }).chrome.storage.local.get('settings')))); waited += 50) {
-    if (waited > 10_000) throw new Error('the extension did not store its first settings (runtime.onInstalled) in 10 s');
+  for (
+    let waited = 0;
+    !(await worker.evaluate(
+      async () =>
+        'settings' in
+        (await (
+          globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<object> } } } }
+        ).chrome.storage.local.get('settings')),
+    ));
+    waited += 50
+  ) {
+    if (waited > 10_000)
+      throw new Error('the extension did not store its first settings (runtime.onInstalled) in 10 s');
     await new Promise((r) => setTimeout(r, 50));
   }
   const extensionId = new URL(worker.url()).host;
@@ -87,9 +124,11 @@ export async function launchWithExtension(opts: { lang?: string } = {}): Promise
   const extensionErrors: string[] = [];
   const watch = (page: Page) => {
     page.on('console', (m) => {
-      if (m.type() === 'error' && m.location().url.startsWith('chrome-extension://')) extensionErrors.push(`${page.url()}: ${m.text()}`);
+      if (m.type() === 'error' && m.location().url.startsWith('chrome-extension://'))
+        extensionErrors.push(`${page.url()}: ${m.text()}`);
       // Failed loads of the pages' own (blocked) outside resources are the test setup, not us.
-      if (m.type() === 'error' && !/Failed to load resource|ERR_BLOCKED_BY_CLIENT|net::ERR/.test(m.text())) errors.push(`${page.url()}: ${m.text()}`);
+      if (m.type() === 'error' && !/Failed to load resource|ERR_BLOCKED_BY_CLIENT|net::ERR/.test(m.text()))
+        errors.push(`${page.url()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
   };
@@ -149,7 +188,11 @@ export async function waitForScan(page: Page, quietMs = 400): Promise<number> {
 }
 
 /** The box of the nth highlighted range whose text is `text`. */
-export async function termBox(page: Page, text: string, nth = 0): Promise<{ x: number; y: number; left: number; top: number; right: number; bottom: number }> {
+export async function termBox(
+  page: Page,
+  text: string,
+  nth = 0,
+): Promise<{ x: number; y: number; left: number; top: number; right: number; bottom: number }> {
   const box = await page.evaluate(
     ([text, nth]) => {
       const h = CSS.highlights.get('scipop-term');
@@ -163,7 +206,16 @@ export async function termBox(page: Page, text: string, nth = 0): Promise<{ x: n
         .filter((r) => r.toString() === text)
         .sort((a, b) => a.compareBoundaryPoints(Range.START_TO_START, b));
       const r = found[nth as number]?.getClientRects()[0];
-      return r ? { x: r.left + r.width / 2, y: r.top + r.height / 2, left: r.left, top: r.top, right: r.right, bottom: r.bottom } : null;
+      return r
+        ? {
+            x: r.left + r.width / 2,
+            y: r.top + r.height / 2,
+            left: r.left,
+            top: r.top,
+            right: r.right,
+            bottom: r.bottom,
+          }
+        : null;
     },
     [text, nth] as const,
   );
@@ -188,20 +240,34 @@ export async function hoverTerm(page: Page, text: string, nth = 0): Promise<stri
 }
 
 /** The box of the tooltip's card, or null when no tooltip is shown. */
-export async function tooltipBox(page: Page): Promise<{ left: number; top: number; right: number; bottom: number; parent: string } | null> {
+export async function tooltipBox(
+  page: Page,
+): Promise<{ left: number; top: number; right: number; bottom: number; parent: string } | null> {
   return page.evaluate(() => {
     const host = document.querySelector('scipop-tooltip');
     const card = host?.shadowRoot?.querySelector('[role="tooltip"]');
     if (!host || !card) return null;
     const r = card.getBoundingClientRect();
-    return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, parent: host.parentElement?.id || host.parentElement?.localName || '' };
+    return {
+      left: r.left,
+      top: r.top,
+      right: r.right,
+      bottom: r.bottom,
+      parent: host.parentElement?.id || host.parentElement?.localName || '',
+    };
   });
 }
 
 /** Writes settings into the extension's storage from its service worker, as the options page does. */
 export async function setSettings(browser: ExtensionBrowser, patch: Record<string, unknown>): Promise<void> {
   await browser.worker.evaluate(async (p) => {
-    const c = (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>>; set(v: unknown): Promise<void> } } } }).chrome;
+    const c = (
+      globalThis as unknown as {
+        chrome: {
+          storage: { local: { get(k: string): Promise<Record<string, unknown>>; set(v: unknown): Promise<void> } };
+        };
+      }
+    ).chrome;
     const current = ((await c.storage.local.get('settings')).settings ?? {}) as Record<string, unknown>;
     await c.storage.local.set({ settings: { ...current, version: 1, ...p } });
   }, patch);
@@ -210,7 +276,9 @@ export async function setSettings(browser: ExtensionBrowser, patch: Record<strin
 /** Reads the stored settings from the service worker. */
 export async function getSettings(browser: ExtensionBrowser): Promise<Record<string, unknown> | undefined> {
   return browser.worker.evaluate(async () => {
-    const c = (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome;
+    const c = (
+      globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }
+    ).chrome;
     return (await c.storage.local.get('settings')).settings as Record<string, unknown> | undefined;
   });
 }
@@ -223,7 +291,13 @@ export async function getSettings(browser: ExtensionBrowser): Promise<Record<str
 export async function messageTab(browser: ExtensionBrowser, page: Page, message: unknown): Promise<unknown> {
   await page.bringToFront();
   return browser.worker.evaluate(async (message) => {
-    const c = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id: number }[]>; sendMessage(id: number, m: unknown): Promise<unknown> } } }).chrome;
+    const c = (
+      globalThis as unknown as {
+        chrome: {
+          tabs: { query(q: object): Promise<{ id: number }[]>; sendMessage(id: number, m: unknown): Promise<unknown> };
+        };
+      }
+    ).chrome;
     const [tab] = await c.tabs.query({ active: true, lastFocusedWindow: true });
     if (!tab) throw new Error('no active tab');
     return c.tabs.sendMessage(tab.id, message);
@@ -238,7 +312,10 @@ export type FixtureServer = Awaited<ReturnType<typeof startServer>>;
  * in `pages` close, the extension's storage is cleared, and the test must have left no console
  * error; `bind` receives the browser and server once they are up.
  */
-export function useExtensionBrowser(pages: Page[], bind: (browser: ExtensionBrowser, server: FixtureServer) => void): void {
+export function useExtensionBrowser(
+  pages: Page[],
+  bind: (browser: ExtensionBrowser, server: FixtureServer) => void,
+): void {
   let browser: ExtensionBrowser | undefined;
   let server: FixtureServer | undefined;
   beforeAll(async () => {
@@ -248,7 +325,11 @@ export function useExtensionBrowser(pages: Page[], bind: (browser: ExtensionBrow
   });
   afterEach(async () => {
     for (const p of pages.splice(0)) await p.close();
-    await browser!.worker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { clear(): Promise<void> } } } }).chrome.storage.local.clear());
+    await browser!.worker.evaluate(() =>
+      (
+        globalThis as unknown as { chrome: { storage: { local: { clear(): Promise<void> } } } }
+      ).chrome.storage.local.clear(),
+    );
     expect(browser!.errors).toEqual([]);
   });
   afterAll(async () => {

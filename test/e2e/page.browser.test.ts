@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { bundledEntry } from './glossary';
-import { getSettings, highlightedTexts, hoverTerm, setSettings, termBox, tooltipBox, waitForScan, useExtensionBrowser, type ExtensionBrowser, type FixtureServer } from './harness';
+import {
+  getSettings,
+  highlightedTexts,
+  hoverTerm,
+  setSettings,
+  termBox,
+  tooltipBox,
+  waitForScan,
+  useExtensionBrowser,
+  type ExtensionBrowser,
+  type FixtureServer,
+} from './harness';
 
 let browser: ExtensionBrowser;
 let server: FixtureServer;
@@ -22,7 +33,17 @@ useExtensionBrowser(pages, (b, s) => {
 describe('scanning what a reader reads', () => {
   it('highlights each term occurrence in reading text, across inline tags, and nothing in code, fields or hidden parts', async () => {
     const page = await open('rules.html');
-    expect(await highlightedTexts(page)).toEqual(['exoplanet', 'black hole', 'vaccine', 'photon', 'black hole', 'black hole', 'comet', 'black hole', 'supernova']);
+    expect(await highlightedTexts(page)).toEqual([
+      'exoplanet',
+      'black hole',
+      'vaccine',
+      'photon',
+      'black hole',
+      'black hole',
+      'comet',
+      'black hole',
+      'supernova',
+    ]);
     // "<b>black</b> hole" is one range over two text nodes; the page's nodes stay as they were.
     const split = await page.evaluate(() => {
       const r = [...CSS.highlights.get('scipop-term')!].find((x) => x.startContainer !== x.endContainer);
@@ -38,7 +59,10 @@ describe('scanning what a reader reads', () => {
       const clone = document.body.cloneNode(true) as HTMLElement;
       const tips = clone.querySelectorAll('scipop-tooltip');
       tips.forEach((t) => t.remove());
-      return { tips: tips.length, same: clone.innerHTML === (window as unknown as { __bodyBefore: string }).__bodyBefore };
+      return {
+        tips: tips.length,
+        same: clone.innerHTML === (window as unknown as { __bodyBefore: string }).__bodyBefore,
+      };
     });
     expect(same).toEqual({ tips: 1, same: true });
   });
@@ -47,7 +71,12 @@ describe('scanning what a reader reads', () => {
     await setSettings(browser, { occurrences: 'first' });
     const page = await open('priority.html');
     const where = await page.evaluate(() =>
-      [...CSS.highlights.get('scipop-term')!].map((r) => `${(r.startContainer.parentElement as HTMLElement).id || r.startContainer.parentElement!.closest('[id]')!.id}:${r.startContainer.textContent!.slice(r.startOffset, r.endOffset)}`).sort(),
+      [...CSS.highlights.get('scipop-term')!]
+        .map(
+          (r) =>
+            `${(r.startContainer.parentElement as HTMLElement).id || r.startContainer.parentElement!.closest('[id]')!.id}:${r.startContainer.textContent!.slice(r.startOffset, r.endOffset)}`,
+        )
+        .sort(),
     );
     expect(where).toEqual(['lead:comet', 'lead:photon', 'lead:vaccine']);
   });
@@ -61,7 +90,9 @@ describe('scanning what a reader reads', () => {
     browser.context.off('request', onRequest);
     // The page itself (and the favicon Chromium asks for) is all: scanning and tooltips fetch nothing.
     expect(requests.filter((u) => !u.endsWith('/rules.html') && !u.endsWith('/favicon.ico'))).toEqual([]);
-    const durations = await page.evaluate(() => performance.getEntriesByName('scipop:annotate', 'measure').map((m) => m.duration));
+    const durations = await page.evaluate(() =>
+      performance.getEntriesByName('scipop:annotate', 'measure').map((m) => m.duration),
+    );
     expect(durations.length).toBeGreaterThan(0);
     expect(Math.max(...durations)).toBeLessThan(50);
   });
@@ -79,7 +110,11 @@ describe('the tooltip', () => {
     expect(text).not.toContain(entry.long);
     await page.locator('scipop-tooltip .more-btn').click();
     expect(await page.locator('scipop-tooltip [role="tooltip"]').innerText()).toContain(entry.long);
-    if (process.env.SCIPOP_SCREENSHOTS) await page.screenshot({ path: 'test/e2e/screenshots/tooltip-more.png', clip: { x: 0, y: 0, width: 1000, height: 460 } });
+    if (process.env.SCIPOP_SCREENSHOTS)
+      await page.screenshot({
+        path: 'test/e2e/screenshots/tooltip-more.png',
+        clip: { x: 0, y: 0, width: 1000, height: 460 },
+      });
     const link = page.locator('scipop-tooltip a.source');
     expect(await link.getAttribute('href')).toBe(new URL(entry.sources[0]!.url).href);
     expect(await page.evaluate(() => document.querySelector('scipop-tooltip')!.shadowRoot!.mode)).toBe('open');
@@ -127,13 +162,18 @@ describe('the tooltip', () => {
     expect(box.top).toBeGreaterThanOrEqual(0);
   });
 
-  it('shows above the page\'s own overlay with the highest z-index', async () => {
+  it("shows above the page's own overlay with the highest z-index", async () => {
     const page = await open('overlay.html');
     await hoverTerm(page, 'exoplanet');
     const box = (await tooltipBox(page))!;
-    const onTop = await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.localName, [(box.left + box.right) / 2, (box.top + box.bottom) / 2]);
+    const onTop = await page.evaluate(
+      ([x, y]) => document.elementFromPoint(x!, y!)?.localName,
+      [(box.left + box.right) / 2, (box.top + box.bottom) / 2],
+    );
     expect(onTop).toBe('scipop-tooltip');
-    expect(await page.evaluate(() => document.getElementById('banner')!.getBoundingClientRect().top)).toBeLessThan(box.bottom);
+    expect(await page.evaluate(() => document.getElementById('banner')!.getBoundingClientRect().top)).toBeLessThan(
+      box.bottom,
+    );
   });
 
   it('opens inside the fullscreen element', async () => {
@@ -144,7 +184,10 @@ describe('the tooltip', () => {
     await hoverTerm(page, 'photon');
     const box = (await tooltipBox(page))!;
     expect(box.parent).toBe('stage');
-    const onTop = await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.localName, [(box.left + box.right) / 2, (box.top + box.bottom) / 2]);
+    const onTop = await page.evaluate(
+      ([x, y]) => document.elementFromPoint(x!, y!)?.localName,
+      [(box.left + box.right) / 2, (box.top + box.bottom) / 2],
+    );
     expect(onTop).toBe('scipop-tooltip');
   });
 });

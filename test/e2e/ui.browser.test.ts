@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { bundledEntry } from './glossary';
-import { getSettings, highlightedTexts, hoverTerm, launchWithExtension, setSettings, waitForScan, useExtensionBrowser, type ExtensionBrowser, type FixtureServer } from './harness';
+import {
+  getSettings,
+  highlightedTexts,
+  hoverTerm,
+  launchWithExtension,
+  setSettings,
+  waitForScan,
+  useExtensionBrowser,
+  type ExtensionBrowser,
+  type FixtureServer,
+} from './harness';
 
 let browser: ExtensionBrowser;
 let server: FixtureServer;
@@ -27,17 +37,40 @@ useExtensionBrowser(pages, (b, s) => {
   server = s;
 });
 
-const pack = (entries: object[]) => ({ format: 1, id: 'lab-terms', title: 'Lab terms', lang: 'en', revision: 1, license: 'CC0-1.0', entries });
-const flux = { id: 'flux-capacitor', term: 'flux capacitor', fields: ['engineering'], level: 3, short: 'A made-up device from a film, used here to test imports.', long: 'Longer text about the device.', sources: [{ title: 'Test', url: 'https://example.org/flux' }] };
+const pack = (entries: object[]) => ({
+  format: 1,
+  id: 'lab-terms',
+  title: 'Lab terms',
+  lang: 'en',
+  revision: 1,
+  license: 'CC0-1.0',
+  entries,
+});
+const flux = {
+  id: 'flux-capacitor',
+  term: 'flux capacitor',
+  fields: ['engineering'],
+  level: 3,
+  short: 'A made-up device from a film, used here to test imports.',
+  long: 'Longer text about the device.',
+  sources: [{ title: 'Test', url: 'https://example.org/flux' }],
+};
 
 describe('the popup', () => {
-  it('lists the page\'s terms with explanations in order of appearance, and switches the site off and on', async () => {
+  it("lists the page's terms with explanations in order of appearance, and switches the site off and on", async () => {
     const page = await open(`${server.origin}/rules.html`);
     const tab = await activeTabId(page);
     const popup = await open(`chrome-extension://${browser.extensionId}/popup.html?tab=${tab}`, false);
     const items = popup.locator('#terms > li');
     await items.first().waitFor();
-    expect(await items.locator('strong').allInnerTexts()).toEqual(['exoplanet', 'black hole', 'vaccine', 'photon', 'comet', 'supernova']);
+    expect(await items.locator('strong').allInnerTexts()).toEqual([
+      'exoplanet',
+      'black hole',
+      'vaccine',
+      'photon',
+      'comet',
+      'supernova',
+    ]);
     expect(await items.nth(0).innerText()).toContain(bundledEntry('en', 'exoplanet').short);
     expect(await items.nth(1).innerText()).toContain('×4');
     expect(await popup.locator('#host').innerText()).toBe('(127.0.0.1)');
@@ -57,7 +90,11 @@ describe('the popup', () => {
 describe('the options page', () => {
   it('refuses an invalid pack with one clear line per problem', async () => {
     const options = await open(`chrome-extension://${browser.extensionId}/options.html`, false);
-    await options.locator('#pack').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(pack([{ ...flux, id: 'Flux', level: 9, sources: [] }]))) });
+    await options.locator('#pack').setInputFiles({
+      name: 'bad.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(pack([{ ...flux, id: 'Flux', level: 9, sources: [] }]))),
+    });
     const errors = options.locator('#import-errors li');
     await errors.first().waitFor();
     const lines = await errors.allInnerTexts();
@@ -72,7 +109,11 @@ describe('the options page', () => {
     const page = await open(`${server.origin}/imported.html`);
     expect(await highlightedTexts(page)).toEqual(['comet']);
     const options = await open(`chrome-extension://${browser.extensionId}/options.html`, false);
-    await options.locator('#pack').setInputFiles({ name: 'lab.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(pack([flux]))) });
+    await options.locator('#pack').setInputFiles({
+      name: 'lab.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(pack([flux]))),
+    });
     await options.locator('#imported li').first().waitFor();
     expect(await options.locator('#import-result').innerText()).toContain('Imported Lab terms (1 entries)');
     await expect.poll(() => highlightedTexts(page)).toEqual(['flux capacitor', 'comet']);
@@ -102,7 +143,7 @@ describe('the options page', () => {
 });
 
 describe('the interface in Chinese', () => {
-  it('follows the browser\'s language in the tooltip and the popup', async () => {
+  it("follows the browser's language in the tooltip and the popup", async () => {
     const zh = await launchWithExtension({ lang: 'zh-CN' });
     try {
       const page = await zh.newPage(`${server.origin}/rules.html`);

@@ -27,7 +27,9 @@ export function startScipop(args: string[], env: Record<string, string>, cwd: st
   let err = '';
   proc.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return { proc, stdout: () => out, stderr: () => err, exited };
 }
 
@@ -40,14 +42,29 @@ export async function runScipop(args: string[], env: Record<string, string>, cwd
 
 /** Post headers in console-sink output, in order. */
 export function postsIn(stdout: string): { id: string; channel: string; resent: boolean }[] {
-  return [...stdout.matchAll(/^\[post (\S+) → (\S+)\]( \(re-sent[^)]*\))?$/gm)].map((m) => ({ id: m[1]!, channel: m[2]!, resent: Boolean(m[3]) }));
+  return [...stdout.matchAll(/^\[post (\S+) → (\S+)\]( \(re-sent[^)]*\))?$/gm)].map((m) => ({
+    id: m[1]!,
+    channel: m[2]!,
+    resent: Boolean(m[3]),
+  }));
 }
 
 /** Writes a config and a seed OPML for the given feed URLs into `dir`; returns the config path. */
-export function writeRunConfig(dir: string, feeds: string[], extra: { firstFetchPosts?: number; channels?: string[]; inDoubt?: 'resend' | 'skip'; channelConcurrency?: number } = {}): string {
+export function writeRunConfig(
+  dir: string,
+  feeds: string[],
+  extra: {
+    firstFetchPosts?: number;
+    channels?: string[];
+    inDoubt?: 'resend' | 'skip';
+    channelConcurrency?: number;
+  } = {},
+): string {
   const opml = join(dir, 'sources.opml');
   writeFileSync(opml, toOpml(feeds.map((url, i) => ({ url, title: `Local feed ${i + 1}`, tags: ['astronomy'] }))));
-  const channels = (extra.channels ?? ['console']).map((id) => `  - id: ${id}\n    sink: console\n    target: ${id}\n`).join('');
+  const channels = (extra.channels ?? ['console'])
+    .map((id) => `  - id: ${id}\n    sink: console\n    target: ${id}\n`)
+    .join('');
   const config = join(dir, 'config.yaml');
   writeFileSync(
     config,

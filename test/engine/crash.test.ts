@@ -50,7 +50,10 @@ function printed(stdout: string): { key: string; resent: boolean }[] {
 
 function outboxStatus(db: string): Record<string, number> {
   const conn = new Database(db, { readonly: true });
-  const rows = conn.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all() as { status: string; n: number }[];
+  const rows = conn.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all() as {
+    status: string;
+    n: number;
+  }[];
   conn.close();
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
@@ -58,7 +61,12 @@ function outboxStatus(db: string): Record<string, number> {
 function setup(name: string, feeds: number, inDoubt: 'resend' | 'skip', channelConcurrency = 1) {
   const dir = mkdtempSync(join(root, `${name}-`));
   const urls = Array.from({ length: feeds }, (_, i) => server.url(`/f${i + 1}`));
-  const config = writeRunConfig(dir, urls, { firstFetchPosts: 1000, channels: ['c1', 'c2'], inDoubt, channelConcurrency });
+  const config = writeRunConfig(dir, urls, {
+    firstFetchPosts: 1000,
+    channels: ['c1', 'c2'],
+    inDoubt,
+    channelConcurrency,
+  });
   const db = join(dir, 'scipop.db');
   return { dir, config, db, env: { SCIPOP_DB: db, SCIPOP_ALLOW_PRIVATE_NETWORKS: '1' } };
 }
@@ -66,7 +74,11 @@ function setup(name: string, feeds: number, inDoubt: 'resend' | 'skip', channelC
 describe('kill -9 in the window between a send and its mark (real child processes)', () => {
   it('resend policy: the in-doubt post is sent again, flagged, and nothing is lost', async () => {
     const s = setup('resend', 1, 'resend');
-    const killed = await runScipop(['run', '--once', '--config', s.config], { ...s.env, SCIPOP_FAILPOINT: 'after-send:3' }, s.dir);
+    const killed = await runScipop(
+      ['run', '--once', '--config', s.config],
+      { ...s.env, SCIPOP_FAILPOINT: 'after-send:3' },
+      s.dir,
+    );
     expect(killed.signal).toBe('SIGKILL');
     expect(postsIn(killed.stdout)).toHaveLength(3);
     expect(outboxStatus(s.db)).toEqual({ sent: 2, sending: 1, pending: ITEMS * 2 - 3 });
@@ -76,14 +88,21 @@ describe('kill -9 in the window between a send and its mark (real child processe
     const all = [...printed(killed.stdout), ...printed(after.stdout)];
     expect(new Set(all.map((p) => p.key)).size).toBe(ITEMS * 2); // nothing lost
     const third = printed(killed.stdout)[2]!;
-    expect(all.filter((p) => p.key === third.key)).toEqual([{ key: third.key, resent: false }, { key: third.key, resent: true }]);
+    expect(all.filter((p) => p.key === third.key)).toEqual([
+      { key: third.key, resent: false },
+      { key: third.key, resent: true },
+    ]);
     expect(all).toHaveLength(ITEMS * 2 + 1); // the one in-doubt post, and only it, twice
     expect(outboxStatus(s.db)).toEqual({ sent: ITEMS * 2 });
   });
 
   it('skip policy: the in-doubt post is not sent again, so nothing is posted twice', async () => {
     const s = setup('skip', 1, 'skip');
-    const killed = await runScipop(['run', '--once', '--config', s.config], { ...s.env, SCIPOP_FAILPOINT: 'after-send:3' }, s.dir);
+    const killed = await runScipop(
+      ['run', '--once', '--config', s.config],
+      { ...s.env, SCIPOP_FAILPOINT: 'after-send:3' },
+      s.dir,
+    );
     expect(killed.signal).toBe('SIGKILL');
     const after = await runScipop(['run', '--once', '--config', s.config], s.env, s.dir);
     const all = [...printed(killed.stdout), ...printed(after.stdout)];
@@ -94,7 +113,11 @@ describe('kill -9 in the window between a send and its mark (real child processe
 
   it('a kill after the claim but before the send: resend delivers it exactly once', async () => {
     const s = setup('claim', 1, 'resend');
-    const killed = await runScipop(['run', '--once', '--config', s.config], { ...s.env, SCIPOP_FAILPOINT: 'after-claim:5' }, s.dir);
+    const killed = await runScipop(
+      ['run', '--once', '--config', s.config],
+      { ...s.env, SCIPOP_FAILPOINT: 'after-claim:5' },
+      s.dir,
+    );
     expect(killed.signal).toBe('SIGKILL');
     expect(postsIn(killed.stdout)).toHaveLength(4);
     const after = await runScipop(['run', '--once', '--config', s.config], s.env, s.dir);

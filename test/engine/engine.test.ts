@@ -57,7 +57,10 @@ describe('engine over a real SQLite file and a local feed server', () => {
     report = await h.engine.runOnce();
     expect(report).toMatchObject({ ok: 1, newItems: 2, queued: 2, delivery: { sent: 2 } });
     const posts = h.posts();
-    expect(posts.map((p) => p.text.split('\n')[2])).toEqual(['Finding 3: an exoplanet with water', 'Finding 4: an exoplanet with water']); // oldest first
+    expect(posts.map((p) => p.text.split('\n')[2])).toEqual([
+      'Finding 3: an exoplanet with water',
+      'Finding 4: an exoplanet with water',
+    ]); // oldest first
     expect(posts[0]!.text).toContain('https://news.example/3');
     expect(posts[0]!.text).toMatch(/• exoplanet: /); // the glossary explains the post's terms
     expect(posts[0]!.text).toContain('#astronomy');
@@ -76,7 +79,10 @@ describe('engine over a real SQLite file and a local feed server', () => {
     const h = await createEngineHarness({ sources: { firstFetchPosts: 2 } });
     await h.store.addSource({ url: feed.url, title: 'C', tags: [] }, h.clock.ms);
     await h.engine.runOnce();
-    expect(h.posts().map((p) => p.text.split('\n')[2])).toEqual(['Finding 3: an exoplanet with water', 'Finding 5: an exoplanet with water']);
+    expect(h.posts().map((p) => p.text.split('\n')[2])).toEqual([
+      'Finding 3: an exoplanet with water',
+      'Finding 5: an exoplanet with water',
+    ]);
     await h.close();
   });
 
@@ -85,7 +91,12 @@ describe('engine over a real SQLite file and a local feed server', () => {
     feed.set([]);
     const h = await createEngineHarness({
       channels: [
-        { id: 'space', sink: 'console', target: 'a', rules: { tags: ['astronomy'], excludeRegex: ['\\bretracted\\b'] } },
+        {
+          id: 'space',
+          sink: 'console',
+          target: 'a',
+          rules: { tags: ['astronomy'], excludeRegex: ['\\bretracted\\b'] },
+        },
         { id: 'bio', sink: 'console', target: 'b', rules: { tags: ['biology'] } },
         { id: 'strict', sink: 'console', target: 'c', rules: { includeRegex: ['finding [0-9]+:'], approval: 'all' } },
       ],
@@ -94,18 +105,28 @@ describe('engine over a real SQLite file and a local feed server', () => {
     await h.engine.runOnce();
     feed.set([item(1), item(2, { title: 'Finding 2 (RETRACTED): an exoplanet' })]);
     await h.engine.runOnce();
-    expect(h.posts().map((p) => `${p.channel}:${p.text.split('\n')[2]}`)).toEqual(['space:Finding 1: an exoplanet with water']);
+    expect(h.posts().map((p) => `${p.channel}:${p.text.split('\n')[2]}`)).toEqual([
+      'space:Finding 1: an exoplanet with water',
+    ]);
     const held = await h.store.heldDeliveries('strict', 10);
     expect(held).toHaveLength(1);
     expect(await h.store.decideDelivery(held[0]!.id, 'approve', 'test-moderator', h.clock.ms)).toBe(true);
     await h.engine.runOnce();
     expect(h.posts().map((p) => p.channel)).toEqual(['space', 'strict']);
     // A moderator changes a filter: the running engine applies it after reloadChannels().
-    await h.store.upsertChannel({ id: 'bio', sink: 'console', target: 'b', title: 'bio', rules: { tags: ['astronomy'] }, origin: 'chat' }, h.clock.ms);
+    await h.store.upsertChannel(
+      { id: 'bio', sink: 'console', target: 'b', title: 'bio', rules: { tags: ['astronomy'] }, origin: 'chat' },
+      h.clock.ms,
+    );
     await h.engine.reloadChannels();
     feed.set([item(3), item(1)]);
     await h.engine.runOnce();
-    expect(h.posts().slice(2).map((p) => p.channel)).toEqual(['bio', 'space']);
+    expect(
+      h
+        .posts()
+        .slice(2)
+        .map((p) => p.channel),
+    ).toEqual(['bio', 'space']);
     await h.close();
   });
 
@@ -130,7 +151,11 @@ describe('engine over a real SQLite file and a local feed server', () => {
     }
     expect(delays).toEqual([600_000, 1_200_000]);
     const paused = (await h.store.getSource(s.id))!;
-    expect(paused).toMatchObject({ active: false, failures: 3, pausedReason: `3 failures in a row; last: HTTP 500 from 127.0.0.1:${server.port}` });
+    expect(paused).toMatchObject({
+      active: false,
+      failures: 3,
+      pausedReason: `3 failures in a row; last: HTTP 500 from 127.0.0.1:${server.port}`,
+    });
     const notice = h.printed.find((t) => t.includes('[notice → moderators of console]'));
     expect(notice).toContain('Source paused: Flaky');
     expect(notice).toContain(`scipop sources resume ${s.id}`);
@@ -171,7 +196,11 @@ describe('engine over a real SQLite file and a local feed server', () => {
     const old = await h.store.addSource({ url: server.url('/e8-old'), title: 'Old' }, h.clock.ms);
     const report = await h.engine.runOnce();
     expect(report).toMatchObject({ polled: 2, ok: 2, paused: 1 });
-    expect(await h.store.getSource(old.id)).toMatchObject({ active: false, url: server.url('/e8-old'), pausedReason: `its feed moved permanently to ${feed.url}, which is already the source "Kept"` });
+    expect(await h.store.getSource(old.id)).toMatchObject({
+      active: false,
+      url: server.url('/e8-old'),
+      pausedReason: `its feed moved permanently to ${feed.url}, which is already the source "Kept"`,
+    });
     expect(await h.store.getSource(kept.id)).toMatchObject({ active: true });
     expect(h.printed.some((t) => t.includes('Source paused: Old'))).toBe(true);
     await h.close();
@@ -182,14 +211,18 @@ describe('engine over a real SQLite file and a local feed server', () => {
     const s = await h.store.addSource({ url: server.url('/feed.xml'), title: 'Local' }, h.clock.ms);
     await h.engine.runOnce();
     expect(server.hits('/feed.xml')).toBe(0);
-    expect((await h.store.getSource(s.id))?.pausedReason).toMatch(/loopback\/private\/link-local.*SCIPOP_ALLOW_PRIVATE_NETWORKS=1.*retrying cannot help/);
+    expect((await h.store.getSource(s.id))?.pausedReason).toMatch(
+      /loopback\/private\/link-local.*SCIPOP_ALLOW_PRIVATE_NETWORKS=1.*retrying cannot help/,
+    );
     await h.close();
   });
 
   it('keeps posts over a channel cap waiting instead of dropping them', async () => {
     const feed = controlledFeed('/e6');
     feed.set([]);
-    const h = await createEngineHarness({ channels: [{ id: 'capped', sink: 'console', target: 'x', rules: { caps: { perHour: 2 } } }] });
+    const h = await createEngineHarness({
+      channels: [{ id: 'capped', sink: 'console', target: 'x', rules: { caps: { perHour: 2 } } }],
+    });
     await h.store.addSource({ url: feed.url, title: 'C' }, h.clock.ms);
     await h.engine.runOnce();
     feed.set([1, 2, 3, 4, 5].map((n) => item(n)));
@@ -241,9 +274,11 @@ describe('engine over a real SQLite file and a local feed server', () => {
     await h.engine.runOnce();
     h.clock.advance(40 * DAY);
     await tick();
-    expect(h.logs.find((l) => l.msg === 'forgot items their feeds stopped listing')?.obj).toEqual({ items: 1, olderThanDays: 30 });
+    expect(h.logs.find((l) => l.msg === 'forgot items their feeds stopped listing')?.obj).toEqual({
+      items: 1,
+      olderThanDays: 30,
+    });
     expect((await h.store.stats()).items).toBe(2);
     await h.close();
   });
 });
-

@@ -23,7 +23,14 @@ export interface LogLine {
 /** A clock tests move by hand. */
 export function createTestClock(start = Date.parse('2026-11-29T12:00:00Z')) {
   let now = start;
-  return { now: () => new Date(now), advance: (ms: number) => void (now += ms), set: (ms: number) => void (now = ms), get ms() { return now; } };
+  return {
+    now: () => new Date(now),
+    advance: (ms: number) => void (now += ms),
+    set: (ms: number) => void (now = ms),
+    get ms() {
+      return now;
+    },
+  };
 }
 
 /** Everything an engine test needs: a real SQLite file in a temp dir, the real fetcher and parser, the console sink writing to an array. */
@@ -44,11 +51,15 @@ export interface EngineHarness {
 const glossary = bundledGlossary();
 
 /** Builds an engine over a fresh (or given) SQLite file; channels come from a config object. */
-export async function createEngineHarness(configData: unknown = {}, options: { allowPrivateNetworks?: boolean; dir?: string; extraSinks?: Sink[]; printed?: string[] } = {}): Promise<EngineHarness> {
+export async function createEngineHarness(
+  configData: unknown = {},
+  options: { allowPrivateNetworks?: boolean; dir?: string; extraSinks?: Sink[]; printed?: string[] } = {},
+): Promise<EngineHarness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'scipop-engine-'));
   const config: Config = parseConfig(configData);
   const store = createSqliteStore(join(dir, 'scipop.db'));
-  for (const c of config.channels) await store.upsertChannel({ id: c.id, sink: c.sink, target: c.target, title: c.title ?? c.id, rules: c.rules }, 0);
+  for (const c of config.channels)
+    await store.upsertChannel({ id: c.id, sink: c.sink, target: c.target, title: c.title ?? c.id, rules: c.rules }, 0);
   const printed = options.printed ?? [];
   const logs: LogLine[] = [];
   const logAt = (level: string) => (obj: object, msg?: string) => void logs.push({ level, msg, obj });

@@ -35,7 +35,11 @@ async function waitFor<T>(probe: () => T | undefined, ms = 60_000): Promise<T> {
 describe('scipop run as a service', () => {
   it('serves /healthz and /metrics on SCIPOP_HTTP_PORT and shuts down cleanly on SIGTERM', async () => {
     const config = writeRunConfig(dir, [server.url('/ops')], { firstFetchPosts: 1 });
-    const child = startScipop(['run', '--config', config], { SCIPOP_DB: join(dir, 'ops.db'), SCIPOP_ALLOW_PRIVATE_NETWORKS: '1', SCIPOP_HTTP_PORT: '0' }, dir);
+    const child = startScipop(
+      ['run', '--config', config],
+      { SCIPOP_DB: join(dir, 'ops.db'), SCIPOP_ALLOW_PRIVATE_NETWORKS: '1', SCIPOP_HTTP_PORT: '0' },
+      dir,
+    );
     const port = await waitFor(() => /"port":(\d+),"msg":"serving \/healthz and \/metrics"/.exec(child.stderr())?.[1]);
     await waitFor(() => (child.stdout().includes('[post ') ? true : undefined));
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -11,7 +11,13 @@ vi.setConfig({ testTimeout: 120_000 });
 let server: FeedServer;
 let dir: string;
 let items: TestFeedItem[] = [];
-const item = (n: number): TestFeedItem => ({ title: `Exoplanet result ${n}`, link: `https://news.example/${n}`, guid: `g${n}`, date: new Date(Date.UTC(2026, 10, 29, 0, n)), description: 'Gene editing news.' });
+const item = (n: number): TestFeedItem => ({
+  title: `Exoplanet result ${n}`,
+  link: `https://news.example/${n}`,
+  guid: `g${n}`,
+  date: new Date(Date.UTC(2026, 10, 29, 0, n)),
+  description: 'Gene editing news.',
+});
 
 beforeAll(async () => {
   server = await startFeedServer();
@@ -69,7 +75,10 @@ describe('scipop run --once (a real child process)', () => {
   it('rejects a bad config with one line per problem and exit 2', async () => {
     const sub = mkdtempSync(join(dir, 'bad-'));
     const bad = join(sub, 'bad.yaml');
-    (await import('node:fs')).writeFileSync(bad, 'channels:\n  - id: c\n    sink: console\n    target: x\n    rules:\n      includeRegex: ["(a"]\nfetch:\n  concurrency: 0\n');
+    (await import('node:fs')).writeFileSync(
+      bad,
+      'channels:\n  - id: c\n    sink: console\n    target: x\n    rules:\n      includeRegex: ["(a"]\nfetch:\n  concurrency: 0\n',
+    );
     const r = await runScipop(['run', '--once', '--config', bad], { SCIPOP_DB: join(sub, 'x.db') }, sub);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([

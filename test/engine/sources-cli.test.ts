@@ -28,9 +28,28 @@ describe('scipop sources (a real child process)', () => {
     expect(imported.stderr).toContain('Bad: not an http(s) URL: javascript:alert(1)');
     expect((await scipop('import', opml)).stdout).toContain('0 added, 0 updated, 2 unchanged');
 
-    const added = await scipop('add', 'https://www.science.org/rss/news_current.xml', '--title', 'Science', '--tag', 'biology', 'physics', '--lang', 'en', '--interval', '30', '--untrusted');
+    const added = await scipop(
+      'add',
+      'https://www.science.org/rss/news_current.xml',
+      '--title',
+      'Science',
+      '--tag',
+      'biology',
+      'physics',
+      '--lang',
+      'en',
+      '--interval',
+      '30',
+      '--untrusted',
+    );
     expect(added.stdout).toMatch(/^added \w+ Science <https:\/\/www\.science\.org\/rss\/news_current\.xml>/);
-    const list = JSON.parse((await scipop('list', '--json')).stdout) as { id: string; title: string; tags: string[]; trusted: boolean; intervalSec: number | null }[];
+    const list = JSON.parse((await scipop('list', '--json')).stdout) as {
+      id: string;
+      title: string;
+      tags: string[];
+      trusted: boolean;
+      intervalSec: number | null;
+    }[];
     expect(list.map((s) => [s.title, s.tags])).toEqual([
       ['ESA Top News', ['Science', 'Space']],
       ['Quanta', ['Science']],
@@ -38,7 +57,9 @@ describe('scipop sources (a real child process)', () => {
     ]);
     expect(list[2]).toMatchObject({ trusted: false, intervalSec: 1800 });
 
-    expect((await scipop('pause', list[0]!.id.slice(-12), '--reason', 'too noisy')).stdout).toBe('paused ESA Top News\n');
+    expect((await scipop('pause', list[0]!.id.slice(-12), '--reason', 'too noisy')).stdout).toBe(
+      'paused ESA Top News\n',
+    );
     expect((await scipop('list')).stdout).toMatch(/ESA Top News .* paused: too noisy/);
     expect((await scipop('resume', 'https://www.esa.int/rssfeed/TopNews')).stdout).toBe('resumed ESA Top News\n');
 
@@ -55,13 +76,17 @@ describe('scipop sources (a real child process)', () => {
     const env2 = { SCIPOP_DB: join(dir, 'db2.db') };
     await runScipop(['sources', 'import', out], env2, dir);
     const list2 = JSON.parse((await runScipop(['sources', 'list', '--json'], env2, dir)).stdout) as typeof list;
-    expect(list2.map((s) => [s.title, s.tags, s.trusted, s.intervalSec])).toEqual(list.map((s) => [s.title, s.tags, s.trusted, s.intervalSec]));
+    expect(list2.map((s) => [s.title, s.tags, s.trusted, s.intervalSec])).toEqual(
+      list.map((s) => [s.title, s.tags, s.trusted, s.intervalSec]),
+    );
 
     const removed = await scipop('remove', 'https://www.quantamagazine.org/feed/');
     expect(removed.stdout).toBe('removed Quanta <https://www.quantamagazine.org/feed/>\n');
     const missing = await scipop('remove', 'https://nope.example/');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe('scipop: no source with the id or URL "https://nope.example/" (see scipop sources list)\n');
+    expect(missing.stderr).toBe(
+      'scipop: no source with the id or URL "https://nope.example/" (see scipop sources list)\n',
+    );
     const notOpml = await scipop('import', join(dir, 'db', 'scipop.db'));
     expect(notOpml.code).toBe(1);
     expect(notOpml.stderr.trim().split('\n')).toHaveLength(1);

@@ -18,8 +18,8 @@ const config = (tags: string[]) =>
     ],
   });
 
-describe('syncChannels: the config file and moderators\' edits', () => {
-  it('keeps a moderator\'s /filter across restarts while the file is unchanged; a changed file wins and says so', async () => {
+describe("syncChannels: the config file and moderators' edits", () => {
+  it("keeps a moderator's /filter across restarts while the file is unchanged; a changed file wins and says so", async () => {
     const store: Store = createSqliteStore(join(dir, 'sync.db'));
     const warnings: object[] = [];
     const log = { warn: (obj: object) => void warnings.push(obj) };
@@ -29,7 +29,10 @@ describe('syncChannels: the config file and moderators\' edits', () => {
     // A moderator narrows the channel in chat (the commands upsert the stored channel with new rules).
     const edited = { ...(first!.rules as object), tags: ['astronomy', 'physics'] };
     await store.upsertChannel({ ...first!, rules: edited }, 2);
-    await store.upsertChannel({ id: 'tg-chat', sink: 'telegram', target: '-1002', title: 'Made in chat', rules: {}, origin: 'chat' }, 2);
+    await store.upsertChannel(
+      { id: 'tg-chat', sink: 'telegram', target: '-1002', title: 'Made in chat', rules: {}, origin: 'chat' },
+      2,
+    );
     // Restart with the same file: the edit stays.
     await syncChannels(store, config(['astronomy']), 3, log);
     expect((await store.listChannels()).find((c) => c.id === 'tg-main')?.rules).toEqual(edited);
@@ -39,7 +42,12 @@ describe('syncChannels: the config file and moderators\' edits', () => {
     expect((await store.listChannels()).find((c) => c.id === 'tg-main')?.rules).toMatchObject({ tags: ['biology'] });
     expect(warnings).toEqual([{ channel: 'tg-main' }]);
     // Gone from the file: removed; the chat-made channel stays.
-    await syncChannels(store, parseConfig({ channels: [{ id: 'console', sink: 'console', target: 'stdout' }] }), 5, log);
+    await syncChannels(
+      store,
+      parseConfig({ channels: [{ id: 'console', sink: 'console', target: 'stdout' }] }),
+      5,
+      log,
+    );
     expect((await store.listChannels()).map((c) => c.id)).toEqual(['console', 'tg-chat']);
     await store.close();
   });

@@ -26,7 +26,13 @@ const HOLD_MS = leaseHoldMs(LEASE_MS);
 let server: FeedServer;
 beforeAll(async () => {
   server = await startFeedServer();
-  const items = Array.from({ length: ITEMS }, (_, i) => ({ title: `Item ${i + 1}`, link: `https://news.example/${i + 1}`, guid: `g${i + 1}`, date: new Date(Date.UTC(2026, 10, 29, 0, i)), description: 'A telescope saw a comet.' }));
+  const items = Array.from({ length: ITEMS }, (_, i) => ({
+    title: `Item ${i + 1}`,
+    link: `https://news.example/${i + 1}`,
+    guid: `g${i + 1}`,
+    date: new Date(Date.UTC(2026, 10, 29, 0, i)),
+    description: 'A telescope saw a comet.',
+  }));
   server.route('/feed', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
     res.end(rssFeed('Feed', items));
@@ -67,7 +73,12 @@ describe('engines sharing one PostgreSQL store', () => {
       },
       async notify() {},
     };
-    const log: EngineLogger = { debug: () => undefined, info: (obj, msg) => void logs.push({ obj, msg }), warn: (obj, msg) => void logs.push({ obj, msg }), error: (obj, msg) => void logs.push({ obj, msg }) };
+    const log: EngineLogger = {
+      debug: () => undefined,
+      info: (obj, msg) => void logs.push({ obj, msg }),
+      warn: (obj, msg) => void logs.push({ obj, msg }),
+      error: (obj, msg) => void logs.push({ obj, msg }),
+    };
     const deps: EngineDeps = {
       store,
       fetcher: createFetcher({ allowPrivateNetworks: true, timeoutMs: 5000 }),
@@ -89,11 +100,12 @@ describe('engines sharing one PostgreSQL store', () => {
     await schema.drop();
   });
 
-  it('splits the destinations between live workers, sends each post once, and a dead worker\'s share and in-doubt row go to the others within a lease period', async () => {
+  it("splits the destinations between live workers, sends each post once, and a dead worker's share and in-doubt row go to the others within a lease period", async () => {
     schema = await createTestSchema();
     const seed = await createPostgresStore(schema.url, { poolSize: 1 });
     stores.push(seed);
-    for (const id of CHANNELS) await seed.upsertChannel({ id, sink: 'rec', target: id, title: id, rules: {} }, clock.ms);
+    for (const id of CHANNELS)
+      await seed.upsertChannel({ id, sink: 'rec', target: id, title: id, rules: {} }, clock.ms);
     const source = await seed.addSource({ url: server.url('/feed'), title: 'Feed' }, clock.ms);
 
     const a = await startWorker();
@@ -106,7 +118,10 @@ describe('engines sharing one PostgreSQL store', () => {
     await b.engine.coordinator.round();
     const owners = async () => {
       const leases = await seed.listLeases('channel');
-      return { a: leases.filter((l) => l.owner === a.id).map((l) => l.key), b: leases.filter((l) => l.owner === b.id).map((l) => l.key) };
+      return {
+        a: leases.filter((l) => l.owner === a.id).map((l) => l.key),
+        b: leases.filter((l) => l.owner === b.id).map((l) => l.key),
+      };
     };
     const split = await owners();
     expect(split.a).toHaveLength(5);
@@ -123,7 +138,8 @@ describe('engines sharing one PostgreSQL store', () => {
     expect(new Set(keys).size).toBe(ITEMS * 10);
     expect(keys).toHaveLength(ITEMS * 10);
     // Each destination got its posts oldest first.
-    for (const c of CHANNELS) expect(sent.filter((s) => s.channel === c).map((s) => s.title)).toEqual(['Item 1', 'Item 2', 'Item 3', 'Item 4']);
+    for (const c of CHANNELS)
+      expect(sent.filter((s) => s.channel === c).map((s) => s.title)).toEqual(['Item 1', 'Item 2', 'Item 3', 'Item 4']);
 
     // `scipop workers` sees both alive with five destinations each.
     const view = await workersView(seed, LEASE_MS, clock.ms);
@@ -134,10 +150,33 @@ describe('engines sharing one PostgreSQL store', () => {
     expect(formatWorkers(view, true)).toMatch(/^2 live workers of 2 known/);
 
     // A new item; A claims one of its rows and dies before recording the send (kill -9: no retire).
-    const message = buildMessage({ title: 'Late item', summary: 'Later news.' }, { title: 'Feed', siteUrl: null, tags: [] });
-    await seed.commitFetch(source.id, { etag: null, lastModified: null, nextFetchAt: clock.ms, lastFetchAt: clock.ms, lastSuccessAt: clock.ms, failures: 0, lastError: null }, [
-      { key: 'late', title: 'Late item', link: null, publishedAt: null, data: {}, deliveries: CHANNELS.map((channelId) => ({ channelId, status: 'pending' as const, message })) },
-    ], clock.ms);
+    const message = buildMessage(
+      { title: 'Late item', summary: 'Later news.' },
+      { title: 'Feed', siteUrl: null, tags: [] },
+    );
+    await seed.commitFetch(
+      source.id,
+      {
+        etag: null,
+        lastModified: null,
+        nextFetchAt: clock.ms,
+        lastFetchAt: clock.ms,
+        lastSuccessAt: clock.ms,
+        failures: 0,
+        lastError: null,
+      },
+      [
+        {
+          key: 'late',
+          title: 'Late item',
+          link: null,
+          publishedAt: null,
+          data: {},
+          deliveries: CHANNELS.map((channelId) => ({ channelId, status: 'pending' as const, message })),
+        },
+      ],
+      clock.ms,
+    );
     const victim = (await a.store.pendingDeliveries(clock.ms, 100, a.id))[0]!;
     expect(await a.store.claimDelivery(victim.id, clock.ms, a.id)).toBe(true);
 
@@ -153,7 +192,13 @@ describe('engines sharing one PostgreSQL store', () => {
     const round = await b.engine.coordinator.round();
     expect(round.liveWorkers).toBe(1);
     expect((await owners()).b).toHaveLength(10);
-    expect(logs.some((l) => l.msg === 'in doubt: the previous run stopped between sending and recording' && (l.obj as { delivery?: string }).delivery === victim.id)).toBe(true);
+    expect(
+      logs.some(
+        (l) =>
+          l.msg === 'in doubt: the previous run stopped between sending and recording' &&
+          (l.obj as { delivery?: string }).delivery === victim.id,
+      ),
+    ).toBe(true);
     const before = sent.length;
     expect((await b.engine.runOnce([])).delivery.sent).toBe(10);
     const late = sent.slice(before);
@@ -162,7 +207,10 @@ describe('engines sharing one PostgreSQL store', () => {
     expect(late.filter((s) => s.inDoubt).map((s) => s.channel)).toEqual([victim.channelId]);
 
     // A destination made on another worker (a moderator's command) reaches this one at its next round.
-    await seed.upsertChannel({ id: 'c10', sink: 'rec', target: 'c10', title: 'c10', rules: {}, origin: 'chat' }, clock.ms);
+    await seed.upsertChannel(
+      { id: 'c10', sink: 'rec', target: 'c10', title: 'c10', rules: {}, origin: 'chat' },
+      clock.ms,
+    );
     expect(b.engine.channels.get('c10')).toBeUndefined();
     await b.engine.coordinator.round();
     expect(b.engine.channels.get('c10')).toBeDefined();
@@ -183,13 +231,24 @@ describe('engines sharing one PostgreSQL store', () => {
 
   it('gives a role to one worker at a time, gives a role that failed to start back to be tried again, and hands it over on stop', async () => {
     schema = await createTestSchema();
-    const log: EngineLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (obj, msg) => void logs.push({ obj, msg }) };
+    const log: EngineLogger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: (obj, msg) => void logs.push({ obj, msg }),
+    };
     const make = async (name: string, failFirst: boolean) => {
       const store = await createPostgresStore(schema.url, { poolSize: 2 });
       stores.push(store);
       const events: string[] = [];
       let fail = failFirst;
-      const c = createCoordinator({ store, clock, log, worker: newWorkerIdentity('t', clock.ms, name), leaseMs: LEASE_MS });
+      const c = createCoordinator({
+        store,
+        clock,
+        log,
+        worker: newWorkerIdentity('t', clock.ms, name),
+        leaseMs: LEASE_MS,
+      });
       c.holdRole('telegram-updates', {
         onGain: async () => {
           if (fail) {
@@ -219,4 +278,3 @@ describe('engines sharing one PostgreSQL store', () => {
     expect((await a.store.listLeases('role')).map((l) => l.owner)).toEqual(['a']);
   });
 });
-

@@ -38,7 +38,9 @@ type Outcome = { ok: true; report: FeedCheckReport; ms: number } | { ok: false; 
 async function run(path: string): Promise<Outcome> {
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`HANG: ${path}`)), 10_000)));
+  const hang = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`HANG: ${path}`)), 10_000)),
+  );
   try {
     const report = await Promise.race([checkFeed(path, { allowPrivateNetworks: false }), hang]);
     return { ok: true, report, ms: Date.now() - started };
@@ -113,17 +115,24 @@ describe('files with an expected output give the items it has', () => {
 
   it.each(EXPECTED)('%s', async (input, expectedFile) => {
     const raw = JSON.parse(readFileSync(join(ROOT, expectedFile), 'utf8')) as Record<string, unknown>;
-    const expected = (raw.feed ?? raw) as { title?: unknown; items?: Record<string, unknown>[]; entries?: Record<string, unknown>[] };
+    const expected = (raw.feed ?? raw) as {
+      title?: unknown;
+      items?: Record<string, unknown>[];
+      entries?: Record<string, unknown>[];
+    };
     const result = await outcome(join(ROOT, input));
     if (!result.ok) throw new Error(`refused: ${result.error}`);
     const { feed } = result.report;
     const theirs = expected.items ?? expected.entries ?? [];
     expect(feed.items.length).toBe(theirs.length);
-    if (typeof expected.title === 'string') expect(sameText(feed.title, expected.title), `${feed.title} vs ${expected.title}`).toBe(true);
+    if (typeof expected.title === 'string')
+      expect(sameText(feed.title, expected.title), `${feed.title} vs ${expected.title}`).toBe(true);
     theirs.forEach((t, i) => {
       const ours = feed.items[i]!;
-      if (typeof t.title === 'string' && titleText(t.title)) expect(sameText(ours.title, t.title), `${ours.title} vs ${t.title}`).toBe(true);
-      if (typeof t.link === 'string' && /^https?:\/\//.test(t.link.trim())) expect(ours.link).toBe(new URL(t.link.trim()).href);
+      if (typeof t.title === 'string' && titleText(t.title))
+        expect(sameText(ours.title, t.title), `${ours.title} vs ${t.title}`).toBe(true);
+      if (typeof t.link === 'string' && /^https?:\/\//.test(t.link.trim()))
+        expect(ours.link).toBe(new URL(t.link.trim()).href);
       const guid = typeof t.guid === 'string' ? t.guid : raw.feed && typeof t.id === 'string' ? t.id : undefined;
       if (guid) expect(ours.guid).toBe(guid.trim());
       if (typeof t.isoDate === 'string') expect(ours.published).toBe(t.isoDate);
@@ -161,7 +170,9 @@ describe('charsets, against feedparser’s expectations', () => {
   // purpose (servers send text/xml for UTF-8 feeds all the time); those files are ASCII anyway.
   const dir = join(ROOT, 'edge/feedparser/encoding');
   const same = (ours: string, theirs: string) => {
-    const canon = (c: string) => ({ gb18030: 'gbk', gb2312: 'gbk', 'iso-8859-1': 'latin1', ascii: 'us-ascii' })[c.toLowerCase()] ?? c.toLowerCase();
+    const canon = (c: string) =>
+      ({ gb18030: 'gbk', gb2312: 'gbk', 'iso-8859-1': 'latin1', ascii: 'us-ascii' })[c.toLowerCase()] ??
+      c.toLowerCase();
     return canon(ours) === canon(theirs);
   };
   const cases = readdirSync(dir).flatMap((name) => {
@@ -174,7 +185,9 @@ describe('charsets, against feedparser’s expectations', () => {
   });
 
   it('has the cases', () => expect(cases.length).toBeGreaterThan(30));
-  it.each(cases)('%s (%s) → %s', (_name, header, expected, bytes) => expect(same(decodeFeedBytes(bytes, header).charset, expected)).toBe(true));
+  it.each(cases)('%s (%s) → %s', (_name, header, expected, bytes) =>
+    expect(same(decodeFeedBytes(bytes, header).charset, expected)).toBe(true),
+  );
 
   it.each([
     ['big5.xml', 'big5'],

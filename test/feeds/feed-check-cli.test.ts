@@ -9,8 +9,11 @@ const corpus = join(import.meta.dirname, '../../../shared/corpora/feeds');
 
 function scipop(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(process.execPath, [bin, ...args], { env: { ...process.env, SCIPOP_ALLOW_PRIVATE_NETWORKS: '', ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: child.exitCode ?? (error ? 1 : 0), stdout, stderr }),
+    const child = execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...process.env, SCIPOP_ALLOW_PRIVATE_NETWORKS: '', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: child.exitCode ?? (error ? 1 : 0), stdout, stderr }),
     );
   });
 }
@@ -36,48 +39,85 @@ afterAll(async () => {
 });
 
 describe('scipop feed check', () => {
-  it('prints a real feed file’s items', async () => {
-    const r = await scipop(['feed', 'check', join(corpus, 'real/rss-parser/rss-1.rss')]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Science twis — rdf, 69 items, utf-8\n/);
-    expect(r.stdout).toContain('1. Food for fungi\n   2017-06-15 17:29Z · Hines, P. J.\n   http://science.sciencemag.org/cgi/content/short/356/6343/1134-a?rss=1');
-  }, SLOW);
+  it(
+    'prints a real feed file’s items',
+    async () => {
+      const r = await scipop(['feed', 'check', join(corpus, 'real/rss-parser/rss-1.rss')]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Science twis — rdf, 69 items, utf-8\n/);
+      expect(r.stdout).toContain(
+        '1. Food for fungi\n   2017-06-15 17:29Z · Hines, P. J.\n   http://science.sciencemag.org/cgi/content/short/356/6343/1134-a?rss=1',
+      );
+    },
+    SLOW,
+  );
 
-  it('prints JSON with --json', async () => {
-    const r = await scipop(['feed', 'check', '--json', join(corpus, 'real/feed-extractor/json-feed-standard-realworld.json')]);
-    expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout);
-    expect(report.feed.format).toBe('json');
-    expect(report.feed.items).toHaveLength(10);
-    expect(report.feed.items[0]).toHaveProperty('key');
-  }, SLOW);
+  it(
+    'prints JSON with --json',
+    async () => {
+      const r = await scipop([
+        'feed',
+        'check',
+        '--json',
+        join(corpus, 'real/feed-extractor/json-feed-standard-realworld.json'),
+      ]);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report.feed.format).toBe('json');
+      expect(report.feed.items).toHaveLength(10);
+      expect(report.feed.items[0]).toHaveProperty('key');
+    },
+    SLOW,
+  );
 
-  it('fetches over HTTP when private networks are allowed, and reports a permanent move', async () => {
-    const r = await scipop(['feed', 'check', server.url('/moved')], { SCIPOP_ALLOW_PRIVATE_NETWORKS: '1' });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Test Science — rss, 2 items/);
-    expect(r.stdout).toContain(`moved permanently to ${server.url('/feed.xml')}`);
-    expect(r.stdout).toContain('Webb spots water on a distant exoplanet');
-  }, SLOW);
+  it(
+    'fetches over HTTP when private networks are allowed, and reports a permanent move',
+    async () => {
+      const r = await scipop(['feed', 'check', server.url('/moved')], { SCIPOP_ALLOW_PRIVATE_NETWORKS: '1' });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Test Science — rss, 2 items/);
+      expect(r.stdout).toContain(`moved permanently to ${server.url('/feed.xml')}`);
+      expect(r.stdout).toContain('Webb spots water on a distant exoplanet');
+    },
+    SLOW,
+  );
 
-  it('refuses loopback by default', async () => {
-    const before = server.hits('/feed.xml');
-    expectRefusal(await scipop(['feed', 'check', server.url('/feed.xml')]), /loopback\/private\/link-local .*SCIPOP_ALLOW_PRIVATE_NETWORKS=1/);
-    expect(server.hits('/feed.xml')).toBe(before);
-  }, SLOW);
+  it(
+    'refuses loopback by default',
+    async () => {
+      const before = server.hits('/feed.xml');
+      expectRefusal(
+        await scipop(['feed', 'check', server.url('/feed.xml')]),
+        /loopback\/private\/link-local .*SCIPOP_ALLOW_PRIVATE_NETWORKS=1/,
+      );
+      expect(server.hits('/feed.xml')).toBe(before);
+    },
+    SLOW,
+  );
 
-  it('refuses bad files in one line', async () => {
-    expectRefusal(await scipop(['feed', 'check', 'no-such-feed.xml']), /no such file: no-such-feed\.xml/);
-    expectRefusal(await scipop(['feed', 'check', 'ftp://example.org/feed']), /only http\(s\) URLs and files/);
-    expectRefusal(await scipop(['feed', 'check', join(corpus, 'edge/node-feedparser/notafeed.html')]), /not a feed: the document is an HTML page/);
-    expectRefusal(await scipop(['feed', 'check', join(corpus, 'edge/gofeed/json/invalid.json')]), /not valid JSON/);
-  }, SLOW);
+  it(
+    'refuses bad files in one line',
+    async () => {
+      expectRefusal(await scipop(['feed', 'check', 'no-such-feed.xml']), /no such file: no-such-feed\.xml/);
+      expectRefusal(await scipop(['feed', 'check', 'ftp://example.org/feed']), /only http\(s\) URLs and files/);
+      expectRefusal(
+        await scipop(['feed', 'check', join(corpus, 'edge/node-feedparser/notafeed.html')]),
+        /not a feed: the document is an HTML page/,
+      );
+      expectRefusal(await scipop(['feed', 'check', join(corpus, 'edge/gofeed/json/invalid.json')]), /not valid JSON/);
+    },
+    SLOW,
+  );
 
-  it('refuses bad answers from a server in one line', async () => {
-    const allow = { SCIPOP_ALLOW_PRIVATE_NETWORKS: '1' };
-    expectRefusal(await scipop(['feed', 'check', server.url('/bomb')], allow), /entity-expansion bomb/);
-    expectRefusal(await scipop(['feed', 'check', server.url('/huge')], allow), /over the 5242880-byte limit/);
-    expectRefusal(await scipop(['feed', 'check', server.url('/loop-a')], allow), /redirect loop/);
-    expectRefusal(await scipop(['feed', 'check', server.url('/gone')], allow), /HTTP 410/);
-  }, SLOW);
+  it(
+    'refuses bad answers from a server in one line',
+    async () => {
+      const allow = { SCIPOP_ALLOW_PRIVATE_NETWORKS: '1' };
+      expectRefusal(await scipop(['feed', 'check', server.url('/bomb')], allow), /entity-expansion bomb/);
+      expectRefusal(await scipop(['feed', 'check', server.url('/huge')], allow), /over the 5242880-byte limit/);
+      expectRefusal(await scipop(['feed', 'check', server.url('/loop-a')], allow), /redirect loop/);
+      expectRefusal(await scipop(['feed', 'check', server.url('/gone')], allow), /HTTP 410/);
+    },
+    SLOW,
+  );
 });

@@ -8,7 +8,13 @@ import { FeedSchema } from '../../shared/feed/item';
 // Damaged copies of real feeds (cut, spliced, tags dropped or duplicated, junk inserted), from a
 // fixed seed: every one must come back as a valid feed or a one-line refusal, quickly.
 const ROOT = '../shared/corpora/feeds/real';
-const SEEDS = ['rss-parser/guardian.rss', 'rss-parser/heise.atom', 'rss-parser/rss-1.rss', 'feed-extractor/json-feed-standard-realworld.json', 'node-feedparser/iconv.xml'];
+const SEEDS = [
+  'rss-parser/guardian.rss',
+  'rss-parser/heise.atom',
+  'rss-parser/rss-1.rss',
+  'feed-extractor/json-feed-standard-realworld.json',
+  'node-feedparser/iconv.xml',
+];
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -18,7 +24,26 @@ function rng(seed: number) {
   };
 }
 
-const JUNK = ['<', '>', '&', '&amp', ']]>', '<![CDATA[', '<!--', '</item>', '<item>', '<entry>', '"', '\u0000', '\ufffd', '<!DOCTYPE x [<!ENTITY a "b">]>', '&a;', '{', '}', '<script>alert(1)</script>'];
+const JUNK = [
+  '<',
+  '>',
+  '&',
+  '&amp',
+  ']]>',
+  '<![CDATA[',
+  '<!--',
+  '</item>',
+  '<item>',
+  '<entry>',
+  '"',
+  '\u0000',
+  '\ufffd',
+  '<!DOCTYPE x [<!ENTITY a "b">]>',
+  '&a;',
+  '{',
+  '}',
+  '<script>alert(1)</script>',
+];
 
 function mutate(text: string, random: () => number): string {
   const at = () => Math.floor(random() * text.length);
@@ -36,7 +61,11 @@ function mutate(text: string, random: () => number): string {
     case 3: {
       const a = at();
       const b = at();
-      return text.slice(0, Math.min(a, b)) + text.slice(Math.min(a, b), Math.max(a, b)).repeat(2) + text.slice(Math.max(a, b));
+      return (
+        text.slice(0, Math.min(a, b)) +
+        text.slice(Math.min(a, b), Math.max(a, b)).repeat(2) +
+        text.slice(Math.max(a, b))
+      );
     }
     default:
       return text.replace(/<\/(item|entry|channel|title)>/g, (m) => (random() < 0.3 ? '' : m));

@@ -49,7 +49,9 @@ export function compare(expected: Map<string, Set<string>>, received: readonly R
   return {
     missing: [...wanted].filter((k) => !counts.has(k)),
     unexpected: [...counts.keys()].filter((k) => !wanted.has(k)),
-    repeated: [...counts].filter(([, n]) => n > 1).map(([k, times]) => ({ dest: k.split(' ')[0]!, link: k.split(' ')[1]!, times })),
+    repeated: [...counts]
+      .filter(([, n]) => n > 1)
+      .map(([k, times]) => ({ dest: k.split(' ')[0]!, link: k.split(' ')[1]!, times })),
     distinct: counts.size,
   };
 }
@@ -67,7 +69,12 @@ export function busiestWindow(stamps: readonly number[], windowMs: number): numb
 }
 
 /** Which workers posted to each destination, in order of their first post (one owner at a time means one entry per phase). */
-export function sendersByDest(calls: readonly ProxiedCall[], fleet: Fleet, from: number, to: number): Map<string, number[]> {
+export function sendersByDest(
+  calls: readonly ProxiedCall[],
+  fleet: Fleet,
+  from: number,
+  to: number,
+): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const c of calls) {
     if (!c.send || c.status !== 200 || c.at < from || c.at >= to || !c.dest) continue;
@@ -81,11 +88,17 @@ export function sendersByDest(calls: readonly ProxiedCall[], fleet: Fleet, from:
 }
 
 /** The outbox row of each (destination, link) pair, read straight from the test schema. */
-export async function outboxIds(fleet: Fleet): Promise<Map<string, { id: string; status: string; claimedBy: string | null }>> {
+export async function outboxIds(
+  fleet: Fleet,
+): Promise<Map<string, { id: string; status: string; claimedBy: string | null }>> {
   const s = fleet.db.schema;
   const rows = await withAdmin(
     async (c) =>
-      (await c.query(`SELECT o.id, o.channel_id, o.status, o.claimed_by, i.link FROM ${s}.outbox o JOIN ${s}.items i ON i.id = o.item_id`)).rows as {
+      (
+        await c.query(
+          `SELECT o.id, o.channel_id, o.status, o.claimed_by, i.link FROM ${s}.outbox o JOIN ${s}.items i ON i.id = o.item_id`,
+        )
+      ).rows as {
         id: string;
         channel_id: string;
         status: string;
@@ -93,11 +106,18 @@ export async function outboxIds(fleet: Fleet): Promise<Map<string, { id: string;
         link: string;
       }[],
   );
-  return new Map(rows.map((r) => [`${r.channel_id} ${r.link}`, { id: r.id, status: r.status, claimedBy: r.claimed_by }]));
+  return new Map(
+    rows.map((r) => [`${r.channel_id} ${r.link}`, { id: r.id, status: r.status, claimedBy: r.claimed_by }]),
+  );
 }
 
 /** The first moment after `from` a worker other than `victim` touched one of `dests` (a resend, an in-doubt lookup, the next post). */
-export function firstTouch(calls: readonly ProxiedCall[], dests: ReadonlySet<string>, victim: number, from: number): number | null {
+export function firstTouch(
+  calls: readonly ProxiedCall[],
+  dests: ReadonlySet<string>,
+  victim: number,
+  from: number,
+): number | null {
   const c = calls.find((x) => x.at >= from && x.worker !== victim && x.dest !== null && dests.has(x.dest));
   return c ? c.at : null;
 }
@@ -113,11 +133,29 @@ export async function describeBacklog(fleet: Fleet, missing: readonly string[] =
          FROM ${s}.outbox o LEFT JOIN ${s}.leases l ON l.kind = 'channel' AND l.lease_key = o.channel_id
          WHERE o.status <> 'sent' GROUP BY o.channel_id, o.status, o.claimed_by, l.owner, l.until_at ORDER BY o.channel_id`,
       )
-    ).rows as { channel_id: string; status: string; claimed_by: string | null; n: string; next: string; attempts: string; err: string | null; owner: string | null; until_at: string | null }[];
-    const workers = (await c.query(`SELECT id, heartbeat_at FROM ${s}.workers`)).rows as { id: string; heartbeat_at: string }[];
+    ).rows as {
+      channel_id: string;
+      status: string;
+      claimed_by: string | null;
+      n: string;
+      next: string;
+      attempts: string;
+      err: string | null;
+      owner: string | null;
+      until_at: string | null;
+    }[];
+    const workers = (await c.query(`SELECT id, heartbeat_at FROM ${s}.workers`)).rows as {
+      id: string;
+      heartbeat_at: string;
+    }[];
     // A missing post with no outbox row: was its item recorded without deliveries (taken for a first fetch)?
     const links = [...new Set(missing.map((m) => m.split(' ')[1]!))].slice(0, 20);
-    const items = (await c.query(`SELECT i.link, i.seen_at, (SELECT COUNT(*) FROM ${s}.outbox o WHERE o.item_id = i.id) AS rows FROM ${s}.items i WHERE i.link = ANY($1)`, [links])).rows as { link: string; seen_at: string; rows: string }[];
+    const items = (
+      await c.query(
+        `SELECT i.link, i.seen_at, (SELECT COUNT(*) FROM ${s}.outbox o WHERE o.item_id = i.id) AS rows FROM ${s}.items i WHERE i.link = ANY($1)`,
+        [links],
+      )
+    ).rows as { link: string; seen_at: string; rows: string }[];
     return [
       `workers: ${workers.map((w) => `${w.id} beat ${now - Number(w.heartbeat_at)} ms ago`).join('; ')}`,
       ...items.map((i) => `item ${i.link}: recorded ${now - Number(i.seen_at)} ms ago with ${i.rows} outbox rows`),

@@ -80,7 +80,12 @@ export async function createFleet(o: FleetOptions): Promise<Fleet> {
   }
 }
 
-async function build(o: FleetOptions, root: string, closers: (() => Promise<unknown> | void)[], closeAll: () => Promise<void>): Promise<Fleet> {
+async function build(
+  o: FleetOptions,
+  root: string,
+  closers: (() => Promise<unknown> | void)[],
+  closeAll: () => Promise<void>,
+): Promise<Fleet> {
   const db = await createTestSchema();
   closers.push(() => db.drop());
   const feeds = await startFeedServer();
@@ -117,18 +122,31 @@ async function build(o: FleetOptions, root: string, closers: (() => Promise<unkn
 
   const store = await openStore(db.url);
   closers.push(() => store.close());
-  for (const s of sources) await store.addSource({ url: feeds.url(s.path), title: s.title, tags: [s.tag], trusted: true }, Date.now());
+  for (const s of sources)
+    await store.addSource({ url: feeds.url(s.path), title: s.title, tags: [s.tag], trusted: true }, Date.now());
 
   const config = join(root, 'config.yaml');
   writeFileSync(
     config,
     stringify({
-      sources: { seedOpml: null, firstFetchPosts: 0, jitter: 0, defaultIntervalMinutes: o.intervalSeconds / 60, minIntervalMinutes: o.intervalSeconds / 60 },
+      sources: {
+        seedOpml: null,
+        firstFetchPosts: 0,
+        jitter: 0,
+        defaultIntervalMinutes: o.intervalSeconds / 60,
+        minIntervalMinutes: o.intervalSeconds / 60,
+      },
       // All sources live on one loopback host; real fleets poll many hosts at once.
       fetch: { perHostConcurrency: 16 },
       delivery: { inDoubt: 'resend' },
       workers: { leaseSeconds: o.leaseSeconds },
-      channels: dests.map((d) => ({ id: d.id, sink: d.platform, target: address.get(d.id)!, title: d.id, rules: d.rules })),
+      channels: dests.map((d) => ({
+        id: d.id,
+        sink: d.platform,
+        target: address.get(d.id)!,
+        title: d.id,
+        rules: d.rules,
+      })),
     }),
   );
 
@@ -143,7 +161,10 @@ async function build(o: FleetOptions, root: string, closers: (() => Promise<unkn
     };
     const tgProxy = await startWorkerProxy(w, 'telegram', tg.apiRoot, record);
     const dcProxy = await startWorkerProxy(w, 'discord', discord.apiBase.replace(/\/api$/, ''), record);
-    closers.push(() => tgProxy.close(), () => dcProxy.close());
+    closers.push(
+      () => tgProxy.close(),
+      () => dcProxy.close(),
+    );
     envs.push({
       TELEGRAM_BOT_TOKEN: tg.token,
       TELEGRAM_API_ROOT: tgProxy.url,
@@ -222,8 +243,10 @@ export function waitForLog(child: Child, text: string, timeoutMs: number, what: 
     const started = Date.now();
     const timer = setInterval(() => {
       if (child.stderr().includes(text)) return done();
-      if (child.proc.exitCode !== null || child.proc.signalCode !== null) return done(new Error(`exited while waiting for ${what}:\n${child.stderr().slice(-2000)}`));
-      if (Date.now() - started > timeoutMs) done(new Error(`timed out waiting for ${what}:\n${child.stderr().slice(-2000)}`));
+      if (child.proc.exitCode !== null || child.proc.signalCode !== null)
+        return done(new Error(`exited while waiting for ${what}:\n${child.stderr().slice(-2000)}`));
+      if (Date.now() - started > timeoutMs)
+        done(new Error(`timed out waiting for ${what}:\n${child.stderr().slice(-2000)}`));
     }, 50);
   });
 }

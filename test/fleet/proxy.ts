@@ -38,7 +38,8 @@ const DISCORD_SEND = /^\/api\/v10\/channels\/\d+\/messages$/;
 function telegramChat(body: Buffer, type: string | undefined): string | null {
   if (body.length === 0) return null;
   try {
-    if (type?.startsWith('application/json')) return String((JSON.parse(body.toString('utf8')) as { chat_id?: unknown }).chat_id ?? '') || null;
+    if (type?.startsWith('application/json'))
+      return String((JSON.parse(body.toString('utf8')) as { chat_id?: unknown }).chat_id ?? '') || null;
     // multipart (sendPhoto with an upload) or urlencoded: a plain search is enough to attribute it.
     const m = /name="chat_id"\r\n\r\n(-?\d+)|chat_id=(-?\d+)/.exec(body.toString('utf8'));
     return m ? (m[1] ?? m[2]!) : null;
@@ -52,7 +53,12 @@ function telegramChat(body: Buffer, type: string | undefined): string | null {
  * apart (one bot token, one client library each); a proxy per worker and platform can, which is
  * how the test knows who sent what and whom to kill. It changes no request and no answer.
  */
-export async function startWorkerProxy(worker: number, platform: ProxiedCall['platform'], target: string, onAnswer: AnswerHook): Promise<WorkerProxy> {
+export async function startWorkerProxy(
+  worker: number,
+  platform: ProxiedCall['platform'],
+  target: string,
+  onAnswer: AnswerHook,
+): Promise<WorkerProxy> {
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const server = http.createServer((req, res) => {
@@ -63,31 +69,39 @@ export async function startWorkerProxy(worker: number, platform: ProxiedCall['pl
       const path = req.url ?? '/';
       const bare = path.split('?')[0]!;
       const headers = { ...req.headers, host: upstream.host };
-      const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers, agent }, (answer) => {
-        const parts: Buffer[] = [];
-        answer.on('data', (c: Buffer) => parts.push(c));
-        answer.on('end', () => {
-          const call: ProxiedCall = {
-            worker,
-            platform,
-            method: req.method ?? 'GET',
-            path: bare,
-            dest: platform === 'telegram' ? telegramChat(body, req.headers['content-type']) : (DISCORD_CHANNEL.exec(`${bare}/`)?.[1] ?? null),
-            send: platform === 'telegram' ? SEND.test(bare) : req.method === 'POST' && DISCORD_SEND.test(bare),
-            status: answer.statusCode ?? 0,
-            ...(answer.statusCode === 429 && answer.headers['x-ratelimit-scope'] ? { scope: String(answer.headers['x-ratelimit-scope']) } : {}),
-            at: Date.now(),
-          };
-          const relay = () => {
-            if (res.destroyed) return;
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            res.end(Buffer.concat(parts));
-          };
-          const held = onAnswer(call);
-          if (held) void held.then(relay, relay);
-          else relay();
-        });
-      });
+      const out = http.request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path, headers, agent },
+        (answer) => {
+          const parts: Buffer[] = [];
+          answer.on('data', (c: Buffer) => parts.push(c));
+          answer.on('end', () => {
+            const call: ProxiedCall = {
+              worker,
+              platform,
+              method: req.method ?? 'GET',
+              path: bare,
+              dest:
+                platform === 'telegram'
+                  ? telegramChat(body, req.headers['content-type'])
+                  : (DISCORD_CHANNEL.exec(`${bare}/`)?.[1] ?? null),
+              send: platform === 'telegram' ? SEND.test(bare) : req.method === 'POST' && DISCORD_SEND.test(bare),
+              status: answer.statusCode ?? 0,
+              ...(answer.statusCode === 429 && answer.headers['x-ratelimit-scope']
+                ? { scope: String(answer.headers['x-ratelimit-scope']) }
+                : {}),
+              at: Date.now(),
+            };
+            const relay = () => {
+              if (res.destroyed) return;
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              res.end(Buffer.concat(parts));
+            };
+            const held = onAnswer(call);
+            if (held) void held.then(relay, relay);
+            else relay();
+          });
+        },
+      );
       out.on('error', (error) => {
         if (res.destroyed) return;
         res.writeHead(502, { 'content-type': 'text/plain' });

@@ -39,12 +39,18 @@ let sampler: NodeJS.Timeout | undefined;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, explain?: () => Promise<string>): Promise<T> {
+async function until<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined> | T | undefined,
+  explain?: () => Promise<string>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${explain ? `\n${await explain()}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${explain ? `\n${await explain()}` : ''}`);
     await sleep(250);
   }
 }
@@ -96,7 +102,14 @@ async function watchTakeover() {
 }
 
 beforeAll(async () => {
-  fleet = await createFleet({ workers: WORKERS, sources: 2000, newEvery: 16, destinations: 50, leaseSeconds: LEASE_SECONDS, intervalSeconds: INTERVAL_SECONDS });
+  fleet = await createFleet({
+    workers: WORKERS,
+    sources: 2000,
+    newEvery: 16,
+    destinations: 50,
+    leaseSeconds: LEASE_SECONDS,
+    intervalSeconds: INTERVAL_SECONDS,
+  });
   total = [...fleet.expected.values()].reduce((n, s) => n + s.size, 0);
   const t0 = Date.now();
   await fleet.startWorkers();
@@ -105,24 +118,33 @@ beforeAll(async () => {
     void fleet.store.listWorkers().then((ws) => {
       const now = Date.now();
       // The victim's gap after its death is not a late beat.
-      for (const w of ws) if (!killedAt || w.pid !== fleet.workers[victim]?.proc.pid) beatGaps.set(w.id, Math.max(beatGaps.get(w.id) ?? 0, now - w.heartbeatAt));
+      for (const w of ws)
+        if (!killedAt || w.pid !== fleet.workers[victim]?.proc.pid)
+          beatGaps.set(w.id, Math.max(beatGaps.get(w.id) ?? 0, now - w.heartbeatAt));
     });
   }, 200);
   armKill(Math.round(total * 0.3));
   // The first poll records every source's items as seen and posts nothing (firstFetchPosts 0);
   // then some feeds publish new items, which the next poll of each (an interval later) finds.
-  await until('the first poll of every source', 120_000, async () => ((await fleet.store.listSources()).every((s) => s.lastSuccessAt !== null) ? true : undefined));
+  await until('the first poll of every source', 120_000, async () =>
+    (await fleet.store.listSources()).every((s) => s.lastSuccessAt !== null) ? true : undefined,
+  );
   timings.firstPoll = Date.now() - t0;
   firstPollHits = fleet.sources.map((s) => fleet.feeds.hits(s.path));
   fleet.publishNewItems();
-  await until('every expected post, and an empty outbox queue', 180_000, async () => {
-    if (compare(fleet.expected, receivedPosts(fleet)).missing.length > 0) return undefined;
-    const { deliveries } = await fleet.store.stats();
-    return deliveries.pending + deliveries.sending === 0 ? true : undefined;
-  }, async () => {
-    const missing = compare(fleet.expected, receivedPosts(fleet)).missing;
-    return `${missing.length} posts missing (${missing.slice(0, 10).join(', ')}); the outbox:\n${await describeBacklog(fleet, missing)}`;
-  });
+  await until(
+    'every expected post, and an empty outbox queue',
+    180_000,
+    async () => {
+      if (compare(fleet.expected, receivedPosts(fleet)).missing.length > 0) return undefined;
+      const { deliveries } = await fleet.store.stats();
+      return deliveries.pending + deliveries.sending === 0 ? true : undefined;
+    },
+    async () => {
+      const missing = compare(fleet.expected, receivedPosts(fleet)).missing;
+      return `${missing.length} posts missing (${missing.slice(0, 10).join(', ')}); the outbox:\n${await describeBacklog(fleet, missing)}`;
+    },
+  );
   settledAt = Date.now();
   timings.settled = settledAt - t0;
   await sleep(1500); // a late repeat would land now
@@ -133,7 +155,25 @@ afterAll(async () => {
   // FLEET_DEBUG=file.json keeps the run's timeline (every platform call, the kill, each worker's log) for a failure's post-mortem.
   if (process.env.FLEET_DEBUG && fleet) {
     const logs = Array.from({ length: WORKERS }, (_, w) => fleet.logs(w).filter((l) => (l.level ?? 0) >= 30));
-    writeFileSync(process.env.FLEET_DEBUG, JSON.stringify({ victim, victimId, killedAt, held, victimChannels, leaseTakeoverMs, settledAt, address: [...fleet.address], calls: fleet.calls, logs }, null, 1));
+    writeFileSync(
+      process.env.FLEET_DEBUG,
+      JSON.stringify(
+        {
+          victim,
+          victimId,
+          killedAt,
+          held,
+          victimChannels,
+          leaseTakeoverMs,
+          settledAt,
+          address: [...fleet.address],
+          calls: fleet.calls,
+          logs,
+        },
+        null,
+        1,
+      ),
+    );
   }
   await fleet?.close();
 });
@@ -141,7 +181,9 @@ afterAll(async () => {
 describe('four workers on one PostgreSQL store (real processes, real fakes)', () => {
   it('polled each source once per interval: the first poll fetched every feed exactly once', () => {
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    console.log(`${WORKERS} workers running after ${s(timings.start)}; first poll of ${fleet.sources.length} sources done at ${s(timings.firstPoll)}; all ${total} posts out at ${s(timings.settled)}`);
+    console.log(
+      `${WORKERS} workers running after ${s(timings.start)}; first poll of ${fleet.sources.length} sources done at ${s(timings.firstPoll)}; all ${total} posts out at ${s(timings.settled)}`,
+    );
     const gaps = [...beatGaps.values()].map((ms) => `${ms} ms`).join(', ');
     console.log(`longest time between two heartbeats reaching the store, per live worker: ${gaps}`);
     // A source is leased to one worker while it is fetched; a second fetch within the first round
@@ -156,7 +198,9 @@ describe('four workers on one PostgreSQL store (real processes, real fakes)', ()
   it('the kill landed in the middle of delivery', () => {
     expect(killedAt).toBeGreaterThan(0);
     const before = fleet.calls.filter((c) => c.send && c.status === 200 && c.at < killedAt).length;
-    console.log(`killed worker ${victim} (${victimId}) after ${before} of ${total} posts, holding ${held.length} answers (${held.map((c) => c.platform).join(', ')})`);
+    console.log(
+      `killed worker ${victim} (${victimId}) after ${before} of ${total} posts, holding ${held.length} answers (${held.map((c) => c.platform).join(', ')})`,
+    );
     expect(before).toBeGreaterThan(total * 0.2);
     expect(before).toBeLessThan(total * 0.9);
     expect(held.some((c) => c.platform === 'telegram')).toBe(true);
@@ -186,7 +230,9 @@ describe('four workers on one PostgreSQL store (real processes, real fakes)', ()
       if (w === victim) continue;
       for (const line of fleet.logs(w)) if (line.msg === IN_DOUBT) inDoubt.set(String(line.delivery), w);
     }
-    console.log(`in-doubt rows logged by survivors: ${inDoubt.size}; repeats: Telegram ${onTelegram.length}, Discord ${onDiscord.length}`);
+    console.log(
+      `in-doubt rows logged by survivors: ${inDoubt.size}; repeats: Telegram ${onTelegram.length}, Discord ${onDiscord.length}`,
+    );
     for (const r of onTelegram) {
       expect(r.times).toBe(2);
       const row = rows.get(`${r.dest} ${r.link}`);
@@ -206,17 +252,27 @@ describe('four workers on one PostgreSQL store (real processes, real fakes)', ()
     const start = fleet.calls.find((c) => c.send)?.at ?? 0;
     const before = sendersByDest(fleet.calls, fleet, start, killedAt);
     // The victim's answers still in flight at the kill are recorded after it: leave them out.
-    const after = sendersByDest(fleet.calls.filter((c) => c.worker !== victim), fleet, killedAt, settledAt + 1);
+    const after = sendersByDest(
+      fleet.calls.filter((c) => c.worker !== victim),
+      fleet,
+      killedAt,
+      settledAt + 1,
+    );
     expect([...before].filter(([, ws]) => ws.length > 1)).toEqual([]);
     expect([...after].filter(([, ws]) => ws.length > 1)).toEqual([]);
-    const perWorker = Array.from({ length: WORKERS }, (_, w) => [...before.values()].filter((ws) => ws[0] === w).length);
+    const perWorker = Array.from(
+      { length: WORKERS },
+      (_, w) => [...before.values()].filter((ws) => ws[0] === w).length,
+    );
     console.log(`destinations per worker before the kill: ${perWorker.join(', ')}`);
     expect(perWorker.every((n) => n > 0)).toBe(true);
   });
 
   it('takes the dead worker’s destinations over within one lease period', () => {
     const touched = firstTouch(fleet.calls, new Set(held.map((c) => c.dest!)), victim, killedAt);
-    console.log(`lease takeover ${leaseTakeoverMs} ms; first survivor request to a held destination ${touched === null ? 'none' : `${touched - killedAt} ms`} after the kill (lease ${LEASE_SECONDS} s)`);
+    console.log(
+      `lease takeover ${leaseTakeoverMs} ms; first survivor request to a held destination ${touched === null ? 'none' : `${touched - killedAt} ms`} after the kill (lease ${LEASE_SECONDS} s)`,
+    );
     expect(victimChannels.length).toBeGreaterThan(0);
     // A dead worker's leases lapse within one lease period of its last beat, and a survivor's next
     // round takes them; the margin is for a 2-core machine running four workers and PostgreSQL.
@@ -231,7 +287,8 @@ describe('four workers on one PostgreSQL store (real processes, real fakes)', ()
   it('never exceeds a destination’s rate limits, before or after the takeover', () => {
     // The fakes enforce Telegram's and Discord's limits, so a 429 means a worker tried to exceed one.
     const refused = fleet.calls.filter((c) => c.send && c.status === 429);
-    const describe = (c: ProxiedCall) => `${fleet.destOf.get(c.dest ?? '') ?? c.dest} by worker ${c.worker} at ${c.at - killedAt} ms${c.scope ? ` (${c.scope})` : ''}`;
+    const describe = (c: ProxiedCall) =>
+      `${fleet.destOf.get(c.dest ?? '') ?? c.dest} by worker ${c.worker} at ${c.at - killedAt} ms${c.scope ? ` (${c.scope})` : ''}`;
     // Telegram: none at all; a new owner counts the destination's recent posts (Store.recentSends).
     expect(refused.filter((c) => c.platform === 'telegram').map(describe)).toEqual([]);
     // Discord: a new owner cannot know how much of a channel's bucket the dead worker used (discord.js
@@ -239,7 +296,9 @@ describe('four workers on one PostgreSQL store (real processes, real fakes)', ()
     // after the kill. Never on another channel, never more, never the bot's global cap.
     const discord = refused.filter((c) => c.platform === 'discord');
     const handedOver = new Set(victimChannels.map((id) => fleet.address.get(id)));
-    expect(discord.filter((c) => c.scope === 'global' || c.at < killedAt || !handedOver.has(c.dest!)).map(describe)).toEqual([]);
+    expect(
+      discord.filter((c) => c.scope === 'global' || c.at < killedAt || !handedOver.has(c.dest!)).map(describe),
+    ).toEqual([]);
     const perChannel = new Map<string, number>();
     for (const c of discord) perChannel.set(c.dest!, (perChannel.get(c.dest!) ?? 0) + 1);
     expect([...perChannel].filter(([, n]) => n > 1)).toEqual([]);

@@ -8,7 +8,18 @@ import type { TestFeedItem } from '../support/feed-server';
  * rules with plain set logic (not through shared/curation), so a curation or routing bug shows up
  * as a difference between this and what the fake platforms received.
  */
-export const TAGS = ['astronomy', 'biology', 'physics', 'climate', 'chemistry', 'geology', 'medicine', 'computing', 'ecology', 'energy'] as const;
+export const TAGS = [
+  'astronomy',
+  'biology',
+  'physics',
+  'climate',
+  'chemistry',
+  'geology',
+  'medicine',
+  'computing',
+  'ecology',
+  'energy',
+] as const;
 export const TOPICS = ['telescope', 'genome', 'quantum', 'glacier', 'vaccine'] as const;
 
 /** One source: its route on the feed server, its tag, and the items it gains after the first poll. */
@@ -75,12 +86,16 @@ export function fleetSources(count: number, newEvery: number): FleetSource[] {
  * receives a different subset of a few dozen items at most: under Telegram's 20 per minute per
  * group for most, a little over it for a few (which must then wait out the minute).
  */
-export function fleetDestinations(count: number, sources: readonly FleetSource[], url: (path: string) => string): FleetDestination[] {
+export function fleetDestinations(
+  count: number,
+  sources: readonly FleetSource[],
+  url: (path: string) => string,
+): FleetDestination[] {
   const withNew = sources.filter((s) => s.newItems.length > 0);
   return Array.from({ length: count }, (_, d) => {
     const platform = d % 2 === 0 ? 'telegram' : 'discord';
     const t = mix(d, 4);
-    const tags = [TAGS[t % TAGS.length]!, TAGS[(t + 1 + (t >>> 8) % 9) % TAGS.length]!];
+    const tags = [TAGS[t % TAGS.length]!, TAGS[(t + 1 + ((t >>> 8) % 9)) % TAGS.length]!];
     const topic = TOPICS[mix(d, 5) % TOPICS.length]!;
     const other = TOPICS[(TOPICS.indexOf(topic) + 1 + (mix(d, 6) % 4)) % TOPICS.length]!;
     const shapes: ChannelRulesInput[] = [
@@ -91,14 +106,24 @@ export function fleetDestinations(count: number, sources: readonly FleetSource[]
       { sources: withNew.filter((_, n) => n % 12 === d % 12).map((s) => url(s.path)) },
     ];
     // Ids sort so the platforms alternate: a worker's share (a run of the list) has both.
-    return { id: `d${String(d).padStart(2, '0')}-${platform === 'telegram' ? 'tg' : 'dc'}`, platform, slot: Math.floor(d / 2), rules: { ...shapes[d % shapes.length]!, approval: 'none' } };
+    return {
+      id: `d${String(d).padStart(2, '0')}-${platform === 'telegram' ? 'tg' : 'dc'}`,
+      platform,
+      slot: Math.floor(d / 2),
+      rules: { ...shapes[d % shapes.length]!, approval: 'none' },
+    };
   });
 }
 
 const fold = (s: string) => s.toLowerCase();
 
 /** Whether a destination's rules select a new item of a source (the same semantics, written out plainly). */
-export function selects(dest: FleetDestination, source: FleetSource, item: TestFeedItem, url: (path: string) => string): boolean {
+export function selects(
+  dest: FleetDestination,
+  source: FleetSource,
+  item: TestFeedItem,
+  url: (path: string) => string,
+): boolean {
   const r = dest.rules;
   const text = fold(`${item.title}\n${item.description ?? ''}`);
   if (r.sources?.length && !r.sources.includes(url(source.path))) return false;
@@ -111,7 +136,11 @@ export function selects(dest: FleetDestination, source: FleetSource, item: TestF
 }
 
 /** Expected deliveries: destination id → the links it must receive, each exactly once. */
-export function expectedDeliveries(dests: readonly FleetDestination[], sources: readonly FleetSource[], url: (path: string) => string): Map<string, Set<string>> {
+export function expectedDeliveries(
+  dests: readonly FleetDestination[],
+  sources: readonly FleetSource[],
+  url: (path: string) => string,
+): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const d of dests) {
     const links = new Set<string>();

@@ -45,7 +45,10 @@ describe('the bundled glossary', () => {
     it('never highlights an everyday word on its own', () => {
       for (const page of pages) {
         const everyday = matcher.find(page.text).filter((m) => COMMON_WORDS.has(m.text.toLowerCase()));
-        expect(everyday.map((m) => m.text), page.name).toEqual([]);
+        expect(
+          everyday.map((m) => m.text),
+          page.name,
+        ).toEqual([]);
       }
     });
 

@@ -15,7 +15,13 @@ let server: FeedServer;
 let dir: string;
 let items: TestFeedItem[] = [];
 const schemas: TestSchema[] = [];
-const item = (n: number): TestFeedItem => ({ title: `Exoplanet result ${n}`, link: `https://news.example/${n}`, guid: `g${n}`, date: new Date(Date.UTC(2026, 10, 29, 0, n)), description: 'Gene editing news.' });
+const item = (n: number): TestFeedItem => ({
+  title: `Exoplanet result ${n}`,
+  link: `https://news.example/${n}`,
+  guid: `g${n}`,
+  date: new Date(Date.UTC(2026, 10, 29, 0, n)),
+  description: 'Gene editing news.',
+});
 const schema = async () => {
   const t = await createTestSchema();
   schemas.push(t);
@@ -61,9 +67,21 @@ describe('moving a single-process network to PostgreSQL', () => {
     const config = writeRunConfig(dir, [server.url('/news')]);
     const file = join(dir, 'data', 'scipop.db');
     items = [item(1)];
-    expect((await runScipop(['run', '--once', '--config', config], { SCIPOP_DB: file, SCIPOP_ALLOW_PRIVATE_NETWORKS: '1' }, dir)).code).toBe(0);
+    expect(
+      (
+        await runScipop(
+          ['run', '--once', '--config', config],
+          { SCIPOP_DB: file, SCIPOP_ALLOW_PRIVATE_NETWORKS: '1' },
+          dir,
+        )
+      ).code,
+    ).toBe(0);
     items = [item(3), item(2), item(1)];
-    const sqliteRun = await runScipop(['run', '--once', '--config', config], { SCIPOP_DB: file, SCIPOP_ALLOW_PRIVATE_NETWORKS: '1' }, dir);
+    const sqliteRun = await runScipop(
+      ['run', '--once', '--config', config],
+      { SCIPOP_DB: file, SCIPOP_ALLOW_PRIVATE_NETWORKS: '1' },
+      dir,
+    );
     expect(postsIn(sqliteRun.stdout)).toHaveLength(2);
 
     const t = await schema();
@@ -73,7 +91,11 @@ describe('moving a single-process network to PostgreSQL', () => {
     const copied = await createPostgresStore(t.url);
     try {
       expect((await copied.stats()).deliveries).toMatchObject({ sent: 2, pending: 0, sending: 0 });
-      expect((await copied.listSources())[0]).toMatchObject({ url: server.url('/news'), title: 'Local feed 1', tags: ['astronomy'] });
+      expect((await copied.listSources())[0]).toMatchObject({
+        url: server.url('/news'),
+        title: 'Local feed 1',
+        tags: ['astronomy'],
+      });
     } finally {
       await copied.close();
     }
@@ -107,8 +129,16 @@ describe('scipop workers', () => {
     try {
       await store.upsertChannel({ id: 'tg-main', sink: 'telegram', target: '-1001', title: 'Main', rules: {} }, now);
       await store.upsertChannel({ id: 'dc-news', sink: 'discord', target: '42', title: 'News', rules: {} }, now);
-      await store.heartbeat({ id: 'box-1:100:aaaaaa', host: 'box-1', pid: 100, version: '0.1.0', startedAt: now - 60_000 }, now, now + 30_000);
-      await store.heartbeat({ id: 'box-2:200:bbbbbb', host: 'box-2', pid: 200, version: '0.0.9', startedAt: now - 600_000 }, now - 120_000, now - 90_000);
+      await store.heartbeat(
+        { id: 'box-1:100:aaaaaa', host: 'box-1', pid: 100, version: '0.1.0', startedAt: now - 60_000 },
+        now,
+        now + 30_000,
+      );
+      await store.heartbeat(
+        { id: 'box-2:200:bbbbbb', host: 'box-2', pid: 200, version: '0.0.9', startedAt: now - 600_000 },
+        now - 120_000,
+        now - 90_000,
+      );
       await store.tryLease('channel', 'tg-main', 'box-1:100:aaaaaa', now, now + 30_000);
       await store.tryLease('role', 'telegram-updates', 'box-1:100:aaaaaa', now, now + 30_000);
       await store.addSource({ url: 'https://a.example/feed', title: 'A' }, now - 1000);
@@ -119,12 +149,18 @@ describe('scipop workers', () => {
     const r = await runScipop(['workers', '--leases'], { SCIPOP_DB: t.url }, dir);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('1 live worker of 2 known (a worker silent for 23 s is taken for dead; its work moves within 30 s)');
-    expect(lines.find((l) => l.startsWith('box-1:100:aaaaaa'))).toMatch(/0\.1\.0\s+alive\s+\S+ s ago\s+\S+ s\s+1\s+1 \(oldest \S+ s\)\s+telegram-updates$/);
+    expect(lines[0]).toBe(
+      '1 live worker of 2 known (a worker silent for 23 s is taken for dead; its work moves within 30 s)',
+    );
+    expect(lines.find((l) => l.startsWith('box-1:100:aaaaaa'))).toMatch(
+      /0\.1\.0\s+alive\s+\S+ s ago\s+\S+ s\s+1\s+1 \(oldest \S+ s\)\s+telegram-updates$/,
+    );
     expect(lines.find((l) => l.startsWith('box-2:200:bbbbbb'))).toMatch(/0\.0\.9\s+dead\s+12\d s ago/);
     expect(r.stdout).toContain('destinations with no live owner (their posts wait): dc-news');
     expect(lines.find((l) => l.startsWith('channel'))).toMatch(/^channel\s+tg-main\s+box-1:100:aaaaaa\s+/);
-    const json = JSON.parse((await runScipop(['workers', '--json'], { SCIPOP_DB: t.url }, dir)).stdout) as { workers: { id: string; alive: boolean; channels: number; fetching: number }[] };
+    const json = JSON.parse((await runScipop(['workers', '--json'], { SCIPOP_DB: t.url }, dir)).stdout) as {
+      workers: { id: string; alive: boolean; channels: number; fetching: number }[];
+    };
     expect(json.workers.map((w) => [w.id, w.alive, w.channels, w.fetching])).toEqual([
       ['box-2:200:bbbbbb', false, 0, 0],
       ['box-1:100:aaaaaa', true, 1, 1],

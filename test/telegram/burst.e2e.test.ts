@@ -5,7 +5,15 @@ import { toOpml } from '../../bots/sources/opml';
 import { startScipop } from '../engine/child';
 import type { FakeTelegram } from '../fakes/telegram/server';
 import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
-import { FAST_LIMITS, GROUP, items, runInProcess, startTelegramWorld, telegramEnv, writeTelegramConfig } from './harness';
+import {
+  FAST_LIMITS,
+  GROUP,
+  items,
+  runInProcess,
+  startTelegramWorld,
+  telegramEnv,
+  writeTelegramConfig,
+} from './harness';
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -62,7 +70,15 @@ describe('a burst of 500 items to one group (Telegram limits scaled 100× on bot
   it('is delivered at the allowed rate, in order, with an injected 429 retried and nothing lost', async () => {
     const w = await world();
     // Telegram says "wait" once mid-burst, whatever the bot's own throttling: auto-retry handles it.
-    setTimeout(() => w.tg.failNext('sendMessage', { code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }), 3000);
+    setTimeout(
+      () =>
+        w.tg.failNext('sendMessage', {
+          code: 429,
+          description: 'Too Many Requests: retry after 1',
+          parameters: { retry_after: 1 },
+        }),
+      3000,
+    );
     const started = Date.now();
     const bots = await runInProcess(w.tg, w.db, w.config, true);
     const seconds = (Date.now() - started) / 1000;
@@ -75,14 +91,20 @@ describe('a burst of 500 items to one group (Telegram limits scaled 100× on bot
     expect(w.tg.calls.filter((c) => c.status === 429)).toHaveLength(1); // only the injected one, retried
     expect(peakInWindow(w.tg)).toBeLessThanOrEqual(FAST_LIMITS.group.count);
     // 500 posts at 20 per 600 ms cannot take less than 24 windows.
-    expect(seconds).toBeGreaterThan((BURST / FAST_LIMITS.group.count - 1) * FAST_LIMITS.group.windowMs / 1000);
-    console.log(`burst: ${BURST} posts in ${seconds.toFixed(1)} s; peak ${peakInWindow(w.tg)} per ${FAST_LIMITS.group.windowMs} ms window; 429s from the limiter: ${w.tg.tooManyRequests()}`);
+    expect(seconds).toBeGreaterThan(((BURST / FAST_LIMITS.group.count - 1) * FAST_LIMITS.group.windowMs) / 1000);
+    console.log(
+      `burst: ${BURST} posts in ${seconds.toFixed(1)} s; peak ${peakInWindow(w.tg)} per ${FAST_LIMITS.group.windowMs} ms window; 429s from the limiter: ${w.tg.tooManyRequests()}`,
+    );
   });
 
   it('survives kill -9 mid-burst: restarted, it posts every item exactly once (journal covers the send→mark window)', async () => {
     const w = await world();
     const env = telegramEnv(w.tg, w.db);
-    const killed = startScipop(['run', '--once', '--config', w.config], { ...env, SCIPOP_FAILPOINT: 'after-send:120' }, w.dir);
+    const killed = startScipop(
+      ['run', '--once', '--config', w.config],
+      { ...env, SCIPOP_FAILPOINT: 'after-send:120' },
+      w.dir,
+    );
     expect((await killed.exited).signal).toBe('SIGKILL');
     expect(titleCounts(w.tg).size).toBe(120);
     const again = startScipop(['run', '--once', '--config', w.config], env, w.dir);
@@ -115,6 +137,8 @@ describe('a burst of 500 items to one group (Telegram limits scaled 100× on bot
     expect(counts.size).toBe(BURST); // nothing lost
     const repeated = [...counts.entries()].filter(([, n]) => n > 1);
     expect(repeated.length).toBeLessThanOrEqual(1);
-    console.log(`kill during a send: ${repeated.length} post(s) repeated (${repeated.map(([t]) => t).join(', ') || 'none'})`);
+    console.log(
+      `kill during a send: ${repeated.length} post(s) repeated (${repeated.map(([t]) => t).join(', ') || 'none'})`,
+    );
   });
 });

@@ -27,7 +27,12 @@ let count = 0;
 function feed(n: number): string {
   const entries = Array.from({ length: n }, (_, k) => {
     const i = n - k;
-    const image = i === 1 ? '<enclosure url="https://img.example/webb.jpg" type="image/jpeg" length="1"/>' : i === 2 ? '<enclosure url="https://img.example/not-an-image.php" type="image/jpeg" length="1"/>' : '';
+    const image =
+      i === 1
+        ? '<enclosure url="https://img.example/webb.jpg" type="image/jpeg" length="1"/>'
+        : i === 2
+          ? '<enclosure url="https://img.example/not-an-image.php" type="image/jpeg" length="1"/>'
+          : '';
     return `<item><title>Post ${i}</title><link>https://news.example/${i}</link><guid>p${i}</guid><pubDate>${new Date(Date.UTC(2026, 10, 29, 1, i)).toUTCString()}</pubDate><description>About an exoplanet, part ${i}.</description>${image}</item>`;
   });
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Live feed</title><link>https://news.example/</link>${entries.join('')}</channel></rss>`;
@@ -83,7 +88,11 @@ describe('delivering to Telegram as chats change', () => {
     expect(one).toMatchObject({ kind: 'photo', photo: 'https://img.example/webb.jpg' });
     expect(one!.html).toMatch(/^<b><a href="https:\/\/news\.example\/1">Post 1<\/a><\/b>/);
     expect(two!.kind).toBe('text'); // sendPhoto failed with "wrong type of the web page content"
-    expect(tg.calls.some((c) => c.method === 'sendPhoto' && c.description === 'Bad Request: wrong type of the web page content')).toBe(true);
+    expect(
+      tg.calls.some(
+        (c) => c.method === 'sendPhoto' && c.description === 'Bad Request: wrong type of the web page content',
+      ),
+    ).toBe(true);
     expect(two!.link_preview_options).toEqual({ is_disabled: true });
     const topicText = posts(FORUM).find((m) => m.kind === 'text')!;
     expect(topicText.message_thread_id).toBe(7);
@@ -93,10 +102,14 @@ describe('delivering to Telegram as chats change', () => {
   it('pauses a destination the bot was kicked from, tells the moderator, loses nothing, and resumes when re-added', async () => {
     tg.setBotStatus(GROUP, 'kicked', mod);
     count = 4;
-    const notice = await tg.waitFor(() => tg.messages(mod.id).find((m) => m.text.startsWith('SciPop paused the destination "Science group"')));
+    const notice = await tg.waitFor(() =>
+      tg.messages(mod.id).find((m) => m.text.startsWith('SciPop paused the destination "Science group"')),
+    );
     expect(notice.text).toContain('Forbidden: bot was kicked from the supergroup chat');
     await tg.waitFor(() => titles(FORUM).includes('Post 4')); // other destinations carry on
-    const waiting = (await bots.store.pendingDeliveries(Number.MAX_SAFE_INTEGER, 100)).filter((d) => d.channelId === 'tg-main');
+    const waiting = (await bots.store.pendingDeliveries(Number.MAX_SAFE_INTEGER, 100)).filter(
+      (d) => d.channelId === 'tg-main',
+    );
     expect(waiting).toHaveLength(2);
     expect((await bots.store.stats()).deliveries.failed).toBe(0);
     tg.setBotStatus(GROUP, 'administrator', mod);
@@ -108,7 +121,9 @@ describe('delivering to Telegram as chats change', () => {
     tg.migrate(GROUP, SUPERGROUP);
     count = 5;
     await tg.waitFor(() => titles(SUPERGROUP).includes('Post 5'));
-    expect(tg.calls.some((c) => c.description === 'Bad Request: group chat was upgraded to a supergroup chat')).toBe(true);
+    expect(tg.calls.some((c) => c.description === 'Bad Request: group chat was upgraded to a supergroup chat')).toBe(
+      true,
+    );
     expect((await bots.store.listChannels()).find((c) => c.id === 'tg-main')?.target).toBe(String(SUPERGROUP));
     count = 6;
     await tg.waitFor(() => titles(SUPERGROUP).includes('Post 6'));
@@ -120,7 +135,13 @@ describe('delivering to Telegram as chats change', () => {
     await tg.waitFor(() => titles(SMALL).includes('Post 6'));
     const upgradedAt = Date.now();
     tg.migrate(SMALL, SMALL - 1_000_000_000_000, true);
-    await vi.waitFor(async () => expect((await bots.store.listChannels()).find((c) => c.id === 'tg-small')?.target).toBe(String(SMALL - 1_000_000_000_000)), { timeout: 10_000 });
+    await vi.waitFor(
+      async () =>
+        expect((await bots.store.listChannels()).find((c) => c.id === 'tg-small')?.target).toBe(
+          String(SMALL - 1_000_000_000_000),
+        ),
+      { timeout: 10_000 },
+    );
     count = 7;
     await tg.waitFor(() => titles(SMALL - 1_000_000_000_000).includes('Post 7'));
     expect(tg.calls.filter((c) => c.at >= upgradedAt && Number(c.params.chat_id) === SMALL)).toEqual([]);
@@ -129,7 +150,12 @@ describe('delivering to Telegram as chats change', () => {
   it('takes a configured moderator’s /filter from a private chat and applies it to the next items at once', async () => {
     const before = tg.messages(mod.id).length;
     tg.say(mod.id, mod, '/filter tg-topic exclude part 8');
-    const reply = await tg.waitFor(() => tg.messages(mod.id).slice(before).find((m) => m.text.startsWith('Filters of Forum topic')));
+    const reply = await tg.waitFor(() =>
+      tg
+        .messages(mod.id)
+        .slice(before)
+        .find((m) => m.text.startsWith('Filters of Forum topic')),
+    );
     expect(reply.text).toContain('exclude: “part 8”');
     expect(reply.text).toContain('Filter in effect now');
     count = 8;
@@ -152,12 +178,19 @@ describe('delivering to Telegram as chats change', () => {
     tg.say(NEW, mod, `/add ${feeds.url('/other.xml')}`);
     const added = await tg.waitFor(() => tg.messages(NEW).find((m) => m.text.startsWith('Added “Other feed”')));
     expect(added.text).toContain('This chat is now a SciPop destination for it;');
-    await tg.waitFor(() => titles(NEW).length === 0 && tg.messages(NEW).filter((m) => m.text.startsWith('Other #')).length === 2);
+    await tg.waitFor(
+      () => titles(NEW).length === 0 && tg.messages(NEW).filter((m) => m.text.startsWith('Other #')).length === 2,
+    );
     expect(tg.messages(NEW).some((m) => m.text.startsWith('Post '))).toBe(false); // only the feed added here
-    expect((await bots.store.listChannels()).find((c) => c.id === `tg:${NEW}`)).toMatchObject({ origin: 'chat', target: String(NEW) });
+    expect((await bots.store.listChannels()).find((c) => c.id === `tg:${NEW}`)).toMatchObject({
+      origin: 'chat',
+      target: String(NEW),
+    });
     // An existing source added there too: this chat receives it from now on.
     tg.say(NEW, mod, `/add ${feeds.url('/live.xml')}`);
-    const again = await tg.waitFor(() => tg.messages(NEW).find((m) => m.text.startsWith('“Live feed” is already a source')));
+    const again = await tg.waitFor(() =>
+      tg.messages(NEW).find((m) => m.text.startsWith('“Live feed” is already a source')),
+    );
     expect(again.text).toContain('This chat now receives it too.');
     count = 9;
     await tg.waitFor(() => titles(NEW).includes('Post 9'));

@@ -50,15 +50,33 @@ export function writeTelegramConfig(
   } = {},
 ): string {
   const file = join(dir, 'config.yaml');
-  const interval = extra.intervalSeconds === undefined ? {} : { defaultIntervalMinutes: extra.intervalSeconds / 60, minIntervalMinutes: extra.intervalSeconds / 60 };
+  const interval =
+    extra.intervalSeconds === undefined
+      ? {}
+      : { defaultIntervalMinutes: extra.intervalSeconds / 60, minIntervalMinutes: extra.intervalSeconds / 60 };
   const channels = extra.channels ?? [{ id: 'tg-main', target: String(GROUP), title: 'Science group' }];
   writeFileSync(
     file,
     stringify({
-      sources: { seedOpml: extra.seedOpml ?? null, firstFetchPosts: extra.firstFetchPosts ?? 1000, jitter: 0, ...interval },
+      sources: {
+        seedOpml: extra.seedOpml ?? null,
+        firstFetchPosts: extra.firstFetchPosts ?? 1000,
+        jitter: 0,
+        ...interval,
+      },
       delivery: { inDoubt: 'resend' },
-      telegram: { moderators: extra.moderators ?? [], limits: FAST_LIMITS, adminCacheSeconds: 60, channelLinkPreviews: extra.channelLinkPreviews ?? {} },
-      channels: channels.map((c) => ({ sink: 'telegram', title: c.title ?? c.id, ...c, rules: { approval: extra.approval ?? 'untrusted' } })),
+      telegram: {
+        moderators: extra.moderators ?? [],
+        limits: FAST_LIMITS,
+        adminCacheSeconds: 60,
+        channelLinkPreviews: extra.channelLinkPreviews ?? {},
+      },
+      channels: channels.map((c) => ({
+        sink: 'telegram',
+        title: c.title ?? c.id,
+        ...c,
+        rules: { approval: extra.approval ?? 'untrusted' },
+      })),
     }),
   );
   return file;
@@ -74,7 +92,13 @@ export async function startTelegramWorld(): Promise<{ tg: FakeTelegram; dir: str
 
 /** The environment `npm start` would see, pointed at the fake. */
 export function telegramEnv(tg: FakeTelegram, db: string): Record<string, string> {
-  return { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, SCIPOP_DB: db, SCIPOP_ALLOW_PRIVATE_NETWORKS: '1', SCIPOP_LOG_LEVEL: process.env.TG_TEST_LOG ?? 'warn' };
+  return {
+    TELEGRAM_BOT_TOKEN: tg.token,
+    TELEGRAM_API_ROOT: tg.apiRoot,
+    SCIPOP_DB: db,
+    SCIPOP_ALLOW_PRIVATE_NETWORKS: '1',
+    SCIPOP_LOG_LEVEL: process.env.TG_TEST_LOG ?? 'warn',
+  };
 }
 
 /** Runs the real composition root in this process (as `scipop run` does). */

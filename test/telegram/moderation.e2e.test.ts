@@ -53,14 +53,43 @@ afterAll(async () => {
 
 const lastText = (chatId = GROUP) => tg.messages(chatId).at(-1)?.text ?? '';
 const replyAfter = async (count: number, match: RegExp) =>
-  tg.waitFor(() => tg.messages(GROUP).slice(count).find((m) => match.test(m.text))).catch((error: Error) => {
-    throw new Error(`${error.message}; the group shows: ${JSON.stringify(tg.messages(GROUP).slice(count).map((m) => m.text))}`);
-  });
+  tg
+    .waitFor(() =>
+      tg
+        .messages(GROUP)
+        .slice(count)
+        .find((m) => match.test(m.text)),
+    )
+    .catch((error: Error) => {
+      throw new Error(
+        `${error.message}; the group shows: ${JSON.stringify(
+          tg
+            .messages(GROUP)
+            .slice(count)
+            .map((m) => m.text),
+        )}`,
+      );
+    });
 
 describe('moderating SciPop from a Telegram group', () => {
   it('registers its commands with setMyCommands', async () => {
     const commands = await tg.waitFor(() => tg.state.commands.get('{"type":"default"}'));
-    expect(commands.map((c) => c.command)).toEqual(expect.arrayContaining(['sources', 'add', 'remove', 'filter', 'pause', 'resume', 'queue', 'import', 'export', 'status', 'explain', 'help']));
+    expect(commands.map((c) => c.command)).toEqual(
+      expect.arrayContaining([
+        'sources',
+        'add',
+        'remove',
+        'filter',
+        'pause',
+        'resume',
+        'queue',
+        'import',
+        'export',
+        'status',
+        'explain',
+        'help',
+      ]),
+    );
   });
 
   it('refuses a non-moderator’s /add politely and changes nothing', async () => {
@@ -87,19 +116,32 @@ describe('moderating SciPop from a Telegram group', () => {
       const found = tg.messages(GROUP).filter((m) => m.text.startsWith('Trusted #'));
       return found.length === 3 ? found : undefined;
     });
-    expect(posts.map((p) => p.text.split('\n')[0])).toEqual([1, 2, 3].map((i) => `Trusted #${i}: is 2 < 3 & "water" > ice?`));
+    expect(posts.map((p) => p.text.split('\n')[0])).toEqual(
+      [1, 2, 3].map((i) => `Trusted #${i}: is 2 < 3 & "water" > ice?`),
+    );
     const first = posts[0]!;
-    expect(first.html).toContain('<b><a href="https://news.example/Trusted/1?a=1&amp;b=2">Trusted #1: is 2 &lt; 3 &amp; "water" &gt; ice?</a></b>');
-    expect(first.text).toContain('\nTest Science & Co · 2026-11-29 00:00 UTC\n\nTelescope data on the exoplanet & its atmosphere (1).');
+    expect(first.html).toContain(
+      '<b><a href="https://news.example/Trusted/1?a=1&amp;b=2">Trusted #1: is 2 &lt; 3 &amp; "water" &gt; ice?</a></b>',
+    );
+    expect(first.text).toContain(
+      '\nTest Science & Co · 2026-11-29 00:00 UTC\n\nTelescope data on the exoplanet & its atmosphere (1).',
+    );
     expect(first.text).toContain('Key terms\n• exoplanet — ');
     expect(first.text).toContain('#astronomy');
-    expect(first.entities).toContainEqual({ type: 'text_link', offset: 0, length: 37, url: 'https://news.example/Trusted/1?a=1&b=2' });
+    expect(first.entities).toContainEqual({
+      type: 'text_link',
+      offset: 0,
+      length: 37,
+      url: 'https://news.example/Trusted/1?a=1&b=2',
+    });
     expect(first.link_preview_options).toEqual({ is_disabled: true });
   });
 
   it('imports an OPML file sent as a document; untrusted items wait in /queue, whose buttons approve and reject', async () => {
     let before = tg.messages(GROUP).length;
-    const opml = toOpml([{ url: feeds.url('/untrusted.xml'), title: 'Unvetted blog', tags: ['space'], trusted: false }]);
+    const opml = toOpml([
+      { url: feeds.url('/untrusted.xml'), title: 'Unvetted blog', tags: ['space'], trusted: false },
+    ]);
     tg.sendFile(GROUP, alice, 'more.opml', opml, '/import');
     await replyAfter(before, /^Imported more\.opml: 1 added/);
     await vi.waitFor(async () => expect((await bots.store.stats()).deliveries.held).toBe(2), { timeout: 15_000 });
@@ -111,7 +153,10 @@ describe('moderating SciPop from a Telegram group', () => {
     before = tg.messages(GROUP).length;
     tg.say(GROUP, alice, '/queue');
     const queued = await tg.waitFor(() => {
-      const q = tg.messages(GROUP).slice(before).filter((m) => m.reply_markup?.inline_keyboard);
+      const q = tg
+        .messages(GROUP)
+        .slice(before)
+        .filter((m) => m.reply_markup?.inline_keyboard);
       return q.length === 2 ? q : undefined;
     });
     const buttons = queued[0]!.reply_markup!.inline_keyboard![0]!.map((b) => b.text);
@@ -130,21 +175,36 @@ describe('moderating SciPop from a Telegram group', () => {
     expect(queued[0]!.text).toMatch(/✅ Approved by @alice$/);
     expect(queued[1]!.text).toMatch(/🗑 Rejected by @alice$/);
     expect(queued[0]!.reply_markup).toBeUndefined();
-    const approvedPost = await tg.waitFor(() => tg.messages(GROUP).find((m) => m.text.startsWith('Held #1') && !m.reply_markup && m.edits === 0));
+    const approvedPost = await tg.waitFor(() =>
+      tg.messages(GROUP).find((m) => m.text.startsWith('Held #1') && !m.reply_markup && m.edits === 0),
+    );
     expect(approvedPost.html).toContain('<b><a href=');
     const stats = await bots.store.stats();
     expect(stats.deliveries).toMatchObject({ held: 0, rejected: 1 });
-    expect(tg.messages(GROUP).filter((m) => m.text.startsWith('Held #2') && m.edits === 0 && !m.reply_markup)).toEqual([]);
+    expect(tg.messages(GROUP).filter((m) => m.text.startsWith('Held #2') && m.edits === 0 && !m.reply_markup)).toEqual(
+      [],
+    );
   });
 
   it('lets a moderator edit a queued post’s summary before approving it', async () => {
     let before = tg.messages(GROUP).length;
-    tg.sendFile(GROUP, alice, 'one.opml', toOpml([{ url: feeds.url('/untrusted2.xml'), title: 'Second blog', tags: [], trusted: false }]), '/import');
+    tg.sendFile(
+      GROUP,
+      alice,
+      'one.opml',
+      toOpml([{ url: feeds.url('/untrusted2.xml'), title: 'Second blog', tags: [], trusted: false }]),
+      '/import',
+    );
     await replyAfter(before, /^Imported one\.opml: 1 added/);
     await vi.waitFor(async () => expect((await bots.store.stats()).deliveries.held).toBe(1), { timeout: 15_000 });
     before = tg.messages(GROUP).length;
     tg.say(GROUP, alice, '/queue');
-    const item = await tg.waitFor(() => tg.messages(GROUP).slice(before).find((m) => m.reply_markup?.inline_keyboard));
+    const item = await tg.waitFor(() =>
+      tg
+        .messages(GROUP)
+        .slice(before)
+        .find((m) => m.reply_markup?.inline_keyboard),
+    );
     const edit = item.reply_markup!.inline_keyboard![0]![2]!;
     before = tg.messages(GROUP).length;
     tg.press(GROUP, alice, item.message_id, edit.callback_data!);
@@ -154,10 +214,17 @@ describe('moderating SciPop from a Telegram group', () => {
     await replyAfter(before, /Sorry, only/);
     before = tg.messages(GROUP).length;
     tg.say(GROUP, alice, 'Moderated summary: 1 < 2 & "fine".', { replyTo: prompt.message_id });
-    const shown = await tg.waitFor(() => tg.messages(GROUP).slice(before).find((m) => m.reply_markup?.inline_keyboard));
+    const shown = await tg.waitFor(() =>
+      tg
+        .messages(GROUP)
+        .slice(before)
+        .find((m) => m.reply_markup?.inline_keyboard),
+    );
     expect(shown.text).toContain('Moderated summary: 1 < 2 & "fine".');
     tg.press(GROUP, alice, shown.message_id, shown.reply_markup!.inline_keyboard![0]![0]!.callback_data!);
-    const posted = await tg.waitFor(() => tg.messages(GROUP).find((m) => m.text.startsWith('Edited #1') && !m.reply_markup && m.edits === 0));
+    const posted = await tg.waitFor(() =>
+      tg.messages(GROUP).find((m) => m.text.startsWith('Edited #1') && !m.reply_markup && m.edits === 0),
+    );
     expect(posted.text).toContain('\n\nModerated summary: 1 < 2 & "fine".\n\n');
     expect(posted.html).toContain('Moderated summary: 1 &lt; 2 &amp; "fine".');
   });
@@ -168,14 +235,18 @@ describe('moderating SciPop from a Telegram group', () => {
     const saved = await replyAfter(before, /^Filters of Science group/);
     expect(saved.text).toContain('exclude: “crypto”');
     expect(saved.text).toMatch(/Filter in effect now\. This destination comes from the config file/);
-    expect((await bots.store.listChannels()).find((c) => c.id === 'tg-main')?.rules).toMatchObject({ exclude: ['crypto'] });
+    expect((await bots.store.listChannels()).find((c) => c.id === 'tg-main')?.rules).toMatchObject({
+      exclude: ['crypto'],
+    });
     before = tg.messages(GROUP).length;
     tg.say(GROUP, alice, '/filter include-regex (unclosed');
     expect((await replyAfter(before, /^Not saved: includeRegex\[0\]/)).text).toBeTruthy();
     before = tg.messages(GROUP).length;
     tg.say(GROUP, bob, '/filter clear');
     await replyAfter(before, /Sorry, only/);
-    expect((await bots.store.listChannels()).find((c) => c.id === 'tg-main')?.rules).toMatchObject({ exclude: ['crypto'] });
+    expect((await bots.store.listChannels()).find((c) => c.id === 'tg-main')?.rules).toMatchObject({
+      exclude: ['crypto'],
+    });
 
     const source = (await bots.store.listSources()).find((s) => s.title === 'Second blog')!;
     before = tg.messages(GROUP).length;
@@ -184,7 +255,9 @@ describe('moderating SciPop from a Telegram group', () => {
     expect((await bots.store.getSource(source.id))?.active).toBe(false);
     before = tg.messages(GROUP).length;
     tg.say(GROUP, bob, '/sources');
-    expect((await replyAfter(before, /^3 source\(s\):/)).text).toMatch(/Second blog — .*paused: paused by @alice in Telegram/);
+    expect((await replyAfter(before, /^3 source\(s\):/)).text).toMatch(
+      /Second blog — .*paused: paused by @alice in Telegram/,
+    );
     before = tg.messages(GROUP).length;
     tg.say(GROUP, alice, `/resume ${source.id.slice(-8)}`);
     await replyAfter(before, /^Resumed “Second blog”/);
@@ -197,7 +270,12 @@ describe('moderating SciPop from a Telegram group', () => {
   it('sends the sources back as OPML on /export, explains terms to everyone, and reports /status', async () => {
     let before = tg.messages(GROUP).length;
     tg.say(GROUP, alice, '/export');
-    const doc = await tg.waitFor(() => tg.messages(GROUP).slice(before).find((m) => m.kind === 'document'));
+    const doc = await tg.waitFor(() =>
+      tg
+        .messages(GROUP)
+        .slice(before)
+        .find((m) => m.kind === 'document'),
+    );
     const xml = doc.document!.content.toString('utf8');
     expect(xml).toContain(`xmlUrl="${feeds.url('/science.xml')}"`);
     expect(xml).toContain('scipop:trusted="false"');
@@ -216,7 +294,8 @@ describe('moderating SciPop from a Telegram group', () => {
   });
 
   it('asked Telegram about each person once: getChatMember answers are cached', () => {
-    const asked = (userId: number) => tg.calls.filter((c) => c.method === 'getChatMember' && Number(c.params.user_id) === userId).length;
+    const asked = (userId: number) =>
+      tg.calls.filter((c) => c.method === 'getChatMember' && Number(c.params.user_id) === userId).length;
     expect(asked(alice.id)).toBe(1);
     expect(asked(bob.id)).toBe(1);
   });

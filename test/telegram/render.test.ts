@@ -38,7 +38,12 @@ describe('rendering a post as Telegram HTML', () => {
         '#astronomy #space',
       ].join('\n'),
     );
-    expect(post.entities).toContainEqual({ type: 'text_link', offset: 0, length: 38, url: 'https://news.example/a?x=1&y=<2>' });
+    expect(post.entities).toContainEqual({
+      type: 'text_link',
+      offset: 0,
+      length: 38,
+      url: 'https://news.example/a?x=1&y=<2>',
+    });
     expect(post.entities).toContainEqual({ type: 'bold', offset: 0, length: 38 });
     expect(html).toContain('&amp;amp; stays literal');
     expect(html).not.toContain('<JWST>');
@@ -66,7 +71,10 @@ describe('rendering a post as Telegram HTML', () => {
   });
 
   it('drops terms and hashtags before the title when even they do not fit, and keeps the title link', () => {
-    const crowded = { ...base, terms: Array.from({ length: 3 }, (_, i) => ({ ...base.terms[0]!, id: `t${i}`, short: 'x'.repeat(400) })) };
+    const crowded = {
+      ...base,
+      terms: Array.from({ length: 3 }, (_, i) => ({ ...base.terms[0]!, id: `t${i}`, short: 'x'.repeat(400) })),
+    };
     const r = renderTelegramPost(crowded, 600);
     const post = seen(r.html);
     expect([...post.text].length).toBeLessThanOrEqual(600);
@@ -85,7 +93,11 @@ describe('the send limiter', () => {
     let now = 0;
     const slept: number[] = [];
     const limiter = createSendLimiter(
-      { global: { count: 30, windowMs: 1000 }, group: { count: 20, windowMs: 60_000 }, chat: { count: 1, windowMs: 1000 } },
+      {
+        global: { count: 30, windowMs: 1000 },
+        group: { count: 20, windowMs: 60_000 },
+        chat: { count: 1, windowMs: 1000 },
+      },
       { now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)) },
     );
     const starts: number[] = [];

@@ -28,7 +28,14 @@ const log = {
   error: (_o: object, msg?: string) => void logged.push({ level: 'error', msg }),
 };
 const target = { channelId: 'tg-main', target: String(GROUP), title: 'Science group' };
-const message: Message = { title: 'A & B', link: 'https://news.example/1', source: { title: 'Src' }, summary: 'Short summary.', terms: [], hashtags: [] };
+const message: Message = {
+  title: 'A & B',
+  link: 'https://news.example/1',
+  source: { title: 'Src' },
+  summary: 'Short summary.',
+  terms: [],
+  hashtags: [],
+};
 const MOD = 42;
 
 beforeEach(async () => {
@@ -49,11 +56,16 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const send = (deliveryId: string, m: Message = message, inDoubt = false) => sink.send(target, m, { deliveryId, inDoubt });
+const send = (deliveryId: string, m: Message = message, inDoubt = false) =>
+  sink.send(target, m, { deliveryId, inDoubt });
 
 describe('the Telegram sink', () => {
   it('hands a 429 longer than maxRetryAfterSeconds back to the outbox with Telegram’s wait', async () => {
-    tg.failNext('sendMessage', { code: 429, description: 'Too Many Requests: retry after 500', parameters: { retry_after: 500 } });
+    tg.failNext('sendMessage', {
+      code: 429,
+      description: 'Too Many Requests: retry after 500',
+      parameters: { retry_after: 500 },
+    });
     const error = await send('d1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SinkError);
     expect(error).toMatchObject({ retryable: true, retryAfterMs: 500_000 });
@@ -61,7 +73,10 @@ describe('the Telegram sink', () => {
   });
 
   it('sends a post Telegram could not parse as plain text rather than losing it, and says so', async () => {
-    tg.failNext('sendMessage', { code: 400, description: 'Bad Request: can\'t parse entities: Unsupported start tag "x" at byte offset 3' });
+    tg.failNext('sendMessage', {
+      code: 400,
+      description: 'Bad Request: can\'t parse entities: Unsupported start tag "x" at byte offset 3',
+    });
     const { remoteId } = await send('d2');
     const [post] = tg.messages(GROUP);
     expect(post!.html).toBeUndefined(); // no parse_mode the second time
@@ -95,9 +110,27 @@ describe('the Telegram sink', () => {
 
   it('after a 403 holds every post for the destination and, on resume, brings them back, even ones the outbox gave up on', async () => {
     const source = await store.addSource({ url: 'https://feed.example/rss', title: 'Feed' }, 0);
-    await store.upsertChannel({ id: 'tg-main', sink: 'telegram', target: String(GROUP), title: 'Science group', rules: {} }, 0);
-    const state0 = { etag: null, lastModified: null, nextFetchAt: 0, lastFetchAt: 0, lastSuccessAt: 0, failures: 0, lastError: null };
-    const item = (key: string) => ({ key, title: key, link: null, publishedAt: null, data: {}, deliveries: [{ channelId: 'tg-main', status: 'pending' as const, message: { ...message, title: key } }] });
+    await store.upsertChannel(
+      { id: 'tg-main', sink: 'telegram', target: String(GROUP), title: 'Science group', rules: {} },
+      0,
+    );
+    const state0 = {
+      etag: null,
+      lastModified: null,
+      nextFetchAt: 0,
+      lastFetchAt: 0,
+      lastSuccessAt: 0,
+      failures: 0,
+      lastError: null,
+    };
+    const item = (key: string) => ({
+      key,
+      title: key,
+      link: null,
+      publishedAt: null,
+      data: {},
+      deliveries: [{ channelId: 'tg-main', status: 'pending' as const, message: { ...message, title: key } }],
+    });
     await store.commitFetch(source.id, state0, [item('a'), item('b')], 0);
     const [a, b] = await store.pendingDeliveries(Date.now(), 10);
     tg.setBotStatus(GROUP, 'kicked', tg.user(1));
@@ -106,7 +139,9 @@ describe('the Telegram sink', () => {
       const error = await send(row.id, { ...message, title: (row.message as Message).title }).catch((e: unknown) => e);
       expect(error).toMatchObject({ retryable: true, retryAfterMs: 12 * 3_600_000 });
     }
-    expect(tg.messages(MOD).map((m) => m.text)).toEqual([expect.stringMatching(/^SciPop paused the destination "Science group"/)]);
+    expect(tg.messages(MOD).map((m) => m.text)).toEqual([
+      expect.stringMatching(/^SciPop paused the destination "Science group"/),
+    ]);
     await store.markFailed(a!.id, 'destination paused', Date.now() + 12 * 3_600_000); // waiting its turn
     await store.markFailed(b!.id, 'destination paused', null); // the outbox ran out of attempts
     tg.setBotStatus(GROUP, 'member', tg.user(1));
@@ -115,7 +150,9 @@ describe('the Telegram sink', () => {
   });
 
   it('refuses a target that is not a chat id, for good', async () => {
-    const error = await sink.send({ ...target, target: 'not a chat' }, message, { deliveryId: 'd7', inDoubt: false }).catch((e: unknown) => e);
+    const error = await sink
+      .send({ ...target, target: 'not a chat' }, message, { deliveryId: 'd7', inDoubt: false })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ retryable: false });
   });
 });

@@ -18,7 +18,11 @@ describe('`scipop run` (what `npm start` runs) with TELEGRAM_BOT_TOKEN', () => {
     const world = await startTelegramWorld();
     tg = world.tg;
     dir = world.dir;
-    const child = startScipop(['run', '--config', writeTelegramConfig(world.dir)], { ...telegramEnv(world.tg, world.db), SCIPOP_LOG_LEVEL: 'debug' }, world.dir);
+    const child = startScipop(
+      ['run', '--config', writeTelegramConfig(world.dir)],
+      { ...telegramEnv(world.tg, world.db), SCIPOP_LOG_LEVEL: 'debug' },
+      world.dir,
+    );
     await world.tg.waitFor(() => world.tg.calls.some((c) => c.method === 'getUpdates'), 60_000);
     expect(world.tg.calls.map((c) => c.method).slice(0, 3)).toEqual(['getMe', 'setMyCommands', 'deleteWebhook']);
     world.tg.say(GROUP, world.tg.user(3), '/explain CRISPR');

@@ -51,29 +51,60 @@ describe('the Telegram state in the store', () => {
   it('imports an old state file once and leaves the file alone', async () => {
     const file = join(dir, 'scipop.telegram.db');
     writeOldFile(file);
-    const ready = importLegacyStateFile({ store, platform: 'telegram', file, read: readTelegramStateFile, log, now: T0 });
+    const ready = importLegacyStateFile({
+      store,
+      platform: 'telegram',
+      file,
+      read: readTelegramStateFile,
+      log,
+      now: T0,
+    });
     const state = createTelegramState(store, ready);
-    expect(await state.sentRecord('d2')).toEqual({ deliveryId: 'd2', chatId: '-1001', messageId: 42, title: 'Second post', sentAt: T0 + 1 });
+    expect(await state.sentRecord('d2')).toEqual({
+      deliveryId: 'd2',
+      chatId: '-1001',
+      messageId: 42,
+      title: 'Second post',
+      sentAt: T0 + 1,
+    });
     expect((await state.recentSent('-1001', 5)).map((r) => r.title)).toEqual(['Second post', 'First post']);
     expect(await state.paused('-1002')).toMatchObject({ reason: 'Forbidden: bot was kicked from the supergroup chat' });
     expect(await state.currentChat('-5')).toBe('-1001');
-    expect(await state.summary('d7')).toBe('A moderator\'s words.');
+    expect(await state.summary('d7')).toBe("A moderator's words.");
     expect(await ready).toBe('imported');
-    expect(logged).toEqual([expect.objectContaining({ level: 'info', msg: expect.stringMatching(/imported the old state file/), obj: expect.objectContaining({ file, paused: 1, journal: 2 }) })]);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        msg: expect.stringMatching(/imported the old state file/),
+        obj: expect.objectContaining({ file, paused: 1, journal: 2 }),
+      }),
+    ]);
     expect(existsSync(file)).toBe(true);
 
     // A resume afterwards is not undone by the next start.
     expect(await state.resume('-1002')).toBe(true);
     expect(await state.takeHeldRows('-1002')).toEqual(['d9']);
-    expect(await importLegacyStateFile({ store, platform: 'telegram', file, read: readTelegramStateFile, log })).toBe('already');
+    expect(await importLegacyStateFile({ store, platform: 'telegram', file, read: readTelegramStateFile, log })).toBe(
+      'already',
+    );
     expect(await state.paused('-1002')).toBeUndefined();
   });
 
   it('starts without a file, and says so when a file cannot be read', async () => {
-    expect(await importLegacyStateFile({ store, platform: 'telegram', file: join(dir, 'none.db'), read: readTelegramStateFile, log })).toBe('no-file');
+    expect(
+      await importLegacyStateFile({
+        store,
+        platform: 'telegram',
+        file: join(dir, 'none.db'),
+        read: readTelegramStateFile,
+        log,
+      }),
+    ).toBe('no-file');
     const broken = join(dir, 'broken.db');
     writeFileSync(broken, 'not a database, just text that happens to sit where the state file was');
-    expect(await importLegacyStateFile({ store, platform: 'telegram', file: broken, read: readTelegramStateFile, log })).toBe('failed');
+    expect(
+      await importLegacyStateFile({ store, platform: 'telegram', file: broken, read: readTelegramStateFile, log }),
+    ).toBe('failed');
     expect(logged[0]).toMatchObject({ level: 'error', obj: { file: broken } });
   });
 });
@@ -83,13 +114,20 @@ describe('the send limiter across workers', () => {
     let t = T0;
     return { now: () => t, sleep: async (ms: number) => void (t += ms) };
   };
-  const limits = { global: { count: 30, windowMs: 1000 }, group: { count: 20, windowMs: 60_000 }, chat: { count: 1, windowMs: 1000 } };
+  const limits = {
+    global: { count: 30, windowMs: 1000 },
+    group: { count: 20, windowMs: 60_000 },
+    chat: { count: 1, windowMs: 1000 },
+  };
 
   it('counts another worker’s recent posts to a group after a hand-off', () => {
     const c = clock();
     const limiter = createSendLimiter(limits, c);
     expect(limiter.delayFor(-1001)).toBe(0);
-    limiter.seed(-1001, Array.from({ length: 20 }, (_, i) => T0 - 30_000 + i * 1000));
+    limiter.seed(
+      -1001,
+      Array.from({ length: 20 }, (_, i) => T0 - 30_000 + i * 1000),
+    );
     expect(limiter.delayFor(-1001)).toBe(30_000); // the oldest of the 20 leaves the minute window
     expect(limiter.delayFor(-1002)).toBe(0);
   });

@@ -28,7 +28,12 @@ beforeAll(async () => {
   dir = world.dir;
   port = await freePort();
   tg.addChat({ id: CHANNEL, type: 'channel', title: 'Science channel' });
-  const file = writeTelegramConfig(dir, { channels: [{ id: 'tg-main', target: String(GROUP) }, { id: 'tg-channel', target: String(CHANNEL) }] });
+  const file = writeTelegramConfig(dir, {
+    channels: [
+      { id: 'tg-main', target: String(GROUP) },
+      { id: 'tg-channel', target: String(CHANNEL) },
+    ],
+  });
   const config = parse(readFileSync(file, 'utf8')) as { telegram: Record<string, unknown> };
   config.telegram.webhook = { url: `http://127.0.0.1:${port}/telegram`, port, secretToken: 'test-secret' };
   writeFileSync(file, stringify(config));
@@ -55,12 +60,18 @@ describe('updates by webhook instead of long polling', () => {
     const help = await tg.waitFor(() => tg.messages(CHANNEL).find((m) => m.text.startsWith('/add URL')));
     expect(help.text).toContain('fetches and checks the feed first');
     tg.say(CHANNEL, poster, '/queue');
-    const refusal = await tg.waitFor(() => tg.messages(CHANNEL).find((m) => m.text.startsWith('The queue is not shown in a channel')));
+    const refusal = await tg.waitFor(() =>
+      tg.messages(CHANNEL).find((m) => m.text.startsWith('The queue is not shown in a channel')),
+    );
     expect(refusal).toBeTruthy();
   });
 
   it('refuses an update without the secret token', async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/telegram`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ update_id: 999 }) });
+    const res = await fetch(`http://127.0.0.1:${port}/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ update_id: 999 }),
+    });
     expect(res.status).toBe(401);
   });
 });

@@ -18,9 +18,20 @@ const GROUP = -1001234567890;
 const KICKED = -1009999;
 const MOD = 11;
 // The group window is wide enough to see a hand-off wait for it; the fake enforces the same limits.
-const LIMITS = { global: { count: 30, windowMs: 10 }, group: { count: 3, windowMs: 2000 }, chat: { count: 1, windowMs: 10 } };
+const LIMITS = {
+  global: { count: 30, windowMs: 10 },
+  group: { count: 3, windowMs: 2000 },
+  chat: { count: 1, windowMs: 10 },
+};
 const quiet: EngineLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const message = (title: string, summary = 'The feed’s own summary.'): Message => ({ title, link: `https://news.example/${encodeURIComponent(title)}`, source: { title: 'Desk' }, summary, terms: [], hashtags: [] });
+const message = (title: string, summary = 'The feed’s own summary.'): Message => ({
+  title,
+  link: `https://news.example/${encodeURIComponent(title)}`,
+  source: { title: 'Desk' },
+  summary,
+  terms: [],
+  hashtags: [],
+});
 
 interface Worker {
   store: Store;
@@ -36,12 +47,22 @@ let b: Worker;
 
 async function worker(id: string): Promise<Worker> {
   const store = await createPostgresStore(schema.url);
-  const coordinator = createCoordinator({ store, clock: { now: () => new Date() }, log: quiet, worker: newWorkerIdentity('test', Date.now(), id), leaseMs: 3000 });
+  const coordinator = createCoordinator({
+    store,
+    clock: { now: () => new Date() },
+    log: quiet,
+    worker: newWorkerIdentity('test', Date.now(), id),
+    leaseMs: 3000,
+  });
   coordinator.setChannels(['tg-main', 'tg-kicked']);
   const platform = createTelegramPlatform({
     token: tg.token,
     apiRoot: tg.apiRoot,
-    config: TelegramConfigSchema.parse({ moderators: [MOD], limits: LIMITS, stateFile: join(dir, `${id}.telegram.db`) }),
+    config: TelegramConfigSchema.parse({
+      moderators: [MOD],
+      limits: LIMITS,
+      stateFile: join(dir, `${id}.telegram.db`),
+    }),
     db: schema.url,
     store,
     fetcher: { fetch: () => Promise.reject(new Error('no feeds in this test')) },
@@ -55,10 +76,39 @@ async function worker(id: string): Promise<Worker> {
 }
 
 /** An outbox row for `channel`, as a fetch would write it. */
-async function delivery(store: Store, channel: string, m: Message, status: 'pending' | 'held' = 'pending'): Promise<string> {
-  const source = (await store.getSource('https://news.example/feed')) ?? (await store.addSource({ url: 'https://news.example/feed', title: 'Desk' }, Date.now()));
-  const state = { etag: null, lastModified: null, nextFetchAt: Date.now() + 3_600_000, lastFetchAt: Date.now(), lastSuccessAt: Date.now(), failures: 0, lastError: null };
-  await store.commitFetch(source.id, state, [{ key: m.title, title: m.title, link: m.link ?? null, publishedAt: null, data: {}, deliveries: [{ channelId: channel, status, message: m }]}], Date.now());
+async function delivery(
+  store: Store,
+  channel: string,
+  m: Message,
+  status: 'pending' | 'held' = 'pending',
+): Promise<string> {
+  const source =
+    (await store.getSource('https://news.example/feed')) ??
+    (await store.addSource({ url: 'https://news.example/feed', title: 'Desk' }, Date.now()));
+  const state = {
+    etag: null,
+    lastModified: null,
+    nextFetchAt: Date.now() + 3_600_000,
+    lastFetchAt: Date.now(),
+    lastSuccessAt: Date.now(),
+    failures: 0,
+    lastError: null,
+  };
+  await store.commitFetch(
+    source.id,
+    state,
+    [
+      {
+        key: m.title,
+        title: m.title,
+        link: m.link ?? null,
+        publishedAt: null,
+        data: {},
+        deliveries: [{ channelId: channel, status, message: m }],
+      },
+    ],
+    Date.now(),
+  );
   const rows = [...(await store.heldDeliveries(channel, 100)), ...(await store.pendingDeliveries(Date.now(), 100))];
   return rows.find((d) => (d.message as Message).title === m.title)!.id;
 }
@@ -75,8 +125,14 @@ beforeAll(async () => {
   a = await worker('w-a');
   b = await worker('w-b');
   for (const w of [a, b]) {
-    await w.store.upsertChannel({ id: 'tg-main', sink: 'telegram', target: String(GROUP), title: 'Science group', rules: {} }, Date.now());
-    await w.store.upsertChannel({ id: 'tg-kicked', sink: 'telegram', target: String(KICKED), title: 'Gone group', rules: {} }, Date.now());
+    await w.store.upsertChannel(
+      { id: 'tg-main', sink: 'telegram', target: String(GROUP), title: 'Science group', rules: {} },
+      Date.now(),
+    );
+    await w.store.upsertChannel(
+      { id: 'tg-kicked', sink: 'telegram', target: String(KICKED), title: 'Gone group', rules: {} },
+      Date.now(),
+    );
   }
   await a.platform.start();
   await b.platform.start();
@@ -92,7 +148,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const replyAfter = (count: number, match: RegExp) => tg.waitFor(() => tg.messages(GROUP).slice(count).find((m) => match.test(m.text)));
+const replyAfter = (count: number, match: RegExp) =>
+  tg.waitFor(() =>
+    tg
+      .messages(GROUP)
+      .slice(count)
+      .find((m) => match.test(m.text)),
+  );
 
 describe('Telegram on two workers sharing one PostgreSQL store', () => {
   it('long-polls from one worker only; the other posts through REST', async () => {
@@ -103,7 +165,10 @@ describe('Telegram on two workers sharing one PostgreSQL store', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(tg.messages(GROUP).slice(before)).toHaveLength(1); // answered once
     expect(tg.pollConflicts()).toBe(0);
-    await b.platform.sink.send({ ...target, title: 'via B' }, message('Posted by the other worker'), { deliveryId: 'rest-1', inDoubt: false });
+    await b.platform.sink.send({ ...target, title: 'via B' }, message('Posted by the other worker'), {
+      deliveryId: 'rest-1',
+      inDoubt: false,
+    });
     expect(tg.messages(GROUP).at(-1)!.text).toMatch(/^Posted by the other worker/);
   });
 
@@ -111,7 +176,12 @@ describe('Telegram on two workers sharing one PostgreSQL store', () => {
     const id = await delivery(a.store, 'tg-main', message('Held for an edit'), 'held');
     let before = tg.messages(GROUP).length;
     tg.say(GROUP, tg.user(MOD, 'Mod'), '/queue');
-    const shown = await tg.waitFor(() => tg.messages(GROUP).slice(before).find((m) => m.reply_markup?.inline_keyboard && m.text.startsWith('Held for an edit')));
+    const shown = await tg.waitFor(() =>
+      tg
+        .messages(GROUP)
+        .slice(before)
+        .find((m) => m.reply_markup?.inline_keyboard && m.text.startsWith('Held for an edit')),
+    );
     before = tg.messages(GROUP).length;
     tg.press(GROUP, tg.user(MOD, 'Mod'), shown.message_id, shown.reply_markup!.inline_keyboard![0]![2]!.callback_data!);
     const prompt = await replyAfter(before, /^Reply to this message with the new summary/);
@@ -126,9 +196,13 @@ describe('Telegram on two workers sharing one PostgreSQL store', () => {
 
   it('pauses a destination for both workers, and a resume on one brings its rows back for the other', async () => {
     const kicked = { channelId: 'tg-kicked', target: String(KICKED), title: 'Gone group' };
-    await expect(a.platform.sink.send(kicked, message('To a group that kicked the bot'), { deliveryId: 'k-1', inDoubt: false })).rejects.toThrow(/destination paused/);
+    await expect(
+      a.platform.sink.send(kicked, message('To a group that kicked the bot'), { deliveryId: 'k-1', inDoubt: false }),
+    ).rejects.toThrow(/destination paused/);
     const calls = tg.calls.length;
-    await expect(b.platform.sink.send(kicked, message('Also to it'), { deliveryId: 'k-2', inDoubt: false })).rejects.toThrow(/destination paused: Forbidden/);
+    await expect(
+      b.platform.sink.send(kicked, message('Also to it'), { deliveryId: 'k-2', inDoubt: false }),
+    ).rejects.toThrow(/destination paused: Forbidden/);
     expect(tg.calls.slice(calls).filter((c) => c.method === 'sendMessage')).toEqual([]); // B knew without asking Telegram
     expect(tg.messages(MOD).filter((m) => /paused the destination "Gone group"/.test(m.text))).toHaveLength(1);
     await b.platform.sink.resumeChat(String(KICKED));

@@ -20,16 +20,24 @@ export default defineContentScript({
     performance.measure(INIT_MEASURE, { start: STARTED_AT, end: performance.now() });
     // The glossary data stays in the background: a page receives the serialized matcher (one
     // message, no network) instead of parsing megabytes of script on every load.
-    const [settings, payload] = await Promise.all([retried(() => ask({ type: 'settings' })), retried(() => ask({ type: 'glossary' }))]);
+    const [settings, payload] = await Promise.all([
+      retried(() => ask({ type: 'settings' })),
+      retried(() => ask({ type: 'glossary' })),
+    ]);
     if (!settings || !payload || ctx.isInvalid) return;
     const view = async (lang: string, id: string) => (await ask({ type: 'entry', lang, id })) ?? undefined;
     const load = (p: MatcherPayload) => loadGlossary(p, view, inTask(LOAD_MEASURE));
     const glossary = await load(payload);
     if (ctx.isInvalid) return;
     await nextTask();
-    const page = measured(INIT_MEASURE, () => startPage({ doc: document, glossary, settings, t, markKnown: (id) => void ask({ type: 'know', id }) }));
+    const page = measured(INIT_MEASURE, () =>
+      startPage({ doc: document, glossary, settings, t, markKnown: (id) => void ask({ type: 'know', id }) }),
+    );
     // The latest change wins: two quick changes may be answered, or loaded, out of order.
-    const latest = <K extends 'settings' | 'glossary'>(type: K, apply: (reply: BackgroundReplies[K], isLatest: () => boolean) => void) => {
+    const latest = <K extends 'settings' | 'glossary'>(
+      type: K,
+      apply: (reply: BackgroundReplies[K], isLatest: () => boolean) => void,
+    ) => {
       let ticket = 0;
       return () => {
         const mine = ++ticket;
@@ -40,7 +48,10 @@ export default defineContentScript({
       };
     };
     const refreshSettings = latest('settings', (next) => page.applySettings(next));
-    const refreshGlossary = latest('glossary', (next, isLatest) => void load(next).then((g) => isLatest() && page.setGlossary(g)));
+    const refreshGlossary = latest(
+      'glossary',
+      (next, isLatest) => void load(next).then((g) => isLatest() && page.setGlossary(g)),
+    );
     const onStorage = (changes: Record<string, unknown>, area: string) => {
       if (area !== 'local') return;
       if (SETTINGS_KEY in changes) refreshSettings();

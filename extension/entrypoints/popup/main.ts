@@ -14,7 +14,10 @@ void createImportedPackStore(storage)
   .then((imported) =>
     startPopup({
       doc: document,
-      glossary: createEntryIndex(bundle, imported.map((p) => p.pack)),
+      glossary: createEntryIndex(
+        bundle,
+        imported.map((p) => p.pack),
+      ),
       settings: createSettingsStore(storage),
       tabs: browser.tabs,
       // ?tab=ID shows the glossary of another tab (the popup opened as a page, in tests).

@@ -11,7 +11,8 @@ afterEach(async () => {
   fake = null;
 });
 
-const rest = (f: FakeDiscord, extra: Record<string, unknown> = {}) => new REST({ api: f.apiBase, ...extra }).setToken(f.token);
+const rest = (f: FakeDiscord, extra: Record<string, unknown> = {}) =>
+  new REST({ api: f.apiBase, ...extra }).setToken(f.token);
 
 describe('fake Discord REST', () => {
   it('answers as Discord does: 401 without the token, 10003 Unknown Channel, 50013 Missing Permissions', async () => {
@@ -20,8 +21,14 @@ describe('fake Discord REST', () => {
     const locked = fake.addChannel(guild, { name: 'locked', botDenied: ['sendMessages'] });
     const res = await fetch(`${fake.apiBase}/v10/channels/${locked.id}`);
     expect(res.status).toBe(401);
-    await expect(rest(fake).post(Routes.channelMessages('1234'), { body: { content: 'x' } })).rejects.toMatchObject({ code: 10003, status: 404 });
-    await expect(rest(fake).post(Routes.channelMessages(locked.id), { body: { content: 'x' } })).rejects.toMatchObject({ code: 50013, status: 403 });
+    await expect(rest(fake).post(Routes.channelMessages('1234'), { body: { content: 'x' } })).rejects.toMatchObject({
+      code: 10003,
+      status: 404,
+    });
+    await expect(rest(fake).post(Routes.channelMessages(locked.id), { body: { content: 'x' } })).rejects.toMatchObject({
+      code: 50013,
+      status: 403,
+    });
   });
 
   it('returns the first message for a repeated nonce with enforce_nonce, and refuses embeds over the limits', async () => {
@@ -32,7 +39,9 @@ describe('fake Discord REST', () => {
     const second = (await rest(fake).post(Routes.channelMessages(channel.id), { body })) as { id: string };
     expect(second.id).toBe(first.id);
     expect(fake.messages(channel.id)).toHaveLength(1);
-    await expect(rest(fake).post(Routes.channelMessages(channel.id), { body: { embeds: [{ title: 'x'.repeat(257) }] } })).rejects.toMatchObject({ code: 50035 });
+    await expect(
+      rest(fake).post(Routes.channelMessages(channel.id), { body: { embeds: [{ title: 'x'.repeat(257) }] } }),
+    ).rejects.toMatchObject({ code: 50035 });
   });
 
   it('sends 429s with retry_after and bucket headers, which the discord.js REST manager waits out', async () => {
@@ -60,19 +69,30 @@ describe('fake Discord gateway', () => {
     client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiBase } });
     const ready = new Promise<void>((resolve) => client!.once(Events.ClientReady, () => resolve()));
     client.on(Events.InteractionCreate, async (interaction) => {
-      if (interaction.isChatInputCommand()) await interaction.reply({ content: `pong from ${interaction.guild?.name}` });
+      if (interaction.isChatInputCommand())
+        await interaction.reply({ content: `pong from ${interaction.guild?.name}` });
     });
     await client.login(fake.token);
     await ready;
     expect(client.guilds.cache.get(guild)?.name).toBe('Lab');
     await client.application!.commands.set([{ name: 'ping', description: 'ping' }], guild);
-    const answer = await fake.slash(fake.member(fake.addUser('ada'), MODERATOR_PERMISSIONS), { channelId: channel.id, name: 'ping' });
+    const answer = await fake.slash(fake.member(fake.addUser('ada'), MODERATOR_PERMISSIONS), {
+      channelId: channel.id,
+      name: 'ping',
+    });
     expect(answer.callbacks[0]).toMatchObject({ type: 4, data: { content: 'pong from Lab' } });
     await fake.waitFor(() => fake!.gateway.heartbeats() > 0, 3000, 'a heartbeat');
     // Discord asks for a reconnect; the fake refuses the resume, so the client identifies again and keeps working.
     fake.gateway.requestReconnect();
-    await fake.waitFor(() => fake!.gateway.identifies() === 2 && fake!.gateway.sessions() === 1, 10_000, 'a new session');
-    const again = await fake.slash(fake.member(fake.addUser('bob'), MODERATOR_PERMISSIONS), { channelId: channel.id, name: 'ping' });
+    await fake.waitFor(
+      () => fake!.gateway.identifies() === 2 && fake!.gateway.sessions() === 1,
+      10_000,
+      'a new session',
+    );
+    const again = await fake.slash(fake.member(fake.addUser('bob'), MODERATOR_PERMISSIONS), {
+      channelId: channel.id,
+      name: 'ping',
+    });
     expect(again.callbacks[0]).toMatchObject({ type: 4, data: { content: 'pong from Lab' } });
   });
 });

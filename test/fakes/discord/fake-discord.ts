@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { guildCreatePayload } from './gateway';
 import { startFakeDiscordServer, type FakeDiscordServer, type FakeDiscordServerOptions } from './server';
-import { channelJson, messageJson, Permission, type FakeChannel, type FakeInteraction, type FakeMessage, type FakeUser } from './state';
+import {
+  channelJson,
+  messageJson,
+  Permission,
+  type FakeChannel,
+  type FakeInteraction,
+  type FakeMessage,
+  type FakeUser,
+} from './state';
 
 /** A member acting in a guild: who, and the permissions Discord computes for them. */
 export interface FakeMember {
@@ -14,13 +22,25 @@ export interface SlashInput {
   channelId: string;
   name: string;
   subcommand?: string;
-  options?: Record<string, string | number | boolean | { attachment: { id: string; url: string; filename: string; size: number } }>;
+  options?: Record<
+    string,
+    string | number | boolean | { attachment: { id: string; url: string; filename: string; size: number } }
+  >;
 }
 
 /** The fake Discord with a small world and the actions of its people. */
 export interface FakeDiscord extends FakeDiscordServer {
   addGuild(name: string): string;
-  addChannel(guildId: string, channel: { name: string; type?: number; tags?: string[]; botDenied?: (keyof typeof Permission)[]; parentId?: string }): FakeChannel;
+  addChannel(
+    guildId: string,
+    channel: {
+      name: string;
+      type?: number;
+      tags?: string[];
+      botDenied?: (keyof typeof Permission)[];
+      parentId?: string;
+    },
+  ): FakeChannel;
   addUser(username: string): FakeUser;
   member(user: FakeUser, permissions?: bigint): FakeMember;
   /** Dispatches an application command over the gateway; resolves with the interaction once the bot answered. */
@@ -43,7 +63,11 @@ export async function startFakeDiscord(options: FakeDiscordServerOptions = {}): 
   const server = await startFakeDiscordServer(options);
   const { state } = server;
 
-  const waitFor = async <T>(predicate: () => T | undefined | null | false, timeoutMs = 10_000, what = 'condition'): Promise<T> => {
+  const waitFor = async <T>(
+    predicate: () => T | undefined | null | false,
+    timeoutMs = 10_000,
+    what = 'condition',
+  ): Promise<T> => {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const value = predicate();
@@ -53,7 +77,13 @@ export async function startFakeDiscord(options: FakeDiscordServerOptions = {}): 
     }
   };
 
-  const interact = async (member: FakeMember, channelId: string, type: number, data: Record<string, unknown>, message?: FakeMessage) => {
+  const interact = async (
+    member: FakeMember,
+    channelId: string,
+    type: number,
+    data: Record<string, unknown>,
+    message?: FakeMessage,
+  ) => {
     const channel = state.channels.get(channelId)!;
     const id = state.snowflake();
     const token = randomBytes(32).toString('base64url');
@@ -66,7 +96,18 @@ export async function startFakeDiscord(options: FakeDiscordServerOptions = {}): 
       guild: { id: channel.guild_id, locale: 'en-US', features: [] },
       channel_id: channelId,
       channel: channelJson(channel),
-      member: { user: member.user, roles: [], permissions: String(member.permissions), joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, nick: null, avatar: null },
+      member: {
+        user: member.user,
+        roles: [],
+        permissions: String(member.permissions),
+        joined_at: new Date().toISOString(),
+        deaf: false,
+        mute: false,
+        flags: 0,
+        pending: false,
+        nick: null,
+        avatar: null,
+      },
       token,
       version: 1,
       app_permissions: String(MODERATOR_PERMISSIONS | Permission.embedLinks | Permission.attachFiles),
@@ -81,7 +122,11 @@ export async function startFakeDiscord(options: FakeDiscordServerOptions = {}): 
     const interaction: FakeInteraction = { id, token, payload, callbacks: [], followUps: [] };
     state.interactions.set(id, interaction);
     server.gateway.dispatch('INTERACTION_CREATE', payload);
-    await waitFor(() => interaction.callbacks.length > 0, 10_000, `an answer to interaction ${JSON.stringify(data).slice(0, 80)}`);
+    await waitFor(
+      () => interaction.callbacks.length > 0,
+      10_000,
+      `an answer to interaction ${JSON.stringify(data).slice(0, 80)}`,
+    );
     return interaction;
   };
 
@@ -103,11 +148,32 @@ export async function startFakeDiscord(options: FakeDiscordServerOptions = {}): 
         position: state.channels.size,
         parent_id: c.parentId ?? null,
         botDenied: new Set(c.botDenied ?? []),
-        ...(type === 15 ? { available_tags: (c.tags ?? []).map((name) => ({ id: state.snowflake(), name, moderated: false, emoji_id: null, emoji_name: null })) } : {}),
-        ...(type === 11 || type === 12 || type === 10 ? { thread_metadata: { archived: false, auto_archive_duration: 1440, locked: false, archive_timestamp: new Date().toISOString() }, message_count: 0 } : {}),
+        ...(type === 15
+          ? {
+              available_tags: (c.tags ?? []).map((name) => ({
+                id: state.snowflake(),
+                name,
+                moderated: false,
+                emoji_id: null,
+                emoji_name: null,
+              })),
+            }
+          : {}),
+        ...(type === 11 || type === 12 || type === 10
+          ? {
+              thread_metadata: {
+                archived: false,
+                auto_archive_duration: 1440,
+                locked: false,
+                archive_timestamp: new Date().toISOString(),
+              },
+              message_count: 0,
+            }
+          : {}),
       };
       state.channels.set(channel.id, channel);
-      if (server.gateway.sessions() > 0) server.gateway.dispatch(channel.thread_metadata ? 'THREAD_CREATE' : 'CHANNEL_CREATE', channelJson(channel));
+      if (server.gateway.sessions() > 0)
+        server.gateway.dispatch(channel.thread_metadata ? 'THREAD_CREATE' : 'CHANNEL_CREATE', channelJson(channel));
       return channel;
     },
     addUser(username) {
@@ -119,12 +185,22 @@ export async function startFakeDiscord(options: FakeDiscordServerOptions = {}): 
       const resolved: Record<string, Record<string, unknown>> = {};
       const options = values.map(([name, value]) => {
         if (typeof value === 'object') {
-          resolved.attachments = { ...resolved.attachments, [value.attachment.id]: { ...value.attachment, content_type: 'text/x-opml', proxy_url: value.attachment.url, ephemeral: false } };
+          resolved.attachments = {
+            ...resolved.attachments,
+            [value.attachment.id]: {
+              ...value.attachment,
+              content_type: 'text/x-opml',
+              proxy_url: value.attachment.url,
+              ephemeral: false,
+            },
+          };
           return { name, type: 11, value: value.attachment.id };
         }
         return { name, type: typeof value === 'number' ? 4 : typeof value === 'boolean' ? 5 : 3, value };
       });
-      const command = state.commands.get(state.channels.get(input.channelId)!.guild_id)?.find((c) => c.name === input.name) ?? state.commands.get('global')?.find((c) => c.name === input.name);
+      const command =
+        state.commands.get(state.channels.get(input.channelId)!.guild_id)?.find((c) => c.name === input.name) ??
+        state.commands.get('global')?.find((c) => c.name === input.name);
       if (!command) throw new Error(`fake Discord: the bot registered no command /${input.name}`);
       const data = {
         id: command.id,

@@ -4,7 +4,16 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { channelJson, type FakeDiscordState } from './state';
 
 /** Gateway opcodes the fake speaks. */
-const Op = { dispatch: 0, heartbeat: 1, identify: 2, resume: 6, reconnect: 7, invalidSession: 9, hello: 10, heartbeatAck: 11 } as const;
+const Op = {
+  dispatch: 0,
+  heartbeat: 1,
+  identify: 2,
+  resume: 6,
+  reconnect: 7,
+  invalidSession: 9,
+  hello: 10,
+  heartbeatAck: 11,
+} as const;
 
 /** One connected, identified session. */
 interface Session {
@@ -45,7 +54,19 @@ export function guildCreatePayload(state: FakeDiscordState, guildId: string): Re
     large: false,
     joined_at: new Date().toISOString(),
     features: [],
-    roles: [{ id: guild.id, name: '@everyone', permissions: String((1n << 10n) | (1n << 11n)), position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+    roles: [
+      {
+        id: guild.id,
+        name: '@everyone',
+        permissions: String((1n << 10n) | (1n << 11n)),
+        position: 0,
+        color: 0,
+        hoist: false,
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
+    ],
     emojis: [],
     stickers: [],
     channels: channels.filter((c) => !c.thread_metadata).map(channelJson),
@@ -68,7 +89,13 @@ export function guildCreatePayload(state: FakeDiscordState, guildId: string): Re
 }
 
 /** Serves the gateway on `server` at path /gateway. */
-export function createFakeGateway(server: http.Server, state: FakeDiscordState, token: () => string, resumeUrl: () => string, heartbeatMs = 41_250): FakeGateway {
+export function createFakeGateway(
+  server: http.Server,
+  state: FakeDiscordState,
+  token: () => string,
+  resumeUrl: () => string,
+  heartbeatMs = 41_250,
+): FakeGateway {
   const wss = new WebSocketServer({ server, path: '/gateway' });
   const sessions = new Set<Session>();
   let beats = 0;
@@ -78,7 +105,8 @@ export function createFakeGateway(server: http.Server, state: FakeDiscordState, 
   const send = (socket: WebSocket, payload: Record<string, unknown>) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(payload));
   };
-  const dispatchTo = (session: Session, t: string, d: unknown) => send(session.socket, { op: Op.dispatch, t, s: ++session.seq, d });
+  const dispatchTo = (session: Session, t: string, d: unknown) =>
+    send(session.socket, { op: Op.dispatch, t, s: ++session.seq, d });
 
   wss.on('connection', (socket) => {
     send(socket, { op: Op.hello, d: { heartbeat_interval: heartbeatMs }, s: null, t: null });

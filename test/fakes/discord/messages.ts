@@ -58,7 +58,12 @@ export interface CreateOptions {
  * Creates a message as POST /channels/:id/messages does: checks, then honours `enforce_nonce` —
  * a second create with the same nonce from the same author within the window returns the first.
  */
-export function createMessage(state: FakeDiscordState, channelId: string, body: Record<string, unknown>, options: CreateOptions = {}): { message: FakeMessage; created: boolean } {
+export function createMessage(
+  state: FakeDiscordState,
+  channelId: string,
+  body: Record<string, unknown>,
+  options: CreateOptions = {},
+): { message: FakeMessage; created: boolean } {
   const channel = channelOr404(state, channelId);
   if (channel.type === 15) throw errors.nonText();
   if (options.asBot !== false && !options.webhookId) {
@@ -72,7 +77,9 @@ export function createMessage(state: FakeDiscordState, channelId: string, body: 
   const list = state.messages.get(channelId) ?? [];
   const now = options.now ?? Date.now();
   if (body.enforce_nonce === true && body.nonce !== undefined) {
-    const same = list.find((m) => m.nonce === body.nonce && m.author.id === author.id && now - Date.parse(m.timestamp) < state.nonceWindowMs);
+    const same = list.find(
+      (m) => m.nonce === body.nonce && m.author.id === author.id && now - Date.parse(m.timestamp) < state.nonceWindowMs,
+    );
     if (same) return { message: same, created: false };
   }
   if (channel.thread_metadata?.archived) channel.thread_metadata.archived = false; // sending unarchives, as on Discord
@@ -107,10 +114,16 @@ export function createMessage(state: FakeDiscordState, channelId: string, body: 
 
 /** PATCH of a message: the given keys replace the stored ones. */
 export function editMessage(message: FakeMessage, body: Record<string, unknown>): FakeMessage {
-  const invalid = validateMessage({ content: message.content, embeds: message.embeds, components: message.components, ...body });
+  const invalid = validateMessage({
+    content: message.content,
+    embeds: message.embeds,
+    components: message.components,
+    ...body,
+  });
   if (invalid) throw new ApiError(400, invalid);
   if (typeof body.content === 'string') message.content = body.content;
-  if (Array.isArray(body.embeds)) message.embeds = (body.embeds as Record<string, unknown>[]).map((e) => ({ type: 'rich', ...e }));
+  if (Array.isArray(body.embeds))
+    message.embeds = (body.embeds as Record<string, unknown>[]).map((e) => ({ type: 'rich', ...e }));
   if (Array.isArray(body.components)) message.components = body.components as Record<string, unknown>[];
   if (body.allowed_mentions !== undefined) message.allowedMentions = body.allowed_mentions;
   message.edited_timestamp = new Date().toISOString();

@@ -12,14 +12,24 @@ export function createInteractionRoutes(ctx: RouteContext): Route[] {
     throw errors.unknownWebhook();
   };
   /** Files sent as multipart become attachments whose text the test can read back. */
-  const interactionMessage = (channelId: string, data: Record<string, unknown>, files: unknown, deferred = false): FakeMessage => {
+  const interactionMessage = (
+    channelId: string,
+    data: Record<string, unknown>,
+    files: unknown,
+    deferred = false,
+  ): FakeMessage => {
     const list = (Array.isArray(files) ? files : []) as { name: string; size: number; text: string }[];
     const attachments = list.map((f) => {
       const id = state.snowflake();
       state.files.set(id, { name: f.name, body: Buffer.from(f.text, 'utf8') });
       return { id, filename: f.name, size: f.size, url: `attachment://${f.name}`, text: f.text };
     });
-    return createMessage(state, channelId, { ...data, ...(attachments.length ? { attachments } : {}) }, { asBot: false, allowEmpty: deferred, detached: ((Number(data.flags) || 0) & 64) !== 0 }).message;
+    return createMessage(
+      state,
+      channelId,
+      { ...data, ...(attachments.length ? { attachments } : {}) },
+      { asBot: false, allowEmpty: deferred, detached: ((Number(data.flags) || 0) & 64) !== 0 },
+    ).message;
   };
 
   return [
@@ -39,8 +49,19 @@ export function createInteractionRoutes(ctx: RouteContext): Route[] {
         const hook = state.webhooks.get(params[0]!);
         if (!hook || hook.token !== params[1]) throw errors.unknownWebhook();
         if (!state.channels.has(hook.channel_id)) throw errors.unknownWebhook();
-        const author = { id: hook.id, username: String(body.username ?? hook.name), global_name: null, discriminator: '0000', avatar: null, bot: true };
-        const message = createMessage(state, String(query.get('thread_id') ?? hook.channel_id), body, { author, webhookId: hook.id, asBot: false }).message;
+        const author = {
+          id: hook.id,
+          username: String(body.username ?? hook.name),
+          global_name: null,
+          discriminator: '0000',
+          avatar: null,
+          bot: true,
+        };
+        const message = createMessage(state, String(query.get('thread_id') ?? hook.channel_id), body, {
+          author,
+          webhookId: hook.id,
+          asBot: false,
+        }).message;
         ctx.onCreate?.(message);
         return query.get('wait') === 'true' ? ok(messageJson(message)) : { status: 204 };
       },
@@ -52,7 +73,8 @@ export function createInteractionRoutes(ctx: RouteContext): Route[] {
       major: 0,
       handle: ({ params, body }) => {
         const interaction = interactionByToken(params[1]!);
-        const target = params[2] === '@original' ? interaction.original : interaction.followUps.find((m) => m.id === params[2]);
+        const target =
+          params[2] === '@original' ? interaction.original : interaction.followUps.find((m) => m.id === params[2]);
         if (!target) throw errors.unknownMessage();
         return ok(messageJson(editMessage(target, body)));
       },
@@ -64,7 +86,8 @@ export function createInteractionRoutes(ctx: RouteContext): Route[] {
       major: 0,
       handle: ({ params }) => {
         const interaction = interactionByToken(params[1]!);
-        const target = params[2] === '@original' ? interaction.original : interaction.followUps.find((m) => m.id === params[2]);
+        const target =
+          params[2] === '@original' ? interaction.original : interaction.followUps.find((m) => m.id === params[2]);
         if (!target) throw errors.unknownMessage();
         return ok(messageJson(target));
       },
@@ -81,7 +104,13 @@ export function createInteractionRoutes(ctx: RouteContext): Route[] {
         const data = (body.data as Record<string, unknown> | undefined) ?? {};
         interaction.callbacks.push({ type, data });
         const channelId = String(interaction.payload.channel_id);
-        if (type === 4 || type === 5) interaction.original = interactionMessage(channelId, type === 5 ? { content: '', flags: data.flags } : data, body.files, type === 5);
+        if (type === 4 || type === 5)
+          interaction.original = interactionMessage(
+            channelId,
+            type === 5 ? { content: '', flags: data.flags } : data,
+            body.files,
+            type === 5,
+          );
         if (type === 7 || type === 6) {
           const source = interaction.payload.message as { id: string } | undefined;
           const message = source ? messageOr404(state, channelId, source.id) : undefined;
@@ -90,7 +119,16 @@ export function createInteractionRoutes(ctx: RouteContext): Route[] {
         }
         ctx.onCallback?.(interaction.id);
         if (query.get('with_response') === 'true') {
-          return ok({ interaction: { id: interaction.id, type: interaction.payload.type, response_message_id: interaction.original?.id ?? null, response_message_loading: type === 5, response_message_ephemeral: false }, resource: interaction.original ? { type, message: messageJson(interaction.original) } : { type } });
+          return ok({
+            interaction: {
+              id: interaction.id,
+              type: interaction.payload.type,
+              response_message_id: interaction.original?.id ?? null,
+              response_message_loading: type === 5,
+              response_message_ephemeral: false,
+            },
+            resource: interaction.original ? { type, message: messageJson(interaction.original) } : { type },
+          });
         }
         return { status: 204 };
       },

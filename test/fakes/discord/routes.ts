@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError, channelOr404, createMessage, editMessage, errors, messageOr404, requirePermissions } from './messages';
+import {
+  ApiError,
+  channelOr404,
+  createMessage,
+  editMessage,
+  errors,
+  messageOr404,
+  requirePermissions,
+} from './messages';
 import { channelJson, messageJson, type FakeDiscordState, type FakeMessage } from './state';
 import { createInteractionRoutes } from './routes-interactions';
 import { DISCORD_LIMITS } from './validate';
@@ -49,11 +57,31 @@ export function createRoutes(ctx: RouteContext): Route[] {
   };
 
   return [
-    { method: 'GET', pattern: '/gateway/bot', auth: true, handle: () => ok({ url: ctx.gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } }) },
+    {
+      method: 'GET',
+      pattern: '/gateway/bot',
+      auth: true,
+      handle: () =>
+        ok({
+          url: ctx.gatewayUrl(),
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+        }),
+    },
     { method: 'GET', pattern: '/gateway', auth: false, handle: () => ok({ url: ctx.gatewayUrl() }) },
     { method: 'GET', pattern: '/users/@me', auth: true, handle: () => ok(state.bot) },
-    { method: 'GET', pattern: '/applications/@me', auth: true, handle: () => ok({ id: state.applicationId, name: state.bot.username, bot_public: true, flags: 0 }) },
-    { method: 'GET', pattern: '/channels/:id', auth: true, handle: ({ params }) => ok(channelJson(channelOr404(state, params[0]!))) },
+    {
+      method: 'GET',
+      pattern: '/applications/@me',
+      auth: true,
+      handle: () => ok({ id: state.applicationId, name: state.bot.username, bot_public: true, flags: 0 }),
+    },
+    {
+      method: 'GET',
+      pattern: '/channels/:id',
+      auth: true,
+      handle: ({ params }) => ok(channelJson(channelOr404(state, params[0]!))),
+    },
     {
       method: 'GET',
       pattern: '/channels/:id/messages',
@@ -67,8 +95,21 @@ export function createRoutes(ctx: RouteContext): Route[] {
         return ok(list.map(messageJson));
       },
     },
-    { method: 'POST', pattern: '/channels/:id/messages', auth: true, major: 0, limited: true, handle: ({ params, body }) => created(createMessage(state, params[0]!, body).message) },
-    { method: 'GET', pattern: '/channels/:id/messages/:mid', auth: true, major: 0, handle: ({ params }) => ok(messageJson(messageOr404(state, params[0]!, params[1]!))) },
+    {
+      method: 'POST',
+      pattern: '/channels/:id/messages',
+      auth: true,
+      major: 0,
+      limited: true,
+      handle: ({ params, body }) => created(createMessage(state, params[0]!, body).message),
+    },
+    {
+      method: 'GET',
+      pattern: '/channels/:id/messages/:mid',
+      auth: true,
+      major: 0,
+      handle: ({ params }) => ok(messageJson(messageOr404(state, params[0]!, params[1]!))),
+    },
     {
       method: 'PATCH',
       pattern: '/channels/:id/messages/:mid',
@@ -77,7 +118,8 @@ export function createRoutes(ctx: RouteContext): Route[] {
       limited: true,
       handle: ({ params, body }) => {
         const message = messageOr404(state, params[0]!, params[1]!);
-        if (message.author.id !== state.bot.id) throw new ApiError(403, { message: 'Cannot edit a message authored by another user', code: 50005 });
+        if (message.author.id !== state.bot.id)
+          throw new ApiError(403, { message: 'Cannot edit a message authored by another user', code: 50005 });
         return ok(messageJson(editMessage(message, body)));
       },
     },
@@ -89,7 +131,8 @@ export function createRoutes(ctx: RouteContext): Route[] {
       limited: true,
       handle: ({ params }) => {
         const channel = channelOr404(state, params[0]!);
-        if (channel.type !== 5) throw new ApiError(400, { message: 'Cannot execute action on this channel type', code: 50024 });
+        if (channel.type !== 5)
+          throw new ApiError(400, { message: 'Cannot execute action on this channel type', code: 50024 });
         const message = messageOr404(state, channel.id, params[1]!);
         if (message.author.id !== state.bot.id) requirePermissions(channel, ['manageMessages']);
         if (message.flags & 1) throw errors.alreadyCrossposted();
@@ -105,16 +148,48 @@ export function createRoutes(ctx: RouteContext): Route[] {
       limited: true,
       handle: ({ params, body }) => {
         const forum = channelOr404(state, params[0]!);
-        if (forum.type !== 15) throw new ApiError(400, { message: 'Only forum threads are supported by the fake', code: 50024 });
+        if (forum.type !== 15)
+          throw new ApiError(400, { message: 'Only forum threads are supported by the fake', code: 50024 });
         requirePermissions(forum, ['sendMessages']);
         const name = String(body.name ?? '');
-        if (!name || [...name].length > DISCORD_LIMITS.threadName) throw new ApiError(400, { message: 'Invalid Form Body', code: 50035, errors: { name: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] } } });
+        if (!name || [...name].length > DISCORD_LIMITS.threadName)
+          throw new ApiError(400, {
+            message: 'Invalid Form Body',
+            code: 50035,
+            errors: {
+              name: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] },
+            },
+          });
         const tags = (body.applied_tags as string[] | undefined) ?? [];
-        if (tags.length > DISCORD_LIMITS.appliedTags || tags.some((t) => !forum.available_tags?.some((a) => a.id === t))) {
-          throw new ApiError(400, { message: 'Invalid Form Body', code: 50035, errors: { applied_tags: { _errors: [{ code: 'INVALID', message: 'Unknown tag' }] } } });
+        if (
+          tags.length > DISCORD_LIMITS.appliedTags ||
+          tags.some((t) => !forum.available_tags?.some((a) => a.id === t))
+        ) {
+          throw new ApiError(400, {
+            message: 'Invalid Form Body',
+            code: 50035,
+            errors: { applied_tags: { _errors: [{ code: 'INVALID', message: 'Unknown tag' }] } },
+          });
         }
         const id = state.snowflake();
-        const thread = { id, type: 11, guild_id: forum.guild_id, name, position: 0, parent_id: forum.id, applied_tags: tags, owner_id: state.bot.id, message_count: 0, botDenied: new Set(forum.botDenied), thread_metadata: { archived: false, auto_archive_duration: 4320, locked: false, archive_timestamp: new Date().toISOString() } };
+        const thread = {
+          id,
+          type: 11,
+          guild_id: forum.guild_id,
+          name,
+          position: 0,
+          parent_id: forum.id,
+          applied_tags: tags,
+          owner_id: state.bot.id,
+          message_count: 0,
+          botDenied: new Set(forum.botDenied),
+          thread_metadata: {
+            archived: false,
+            auto_archive_duration: 4320,
+            locked: false,
+            archive_timestamp: new Date().toISOString(),
+          },
+        };
         state.channels.set(id, thread);
         const first = createMessage(state, id, (body.message as Record<string, unknown>) ?? {}, { id }).message;
         ctx.onCreate?.(first);
@@ -127,7 +202,9 @@ export function createRoutes(ctx: RouteContext): Route[] {
       auth: true,
       major: 0,
       handle: ({ params }) => {
-        const threads = [...state.channels.values()].filter((c) => c.guild_id === params[0] && c.thread_metadata && !c.thread_metadata.archived);
+        const threads = [...state.channels.values()].filter(
+          (c) => c.guild_id === params[0] && c.thread_metadata && !c.thread_metadata.archived,
+        );
         return ok({ threads: threads.map(channelJson), members: [] });
       },
     },
@@ -139,7 +216,15 @@ export function createRoutes(ctx: RouteContext): Route[] {
       handle: ({ params, body }) => {
         const channel = channelOr404(state, params[0]!);
         requirePermissions(channel, ['manageWebhooks']);
-        const hook = { id: state.snowflake(), token: randomBytes(24).toString('base64url'), channel_id: channel.id, guild_id: channel.guild_id, name: String(body.name ?? 'Webhook'), type: 1 as const, application_id: state.applicationId };
+        const hook = {
+          id: state.snowflake(),
+          token: randomBytes(24).toString('base64url'),
+          channel_id: channel.id,
+          guild_id: channel.guild_id,
+          name: String(body.name ?? 'Webhook'),
+          type: 1 as const,
+          application_id: state.applicationId,
+        };
         state.webhooks.set(hook.id, hook);
         return ok({ ...hook, user: state.bot });
       },
@@ -152,7 +237,11 @@ export function createRoutes(ctx: RouteContext): Route[] {
       handle: ({ params }) => {
         const channel = channelOr404(state, params[0]!);
         requirePermissions(channel, ['manageWebhooks']);
-        return ok([...state.webhooks.values()].filter((w) => w.channel_id === channel.id).map((w) => ({ ...w, user: state.bot })));
+        return ok(
+          [...state.webhooks.values()]
+            .filter((w) => w.channel_id === channel.id)
+            .map((w) => ({ ...w, user: state.bot })),
+        );
       },
     },
     {
@@ -168,25 +257,41 @@ export function createRoutes(ctx: RouteContext): Route[] {
         return { status: 204 };
       },
     },
-    ...(['/applications/:app/commands', '/applications/:app/guilds/:guild/commands'] as const).flatMap((pattern): Route[] => {
-      const key = (params: string[]) => params[1] ?? 'global';
-      return [
-        {
-          method: 'PUT',
-          pattern,
-          auth: true,
-          major: 0,
-          handle: ({ params, body }) => {
-            if (params[0] !== state.applicationId) throw new ApiError(403, { message: 'Missing Access', code: 50001 });
-            if (params[1] && !state.guilds.has(params[1])) throw new ApiError(403, { message: 'Missing Access', code: 50001 });
-            const list = (body as unknown as Record<string, unknown>[]).map((c) => ({ ...c, id: state.snowflake(), application_id: state.applicationId, version: state.snowflake(), ...(params[1] ? { guild_id: params[1] } : {}) }));
-            state.commands.set(key(params), list as never);
-            return ok(list);
+    ...(['/applications/:app/commands', '/applications/:app/guilds/:guild/commands'] as const).flatMap(
+      (pattern): Route[] => {
+        const key = (params: string[]) => params[1] ?? 'global';
+        return [
+          {
+            method: 'PUT',
+            pattern,
+            auth: true,
+            major: 0,
+            handle: ({ params, body }) => {
+              if (params[0] !== state.applicationId)
+                throw new ApiError(403, { message: 'Missing Access', code: 50001 });
+              if (params[1] && !state.guilds.has(params[1]))
+                throw new ApiError(403, { message: 'Missing Access', code: 50001 });
+              const list = (body as unknown as Record<string, unknown>[]).map((c) => ({
+                ...c,
+                id: state.snowflake(),
+                application_id: state.applicationId,
+                version: state.snowflake(),
+                ...(params[1] ? { guild_id: params[1] } : {}),
+              }));
+              state.commands.set(key(params), list as never);
+              return ok(list);
+            },
           },
-        },
-        { method: 'GET', pattern, auth: true, major: 0, handle: ({ params }) => ok(state.commands.get(key(params)) ?? []) },
-      ];
-    }),
+          {
+            method: 'GET',
+            pattern,
+            auth: true,
+            major: 0,
+            handle: ({ params }) => ok(state.commands.get(key(params)) ?? []),
+          },
+        ];
+      },
+    ),
     ...createInteractionRoutes(ctx),
   ];
 }

@@ -48,11 +48,16 @@ async function readBody(req: http.IncomingMessage): Promise<{ raw: Buffer; body:
   if (raw.length === 0) return { raw, body: {} };
   if (type.startsWith('multipart/form-data')) {
     // discord.js sends files as multipart: a payload_json part and files[n] parts.
-    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
+    const form = await new Request('http://fake/', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: raw,
+    }).formData();
     const body = JSON.parse(String(form.get('payload_json') ?? '{}')) as Record<string, unknown>;
     const files: { name: string; size: number; text: string }[] = [];
     for (const [key, value] of form.entries()) {
-      if (key.startsWith('files[') && typeof value !== 'string') files.push({ name: value.name, size: value.size, text: await value.text() });
+      if (key.startsWith('files[') && typeof value !== 'string')
+        files.push({ name: value.name, size: value.size, text: await value.text() });
     }
     return { raw, body: { ...body, files } };
   }
@@ -80,13 +85,25 @@ export async function startFakeDiscordServer(options: FakeDiscordServerOptions =
   const limiter = createRateLimiter({ ...DISCORD_RATE_LIMITS, ...options.rateLimits });
   const requests: FakeRequest[] = [];
   let base = '';
-  const routes = createRoutes({ state, gatewayUrl: () => `${base.replace(/^http/, 'ws')}/gateway`, ...(options.onCreate ? { onCreate: options.onCreate } : {}) });
+  const routes = createRoutes({
+    state,
+    gatewayUrl: () => `${base.replace(/^http/, 'ws')}/gateway`,
+    ...(options.onCreate ? { onCreate: options.onCreate } : {}),
+  });
 
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', base);
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        requests.push({ method: req.method ?? 'GET', path: url.pathname, status, body, ...(body && typeof body === 'object' && 'code' in body ? { code: Number((body as { code: unknown }).code) } : {}) });
+        requests.push({
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          status,
+          body,
+          ...(body && typeof body === 'object' && 'code' in body
+            ? { code: Number((body as { code: unknown }).code) }
+            : {}),
+        });
         res.writeHead(status, { ...headers, ...(status === 204 ? {} : { 'content-type': 'application/json' }) });
         res.end(status === 204 ? undefined : JSON.stringify(body));
       };
@@ -100,8 +117,10 @@ export async function startFakeDiscordServer(options: FakeDiscordServerOptions =
       const path = url.pathname.replace(/^\/api\/v10/, '');
       let params: string[] | null = null;
       const route = routes.find((r) => (params = match(r, req.method ?? 'GET', path)) !== null);
-      if (!route || !params || !url.pathname.startsWith('/api/v10/')) return send(404, { message: '404: Not Found', code: 0 });
-      if (route.auth && req.headers.authorization !== `Bot ${token}`) return send(401, { message: '401: Unauthorized', code: 0 });
+      if (!route || !params || !url.pathname.startsWith('/api/v10/'))
+        return send(404, { message: '404: Not Found', code: 0 });
+      if (route.auth && req.headers.authorization !== `Bot ${token}`)
+        return send(401, { message: '401: Unauthorized', code: 0 });
       let body: Record<string, unknown>;
       try {
         body = (await readBody(req)).body;
@@ -111,7 +130,10 @@ export async function startFakeDiscordServer(options: FakeDiscordServerOptions =
       const matched: string[] = params;
       let headers: Record<string, string> = {};
       if (route.major !== undefined || route.limited) {
-        const decision = limiter.check(`${route.method} ${route.pattern}`, route.major !== undefined ? (matched[route.major] ?? '') : '');
+        const decision = limiter.check(
+          `${route.method} ${route.pattern}`,
+          route.major !== undefined ? (matched[route.major] ?? '') : '',
+        );
         headers = decision.headers;
         if (decision.status === 429 && route.limited) return send(429, decision.body, headers);
       }
@@ -126,7 +148,13 @@ export async function startFakeDiscordServer(options: FakeDiscordServerOptions =
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const gateway = createFakeGateway(server, state, () => token, () => `${base.replace(/^http/, 'ws')}/gateway`, options.heartbeatMs);
+  const gateway = createFakeGateway(
+    server,
+    state,
+    () => token,
+    () => `${base.replace(/^http/, 'ws')}/gateway`,
+    options.heartbeatMs,
+  );
 
   return {
     apiBase: `${base}/api`,

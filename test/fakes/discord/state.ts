@@ -4,7 +4,14 @@
  */
 
 /** Discord channel types the fake models. */
-export const ChannelType = { text: 0, announcement: 5, announcementThread: 10, publicThread: 11, privateThread: 12, forum: 15 } as const;
+export const ChannelType = {
+  text: 0,
+  announcement: 5,
+  announcementThread: 10,
+  publicThread: 11,
+  privateThread: 12,
+  forum: 15,
+} as const;
 
 /** Permission bits the fake checks (Discord's values). */
 export const Permission = {

@@ -35,7 +35,13 @@ describe('the fake Bot API answers like the real one', () => {
   let tg: FakeTelegram;
   let api: Api;
   beforeEach(async () => {
-    tg = await startFakeTelegram({ limits: { global: { count: 30, windowMs: 1000 }, group: { count: 3, windowMs: 60_000 }, chat: { count: 5, windowMs: 1000 } } });
+    tg = await startFakeTelegram({
+      limits: {
+        global: { count: 30, windowMs: 1000 },
+        group: { count: 3, windowMs: 60_000 },
+        chat: { count: 5, windowMs: 1000 },
+      },
+    });
     api = new Api(tg.token, { apiRoot: tg.apiRoot });
     tg.addChat({ id: -100200, type: 'supergroup', title: 'Science', is_forum: true, topics: [7] });
     tg.addChat({ id: -300, type: 'group', title: 'Small group' });
@@ -43,21 +49,37 @@ describe('the fake Bot API answers like the real one', () => {
   afterEach(() => tg.close());
 
   const error = async (p: Promise<unknown>) => {
-    const e = await p.then(() => null, (x: unknown) => x);
+    const e = await p.then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(GrammyError);
     return e as GrammyError;
   };
 
-  it('sends HTML and rejects a badly escaped message with Telegram\'s text', async () => {
+  it("sends HTML and rejects a badly escaped message with Telegram's text", async () => {
     const sent = await api.sendMessage(-100200, '<b>Hi</b> there', { parse_mode: 'HTML', message_thread_id: 7 });
-    expect(sent).toMatchObject({ message_id: 1, text: 'Hi there', entities: [{ type: 'bold', offset: 0, length: 2 }], message_thread_id: 7 });
+    expect(sent).toMatchObject({
+      message_id: 1,
+      text: 'Hi there',
+      entities: [{ type: 'bold', offset: 0, length: 2 }],
+      message_thread_id: 7,
+    });
     const e = await error(api.sendMessage(-100200, 'x < y', { parse_mode: 'HTML' }));
     expect(e.error_code).toBe(400);
     expect(e.description).toBe('Bad Request: can\'t parse entities: Unsupported start tag "" at byte offset 2');
-    expect((await error(api.sendMessage(-100200, 'x'.repeat(4097)))).description).toBe('Bad Request: message is too long');
-    expect((await error(api.sendMessage(-100200, 'x', { message_thread_id: 99 }))).description).toBe('Bad Request: message thread not found');
-    expect((await error(api.sendPhoto(-100200, 'https://img.example/a.jpg', { caption: 'c'.repeat(1025) }))).description).toBe('Bad Request: message caption is too long');
-    expect((await error(api.sendPhoto(-100200, 'https://img.example/page.html'))).description).toBe('Bad Request: wrong type of the web page content');
+    expect((await error(api.sendMessage(-100200, 'x'.repeat(4097)))).description).toBe(
+      'Bad Request: message is too long',
+    );
+    expect((await error(api.sendMessage(-100200, 'x', { message_thread_id: 99 }))).description).toBe(
+      'Bad Request: message thread not found',
+    );
+    expect(
+      (await error(api.sendPhoto(-100200, 'https://img.example/a.jpg', { caption: 'c'.repeat(1025) }))).description,
+    ).toBe('Bad Request: message caption is too long');
+    expect((await error(api.sendPhoto(-100200, 'https://img.example/page.html'))).description).toBe(
+      'Bad Request: wrong type of the web page content',
+    );
   });
 
   it('enforces the group limit with 429 and retry_after', async () => {
@@ -99,7 +121,9 @@ describe('the fake Bot API answers like the real one', () => {
     expect(tg.messages(-100200).at(-1)?.document?.content.toString()).toBe('<opml version="2.0"/>');
     expect(sent.document?.file_name).toBe('sources.opml');
     await api.setMyCommands([{ command: 'sources', description: 'List sources' }]);
-    expect((await error(api.setMyCommands([{ command: 'Bad-Name', description: 'x' }]))).description).toBe('Bad Request: BOT_COMMAND_INVALID');
+    expect((await error(api.setMyCommands([{ command: 'Bad-Name', description: 'x' }]))).description).toBe(
+      'Bad Request: BOT_COMMAND_INVALID',
+    );
     const query = tg.press(-100200, alice, sent.message_id, 'x');
     expect(await api.answerCallbackQuery(query, { text: 'ok' })).toBe(true);
     expect((await error(api.answerCallbackQuery(query))).description).toMatch(/^Bad Request: query is too old/);

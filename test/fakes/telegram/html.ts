@@ -52,7 +52,9 @@ function decodeEntity(s: string, i: number): { text: string; end: number } | nul
     const body = numeric[1]!;
     const code = body[0] === 'x' ? parseInt(body.slice(1), 16) : parseInt(body, 10);
     if (code >= 0xd800 && code <= 0xdfff) {
-      throw new ParseError('Text contains invalid Unicode characters after decoding HTML entities, check for unmatched surrogate code units');
+      throw new ParseError(
+        'Text contains invalid Unicode characters after decoding HTML entities, check for unmatched surrogate code units',
+      );
     }
     if (code === 0 || code > 0x10ffff) return null;
     return { text: String.fromCodePoint(code), end: i + numeric[0].length };
@@ -64,7 +66,7 @@ function decodeEntity(s: string, i: number): { text: string; end: number } | nul
 
 const decodeAll = (s: string) => {
   let out = '';
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const e = s[i] === '&' ? decodeEntity(s, i) : null;
     if (e) {
       out += e.text;
@@ -109,7 +111,8 @@ export function parseTelegramHtml(html: string): HtmlParse {
         while (i < html.length && !isSpace(html[i]) && html[i] !== '>') i++;
         if (i >= html.length) throw new ParseError(`Unclosed start tag at byte offset ${byteOffset(begin)}`);
         const name = html.slice(begin + 1, i).toLowerCase();
-        if (TAGS[name] === undefined) throw new ParseError(`Unsupported start tag "${name}" at byte offset ${byteOffset(begin)}`);
+        if (TAGS[name] === undefined)
+          throw new ParseError(`Unsupported start tag "${name}" at byte offset ${byteOffset(begin)}`);
         const attrs: Record<string, string> = {};
         while (html[i] !== '>') {
           while (i < html.length && isSpace(html[i])) i++;
@@ -117,12 +120,17 @@ export function parseTelegramHtml(html: string): HtmlParse {
           const attrBegin = i;
           while (i < html.length && !isSpace(html[i]) && html[i] !== '=') i++;
           const attr = html.slice(attrBegin, i).toLowerCase();
-          if (attr === '') throw new ParseError(`Empty attribute name in the tag "${name}" at byte offset ${byteOffset(begin)}`);
+          if (attr === '')
+            throw new ParseError(`Empty attribute name in the tag "${name}" at byte offset ${byteOffset(begin)}`);
           while (i < html.length && isSpace(html[i])) i++;
-          if (html[i] !== '=') throw new ParseError(`Expected equal sign in declaration of an attribute of the tag "${name}" at byte offset ${byteOffset(begin)}`);
+          if (html[i] !== '=')
+            throw new ParseError(
+              `Expected equal sign in declaration of an attribute of the tag "${name}" at byte offset ${byteOffset(begin)}`,
+            );
           i++;
           while (i < html.length && isSpace(html[i])) i++;
-          if (i >= html.length) throw new ParseError(`Unclosed start tag "${name}" at byte offset ${byteOffset(begin)}`);
+          if (i >= html.length)
+            throw new ParseError(`Unclosed start tag "${name}" at byte offset ${byteOffset(begin)}`);
           let value: string;
           const quote = html[i];
           if (quote === '"' || quote === "'") {
@@ -133,13 +141,16 @@ export function parseTelegramHtml(html: string): HtmlParse {
           } else {
             const tokenBegin = i;
             while (isNameChar(html[i])) i++;
-            if (i >= html.length) throw new ParseError(`Unclosed start tag "${name}" at byte offset ${byteOffset(begin)}`);
-            if (!isSpace(html[i]) && html[i] !== '>') throw new ParseError(`Unexpected end of name token at byte offset ${byteOffset(i)}`);
+            if (i >= html.length)
+              throw new ParseError(`Unclosed start tag "${name}" at byte offset ${byteOffset(begin)}`);
+            if (!isSpace(html[i]) && html[i] !== '>')
+              throw new ParseError(`Unexpected end of name token at byte offset ${byteOffset(i)}`);
             value = html.slice(tokenBegin, i);
           }
           attrs[attr] = value;
         }
-        if (name === 'span' && attrs.class !== 'tg-spoiler') throw new ParseError(`Tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(begin)}`);
+        if (name === 'span' && attrs.class !== 'tg-spoiler')
+          throw new ParseError(`Tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(begin)}`);
         stack.push({ name, start: text.length, attrs });
         i++;
         continue;
@@ -154,7 +165,9 @@ export function parseTelegramHtml(html: string): HtmlParse {
       if (html[i] !== '>') throw new ParseError(`Unclosed end tag at byte offset ${byteOffset(begin)}`);
       const open = stack.pop()!;
       if (name !== '' && name !== open.name) {
-        throw new ParseError(`Unmatched end tag at byte offset ${byteOffset(begin)}, expected "</${open.name}>", found "</${name}>"`);
+        throw new ParseError(
+          `Unmatched end tag at byte offset ${byteOffset(begin)}, expected "</${open.name}>", found "</${name}>"`,
+        );
       }
       i++;
       const length = text.length - open.start;
@@ -168,7 +181,8 @@ export function parseTelegramHtml(html: string): HtmlParse {
         entities.push(entity);
       }
     }
-    if (stack.length > 0) throw new ParseError(`Can't find end tag corresponding to start tag "${stack[stack.length - 1]!.name}"`);
+    if (stack.length > 0)
+      throw new ParseError(`Can't find end tag corresponding to start tag "${stack[stack.length - 1]!.name}"`);
   } catch (error) {
     if (error instanceof ParseError) return { ok: false, error: error.message };
     throw error;

@@ -21,7 +21,10 @@ export function targetChat(state: FakeState, params: Params): FakeChat {
   const id = typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : raw;
   const chat = typeof id === 'number' ? state.chats.get(id) : undefined;
   if (!chat) throw bad('chat not found');
-  if (chat.migratedTo !== undefined) throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: chat.migratedTo });
+  if (chat.migratedTo !== undefined)
+    throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', {
+      migrate_to_chat_id: chat.migratedTo,
+    });
   if (chat.botStatus === 'kicked' || chat.botStatus === 'left') {
     if (chat.type === 'private') throw new ApiError(403, 'Forbidden: bot was blocked by the user');
     if (chat.type === 'channel') throw new ApiError(403, 'Forbidden: bot is not a member of the channel chat');
@@ -32,7 +35,12 @@ export function targetChat(state: FakeState, params: Params): FakeChat {
 }
 
 /** Parses text or a caption in the requested parse mode, enforcing the length limit. */
-function formatted(text: unknown, parseMode: unknown, limit: number, tooLong: string): { text: string; html?: string; entities: unknown[] } {
+function formatted(
+  text: unknown,
+  parseMode: unknown,
+  limit: number,
+  tooLong: string,
+): { text: string; html?: string; entities: unknown[] } {
   const raw = typeof text === 'string' ? text : '';
   let out: { text: string; html?: string; entities: unknown[] } = { text: raw, entities: [] };
   if (parseMode === 'HTML') {
@@ -51,12 +59,30 @@ function threadOf(chat: FakeChat, params: Params): number | undefined {
   return Number(thread);
 }
 
-function store(state: FakeState, chat: FakeChat, params: Params, body: Partial<FakeMessage> & Pick<FakeMessage, 'kind' | 'text' | 'entities'>, now: number): FakeMessage {
+function store(
+  state: FakeState,
+  chat: FakeChat,
+  params: Params,
+  body: Partial<FakeMessage> & Pick<FakeMessage, 'kind' | 'text' | 'entities'>,
+  now: number,
+): FakeMessage {
   const thread = threadOf(chat, params);
-  const message: FakeMessage = { message_id: chat.nextMessageId++, chat_id: chat.id, from: state.bot, date: Math.floor(now / 1000), at: now, edits: 0, ...body };
+  const message: FakeMessage = {
+    message_id: chat.nextMessageId++,
+    chat_id: chat.id,
+    from: state.bot,
+    date: Math.floor(now / 1000),
+    at: now,
+    edits: 0,
+    ...body,
+  };
   if (thread !== undefined) message.message_thread_id = thread;
-  if (params.reply_markup) message.reply_markup = (typeof params.reply_markup === 'string' ? JSON.parse(params.reply_markup) : params.reply_markup) as FakeMessage['reply_markup'];
-  if (params.link_preview_options) message.link_preview_options = params.link_preview_options as FakeMessage['link_preview_options'];
+  if (params.reply_markup)
+    message.reply_markup = (
+      typeof params.reply_markup === 'string' ? JSON.parse(params.reply_markup) : params.reply_markup
+    ) as FakeMessage['reply_markup'];
+  if (params.link_preview_options)
+    message.link_preview_options = params.link_preview_options as FakeMessage['link_preview_options'];
   state.messages.push(message);
   return message;
 }
@@ -67,7 +93,12 @@ export type PhotoCheck = (url: string) => string | null;
 /** Every method the fake implements; `now` is the request's arrival time in ms. */
 export function createMethods(state: FakeState, photoCheck: PhotoCheck) {
   const methods: Record<string, (params: Params, now: number) => unknown> = {
-    getMe: () => ({ ...state.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false }),
+    getMe: () => ({
+      ...state.bot,
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+    }),
     sendMessage: (params, now) => {
       const chat = targetChat(state, params);
       if (typeof params.text !== 'string' || params.text.trim() === '') throw bad('message text is empty');
@@ -90,8 +121,22 @@ export function createMethods(state: FakeState, photoCheck: PhotoCheck) {
       if (!doc || typeof doc !== 'object') throw bad('there is no document in the request');
       const f = formatted(params.caption, params.parse_mode, 1024, 'message caption is too long');
       const file_id = `doc-${chat.id}-${chat.nextMessageId}`;
-      state.files.set(file_id, { file_id, file_unique_id: `u-${file_id}`, file_path: `documents/${file_id}-${doc.name}`, content: doc.content });
-      return messageJson(state, store(state, chat, params, { kind: 'document', document: { file_id, file_name: doc.name, content: doc.content }, ...f }, now));
+      state.files.set(file_id, {
+        file_id,
+        file_unique_id: `u-${file_id}`,
+        file_path: `documents/${file_id}-${doc.name}`,
+        content: doc.content,
+      });
+      return messageJson(
+        state,
+        store(
+          state,
+          chat,
+          params,
+          { kind: 'document', document: { file_id, file_name: doc.name, content: doc.content }, ...f },
+          now,
+        ),
+      );
     },
     editMessageText: (params) => {
       const chat = targetChat(state, params);
@@ -101,8 +146,14 @@ export function createMethods(state: FakeState, photoCheck: PhotoCheck) {
       const f = formatted(params.text, params.parse_mode, 4096, 'message is too long');
       if (f.text.trim() === '') throw bad('message text is empty');
       const markup = params.reply_markup ? JSON.stringify(params.reply_markup) : undefined;
-      if (f.text === message.text && JSON.stringify(f.entities) === JSON.stringify(message.entities) && markup === (message.reply_markup ? JSON.stringify(message.reply_markup) : undefined)) {
-        throw bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+      if (
+        f.text === message.text &&
+        JSON.stringify(f.entities) === JSON.stringify(message.entities) &&
+        markup === (message.reply_markup ? JSON.stringify(message.reply_markup) : undefined)
+      ) {
+        throw bad(
+          'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+        );
       }
       Object.assign(message, f, { edits: message.edits + 1 });
       if (params.reply_markup) message.reply_markup = params.reply_markup as FakeMessage['reply_markup'];
@@ -124,7 +175,21 @@ export function createMethods(state: FakeState, photoCheck: PhotoCheck) {
       const status = userId === state.bot.id ? chat.botStatus : (chat.members.get(userId) ?? 'left');
       const user = userId === state.bot.id ? state.bot : { id: userId, is_bot: false, first_name: `User ${userId}` };
       const member: Record<string, unknown> = { status, user };
-      if (status === 'administrator') Object.assign(member, { can_be_edited: false, is_anonymous: false, can_manage_chat: true, can_delete_messages: true, can_manage_video_chats: true, can_restrict_members: true, can_promote_members: false, can_change_info: true, can_invite_users: true, can_post_stories: false, can_edit_stories: false, can_delete_stories: false });
+      if (status === 'administrator')
+        Object.assign(member, {
+          can_be_edited: false,
+          is_anonymous: false,
+          can_manage_chat: true,
+          can_delete_messages: true,
+          can_manage_video_chats: true,
+          can_restrict_members: true,
+          can_promote_members: false,
+          can_change_info: true,
+          can_invite_users: true,
+          can_post_stories: false,
+          can_edit_stories: false,
+          can_delete_stories: false,
+        });
       if (status === 'creator') member.is_anonymous = false;
       return member;
     },
@@ -134,7 +199,8 @@ export function createMethods(state: FakeState, photoCheck: PhotoCheck) {
       if (!Array.isArray(commands) || commands.length > 100) throw bad('parameter "commands" is required');
       for (const c of commands) {
         if (!/^[a-z0-9_]{1,32}$/.test(c.command)) throw bad('BOT_COMMAND_INVALID');
-        if (typeof c.description !== 'string' || c.description.length < 1 || c.description.length > 256) throw bad('BOT_COMMAND_DESCRIPTION_INVALID');
+        if (typeof c.description !== 'string' || c.description.length < 1 || c.description.length > 256)
+          throw bad('BOT_COMMAND_DESCRIPTION_INVALID');
       }
       state.commands.set(JSON.stringify(params.scope ?? { type: 'default' }), commands);
       return true;
@@ -144,14 +210,23 @@ export function createMethods(state: FakeState, photoCheck: PhotoCheck) {
       return true;
     },
     setWebhook: (params) => {
-      if (typeof params.url !== 'string' || !/^https?:\/\//.test(params.url)) throw bad('bad webhook: An HTTPS URL must be provided for webhook');
-      state.webhook = { url: params.url, ...(typeof params.secret_token === 'string' ? { secretToken: params.secret_token } : {}) };
+      if (typeof params.url !== 'string' || !/^https?:\/\//.test(params.url))
+        throw bad('bad webhook: An HTTPS URL must be provided for webhook');
+      state.webhook = {
+        url: params.url,
+        ...(typeof params.secret_token === 'string' ? { secretToken: params.secret_token } : {}),
+      };
       return true;
     },
     getFile: (params) => {
       const file = state.files.get(String(params.file_id));
       if (!file) throw bad('invalid file_id');
-      return { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.content.length, file_path: file.file_path };
+      return {
+        file_id: file.file_id,
+        file_unique_id: file.file_unique_id,
+        file_size: file.content.length,
+        file_path: file.file_path,
+      };
     },
   };
   return methods;

@@ -2,7 +2,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFloodControl, TELEGRAM_LIMITS, type FloodLimits } from './limits';
 import { ApiError, createMethods, SENDING_METHODS, type PhotoCheck } from './methods';
-import { createFakeState, type FakeChat, type FakeMessage, type FakeState, type FakeUser, type MemberStatus } from './state';
+import {
+  createFakeState,
+  type FakeChat,
+  type FakeMessage,
+  type FakeState,
+  type FakeUser,
+  type MemberStatus,
+} from './state';
 import { createUserActions, type UserActions } from './users';
 
 /** Options of the fake Bot API server. */
@@ -31,12 +38,23 @@ export interface FakeTelegram extends UserActions {
   bot: FakeUser;
   state: FakeState;
   calls: FakeCall[];
-  addChat(chat: { id: number; type: FakeChat['type']; title?: string; is_forum?: boolean; topics?: number[]; botStatus?: MemberStatus }): FakeChat;
+  addChat(chat: {
+    id: number;
+    type: FakeChat['type'];
+    title?: string;
+    is_forum?: boolean;
+    topics?: number[];
+    botStatus?: MemberStatus;
+  }): FakeChat;
   setMember(chatId: number, userId: number, status: MemberStatus): void;
   /** Messages the bot has in a chat (or in every chat), oldest first. */
   messages(chatId?: number): FakeMessage[];
   /** Makes the next call of `method` fail with this error (once, or `times`). */
-  failNext(method: string, error: { code: number; description: string; parameters?: Record<string, unknown> }, times?: number): void;
+  failNext(
+    method: string,
+    error: { code: number; description: string; parameters?: Record<string, unknown> },
+    times?: number,
+  ): void;
   /** Replaces the onSend hook (see {@link FakeTelegramOptions.onSend}). */
   setOnSend(hook: FakeTelegramOptions['onSend']): void;
   /** 429s answered so far. */
@@ -49,7 +67,11 @@ export interface FakeTelegram extends UserActions {
 }
 
 const PHOTO_DEFAULT: PhotoCheck = (url) =>
-  !/^https?:\/\//.test(url) ? 'wrong file identifier/HTTP URL specified' : /\.(jpe?g|png|webp|gif)(\?.*)?$/i.test(url) ? null : 'wrong type of the web page content';
+  !/^https?:\/\//.test(url)
+    ? 'wrong file identifier/HTTP URL specified'
+    : /\.(jpe?g|png|webp|gif)(\?.*)?$/i.test(url)
+      ? null
+      : 'wrong type of the web page content';
 
 /** A small multipart/form-data reader: text fields (JSON-decoded when they look like JSON) and files. */
 function parseMultipart(raw: Buffer, boundary: string): Record<string, unknown> {
@@ -87,7 +109,8 @@ async function readBody(req: http.IncomingMessage): Promise<Record<string, unkno
   const type = req.headers['content-type'] ?? '';
   if (raw.length === 0) return {};
   if (type.startsWith('application/json')) return JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-  if (type.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+  if (type.startsWith('application/x-www-form-urlencoded'))
+    return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
   const boundary = /boundary=("?)([^";]+)\1/.exec(type)?.[2];
   if (type.startsWith('multipart/form-data') && boundary) {
     const out = parseMultipart(raw, boundary);
@@ -103,7 +126,12 @@ async function readBody(req: http.IncomingMessage): Promise<Record<string, unkno
 /** Starts the fake Bot API on 127.0.0.1. */
 export async function startFakeTelegram(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
   const token = options.token ?? '123456:TEST-token';
-  const bot: FakeUser = { id: Number(token.split(':')[0]), is_bot: true, first_name: 'SciPop', username: 'scipop_test_bot' };
+  const bot: FakeUser = {
+    id: Number(token.split(':')[0]),
+    is_bot: true,
+    first_name: 'SciPop',
+    username: 'scipop_test_bot',
+  };
   const state = createFakeState(bot);
   const methods = createMethods(state, options.photoCheck ?? PHOTO_DEFAULT);
   const flood = createFloodControl(options.limits ?? TELEGRAM_LIMITS);
@@ -120,19 +148,38 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     res.end(JSON.stringify(body));
   };
   const fail = (res: http.ServerResponse, e: ApiError) =>
-    send(res, e.code, { ok: false, error_code: e.code, description: e.description, ...(e.parameters ? { parameters: e.parameters } : {}) });
+    send(res, e.code, {
+      ok: false,
+      error_code: e.code,
+      description: e.description,
+      ...(e.parameters ? { parameters: e.parameters } : {}),
+    });
 
   const getUpdates = (params: Record<string, unknown>, req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (state.webhook) return fail(res, new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"));
+    if (state.webhook)
+      return fail(
+        res,
+        new ApiError(
+          409,
+          "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+        ),
+      );
     const offset = Number(params.offset ?? 0);
     if (offset > 0) state.updates = state.updates.filter((u) => (u.update_id as number) >= offset);
     const allowed = params.allowed_updates as string[] | undefined;
     const limit = Math.min(100, Number(params.limit ?? 100));
-    const ready = () => state.updates.filter((u) => !allowed || allowed.length === 0 || allowed.some((k) => k in u)).slice(0, limit);
+    const ready = () =>
+      state.updates.filter((u) => !allowed || allowed.length === 0 || allowed.some((k) => k in u)).slice(0, limit);
     if (waiter) {
       // Telegram answers the older of two concurrent long polls with 409.
       conflicts++;
-      fail(waiter.res, new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'));
+      fail(
+        waiter.res,
+        new ApiError(
+          409,
+          'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+        ),
+      );
       waiter.wake();
     }
     const timeoutMs = Number(params.timeout ?? 0) * 1000;
@@ -163,9 +210,15 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       const url = new URL(req.url ?? '/', 'http://fake');
       const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
       if (file) {
-        const found = file[1] === token ? [...state.files.values()].find((f) => f.file_path === decodeURIComponent(file[2]!)) : undefined;
+        const found =
+          file[1] === token
+            ? [...state.files.values()].find((f) => f.file_path === decodeURIComponent(file[2]!))
+            : undefined;
         if (!found) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(found.content.length) });
+        res.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-length': String(found.content.length),
+        });
         return res.end(found.content);
       }
       const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
@@ -209,7 +262,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         call.description = error.description;
         fail(res, error);
       }
-    })().catch((error: unknown) => send(res, 500, { ok: false, error_code: 500, description: `Internal Server Error: ${String(error)}` }));
+    })().catch((error: unknown) =>
+      send(res, 500, { ok: false, error_code: 500, description: `Internal Server Error: ${String(error)}` }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -225,9 +280,15 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         const update = state.updates[0]!;
         const ok = await fetch(hook.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(hook.secretToken ? { 'x-telegram-bot-api-secret-token': hook.secretToken } : {}) },
+          headers: {
+            'content-type': 'application/json',
+            ...(hook.secretToken ? { 'x-telegram-bot-api-secret-token': hook.secretToken } : {}),
+          },
           body: JSON.stringify(update),
-        }).then((r) => r.ok, () => false);
+        }).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) state.updates.shift();
         else await new Promise((r) => setTimeout(r, 100));
       }
@@ -250,15 +311,24 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     state,
     calls,
     addChat: (c) => {
-      const chat: FakeChat = { id: c.id, type: c.type, members: new Map(), botStatus: c.botStatus ?? (c.type === 'private' ? 'member' : 'administrator'), topics: new Set(c.topics ?? []), nextMessageId: 1 };
+      const chat: FakeChat = {
+        id: c.id,
+        type: c.type,
+        members: new Map(),
+        botStatus: c.botStatus ?? (c.type === 'private' ? 'member' : 'administrator'),
+        topics: new Set(c.topics ?? []),
+        nextMessageId: 1,
+      };
       if (c.title !== undefined) chat.title = c.title;
       if (c.is_forum) chat.is_forum = true;
       state.chats.set(chat.id, chat);
       return chat;
     },
     setMember: (chatId, userId, status) => void state.chats.get(chatId)?.members.set(userId, status),
-    messages: (chatId) => state.messages.filter((m) => m.from.id === bot.id && (chatId === undefined || m.chat_id === chatId)),
-    failNext: (method, e, times = 1) => void injected.set(method, { error: [e.code, e.description, e.parameters], times }),
+    messages: (chatId) =>
+      state.messages.filter((m) => m.from.id === bot.id && (chatId === undefined || m.chat_id === chatId)),
+    failNext: (method, e, times = 1) =>
+      void injected.set(method, { error: [e.code, e.description, e.parameters], times }),
     setOnSend: (hook) => void (onSend = hook),
     tooManyRequests: () => rejected429,
     pollConflicts: () => conflicts,

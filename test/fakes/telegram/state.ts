@@ -71,7 +71,17 @@ export interface FakeState {
 
 /** A fresh, empty world with one bot in it. */
 export function createFakeState(bot: FakeUser): FakeState {
-  return { bot, chats: new Map(), messages: [], files: new Map(), updates: [], nextUpdateId: 1, callbackQueries: new Map(), commands: new Map(), webhook: null };
+  return {
+    bot,
+    chats: new Map(),
+    messages: [],
+    files: new Map(),
+    updates: [],
+    nextUpdateId: 1,
+    callbackQueries: new Map(),
+    commands: new Map(),
+    webhook: null,
+  };
 }
 
 /** The chat as the Bot API shows it inside a Message or Update. */
@@ -94,8 +104,17 @@ export function messageJson(state: FakeState, m: FakeMessage): Record<string, un
   } else {
     if (m.text) out.caption = m.text;
     if (m.entities.length > 0) out.caption_entities = m.entities;
-    if (m.kind === 'photo') out.photo = [{ file_id: `photo-${m.chat_id}-${m.message_id}`, file_unique_id: `u${m.message_id}`, width: 800, height: 600 }];
-    if (m.document) out.document = { file_id: m.document.file_id, file_unique_id: `u-${m.document.file_id}`, file_name: m.document.file_name, file_size: m.document.content.length };
+    if (m.kind === 'photo')
+      out.photo = [
+        { file_id: `photo-${m.chat_id}-${m.message_id}`, file_unique_id: `u${m.message_id}`, width: 800, height: 600 },
+      ];
+    if (m.document)
+      out.document = {
+        file_id: m.document.file_id,
+        file_unique_id: `u-${m.document.file_id}`,
+        file_name: m.document.file_name,
+        file_size: m.document.content.length,
+      };
   }
   if (m.message_thread_id !== undefined) {
     out.message_thread_id = m.message_thread_id;
@@ -105,7 +124,8 @@ export function messageJson(state: FakeState, m: FakeMessage): Record<string, un
   if (m.link_preview_options) out.link_preview_options = m.link_preview_options;
   if (m.reply_to_message_id !== undefined) {
     const replied = state.messages.find((x) => x.chat_id === m.chat_id && x.message_id === m.reply_to_message_id);
-    if (replied) out.reply_to_message = messageJson(state, { ...replied, reply_to_message_id: undefined } as FakeMessage);
+    if (replied)
+      out.reply_to_message = messageJson(state, { ...replied, reply_to_message_id: undefined } as FakeMessage);
   }
   return out;
 }

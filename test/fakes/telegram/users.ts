@@ -29,10 +29,22 @@ export function createUserActions(state: FakeState, push: (update: Record<string
     if (!chat) throw new Error(`fake Telegram: no chat ${id}`);
     return chat;
   };
-  const post = (chatId: number, user: FakeUser, body: Partial<FakeMessage> & Pick<FakeMessage, 'kind' | 'text' | 'entities'>) => {
+  const post = (
+    chatId: number,
+    user: FakeUser,
+    body: Partial<FakeMessage> & Pick<FakeMessage, 'kind' | 'text' | 'entities'>,
+  ) => {
     const chat = chatOf(chatId);
     const now = Date.now();
-    const message: FakeMessage = { message_id: chat.nextMessageId++, chat_id: chatId, from: user, date: Math.floor(now / 1000), at: now, edits: 0, ...body };
+    const message: FakeMessage = {
+      message_id: chat.nextMessageId++,
+      chat_id: chatId,
+      from: user,
+      date: Math.floor(now / 1000),
+      at: now,
+      edits: 0,
+      ...body,
+    };
     state.messages.push(message);
     push({ [chat.type === 'channel' ? 'channel_post' : 'message']: messageJson(state, message) });
     return message;
@@ -54,15 +66,27 @@ export function createUserActions(state: FakeState, push: (update: Record<string
     sendFile: (chatId, user, fileName, content, caption) => {
       const file_id = `upload-${++fileSeq}`;
       const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
-      state.files.set(file_id, { file_id, file_unique_id: `u-${file_id}`, file_path: `documents/file_${fileSeq}_${fileName}`, content: bytes });
-      return post(chatId, user, { kind: 'document', text: caption ?? '', entities: caption ? commandEntities(caption) : [], document: { file_id, file_name: fileName, content: bytes } });
+      state.files.set(file_id, {
+        file_id,
+        file_unique_id: `u-${file_id}`,
+        file_path: `documents/file_${fileSeq}_${fileName}`,
+        content: bytes,
+      });
+      return post(chatId, user, {
+        kind: 'document',
+        text: caption ?? '',
+        entities: caption ? commandEntities(caption) : [],
+        document: { file_id, file_name: fileName, content: bytes },
+      });
     },
     press: (chatId, user, messageId, data) => {
       const message = state.messages.find((m) => m.chat_id === chatId && m.message_id === messageId);
       if (!message) throw new Error(`fake Telegram: no message ${messageId} in ${chatId}`);
       const id = `cbq-${++querySeq}`;
       state.callbackQueries.set(id, { answered: false });
-      push({ callback_query: { id, from: user, chat_instance: `ci-${chatId}`, data, message: messageJson(state, message) } });
+      push({
+        callback_query: { id, from: user, chat_instance: `ci-${chatId}`, data, message: messageJson(state, message) },
+      });
       return id;
     },
     setBotStatus: (chatId, status, by) => {
@@ -83,9 +107,24 @@ export function createUserActions(state: FakeState, push: (update: Record<string
       const chat = chatOf(chatId);
       if (announce) {
         const by = { id: 1, is_bot: false, first_name: 'Owner' };
-        push({ message: { message_id: chat.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: chatJson(chat), from: by, migrate_to_chat_id: newId } });
+        push({
+          message: {
+            message_id: chat.nextMessageId++,
+            date: Math.floor(Date.now() / 1000),
+            chat: chatJson(chat),
+            from: by,
+            migrate_to_chat_id: newId,
+          },
+        });
       }
-      const next = { ...chat, id: newId, type: 'supergroup' as const, members: new Map(chat.members), topics: new Set(chat.topics), nextMessageId: 1 };
+      const next = {
+        ...chat,
+        id: newId,
+        type: 'supergroup' as const,
+        members: new Map(chat.members),
+        topics: new Set(chat.topics),
+        nextMessageId: 1,
+      };
       delete next.migratedTo;
       state.chats.set(newId, next);
       chat.migratedTo = newId;
