@@ -53,6 +53,18 @@ export const GlossaryEntrySchema = z.object({
   long: z.string().trim().min(1, 'must not be empty'),
   related: z.array(EntryIdSchema).default([]),
   sources: z.array(SourceSchema).min(1, 'needs at least one source'),
+  /** When an editor last checked the entry's facts against its sources (YYYY-MM-DD). */
+  reviewed: z.iso.date('must be a date as YYYY-MM-DD').optional(),
+  /**
+   * The facts age (a mission's status, a record, a count, an approval): `scipop glossary stale`
+   * lists volatile entries not reviewed lately.
+   */
+  volatile: z.boolean().optional(),
+  /**
+   * Forms of this entry (its term or aliases) that are ambiguous in ordinary text and count only
+   * with context: another term of the entry's fields nearby, in the same paragraph or item.
+   */
+  needsContext: z.array(SurfaceFormSchema).optional(),
 });
 export type GlossaryEntry = z.infer<typeof GlossaryEntrySchema>;
 
