@@ -45,11 +45,11 @@ export const NEUTRAL_SUBCOMMANDS = CHAT_COMMANDS.map((c) => ({
 }));
 
 /**
- * The commands for everyone also stand on their own (`/explain`): Discord permissions apply per
+ * Standalone commands (`/explain`) are also registered on their own: Discord permissions apply per
  * command, and `/scipop` is shown to moderators only.
  */
 export const EVERYONE_COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = CHAT_COMMANDS.filter(
-  (c) => c.access === 'everyone',
+  (c) => c.standalone && c.access === 'everyone',
 ).map((c) => ({
   type: ApplicationCommandType.ChatInput,
   name: c.name,
@@ -125,7 +125,7 @@ export function neutralCommandOf(interaction: ChatInputCommandInteraction): Chat
   const name =
     interaction.commandName === 'scipop' ? interaction.options.getSubcommand(false) : interaction.commandName;
   const command = CHAT_COMMANDS.find((c) => c.name === name);
-  if (command && interaction.commandName !== 'scipop' && command.access !== 'everyone') return undefined;
+  if (command && interaction.commandName !== 'scipop' && !command.standalone) return undefined;
   return command;
 }
 

@@ -22,6 +22,16 @@ const sub = (name: string, description: string, options: unknown[] = []) => ({
 });
 const KINDS = ['include', 'exclude', 'include-regex', 'exclude-regex'].map((k) => ({ name: k, value: k }));
 
+/** The order `/scipop`'s subcommands are shown in (Discord lists them as registered); others go last. */
+const ORDER = ['sources', 'add', 'remove', 'filter', 'pause', 'resume', 'queue', 'import', 'export', 'status'];
+const inOrder = <T extends { name: string }>(subs: T[]): T[] => {
+  const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
+  return subs
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => rank(a.s.name) - rank(b.s.name) || a.i - b.i)
+    .map((x) => x.s);
+};
+
 /**
  * The commands as registered (bulk overwrite). `/scipop` carries default_member_permissions
  * Manage Server, so Discord shows it to moderators only; the neutral commands for everyone
@@ -35,7 +45,7 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
     description: 'Curate SciPop: sources, filters, approval queue (moderators)',
     default_member_permissions: String(MODERATOR_PERMISSION),
     contexts: [InteractionContextType.Guild],
-    options: [
+    options: inOrder([
       sub('add', 'Add a feed source', [
         str('url', 'RSS, Atom, RDF or JSON Feed URL'),
         str('tags', 'Fields, space-separated (astronomy biology …)', false),
@@ -53,7 +63,6 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
         str('kind', 'Which list', false, { choices: KINDS }),
         str('value', 'A keyword, or an RE2 regular expression', false),
       ]),
-      ...NEUTRAL_SUBCOMMANDS,
       sub('queue', 'Posts waiting for approval, with Approve / Reject buttons'),
       sub('status', 'Sources, failures, outbox, queue and paused destinations'),
       sub('subscribe', 'Post SciPop news in this channel', [
@@ -63,7 +72,8 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
         }),
       ]),
       sub('unsubscribe', 'Stop posting SciPop news in this channel'),
-    ],
+      ...NEUTRAL_SUBCOMMANDS,
+    ]),
   },
   ...EVERYONE_COMMANDS,
 ] as RESTPostAPIChatInputApplicationCommandsJSONBody[];

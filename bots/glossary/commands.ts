@@ -5,6 +5,7 @@ export const explainCommand = defineCommand({
   name: 'explain',
   description: 'Explain a science term from the glossary',
   access: 'everyone',
+  standalone: true,
   args: [{ name: 'term', description: 'The term, e.g. exoplanet', kind: 'text', required: true }],
   async run(ctx, args, deps) {
     const term = textArg(args, 'term');

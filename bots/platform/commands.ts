@@ -91,6 +91,8 @@ export interface ChatCommand {
   /** One line, as command menus and /help show it. */
   description: string;
   access: Access;
+  /** Also a command of its own where a platform groups the others (Discord's `/scipop …`, shown to moderators only). */
+  standalone?: boolean;
   args: readonly ArgSpec[];
   run(ctx: CommandContext, args: CommandArgs, deps: CommandDeps): Promise<void>;
 }

@@ -54,7 +54,7 @@ const SOURCE_ARG = {
 export const sourcesCommand = defineCommand({
   name: 'sources',
   description: 'List the feed sources and their state',
-  access: 'moderator',
+  access: 'everyone',
   args: [],
   async run(ctx, _args, deps) {
     const list = await deps.store.listSources();
