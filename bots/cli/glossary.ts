@@ -6,7 +6,7 @@ import type { LoadedPack } from '../../shared/glossary/load';
 import { formatProblem } from '../../shared/glossary/problems';
 import { listPackFiles, readPackFiles } from '../glossary/bundled';
 import { registerGapsCommand } from './glossary-gaps';
-import { explainTerm, glossaryTerms, matchText } from './glossary-read';
+import { explainTerm, glossaryTerms, matchText } from '../glossary/read';
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
