@@ -4,7 +4,7 @@ import { createGlossaryDrafter } from '../ai/glossary-drafter';
 import { loadConfig } from '../config/config';
 import { parseEnv } from '../config/env';
 import { loadBundledPacks } from '../glossary/bundled';
-import { explainTerm } from './glossary-read';
+import { explainTerm } from '../glossary/read';
 
 /** `scipop glossary draft TERM`: the configured language model's first draft of an entry, never published. */
 export function registerDraftCommand(glossary: Command): void {
@@ -38,7 +38,14 @@ export function registerDraftCommand(glossary: Command): void {
         return void (process.exitCode = 1);
       }
       if (options.json) return;
-      const pack = { format: 1 as const, id: 'draft', title: 'Draft', lang: options.lang, revision: 1, license: 'CC-BY-4.0' };
+      const pack = {
+        format: 1 as const,
+        id: 'draft',
+        title: 'Draft',
+        lang: options.lang,
+        revision: 1,
+        license: 'CC-BY-4.0',
+      };
       const lines = [
         `AI draft by ${draft.model} — not published; an editor must check and approve it.`,
         '',
