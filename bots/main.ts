@@ -7,7 +7,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { compileMatcher } from '../shared/matcher';
 import { createTermGlossary, type TermGlossary } from '../shared/message/terms';
 import { loadConfig, type Config } from './config/config';
 import { parseEnv, type Env } from './config/env';
@@ -22,6 +21,7 @@ import { parseFeedText } from './engine/parse-feed';
 import { createConsoleSink } from './engine/sinks/console-sink';
 import type { Sink } from './engine/sinks/types';
 import type { EngineDeps, EngineSettings } from './engine/types';
+import { compileGlossaryMatcher } from './glossary/segmentation';
 import { loadBundledPacks } from './glossary/bundled';
 import { seedSources } from './sources/catalog';
 import { isPostgresUrl, openStore } from './store/open-store';
@@ -69,7 +69,7 @@ export function engineSettings(config: Config): EngineSettings {
 /** The bundled glossary, compiled once, as posts use it. */
 export function bundledGlossary(): TermGlossary {
   const packs = loadBundledPacks().map((p) => p.pack);
-  return createTermGlossary(compileMatcher(packs), packs);
+  return createTermGlossary(compileGlossaryMatcher(packs), packs);
 }
 
 /** The glossary for a run: a broken bundled pack is logged, and posts go out without explanations rather than not at all. */
