@@ -6,6 +6,7 @@ import type { LoadedPack } from '../../shared/glossary/load';
 import { formatProblem } from '../../shared/glossary/problems';
 import { listPackFiles, readPackFiles } from '../glossary/bundled';
 import { registerGapsCommand } from './glossary-gaps';
+import { registerStaleCommand } from './glossary-stale';
 import { explainTerm, glossaryTerms, matchText } from './glossary-read';
 
 function out(line: string): void {
@@ -21,7 +22,7 @@ function loadOrExit(files: readonly string[]): LoadedPack[] | null {
   return null;
 }
 
-/** `scipop glossary lint|terms|match|explain`. */
+/** `scipop glossary lint|terms|match|gaps|stale|explain`. */
 export function registerGlossaryCommands(program: Command): void {
   const glossary = program.command('glossary').description('validate, list and use the glossary packs');
 
@@ -87,6 +88,7 @@ export function registerGlossaryCommands(program: Command): void {
     });
 
   registerGapsCommand(glossary);
+  registerStaleCommand(glossary);
 
   glossary
     .command('explain')
