@@ -97,3 +97,21 @@ export function compileGlossaryMatcher(packs: readonly (GlossaryPack | LoadedPac
   const plain = packs.map((p) => ('pack' in p ? p.pack : p));
   return compileMatcher(plain, bundledCompileOptions(plain));
 }
+
+/** How many of jieba's most frequent words count as everyday Chinese (see everyday-zh.json). */
+export const EVERYDAY_ZH_COUNT = 3000;
+
+/**
+ * The most frequent words of two Han characters or more in jieba's dictionary, most frequent
+ * first: the everyday vocabulary of Chinese news, written to shared/glossary/everyday-zh.json.
+ */
+export function everydayChineseWords(count: number = EVERYDAY_ZH_COUNT): string[] {
+  const best = new Map<string, number>();
+  for (const { word, freq } of jiebaDictionary()) {
+    if (word.length >= 2 && /^\p{Script=Han}+$/u.test(word)) best.set(word, Math.max(freq, best.get(word) ?? 0));
+  }
+  return [...best]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, count)
+    .map(([word]) => word);
+}
