@@ -36,24 +36,46 @@ export function isShoutedAcronym(form: string): boolean {
   return letters.length >= 2 && /^\p{Lu}+s?$/u.test(letters);
 }
 
+/** 1 for a capital, 0 for a lower-case letter, -1 for anything else (ASCII fast, the rest by case mapping). */
+function caseOf(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 65 && c <= 90) return 1;
+  if (c >= 97 && c <= 122) return 0;
+  if (c < 128 || !(charClass(c) & WORD) || !isCased(c)) return -1;
+  return text[i] === text[i]!.toLowerCase() ? 0 : 1;
+}
+
+/** The case of the nearest letter within a few characters on the same line, or -1. */
+function neighbourCase(text: string, from: number, step: number): number {
+  for (let i = from, n = 0; i >= 0 && i < text.length && n < 8; i += step, n++) {
+    if (text.charCodeAt(i) === 10) return -1;
+    const k = caseOf(text, i);
+    if (k >= 0) return k;
+    if (charClass(text.charCodeAt(i)) & UNSPACED) return 0;
+  }
+  return -1;
+}
+
 /**
  * Whether the line around [start, end) is written in capitals (a headline shouting "WHO WILL WIN"):
- * at least six capitals outside the match on its line, and four in five of its letters (Han
- * characters count as letters that are not capitals, so 用CRISPR技术和AI模型 is not shouting).
+ * the nearest letters beside the match are not lower case, and outside the match the line has at
+ * least six capitals, four in five of its letters (Han characters count as letters that are not
+ * capitals, so 用CRISPR技术和AI模型 is not shouting).
  */
 export function isShoutedLine(text: string, start: number, end: number): boolean {
+  // Most acronyms sit in ordinary text: a lower-case neighbour settles it without reading the line.
+  if (neighbourCase(text, start - 1, -1) === 0 || neighbourCase(text, end, 1) === 0) return false;
   let upper = 0;
   let letters = 0;
   const count = (from: number, to: number, step: number) => {
     for (let i = from; i !== to && Math.abs(i - from) < 200; i += step) {
       const c = text.charCodeAt(i);
       if (c === 10) return;
-      const k = charClass(c);
-      if (k & UNSPACED) letters++;
-      else if (k & WORD && isCased(c)) {
+      const k = caseOf(text, i);
+      if (k >= 0) {
         letters++;
-        if (text[i] !== text[i]!.toLowerCase()) upper++;
-      }
+        upper += k;
+      } else if (charClass(c) & UNSPACED) letters++;
     }
   };
   count(start - 1, -1, -1);
