@@ -46,6 +46,13 @@ describe('context', () => {
     expect(loaded.find('TB needs antibiotics.', options).map((m) => m.text)).toEqual(['TB']);
   });
 
+  it('an explicit lookup ignores context and capitals', () => {
+    const m = compileMatcher([en]);
+    expect(m.find('TB', { ignoreContext: true }).map((x) => x.id)).toEqual(['tuberculosis']);
+    expect(m.find('DNA TEST RESULTS', { ignoreContext: true }).map((x) => x.id)).toEqual(['dna']);
+    expect(m.find('TB')).toEqual([]);
+  });
+
   it('acronyms are mute in a line of capitals, not in mixed Chinese and Latin text', () => {
     expect(ids('DNA TEST RESULTS ARE IN')).toEqual([]);
     expect(ids('The DNA test.\nBREAKING NEWS')).toEqual(['DNA']);

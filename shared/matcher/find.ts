@@ -90,6 +90,7 @@ export function createMatcher(data: MatcherData): Matcher {
     const seen = options.firstOnly ? (options.seen ?? new Set<string>()) : null;
     // Every entry match as [start, end, entry, flags], reported or not: hidden terms still give context.
     const hits: number[] = [];
+    const anyway = options.ignoreContext === true;
     let needContext = false;
     const n = text.length;
     let prevWord = false;
@@ -170,9 +171,9 @@ export function createMatcher(data: MatcherData): Matcher {
         }
         if (bestEnd > 0) {
           // An acronym in a line of capitals is a shouted word ("WHO WILL WIN"): it consumes its text, silently.
-          if (bestEntry >= 0 && !(bestFlags & CAND_ACRONYM && isShoutedLine(text, i, bestEnd))) {
+          if (bestEntry >= 0 && (anyway || !(bestFlags & CAND_ACRONYM && isShoutedLine(text, i, bestEnd)))) {
             hits.push(i, bestEnd, bestEntry, bestFlags);
-            if (bestFlags & CAND_NEEDS_CONTEXT) needContext = true;
+            if (bestFlags & CAND_NEEDS_CONTEXT && !anyway) needContext = true;
           }
           let last = bestEnd - 1;
           while (last > i && classTable[text.charCodeAt(last)] === SKIP) last--;

@@ -35,6 +35,11 @@ export interface FindOptions {
   maxLevel?: Level;
   /** Report only entries of these languages. */
   langs?: ReadonlySet<string>;
+  /**
+   * Report forms that need context even without it, and acronyms in lines of capitals: for a
+   * reader's explicit lookup of a selection ("Explain with SciPop" on "TB"), not for scanning.
+   */
+  ignoreContext?: boolean;
 }
 
 /** The compiled trie and candidate tables; plain typed arrays so it serializes as it is. */
