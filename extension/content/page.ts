@@ -184,7 +184,11 @@ export function startPage(opts: PageOptions): ScipopPage {
       const box = range ? range.getBoundingClientRect() : centerBox(doc);
       const query = (text ?? sel?.toString() ?? '').trim();
       const match = query
-        ? glossary.finder.find(query, { langs: languagesFor(settings.languages, glossary.langs) })[0]
+        ? glossary.finder.find(query, {
+            langs: languagesFor(settings.languages, glossary.langs),
+            // The reader chose this text: "TB" on its own is what they ask about.
+            ignoreContext: true,
+          })[0]
         : undefined;
       const mine = ++ticket;
       const view = match && (await glossary.view(match.lang, match.id));

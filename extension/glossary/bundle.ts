@@ -1,5 +1,5 @@
 import type { GlossaryPack } from '../../shared/glossary/schema';
-import { compileMatcher, encodeBase64, loadMatcher } from '../../shared/matcher';
+import { compileMatcher, encodeBase64, loadMatcher, type CompileOptions } from '../../shared/matcher';
 import { base64Bytes } from './base64';
 import type {
   EntryIndex,
@@ -33,9 +33,9 @@ export function entryInfos(packs: readonly GlossaryPack[]): EntryInfo[] {
   );
 }
 
-/** Builds the bundle shipped in the extension (run at build time, in Node, by wxt.config.ts). */
-export function createGlossaryBundle(packs: readonly GlossaryPack[]): GlossaryBundle {
-  const matcher = compileMatcher([...packs]);
+/** Builds the bundle shipped in the extension (run at build time, in Node, by wxt.config.ts, with the blockers). */
+export function createGlossaryBundle(packs: readonly GlossaryPack[], options: CompileOptions = {}): GlossaryBundle {
+  const matcher = compileMatcher([...packs], options);
   const infos = entryInfos(packs);
   return {
     matcher: encodeBase64(matcher.serialize()),
