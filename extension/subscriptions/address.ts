@@ -36,7 +36,7 @@ export function checkIndexUrl(text: string): { ok: true; url: string } | { ok: f
 }
 
 /** Decodes a public key: base64 (standard or URL-safe, padding optional) of exactly 32 bytes. */
-export function decodePublicKey(text: string): Uint8Array | undefined {
+export function decodePublicKey(text: string): Uint8Array<ArrayBuffer> | undefined {
   const clean = text.trim().replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
   if (!/^[A-Za-z0-9+/]+$/.test(clean) || clean.length !== 43) return undefined;
   let binary: string;

@@ -48,7 +48,7 @@ export async function checkSubscription(
 ): Promise<CheckResult> {
   const doFetch = deps.fetch ?? globalThis.fetch.bind(globalThis);
   let bytes = 0;
-  const get = async (path: string): Promise<Uint8Array> => {
+  const get = async (path: string): Promise<Uint8Array<ArrayBuffer>> => {
     const url = new URL(path, address.url).href;
     let res: Response;
     try {
@@ -95,7 +95,7 @@ export async function checkSubscription(
   }
 }
 
-function parseJson(data: Uint8Array, what: string): unknown {
+function parseJson(data: Uint8Array<ArrayBuffer>, what: string): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
   } catch (e) {
@@ -103,7 +103,7 @@ function parseJson(data: Uint8Array, what: string): unknown {
   }
 }
 
-function parseIndex(data: Uint8Array): PublishedIndex {
+function parseIndex(data: Uint8Array<ArrayBuffer>): PublishedIndex {
   const parsed = PublishedIndexSchema.safeParse(parseJson(data, 'the index'));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -118,7 +118,7 @@ function sameFiles(a: readonly PublishedFile[], b: readonly PublishedFile[]): bo
   return a.length === b.length && a.every((f, i) => f.path === b[i]!.path && f.sha256 === b[i]!.sha256);
 }
 
-async function fullPack(file: PublishedFile, data: Uint8Array): Promise<GlossaryPack> {
+async function fullPack(file: PublishedFile, data: Uint8Array<ArrayBuffer>): Promise<GlossaryPack> {
   if ((await sha256Hex(data)) !== file.sha256)
     throw new CheckError(`${file.path} does not match the hash in the index (changed or damaged on the way)`);
   const parsed = parsePackText(new TextDecoder().decode(data), file.path);
@@ -132,7 +132,7 @@ async function fullPack(file: PublishedFile, data: Uint8Array): Promise<Glossary
 async function rebuild(
   index: PublishedIndex,
   current: SubscribedCopy,
-  data: Uint8Array,
+  data: Uint8Array<ArrayBuffer>,
 ): Promise<GlossaryPack[] | undefined> {
   const diff = PublishedDiffSchema.safeParse(parseJson(data, 'the diff'));
   if (!diff.success || diff.data.from !== current.index.revision || diff.data.to !== index.revision) return undefined;

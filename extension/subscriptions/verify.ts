@@ -3,11 +3,11 @@
 
 /** Whether `signature` (base64) is the Ed25519 signature of `data` by `publicKey` (32 raw bytes). */
 export async function verifyEd25519(
-  publicKey: Uint8Array,
+  publicKey: Uint8Array<ArrayBuffer>,
   signatureBase64: string,
-  data: Uint8Array,
+  data: Uint8Array<ArrayBuffer>,
 ): Promise<boolean> {
-  let signature: Uint8Array;
+  let signature: Uint8Array<ArrayBuffer>;
   try {
     signature = Uint8Array.from(atob(signatureBase64.trim()), (c) => c.charCodeAt(0));
   } catch {
@@ -24,7 +24,7 @@ export async function verifyEd25519(
 }
 
 /** The lowercase hex SHA-256 of some bytes. */
-export async function sha256Hex(data: Uint8Array): Promise<string> {
+export async function sha256Hex(data: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
   let out = '';
   for (const b of digest) out += b.toString(16).padStart(2, '0');

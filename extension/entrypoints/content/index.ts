@@ -7,7 +7,7 @@ import { loadGlossary } from '../../glossary/bundle';
 import type { MatcherPayload } from '../../glossary/types';
 import type { BackgroundMessage, BackgroundReplies } from '../../messaging/background-protocol';
 import { askBackground, createContentListener } from '../../messaging/content-side';
-import { PACKS_KEY, SETTINGS_KEY } from '../../settings/keys';
+import { PACKS_KEY, SETTINGS_KEY, SUBSCRIBED_KEY } from '../../settings/keys';
 import { t } from '../../ui/i18n';
 
 // No zod in this script (nor anything that imports it): building its schemas when the script was
@@ -55,7 +55,7 @@ export default defineContentScript({
     const onStorage = (changes: Record<string, unknown>, area: string) => {
       if (area !== 'local') return;
       if (SETTINGS_KEY in changes) refreshSettings();
-      if (PACKS_KEY in changes) refreshGlossary();
+      if (PACKS_KEY in changes || SUBSCRIBED_KEY in changes) refreshGlossary();
     };
     browser.storage.onChanged.addListener(onStorage);
     ctx.onInvalidated(() => browser.storage.onChanged.removeListener(onStorage));
