@@ -151,6 +151,8 @@ export interface PublishedServer {
   down: boolean;
   /** What `POST <ask>` received. */
   asked: unknown[];
+  /** Pages served as text/html by path (`/article.html`), outside the glossary. */
+  pages: Map<string, string>;
   close(): Promise<void>;
 }
 
@@ -162,6 +164,7 @@ export async function servePublishedFolder(dir: string): Promise<PublishedServer
     requests: [],
     down: false,
     asked: [],
+    pages: new Map(),
     close: async () => undefined,
   };
   const server = createServer((req, res) => {
@@ -177,6 +180,8 @@ export async function servePublishedFolder(dir: string): Promise<PublishedServer
       res.writeHead(status, { ...cors, 'content-type': type, 'cache-control': 'no-cache' }).end(body);
     };
     if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
+    const page = state.pages.get(url.pathname);
+    if (page !== undefined) return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
     if (state.down) return answer(503, 'down for maintenance', 'text/plain');
     if (req.method === 'POST') {
       let body = '';

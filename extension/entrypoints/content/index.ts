@@ -31,7 +31,17 @@ export default defineContentScript({
     if (ctx.isInvalid) return;
     await nextTask();
     const page = measured(INIT_MEASURE, () =>
-      startPage({ doc: document, glossary, settings, t, markKnown: (id) => void ask({ type: 'know', id }) }),
+      startPage({
+        doc: document,
+        glossary,
+        settings,
+        t,
+        markKnown: (id) => void ask({ type: 'know', id }),
+        community: {
+          offer: () => ask({ type: 'ask-offer' }),
+          ask: (text, lang, consent) => ask({ type: 'ask-community', text, lang, consent }),
+        },
+      }),
     );
     // The latest change wins: two quick changes may be answered, or loaded, out of order.
     const latest = <K extends 'settings' | 'glossary'>(
