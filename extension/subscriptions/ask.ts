@@ -14,10 +14,10 @@ export interface CommunityAsker {
 /** The asker over the subscriptions; `fetch` defaults to the global one. */
 export function createCommunityAsker(deps: { store: SubscriptionStore; fetch?: typeof fetch }): CommunityAsker {
   const target = async () => {
-    const subs = await deps.store.list();
-    for (const copy of await deps.store.copies()) {
-      const sub = subs.find((s) => s.url === copy.url);
-      if (sub && copy.index.ask) return { sub, name: copy.index.name, url: new URL(copy.index.ask, copy.url).href };
+    const indexes = await deps.store.indexes();
+    for (const sub of await deps.store.list()) {
+      const index = indexes.get(sub.url);
+      if (index?.ask) return { sub, name: index.name, url: new URL(index.ask, sub.url).href };
     }
     return undefined;
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parsePack } from '../../shared/glossary/load';
-import { PublishedIndexSchema } from '../../shared/glossary/published';
+import { PublishedIndexSchema, type PublishedIndex } from '../../shared/glossary/published';
 import { SUBSCRIBED_KEY, SUBSCRIPTIONS_KEY } from '../settings/keys';
 import type { StorageLike } from '../settings/store';
 import type { SubscriptionAddress } from './address';
@@ -36,6 +36,8 @@ export interface SubscriptionStore {
   list(): Promise<Subscription[]>;
   /** The verified copies in use, in the order of the subscriptions; the same array while unchanged. */
   copies(): Promise<SubscribedCopy[]>;
+  /** The index of each copy in use, by URL, without reading the packs (for the options page, the asker). */
+  indexes(): Promise<Map<string, PublishedIndex>>;
   /** Adds a subscription (or keeps the one with this URL, with the new key); answers it. */
   add(address: SubscriptionAddress, now: number): Promise<Subscription>;
   /** Removes a subscription and its copy in one write. */
@@ -83,6 +85,15 @@ export function createSubscriptionStore(storage: StorageLike): SubscriptionStore
       });
       cachedCopies = { raw: key, copies };
       return copies;
+    },
+    async indexes() {
+      const raw = await rawCopies();
+      const out = new Map<string, PublishedIndex>();
+      for (const s of await list()) {
+        const index = PublishedIndexSchema.safeParse((raw[s.url] as { index?: unknown } | undefined)?.index);
+        if (index.success) out.set(s.url, index.data);
+      }
+      return out;
     },
     async add(address, now) {
       const subs = await list();

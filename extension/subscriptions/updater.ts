@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/errors';
 import type { SubscriptionStore } from './store';
 import { checkSubscription, type CheckResult } from './update';
 
@@ -57,17 +58,24 @@ export function createSubscriptionUpdater(deps: UpdaterDeps): SubscriptionUpdate
     const at = now();
     if (result.ok) {
       const { index } = result.copy;
-      await deps.store.record(
-        url,
-        {
-          name: index.name,
-          revision: index.revision,
-          lastCheck: at,
-          lastError: undefined,
-          nextCheck: at + jittered(index.checkAfterSeconds * 1000),
-        },
-        result.via === 'unchanged' ? undefined : result.copy,
-      );
+      try {
+        await deps.store.record(
+          url,
+          {
+            name: index.name,
+            revision: index.revision,
+            lastCheck: at,
+            lastError: undefined,
+            nextCheck: at + jittered(index.checkAfterSeconds * 1000),
+          },
+          result.via === 'unchanged' ? undefined : result.copy,
+        );
+      } catch (e) {
+        // Storage full, most likely: the write did not happen, so the old copy is still the one in use.
+        const error = `the new copy could not be stored (${errorMessage(e)})`;
+        await deps.store.record(url, { lastCheck: at, lastError: error, nextCheck: at + jittered(RETRY_AFTER_MS) });
+        return { ok: false, error, bytes: result.bytes };
+      }
     } else {
       await deps.store.record(url, {
         lastCheck: at,

@@ -76,7 +76,7 @@ export async function startSubscriptionsSection(opts: SubscriptionsSectionOption
   });
 
   async function render() {
-    const [subs, copies] = await Promise.all([store.list(), store.copies()]);
+    const [subs, indexes] = await Promise.all([store.list(), store.indexes()]);
     const list = $('subscriptions');
     if (subs.length === 0) {
       list.replaceChildren(el('li', t('optionsCommunityEmpty'), 'muted'));
@@ -90,8 +90,7 @@ export async function startSubscriptionsSection(opts: SubscriptionsSectionOption
         const name = el('strong', sub.name ?? sub.url);
         li.append(name, el('p', sub.url, 'muted'), el('p', line, 'status'));
         if (failed) li.append(el('p', failed, 'error'));
-        const copy = copies.find((c) => c.url === sub.url);
-        if (copy?.index.ask) {
+        if (indexes.get(sub.url)?.ask) {
           const label = el('label');
           const box = el('input');
           box.type = 'checkbox';

@@ -15,6 +15,7 @@ const sections: Record<string, () => Promise<() => Promise<Section[]>>> = {
   'engine-cycle': async () => (await import('./engine-cycle')).benchEngineCycle,
   'engine-workers': async () => (await import('./engine-workers')).benchEngineWorkers,
   browser: async () => (await import('./browser')).benchBrowser,
+  subscription: async () => (await import('./subscription')).benchSubscription,
 };
 
 const wanted = process.argv.slice(2);
