@@ -154,6 +154,24 @@ describe('the glossary between background and page', () => {
     expect(await view('en', 'transit-method')).toBeUndefined();
     expect((await view('en', 'exoplanet'))?.entry.origin).toBeUndefined();
 
+    // A page keeps the matchers that did not change: only the community's is decoded again.
+    const cache = new Map();
+    let steps = 0;
+    const counted = <T>(work: () => T) => (steps++, work());
+    await loadGlossary((await askBackground(fakeBrowser.runtime, { type: 'glossary' }))!, view, counted, cache);
+    expect(steps).toBe(4);
+    await subs.record(url, { revision: 5 }, { url, index: { ...retiring, revision: 5 }, packs: [community] });
+    steps = 0;
+    const fifth = await loadGlossary(
+      (await askBackground(fakeBrowser.runtime, { type: 'glossary' }))!,
+      view,
+      counted,
+      cache,
+    );
+    expect(steps).toBe(2);
+    expect(cache.size).toBe(2);
+    expect(fifth.finder.find('A hot Jupiter and an exoplanet.').map((m) => m.id)).toEqual(['hot-jupiter', 'exoplanet']);
+
     await subs.remove(url);
     const none = await loadGlossary((await askBackground(fakeBrowser.runtime, { type: 'glossary' }))!, view);
     expect(none.finder.find('The transit method finds an exoplanet.').map((m) => m.id)).toEqual([

@@ -211,12 +211,24 @@ export async function loadGlossary(
   payload: MatcherPayload,
   view: Glossary['view'],
   step: LoadStep = (work) => work(),
+  cache?: Map<string, TermFinder>,
 ): Promise<Glossary> {
   const finders: TermFinder[] = [];
+  const loaded = new Map<string, TermFinder>();
   for (const [i, text] of payload.matchers.entries()) {
-    const bytes = await step(() => base64Bytes(text));
-    const finder = await step(() => loadMatcher(bytes));
+    // A page reloads its glossary when a subscription or an imported pack changes: the matchers
+    // that did not change (the bundled one above all) are not decoded and built again.
+    let finder = cache?.get(text);
+    if (!finder) {
+      const bytes = await step(() => base64Bytes(text));
+      finder = await step(() => loadMatcher(bytes));
+    }
+    loaded.set(text, finder);
     finders.push(hidingFinder(finder, new Set(payload.hidden?.[i] ?? [])));
+  }
+  if (cache) {
+    cache.clear();
+    for (const [text, finder] of loaded) cache.set(text, finder);
   }
   return { finder: combineFinders(finders), langs: [...payload.langs], view };
 }

@@ -4,7 +4,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { browser } from '../../browser';
 import { startPage } from '../../content/page';
 import { loadGlossary } from '../../glossary/bundle';
-import type { MatcherPayload } from '../../glossary/types';
+import type { MatcherPayload, TermFinder } from '../../glossary/types';
 import type { BackgroundMessage, BackgroundReplies } from '../../messaging/background-protocol';
 import { askBackground, createContentListener } from '../../messaging/content-side';
 import { PACKS_KEY, SETTINGS_KEY, SUBSCRIBED_KEY } from '../../settings/keys';
@@ -26,7 +26,8 @@ export default defineContentScript({
     ]);
     if (!settings || !payload || ctx.isInvalid) return;
     const view = async (lang: string, id: string) => (await ask({ type: 'entry', lang, id })) ?? undefined;
-    const load = (p: MatcherPayload) => loadGlossary(p, view, inTask(LOAD_MEASURE));
+    const loaded = new Map<string, TermFinder>();
+    const load = (p: MatcherPayload) => loadGlossary(p, view, inTask(LOAD_MEASURE), loaded);
     const glossary = await load(payload);
     if (ctx.isInvalid) return;
     await nextTask();
