@@ -29,7 +29,19 @@ export const SubscriptionSchema = z.object({
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 
-const CopySchema = z.object({ url: z.string(), index: PublishedIndexSchema, packs: z.array(z.unknown()) });
+// The packs are stored as one JSON string: every write to storage.local reaches each extension page
+// and every tab's content script through storage.onChanged (old and new value), and one long string
+// costs them far less to receive than a tree of thousands of objects.
+const CopySchema = z.object({ url: z.string(), index: PublishedIndexSchema, packs: z.string() });
+
+function packsOf(text: string): unknown[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value : [];
+  } catch {
+    return [];
+  }
+}
 
 /** Reads and changes the subscriptions and their copies in `storage.local`. */
 export interface SubscriptionStore {
@@ -77,7 +89,7 @@ export function createSubscriptionStore(storage: StorageLike): SubscriptionStore
       const copies = subs.flatMap((s) => {
         const copy = CopySchema.safeParse(raw[s.url]);
         if (!copy.success) return [];
-        const packs = copy.data.packs.flatMap((p) => {
+        const packs = packsOf(copy.data.packs).flatMap((p) => {
           const pack = parsePack(p, s.url);
           return pack.ok ? [pack.value] : [];
         });
@@ -122,7 +134,11 @@ export function createSubscriptionStore(storage: StorageLike): SubscriptionStore
       if (!subs.some((s) => s.url === url)) return;
       const next = subs.map((s) => (s.url === url ? SubscriptionSchema.parse({ ...s, ...patch }) : s));
       const items: Record<string, unknown> = { [SUBSCRIPTIONS_KEY]: next };
-      if (copy) items[SUBSCRIBED_KEY] = { ...(await rawCopies()), [url]: copy };
+      if (copy)
+        items[SUBSCRIBED_KEY] = {
+          ...(await rawCopies()),
+          [url]: { url: copy.url, index: copy.index, packs: JSON.stringify(copy.packs) },
+        };
       await storage.local.set(items);
     },
   };
