@@ -76,7 +76,7 @@ export async function benchSubscription(): Promise<{ title: string; rows: Row[];
   const rows: Row[] = [];
   const notes: string[] = [];
   try {
-    const baseline = await browser.newPage(`${corpus.origin}/corpora/guardian-1.html`);
+    const baseline = await browser.newPage(`${corpus.origin}/corpora/wikipedia.html`);
     const baselineTerms = await waitForScan(baseline, 1500);
     await baseline.close();
     const options = await browser.newPage(
@@ -88,7 +88,7 @@ export async function benchSubscription(): Promise<{ title: string; rows: Row[];
     const firstMs = performance.now() - t0;
     const fullRequests = published.requests.filter((r) => r.status === 200);
 
-    const page = await browser.newPage(`${corpus.origin}/corpora/guardian-1.html`);
+    const page = await browser.newPage(`${corpus.origin}/corpora/wikipedia.html`);
     const before = await waitForScan(page, 1500);
     folder.publish({ entries: r2 });
     published.requests.length = 0;
@@ -110,7 +110,7 @@ export async function benchSubscription(): Promise<{ title: string; rows: Row[];
     // What a full download of revision 2 would move: the index, its signature and every pack.
     const fullPaths = ['index.json', 'index.json.sig', ...[...r2.keys()].map((lang) => `packs/${lang}.json`)];
     const diffPaths = diffRequests.map((r) => r.path);
-    const entries = [...r1.values()].reduce((a, l) => a + l.length, 0);
+    const entries = [...r2.values()].reduce((a, l) => a + l.length, 0);
     rows.push(
       {
         update: `full download (revision 2, ${entries} entries)`,
@@ -128,7 +128,7 @@ export async function benchSubscription(): Promise<{ title: string; rows: Row[];
     notes.push(
       `diff update moved ${diffPaths.join(', ')}; first subscription (full download of ${kb(rawOf(fullRequests))} KB raw, verify, compile in the background) took ${Math.round(firstMs)} ms`,
       `check to revision 2 stored (fetch, verify, apply the diff, hash both rebuilt packs, switch): ${Math.round(updateMs)} ms in the background`,
-      `page (guardian-1.html; terms highlighted: ${baselineTerms} bundled only, ${before} at revision 1, ${after} at revision 2) while the update landed: ${tasks.length} long tasks${tasks.length ? ` (${tasks.map((t) => round(t)).join(', ')} ms)` : ''} (target: none over 50 ms); longest scipop:* measure ${longest ? `${longest.name} ${round(longest.ms)} ms` : '-'} over ${measures.length} measures (${[...new Set(measures.map((m) => m.name))].join(', ')})`,
+      `page (wikipedia.html; terms highlighted: ${baselineTerms} bundled only, ${before} at revision 1, ${after} at revision 2) while the update landed: ${tasks.length} long tasks${tasks.length ? ` (${tasks.map((t) => round(t)).join(', ')} ms)` : ''} (target: none over 50 ms); longest scipop:* measure ${longest ? `${longest.name} ${round(longest.ms)} ms` : '-'} over ${measures.length} measures (${[...new Set(measures.map((m) => m.name))].join(', ')})`,
     );
   } finally {
     await browser.close();
