@@ -40,8 +40,9 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    // storage: settings and known terms; contextMenus: "Explain with SciPop" on selected text.
-    permissions: ['storage', 'contextMenus'],
+    // storage: settings and known terms; contextMenus: "Explain with SciPop" on selected text;
+    // alarms: the background checks of subscribed community glossaries.
+    permissions: ['storage', 'contextMenus', 'alarms'],
     action: { default_title: '__MSG_extName__' },
     commands: {
       'explain-term': {
