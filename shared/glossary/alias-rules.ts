@@ -258,11 +258,21 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** Whether two forms are spellings of one name (fentanyl/fentanil, oedema/edema), not two names. */
+/**
+ * Whether two forms are spellings of one name (fentanyl/fentanil, oedema/edema), not two names; in
+ * Chinese, also one long name under another qualifier, as when a disease is renamed
+ * (非酒精性脂肪性肝炎, 代谢相关脂肪性肝炎: five characters of head in common, where 心肌炎/心包炎 and
+ * 乙型肝炎/丙型肝炎 share one to three).
+ */
 export function sameNameSpelling(a: string, b: string): boolean {
   const x = formWords(a).join('').toLowerCase();
   const y = formWords(b).join('').toLowerCase();
-  return x === y || (x.length >= 6 && editDistance(x, y) <= 2 && x.slice(0, 3) === y.slice(0, 3));
+  if (x === y || (x.length >= 6 && editDistance(x, y) <= 2 && x.slice(0, 3) === y.slice(0, 3))) return true;
+  const han = /^\p{Script=Han}+$/u;
+  if (!han.test(x) || !han.test(y)) return false;
+  let shared = 0;
+  while (shared < Math.min(x.length, y.length) && x.at(-1 - shared) === y.at(-1 - shared)) shared++;
+  return shared >= 5;
 }
 
 /**

@@ -142,6 +142,17 @@ describe('lintPacks: aliases, needsContext and review dates', () => {
     expect(lintOn('zh-Hans', [entry('lecanemab', '仑卡奈单抗', { aliases: ['多奈单抗'] })])).toEqual([
       expect.stringMatching(/"多奈单抗" and "仑卡奈单抗" look like two different drugs/),
     ]);
+    // A renamed disease keeps its long head (脂肪性肝炎); two hepatitis types share only 型肝炎.
+    expect(
+      lintOn('zh-Hans', [
+        entry('mash', '代谢相关脂肪性肝炎', { aliases: ['非酒精性脂肪性肝炎'] }),
+        entry('hepatitis-b', '乙型肝炎', { aliases: ['丙型肝炎'] }),
+      ]),
+    ).toEqual([
+      expect.stringMatching(
+        /^a\.json: entries\[1\]\.aliases\[0\]: "丙型肝炎" and "乙型肝炎" look like two different conditions/,
+      ),
+    ]);
   });
 
   it('needsContext lists forms of the entry only', () => {
