@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { errorMessage } from '../../shared/errors';
+import { PG_PROBE } from '../support/outside';
 
 /**
- * The real local PostgreSQL the tests run against (CI has one too). SCIPOP_TEST_PG overrides the
- * URL. There is no skip: a test that needs PostgreSQL fails, with this URL in the message, when the
- * server cannot be reached.
+ * The real PostgreSQL the tests run against: SCIPOP_TEST_PG, else the local server (127.0.0.1:5432,
+ * database `test`). When neither answers, test/support/global-setup.ts starts one of our own and
+ * sets SCIPOP_TEST_PG to it. There is no skip: a test that needs PostgreSQL fails, with this URL in
+ * the message, when the server cannot be reached.
  */
-export const TEST_PG_URL = process.env.SCIPOP_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_PG_URL = process.env.SCIPOP_TEST_PG || `postgres://postgres@${PG_PROBE}/test`;
 
 /** A schema of its own for one test (or one run), so parallel runs never see each other's rows. */
 export interface TestSchema {
@@ -35,7 +38,7 @@ export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Pro
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`PostgreSQL is not reachable at ${TEST_PG_URL} (set SCIPOP_TEST_PG): ${(error as Error).message}`);
+    throw new Error(`PostgreSQL is not reachable at ${TEST_PG_URL} (set SCIPOP_TEST_PG): ${errorMessage(error)}`);
   }
   try {
     return await work(client);
