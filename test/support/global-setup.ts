@@ -1,4 +1,13 @@
-import { CHROMIUM, HAVE_CORPORA, HOW_TO, PG_PROBE, REQUIRE_BROWSERS, REQUIRE_CORPORA, CORPORA } from './outside';
+import {
+  CHROMIUM,
+  FIREFOX,
+  HAVE_CORPORA,
+  HOW_TO,
+  PG_PROBE,
+  REQUIRE_BROWSERS,
+  REQUIRE_CORPORA,
+  CORPORA,
+} from './outside';
 import { answers, startOwnPostgres, type OwnPostgres } from './embedded-pg';
 
 // Runs once before the test files (vitest globalSetup): says in one line each what is skipped and
@@ -22,6 +31,10 @@ export async function setup(): Promise<void> {
   if (!CHROMIUM) {
     if (REQUIRE_BROWSERS) missing.push(`Chromium is required in CI but was not found: ${HOW_TO.chromium}`);
     else console.warn(`scipop tests: skipped the browser tests (test/e2e/*.browser.test.ts): ${HOW_TO.chromium}`);
+  }
+  if (!FIREFOX) {
+    if (REQUIRE_BROWSERS) missing.push(`Firefox is required in CI but was not found: ${HOW_TO.firefox}`);
+    else console.warn(`scipop tests: skipped the Firefox tests (test/e2e/firefox.browser.test.ts): ${HOW_TO.firefox}`);
   }
   if (missing.length) throw new Error(`scipop tests cannot run here: ${missing.join('; ')}`);
 
