@@ -61,12 +61,13 @@ export async function launchFirefox(): Promise<FirefoxWithExtension> {
     defaultViewport: { width: 1200, height: 800 },
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXT_UUID }),
-      // Nothing leaves the machine: outside hosts go to a proxy that is not there.
+      // Nothing leaves the machine: outside hosts go to a proxy that is not there (a
+      // port nobody listens on; Firefox answers "Address rejected" for its banned ports, such as 9).
       'network.proxy.type': 1,
       'network.proxy.http': '127.0.0.1',
-      'network.proxy.http_port': 9,
+      'network.proxy.http_port': 59_999,
       'network.proxy.ssl': '127.0.0.1',
-      'network.proxy.ssl_port': 9,
+      'network.proxy.ssl_port': 59_999,
       'network.proxy.no_proxies_on': '127.0.0.1',
       'network.proxy.allow_hijacking_localhost': false,
     },
@@ -77,7 +78,9 @@ export async function launchFirefox(): Promise<FirefoxWithExtension> {
     base: `moz-extension://${FIREFOX_EXT_UUID}/`,
     async newPage(url) {
       const page = await browser.newPage();
-      await page.goto(url, { waitUntil: 'load' });
+      // A page whose scripts document.write outside scripts (bbc-1.html) makes Firefox report the
+      // navigation failed ("Address rejected") while the page itself loads: ask the document.
+      await page.goto(url, { waitUntil: 'load' }).catch(() => waitForDocument(page, url));
       return page;
     },
     async extensionPage(path) {
@@ -96,6 +99,11 @@ export async function launchFirefox(): Promise<FirefoxWithExtension> {
  */
 export async function gotoExtensionPage(page: Page, url: string): Promise<void> {
   void page.goto(url, { timeout: 0 }).catch(() => undefined);
+  await waitForDocument(page, url);
+}
+
+/** Waits until the page's document is `url` and completely loaded (15 s at most). */
+async function waitForDocument(page: Page, url: string): Promise<void> {
   for (const started = Date.now(); Date.now() - started < 15_000;) {
     const state = await page.evaluate(() => [location.href, document.readyState]).catch(() => ['', 'loading']);
     if (state[0] === url && state[1] === 'complete') return;
