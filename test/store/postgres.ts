@@ -19,26 +19,26 @@ export interface TestSchema {
   drop(): Promise<void>;
 }
 
-/** A fresh, unused schema name; the schema itself is created by the store's migration. */
-export async function createTestSchema(): Promise<TestSchema> {
+/** A fresh, unused schema name (on `base`, TEST_PG_URL by default); the schema itself is created by the store's migration. */
+export async function createTestSchema(base = TEST_PG_URL): Promise<TestSchema> {
   const schema = `scipop_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin(async () => undefined); // fail here, loudly, if the server is down
-  const url = new URL(TEST_PG_URL);
+  await withAdmin(async () => undefined, base); // fail here, loudly, if the server is down
+  const url = new URL(base);
   url.searchParams.set('schema', schema);
   return {
     schema,
     url: url.toString(),
-    drop: () => withAdmin((c) => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).then(() => undefined)),
+    drop: () => withAdmin((c) => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).then(() => undefined), base),
   };
 }
 
-/** Runs `work` on a short-lived connection to the test database. */
-export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_PG_URL, connectionTimeoutMillis: 5000 });
+/** Runs `work` on a short-lived connection to the test database (TEST_PG_URL, or `base`). */
+export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>, base = TEST_PG_URL): Promise<T> {
+  const client = new pg.Client({ connectionString: base, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`PostgreSQL is not reachable at ${TEST_PG_URL} (set SCIPOP_TEST_PG): ${errorMessage(error)}`);
+    throw new Error(`PostgreSQL is not reachable at ${base} (set SCIPOP_TEST_PG): ${errorMessage(error)}`);
   }
   try {
     return await work(client);

@@ -46,8 +46,10 @@ export interface OwnPostgres {
   url: string;
   port: number;
   stop(): Promise<void>;
-  /** Stops the server and starts it again on the same port and data (a restart under load). */
-  restart(downMs?: number): Promise<void>;
+  /** Stops the server (fast shutdown: every connection is cut), keeping its data. */
+  down(): Promise<void>;
+  /** Starts it again on the same port and data, after down(). */
+  up(): Promise<void>;
 }
 
 /**
@@ -96,10 +98,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
-    async restart(downMs = 0) {
-      await server.stop();
-      await new Promise((r) => setTimeout(r, downMs));
-      await server.start();
-    },
+    down: () => server.stop(),
+    up: () => server.start(),
   };
 }

@@ -30,7 +30,8 @@ export async function setup(): Promise<void> {
   }
   if (!CHROMIUM) {
     if (REQUIRE_BROWSERS) missing.push(`Chromium is required in CI but was not found: ${HOW_TO.chromium}`);
-    else console.warn(`scipop tests: skipped the Chromium browser tests (test/e2e/*.browser.test.ts): ${HOW_TO.chromium}`);
+    else
+      console.warn(`scipop tests: skipped the Chromium browser tests (test/e2e/*.browser.test.ts): ${HOW_TO.chromium}`);
   }
   if (!FIREFOX) {
     if (REQUIRE_BROWSERS) missing.push(`Firefox is required in CI but was not found: ${HOW_TO.firefox}`);
