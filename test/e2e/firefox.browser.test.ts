@@ -159,10 +159,13 @@ describeInFirefox('SciPop in Firefox', () => {
 
   it('no part of our work holds the main thread 50 ms (our own long article)', async () => {
     // Firefox has no longtask entries: our measures (scipop:init, scipop:load, each
-    // scipop:annotate chunk) span only synchronous work, so each must stay under 50 ms. Best of
-    // three loads, as in cost.browser.test.ts: a busy machine can stretch any single task.
-    const longest: number[] = [];
-    for (let attempt = 0; attempt < 3; attempt++) {
+    // scipop:annotate chunk) span only synchronous work, so each must stay under 50 ms. They are
+    // wall-clock time, and on a shared 2-core machine the system can stop Firefox in the middle of
+    // any of them (three loads in a row measured 134, 82 and 69 ms there, 22–36 ms when quiet):
+    // the best of five loads counts. A task of ours that really takes 50 ms is long in all five.
+    const longest: string[] = [];
+    let best = Infinity;
+    for (let attempt = 0; attempt < 5 && best >= 50; attempt++) {
       const page = await open('article.html');
       const measures = await page.evaluate(() =>
         performance
@@ -171,10 +174,12 @@ describeInFirefox('SciPop in Firefox', () => {
           .map((m) => [m.name, m.duration] as const),
       );
       expect(new Set(measures.map(([n]) => n))).toEqual(new Set(['scipop:init', 'scipop:load', 'scipop:annotate']));
-      longest.push(Math.max(...measures.map(([, d]) => d)));
-      if (longest.at(-1)! < 50) break;
+      const [name, ms] = measures.reduce((a, b) => (b[1] > a[1] ? b : a));
+      longest.push(`${name} ${ms.toFixed(0)} ms`);
+      best = Math.min(best, ms);
+      await page.close();
     }
-    console.log(`firefox: longest task of ours on article.html ${longest.map((d) => d.toFixed(1)).join(', ')} ms`);
-    expect(Math.min(...longest)).toBeLessThan(50);
+    console.log(`firefox: longest task of ours on article.html, per load: ${longest.join(', ')}`);
+    expect(best, longest.join(', ')).toBeLessThan(50);
   });
 });
