@@ -71,7 +71,11 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     authMethod: 'scram-sha-256',
     persistent: true, // the folder is removed below, after the last stop
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
+    // A throwaway server: no fsync (a clean stop still checkpoints, so restarts keep every row).
+    postgresFlags: [
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
+      ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    ],
     onLog: (message) => void log.push(String(message)),
     onError: (error) => void log.push(String(error)),
   });
