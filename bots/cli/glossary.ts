@@ -7,6 +7,7 @@ import { formatProblem } from '../../shared/glossary/problems';
 import { listPackFiles, readPackFiles } from '../glossary/bundled';
 import { registerGapsCommand } from './glossary-gaps';
 import { explainTerm, glossaryTerms, matchText } from '../glossary/read';
+import { errorMessage } from '../../shared/errors';
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -78,7 +79,7 @@ export function registerGlossaryCommands(program: Command): void {
         text = readFileSync(file === '-' ? 0 : file, 'utf8');
       } catch (error) {
         process.stderr.write(
-          `scipop: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})\n`,
+          `scipop: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})\n`,
         );
         process.exitCode = 2;
         return;

@@ -3,6 +3,7 @@ import { MessageSchema } from '../../shared/message/message';
 import type { Delivery } from '../store/types';
 import { SinkError } from './sinks/types';
 import type { ChannelRegistry, EngineDeps } from './types';
+import { errorMessage } from '../../shared/errors';
 
 const HOUR = 3_600_000;
 const IN_DOUBT = 'in doubt: the previous run stopped between sending and recording';
@@ -99,16 +100,9 @@ async function deliverOne(
     const attempts = row.attempts + 1;
     const giveUp = !retryable || attempts >= deps.settings.maxAttempts;
     const retryAfterMs = error instanceof SinkError ? error.retryAfterMs : undefined;
-    await store.markFailed(
-      row.id,
-      (error as Error).message,
-      giveUp ? null : now + retryDelayMs(attempts, retryAfterMs),
-    );
+    await store.markFailed(row.id, errorMessage(error), giveUp ? null : now + retryDelayMs(attempts, retryAfterMs));
     metrics?.deliveries.inc({ sink: sink.name, result: giveUp ? 'failed' : 'retry' });
-    log.warn(
-      { delivery: row.id, channel: row.channelId, attempts, giveUp, err: (error as Error).message },
-      'send failed',
-    );
+    log.warn({ delivery: row.id, channel: row.channelId, attempts, giveUp, err: errorMessage(error) }, 'send failed');
     if (giveUp) report.failed++;
     else report.retried++;
     return giveUp;

@@ -5,6 +5,7 @@ import { parsePackText, type LoadedPack } from '../../shared/glossary/load';
 import type { Problem } from '../../shared/glossary/problems';
 import { compileMatcher } from '../../shared/matcher';
 import { createTermGlossary, type TermGlossary } from '../../shared/message/terms';
+import { errorMessage } from '../../shared/errors';
 
 /** The folder the bundled packs ship in. */
 export const BUNDLED_PACKS_DIR = fileURLToPath(new URL('../../shared/glossary/packs/', import.meta.url));
@@ -42,7 +43,7 @@ export function readPackFiles(files: readonly string[]): { packs: LoadedPack[]; 
       problems.push({
         file,
         path: [],
-        message: `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        message: `cannot read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`,
       });
       continue;
     }

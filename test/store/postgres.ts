@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { errorMessage } from '../../shared/errors';
 
 /**
  * The real local PostgreSQL the tests run against (CI has one too). SCIPOP_TEST_PG overrides the
@@ -35,7 +36,7 @@ export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Pro
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`PostgreSQL is not reachable at ${TEST_PG_URL} (set SCIPOP_TEST_PG): ${(error as Error).message}`);
+    throw new Error(`PostgreSQL is not reachable at ${TEST_PG_URL} (set SCIPOP_TEST_PG): ${errorMessage(error)}`);
   }
   try {
     return await work(client);
