@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Store, WorkerInfo } from '../store/types';
-import type { Clock, EngineLogger } from './types';
+import type { Clock, EngineLogger } from './ports';
 import { errorMessage } from '../../shared/errors';
 
 /** Who this `scipop run` process is, as other workers and `scipop workers` see it. */

@@ -1,4 +1,5 @@
 import type { BackgroundMessage, BackgroundReplies } from './background-protocol';
+import { MAX_EXPLAIN_TEXT } from './limits';
 import type { ContentMessage, ContentReplies } from './protocol';
 
 // The content script's half of the messaging, free of zod: building zod's schemas when the script
@@ -7,8 +8,7 @@ import type { ContentMessage, ContentReplies } from './protocol';
 // another extension), and the background validates everything a page asks with zod, so a few
 // hand-written checks are enough here. protocol.test.ts holds them to the schemas.
 
-/** The longest selection an `explain` message may carry (the same bound as the schema). */
-export const MAX_EXPLAIN_TEXT = 2000;
+export { MAX_EXPLAIN_TEXT };
 
 /** A message for the content script, or undefined when it is not one (checked without zod). */
 export function readContentMessage(message: unknown): ContentMessage | undefined {
