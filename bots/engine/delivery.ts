@@ -2,7 +2,7 @@ import { capReached } from '../../shared/curation';
 import { MessageSchema } from '../../shared/message/message';
 import type { Delivery } from '../store/types';
 import { SinkError } from './sinks/types';
-import type { ChannelRegistry, EngineDeps } from './types';
+import type { ChannelRegistry, DeliveryDeps } from './types';
 import { errorMessage } from '../../shared/errors';
 
 const HOUR = 3_600_000;
@@ -28,7 +28,11 @@ export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
  * flagged `inDoubt`; the `skip` policy records them as sent (never repeat a post, at the risk of
  * losing one). Each row is resolved by one worker only; returns how many this one resolved.
  */
-export async function recoverInDoubt(deps: EngineDeps, channels: ChannelRegistry, aliveSince: number): Promise<number> {
+export async function recoverInDoubt(
+  deps: DeliveryDeps,
+  channels: ChannelRegistry,
+  aliveSince: number,
+): Promise<number> {
   const rows = await deps.store.inDoubtDeliveries(aliveSince);
   const now = deps.clock.now().getTime();
   let resolved = 0;
@@ -48,7 +52,7 @@ export async function recoverInDoubt(deps: EngineDeps, channels: ChannelRegistry
 /** Delivers one row; false when the rest of its channel must wait (deferred or retrying later). */
 async function deliverOne(
   row: Delivery,
-  deps: EngineDeps,
+  deps: DeliveryDeps,
   channels: ChannelRegistry,
   report: DeliveryReport,
   owner: string | undefined,
@@ -131,7 +135,7 @@ const moved = (r: DeliveryReport) => r.sent + r.retried + r.failed + r.deferred;
  * is due, or nothing moved (every head claimed elsewhere, or this worker's lease lapsed).
  */
 export async function deliverPending(
-  deps: EngineDeps,
+  deps: DeliveryDeps,
   channels: ChannelRegistry,
   options: { batch?: number; signal?: AbortSignal; owner?: string } = {},
 ): Promise<DeliveryReport> {

@@ -50,6 +50,15 @@ export interface EngineDeps {
   failpoint?: (point: 'after-send' | 'after-claim') => void;
 }
 
+/** What polling a source uses (pollSource): no sinks. */
+export type PollDeps = Pick<
+  EngineDeps,
+  'store' | 'fetcher' | 'parse' | 'glossary' | 'settings' | 'clock' | 'random' | 'log' | 'metrics'
+>;
+
+/** What delivering the outbox uses (deliverPending, recoverInDoubt): no fetcher, no parser. */
+export type DeliveryDeps = Pick<EngineDeps, 'store' | 'sinks' | 'settings' | 'clock' | 'log' | 'metrics' | 'failpoint'>;
+
 /** Channels as the engine holds them, refreshed when moderators change them. */
 export interface ChannelRegistry {
   list(): readonly CompiledChannel[];
