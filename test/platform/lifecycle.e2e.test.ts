@@ -7,7 +7,8 @@ import { toOpml } from '../../bots/sources/opml';
 import { startScipop, type Child } from '../engine/child';
 import { rssFeed, startFeedServer } from '../support/feed-server';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram/server';
-import { refusedUrl, startHangingServer } from '../fakes/unreachable';
+import { refusedUrl, startHangingServer, startTcpProxy } from '../fakes/unreachable';
+import { createTestSchema } from '../store/postgres';
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -187,6 +188,29 @@ describe('stopping cleanly', () => {
     await tg.waitFor(() => (tg.messages(GROUP).length >= 2 ? true : undefined), 30_000);
     expect(tg.messages(GROUP).map((m) => m.text.split('\n')[0])).toEqual(['Held post', 'Held post']);
     expect((await terminate(again)).code).toBe(0);
+  });
+
+  it('exits within 10 s of SIGTERM with PostgreSQL gone, and /healthz says so meanwhile', async () => {
+    const dir = world();
+    const schema = await createTestSchema();
+    cleanups.push(() => schema.drop());
+    const url = new URL(schema.url);
+    const proxy = await startTcpProxy(url.hostname, Number(url.port || 5432));
+    url.host = `127.0.0.1:${proxy.port}`;
+    const hang = await startHangingServer();
+    cleanups.push(() => hang.close());
+    const child = start(dir, { SCIPOP_DB: url.toString(), FEED: `${hang.url}/feed.xml` });
+    const port = await opsPort(child);
+    await waitFor(() => (child.stderr().includes('"msg":"running"') ? true : undefined), 'the network running');
+    await proxy.cut();
+    const unhealthy = await waitFor(async () => {
+      const status = (await fetch(`http://127.0.0.1:${port}/healthz`)).status;
+      return status !== 200 ? status : undefined;
+    }, 'an unhealthy /healthz');
+    expect(unhealthy).toBeGreaterThanOrEqual(500);
+    const exit = await terminate(child);
+    expect(exit.signal).toBeNull();
+    expect(exit.ms).toBeLessThan(10_000);
   });
 
   it('exits at once on a second signal', async () => {
