@@ -209,7 +209,8 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
       },
     );
   }
-  for (const p of platforms) await p.start();
+  // Each platform connects on its own: one that is slow or down does not hold up the others.
+  await Promise.all(platforms.map((p) => p.start()));
   log.info(
     {
       worker: coordinator.worker.id,

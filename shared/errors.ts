@@ -21,3 +21,8 @@ export function errorMessage(error: unknown): string {
   }
   return String(error);
 }
+
+/** The stack of a thrown Error (its message when it has none), or the message of anything else thrown: for crash logs. */
+export function errorStack(error: unknown): string {
+  return error instanceof Error && error.stack ? error.stack : errorMessage(error);
+}

@@ -6,6 +6,7 @@ import type { Item, ParsedFeed } from '../../shared/feed/item';
 import { decodeFeedBytes } from '../engine/charset-decode';
 import { createFetcher, DEFAULT_MAX_BYTES } from '../engine/fetcher';
 import { parseFeedText } from '../engine/parse-feed';
+import { errorMessage } from '../../shared/errors';
 
 /** What `feed check` found: the feed, and where it came from. */
 export interface FeedCheckReport {
@@ -130,9 +131,7 @@ export function registerFeedCommands(program: Command): void {
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       } catch (error) {
         const message =
-          error instanceof FeedCheckError
-            ? error.message
-            : `${input}: ${(error as Error).message?.split('\n')[0] ?? String(error)}`;
+          error instanceof FeedCheckError ? error.message : `${input}: ${errorMessage(error).split('\n')[0]}`;
         process.stderr.write(`scipop feed check: ${message}\n`);
         process.exitCode = 2;
       }

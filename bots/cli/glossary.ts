@@ -9,6 +9,7 @@ import { registerDraftCommand } from './glossary-draft';
 import { registerGapsCommand } from './glossary-gaps';
 import { registerStaleCommand } from './glossary-stale';
 import { explainTerm, glossaryTerms, matchText } from '../glossary/read';
+import { errorMessage } from '../../shared/errors';
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -80,7 +81,7 @@ export function registerGlossaryCommands(program: Command): void {
         text = readFileSync(file === '-' ? 0 : file, 'utf8');
       } catch (error) {
         process.stderr.write(
-          `scipop: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})\n`,
+          `scipop: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})\n`,
         );
         process.exitCode = 2;
         return;

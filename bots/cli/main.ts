@@ -5,6 +5,7 @@ import { registerRunCommand } from './run';
 import { registerSourcesCommands } from './sources';
 import { registerStoreCommands } from './store';
 import { registerWorkersCommand } from './workers';
+import { errorMessage } from '../../shared/errors';
 
 /** Builds the `scipop` program with every command group registered. */
 export function createProgram(): Command {
@@ -36,7 +37,7 @@ export async function main(argv: string[]): Promise<void> {
           : 2;
       return;
     }
-    process.stderr.write(`scipop: ${(error as Error).message}\n`);
+    process.stderr.write(`scipop: ${errorMessage(error)}\n`);
     process.exitCode = 1;
   }
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runBots } from '../main';
+import { errorMessage } from '../../shared/errors';
 
 /** `scipop run [--config FILE] [--once] [--dry-run]`. */
 export function registerRunCommand(program: Command): void {
@@ -22,7 +23,7 @@ export function registerRunCommand(program: Command): void {
         if (o.once && bots.report && bots.report.polled > 0 && bots.report.errors === bots.report.polled)
           process.exitCode = 1;
       } catch (error) {
-        process.stderr.write(`scipop: ${(error as Error).message}\n`);
+        process.stderr.write(`scipop: ${errorMessage(error)}\n`);
         process.exitCode = 2;
       }
     });

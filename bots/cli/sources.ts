@@ -4,6 +4,7 @@ import { parseEnv } from '../config/env';
 import { exportOpml, importOpmlFile, isFeedUrl } from '../sources/catalog';
 import { openStore } from '../store/open-store';
 import { StoreError, type Source, type Store } from '../store/types';
+import { errorMessage } from '../../shared/errors';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`scipop: ${line}\n`);
@@ -15,7 +16,7 @@ async function withStore(work: (store: Store) => Promise<void>): Promise<void> {
     store = await openStore(parseEnv().SCIPOP_DB);
     await work(store);
   } catch (error) {
-    err((error as Error).message);
+    err(errorMessage(error));
     process.exitCode = 1;
   } finally {
     await store?.close();

@@ -8,6 +8,7 @@ import { copySqliteToPostgres } from '../store/postgres-copy';
 import { createPgPool, migratePostgres, parsePgTarget, redactUrl } from '../store/postgres-sql';
 import { migrateSqlite } from '../store/sqlite-store';
 import { StoreError } from '../store/types';
+import { errorMessage } from '../../shared/errors';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -16,7 +17,7 @@ async function report(work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (error) {
-    process.stderr.write(`scipop: ${(error as Error).message}\n`);
+    process.stderr.write(`scipop: ${errorMessage(error)}\n`);
     process.exitCode = 1;
   }
 }

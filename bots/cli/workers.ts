@@ -4,6 +4,7 @@ import { parseEnv } from '../config/env';
 import { openStore } from '../store/open-store';
 import type { Lease, Store, WorkerInfo } from '../store/types';
 import { leaseHoldMs } from '../engine/workers';
+import { errorMessage } from '../../shared/errors';
 
 /** One worker as `scipop workers` shows it. */
 export interface WorkerView extends WorkerInfo {
@@ -135,7 +136,7 @@ export function registerWorkersCommand(program: Command): void {
           await store.close();
         }
       } catch (error) {
-        process.stderr.write(`scipop: ${(error as Error).message}\n`);
+        process.stderr.write(`scipop: ${errorMessage(error)}\n`);
         process.exitCode = 1;
       }
     });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from './config';
 import { parseEnv } from './env';
+import { errorMessage } from '../../shared/errors';
 
 const EXAMPLE = fileURLToPath(new URL('./example.yaml', import.meta.url));
 
@@ -43,7 +44,7 @@ describe('config', () => {
       try {
         loadConfig(file);
       } catch (error) {
-        const lines = (error as Error).message.split('\n');
+        const lines = errorMessage(error).split('\n');
         expect(lines).toHaveLength(2);
         expect(lines[0]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: delivery\\.inDoubt: `));
         expect(lines[1]).toMatch(/channels\.0\.id: must be letters/);

@@ -6,6 +6,7 @@ import { ChannelRulesSchema, compileRules } from '../../shared/curation';
 import { AiConfigSchema } from '../ai/config';
 import { DiscordConfigSchema } from '../discord/config';
 import { TelegramConfigSchema } from '../telegram/config';
+import { errorMessage } from '../../shared/errors';
 
 /** The curated list `npm start` uses when the store has no sources yet. */
 export const DEFAULT_SOURCES_OPML = fileURLToPath(new URL('../sources/default-sources.opml', import.meta.url));
@@ -147,15 +148,13 @@ export function loadConfig(file?: string): Config {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(
-      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
+    throw new ConfigError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
   }
   let data: unknown;
   try {
     data = parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`${file}: not valid YAML/JSON (${(error as Error).message.split('\n')[0]})`);
+    throw new ConfigError(`${file}: not valid YAML/JSON (${errorMessage(error).split('\n')[0]})`);
   }
   return parseConfig(data, file);
 }

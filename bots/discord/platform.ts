@@ -1,7 +1,7 @@
 import { Client, Events, GatewayIntentBits, REST, Routes, type RESTOptions } from 'discord.js';
 import { errorMessage } from '../../shared/errors';
 import { createLifecycle, deadline } from '../platform/lifecycle';
-import { explainer, prepareState, type ChatPlatform, type PlatformOptions } from '../platform/types';
+import { explainer, lifecycleControls, prepareState, type ChatPlatform, type PlatformOptions } from '../platform/types';
 import { COMMANDS } from './commands';
 import type { DiscordConfig } from './config';
 import type { DiscordCommandDeps } from './context';
@@ -179,14 +179,6 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
     client: () => client,
     syncQueue: sync,
     afterCycle: sync,
-    state: lifecycle.state,
-    async start() {
-      await ready;
-      await lifecycle.start();
-    },
-    async stop() {
-      await lifecycle.stop();
-      await ready;
-    },
+    ...lifecycleControls(lifecycle, ready),
   };
 }

@@ -16,6 +16,7 @@ import type { DiscordConfig, DiscordDestination } from './config';
 import { findExisting } from './in-doubt';
 import { NO_MENTIONS, renderEmbed, threadName } from './render';
 import type { DiscordState } from './state';
+import { errorMessage } from '../../shared/errors';
 
 /** What the Discord sink needs; bots/discord/platform.ts builds the real ones. */
 export interface DiscordSinkDeps {
@@ -106,7 +107,7 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
       });
     } catch (error) {
       log.warn(
-        { channel: config.moderatorChannel, err: (error as Error).message },
+        { channel: config.moderatorChannel, err: errorMessage(error) },
         'could not post to the moderators’ channel',
       );
     }
@@ -194,7 +195,7 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
       // The post is out; only its publication failed. Say so, and do not send it again.
       if (error instanceof DiscordAPIError && error.code === 40033) return;
       log.warn(
-        { channel: target.channelId, message: messageId, err: (error as Error).message },
+        { channel: target.channelId, message: messageId, err: errorMessage(error) },
         'posted, but could not publish (crosspost) it',
       );
     }
@@ -267,7 +268,7 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
           throw new SinkError(`Discord: ${error.message} (${error.code})`, error.status >= 500);
         }
         if (error instanceof HTTPError) throw new SinkError(`Discord: HTTP ${error.status}`, true);
-        throw new SinkError(`Discord unreachable: ${(error as Error).message}`, true);
+        throw new SinkError(`Discord unreachable: ${errorMessage(error)}`, true);
       }
     },
     async notify(_target, text) {

@@ -1,11 +1,7 @@
 import type { TableReader } from '../store/legacy-state';
-import type {
-  PausedDestination as StoredPause,
-  PlatformStateSnapshot,
-  PlatformStateStore,
-  QueuePost,
-  StoredWebhook,
-} from '../store/platform-types';
+import type { PlatformStateSnapshot, QueuePost, StoredWebhook } from '../store/platform-types';
+import { legacyPaused, pausedDestinations } from '../platform/paused';
+import { definePlatformState } from '../platform/types';
 
 export type { QueuePost } from '../store/platform-types';
 
@@ -41,33 +37,10 @@ export interface DiscordState {
 
 const P = 'discord';
 
-/**
- * The Discord state over the Store. `ready` (the import of an old state file) is awaited before
- * every call, so nothing reads the store before what the file held is in it.
- */
-export function createDiscordState(
-  store: PlatformStateStore,
-  ready: Promise<unknown> = Promise.resolve(),
-): DiscordState {
-  const after =
-    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      await ready;
-      return f(...args);
-    };
-  const toPaused = (p: StoredPause): PausedDestination => ({
-    channelId: p.destination,
-    reason: p.reason,
-    pausedAt: p.pausedAt,
-  });
+/** The Discord state over the Store (see definePlatformState). */
+export const createDiscordState = definePlatformState((store, after): DiscordState => {
   return {
-    pause: after((channelId: string, reason: string, now: number) => store.pauseDestination(P, channelId, reason, now)),
-    resume: after((channelId: string) => store.unpauseDestination(P, channelId)),
-    paused: after(async (channelId: string) => {
-      const p = await store.pausedDestination(P, channelId);
-      return p ? toPaused(p) : undefined;
-    }),
-    allPaused: after(async () => (await store.pausedDestinations(P)).map(toPaused)),
+    ...pausedDestinations(store, P, 'channelId', after),
     recordQueuePost: after((post: QueuePost, now: number) => store.recordQueuePost(P, post, now)),
     queuePost: after((id: string) => store.queuePost(P, id)),
     openQueuePosts: after(() => store.openQueuePosts(P)),
@@ -76,16 +49,12 @@ export function createDiscordState(
     webhook: after((channelId: string) => store.webhook(P, channelId)),
     forgetWebhook: after(async (channelId: string, id: string) => void (await store.forgetWebhook(P, channelId, id))),
   };
-}
+});
 
 /** Reads the tables of the per-process state file SciPop kept before the state moved into the Store. */
 export function readDiscordStateFile(table: TableReader): PlatformStateSnapshot {
   return {
-    paused: table('paused').map((r) => ({
-      destination: String(r.channel_id),
-      reason: String(r.reason),
-      pausedAt: Number(r.paused_at),
-    })),
+    paused: legacyPaused(table('paused'), 'channel_id'),
     journal: [],
     moves: [],
     held: [],

@@ -5,7 +5,7 @@ import type { Store } from '../store/types';
 import { compileChannels } from './channels';
 import { deliverPending, recoverInDoubt, retryDelayMs } from './delivery';
 import { SinkError, type Sink } from './sinks/types';
-import type { ChannelRegistry, EngineDeps, EngineSettings } from './types';
+import type { ChannelRegistry, DeliveryDeps, EngineSettings } from './types';
 
 const T0 = Date.parse('2026-11-29T12:00:00Z');
 const settings: EngineSettings = {
@@ -48,14 +48,11 @@ function scriptedSink(script: (n: number) => Error | null): Sink & { sent: strin
 describe('delivery', () => {
   let store: Store;
   let now: number;
-  const deps = (sink: Sink, over: Partial<EngineSettings> = {}): EngineDeps => ({
+  const deps = (sink: Sink, over: Partial<EngineSettings> = {}): DeliveryDeps => ({
     store,
-    fetcher: { fetch: async () => ({ kind: 'error', code: 'connect', message: 'unused', retryable: true }) },
-    parse: () => ({ ok: false, error: 'unused' }),
     sinks: new Map([[sink.name, sink]]),
     settings: { ...settings, ...over },
     clock: { now: () => new Date(now) },
-    random: () => 0.5,
     log: { debug() {}, info() {}, warn() {}, error() {} },
   });
   const registry = async (): Promise<ChannelRegistry> => {

@@ -2,7 +2,8 @@ import { capReached } from '../../shared/curation';
 import { MessageSchema } from '../../shared/message/message';
 import type { Delivery } from '../store/types';
 import { SinkError } from './sinks/types';
-import type { ChannelRegistry, EngineDeps } from './types';
+import type { ChannelRegistry, DeliveryDeps } from './types';
+import { errorMessage } from '../../shared/errors';
 
 const HOUR = 3_600_000;
 const IN_DOUBT = 'in doubt: the previous run stopped between sending and recording';
@@ -27,7 +28,11 @@ export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
  * flagged `inDoubt`; the `skip` policy records them as sent (never repeat a post, at the risk of
  * losing one). Each row is resolved by one worker only; returns how many this one resolved.
  */
-export async function recoverInDoubt(deps: EngineDeps, channels: ChannelRegistry, aliveSince: number): Promise<number> {
+export async function recoverInDoubt(
+  deps: DeliveryDeps,
+  channels: ChannelRegistry,
+  aliveSince: number,
+): Promise<number> {
   const rows = await deps.store.inDoubtDeliveries(aliveSince);
   const now = deps.clock.now().getTime();
   let resolved = 0;
@@ -47,7 +52,7 @@ export async function recoverInDoubt(deps: EngineDeps, channels: ChannelRegistry
 /** Delivers one row; false when the rest of its channel must wait (deferred or retrying later). */
 async function deliverOne(
   row: Delivery,
-  deps: EngineDeps,
+  deps: DeliveryDeps,
   channels: ChannelRegistry,
   report: DeliveryReport,
   owner: string | undefined,
@@ -99,16 +104,9 @@ async function deliverOne(
     const attempts = row.attempts + 1;
     const giveUp = !retryable || attempts >= deps.settings.maxAttempts;
     const retryAfterMs = error instanceof SinkError ? error.retryAfterMs : undefined;
-    await store.markFailed(
-      row.id,
-      (error as Error).message,
-      giveUp ? null : now + retryDelayMs(attempts, retryAfterMs),
-    );
+    await store.markFailed(row.id, errorMessage(error), giveUp ? null : now + retryDelayMs(attempts, retryAfterMs));
     metrics?.deliveries.inc({ sink: sink.name, result: giveUp ? 'failed' : 'retry' });
-    log.warn(
-      { delivery: row.id, channel: row.channelId, attempts, giveUp, err: (error as Error).message },
-      'send failed',
-    );
+    log.warn({ delivery: row.id, channel: row.channelId, attempts, giveUp, err: errorMessage(error) }, 'send failed');
     if (giveUp) report.failed++;
     else report.retried++;
     return giveUp;
@@ -137,7 +135,7 @@ const moved = (r: DeliveryReport) => r.sent + r.retried + r.failed + r.deferred;
  * is due, or nothing moved (every head claimed elsewhere, or this worker's lease lapsed).
  */
 export async function deliverPending(
-  deps: EngineDeps,
+  deps: DeliveryDeps,
   channels: ChannelRegistry,
   options: { batch?: number; signal?: AbortSignal; owner?: string } = {},
 ): Promise<DeliveryReport> {

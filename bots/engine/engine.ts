@@ -4,6 +4,7 @@ import { deliverPending, recoverInDoubt, type DeliveryReport } from './delivery'
 import { pollSource, type PollReport } from './poller';
 import type { ChannelRegistry, EngineDeps } from './types';
 import { createCoordinator, newWorkerIdentity, type Coordinator } from './workers';
+import { errorMessage, errorStack } from '../../shared/errors';
 
 /** What one cycle did, for `--once`, logs and the benchmark. */
 export interface CycleReport {
@@ -155,7 +156,7 @@ export function createEngine(deps: EngineDeps): Engine {
       try {
         await sink.notify(c.target, text);
       } catch (error) {
-        deps.log.warn({ channel: c.channel.id, err: (error as Error).message }, 'could not notify moderators');
+        deps.log.warn({ channel: c.channel.id, err: errorMessage(error) }, 'could not notify moderators');
       }
     }
   };
@@ -194,7 +195,7 @@ export function createEngine(deps: EngineDeps): Engine {
         } catch (error) {
           // A bug or a store failure: log it with the source and keep the cycle going. Saving
           // the state (tried again in five minutes) ends this worker's lease on the source.
-          deps.log.error({ source: source.url, err: (error as Error).stack ?? String(error) }, 'poll crashed');
+          deps.log.error({ source: source.url, err: errorStack(error) }, 'poll crashed');
           const now = deps.clock.now().getTime();
           const { etag, lastModified, failures } = source;
           await deps.store
@@ -205,7 +206,7 @@ export function createEngine(deps: EngineDeps): Engine {
               lastFetchAt: now,
               lastSuccessAt: null,
               failures: failures + 1,
-              lastError: (error as Error).message,
+              lastError: errorMessage(error),
             })
             .catch(() => undefined); // the store is down: the lease lapses when beats stop reaching it
           reports.push({
@@ -213,7 +214,7 @@ export function createEngine(deps: EngineDeps): Engine {
             outcome: 'error',
             newItems: 0,
             deliveries: 0,
-            error: (error as Error).message,
+            error: errorMessage(error),
           });
         }
       },
@@ -276,7 +277,7 @@ export function createEngine(deps: EngineDeps): Engine {
             }
             await maintain();
           } catch (error) {
-            deps.log.error({ err: (error as Error).stack ?? String(error) }, 'poll pass failed');
+            deps.log.error({ err: errorStack(error) }, 'poll pass failed');
           }
           if (due < limit) await pollNap.sleep(tickMs);
         }
@@ -289,7 +290,7 @@ export function createEngine(deps: EngineDeps): Engine {
             progressed = report.sent + report.retried + report.failed + report.deferred > 0;
             if (progressed) deps.log.debug({ ...report }, 'delivery pass');
           } catch (error) {
-            deps.log.error({ err: (error as Error).stack ?? String(error) }, 'delivery pass failed');
+            deps.log.error({ err: errorStack(error) }, 'delivery pass failed');
           }
           if (!progressed) await deliveryNap.sleep(tickMs);
         }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { errorMessage } from '../../shared/errors';
 
 /** What /healthz reports. */
 export interface Health {
@@ -41,7 +42,7 @@ export async function startOpsServer(
     };
     answer().catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`error: ${(error as Error).message}\n`);
+      res.end(`error: ${errorMessage(error)}\n`);
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,7 @@ import type { Message } from '../../shared/message/message';
 import type { FetchState, NewDelivery, NewItem, Source } from '../store/types';
 import type { FetchError } from './fetch-types';
 import { planFailure, successDelayMs } from './schedule';
-import type { ChannelRegistry, EngineDeps } from './types';
+import type { ChannelRegistry, PollDeps } from './types';
 
 /** What one poll of one source did. */
 export interface PollReport {
@@ -51,7 +51,7 @@ function newestKeys(items: readonly Item[], n: number): Set<string> {
  */
 export async function pollSource(
   source: Source,
-  deps: EngineDeps,
+  deps: PollDeps,
   channels: ChannelRegistry,
   onPaused?: PauseListener,
 ): Promise<PollReport> {

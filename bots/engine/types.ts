@@ -3,23 +3,13 @@ import type { TermGlossary } from '../../shared/message/terms';
 import type { Store } from '../store/types';
 import type { CompiledChannel } from './channels';
 import type { Fetcher } from './fetch-types';
+import type { Clock, EngineLogger } from './ports';
 import type { EngineMetrics } from './metrics';
 import type { ScheduleConfig } from './schedule';
 import type { Sink } from './sinks/types';
 import type { Coordinator } from './workers';
 
-/** The clock seam: tests pass a fixed or stepped clock and never sleep. */
-export interface Clock {
-  now(): Date;
-}
-
-/** The logging seam; pino loggers fit it. */
-export interface EngineLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { Clock, EngineLogger } from './ports';
 
 /** Parses a fetched body into a normalized feed (shared/feed's parseFeedText). */
 export type FeedParser = (text: string, options: { url: string }) => FeedResult | Promise<FeedResult>;
@@ -59,6 +49,15 @@ export interface EngineDeps {
   /** Test-only failpoint hook (SCIPOP_FAILPOINT), called at named points of delivery. */
   failpoint?: (point: 'after-send' | 'after-claim') => void;
 }
+
+/** What polling a source uses (pollSource): no sinks. */
+export type PollDeps = Pick<
+  EngineDeps,
+  'store' | 'fetcher' | 'parse' | 'glossary' | 'settings' | 'clock' | 'random' | 'log' | 'metrics'
+>;
+
+/** What delivering the outbox uses (deliverPending, recoverInDoubt): no fetcher, no parser. */
+export type DeliveryDeps = Pick<EngineDeps, 'store' | 'sinks' | 'settings' | 'clock' | 'log' | 'metrics' | 'failpoint'>;
 
 /** Channels as the engine holds them, refreshed when moderators change them. */
 export interface ChannelRegistry {

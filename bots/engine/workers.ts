@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Store, WorkerInfo } from '../store/types';
-import type { Clock, EngineLogger } from './types';
+import type { Clock, EngineLogger } from './ports';
+import { errorMessage } from '../../shared/errors';
 
 /** Who this `scipop run` process is, as other workers and `scipop workers` see it. */
 export type WorkerIdentity = Omit<WorkerInfo, 'heartbeatAt'>;
@@ -120,7 +121,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       log.info({ worker: worker.id, role: name }, held ? 'took the role' : 'gave up the role');
     } catch (error) {
       log.error(
-        { worker: worker.id, role: name, err: (error as Error).message },
+        { worker: worker.id, role: name, err: errorMessage(error) },
         held ? 'could not start the role; giving it back to be tried again' : 'could not stop the role',
       );
       if (held) {
@@ -225,7 +226,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
         () => {
           round().catch((error) =>
             log.error(
-              { worker: worker.id, err: (error as Error).message },
+              { worker: worker.id, err: errorMessage(error) },
               'lease round failed; leases lapse if this goes on',
             ),
           );

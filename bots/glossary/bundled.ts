@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parsePackText, type LoadedPack } from '../../shared/glossary/load';
 import type { Problem } from '../../shared/glossary/problems';
 import { createTermGlossary, type TermGlossary } from '../../shared/message/terms';
+import { errorMessage } from '../../shared/errors';
 import { compileGlossaryMatcher } from './segmentation';
 
 /** The folder the bundled packs ship in. */
@@ -42,7 +43,7 @@ export function readPackFiles(files: readonly string[]): { packs: LoadedPack[]; 
       problems.push({
         file,
         path: [],
-        message: `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        message: `cannot read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`,
       });
       continue;
     }

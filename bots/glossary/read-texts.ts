@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Parser } from 'htmlparser2';
 import { decodeFeedBytes } from '../engine/charset-decode';
 import { parseFeedText } from '../engine/parse-feed';
+import { errorMessage } from '../../shared/errors';
 
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'head', 'iframe', 'object']);
 const BLOCK =
@@ -59,7 +60,7 @@ export async function readTexts(files: readonly string[], report: (line: string)
     try {
       bytes = readFileSync(file === '-' ? 0 : file);
     } catch (error) {
-      report(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      report(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
       continue;
     }
     const { text } = decodeFeedBytes(new Uint8Array(bytes));

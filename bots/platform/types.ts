@@ -7,8 +7,9 @@ import { loadBundledPacks } from '../glossary/bundled';
 import { explainTerm } from '../glossary/read';
 import { importLegacyStateFile } from '../store/legacy-state';
 import { platformStateFile } from '../store/open-store';
+import type { PlatformStateStore } from '../store/platform-types';
 import type { Store } from '../store/types';
-import type { PlatformState } from './lifecycle';
+import type { Lifecycle, PlatformState } from './lifecycle';
 
 /** What every chat platform takes from the network (the composition root builds it once). */
 export interface PlatformOptions {
@@ -75,6 +76,39 @@ export async function prepareState(
     const name = platform[0]!.toUpperCase() + platform.slice(1);
     log.error({ err: errorMessage(error) }, `could not prepare the ${name} state in the store`);
   }
+}
+
+/** A platform's start, stop and state around its lifecycle: nothing starts before `ready` (its state imported), stop waits for it. */
+export function lifecycleControls(
+  lifecycle: Lifecycle,
+  ready: Promise<unknown>,
+): Pick<ChatPlatform, 'start' | 'stop' | 'state'> {
+  return {
+    state: lifecycle.state,
+    async start() {
+      await ready;
+      await lifecycle.start();
+    },
+    async stop() {
+      await lifecycle.stop();
+      await ready;
+    },
+  };
+}
+
+/** Wraps a platform state's method so it waits for `ready` (the import of an old state file) first. */
+export type AfterReady = <A extends unknown[], R>(f: (...args: A) => Promise<R>) => (...args: A) => Promise<R>;
+
+/**
+ * Defines a platform's state over the Store: `ready` (the import of an old state file) is awaited
+ * before every call, so nothing reads the store before what the file held is in it.
+ */
+export function definePlatformState<S>(build: (store: PlatformStateStore, after: AfterReady) => S) {
+  return (store: PlatformStateStore, ready: Promise<unknown> = Promise.resolve()): S =>
+    build(store, (f) => async (...args) => {
+      await ready;
+      return f(...args);
+    });
 }
 
 export type { PlatformState };

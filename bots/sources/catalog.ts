@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { StoreError, type Source, type Store } from '../store/types';
 import { parseOpml, toOpml, type OpmlSource } from './opml';
+import { errorMessage } from '../../shared/errors';
 
 /** What an import did. */
 export interface ImportReport {
@@ -81,7 +82,7 @@ export async function importOpmlFile(store: Store, file: string, now: number): P
   } catch (error) {
     throw new StoreError(
       'not-found',
-      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`,
     );
   }
   const parsed = parseOpml(text);

@@ -1,14 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_VERSION } from './migrations';
 import { definePlatformStateContract } from './platform-contract';
+import type { StoreHarness } from './harness';
 import { StoreError, type FetchState, type NewItem, type Store } from './types';
 
-/** A fresh, empty database for one test; `reopen` opens it again as a new process would. */
-export interface StoreHarness {
-  store: Store;
-  reopen(): Promise<Store>;
-  cleanup(): Promise<void>;
-}
+export type { StoreHarness } from './harness';
 
 const T0 = 1_700_000_000_000;
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { ImportOutcome, PlatformStateSnapshot, PlatformStateStore } from './platform-types';
 import type { Row } from './rows';
+import { errorMessage } from '../../shared/errors';
 
 /** Reads one table of an old state file, in the order its rows were written; a table the file never had reads as empty. */
 export type TableReader = (table: string) => Row[];
@@ -44,7 +45,7 @@ export async function importLegacyStateFile(options: {
     }
   } catch (error) {
     log.error(
-      { platform, file, err: (error as Error).message },
+      { platform, file, err: errorMessage(error) },
       'could not read the old state file; it was not imported (it is left as it is: fix it and restart to import it)',
     );
     return 'failed';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { StoreHarness } from './contract';
+import type { StoreHarness } from './harness';
 import type { PlatformStateSnapshot } from './platform-types';
 
 const T0 = 1_700_000_000_000;

@@ -16,6 +16,7 @@ import {
   type Row,
 } from './rows';
 import { StoreError, type DeliveryStatus, type Store, type StoreStats } from './types';
+import { errorMessage } from '../../shared/errors';
 
 /** Options of the SQLite store. */
 export interface SqliteStoreOptions {
@@ -196,7 +197,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
         try {
           db.prepare(`UPDATE sources SET ${sets} WHERE id = ?`).run(...columns.map(([, v]) => v), id);
         } catch (error) {
-          if (String((error as Error).message).includes('UNIQUE'))
+          if (errorMessage(error).includes('UNIQUE'))
             throw new StoreError('duplicate', `a source with the URL ${String(patch.url)} already exists`);
           throw error;
         }

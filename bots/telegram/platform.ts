@@ -3,7 +3,7 @@ import { run, type RunnerHandle } from '@grammyjs/runner';
 import { Bot, webhookCallback } from 'grammy';
 import { errorMessage } from '../../shared/errors';
 import { createLifecycle } from '../platform/lifecycle';
-import { explainer, prepareState, type ChatPlatform, type PlatformOptions } from '../platform/types';
+import { explainer, lifecycleControls, prepareState, type ChatPlatform, type PlatformOptions } from '../platform/types';
 import { installSendPolicy } from './api';
 import { COMMANDS, registerHandlers } from './bot';
 import type { TelegramConfig } from './config';
@@ -140,14 +140,6 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
     sink,
     bot,
     receiving: () => runner?.isRunning() === true || server !== null,
-    state: lifecycle.state,
-    async start() {
-      await ready;
-      await lifecycle.start();
-    },
-    async stop() {
-      await lifecycle.stop();
-      await ready;
-    },
+    ...lifecycleControls(lifecycle, ready),
   };
 }

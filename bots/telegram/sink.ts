@@ -8,6 +8,7 @@ import { CAPTION_LIMIT, renderTelegramPost } from './render';
 import type { SendLimiter } from './limiter';
 import type { TelegramState } from './state';
 import { apiChatId, formatTarget, parseTarget } from './target';
+import { errorMessage } from '../../shared/errors';
 
 /**
  * How long a paused destination's posts wait before they are tried again. A resume brings them
@@ -74,7 +75,7 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
         await api.sendMessage(id, text, { link_preview_options: { is_disabled: true } });
       } catch (error) {
         log.warn(
-          { moderator: id, err: (error as Error).message },
+          { moderator: id, err: errorMessage(error) },
           'could not reach a moderator (has the moderator started a private chat with the bot?)',
         );
       }

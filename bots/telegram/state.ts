@@ -1,5 +1,7 @@
 import type { TableReader } from '../store/legacy-state';
-import type { PlatformStateSnapshot, PlatformStateStore } from '../store/platform-types';
+import type { PlatformStateSnapshot } from '../store/platform-types';
+import { legacyPaused, pausedDestinations } from '../platform/paused';
+import { definePlatformState } from '../platform/types';
 
 /** A destination Telegram stopped accepting posts for (bot removed, blocked, chat gone). */
 export interface PausedChat {
@@ -46,20 +48,8 @@ export const JOURNAL_DAYS = 30;
 
 const P = 'telegram';
 
-/**
- * The Telegram state over the Store. `ready` (the import of an old state file) is awaited before
- * every call, so nothing reads the store before what the file held is in it.
- */
-export function createTelegramState(
-  store: PlatformStateStore,
-  ready: Promise<unknown> = Promise.resolve(),
-): TelegramState {
-  const after =
-    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      await ready;
-      return f(...args);
-    };
+/** The Telegram state over the Store (see definePlatformState). */
+export const createTelegramState = definePlatformState((store, after): TelegramState => {
   const toSent = (e: {
     deliveryId: string;
     destination: string;
@@ -72,11 +62,6 @@ export function createTelegramState(
     messageId: Number(e.messageId),
     title: e.title,
     sentAt: e.sentAt,
-  });
-  const toPaused = (p: { destination: string; reason: string; pausedAt: number }): PausedChat => ({
-    chatId: p.destination,
-    reason: p.reason,
-    pausedAt: p.pausedAt,
   });
   return {
     recordSent: after((r: SentRecord) =>
@@ -95,13 +80,7 @@ export function createTelegramState(
     recentSent: after(async (chatId: string, limit: number) =>
       (await store.recentJournal(P, chatId, limit)).map(toSent),
     ),
-    pause: after((chatId: string, reason: string, now: number) => store.pauseDestination(P, chatId, reason, now)),
-    resume: after((chatId: string) => store.unpauseDestination(P, chatId)),
-    paused: after(async (chatId: string) => {
-      const p = await store.pausedDestination(P, chatId);
-      return p ? toPaused(p) : undefined;
-    }),
-    allPaused: after(async () => (await store.pausedDestinations(P)).map(toPaused)),
+    ...pausedDestinations(store, P, 'chatId', after),
     recordMigration: after((from: string, to: string) => store.recordMove(P, from, to)),
     currentChat: after(async (chatId: string) => {
       let id = chatId;
@@ -119,16 +98,12 @@ export function createTelegramState(
     ),
     summary: after((id: string) => store.editedSummary(id)),
   };
-}
+});
 
 /** Reads the tables of the per-process state file SciPop kept before the state moved into the Store. */
 export function readTelegramStateFile(table: TableReader): PlatformStateSnapshot {
   return {
-    paused: table('paused_chats').map((r) => ({
-      destination: String(r.chat_id),
-      reason: String(r.reason),
-      pausedAt: Number(r.paused_at),
-    })),
+    paused: legacyPaused(table('paused_chats'), 'chat_id'),
     journal: table('sent').map((r) => ({
       deliveryId: String(r.delivery_id),
       destination: String(r.chat_id),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EntryIdSchema, LangSchema } from '../../shared/glossary/schema';
 import type { EntryView, MatcherPayload } from '../glossary/types';
 import type { Settings } from '../settings/schema';
-import { MAX_ASK_CHARS } from './content-side';
+import { MAX_ASK_CHARS } from './limits';
 
 // The background's side, with zod: whatever a page sends is checked here. The content script
 // sends and reads these messages with content-side.ts, which carries no zod.

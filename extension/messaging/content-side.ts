@@ -1,4 +1,5 @@
 import type { BackgroundMessage, BackgroundReplies } from './background-protocol';
+import { MAX_ASK_CHARS, MAX_ASK_WORDS, MAX_EXPLAIN_TEXT } from './limits';
 import type { ContentMessage, ContentReplies } from './protocol';
 
 // The content script's half of the messaging, free of zod: building zod's schemas when the script
@@ -7,14 +8,7 @@ import type { ContentMessage, ContentReplies } from './protocol';
 // another extension), and the background validates everything a page asks with zod, so a few
 // hand-written checks are enough here. protocol.test.ts holds them to the schemas.
 
-/** The longest selection an `explain` message may carry (the same bound as the schema). */
-export const MAX_EXPLAIN_TEXT = 2000;
-
-/** The longest selection "Ask the community" sends: a few words, not a passage. */
-export const MAX_ASK_CHARS = 80;
-
-/** The most words "Ask the community" sends. */
-export const MAX_ASK_WORDS = 6;
+export { MAX_ASK_CHARS, MAX_ASK_WORDS, MAX_EXPLAIN_TEXT };
 
 /** A message for the content script, or undefined when it is not one (checked without zod). */
 export function readContentMessage(message: unknown): ContentMessage | undefined {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_EXPLAIN_TEXT } from './content-side';
+import { MAX_EXPLAIN_TEXT } from './limits';
 
 // The background's and the popup's side (with zod); the content script's side, without zod, is
 // content-side.ts.

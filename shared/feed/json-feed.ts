@@ -1,5 +1,6 @@
 import { decodeHTMLStrict } from 'entities';
 import type { RawFeed, RawItem } from './item';
+import { errorMessage } from '../errors';
 
 /** Reading a document as JSON Feed: the raw feed, or why it is not one. */
 export type JsonFeedResult = { ok: true; value: RawFeed } | { ok: false; error: string };
@@ -101,7 +102,7 @@ export function parseJsonFeedText(text: string): JsonFeedResult {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     // The engine's message may quote the document, newlines included: keep it to one short line.
-    const message = (error as Error).message.replace(/\s+/g, ' ').slice(0, 200);
+    const message = errorMessage(error).replace(/\s+/g, ' ').slice(0, 200);
     return { ok: false, error: `not valid JSON (${message})` };
   }
   return readJsonFeed(json);

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { charLength, type Problem } from './problems';
 import { GlossaryPackSchema, longLimit, shortLimit, type GlossaryPack } from './schema';
+import { errorMessage } from '../errors';
 
 /** A parse result: the value, or every problem found (never just the first). */
 export type Result<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
@@ -50,7 +51,7 @@ export function parsePackText(text: string, file: string): Result<GlossaryPack> 
   try {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    return { ok: false, problems: [{ file, path: [], message: `not valid JSON (${(error as Error).message})` }] };
+    return { ok: false, problems: [{ file, path: [], message: `not valid JSON (${errorMessage(error)})` }] };
   }
   return parsePack(json, file);
 }

@@ -1,5 +1,5 @@
 import { createMessage, editMessage, errors, messageOr404 } from './messages';
-import type { Route, RouteAnswer, RouteContext } from './routes';
+import type { Route, RouteAnswer, RouteContext } from './route-types';
 import { messageJson, type FakeMessage } from './state';
 
 const ok = (body: unknown, status = 200): RouteAnswer => ({ status, body });

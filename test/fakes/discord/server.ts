@@ -5,6 +5,7 @@ import { ApiError } from './messages';
 import { createRateLimiter, DISCORD_RATE_LIMITS, type FakeRateLimits, type RateLimiter } from './rate-limit';
 import { createRoutes, type Route } from './routes';
 import { createFakeDiscordState, type FakeDiscordState, type FakeMessage } from './state';
+import { errorMessage } from '../../../shared/errors';
 
 /** Options of the fake Discord. */
 export interface FakeDiscordServerOptions {
@@ -142,7 +143,7 @@ export async function startFakeDiscordServer(options: FakeDiscordServerOptions =
         send(answer.status, answer.body, headers);
       } catch (error) {
         if (error instanceof ApiError) return send(error.status, error.body, headers);
-        send(500, { message: `500: Internal Server Error (${(error as Error).message})`, code: 0 });
+        send(500, { message: `500: Internal Server Error (${errorMessage(error)})`, code: 0 });
       }
     })();
   });
