@@ -34,7 +34,7 @@ function shownCommands(file: string): Shown[] {
       const fence = /^\s*```(\w*)/.exec(raw);
       if (fence) {
         inFence = !inFence;
-        inShell = inFence && /^(sh|bash|shell|console)?$/.test(fence[1] ?? '');
+        inShell = inFence && /^(sh|bash|shell|console)$/.test(fence[1] ?? '');
         return;
       }
       if (!inShell && /^#/.test(raw)) return; // a heading names a command; it does not show one
