@@ -1,5 +1,16 @@
 import type pg from 'pg';
 import { newId } from './ids';
+import { bind } from './named';
+import { runPlanAsync, type Plan } from './plan';
+import {
+  addSourcePlan,
+  pauseSubscriptionPlan,
+  removeChannelPlan,
+  subscribePlan,
+  SUBSCRIPTION_LISTS,
+  unsubscribePlan,
+  upsertChannelPlan,
+} from './subscriptions';
 import { LISTED_EVERY_MS } from './queries';
 import {
   createPgPool,
@@ -18,6 +29,7 @@ import {
   rowToLease,
   rowToSource,
   rowToSourceLease,
+  rowToSubscription,
   rowToWorker,
   sourcePatchColumns,
   type Row,
@@ -195,6 +207,14 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       }),
   };
 
+  // A multi-statement operation of subscriptions.ts, in one transaction.
+  const plan = <T>(p: Plan<T>): Promise<T> =>
+    inTransaction(pool, (client) =>
+      runPlanAsync(p, (step) =>
+        step.kind === 'all' ? all(numbered(step.sql), step.args, client) : run(numbered(step.sql), step.args, client),
+      ),
+    );
+
   return {
     ...createPlatformState(runner),
     kind: 'postgres',
@@ -204,22 +224,9 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       if (control && !control.ended) await control.end();
     },
 
-    addSource: async (input, now) => {
-      const id = newId(now);
-      const args = [
-        id,
-        input.url,
-        input.title,
-        input.siteUrl ?? null,
-        JSON.stringify(input.tags ?? []),
-        input.lang ?? null,
-        input.intervalSec ?? null,
-        input.trusted === false ? 0 : 1,
-        now,
-        now,
-      ];
-      if ((await run(PG.insertSource, args)) === 0)
-        throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
+    addSource: async (input, now, subscriber) => {
+      const id = await plan(addSourcePlan(input, now, subscriber));
+      if (id === null) throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
       return rowToSource((await one(PG.sourceById, [id]))!);
     },
     getSource,
@@ -262,19 +269,25 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     pruneItems: async (before, limit) => run(PG.pruneItems, [before, before, limit]),
     saveFetchState: (sourceId, state) => saveState(sourceId, state),
 
-    upsertChannel: async (c, now) =>
-      void (await run(PG.upsertChannel, [
-        c.id,
-        c.sink,
-        c.target,
-        c.title,
-        JSON.stringify(c.rules ?? {}),
-        c.origin ?? 'config',
-        c.configRules ?? null,
-        now,
-      ])),
+    upsertChannel: (c, now) => plan(upsertChannelPlan(c, now)),
     listChannels: async () => (await all(PG.listChannels)).map(rowToChannel),
-    removeChannel: async (id) => (await run(PG.deleteChannel, [id])) > 0,
+    removeChannel: (id, now = Date.now()) => plan(removeChannelPlan(id, now)),
+
+    listSubscriptions: async (filter = {}) => {
+      const [sql, args] =
+        filter.channelId !== undefined
+          ? bind(SUBSCRIPTION_LISTS.ofChannel, { channelId: filter.channelId })
+          : filter.sourceId !== undefined
+            ? bind(SUBSCRIPTION_LISTS.ofSource, { sourceId: filter.sourceId })
+            : bind(SUBSCRIPTION_LISTS.all, {});
+      return (await all(numbered(sql), args))
+        .map(rowToSubscription)
+        .filter((s) => filter.sourceId === undefined || s.sourceId === filter.sourceId);
+    },
+    subscribe: (channelId, sourceId, now) => plan(subscribePlan(channelId, sourceId, now)),
+    unsubscribe: (channelId, sourceId, now) => plan(unsubscribePlan(channelId, sourceId, now)),
+    pauseSubscription: (channelId, sourceId, reason, now) =>
+      plan(pauseSubscriptionPlan(channelId, sourceId, reason, now)),
 
     pendingDeliveries: async (now, limit, owner) =>
       (owner === undefined

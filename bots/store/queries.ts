@@ -9,8 +9,6 @@ export const LISTED_EVERY_MS = 86_400_000;
 export const HEADS = 10;
 
 export const SQL = {
-  insertSource: `INSERT INTO sources (id, url, title, site_url, tags, lang, interval_sec, trusted, active, next_fetch_at, failures, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 0, ?) ON CONFLICT (url) DO NOTHING`,
   sourceById: `SELECT * FROM sources WHERE id = ?`,
   sourceByUrl: `SELECT * FROM sources WHERE url = ?`,
   listSources: `SELECT * FROM sources ORDER BY created_at, id`,
@@ -31,11 +29,7 @@ export const SQL = {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, item_key) DO NOTHING`,
   insertDelivery: `INSERT INTO outbox (id, item_id, source_id, channel_id, status, message, created_at, not_before, attempts)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (item_id, channel_id) DO NOTHING`,
-  upsertChannel: `INSERT INTO channels (id, sink, target, title, rules, origin, config_rules, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (id) DO UPDATE SET sink = excluded.sink, target = excluded.target, title = excluded.title,
-    rules = excluded.rules, origin = excluded.origin, config_rules = excluded.config_rules, updated_at = excluded.updated_at`,
   listChannels: `SELECT * FROM channels ORDER BY id`,
-  deleteChannel: `DELETE FROM channels WHERE id = ?`,
   // At most HEADS rows per channel, so one channel's backlog never crowds the others out of a batch.
   pendingDeliveries: `SELECT * FROM (SELECT outbox.*, ROW_NUMBER() OVER (PARTITION BY channel_id ORDER BY created_at, id) AS head
     FROM outbox WHERE status = 'pending' AND not_before <= ?

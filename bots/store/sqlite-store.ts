@@ -2,15 +2,27 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { newId } from './ids';
+import { bind } from './named';
+import { runPlanSync, type Plan } from './plan';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { createPlatformState, type SqlRunner } from './platform-state';
 import { LISTED_EVERY_MS, SQL } from './queries';
+import {
+  addSourcePlan,
+  pauseSubscriptionPlan,
+  removeChannelPlan,
+  subscribePlan,
+  SUBSCRIPTION_LISTS,
+  unsubscribePlan,
+  upsertChannelPlan,
+} from './subscriptions';
 import {
   rowToChannel,
   rowToDelivery,
   rowToLease,
   rowToSource,
   rowToSourceLease,
+  rowToSubscription,
   rowToWorker,
   sourcePatchColumns,
   type Row,
@@ -37,6 +49,12 @@ export function migrateSqlite(db: Database.Database, now = Date.now()): number {
     if (step.version <= current) continue;
     db.transaction(() => {
       for (const statement of step.statements) db.exec(statement);
+      if (step.seed) {
+        const rows = Object.fromEntries(
+          Object.entries(step.seed.reads).map(([k, sql]) => [k, db.prepare(sql).all() as Row[]]),
+        );
+        for (const [sql, args] of step.seed.writes(rows, now)) db.prepare(sql).run(...args);
+      }
       db.prepare(SQL.recordMigration).run(step.version, step.name, now);
     })();
   }
@@ -66,6 +84,12 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const one = (sql: string, ...args: unknown[]) => stmt(sql).get(...args) as Row | undefined;
   const all = (sql: string, ...args: unknown[]) => stmt(sql).all(...args) as Row[];
   const run = (sql: string, ...args: unknown[]) => stmt(sql).run(...args).changes;
+
+  // A multi-statement operation of subscriptions.ts, as one synchronous transaction.
+  const plan = <T>(p: Plan<T>): T =>
+    db.transaction(() =>
+      runPlanSync(p, (step) => (step.kind === 'all' ? all(step.sql, ...step.args) : run(step.sql, ...step.args))),
+    )();
 
   const getSource = (idOrUrl: string) => {
     const row = one(SQL.sourceById, idOrUrl) ?? one(SQL.sourceByUrl, idOrUrl);
@@ -169,22 +193,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       if (db.open) db.close();
     },
 
-    addSource: async (input, now) => {
-      const id = newId(now);
-      const changes = run(
-        SQL.insertSource,
-        id,
-        input.url,
-        input.title,
-        input.siteUrl ?? null,
-        JSON.stringify(input.tags ?? []),
-        input.lang ?? null,
-        input.intervalSec ?? null,
-        input.trusted === false ? 0 : 1,
-        now,
-        now,
-      );
-      if (changes === 0) throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
+    addSource: async (input, now, subscriber) => {
+      const id = plan(addSourcePlan(input, now, subscriber));
+      if (id === null) throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
       return rowToSource(one(SQL.sourceById, id)!);
     },
     getSource: async (idOrUrl) => getSource(idOrUrl),
@@ -226,20 +237,25 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     pruneItems: async (before, limit) => run(SQL.pruneItems, before, before, limit),
     saveFetchState: async (sourceId, state) => saveState(sourceId, state),
 
-    upsertChannel: async (c, now) =>
-      void run(
-        SQL.upsertChannel,
-        c.id,
-        c.sink,
-        c.target,
-        c.title,
-        JSON.stringify(c.rules ?? {}),
-        c.origin ?? 'config',
-        c.configRules ?? null,
-        now,
-      ),
+    upsertChannel: async (c, now) => plan(upsertChannelPlan(c, now)),
     listChannels: async () => all(SQL.listChannels).map(rowToChannel),
-    removeChannel: async (id) => run(SQL.deleteChannel, id) > 0,
+    removeChannel: async (id, now = Date.now()) => plan(removeChannelPlan(id, now)),
+
+    listSubscriptions: async (filter = {}) => {
+      const [sql, args] =
+        filter.channelId !== undefined
+          ? bind(SUBSCRIPTION_LISTS.ofChannel, { channelId: filter.channelId })
+          : filter.sourceId !== undefined
+            ? bind(SUBSCRIPTION_LISTS.ofSource, { sourceId: filter.sourceId })
+            : bind(SUBSCRIPTION_LISTS.all, {});
+      return all(sql, ...args)
+        .map(rowToSubscription)
+        .filter((s) => filter.sourceId === undefined || s.sourceId === filter.sourceId);
+    },
+    subscribe: async (channelId, sourceId, now) => plan(subscribePlan(channelId, sourceId, now)),
+    unsubscribe: async (channelId, sourceId, now) => plan(unsubscribePlan(channelId, sourceId, now)),
+    pauseSubscription: async (channelId, sourceId, reason, now) =>
+      plan(pauseSubscriptionPlan(channelId, sourceId, reason, now)),
 
     pendingDeliveries: async (now, limit, owner) =>
       (owner === undefined
