@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_VERSION } from './migrations';
 import { definePlatformStateContract } from './platform-contract';
+import { defineSubscriptionContract } from './subscriptions-contract';
 import { StoreError, type FetchState, type NewItem, type Store } from './types';
 
 /** A fresh, empty database for one test; `reopen` opens it again as a new process would. */
@@ -49,6 +50,7 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
     });
 
     definePlatformStateContract(() => h);
+    defineSubscriptionContract(() => h);
 
     it('is migrated to the latest schema version', async () => {
       expect(await store.schemaVersion()).toBe(LATEST_VERSION);
