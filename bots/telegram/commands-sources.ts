@@ -13,7 +13,7 @@ import {
   statusSourcesFor,
 } from '../tenancy/services';
 import { targetsOf, type Scope } from '../tenancy/scope';
-import { argsOf, channelsOfChat, chunks, type CommandDeps } from './context';
+import { argsOf, chunks, type CommandDeps } from './context';
 import { requireModerator, scopeOfContext } from './scope';
 import { formatTarget } from './target';
 
