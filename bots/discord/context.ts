@@ -65,21 +65,6 @@ export async function answer(
   for (const part of more) await interaction.followUp({ ...QUIET, flags: MessageFlags.Ephemeral, content: part });
 }
 
-/**
- * Moderation is for members with Manage Server. Discord hides /scipop from the others
- * (default_member_permissions), but a server can override that per role or channel, so the
- * permissions Discord sends with each interaction are checked every time.
- */
-export async function requireModerator(interaction: RepliableInteraction): Promise<boolean> {
-  if (interaction.inGuild() && interaction.memberPermissions?.has(MODERATOR_PERMISSION)) return true;
-  await interaction.reply({
-    ...QUIET,
-    flags: MessageFlags.Ephemeral,
-    content: 'Only members with the Manage Server permission can do this. Anyone can use /explain.',
-  });
-  return false;
-}
-
 /** The SciPop destinations that post to this Discord channel. */
 export async function channelsHere(deps: DiscordCommandDeps, channelId: string): Promise<Channel[]> {
   return (await deps.store.listChannels()).filter((c) => c.sink === 'discord' && c.target.trim() === channelId);
@@ -87,17 +72,6 @@ export async function channelsHere(deps: DiscordCommandDeps, channelId: string):
 
 /** The short id moderators type (the end of the source id). */
 export const shortId = (s: Source) => s.id.slice(-8);
-
-/** Finds a source by id, id suffix or URL; a string is the answer to give instead. */
-export async function findSource(deps: DiscordCommandDeps, ref: string): Promise<Source | string> {
-  const exact = await deps.store.getSource(ref);
-  if (exact) return exact;
-  const matches = (await deps.store.listSources()).filter((s) => s.id.endsWith(ref));
-  if (matches.length === 1) return matches[0]!;
-  return matches.length > 1
-    ? `“${ref}” matches ${matches.length} sources; give more of the id.`
-    : `No source “${ref}”. /scipop sources lists them.`;
-}
 
 /** A subcommand's string option. */
 export const option = (interaction: ChatInputCommandInteraction, name: string) =>

@@ -1,8 +1,9 @@
 import { MessageFlags, type Interaction, type REST } from 'discord.js';
 import { runSourceCommand } from './commands-sources';
-import { answer, option, QUIET, requireModerator, type DiscordCommandDeps } from './context';
+import { answer, option, QUIET, type DiscordCommandDeps } from './context';
 import { runFilterCommand } from './filter';
 import { onQueueButton, runQueueCommand } from './queue';
+import { requireDiscordScope } from './scope';
 import { runSubscribeCommand } from './subscribe';
 
 async function explain(
@@ -47,11 +48,19 @@ export async function handleInteraction(interaction: Interaction, rest: REST, de
     if (interaction.commandName !== 'scipop') return;
     const sub = interaction.options.getSubcommand();
     if (sub === 'explain') return await explain(interaction, option(interaction, 'term'), deps);
-    if (!(await moderationAllowedHere(interaction, deps)) || !(await requireModerator(interaction))) return;
+    if (!(await moderationAllowedHere(interaction, deps))) return;
+    // Importing and exporting the network's catalog are operators'; the rest a server's moderators may do for their server.
+    const scope = await requireDiscordScope(
+      interaction,
+      deps,
+      sub === 'import' || sub === 'export' ? 'operator' : 'channel',
+    );
+    if (!scope) return;
     if (sub === 'filter') return await runFilterCommand(interaction, deps);
-    if (sub === 'queue') return await runQueueCommand(rest, interaction, deps);
+    if (sub === 'queue') return await runQueueCommand(rest, interaction, deps, scope);
     if (sub === 'subscribe' || sub === 'unsubscribe') return await runSubscribeCommand(sub, interaction, deps);
-    if (!(await runSourceCommand(sub, interaction, deps))) await answer(interaction, `Unknown subcommand ${sub}.`);
+    if (!(await runSourceCommand(sub, interaction, deps, scope)))
+      await answer(interaction, `Unknown subcommand ${sub}.`);
   } catch (error) {
     deps.log.error(
       { interaction: interaction.id, err: (error as Error).stack ?? String(error) },
