@@ -7,7 +7,6 @@ import {
 import type { Fetcher } from '../engine/fetch-types';
 import type { EngineLogger, FeedParser } from '../engine/types';
 import type { Channel, Source, Store } from '../store/types';
-import { MODERATOR_PERMISSION } from './commands';
 import type { DiscordConfig } from './config';
 import type { DiscordSink } from './sink';
 import type { DiscordState } from './state';
