@@ -116,7 +116,10 @@ async function ask(actor: ActorName, text: string, chat = GROUP): Promise<string
 
 /** Presses a button with `data` under the bot's last message in `chat`; the answer's text. */
 async function press(actor: ActorName, data: string, chat = GROUP): Promise<string> {
-  const under = tg.messages(chat).filter((m) => m.kind === 'text').at(-1)!;
+  const under = tg
+    .messages(chat)
+    .filter((m) => m.kind === 'text')
+    .at(-1)!;
   const id = tg.press(chat, USERS[actor], under.message_id, data);
   await tg.waitFor(() => tg.state.callbackQueries.get(id)?.answered, 15_000);
   return String(tg.state.callbackQueries.get(id)?.answer?.text ?? '');
