@@ -5,8 +5,9 @@ import { qualityProblems } from '../../shared/glossary/quality';
 import type { LoadedPack } from '../../shared/glossary/load';
 import { formatProblem } from '../../shared/glossary/problems';
 import { listPackFiles, readPackFiles } from '../glossary/bundled';
+import { registerDraftCommand } from './glossary-draft';
 import { registerGapsCommand } from './glossary-gaps';
-import { explainTerm, glossaryTerms, matchText } from './glossary-read';
+import { explainTerm, glossaryTerms, matchText } from '../glossary/read';
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -87,6 +88,7 @@ export function registerGlossaryCommands(program: Command): void {
     });
 
   registerGapsCommand(glossary);
+  registerDraftCommand(glossary);
 
   glossary
     .command('explain')

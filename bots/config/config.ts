@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ChannelRulesSchema, compileRules } from '../../shared/curation';
+import { AiConfigSchema } from '../ai/config';
 import { DiscordConfigSchema } from '../discord/config';
-import { TelegramConfigSchema } from '../telegram/platform';
+import { TelegramConfigSchema } from '../telegram/config';
 
 /** The curated list `npm start` uses when the store has no sources yet. */
 export const DEFAULT_SOURCES_OPML = fileURLToPath(new URL('../sources/default-sources.opml', import.meta.url));
@@ -98,6 +99,8 @@ export const ConfigSchema = z
     telegram: TelegramConfigSchema.prefault({}),
     /** The Discord bot (used when DISCORD_BOT_TOKEN is set). */
     discord: DiscordConfigSchema.prefault({}),
+    /** The language model that writes first drafts of glossary entries (off without `baseUrl`). */
+    ai: AiConfigSchema.prefault({}),
     channels: z.array(ChannelConfigSchema).prefault([{ id: 'console', sink: 'console', target: 'stdout' }]),
   })
   .strict();

@@ -1,15 +1,19 @@
 import {
   MessageFlags,
+  PermissionFlagsBits,
   type ChatInputCommandInteraction,
   type InteractionReplyOptions,
   type RepliableInteraction,
 } from 'discord.js';
 import type { Fetcher } from '../engine/fetch-types';
 import type { EngineLogger, FeedParser } from '../engine/types';
-import type { Channel, Source, Store } from '../store/types';
+import type { Channel, Store } from '../store/types';
 import type { DiscordConfig } from './config';
 import type { DiscordSink } from './sink';
 import type { DiscordState } from './state';
+
+/** The permission moderation needs: Manage Server. Checked again on every interaction. */
+export const MODERATOR_PERMISSION = PermissionFlagsBits.ManageGuild;
 
 /** Everything the interaction handlers use; bots/discord/platform.ts builds it. */
 export interface DiscordCommandDeps {
@@ -68,9 +72,6 @@ export async function answer(
 export async function channelsHere(deps: DiscordCommandDeps, channelId: string): Promise<Channel[]> {
   return (await deps.store.listChannels()).filter((c) => c.sink === 'discord' && c.target.trim() === channelId);
 }
-
-/** The short id moderators type (the end of the source id). */
-export const shortId = (s: Source) => s.id.slice(-8);
 
 /** A subcommand's string option. */
 export const option = (interaction: ChatInputCommandInteraction, name: string) =>

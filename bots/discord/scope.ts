@@ -1,8 +1,7 @@
 import { MessageFlags, type RepliableInteraction } from 'discord.js';
 import type { Channel } from '../store/types';
 import { mayModerateHere, type PlacedChannel, type Scope } from '../tenancy/scope';
-import { MODERATOR_PERMISSION } from './commands';
-import { QUIET, type DiscordCommandDeps } from './context';
+import { MODERATOR_PERMISSION, QUIET, type DiscordCommandDeps } from './context';
 
 /** The guild a Discord channel (or thread) is in, from the client's cache or Discord; null when unknown. */
 async function guildOf(interaction: RepliableInteraction, channelId: string): Promise<string | null> {

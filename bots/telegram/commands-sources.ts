@@ -1,73 +1,16 @@
-import { InputFile, type Bot, type Context } from 'grammy';
-import { exportOpml, importSources, isFeedUrl } from '../sources/catalog';
-import { parseOpml } from '../sources/opml';
+import type { Bot, Context } from 'grammy';
+import { isFeedUrl } from '../sources/catalog';
+import { checkFeed, shortId } from '../sources/commands';
 import type { Source } from '../store/types';
-import {
-  addFor,
-  findSourceFor,
-  heldFor,
-  pauseFor,
-  removeFor,
-  resumeFor,
-  sourcesFor,
-  statusSourcesFor,
-} from '../tenancy/services';
+import { addFor, heldFor, statusSourcesFor } from '../tenancy/services';
 import { targetsOf, type Scope } from '../tenancy/scope';
-import { argsOf, chunks, type CommandDeps } from './context';
-import { requireModerator, scopeOfContext } from './scope';
+import { argsOf, type CommandDeps } from './context';
+import { requireModerator } from './scope';
 import { formatTarget } from './target';
 
-const shortId = (s: Source) => s.id.slice(-8);
-
-function stateOf(s: Source): string {
-  if (!s.active) return `paused: ${s.pausedReason ?? 'by a moderator'}`;
-  if (s.failures > 0) return `failing ×${s.failures}: ${s.lastError ?? ''}`;
-  return s.lastSuccessAt ? 'ok' : 'new';
-}
-
-/** Fetches and parses a URL the way the poller will, so /add answers "not a feed" before adding. */
-async function checkFeed(
-  deps: CommandDeps,
-  url: string,
-): Promise<{ title: string; items: number; lang?: string } | string> {
-  const result = await deps.fetcher.fetch(url, {});
-  if (result.kind === 'error') return `I could not fetch it: ${result.message}`;
-  if (result.kind === 'not-modified')
-    return 'The server answered 304 Not Modified to a first request; I cannot check it.';
-  const parsed = await deps.parse(result.body, { url: result.finalUrl });
-  if (!parsed.ok) return `That is not a feed I can read: ${parsed.error}`;
-  const feed = parsed.value;
-  return {
-    title: feed.title || new URL(url).hostname,
-    items: feed.items.length,
-    ...(feed.lang ? { lang: feed.lang } : {}),
-  };
-}
-
-/** /sources, /add, /remove, /pause, /resume, /import, /export, /status. */
+/** /add and /status (the other source commands are neutral: bots/sources/commands.ts). */
 export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
   const now = deps.now ?? Date.now;
-
-  bot.command('sources', async (ctx) => {
-    const scope = await scopeOfContext(ctx, deps);
-    if (!scope) return;
-    const list = await sourcesFor({ store: deps.store, now }, scope);
-    if (list.length === 0)
-      return void (await ctx.reply(
-        scope.here.length > 0
-          ? 'This chat subscribes to no source yet. Its administrators can /add a feed URL.'
-          : 'No sources here. /sources in a destination chat lists what it receives.',
-      ));
-    const lines = list.map(
-      ({ source: s, subscription, subscribers }) =>
-        `${shortId(s)}  ${s.trusted ? '' : '(needs approval) '}${s.title} — ${s.url} [${s.tags.join(', ')}] ${stateOf(s)}${
-          subscription?.pausedReason ? ` (paused here: ${subscription.pausedReason})` : ''
-        }${subscribers === null ? '' : ` · ${subscribers} channel(s)`}`,
-    );
-    const head = scope.here.length > 0 ? 'This chat receives' : 'The network has';
-    for (const part of chunks(`${head} ${list.length} source(s):\n${lines.join('\n')}`))
-      await ctx.reply(part, { link_preview_options: { is_disabled: true } });
-  });
 
   /** Makes this chat (not yet a destination) one, for an operator's source. */
   const becomeDestination = async (ctx: Context, source: Source): Promise<string> => {
@@ -132,76 +75,6 @@ export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
     await answer(
       `Added “${result.source.title}” (${feed.items} items now; new ones will be posted). Id: ${shortId(result.source)}${where}`,
     );
-  });
-
-  const who = (ctx: Context) => `${ctx.from?.username ? `@${ctx.from.username}` : 'a moderator'} in Telegram`;
-  const onSource =
-    (change: (scope: Scope, source: Source, ctx: Context) => Promise<string>) => async (ctx: Context) => {
-      const scope = await requireModerator(ctx, deps);
-      if (!scope) return;
-      const found = await findSourceFor({ store: deps.store, now }, scope, argsOf(ctx));
-      if (typeof found === 'string') return void (await ctx.reply(found));
-      const text = await change(scope, found, ctx);
-      await deps.channelsChanged?.();
-      await ctx.reply(text);
-    };
-  bot.command(
-    'remove',
-    onSource((scope, source) => removeFor({ store: deps.store, now }, scope, source)),
-  );
-  bot.command(
-    'pause',
-    onSource(async (scope, source, ctx) => {
-      const text = await pauseFor({ store: deps.store, now }, scope, source, who(ctx));
-      return `${text} /resume ${shortId(source)} to receive it again.`;
-    }),
-  );
-
-  bot.command('resume', async (ctx) => {
-    const ref = argsOf(ctx);
-    if (!ref) {
-      if (!(await requireModerator(ctx, deps))) return;
-      const paused = await deps.state.paused(await deps.state.currentChat(String(ctx.chat.id)));
-      if (!paused) return void (await ctx.reply('Usage: /resume SOURCE (this chat’s posting is not paused).'));
-      const moved = await deps.sink.resumeChat(String(ctx.chat.id));
-      return void (await ctx.reply(`Posting here resumed; ${moved} waiting post(s) go out now.`));
-    }
-    await onSource((scope, source) => resumeFor({ store: deps.store, now }, scope, source))(ctx);
-  });
-
-  const importFrom = async (ctx: Context) => {
-    const doc = ctx.msg?.document ?? ctx.msg?.reply_to_message?.document;
-    if (!doc) return void (await ctx.reply('Send the OPML file with /import as its caption, or reply /import to it.'));
-    if ((doc.file_size ?? 0) > 1_000_000)
-      return void (await ctx.reply('That file is over 1 MB; an OPML list is much smaller.'));
-    const file = await ctx.api.getFile(doc.file_id);
-    if (!file.file_path) return void (await ctx.reply('Telegram did not give me the file; try sending it again.'));
-    const parsed = parseOpml((await deps.download(file.file_path)).toString('utf8'));
-    if (!parsed.ok) return void (await ctx.reply(`Not imported: ${parsed.error}`));
-    const r = await importSources(deps.store, parsed.value, now());
-    await deps.channelsChanged?.(); // new sources' subscriptions
-    const problems = r.problems.length ? `\nSkipped:\n${r.problems.slice(0, 20).join('\n')}` : '';
-    await ctx.reply(
-      `Imported ${doc.file_name ?? 'the file'}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged.${problems}`,
-    );
-  };
-
-  // Importing adds to and changes the network's sources: operators only.
-  bot.command('import', async (ctx) => {
-    if (await requireModerator(ctx, deps, 'operator')) await importFrom(ctx);
-  });
-  bot.on('message:document', async (ctx, next) => {
-    if (!/^\/import(@\w+)?\b/.test(ctx.msg.caption ?? '')) return next();
-    if (await requireModerator(ctx, deps, 'operator')) await importFrom(ctx);
-  });
-
-  bot.command('export', async (ctx) => {
-    if (!(await requireModerator(ctx, deps, 'operator'))) return;
-    const xml = await exportOpml(deps.store, new Date(now()));
-    const count = (await deps.store.listSources()).length;
-    await ctx.replyWithDocument(new InputFile(Buffer.from(xml, 'utf8'), 'scipop-sources.opml'), {
-      caption: `${count} source(s) as OPML 2.0`,
-    });
   });
 
   bot.command('status', async (ctx) => {

@@ -52,7 +52,7 @@ export async function findSourceFor(deps: TenancyDeps, scope: Scope, ref: string
   if (matches.length === 1) return matches[0]!;
   return matches.length > 1
     ? `“${ref}” matches ${matches.length} sources; give more of the id.`
-    : `No source “${ref}” here. The source list shows this channel's sources.`;
+    : `No source “${ref}” here.`;
 }
 
 /** What an add did. */

@@ -193,7 +193,7 @@ describe('Discord moderation end to end', () => {
     expect(source).toMatchObject({ tags: ['astronomy', 'physics'], trusted: true });
 
     const listed = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'sources' });
-    expect(text(listed)).toMatch(/^Received here: 2 source\(s\)/);
+    expect(text(listed)).toMatch(/^This chat receives 2 source\(s\)/);
     expect(text(listed)).toContain(source.id.slice(-8));
 
     const filtered = await world.discord.slash(mod, {
