@@ -33,7 +33,7 @@ export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
     if (result.subscribed.length > 0) await deps.channelsChanged?.();
     const where =
       result.subscribed.length > 0
-        ? `\n${result.subscribed.join(', ')} now receive${result.subscribed.length === 1 ? 's' : ''} it.`
+        ? '\nThis chat now receives it too.'
         : scope.actor.operator
           ? await becomeDestination(ctx, result.source)
           : '';
@@ -68,7 +68,7 @@ export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
     if (result.subscribed.length > 0) await deps.channelsChanged?.();
     const where =
       result.subscribed.length > 0
-        ? `\n${result.subscribed.join(', ')} now receive${result.subscribed.length === 1 ? 's' : ''} it.`
+        ? '\nThis chat now receives it too.'
         : scope.actor.operator
           ? await becomeDestination(ctx, result.source)
           : '';

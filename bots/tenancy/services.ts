@@ -59,7 +59,7 @@ export async function findSourceFor(deps: TenancyDeps, scope: Scope, ref: string
 export interface AddResult {
   source: Source;
   created: boolean;
-  /** Titles of the channels here that now receive it. */
+  /** Titles of the channels here that receive it from now on (not those that already did). */
   subscribed: string[];
 }
 
@@ -84,8 +84,8 @@ export async function addFor(
   }
   const subscribed: string[] = [];
   for (const c of targets) {
-    await deps.store.subscribe(c.id, source.id, now);
-    subscribed.push(c.title);
+    const fresh = await deps.store.subscribe(c.id, source.id, now);
+    if (fresh || created) subscribed.push(c.title);
   }
   return { source: (await deps.store.getSource(source.id)) ?? source, created, subscribed };
 }

@@ -246,6 +246,8 @@ describe('who may do what, on Discord', () => {
     });
     await world.discord.waitFor(() => /^Added/.test(text(addedInB)), 15_000, 'the add in B');
     expect(await subscribers('/only-b')).toEqual(['dcB']);
+    // Its (trusted) item is posted in B: the message B's moderator clicks a forged button under.
+    await world.discord.waitFor(() => world.discord.messages(newsB.id).length > 0, 30_000, 'a post in B');
     // The other server's queue before; the operator's forged approval is the only change it may see.
     const heldB = (await heldOf('dcB')).map((d) => d.id);
     const rulesB = (await bots.store.listChannels()).find((c) => c.id === 'dcB')!.rules;
