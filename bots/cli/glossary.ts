@@ -7,6 +7,7 @@ import { formatProblem } from '../../shared/glossary/problems';
 import { listPackFiles, readPackFiles } from '../glossary/bundled';
 import { registerDraftCommand } from './glossary-draft';
 import { registerGapsCommand } from './glossary-gaps';
+import { registerStaleCommand } from './glossary-stale';
 import { explainTerm, glossaryTerms, matchText } from '../glossary/read';
 
 function out(line: string): void {
@@ -22,7 +23,7 @@ function loadOrExit(files: readonly string[]): LoadedPack[] | null {
   return null;
 }
 
-/** `scipop glossary lint|terms|match|explain`. */
+/** `scipop glossary lint|terms|match|gaps|stale|explain`. */
 export function registerGlossaryCommands(program: Command): void {
   const glossary = program.command('glossary').description('validate, list and use the glossary packs');
 
@@ -89,6 +90,7 @@ export function registerGlossaryCommands(program: Command): void {
 
   registerGapsCommand(glossary);
   registerDraftCommand(glossary);
+  registerStaleCommand(glossary);
 
   glossary
     .command('explain')

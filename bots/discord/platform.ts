@@ -68,11 +68,13 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
   const rest = new REST(restOptions(config, options.apiBase)).setToken(options.token);
   // Discord's global limit (50 requests a second) is per bot, whatever the number of processes:
   // each keeps to its share. Per-route buckets need no sharing: one worker owns each destination.
+  // discord.js counts its share in fixed one-second windows of its own, which no other process
+  // shares: any second may overlap two of them, so each process keeps to half its share.
   const globalPerSecond = rest.options.globalRequestsPerSecond;
   const share = (live: number) =>
     void ((rest.options as { globalRequestsPerSecond: number }).globalRequestsPerSecond = Math.max(
       1,
-      Math.floor(globalPerSecond / Math.max(1, live)),
+      Math.floor(globalPerSecond / 2 / Math.max(1, live)),
     ));
   if (coordinator) {
     share(coordinator.liveWorkers());

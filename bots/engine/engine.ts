@@ -169,6 +169,29 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   };
 
+  // Whether the "no source could be reached" line was said (again only after a source answered).
+  let saidNoNetwork = false;
+  /** One line for every source never reached this cycle, instead of a warning each (poller.ts). */
+  const reportUnreachable = (reports: PollReport[]) => {
+    const unreachable = reports.filter((r) => r.unreachable);
+    const answered = reports.some((r) => r.outcome !== 'error');
+    if (answered) saidNoNetwork = false;
+    if (unreachable.length === 0) return;
+    const example = unreachable[0]!.error;
+    if (!answered && unreachable.length === reports.length) {
+      if (saidNoNetwork) return;
+      saidNoNetwork = true;
+      deps.log.warn(
+        { sources: unreachable.length, example },
+        `no source could be reached (${unreachable.length} of ${reports.length}): this machine seems to have no network, or a firewall or proxy blocks it. Nothing is lost: each source is tried again on its schedule, and posts start once feeds answer`,
+      );
+    } else
+      deps.log.warn(
+        { sources: unreachable.length, example },
+        `${unreachable.length} new source(s) could not be reached on their first fetch; each is tried again on its schedule (scipop sources list shows their errors)`,
+      );
+  };
+
   const pollAll = async (sources: readonly Source[]) => {
     const reports: PollReport[] = [];
     await pool(
@@ -205,6 +228,7 @@ export function createEngine(deps: EngineDeps): Engine {
       },
       stopper.signal,
     );
+    reportUnreachable(reports);
     return reports;
   };
 

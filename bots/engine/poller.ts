@@ -16,12 +16,20 @@ export interface PollReport {
   deliveries: number;
   error?: string;
   pausedReason?: string;
+  /**
+   * The source has never been fetched and could not be reached at all (no DNS answer, no
+   * connection, no answer in time): its warning is left to the cycle's one-line summary, so a
+   * first start without network says it once instead of once per source.
+   */
+  unreachable?: boolean;
 }
 
 /** Called when a source is paused, so moderators hear of it through the sinks. */
 export type PauseListener = (source: Source, reason: string) => Promise<void>;
 
 const PERMANENT_CODES = new Set<FetchError['code']>(['invalid-url', 'blocked-address']);
+/** Failures that say the network, not the feed, is the problem. */
+const UNREACHABLE_CODES = new Set<FetchError['code']>(['dns', 'connect', 'timeout']);
 
 function publishedMs(item: Item): number | null {
   if (!item.published) return null;
@@ -52,7 +60,7 @@ export async function pollSource(
   const started = clock.now().getTime();
   const report: PollReport = { sourceId: source.id, outcome: 'error', newItems: 0, deliveries: 0 };
 
-  const fail = async (message: string, permanent: boolean, retryAfterSeconds?: number) => {
+  const fail = async (message: string, permanent: boolean, retryAfterSeconds?: number, unreachable = false) => {
     const plan = planFailure(
       source,
       { message, permanent, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) },
@@ -71,7 +79,10 @@ export async function pollSource(
     };
     await store.saveFetchState(source.id, state);
     report.error = message;
-    log.warn(
+    // Never reached yet: the cycle summarizes these (engine.ts); one per source would drown the log.
+    const firstTry = unreachable && source.lastSuccessAt === null && !plan.pauseReason;
+    if (firstTry) report.unreachable = true;
+    log[firstTry ? 'debug' : 'warn'](
       { source: source.url, failures: plan.failures, retryInSec: Math.round(plan.delayMs / 1000), err: message },
       'fetch failed',
     );
@@ -92,7 +103,7 @@ export async function pollSource(
     metrics?.fetches.inc({ result: 'error' });
     metrics?.fetchFailures.inc({ code: result.code });
     const permanent = PERMANENT_CODES.has(result.code) || result.status === 410;
-    return fail(result.message, permanent, result.retryAfterSeconds);
+    return fail(result.message, permanent, result.retryAfterSeconds, UNREACHABLE_CODES.has(result.code));
   }
   let movedTo =
     result.permanentRedirect && result.permanentRedirect !== source.url ? result.permanentRedirect : undefined;

@@ -52,6 +52,8 @@ export interface SendLimiter {
  */
 export function createSendLimiter(limits: SendLimits, clock: LimiterClock = realClock): SendLimiter {
   const stamps = new Map<string, number[]>();
+  /** Per chat: the send in flight, settled when it is answered. */
+  const inFlight = new Map<string, Promise<void>>();
   let global = limits.global;
   const keysFor = (chatId: number | string) => {
     const id = String(chatId);
@@ -94,22 +96,37 @@ export function createSendLimiter(limits: SendLimits, clock: LimiterClock = real
       global = { ...limits.global, count: Math.max(1, Math.floor(limits.global.count / Math.max(1, workers))) };
     },
     async acquire(chatId) {
+      // One send at a time per chat: the next is planned once the previous one's answer has come,
+      // so the chat and group windows count from answers, never from a plan made before them.
+      const id = String(chatId);
+      for (let busy = inFlight.get(id); busy; busy = inFlight.get(id)) await busy;
+      let release!: () => void;
+      inFlight.set(id, new Promise<void>((r) => (release = r)));
       const now = clock.now();
       const at = earliest(chatId, now);
       // The slot counts from `at` while in flight, and from the answer once it comes.
-      const lists = keysFor(chatId).map(([key]) => {
+      for (const [key] of keysFor(chatId)) {
         const list = stamps.get(key) ?? [];
         stamps.set(key, list);
         list.push(at);
-        return list;
-      });
-      if (at > now) await clock.sleep(at - now);
+      }
+      // Node's timers may fire a millisecond before Date.now() reaches the deadline (about one
+      // sleep in seventy here): sleep again until the slot has really come, or Telegram sees the
+      // send 1 ms early and answers 429.
+      for (let left = at - clock.now(); left > 0; left = at - clock.now()) await clock.sleep(left);
+      let released = false;
       return () => {
+        if (released) return;
+        released = true;
         const answered = clock.now();
-        for (const list of lists) {
+        // The lists as they are now: planning prunes them into new arrays while a send is in flight.
+        for (const [key] of keysFor(chatId)) {
+          const list = stamps.get(key) ?? [];
           const i = list.indexOf(at);
           if (i >= 0) list[i] = Math.max(at, answered);
         }
+        inFlight.delete(id);
+        release();
       };
     },
   };

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { listPackFiles, readPackFiles } from '../../bots/glossary/bundled';
 import { CHROME_EXT, ROOT } from '../e2e/build';
 import { CORPUS_PAGES, launchWithExtension, startServer, waitForScan } from '../e2e/harness';
+import { benchFirefox } from './browser-firefox';
 import { printTable } from './harness';
 
 type Row = Record<string, string | number>;
@@ -167,6 +168,7 @@ export async function benchBrowser(): Promise<{ title: string; rows: Row[]; note
       .filter((r) => Number(r['annotate total ms']) > 0)
       .map((r) => Number(r['mark.js ms']) / Number(r['annotate total ms'])),
   );
+  const firefox = await benchFirefox();
   return [
     {
       title: `Extension in Chromium (${forms.spaced.length + forms.unspaced.length} surface forms; mark.js 8.11 with the same forms as baseline)`,
@@ -178,6 +180,7 @@ export async function benchBrowser(): Promise<{ title: string; rows: Row[]; note
         `content script: ${size.codeKB} KB of code and no glossary data (target < 150 KB); the glossary (${size.glossaryKB} KB) is in the background script, which sends pages the serialized matcher and each explanation on demand`,
       ],
     },
+    firefox,
   ];
 }
 

@@ -16,6 +16,7 @@ const sections: Record<string, () => Promise<() => Promise<Section[]>>> = {
   'engine-workers': async () => (await import('./engine-workers')).benchEngineWorkers,
   browser: async () => (await import('./browser')).benchBrowser,
   'ai-drafts': async () => (await import('./ai-drafts')).benchAiDrafts,
+  subscription: async () => (await import('./subscription')).benchSubscription,
 };
 
 const wanted = process.argv.slice(2);

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPORA, itWithCorpora } from '../support/corpora';
 
 const bin = join(import.meta.dirname, '../../bots/cli/bin.mjs');
 const fixtures = join(import.meta.dirname, '../fixtures/glossary');
@@ -94,7 +95,8 @@ describe('scipop glossary', () => {
     expect(none.stderr).toMatch(/no glossary entry for "phlogiston"/);
   });
 
-  it('every subcommand has --help', () => {
+  // Seven node + tsx processes one after another: 2–5 s each on a busy 2-core machine.
+  it('every subcommand has --help', { timeout: 120_000 }, () => {
     for (const args of [
       [],
       ['glossary'],
@@ -117,9 +119,27 @@ describe('scipop glossary', () => {
 });
 
 describe('scipop glossary gaps', () => {
-  const corpora = join(import.meta.dirname, '../../../shared/corpora');
+  const corpora = CORPORA;
 
-  it('ranks unexplained terms in real pages and feeds, one text per feed item', () => {
+  it('ranks unexplained terms in a page and a feed, one text per feed item (our own fixtures)', () => {
+    const page = join(import.meta.dirname, '../fixtures/ext/article.html');
+    const feed = join(import.meta.dirname, '../fixtures/feeds/science.rss');
+    const r = scipop(['glossary', 'gaps', '--json', '--top', '15', '--pack', ...golden, '--', page, feed]);
+    expect(r.code, r.stderr).toBe(0);
+    const { coverage, candidates } = JSON.parse(r.stdout) as {
+      coverage: { texts: number; words: number };
+      candidates: { text: string; kind: string; count: number; docs: number }[];
+    };
+    expect(coverage.texts).toBe(4); // the page and the feed's three items
+    expect(coverage.words).toBeGreaterThan(1000);
+    expect(candidates).toHaveLength(15);
+    expect(candidates.find((c) => c.text === 'carbon dioxide')).toMatchObject({ kind: 'phrase' });
+    expect(candidates.find((c) => c.text === 'spectrum')).toMatchObject({ docs: 2 }); // in the page and in an item
+    expect(candidates.find((c) => c.text === 'James Webb Space Telescope')).toMatchObject({ kind: 'name' });
+    for (const c of candidates) expect(c.count).toBeGreaterThanOrEqual(2);
+  });
+
+  itWithCorpora('ranks unexplained terms in real pages and feeds, one text per feed item', () => {
     const page = join(corpora, 'pages/v8-blog.html');
     const feed = join(corpora, 'feeds/real/feedjira/TechCrunch.xml');
     const r = scipop(['glossary', 'gaps', '--json', '--top', '40', '--pack', ...golden, '--', page, feed]);

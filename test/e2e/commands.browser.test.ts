@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { bundledEntry } from './glossary';
 import {
+  describeInBrowser,
   setSettings,
   tooltipBox,
   waitForScan,
@@ -74,7 +75,7 @@ async function pressCommand(command: string): Promise<void> {
 
 const tooltipText = (page: Page) => page.locator('scipop-tooltip [role="tooltip"]').innerText();
 
-describe('"Explain with SciPop" in the context menu', () => {
+describeInBrowser('"Explain with SciPop" in the context menu', () => {
   it('is installed for selections, and explains selected text SciPop did not highlight', async () => {
     // update() fails for a menu item that does not exist: the background created this one.
     const menu = () =>
@@ -114,7 +115,7 @@ describe('"Explain with SciPop" in the context menu', () => {
   });
 });
 
-describe('the keyboard command (Alt+Shift+E)', () => {
+describeInBrowser('the keyboard command (Alt+Shift+E)', () => {
   it('is bound to the declared shortcut, and explains the highlighted term at the selection', async () => {
     const commands = await browser.worker.evaluate(() =>
       (globalThis as unknown as { chrome: Chrome }).chrome.commands.getAll(),

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { bundledEntry } from './glossary';
 import {
+  describeInBrowser,
   highlightedTexts,
   messageTab,
   setSettings,
@@ -30,7 +31,7 @@ useExtensionBrowser(pages, (b, s) => {
   server = s;
 });
 
-describe('pages that change', () => {
+describeInBrowser('pages that change', () => {
   it('follows a React-like re-render: new text is highlighted, removed text loses its highlight', async () => {
     const page = await open('dynamic.html');
     expect(await highlightedTexts(page)).toEqual(['vaccine', 'comet', 'supernova']);
@@ -71,7 +72,7 @@ describe('pages that change', () => {
   });
 });
 
-describe('settings apply to open tabs without a reload', () => {
+describeInBrowser('settings apply to open tabs without a reload', () => {
   it('turns off and on for this site, and filters by level and language', async () => {
     const page = await open('rules.html');
     const all = await highlightedTexts(page);
@@ -99,7 +100,7 @@ describe('settings apply to open tabs without a reload', () => {
   });
 });
 
-describe('explaining on request (keyboard command and context menu)', () => {
+describeInBrowser('explaining on request (keyboard command and context menu)', () => {
   it('explains the highlighted term at the selection, focuses the tooltip, and Esc gives focus back', async () => {
     const page = await open('rules.html');
     await page.focus('#ta');

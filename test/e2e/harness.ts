@@ -4,14 +4,19 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
+import { CHROMIUM, CORPORA, HAVE_CORPORA } from '../support/outside';
 import { CHROME_EXT, ROOT, ensureBuilt } from './build';
 
-/** Debian's chromium; CI installs it before `npm test`. */
-export const CHROMIUM = process.env.SCIPOP_CHROMIUM ?? '/usr/bin/chromium';
+/** Chromium as found by test/support/outside.ts (SCIPOP_CHROMIUM or the usual paths), or undefined. */
+export { CHROMIUM };
+/** `describe`, skipped when no Chromium is found (global-setup.ts says so once, or fails in CI). */
+export const describeInBrowser = describe.skipIf(!CHROMIUM);
+/** `describe`, skipped when Chromium or the corpora are missing. */
+export const describeInBrowserWithCorpora = describe.skipIf(!CHROMIUM || !HAVE_CORPORA);
 const FIXTURES = join(ROOT, 'test/fixtures/ext');
 /** The real pages (never copied into the project). */
-export const CORPUS_PAGES = join(ROOT, '../shared/corpora/pages');
+export const CORPUS_PAGES = join(CORPORA, 'pages');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -67,6 +72,7 @@ export interface ExtensionBrowser {
 
 /** Launches Chromium with the built extension; every host but 127.0.0.1 is blocked. */
 export async function launchWithExtension(opts: { lang?: string } = {}): Promise<ExtensionBrowser> {
+  if (!CHROMIUM) throw new Error('no Chromium found: install it or set SCIPOP_CHROMIUM');
   await ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'scipop-e2e-'));
   const context = await chromium.launchPersistentContext(dir, {

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { bundledEntry } from './glossary';
 import {
+  describeInBrowser,
   getSettings,
   highlightedTexts,
   hoverTerm,
@@ -30,7 +31,7 @@ useExtensionBrowser(pages, (b, s) => {
   server = s;
 });
 
-describe('scanning what a reader reads', () => {
+describeInBrowser('scanning what a reader reads', () => {
   it('highlights each term occurrence in reading text, across inline tags, and nothing in code, fields or hidden parts', async () => {
     const page = await open('rules.html');
     expect(await highlightedTexts(page)).toEqual([
@@ -98,7 +99,7 @@ describe('scanning what a reader reads', () => {
   });
 });
 
-describe('the tooltip', () => {
+describeInBrowser('the tooltip', () => {
   it('opens on hover with the term, its field, its short explanation, and "More" shows the long one', async () => {
     const page = await open('rules.html');
     const entry = bundledEntry('en', 'exoplanet');

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { bundledEntry } from './glossary';
 import {
+  describeInBrowser,
   getSettings,
   highlightedTexts,
   hoverTerm,
@@ -56,7 +57,7 @@ const flux = {
   sources: [{ title: 'Test', url: 'https://example.org/flux' }],
 };
 
-describe('the popup', () => {
+describeInBrowser('the popup', () => {
   it("lists the page's terms with explanations in order of appearance, and switches the site off and on", async () => {
     const page = await open(`${server.origin}/rules.html`);
     const tab = await activeTabId(page);
@@ -87,7 +88,7 @@ describe('the popup', () => {
   });
 });
 
-describe('the options page', () => {
+describeInBrowser('the options page', () => {
   it('refuses an invalid pack with one clear line per problem', async () => {
     const options = await open(`chrome-extension://${browser.extensionId}/options.html`, false);
     await options.locator('#pack').setInputFiles({
@@ -142,7 +143,7 @@ describe('the options page', () => {
   });
 });
 
-describe('the interface in Chinese', () => {
+describeInBrowser('the interface in Chinese', () => {
   it("follows the browser's language in the tooltip and the popup", async () => {
     const zh = await launchWithExtension({ lang: 'zh-CN' });
     try {

@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPORA, itWithCorpora } from '../support/corpora';
 import { startFeedServer, type FeedServer } from '../support/feed-server';
 
 // `scipop feed check` as a user runs it: a real process, real files, a real local HTTP server.
 const bin = join(import.meta.dirname, '../../bots/cli/bin.mjs');
-const corpus = join(import.meta.dirname, '../../../shared/corpora/feeds');
+const corpus = join(CORPORA, 'feeds');
+/** The project's own feed fixtures (test/fixtures/feeds), there on every clone. */
+const own = join(import.meta.dirname, '../fixtures/feeds');
 
 function scipop(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -40,6 +43,18 @@ afterAll(async () => {
 
 describe('scipop feed check', () => {
   it(
+    'prints a feed file’s items',
+    async () => {
+      const r = await scipop(['feed', 'check', join(own, 'science.rss')]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Test Science Weekly — rss, 3 items, utf-8\n/);
+      expect(r.stdout).toContain('Webb finds water vapour on an exoplanet');
+      expect(r.stdout).toContain('https://science.example/2026/webb-water');
+    },
+    SLOW,
+  );
+
+  itWithCorpora(
     'prints a real feed file’s items',
     async () => {
       const r = await scipop(['feed', 'check', join(corpus, 'real/rss-parser/rss-1.rss')]);
@@ -52,7 +67,7 @@ describe('scipop feed check', () => {
     SLOW,
   );
 
-  it(
+  itWithCorpora(
     'prints JSON with --json',
     async () => {
       const r = await scipop([
@@ -101,10 +116,10 @@ describe('scipop feed check', () => {
       expectRefusal(await scipop(['feed', 'check', 'no-such-feed.xml']), /no such file: no-such-feed\.xml/);
       expectRefusal(await scipop(['feed', 'check', 'ftp://example.org/feed']), /only http\(s\) URLs and files/);
       expectRefusal(
-        await scipop(['feed', 'check', join(corpus, 'edge/node-feedparser/notafeed.html')]),
+        await scipop(['feed', 'check', join(own, 'notafeed.html')]),
         /not a feed: the document is an HTML page/,
       );
-      expectRefusal(await scipop(['feed', 'check', join(corpus, 'edge/gofeed/json/invalid.json')]), /not valid JSON/);
+      expectRefusal(await scipop(['feed', 'check', join(own, 'invalid.json')]), /not valid JSON/);
     },
     SLOW,
   );

@@ -8,6 +8,7 @@ import { startScipop, type Child } from '../engine/child';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/fake-discord';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram/server';
 import { createTestSchema, type TestSchema } from '../store/postgres';
+import { freePort } from '../support/embedded-pg';
 import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
 import { startWorkerProxy, type AnswerHook, type ProxiedCall } from './proxy';
 import { expectedDeliveries, fleetDestinations, fleetSources, type FleetDestination, type FleetSource } from './world';
@@ -22,6 +23,10 @@ export interface FleetOptions {
   leaseSeconds: number;
   /** Seconds between two polls of a source. */
   intervalSeconds: number;
+  /** The PostgreSQL server (a URL) to make the schema on, when not the tests' usual one. */
+  pgUrl?: string;
+  /** Serve /healthz and /metrics from each worker (SCIPOP_HTTP_PORT); the ports are in `httpPorts`. */
+  http?: boolean;
 }
 
 /** A pino line a worker wrote (stderr, as bots/engine/logger.ts writes them). */
@@ -51,6 +56,8 @@ export interface Fleet {
   /** Every platform request of every worker, in answer order. */
   calls: ProxiedCall[];
   workers: (Child | null)[];
+  /** Each worker's /healthz and /metrics port, when `http` was asked for. */
+  httpPorts: number[];
   /** Makes the new items visible on the feeds (the test calls it once every source's first poll is recorded). */
   publishNewItems(): void;
   startWorkers(): Promise<void>;
@@ -86,7 +93,7 @@ async function build(
   closers: (() => Promise<unknown> | void)[],
   closeAll: () => Promise<void>,
 ): Promise<Fleet> {
-  const db = await createTestSchema();
+  const db = await createTestSchema(o.pgUrl);
   closers.push(() => db.drop());
   const feeds = await startFeedServer();
   closers.push(() => feeds.close());
@@ -154,6 +161,7 @@ async function build(
   let hook: AnswerHook = () => undefined;
   const workers: (Child | null)[] = [];
   const envs: Record<string, string>[] = [];
+  const httpPorts: number[] = [];
   for (let w = 0; w < o.workers; w++) {
     const record: AnswerHook = (call) => {
       calls.push(call);
@@ -174,6 +182,10 @@ async function build(
       SCIPOP_ALLOW_PRIVATE_NETWORKS: '1',
       SCIPOP_LOG_LEVEL: 'info',
     });
+    if (o.http) {
+      httpPorts.push(await freePort());
+      envs[w]!.SCIPOP_HTTP_PORT = String(httpPorts[w]);
+    }
   }
 
   // Every worker is killed first, even when the test failed half-way.
@@ -197,6 +209,7 @@ async function build(
     expected,
     calls,
     workers,
+    httpPorts,
     publishNewItems: () => void (published = true),
     async startWorkers() {
       for (let w = 0; w < o.workers; w++) {

@@ -5,6 +5,7 @@ import { formatProblem } from '../../shared/glossary/problems';
 import { COMMON_WORDS, qualityProblems } from '../../shared/glossary/quality';
 import { FIELDS } from '../../shared/glossary/schema';
 import { compileMatcher, loadMatcher } from '../../shared/matcher';
+import { describeWithCorpora } from '../support/corpora';
 import { corpusPages } from '../support/page-text';
 
 const { packs, problems } = readPackFiles(listPackFiles());
@@ -37,7 +38,7 @@ describe('the bundled glossary', () => {
     for (const acronym of ['DNA', 'CRISPR', 'AI', 'mRNA']) expect(zhForms, acronym).toContain(acronym);
   });
 
-  describe('on the real pages of the corpus', () => {
+  describeWithCorpora('on the real pages of the corpus', () => {
     const pages = corpusPages();
     const matcher = compileMatcher(packs.map((p) => p.pack));
     const loaded = loadMatcher(matcher.serialize());

@@ -57,6 +57,11 @@ export interface FakeTelegram extends UserActions {
   ): void;
   /** Replaces the onSend hook (see {@link FakeTelegramOptions.onSend}). */
   setOnSend(hook: FakeTelegramOptions['onSend']): void;
+  /**
+   * Queues faults for the next sends to one chat, one per send: an error answer (a 500, say), or
+   * a hang of `hangMs` before the send is handled as usual (a platform holding a request).
+   */
+  faultChat(chatId: number, ...faults: ({ code: number; description: string } | { hangMs: number })[]): void;
   /** 429s answered so far. */
   tooManyRequests(): number;
   /** Long polls answered 409 because another getUpdates came in meanwhile (two bot instances polling). */
@@ -138,6 +143,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const calls: FakeCall[] = [];
   const injected = new Map<string, { error: ConstructorParameters<typeof ApiError>; times: number }>();
   let rejected429 = 0;
+  const chatFaults = new Map<number, ({ code: number; description: string } | { hangMs: number })[]>();
   let conflicts = 0;
   let onSend = options.onSend;
   let waiter: { res: http.ServerResponse; wake: () => void } | null = null;
@@ -242,6 +248,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
           throw new ApiError(...inject.error);
         }
         const chatId = Number(params.chat_id);
+        const fault = SENDING_METHODS.has(method) ? chatFaults.get(chatId)?.shift() : undefined;
+        if (fault && 'hangMs' in fault) await new Promise((r) => setTimeout(r, fault.hangMs));
+        else if (fault) throw new ApiError(fault.code, fault.description);
         if (SENDING_METHODS.has(method)) {
           const wait = flood.check(chatId, at);
           if (wait > 0) {
@@ -330,6 +339,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     failNext: (method, e, times = 1) =>
       void injected.set(method, { error: [e.code, e.description, e.parameters], times }),
     setOnSend: (hook) => void (onSend = hook),
+    faultChat: (chatId, ...faults) => void chatFaults.set(chatId, [...(chatFaults.get(chatId) ?? []), ...faults]),
     tooManyRequests: () => rejected429,
     pollConflicts: () => conflicts,
     waitFor: async (predicate, timeoutMs = 20_000) => {
