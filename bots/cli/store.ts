@@ -74,7 +74,7 @@ export function registerStoreCommands(program: Command): void {
   store
     .command('copy')
     .description(
-      "copy a SQLite store (sources, channels, items seen, outbox, the chat platforms' state) into an empty PostgreSQL database or schema",
+      "copy a SQLite store (sources, channels, items seen, outbox, subscriptions, the chat platforms' state) into an empty PostgreSQL database or schema",
     )
     .requiredOption('--from <file>', 'the SQLite file (SCIPOP_DB of the single-process setup)')
     .requiredOption('--to <url>', 'postgres://user@host:5432/db, optionally ?schema=name')

@@ -20,6 +20,7 @@ import {
   type Reply,
 } from '../platform/commands';
 import { answer, type DiscordCommandDeps } from './context';
+import { discordScope } from './scope';
 
 /** Button ids of neutral actions: `scipop:x:ACTION:DATA` (the queue's own use `scipop:q:`). */
 const ACTION_ID = /^scipop:x:([\w-]+):(.*)$/s;
@@ -89,6 +90,7 @@ function contextOf(
       ].join(' '),
     code: (text) => `\`${text}\``,
     link: (url) => `<${url}>`,
+    scope: () => discordScope(interaction, deps),
     async resumePosting() {
       if (!(await deps.state.paused(interaction.channelId))) return null;
       return deps.sink.resumeDestination(interaction.channelId);

@@ -1,15 +1,21 @@
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import { isFeedUrl } from '../sources/catalog';
 import { checkFeed, shortId } from '../sources/commands';
-import { answer, channelsHere, option, type DiscordCommandDeps } from './context';
+import { addFor, heldFor, statusSourcesFor } from '../tenancy/services';
+import { targetsOf, type Scope } from '../tenancy/scope';
+import { answer, option, type DiscordCommandDeps } from './context';
 
 /** `/scipop add|status` (the other source commands are neutral: bots/sources/commands.ts); the caller checked the permission. */
 export async function runSourceCommand(
   sub: string,
   interaction: ChatInputCommandInteraction,
   deps: DiscordCommandDeps,
+  scope: Scope,
 ): Promise<boolean> {
   const now = deps.now ?? Date.now;
+  const tenancy = { store: deps.store, now };
+  const where = (subscribed: string[]) =>
+    subscribed.length ? ` ${subscribed.join(', ')} now receive${subscribed.length === 1 ? 's' : ''} it.` : '';
   const done = async (text: string) => {
     await answer(interaction, text);
     return true;
@@ -19,7 +25,16 @@ export async function runSourceCommand(
       const url = option(interaction, 'url');
       if (!isFeedUrl(url))
         return done('Give the http(s) URL of an RSS, Atom, RDF or JSON feed, e.g. https://www.nasa.gov/feed/');
-      if (await deps.store.getSource(url)) return done('That feed is already a source. /scipop sources lists them.');
+      if (!scope.actor.operator && targetsOf(scope).length === 0)
+        return done('This server has no SciPop destination yet: /scipop subscribe in a channel makes it one.');
+      const existing = await deps.store.getSource(url);
+      if (existing) {
+        const r = await addFor(tenancy, scope, { url, title: existing.title }, existing);
+        if (r.subscribed.length) await deps.channelsChanged?.();
+        return done(
+          `“${existing.title}” is already a source (\`${shortId(existing)}\`).${where(r.subscribed) || ' /scipop sources lists them.'}`,
+        );
+      }
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const feed = await checkFeed(deps, url);
       if (typeof feed === 'string') return done(`Not added. ${feed}`);
@@ -28,34 +43,49 @@ export async function runSourceCommand(
         .filter(Boolean)
         .map((t) => t.replace(/^#/, '').toLowerCase());
       const trusted = interaction.options.getBoolean('trusted') ?? false;
-      const source = await deps.store.addSource(
+      const r = await addFor(
+        tenancy,
+        scope,
         { url, title: feed.title, tags, lang: feed.lang ?? null, trusted },
-        now(),
+        undefined,
       );
+      await deps.channelsChanged?.();
       await answer(
         interaction,
-        `Added “${source.title}” (${feed.items} items now; new ones will be posted${trusted ? '' : ' after approval'}). Id: \`${shortId(source)}\``,
+        `Added “${r.source.title}” (${feed.items} items now; new ones will be posted${trusted ? '' : ' after approval'}). Id: \`${shortId(r.source)}\`${where(r.subscribed)}`,
       );
       return true;
     }
     case 'status': {
-      const [stats, sources, here] = await Promise.all([
+      const [stats, sources, held] = await Promise.all([
         deps.store.stats(),
-        deps.store.listSources(),
-        channelsHere(deps, interaction.channelId),
+        statusSourcesFor(tenancy, scope),
+        heldFor(tenancy, scope, 1000),
       ]);
       const failing = sources.filter((s) => s.active && s.failures > 0);
+      const paused = sources.filter((s) => !s.active).length;
+      const here = scope.here.map((c) => c.channel);
+      // Network totals are the operators'; a server's moderators see their destinations.
+      const destinations = new Set(scope.here.map((c) => c.channel.target.trim()));
       const lines = [
-        `Sources: ${stats.activeSources} active, ${stats.pausedSources} paused, ${failing.length} failing`,
+        `Sources${scope.actor.operator ? '' : ' used here'}: ${sources.length - paused} active, ${paused} paused, ${failing.length} failing`,
         ...failing.slice(0, 5).map((s) => `  • ${s.title}: ${s.lastError ?? 'error'} (×${s.failures})`),
-        `Outbox: ${stats.deliveries.pending} waiting, ${stats.deliveries.sent} sent, ${stats.deliveries.failed} failed; approval queue: ${stats.deliveries.held}`,
+        scope.actor.operator
+          ? `Outbox: ${stats.deliveries.pending} waiting, ${stats.deliveries.sent} sent, ${stats.deliveries.failed} failed; approval queue: ${stats.deliveries.held}`
+          : `Approval queue here: ${held.length}`,
         here.length
           ? `This channel receives: ${here.map((c) => c.title).join(', ')}`
           : 'This channel is not a SciPop destination.',
-        ...(await deps.state.allPaused()).map((p) => `Paused destination <#${p.channelId}>: ${p.reason}`),
-        deps.config.moderatorChannel
-          ? `Moderators’ channel: <#${deps.config.moderatorChannel}>`
-          : 'No moderators’ channel is configured (discord.moderatorChannel).',
+        ...(await deps.state.allPaused())
+          .filter((p) => scope.actor.operator || destinations.has(p.channelId))
+          .map((p) => `Paused destination <#${p.channelId}>: ${p.reason}`),
+        ...(scope.actor.operator
+          ? [
+              deps.config.moderatorChannel
+                ? `Moderators’ channel: <#${deps.config.moderatorChannel}>`
+                : 'No moderators’ channel is configured (discord.moderatorChannel).',
+            ]
+          : []),
       ];
       await answer(interaction, lines.join('\n'));
       return true;

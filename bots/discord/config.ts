@@ -23,6 +23,15 @@ export const DiscordConfigSchema = z
     guilds: z.array(Snowflake).default([]),
     /** Also register the commands globally (they take up to an hour to appear everywhere). */
     globalCommands: z.boolean().default(false),
+    /**
+     * The network's operators on Discord: these users, and members carrying one of these roles
+     * (in the server where they act), manage every source and channel. Everyone else with Manage
+     * Server manages only that server's destinations (docs/moderators.md).
+     */
+    operators: z
+      .object({ users: z.array(Snowflake).default([]), roles: z.array(Snowflake).default([]) })
+      .strict()
+      .prefault({}),
     /** Where the approval queue and notices (paused sources and destinations) go. */
     moderatorChannel: Snowflake.nullable().default(null),
     /** Per destination, by the config channel's id. */

@@ -68,21 +68,6 @@ export async function answer(
   for (const part of more) await interaction.followUp({ ...QUIET, flags: MessageFlags.Ephemeral, content: part });
 }
 
-/**
- * Moderation is for members with Manage Server. Discord hides /scipop from the others
- * (default_member_permissions), but a server can override that per role or channel, so the
- * permissions Discord sends with each interaction are checked every time.
- */
-export async function requireModerator(interaction: RepliableInteraction): Promise<boolean> {
-  if (interaction.inGuild() && interaction.memberPermissions?.has(MODERATOR_PERMISSION)) return true;
-  await interaction.reply({
-    ...QUIET,
-    flags: MessageFlags.Ephemeral,
-    content: 'Only members with the Manage Server permission can do this. Anyone can use /explain.',
-  });
-  return false;
-}
-
 /** The SciPop destinations that post to this Discord channel. */
 export async function channelsHere(deps: DiscordCommandDeps, channelId: string): Promise<Channel[]> {
   return (await deps.store.listChannels()).filter((c) => c.sink === 'discord' && c.target.trim() === channelId);

@@ -3,14 +3,16 @@ import { runSourceCommand } from './commands-sources';
 import { errorMessage } from '../../shared/errors';
 import type { Access } from '../platform/commands';
 import { neutralCommandOf, onNeutralButton, runNeutralCommand } from './chat-commands';
-import { answer, QUIET, requireModerator, type DiscordCommandDeps } from './context';
+import { answer, QUIET, type DiscordCommandDeps } from './context';
 import { runFilterCommand } from './filter';
 import { onQueueButton, runQueueCommand } from './queue';
+import { requireDiscordScope } from './scope';
 import { runSubscribeCommand } from './subscribe';
 
 /**
- * Sources are shared by every server the bot is in, so when the config names `discord.guilds`,
- * moderation is taken only from those servers: a Manage Server holder elsewhere cannot change them.
+ * When the config names `discord.guilds`, moderation is taken only from those servers: a Manage
+ * Server holder elsewhere cannot change anything (within them, each server's moderators manage
+ * their own destinations: docs/moderators.md).
  */
 async function moderationAllowedHere(
   interaction: Parameters<typeof answer>[0],
@@ -28,15 +30,18 @@ async function moderationAllowedHere(
 
 /**
  * Handles one interaction: the neutral commands (bots/platform/command-set.ts) by their access; every other subcommand
- * and the queue buttons only after the member's permissions (as Discord sent them) were checked.
+ * and the queue buttons only after the member's role (operator, or Manage Server for this server's destinations) was checked.
  * A failure is answered, never left as "the application did not respond".
  */
 export async function handleInteraction(interaction: Interaction, rest: REST, deps: DiscordCommandDeps): Promise<void> {
   try {
     if (interaction.isButton()) {
       const allowed = async (access: Access) =>
-        access === 'everyone' || (await moderationAllowedHere(interaction, deps));
+        access === 'everyone' ||
+        ((await moderationAllowedHere(interaction, deps)) &&
+          (await requireDiscordScope(interaction, deps, access === 'operator' ? 'operator' : 'channel')) !== null);
       if (await onNeutralButton(interaction, deps, allowed)) return;
+      // The queue's buttons check the post's own channel (bots/discord/queue.ts).
       return (await moderationAllowedHere(interaction, deps)) ? await onQueueButton(interaction, deps) : undefined;
     }
     if (!interaction.isChatInputCommand()) return;
@@ -44,16 +49,20 @@ export async function handleInteraction(interaction: Interaction, rest: REST, de
     if (neutral) {
       const allowed = async (access: Access) =>
         access === 'everyone' ||
-        ((await moderationAllowedHere(interaction, deps)) && (await requireModerator(interaction)));
+        ((await moderationAllowedHere(interaction, deps)) &&
+          (await requireDiscordScope(interaction, deps, access === 'operator' ? 'operator' : 'channel')) !== null);
       return await runNeutralCommand(interaction, neutral, deps, allowed);
     }
     if (interaction.commandName !== 'scipop') return;
     const sub = interaction.options.getSubcommand();
-    if (!(await moderationAllowedHere(interaction, deps)) || !(await requireModerator(interaction))) return;
+    if (!(await moderationAllowedHere(interaction, deps))) return;
+    const scope = await requireDiscordScope(interaction, deps);
+    if (!scope) return;
     if (sub === 'filter') return await runFilterCommand(interaction, deps);
-    if (sub === 'queue') return await runQueueCommand(rest, interaction, deps);
+    if (sub === 'queue') return await runQueueCommand(rest, interaction, deps, scope);
     if (sub === 'subscribe' || sub === 'unsubscribe') return await runSubscribeCommand(sub, interaction, deps);
-    if (!(await runSourceCommand(sub, interaction, deps))) await answer(interaction, `Unknown subcommand ${sub}.`);
+    if (!(await runSourceCommand(sub, interaction, deps, scope)))
+      await answer(interaction, `Unknown subcommand ${sub}.`);
   } catch (error) {
     deps.log.error(
       { interaction: interaction.id, err: error instanceof Error && error.stack ? error.stack : errorMessage(error) },

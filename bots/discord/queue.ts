@@ -1,5 +1,6 @@
 import {
   ButtonStyle,
+  MessageFlags,
   ComponentType,
   DiscordAPIError,
   Routes,
@@ -10,7 +11,10 @@ import {
 } from 'discord.js';
 import { MessageSchema } from '../../shared/message/message';
 import type { Delivery } from '../store/types';
-import { answer, QUIET, requireModerator, type DiscordCommandDeps } from './context';
+import { heldFor, mayDecide } from '../tenancy/services';
+import type { Scope } from '../tenancy/scope';
+import { answer, QUIET, type DiscordCommandDeps } from './context';
+import { discordScope } from './scope';
 import { NO_MENTIONS, renderEmbed } from './render';
 
 /** Button ids: `scipop:q:a:<delivery>` approves, `scipop:q:r:<delivery>` rejects. */
@@ -107,16 +111,15 @@ export async function runQueueCommand(
   rest: REST,
   interaction: Parameters<typeof answer>[0],
   deps: DiscordCommandDeps,
+  scope: Scope,
 ): Promise<void> {
-  const held = (
-    await Promise.all(
-      (await deps.store.listChannels())
-        .filter((c) => c.sink === 'discord')
-        .map((c) => deps.store.heldDeliveries(c.id, 100)),
-    )
-  ).flat();
+  // Operators see every Discord destination's queue; a server's moderators their server's, privately.
+  const discord = new Set((await deps.store.listChannels()).filter((c) => c.sink === 'discord').map((c) => c.id));
+  const held = scope.actor.operator
+    ? (await deps.store.heldDeliveries(null, 1000)).filter((d) => discord.has(d.channelId))
+    : await heldFor({ store: deps.store, now: deps.now ?? Date.now }, scope, 100);
   if (held.length === 0) return answer(interaction, 'The approval queue is empty.');
-  if (deps.config.moderatorChannel) {
+  if (deps.config.moderatorChannel && scope.actor.operator) {
     const posted = await syncQueue(rest, deps);
     return answer(
       interaction,
@@ -135,9 +138,19 @@ export async function runQueueCommand(
 export async function onQueueButton(interaction: ButtonInteraction, deps: DiscordCommandDeps): Promise<void> {
   const m = QUEUE_BUTTON.exec(interaction.customId);
   if (!m) return;
-  if (!(await requireModerator(interaction))) return;
   const [, action, id] = m;
   const now = deps.now ?? Date.now;
+  // Checked against the post's own channel: a component id replayed or forged in another server
+  // (where the presser has Manage Server) must not reach this community's queue.
+  const scope = await discordScope(interaction, deps);
+  if (!(await mayDecide({ store: deps.store, now }, scope, id!))) {
+    await interaction.reply({
+      ...QUIET,
+      flags: MessageFlags.Ephemeral,
+      content: 'Only this post’s channel moderators (Manage Server in its server) can decide on it.',
+    });
+    return;
+  }
   await deps.state.closeQueuePost(id!); // first, so the queue sync never reports this decision as made elsewhere
   const decided = await deps.store.decideDelivery(
     id!,

@@ -1,5 +1,5 @@
 import { compileRules, type CompiledRules } from '../../shared/curation';
-import type { Channel } from '../store/types';
+import type { Channel, Subscription } from '../store/types';
 import type { SinkTarget } from './sinks/types';
 
 /** A channel with its rules compiled, ready for curation and delivery. */
@@ -7,13 +7,30 @@ export interface CompiledChannel {
   channel: Channel;
   target: SinkTarget;
   rules: CompiledRules;
+  /**
+   * The sources it receives (its active subscriptions); null when compiled without subscriptions,
+   * and then its rules' `sources` and `tags` select them.
+   */
+  sources: ReadonlySet<string> | null;
 }
 
-/** Compiles stored channels; a channel whose rules no longer validate is reported and skipped. */
+/**
+ * Compiles stored channels; a channel whose rules no longer validate is reported and skipped.
+ * With `subscriptions`, a channel receives the sources it subscribes to (not paused) and its rules
+ * only filter their items: the rules' selection already made the subscriptions (store/subscriptions.ts).
+ */
 export function compileChannels(
   channels: readonly Channel[],
   onInvalid: (channel: Channel, errors: string[]) => void,
+  subscriptions?: readonly Subscription[],
 ): CompiledChannel[] {
+  const subscribed = new Map<string, Set<string>>();
+  for (const s of subscriptions ?? []) {
+    if (s.pausedReason !== null) continue;
+    let set = subscribed.get(s.channelId);
+    if (!set) subscribed.set(s.channelId, (set = new Set()));
+    set.add(s.sourceId);
+  }
   const out: CompiledChannel[] = [];
   for (const channel of channels) {
     const rules = compileRules(channel.rules);
@@ -21,11 +38,20 @@ export function compileChannels(
       onInvalid(channel, rules.errors);
       continue;
     }
+    const value = subscriptions
+      ? { ...rules.value, rules: { ...rules.value.rules, sources: [], tags: [] } }
+      : rules.value;
     out.push({
       channel,
-      rules: rules.value,
+      rules: value,
       target: { channelId: channel.id, target: channel.target, title: channel.title },
+      sources: subscriptions ? (subscribed.get(channel.id) ?? new Set()) : null,
     });
   }
   return out;
+}
+
+/** The channels that receive a source's items. */
+export function subscribersOf(channels: readonly CompiledChannel[], sourceId: string): CompiledChannel[] {
+  return channels.filter((c) => c.sources === null || c.sources.has(sourceId));
 }

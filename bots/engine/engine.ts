@@ -1,5 +1,5 @@
-import type { Channel, Source } from '../store/types';
-import { compileChannels, type CompiledChannel } from './channels';
+import type { Channel, Source, Subscription } from '../store/types';
+import { compileChannels, subscribersOf, type CompiledChannel } from './channels';
 import { deliverPending, recoverInDoubt, type DeliveryReport } from './delivery';
 import { pollSource, type PollReport } from './poller';
 import type { ChannelRegistry, EngineDeps } from './types';
@@ -122,14 +122,22 @@ export function createEngine(deps: EngineDeps): Engine {
       );
   };
 
-  const loadChannels = async (list?: Channel[]) => {
-    list ??= await deps.store.listChannels();
-    loaded = JSON.stringify(list);
-    compiled = compileChannels(list, (channel, errors) =>
-      deps.log.error(
-        { channel: channel.id, errors },
-        'channel rules are invalid; the channel receives nothing until they are fixed',
-      ),
+  // Channels and their subscriptions: what each channel receives.
+  const readChannels = async () => {
+    const [list, subscriptions] = await Promise.all([deps.store.listChannels(), deps.store.listSubscriptions()]);
+    return { list, subscriptions };
+  };
+  const loadChannels = async (read?: { list: Channel[]; subscriptions: Subscription[] }) => {
+    const { list, subscriptions } = read ?? (await readChannels());
+    loaded = JSON.stringify([list, subscriptions]);
+    compiled = compileChannels(
+      list,
+      (channel, errors) =>
+        deps.log.error(
+          { channel: channel.id, errors },
+          'channel rules are invalid; the channel receives nothing until they are fixed',
+        ),
+      subscriptions,
     );
     byId = new Map(compiled.map((c) => [c.channel.id, c]));
     coordinator.setChannels(compiled.map((c) => c.channel.id));
@@ -138,9 +146,9 @@ export function createEngine(deps: EngineDeps): Engine {
   // After each lease round: channels another worker changed (a moderator's command), and rows a
   // dead worker (or a crashed earlier run) left between send and mark.
   coordinator.onRound(async (round) => {
-    const list = await deps.store.listChannels();
-    if (JSON.stringify(list) !== loaded) {
-      await loadChannels(list);
+    const read = await readChannels();
+    if (JSON.stringify([read.list, read.subscriptions]) !== loaded) {
+      await loadChannels(read);
       deps.log.info({ channels: compiled.length }, 'channels changed in the store; reloaded');
     }
     const recovered = await recoverInDoubt(deps, channels, round.aliveSince);
@@ -150,7 +158,8 @@ export function createEngine(deps: EngineDeps): Engine {
 
   const notifyPaused = async (source: Source, reason: string) => {
     const text = `Source paused: ${source.title} (${source.url})\nReason: ${reason}\nResume it with: scipop sources resume ${source.id}`;
-    for (const c of compiled) {
+    // Only the channels that receive it: another community's source is none of theirs.
+    for (const c of subscribersOf(compiled, source.id)) {
       const sink = deps.sinks.get(c.channel.sink);
       if (!sink) continue;
       try {

@@ -4,6 +4,7 @@ import { buildMessage } from '../../shared/message/build';
 import type { Message } from '../../shared/message/message';
 import type { FetchState, NewDelivery, NewItem, Source } from '../store/types';
 import type { FetchError } from './fetch-types';
+import { subscribersOf } from './channels';
 import { planFailure, successDelayMs } from './schedule';
 import type { ChannelRegistry, PollDeps } from './types';
 
@@ -184,7 +185,7 @@ export async function pollSource(
         lang: source.lang ?? feed.lang ?? null,
         trusted: source.trusted,
       };
-      for (const c of channels.list()) {
+      for (const c of subscribersOf(channels.list(), source.id)) {
         const verdict = curate(
           c.rules,
           { ...item, lang: item.lang ?? curationSource.lang ?? undefined },

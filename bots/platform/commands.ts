@@ -2,9 +2,14 @@ import { errorMessage } from '../../shared/errors';
 import type { Fetcher } from '../engine/fetch-types';
 import type { EngineLogger, FeedParser } from '../engine/types';
 import type { Store } from '../store/types';
+import type { Scope } from '../tenancy/scope';
 
-/** Who may use a command: everyone, or the place's moderators (each adapter decides who they are and refuses the rest). */
-export type Access = 'everyone' | 'moderator';
+/**
+ * Who may use a command: everyone; the place's moderators (operators, and the moderators of a
+ * destination here: shared/curation/roles.ts); or the network's operators alone. Each adapter
+ * decides who they are and refuses the rest.
+ */
+export type Access = 'everyone' | 'moderator' | 'operator';
 
 /** One argument of a command: a slash-command option on Discord, a word of the message on Telegram. */
 export interface ArgSpec {
@@ -72,6 +77,8 @@ export interface CommandContext {
   link(url: string): string;
   /** Restarts posting to this place after the platform refused it; null when it was not paused. */
   resumePosting?(): Promise<number | null>;
+  /** Who acts and which channels are here, as the platform knows them (bots/tenancy/scope.ts). */
+  scope(): Promise<Scope>;
 }
 
 /** What the network gives every neutral command (the platforms pass their own options through). */

@@ -1,5 +1,7 @@
-import { defineCommand, textArg, type CommandContext, type CommandDeps } from '../platform/commands';
+import { defineCommand, textArg, type CommandArgs, type CommandContext, type CommandDeps } from '../platform/commands';
 import type { Source } from '../store/types';
+import type { Scope } from '../tenancy/scope';
+import { findSourceFor, pauseFor, removeFor, resumeFor, sourcesFor } from '../tenancy/services';
 import { exportOpml, importSources } from './catalog';
 import { parseOpml } from './opml';
 
@@ -11,18 +13,6 @@ export function stateOf(s: Source): string {
   if (!s.active) return `paused: ${s.pausedReason ?? 'by a moderator'}`;
   if (s.failures > 0) return `failing ×${s.failures}: ${s.lastError ?? ''}`;
   return s.lastSuccessAt ? 'ok' : 'new';
-}
-
-/** Finds a source by id, id suffix or URL; a string is the answer to give instead. */
-export async function findSource(deps: CommandDeps, ctx: CommandContext, ref: string): Promise<Source | string> {
-  if (!ref) return `Which source? Give its id (as ${ctx.command('sources')} lists it) or its feed URL.`;
-  const exact = await deps.store.getSource(ref);
-  if (exact) return exact;
-  const matches = (await deps.store.listSources()).filter((s) => s.id.endsWith(ref));
-  if (matches.length === 1) return matches[0]!;
-  return matches.length > 1
-    ? `“${ref}” matches ${matches.length} sources; give more of the id.`
-    : `No source “${ref}”. ${ctx.command('sources')} lists them.`;
 }
 
 /** Fetches and parses a URL the way the poller will, so adding a feed says "not a feed" before adding. */
@@ -50,73 +40,88 @@ const SOURCE_ARG = {
   kind: 'text',
 } as const;
 
-/** `sources`: every source with its short id, URL, tags and state. */
+/** `sources`: an operator outside a destination sees every source; in a destination, what it receives. */
 export const sourcesCommand = defineCommand({
   name: 'sources',
   description: 'List the feed sources and their state',
   access: 'everyone',
   args: [],
   async run(ctx, _args, deps) {
-    const list = await deps.store.listSources();
+    const scope = await ctx.scope();
+    const list = await sourcesFor(deps, scope);
     if (list.length === 0)
       return ctx.reply(
-        `No sources yet. A moderator can add a feed with ${ctx.command('add')} or import an OPML file with ${ctx.command('import')}.`,
+        scope.here.length > 0
+          ? `This chat subscribes to no source yet. Its moderators can add a feed with ${ctx.command('add')}.`
+          : scope.actor.operator
+            ? `No sources yet. A moderator can add a feed with ${ctx.command('add')} or import an OPML file with ${ctx.command('import')}.`
+            : `No sources here. ${ctx.command('sources')} in a destination lists what it receives.`,
       );
     const lines = list.map(
-      (s) =>
-        `${ctx.code(shortId(s))} ${s.trusted ? '' : '(needs approval) '}${s.title} — ${ctx.link(s.url)} [${s.tags.join(', ')}] ${stateOf(s)}`,
+      ({ source: s, subscription, subscribers }) =>
+        `${ctx.code(shortId(s))} ${s.trusted ? '' : '(needs approval) '}${s.title} — ${ctx.link(s.url)} [${s.tags.join(', ')}] ${stateOf(s)}${
+          subscription?.pausedReason ? ` (paused here: ${subscription.pausedReason})` : ''
+        }${subscribers === null ? '' : ` · ${subscribers} channel(s)`}`,
     );
-    await ctx.reply(`${list.length} source(s):\n${lines.join('\n')}`);
+    const head = scope.here.length > 0 ? 'This chat receives' : 'The network has';
+    await ctx.reply(`${head} ${list.length} source(s):\n${lines.join('\n')}`);
   },
 });
 
-/** `remove SOURCE`: the source and what it recorded go. */
+/** Runs `change` on the source the member named, among those they can see; answers what it did. */
+const onSource =
+  (change: (scope: Scope, source: Source, ctx: CommandContext, deps: CommandDeps) => Promise<string>) =>
+  async (ctx: CommandContext, args: CommandArgs, deps: CommandDeps) => {
+    const scope = await ctx.scope();
+    const ref = textArg(args, 'source');
+    const found = ref
+      ? await findSourceFor(deps, scope, ref)
+      : `Which source? Give its id (as ${ctx.command('sources')} lists it) or its feed URL.`;
+    if (typeof found === 'string')
+      return ctx.reply(found.endsWith(' here.') ? `${found} ${ctx.command('sources')} lists them.` : found);
+    const text = await change(scope, found, ctx, deps);
+    await deps.channelsChanged?.();
+    await ctx.reply(text);
+  };
+
+const who = (ctx: CommandContext) =>
+  `${ctx.user?.name ?? 'a moderator'} in ${ctx.platform[0]!.toUpperCase()}${ctx.platform.slice(1)}`;
+
+/** `remove SOURCE`: an operator removes it from the network; a channel's moderators unsubscribe their channel. */
 export const removeCommand = defineCommand({
   name: 'remove',
-  description: 'Remove a source',
+  description: 'Unsubscribe this chat from a source (operators: remove it from the network)',
   access: 'moderator',
   args: [{ ...SOURCE_ARG, required: true }],
-  async run(ctx, args, deps) {
-    const found = await findSource(deps, ctx, textArg(args, 'source'));
-    if (typeof found === 'string') return ctx.reply(found);
-    await deps.store.removeSource(found.id);
-    await ctx.reply(`Removed “${found.title}”.`);
-  },
+  run: onSource((scope, source, _ctx, deps) => removeFor(deps, scope, source)),
 });
 
-/** `pause SOURCE`: no more fetching until resumed. */
+/** `pause SOURCE`: an operator stops fetching it; a channel's moderators pause their channel's subscription. */
 export const pauseCommand = defineCommand({
   name: 'pause',
-  description: 'Stop fetching a source',
+  description: 'Pause a source here (operators: for everyone)',
   access: 'moderator',
   args: [{ ...SOURCE_ARG, required: true }],
-  async run(ctx, args, deps) {
-    const found = await findSource(deps, ctx, textArg(args, 'source'));
-    if (typeof found === 'string') return ctx.reply(found);
-    const platform = ctx.platform[0]!.toUpperCase() + ctx.platform.slice(1);
-    await deps.store.pauseSource(found.id, `paused by ${ctx.user?.name ?? 'a moderator'} in ${platform}`, deps.now());
-    await ctx.reply(`Paused “${found.title}”. ${ctx.command('resume', { source: shortId(found) })} fetches it again.`);
-  },
+  run: onSource(
+    async (scope, source, ctx, deps) =>
+      `${await pauseFor(deps, scope, source, who(ctx))} ${ctx.command('resume', { source: shortId(source) })} undoes it.`,
+  ),
 });
 
-/** `resume [SOURCE]`: fetch a paused source again, or (alone) restart posting here after the platform refused it. */
+/** `resume [SOURCE]`: resume a source (operators) or this chat's subscription, or (alone) restart posting here after the platform refused it. */
 export const resumeCommand = defineCommand({
   name: 'resume',
-  description: 'Resume a source, or (without one) this chat’s paused posting',
+  description: 'Resume a source here, or (without one) this chat’s paused posting',
   access: 'moderator',
   args: [SOURCE_ARG],
   async run(ctx, args, deps) {
-    const ref = textArg(args, 'source');
-    if (!ref) {
+    if (!textArg(args, 'source')) {
       const moved = (await ctx.resumePosting?.()) ?? null;
       if (moved === null)
         return ctx.reply(`Posting here is not paused. To resume a source: ${ctx.command('resume', { source: 'ID' })}.`);
       return ctx.reply(`Posting here resumed; ${moved} waiting post(s) go out now.`);
     }
-    const found = await findSource(deps, ctx, ref);
-    if (typeof found === 'string') return ctx.reply(found);
-    await deps.store.resumeSource(found.id, deps.now());
-    await ctx.reply(`Resumed “${found.title}”; it is fetched at the next tick.`);
+    await onSource((scope, source, _ctx, d) => resumeFor(d, scope, source))(ctx, args, deps);
   },
 });
 
@@ -124,7 +129,7 @@ export const resumeCommand = defineCommand({
 export const exportCommand = defineCommand({
   name: 'export',
   description: 'Every source as an OPML file',
-  access: 'moderator',
+  access: 'operator',
   args: [],
   async run(ctx, _args, deps) {
     const xml = await exportOpml(deps.store, new Date(deps.now()));
@@ -140,7 +145,7 @@ export const exportCommand = defineCommand({
 export const importCommand = defineCommand({
   name: 'import',
   description: 'Import sources from an OPML file',
-  access: 'moderator',
+  access: 'operator',
   args: [{ name: 'file', description: 'The .opml file', kind: 'file', required: true }],
   async run(ctx, args, deps) {
     const file = args.file;
@@ -152,6 +157,7 @@ export const importCommand = defineCommand({
     const parsed = parseOpml(await file.read());
     if (!parsed.ok) return ctx.reply(`Not imported: ${parsed.error}`);
     const r = await importSources(deps.store, parsed.value, deps.now());
+    await deps.channelsChanged?.(); // the new sources' subscriptions
     const problems = r.problems.length ? `\nSkipped:\n${r.problems.slice(0, 20).join('\n')}` : '';
     await ctx.reply(
       `Imported ${file.name}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged.${problems}`,

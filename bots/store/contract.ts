@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_VERSION } from './migrations';
 import { definePlatformStateContract } from './platform-contract';
 import type { StoreHarness } from './harness';
+import { defineSubscriptionContract } from './subscriptions-contract';
 import { StoreError, type FetchState, type NewItem, type Store } from './types';
 
 export type { StoreHarness } from './harness';
@@ -45,6 +46,7 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
     });
 
     definePlatformStateContract(() => h);
+    defineSubscriptionContract(() => h);
 
     it('is migrated to the latest schema version', async () => {
       expect(await store.schemaVersion()).toBe(LATEST_VERSION);

@@ -3,11 +3,57 @@
  * the subset SQLite and PostgreSQL share: TEXT and BIGINT columns, application-made ids, 0/1 flags,
  * JSON kept as TEXT, `ON CONFLICT … DO NOTHING`. Never edit a released step: add the next one.
  */
+import { selectionOf, selects } from '../../shared/curation';
+
 export interface Migration {
   version: number;
   name: string;
   statements: readonly string[];
+  /**
+   * Rows to write after the statements, in the same transaction, computed from rows already
+   * stored (data a SQL statement alone cannot derive, such as JSON rules).
+   */
+  seed?: MigrationSeed;
 }
+
+/** A data step of a migration: what to read, and the inserts that follow from it. */
+export interface MigrationSeed {
+  reads: Record<string, string>;
+  /** The inserts, as SQL with `?` placeholders and their values, from the rows read. */
+  writes(rows: Record<string, Record<string, unknown>[]>, now: number): [string, unknown[]][];
+}
+
+/** Migration 6: every channel subscribes to the sources it receives today (its rules' selection). */
+const seedSubscriptions: MigrationSeed = {
+  reads: {
+    channels: 'SELECT id, rules FROM channels ORDER BY id',
+    sources: 'SELECT id, url, tags FROM sources ORDER BY created_at, id',
+  },
+  writes(rows, now) {
+    const json = (text: unknown): unknown => {
+      try {
+        return JSON.parse(String(text));
+      } catch {
+        return null;
+      }
+    };
+    const sources = (rows.sources ?? []).map((r) => {
+      const tags = json(r.tags);
+      return { id: String(r.id), url: String(r.url), tags: Array.isArray(tags) ? tags.map(String) : [] };
+    });
+    const out: [string, unknown[]][] = [];
+    for (const c of rows.channels ?? []) {
+      const selection = selectionOf(json(c.rules));
+      for (const s of sources)
+        if (selects(selection, s))
+          out.push([
+            'INSERT INTO subscriptions (channel_id, source_id, created_at) VALUES (?, ?, ?)',
+            [String(c.id), s.id, now],
+          ]);
+    }
+    return out;
+  },
+};
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -179,6 +225,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE sources ADD COLUMN last_parsed_at BIGINT`,
       `CREATE INDEX items_seen ON items (seen_at)`,
     ],
+  },
+  {
+    version: 6,
+    name: 'subscriptions (a channel subscribes to sources, each with its own paused state)',
+    statements: [
+      `CREATE TABLE subscriptions (
+        channel_id TEXT NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+        source_id TEXT NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+        paused_reason TEXT,
+        paused_at BIGINT,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (channel_id, source_id)
+      )`,
+      `CREATE INDEX subscriptions_source ON subscriptions (source_id)`,
+    ],
+    seed: seedSubscriptions,
   },
 ];
 

@@ -8,9 +8,10 @@ import { StoreError } from './types';
 
 /**
  * The tables of a SciPop network, parents before children (items need sources, outbox needs
- * items), then the chat platforms' state (paused destinations, send journal, queue posts…).
+ * items, subscriptions need channels and sources), then the chat platforms' state (paused
+ * destinations, send journal, queue posts…).
  */
-export const COPIED_TABLES = ['sources', 'channels', 'items', 'outbox', ...PLATFORM_TABLES] as const;
+export const COPIED_TABLES = ['sources', 'channels', 'items', 'outbox', 'subscriptions', ...PLATFORM_TABLES] as const;
 type Table = (typeof COPIED_TABLES)[number];
 
 /** Rows copied per table. */

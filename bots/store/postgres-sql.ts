@@ -118,6 +118,11 @@ export async function migratePostgres(
         await client.query('BEGIN');
         try {
           for (const statement of step.statements) await client.query(statement);
+          if (step.seed) {
+            const rows: Record<string, Record<string, unknown>[]> = {};
+            for (const [k, sql] of Object.entries(step.seed.reads)) rows[k] = (await client.query(toPg(sql))).rows;
+            for (const [sql, args] of step.seed.writes(rows, now)) await client.query(toPg(sql), args);
+          }
           await client.query(PG.recordMigration, [step.version, step.name, now]);
           await client.query('COMMIT');
         } catch (error) {

@@ -1,6 +1,17 @@
 import type pg from 'pg';
 import { newId } from './ids';
-import { LISTED_EVERY_MS } from './queries';
+import { bind, type Query } from './named';
+import { runPlanAsync, type Plan } from './plan';
+import {
+  addSourcePlan,
+  pauseSubscriptionPlan,
+  removeChannelPlan,
+  subscribePlan,
+  SUBSCRIPTION_LISTS,
+  unsubscribePlan,
+  upsertChannelPlan,
+} from './subscriptions';
+import { LISTED_EVERY_MS, Q } from './queries';
 import {
   createPgPool,
   inTransaction,
@@ -18,6 +29,7 @@ import {
   rowToLease,
   rowToSource,
   rowToSourceLease,
+  rowToSubscription,
   rowToWorker,
   sourcePatchColumns,
   type Row,
@@ -101,6 +113,17 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   const one = async (sql: string, args: unknown[] = [], q: Queryable = pool) => (await all(sql, args, q))[0];
   const run = async (sql: string, args: unknown[] = [], q: Queryable = pool) =>
     (await q.query(sql, args)).rowCount ?? 0;
+  // Named queries (queries.ts `Q`), bound by name and numbered for PostgreSQL once.
+  const pgSql = new Map<string, string>();
+  const numbered = (sql: string) => pgSql.get(sql) ?? pgSql.set(sql, toPg(sql)).get(sql)!;
+  const allQ = <P extends object>(q: Query<P>, params: P, on: Queryable = pool) => {
+    const [sql, args] = bind(q, params);
+    return all(numbered(sql), args, on);
+  };
+  const runQ = <P extends object>(q: Query<P>, params: P, on: Queryable = pool) => {
+    const [sql, args] = bind(q, params);
+    return run(numbered(sql), args, on);
+  };
 
   const getSource = async (idOrUrl: string) => {
     const row = (await one(PG.sourceById, [idOrUrl])) ?? (await one(PG.sourceByUrl, [idOrUrl]));
@@ -108,22 +131,22 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   };
 
   const saveState = async (sourceId: string, s: FetchState, q: Queryable = pool) => {
-    await run(
-      PG.saveFetchState,
-      [
-        s.url ?? null,
-        s.etag,
-        s.lastModified,
-        s.nextFetchAt,
-        s.lastFetchAt,
-        s.lastSuccessAt,
-        s.failures,
-        s.lastError,
-        sourceId,
-      ],
+    await runQ(
+      Q.saveFetchState,
+      {
+        id: sourceId,
+        url: s.url ?? null,
+        etag: s.etag,
+        lastModified: s.lastModified,
+        nextFetchAt: s.nextFetchAt,
+        lastFetchAt: s.lastFetchAt,
+        lastSuccessAt: s.lastSuccessAt,
+        failures: s.failures,
+        lastError: s.lastError,
+      },
       q,
     );
-    if (s.pausedReason) await run(PG.pauseIfReason, [s.pausedReason, s.lastFetchAt, sourceId], q);
+    if (s.pausedReason) await runQ(Q.pauseIfReason, { id: sourceId, reason: s.pausedReason, now: s.lastFetchAt }, q);
   };
 
   // Items and their outbox rows go in as multi-row INSERTs (a first fetch of a big feed is one
@@ -181,8 +204,6 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       return { insertedItems: inserted.size, insertedDeliveries };
     });
 
-  const pgSql = new Map<string, string>();
-  const numbered = (sql: string) => pgSql.get(sql) ?? pgSql.set(sql, toPg(sql)).get(sql)!;
   const runner: SqlRunner = {
     all: (sql, args) => all(numbered(sql), args),
     run: (sql, args) => run(numbered(sql), args),
@@ -195,6 +216,14 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       }),
   };
 
+  // A multi-statement operation of subscriptions.ts, in one transaction.
+  const plan = <T>(p: Plan<T>): Promise<T> =>
+    inTransaction(pool, (client) =>
+      runPlanAsync(p, (step) =>
+        step.kind === 'all' ? all(numbered(step.sql), step.args, client) : run(numbered(step.sql), step.args, client),
+      ),
+    );
+
   return {
     ...createPlatformState(runner),
     kind: 'postgres',
@@ -204,22 +233,9 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       if (control && !control.ended) await control.end();
     },
 
-    addSource: async (input, now) => {
-      const id = newId(now);
-      const args = [
-        id,
-        input.url,
-        input.title,
-        input.siteUrl ?? null,
-        JSON.stringify(input.tags ?? []),
-        input.lang ?? null,
-        input.intervalSec ?? null,
-        input.trusted === false ? 0 : 1,
-        now,
-        now,
-      ];
-      if ((await run(PG.insertSource, args)) === 0)
-        throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
+    addSource: async (input, now, subscriber) => {
+      const id = await plan(addSourcePlan(input, now, subscriber));
+      if (id === null) throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
       return rowToSource((await one(PG.sourceById, [id]))!);
     },
     getSource,
@@ -242,7 +258,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     removeSource: async (id) => (await run(PG.deleteSource, [id])) > 0,
     dueSources: async (now, limit) => (await all(PG.dueSources, [now, limit])).map(rowToSource),
     leaseDueSources: async (owner, now, until, limit) =>
-      (await all(PG.leaseDueSources, [owner, until, now, now, now, limit]))
+      (await allQ(Q.leaseDueSources, { owner, until, now, limit }))
         .map(rowToSource)
         .sort((a, b) => a.nextFetchAt - b.nextFetchAt || (a.id < b.id ? -1 : 1)),
     pauseSource: async (id, reason, now) => (await run(PG.pauseSource, [reason, now, id])) > 0,
@@ -259,34 +275,45 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       return unseen;
     },
     commitFetch: commit,
-    pruneItems: async (before, limit) => run(PG.pruneItems, [before, before, limit]),
+    pruneItems: async (before, limit) => runQ(Q.pruneItems, { before, limit }),
     saveFetchState: (sourceId, state) => saveState(sourceId, state),
 
-    upsertChannel: async (c, now) =>
-      void (await run(PG.upsertChannel, [
-        c.id,
-        c.sink,
-        c.target,
-        c.title,
-        JSON.stringify(c.rules ?? {}),
-        c.origin ?? 'config',
-        c.configRules ?? null,
-        now,
-      ])),
+    upsertChannel: (c, now) => plan(upsertChannelPlan(c, now)),
     listChannels: async () => (await all(PG.listChannels)).map(rowToChannel),
-    removeChannel: async (id) => (await run(PG.deleteChannel, [id])) > 0,
+    removeChannel: (id, now = Date.now()) => plan(removeChannelPlan(id, now)),
+
+    listSubscriptions: async (filter = {}) => {
+      const [sql, args] =
+        filter.channelId !== undefined
+          ? bind(SUBSCRIPTION_LISTS.ofChannel, { channelId: filter.channelId })
+          : filter.sourceId !== undefined
+            ? bind(SUBSCRIPTION_LISTS.ofSource, { sourceId: filter.sourceId })
+            : bind(SUBSCRIPTION_LISTS.all, {});
+      return (await all(numbered(sql), args))
+        .map(rowToSubscription)
+        .filter((s) => filter.sourceId === undefined || s.sourceId === filter.sourceId);
+    },
+    subscribe: (channelId, sourceId, now) => plan(subscribePlan(channelId, sourceId, now)),
+    unsubscribe: (channelId, sourceId, now) => plan(unsubscribePlan(channelId, sourceId, now)),
+    pauseSubscription: (channelId, sourceId, reason, now) =>
+      plan(pauseSubscriptionPlan(channelId, sourceId, reason, now)),
 
     pendingDeliveries: async (now, limit, owner) =>
       (owner === undefined
-        ? await all(PG.pendingDeliveries, [now, now, limit])
-        : await all(PG.pendingOwned, [now, owner, now, now, limit])
+        ? await allQ(Q.pendingDeliveries, { now, limit })
+        : await allQ(Q.pendingOwned, { now, owner, limit })
       ).map(rowToDelivery),
     inDoubtDeliveries: async (aliveSince) =>
       (aliveSince === undefined ? await all(PG.inDoubt) : await all(PG.inDoubtDead, [aliveSince])).map(rowToDelivery),
     resolveInDoubt: async (id, claimedBy, outcome, note, now) =>
-      (await run(outcome === 'resend' ? PG.resolveResend : PG.resolveSkip, [note, now, id, claimedBy ?? ''])) === 1,
+      (await runQ(outcome === 'resend' ? Q.resolveResend : Q.resolveSkip, {
+        id,
+        claimedBy: claimedBy ?? '',
+        note,
+        now,
+      })) === 1,
     claimDelivery: async (id, now, owner) =>
-      (await (owner === undefined ? run(PG.claim, [now, id]) : run(PG.claimOwned, [now, owner, id, owner, now]))) === 1,
+      (await (owner === undefined ? run(PG.claim, [now, id]) : runQ(Q.claimOwned, { id, owner, now }))) === 1,
     markSent: async (id, now, remoteId) => void (await run(PG.markSent, [now, remoteId, id])),
     markFailed: async (id, error, retryAt) =>
       void (await (retryAt === null ? run(PG.markFailed, [error, id]) : run(PG.markRetry, [error, retryAt, id]))),
@@ -302,8 +329,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     decideDelivery: async (id, decision, by, now) =>
       (await run(PG.decide, [decision === 'approve' ? 'pending' : 'rejected', by, now, id])) === 1,
     countSentSince: async (channelId, since) => Number((await one(PG.countSentSince, [channelId, since]))?.n ?? 0),
-    recentSends: async (channelId, since) =>
-      (await all(PG.recentSends, [channelId, since, channelId, since])).map((r) => Number(r.t)),
+    recentSends: async (channelId, since) => (await allQ(Q.recentSends, { channelId, since })).map((r) => Number(r.t)),
     stats: async (): Promise<StoreStats> => {
       const [s, items, byStatus] = await Promise.all([one(PG.countSources), one(PG.countItems), all(PG.countByStatus)]);
       const deliveries: Record<DeliveryStatus, number> = {
@@ -340,7 +366,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       }),
     listWorkers: async () => (await all(PG.listWorkers, [], ctl())).map(rowToWorker),
     tryLease: async (kind, key, owner, now, until) =>
-      (await run(PG.tryLease, [kind, key, owner, until, now, now], ctl())) === 1,
+      (await runQ(Q.tryLease, { kind, key, owner, until, now }, ctl())) === 1,
     releaseLease: async (kind, key, owner) => (await run(PG.releaseLease, [kind, key, owner], ctl())) === 1,
     listLeases: async (kind) =>
       (kind === undefined ? await all(PG.listLeases, [], ctl()) : await all(PG.listLeasesOfKind, [kind], ctl())).map(

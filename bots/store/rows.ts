@@ -1,4 +1,4 @@
-import type { Channel, Delivery, DeliveryStatus, Lease, LeaseKind, Source, WorkerInfo } from './types';
+import type { Channel, Delivery, DeliveryStatus, Lease, LeaseKind, Source, Subscription, WorkerInfo } from './types';
 
 /** A database row as a driver returns it (PostgreSQL drivers return BIGINT as strings). */
 export type Row = Record<string, unknown>;
@@ -70,6 +70,16 @@ export function rowToDelivery(r: Row): Delivery {
     remoteId: strOrNull(r.remote_id),
     lastError: strOrNull(r.last_error),
     decidedBy: strOrNull(r.decided_by),
+  };
+}
+
+export function rowToSubscription(r: Row): Subscription {
+  return {
+    channelId: String(r.channel_id),
+    sourceId: String(r.source_id),
+    pausedReason: strOrNull(r.paused_reason),
+    pausedAt: numOrNull(r.paused_at),
+    createdAt: num(r.created_at),
   };
 }
 

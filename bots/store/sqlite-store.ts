@@ -2,15 +2,27 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { newId } from './ids';
+import { bind, type Query } from './named';
+import { runPlanSync, type Plan } from './plan';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { createPlatformState, type SqlRunner } from './platform-state';
-import { LISTED_EVERY_MS, SQL } from './queries';
+import { LISTED_EVERY_MS, Q, SQL } from './queries';
+import {
+  addSourcePlan,
+  pauseSubscriptionPlan,
+  removeChannelPlan,
+  subscribePlan,
+  SUBSCRIPTION_LISTS,
+  unsubscribePlan,
+  upsertChannelPlan,
+} from './subscriptions';
 import {
   rowToChannel,
   rowToDelivery,
   rowToLease,
   rowToSource,
   rowToSourceLease,
+  rowToSubscription,
   rowToWorker,
   sourcePatchColumns,
   type Row,
@@ -38,6 +50,12 @@ export function migrateSqlite(db: Database.Database, now = Date.now()): number {
     if (step.version <= current) continue;
     db.transaction(() => {
       for (const statement of step.statements) db.exec(statement);
+      if (step.seed) {
+        const rows = Object.fromEntries(
+          Object.entries(step.seed.reads).map(([k, sql]) => [k, db.prepare(sql).all() as Row[]]),
+        );
+        for (const [sql, args] of step.seed.writes(rows, now)) db.prepare(sql).run(...args);
+      }
       db.prepare(SQL.recordMigration).run(step.version, step.name, now);
     })();
   }
@@ -67,6 +85,21 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const one = (sql: string, ...args: unknown[]) => stmt(sql).get(...args) as Row | undefined;
   const all = (sql: string, ...args: unknown[]) => stmt(sql).all(...args) as Row[];
   const run = (sql: string, ...args: unknown[]) => stmt(sql).run(...args).changes;
+  // Named queries (queries.ts `Q`), bound by name.
+  const allQ = <P extends object>(q: Query<P>, params: P) => {
+    const [sql, args] = bind(q, params);
+    return all(sql, ...args);
+  };
+  const runQ = <P extends object>(q: Query<P>, params: P) => {
+    const [sql, args] = bind(q, params);
+    return run(sql, ...args);
+  };
+
+  // A multi-statement operation of subscriptions.ts, as one synchronous transaction.
+  const plan = <T>(p: Plan<T>): T =>
+    db.transaction(() =>
+      runPlanSync(p, (step) => (step.kind === 'all' ? all(step.sql, ...step.args) : run(step.sql, ...step.args))),
+    )();
 
   const getSource = (idOrUrl: string) => {
     const row = one(SQL.sourceById, idOrUrl) ?? one(SQL.sourceByUrl, idOrUrl);
@@ -74,19 +107,18 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   };
 
   const saveState = (sourceId: string, s: Parameters<Store['saveFetchState']>[1]) => {
-    run(
-      SQL.saveFetchState,
-      s.url ?? null,
-      s.etag,
-      s.lastModified,
-      s.nextFetchAt,
-      s.lastFetchAt,
-      s.lastSuccessAt,
-      s.failures,
-      s.lastError,
-      sourceId,
-    );
-    if (s.pausedReason) run(SQL.pauseIfReason, s.pausedReason, s.lastFetchAt, sourceId);
+    runQ(Q.saveFetchState, {
+      id: sourceId,
+      url: s.url ?? null,
+      etag: s.etag,
+      lastModified: s.lastModified,
+      nextFetchAt: s.nextFetchAt,
+      lastFetchAt: s.lastFetchAt,
+      lastSuccessAt: s.lastSuccessAt,
+      failures: s.failures,
+      lastError: s.lastError,
+    });
+    if (s.pausedReason) runQ(Q.pauseIfReason, { id: sourceId, reason: s.pausedReason, now: s.lastFetchAt });
   };
 
   const commit = db.transaction(
@@ -170,22 +202,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       if (db.open) db.close();
     },
 
-    addSource: async (input, now) => {
-      const id = newId(now);
-      const changes = run(
-        SQL.insertSource,
-        id,
-        input.url,
-        input.title,
-        input.siteUrl ?? null,
-        JSON.stringify(input.tags ?? []),
-        input.lang ?? null,
-        input.intervalSec ?? null,
-        input.trusted === false ? 0 : 1,
-        now,
-        now,
-      );
-      if (changes === 0) throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
+    addSource: async (input, now, subscriber) => {
+      const id = plan(addSourcePlan(input, now, subscriber));
+      if (id === null) throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
       return rowToSource(one(SQL.sourceById, id)!);
     },
     getSource: async (idOrUrl) => getSource(idOrUrl),
@@ -208,7 +227,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     removeSource: async (id) => run(SQL.deleteSource, id) > 0,
     dueSources: async (now, limit) => all(SQL.dueSources, now, limit).map(rowToSource),
     leaseDueSources: async (owner, now, until, limit) =>
-      all(SQL.leaseDueSources, owner, until, now, now, now, limit)
+      allQ(Q.leaseDueSources, { owner, until, now, limit })
         .map(rowToSource)
         .sort((a, b) => a.nextFetchAt - b.nextFetchAt || (a.id < b.id ? -1 : 1)),
     pauseSource: async (id, reason, now) => run(SQL.pauseSource, reason, now, id) > 0,
@@ -224,37 +243,42 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       return unseen;
     },
     commitFetch: async (sourceId, state, items, now, listed = []) => commit(sourceId, state, items, now, listed),
-    pruneItems: async (before, limit) => run(SQL.pruneItems, before, before, limit),
+    pruneItems: async (before, limit) => runQ(Q.pruneItems, { before, limit }),
     saveFetchState: async (sourceId, state) => saveState(sourceId, state),
 
-    upsertChannel: async (c, now) =>
-      void run(
-        SQL.upsertChannel,
-        c.id,
-        c.sink,
-        c.target,
-        c.title,
-        JSON.stringify(c.rules ?? {}),
-        c.origin ?? 'config',
-        c.configRules ?? null,
-        now,
-      ),
+    upsertChannel: async (c, now) => plan(upsertChannelPlan(c, now)),
     listChannels: async () => all(SQL.listChannels).map(rowToChannel),
-    removeChannel: async (id) => run(SQL.deleteChannel, id) > 0,
+    removeChannel: async (id, now = Date.now()) => plan(removeChannelPlan(id, now)),
+
+    listSubscriptions: async (filter = {}) => {
+      const [sql, args] =
+        filter.channelId !== undefined
+          ? bind(SUBSCRIPTION_LISTS.ofChannel, { channelId: filter.channelId })
+          : filter.sourceId !== undefined
+            ? bind(SUBSCRIPTION_LISTS.ofSource, { sourceId: filter.sourceId })
+            : bind(SUBSCRIPTION_LISTS.all, {});
+      return all(sql, ...args)
+        .map(rowToSubscription)
+        .filter((s) => filter.sourceId === undefined || s.sourceId === filter.sourceId);
+    },
+    subscribe: async (channelId, sourceId, now) => plan(subscribePlan(channelId, sourceId, now)),
+    unsubscribe: async (channelId, sourceId, now) => plan(unsubscribePlan(channelId, sourceId, now)),
+    pauseSubscription: async (channelId, sourceId, reason, now) =>
+      plan(pauseSubscriptionPlan(channelId, sourceId, reason, now)),
 
     pendingDeliveries: async (now, limit, owner) =>
       (owner === undefined
-        ? all(SQL.pendingDeliveries, now, now, limit)
-        : all(SQL.pendingOwned, now, owner, now, now, limit)
+        ? allQ(Q.pendingDeliveries, { now, limit })
+        : allQ(Q.pendingOwned, { now, owner, limit })
       ).map(rowToDelivery),
     inDoubtDeliveries: async (aliveSince) =>
       (aliveSince === undefined ? all(SQL.inDoubt) : all(SQL.inDoubtDead, aliveSince)).map(rowToDelivery),
     resolveInDoubt: async (id, claimedBy, outcome, note, now) =>
       (outcome === 'resend'
-        ? run(SQL.resolveResend, note, now, id, claimedBy ?? '')
-        : run(SQL.resolveSkip, note, now, id, claimedBy ?? '')) === 1,
+        ? runQ(Q.resolveResend, { id, claimedBy: claimedBy ?? '', note, now })
+        : runQ(Q.resolveSkip, { id, claimedBy: claimedBy ?? '', note, now })) === 1,
     claimDelivery: async (id, now, owner) =>
-      (owner === undefined ? run(SQL.claim, now, id) : run(SQL.claimOwned, now, owner, id, owner, now)) === 1,
+      (owner === undefined ? run(SQL.claim, now, id) : runQ(Q.claimOwned, { id, owner, now })) === 1,
     markSent: async (id, now, remoteId) => void run(SQL.markSent, now, remoteId, id),
     markFailed: async (id, error, retryAt) =>
       void (retryAt === null ? run(SQL.markFailed, error, id) : run(SQL.markRetry, error, retryAt, id)),
@@ -268,8 +292,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     decideDelivery: async (id, decision, by, now) =>
       run(SQL.decide, decision === 'approve' ? 'pending' : 'rejected', by, now, id) === 1,
     countSentSince: async (channelId, since) => Number(one(SQL.countSentSince, channelId, since)?.n ?? 0),
-    recentSends: async (channelId, since) =>
-      all(SQL.recentSends, channelId, since, channelId, since).map((r) => Number(r.t)),
+    recentSends: async (channelId, since) => allQ(Q.recentSends, { channelId, since }).map((r) => Number(r.t)),
     stats: async (): Promise<StoreStats> => {
       const s = one(SQL.countSources)!;
       const deliveries: Record<DeliveryStatus, number> = {
@@ -295,7 +318,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     heartbeat: async (worker, now, until) => beat(worker, now, until),
     retireWorker: async (id) => retire(id),
     listWorkers: async () => all(SQL.listWorkers).map(rowToWorker),
-    tryLease: async (kind, key, owner, now, until) => run(SQL.tryLease, kind, key, owner, until, now, now) === 1,
+    tryLease: async (kind, key, owner, now, until) => runQ(Q.tryLease, { kind, key, owner, until, now }) === 1,
     releaseLease: async (kind, key, owner) => run(SQL.releaseLease, kind, key, owner) === 1,
     listLeases: async (kind) =>
       (kind === undefined ? all(SQL.listLeases) : all(SQL.listLeasesOfKind, kind)).map(rowToLease),

@@ -49,6 +49,9 @@ export type SourcePatch = Partial<
   Pick<Source, 'url' | 'title' | 'siteUrl' | 'tags' | 'lang' | 'intervalSec' | 'trusted'>
 >;
 
+/** A value to write, or null to keep the one stored (an explicit `COALESCE(new, old)` in the SQL). */
+export type NullKeeps<T> = T | null;
+
 /** The fetch state written after each attempt, in the same transaction as the items it found. */
 export interface FetchState {
   /** The URL after a permanent redirect; omit to keep the stored one. */
@@ -57,7 +60,11 @@ export interface FetchState {
   lastModified: string | null;
   nextFetchAt: number;
   lastFetchAt: number;
-  lastSuccessAt: number | null;
+  /**
+   * When the fetch last succeeded. NULL KEEPS THE STORED VALUE: a failed or not-modified fetch
+   * passes null and the last success stays recorded (it is never cleared).
+   */
+  lastSuccessAt: NullKeeps<number>;
   failures: number;
   lastError: string | null;
   /** Set to pause the source (too many failures); null leaves it active. */
@@ -81,6 +88,19 @@ export interface Channel {
    * finds the file unchanged keeps the stored rules, so moderators' edits in chat survive restarts.
    */
   configRules?: string | null;
+}
+
+/**
+ * A channel's subscription to a source: the channel receives the source's items (its rules'
+ * keywords, languages and caps still apply) unless the subscription is paused.
+ */
+export interface Subscription {
+  channelId: string;
+  sourceId: string;
+  /** Why this channel's moderators paused it; null while it is active. */
+  pausedReason: string | null;
+  pausedAt: number | null;
+  createdAt: number;
 }
 
 /** Where an outbox row stands. `held` waits for a moderator; `sending` was claimed and not yet marked. */
@@ -175,7 +195,11 @@ export interface Store extends PlatformStateStore {
   schemaVersion(): Promise<number>;
   close(): Promise<void>;
 
-  addSource(input: NewSource, now: number): Promise<Source>;
+  /**
+   * Adds a source to the network. Subscribed by `subscriber` alone (a channel moderator's /add)
+   * when given, else by every channel whose rules select it (an operator's add, an import).
+   */
+  addSource(input: NewSource, now: number, subscriber?: string): Promise<Source>;
   getSource(idOrUrl: string): Promise<Source | undefined>;
   listSources(): Promise<Source[]>;
   updateSource(id: string, patch: SourcePatch): Promise<Source | undefined>;
@@ -215,9 +239,24 @@ export interface Store extends PlatformStateStore {
   /** Saves the fetch state alone (304, failure). */
   saveFetchState(sourceId: string, state: FetchState): Promise<void>;
 
+  /**
+   * Creates or updates a channel. A new channel, or one whose rules now select other sources
+   * (`rules.sources`, `rules.tags`), subscribes to exactly the sources they select; otherwise its
+   * subscriptions (and moderators' changes to them) are kept.
+   */
   upsertChannel(channel: Channel, now: number): Promise<void>;
   listChannels(): Promise<Channel[]>;
-  removeChannel(id: string): Promise<boolean>;
+  /** Removes a channel and its subscriptions; sources nobody receives any more are paused (`now` stamps that). */
+  removeChannel(id: string, now?: number): Promise<boolean>;
+
+  /** Subscriptions, of one channel or one source or all, ordered by channel then source. */
+  listSubscriptions(filter?: { channelId?: string; sourceId?: string }): Promise<Subscription[]>;
+  /** Subscribes a channel to a source (a source paused because nobody received it is resumed); true when new. */
+  subscribe(channelId: string, sourceId: string, now: number): Promise<boolean>;
+  /** Ends a subscription; a source with no active subscription left is paused (UNSUBSCRIBED_REASON). True when it existed. */
+  unsubscribe(channelId: string, sourceId: string, now: number): Promise<boolean>;
+  /** Pauses (`reason`) or resumes (null) one channel's subscription, with the same effect on the source as unsubscribe/subscribe. */
+  pauseSubscription(channelId: string, sourceId: string, reason: string | null, now: number): Promise<boolean>;
 
   /**
    * Pending rows due to send, oldest first. A channel with a pending row put off to later (a

@@ -10,7 +10,9 @@ import {
   type CommandContext,
   type Reply,
 } from '../platform/commands';
-import { argsOf, chunks, isChatModerator, requireModerator, type CommandDeps } from './context';
+import { mayModerateHere } from '../tenancy/scope';
+import { argsOf, chunks, type CommandDeps } from './context';
+import { requireModerator, telegramScope } from './scope';
 
 /** Callback data of a neutral button: `x:ACTION:DATA` (the queue's own buttons use `q:`). */
 const ACTION_DATA = /^x:([\w-]+):(.*)$/s;
@@ -51,6 +53,7 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
     command: (name, args) => [`/${name}`, ...Object.values(args ?? {})].join(' '),
     code: (text) => text,
     link: (url) => url,
+    scope: () => telegramScope(deps, chat, from?.id),
     async resumePosting() {
       const id = String(chat.id);
       if (!(await deps.state.paused(await deps.state.currentChat(id)))) return null;
@@ -89,7 +92,9 @@ export function registerChatCommands(
     await dispatch(
       chat,
       command,
-      async (access) => access === 'everyone' || (await requireModerator(ctx, deps)),
+      async (access) =>
+        access === 'everyone' ||
+        (await requireModerator(ctx, deps, access === 'operator' ? 'operator' : 'channel')) !== null,
       () => command.run(chat, args, neutral),
       deps.log,
     );
@@ -112,7 +117,9 @@ export function registerChatCommands(
     const chat = contextOf(ctx, deps);
     // Buttons under a channel message are visible to every subscriber: ask Telegram about the presser.
     const allowed = async (access: string) => {
-      if (access === 'everyone' || (await isChatModerator(deps, message.chat.id, ctx.from.id))) return true;
+      if (access === 'everyone') return true;
+      const scope = await telegramScope(deps, message.chat, ctx.from.id);
+      if (scope.actor.operator || (access === 'moderator' && mayModerateHere(scope))) return true;
       await ctx.answerCallbackQuery({ text: 'Only moderators can do this.', show_alert: true });
       return false;
     };

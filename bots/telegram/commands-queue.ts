@@ -8,7 +8,9 @@ import {
 } from '../../shared/curation';
 import { MessageSchema } from '../../shared/message/message';
 import type { Channel, Delivery } from '../store/types';
-import { argsOf, channelsOfChat, isChatModerator, requireModerator, type CommandDeps } from './context';
+import { heldFor, mayDecide } from '../tenancy/services';
+import { argsOf, channelsOfChat, type CommandDeps } from './context';
+import { requireModerator, telegramScope } from './scope';
 import { renderTelegramPost } from './render';
 
 /** The edit prompt's post id (the bot's own message: only it can have written this). */
@@ -26,13 +28,6 @@ async function preview(deps: CommandDeps, row: Delivery): Promise<string> {
   if (!parsed.success) return `(unreadable post ${row.id})`;
   const summary = await deps.state.summary(row.id);
   return renderTelegramPost(summary === undefined ? parsed.data : { ...parsed.data, summary }, 3500).html;
-}
-
-async function queueFor(ctx: Context, deps: CommandDeps): Promise<Delivery[]> {
-  const chat = ctx.chat!;
-  if (chat.type === 'private') return deps.store.heldDeliveries(null, 10);
-  const channels = await channelsOfChat(deps, chat.id);
-  return (await Promise.all(channels.map((c) => deps.store.heldDeliveries(c.id, 10)))).flat().slice(0, 10);
 }
 
 function describeRules(channel: Channel): string {
@@ -65,14 +60,15 @@ export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
   };
 
   bot.command('queue', async (ctx) => {
-    if (!(await requireModerator(ctx, deps))) return;
+    const scope = await requireModerator(ctx, deps);
+    if (!scope) return;
     if (ctx.chat.type === 'channel') {
       // Subscribers would see the unapproved posts.
       return void (await ctx.reply(
         'The queue is not shown in a channel, where every subscriber would see it. Use /queue in a private chat with me or in a group of moderators.',
       ));
     }
-    const rows = await queueFor(ctx, deps);
+    const rows = await heldFor({ store: deps.store, now }, scope, 10);
     if (rows.length === 0) return void (await ctx.reply('The approval queue is empty.'));
     await ctx.reply(`${rows.length} post(s) wait for approval${rows.length === 10 ? ' (showing the oldest 10)' : ''}:`);
     for (const row of rows) await showItem(ctx, row);
@@ -80,14 +76,17 @@ export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
 
   bot.callbackQuery(/^q:([are]):(.+)$/, async (ctx) => {
     // Buttons under a channel message are visible to every subscriber: ask Telegram about the presser.
+    // The post's own channel decides, not the chat the button is in: callback data can be replayed
+    // or forged from another chat, so an admin there must not reach this community's queue.
+    const [, action, id] = ctx.match as RegExpMatchArray;
     const chat = ctx.callbackQuery.message?.chat;
-    const allowed = chat !== undefined && (await isChatModerator(deps, chat.id, ctx.from.id));
+    const scope = chat ? await telegramScope(deps, chat, ctx.from.id) : null;
+    const allowed = scope !== null && (await mayDecide({ store: deps.store, now }, scope, id!));
     if (!allowed)
       return void (await ctx.answerCallbackQuery({
-        text: 'Only moderators can decide on queued posts.',
+        text: 'Only this post’s channel moderators can decide on it.',
         show_alert: true,
       }));
-    const [, action, id] = ctx.match as RegExpMatchArray;
     const who = ctx.from.username ? `@${ctx.from.username}` : ctx.from.first_name;
     if (action === 'e') {
       await ctx.answerCallbackQuery();
@@ -123,9 +122,12 @@ export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
     const replyTo = ctx.msg.reply_to_message;
     const id = replyTo?.from?.id === ctx.me.id ? EDIT_PROMPT.exec(replyTo.text ?? '')?.[1] : undefined;
     if (!id) return next();
-    if (!(await requireModerator(ctx, deps))) return;
+    const scope = await requireModerator(ctx, deps);
+    if (!scope) return;
     const row = await deps.store.getDelivery(id);
     if (!row || row.status !== 'held') return void (await ctx.reply('That post is no longer in the queue.'));
+    if (!(await mayDecide({ store: deps.store, now }, scope, id)))
+      return void (await ctx.reply('That post belongs to another channel’s queue; only its moderators can edit it.'));
     await deps.state.setSummary(id, ctx.msg.text.trim(), `telegram:${ctx.from.id}`, now());
     await ctx.reply('Summary updated. The post as it will appear:');
     await showItem(ctx, row);

@@ -1,53 +1,57 @@
 import type { Bot, Context } from 'grammy';
-import { ChannelRulesSchema } from '../../shared/curation';
 import { isFeedUrl } from '../sources/catalog';
 import { checkFeed, shortId } from '../sources/commands';
 import type { Source } from '../store/types';
-import { argsOf, channelsOfChat, requireModerator, type CommandDeps } from './context';
+import { addFor, heldFor, statusSourcesFor } from '../tenancy/services';
+import { targetsOf, type Scope } from '../tenancy/scope';
+import { argsOf, type CommandDeps } from './context';
+import { requireModerator } from './scope';
 import { formatTarget } from './target';
 
 /** /add and /status (the other source commands are neutral: bots/sources/commands.ts). */
 export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
   const now = deps.now ?? Date.now;
 
-  /** Makes this chat (or topic) receive a source: a new destination, or one more feed for a chat-made one. */
-  const receiveHere = async (ctx: Context, source: Source): Promise<string> => {
+  /** Makes this chat (not yet a destination) one, for an operator's source. */
+  const becomeDestination = async (ctx: Context, source: Source): Promise<string> => {
     const chat = ctx.chat!;
     if (chat.type === 'private') return '';
-    const here = await channelsOfChat(deps, chat.id);
-    if (here.length === 0) {
-      // Only configured moderators get this far in a chat that is not a destination.
-      const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
-      const target = formatTarget({ chatId: String(chat.id), ...(thread !== undefined ? { threadId: thread } : {}) });
-      const title = 'title' in chat && chat.title ? chat.title : target;
-      await deps.store.upsertChannel(
-        { id: `tg:${target}`, sink: 'telegram', target, title, rules: { sources: [source.id] }, origin: 'chat' },
-        now(),
-      );
-      const live = (await deps.channelsChanged?.()) ?? false;
-      return `\nThis chat is now a SciPop destination for it${live ? '' : ' (from the next restart)'}; /add more feeds here, /filter to narrow them.`;
-    }
-    let changed = false;
-    for (const c of here.filter((x) => x.origin === 'chat')) {
-      const rules = ChannelRulesSchema.parse(c.rules ?? {});
-      if (rules.sources.length === 0 || rules.sources.includes(source.id)) continue;
-      await deps.store.upsertChannel({ ...c, rules: { ...rules, sources: [...rules.sources, source.id] } }, now());
-      changed = true;
-    }
-    if (changed) await deps.channelsChanged?.();
-    return changed ? '\nThis chat now receives it too.' : '';
+    const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+    const target = formatTarget({ chatId: String(chat.id), ...(thread !== undefined ? { threadId: thread } : {}) });
+    const title = 'title' in chat && chat.title ? chat.title : target;
+    await deps.store.upsertChannel(
+      { id: `tg:${target}`, sink: 'telegram', target, title, rules: { sources: [source.id] }, origin: 'chat' },
+      now(),
+    );
+    const live = (await deps.channelsChanged?.()) ?? false;
+    return `\nThis chat is now a SciPop destination for it${live ? '' : ' (from the next restart)'}; /add more feeds here, /filter to narrow them.`;
+  };
+
+  const subscribeHere = async (ctx: Context, scope: Scope, url: string, tags: string[], existing?: Source) => {
+    const input = { url, title: existing?.title ?? url, tags, lang: null };
+    const result = await addFor({ store: deps.store, now }, scope, input, existing);
+    if (result.subscribed.length > 0) await deps.channelsChanged?.();
+    const where =
+      result.subscribed.length > 0
+        ? '\nThis chat now receives it too.'
+        : scope.actor.operator
+          ? await becomeDestination(ctx, result.source)
+          : '';
+    return { ...result, where };
   };
 
   bot.command('add', async (ctx) => {
-    if (!(await requireModerator(ctx, deps))) return;
-    const [url, ...tags] = argsOf(ctx).split(/\s+/).filter(Boolean);
+    const scope = await requireModerator(ctx, deps);
+    if (!scope) return;
+    const [url, ...rawTags] = argsOf(ctx).split(/\s+/).filter(Boolean);
     if (!url || !isFeedUrl(url))
       return void (await ctx.reply(
         'Usage: /add URL [tags…] — the URL of an RSS, Atom, RDF or JSON feed, e.g. /add https://www.nasa.gov/feed/ astronomy',
       ));
+    const tags = rawTags.map((t) => t.replace(/^#/, '').toLowerCase());
     const existing = await deps.store.getSource(url);
     if (existing) {
-      const where = await receiveHere(ctx, existing);
+      const { where } = await subscribeHere(ctx, scope, url, tags, existing);
       return void (await ctx.reply(
         `“${existing.title}” is already a source (${shortId(existing)}).${where || ' /sources lists them.'}`,
       ));
@@ -59,35 +63,50 @@ export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
         link_preview_options: { is_disabled: true },
       });
     if (typeof feed === 'string') return void (await answer(`Not added. ${feed}`));
-    const source = await deps.store.addSource(
-      { url, title: feed.title, tags: tags.map((t) => t.replace(/^#/, '').toLowerCase()), lang: feed.lang ?? null },
-      now(),
-    );
-    const where = await receiveHere(ctx, source);
+    const input = { url, title: feed.title, tags, lang: feed.lang ?? null };
+    const result = await addFor({ store: deps.store, now }, scope, input, undefined);
+    if (result.subscribed.length > 0) await deps.channelsChanged?.();
+    const where =
+      result.subscribed.length > 0
+        ? '\nThis chat now receives it too.'
+        : scope.actor.operator
+          ? await becomeDestination(ctx, result.source)
+          : '';
     await answer(
-      `Added “${source.title}” (${feed.items} items now; new ones will be posted). Id: ${shortId(source)}${where}`,
+      `Added “${result.source.title}” (${feed.items} items now; new ones will be posted). Id: ${shortId(result.source)}${where}`,
     );
   });
 
   bot.command('status', async (ctx) => {
-    if (!(await requireModerator(ctx, deps))) return;
-    const [stats, sources, channels] = await Promise.all([
+    const scope = await requireModerator(ctx, deps);
+    if (!scope) return;
+    const tenancy = { store: deps.store, now };
+    const [stats, sources, held] = await Promise.all([
       deps.store.stats(),
-      deps.store.listSources(),
-      channelsOfChat(deps, ctx.chat.id),
+      statusSourcesFor(tenancy, scope),
+      heldFor(tenancy, scope, 1000),
     ]);
-    const failing = sources.filter((s) => s.active && s.failures > 0).slice(0, 5);
-    const held = (await Promise.all(channels.map((c) => deps.store.heldDeliveries(c.id, 1000)))).flat().length;
+    const channels = targetsOf(scope);
+    const failing = sources.filter((s) => s.active && s.failures > 0);
+    const paused = sources.filter((s) => !s.active).length;
     const recent = await deps.state.recentSent(await deps.state.currentChat(String(ctx.chat.id)), 5);
+    // Outbox totals are the network's: operators only. A channel's moderators see their own chat.
+    const pausedDestinations = (await deps.state.allPaused()).filter(
+      (p) => scope.actor.operator || scope.here.some((c) => c.place === p.chatId),
+    );
     const lines = [
-      `Sources: ${stats.activeSources} active, ${stats.pausedSources} paused, ${failing.length ? `${sources.filter((s) => s.active && s.failures > 0).length} failing` : 'none failing'}`,
-      ...failing.map((s) => `  • ${s.title}: ${s.lastError ?? 'error'} (×${s.failures})`),
-      `Outbox: ${stats.deliveries.pending} waiting, ${stats.deliveries.sent} sent, ${stats.deliveries.failed} failed`,
-      `Approval queue${channels.length ? ' here' : ''}: ${channels.length ? held : stats.deliveries.held}`,
+      `Sources${scope.actor.operator ? '' : ' this chat uses'}: ${sources.length - paused} active, ${paused} paused, ${failing.length ? `${failing.length} failing` : 'none failing'}`,
+      ...failing.slice(0, 5).map((s) => `  • ${s.title}: ${s.lastError ?? 'error'} (×${s.failures})`),
+      ...(scope.actor.operator
+        ? [
+            `Outbox: ${stats.deliveries.pending} waiting, ${stats.deliveries.sent} sent, ${stats.deliveries.failed} failed`,
+          ]
+        : []),
+      `Approval queue${channels.length ? ' here' : ''}: ${held.length}`,
       channels.length
         ? `This chat receives: ${channels.map((c) => c.title).join(', ')}`
         : 'This chat is not a destination.',
-      ...(await deps.state.allPaused()).map((p) => `Paused destination ${p.chatId}: ${p.reason}`),
+      ...pausedDestinations.map((p) => `Paused destination ${p.chatId}: ${p.reason}`),
       recent.length ? 'Last posts here:' : 'No posts here yet.',
       ...recent.map((r) => `  • ${new Date(r.sentAt).toISOString().slice(0, 16).replace('T', ' ')} ${r.title}`),
     ];

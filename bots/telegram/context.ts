@@ -42,40 +42,6 @@ export async function channelsOfChat(deps: CommandDeps, chatId: number): Promise
   return out;
 }
 
-/**
- * Whether a user moderates in a chat: a configured moderator anywhere; an administrator only in a
- * chat that is a SciPop destination (being admin of some group the bot was added to gives no say
- * over the sources every destination shares).
- */
-export async function isChatModerator(
-  deps: CommandDeps,
-  chatId: number,
-  userId: number | undefined,
-  chatType?: string,
-): Promise<boolean> {
-  if (userId !== undefined && deps.moderators.isConfigured(userId)) return true;
-  if ((await channelsOfChat(deps, chatId)).length === 0) return false;
-  // In a channel only administrators can post, so a command posted there comes from one.
-  if (chatType === 'channel' && userId === undefined) return true;
-  return userId !== undefined && deps.moderators.isModerator(chatId, userId);
-}
-
-/** Lets moderators through; everyone else gets a polite refusal and nothing changes. */
-export async function requireModerator(ctx: Context, deps: CommandDeps): Promise<boolean> {
-  const chat = ctx.chat;
-  if (!chat) return false;
-  const user = chat.type === 'channel' ? undefined : ctx.from;
-  if (await isChatModerator(deps, chat.id, user?.id, chat.type)) return true;
-  const destination = (await channelsOfChat(deps, chat.id)).length > 0;
-  await ctx.reply(
-    chat.type === 'private' || !destination
-      ? 'Sorry, only SciPop moderators can change sources, filters and the queue here. Ask the bot operator to add your Telegram id to telegram.moderators. /explain TERM works for everyone.'
-      : 'Sorry, only this chat’s administrators and SciPop moderators can change sources, filters and the queue. /explain TERM works for everyone.',
-    { reply_parameters: ctx.msg ? { message_id: ctx.msg.message_id, allow_sending_without_reply: true } : undefined },
-  );
-  return false;
-}
-
 /** Splits a long reply at line breaks into messages under Telegram's limit. */
 export function chunks(text: string, max = 3900): string[] {
   const out: string[] = [];

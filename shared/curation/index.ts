@@ -6,3 +6,7 @@ export { capReached, compileRules, curate } from './curate';
 export { describeFilters, editFilters, FILTER_KINDS, isFilterKind } from './filters';
 export type { FilterKind } from './filters';
 export type { CompiledRules, CurationItem, CurationSource, RulesResult, Verdict } from './curate';
+export { selectionKey, selectionOf, selects } from './selection';
+export type { SelectableSource, SourceSelection } from './selection';
+export { canManage, managedChannels, mayDo, MODERATOR_ACTIONS, roleFor } from './roles';
+export type { Actor, ChannelPlace, ModeratorAction, Role } from './roles';

@@ -52,6 +52,6 @@ describe('Discord moderation limited to the configured servers', () => {
       name: 'scipop',
       subcommand: 'status',
     });
-    expect(String(home.callbacks[0]!.data!.content)).toMatch(/^Sources: 0 active/);
+    expect(String(home.callbacks[0]!.data!.content)).toMatch(/^Sources used here: 0 active/);
   });
 });

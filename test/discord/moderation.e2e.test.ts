@@ -15,6 +15,7 @@ let world: DiscordWorld;
 let feeds: FeedServer;
 let bots: RunningBots;
 let mod: FakeMember;
+let operator: FakeMember;
 let member: FakeMember;
 let locked: FakeChannel;
 
@@ -37,17 +38,23 @@ beforeAll(async () => {
   serve('/fourth', items('fourth', 1, 1));
   serve('/fifth', items('fifth', 1, 1));
   locked = world.discord.addChannel(world.guild, { name: 'locked', botDenied: ['sendMessages'] });
+  const operatorUser = world.discord.addUser('olga');
   const config = writeDiscordConfig(
     world,
     [
       { id: 'news', target: world.news.id, title: 'News', approval: 'untrusted' },
       { id: 'locked', target: locked.id, title: 'Locked', approval: 'none' },
     ],
-    { feeds: [feeds.url('/held')], trusted: false, discord: { globalCommands: true } },
+    {
+      feeds: [feeds.url('/held')],
+      trusted: false,
+      discord: { globalCommands: true, operators: { users: [operatorUser.id] } },
+    },
   );
   bots = await runInProcess(world, config, false);
   mod = world.discord.member(world.discord.addUser('marie'), MODERATOR_PERMISSIONS);
   member = world.discord.member(world.discord.addUser('reader'), MEMBER_PERMISSIONS);
+  operator = world.discord.member(operatorUser, MEMBER_PERMISSIONS);
 });
 
 afterAll(async () => {
@@ -186,7 +193,7 @@ describe('Discord moderation end to end', () => {
     expect(source).toMatchObject({ tags: ['astronomy', 'physics'], trusted: true });
 
     const listed = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'sources' });
-    expect(text(listed)).toMatch(/2 source\(s\)/);
+    expect(text(listed)).toMatch(/^This chat receives 2 source\(s\)/);
     expect(text(listed)).toContain(source.id.slice(-8));
 
     const filtered = await world.discord.slash(mod, {
@@ -210,7 +217,9 @@ describe('Discord moderation end to end', () => {
       subcommand: 'pause',
       options: { source: source.id.slice(-8) },
     });
-    expect(text(paused)).toMatch(/^Paused/);
+    // A server's moderator pauses their channel's subscription; nobody else receives it, so it stops being fetched.
+    expect(text(paused)).toMatch(/^Paused “Feed \/second” for News; other channels keep receiving it/);
+    expect((await bots.store.listSubscriptions({ sourceId: source.id }))[0]!.pausedReason).toMatch(/paused by marie/);
     expect((await bots.store.getSource(source.id))!.active).toBe(false);
     await world.discord.slash(mod, {
       channelId: world.news.id,
@@ -220,7 +229,14 @@ describe('Discord moderation end to end', () => {
     });
     expect((await bots.store.getSource(source.id))!.active).toBe(true);
 
-    const exported = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'export' });
+    // The network's catalog is the operators': a server's moderator may not export or import it.
+    const refused = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'export' });
+    expect(text(refused)).toMatch(/^Only the network’s operators \(discord\.operators/);
+    const exported = await world.discord.slash(operator, {
+      channelId: world.news.id,
+      name: 'scipop',
+      subcommand: 'export',
+    });
     const file = exported.original!.attachments[0] as { filename: string; text: string };
     expect(file.filename).toBe('scipop-sources.opml');
     expect(file.text).toContain(feeds.url('/second'));
@@ -229,7 +245,7 @@ describe('Discord moderation end to end', () => {
       'more.opml',
       toOpml([{ url: feeds.url('/third'), title: 'Third', tags: ['biology'] }]),
     );
-    const imported = await world.discord.slash(mod, {
+    const imported = await world.discord.slash(operator, {
       channelId: world.news.id,
       name: 'scipop',
       subcommand: 'import',
@@ -238,7 +254,7 @@ describe('Discord moderation end to end', () => {
     expect(await finalText(imported, /^Imported/)).toMatch(/1 added/);
 
     const status = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'status' });
-    expect(text(status)).toMatch(/Sources: 3 active/);
+    expect(text(status)).toMatch(/^Sources used here: 3 active/);
     expect(text(status)).toContain('This channel receives: News');
   });
 

@@ -36,7 +36,7 @@ describe('scipop run with DISCORD_BOT_TOKEN (a child process, as npm start runs 
     );
     const mod = w.discord.member(w.discord.addUser('marie'), MODERATOR_PERMISSIONS);
     const status = await w.discord.slash(mod, { channelId: w.news.id, name: 'scipop', subcommand: 'status' });
-    expect(String(status.callbacks[0]!.data!.content)).toMatch(/^Sources: 0 active/);
+    expect(String(status.callbacks[0]!.data!.content)).toMatch(/^Sources used here: 0 active/);
     expect(child.stdout() + child.stderr()).not.toContain(w.discord.token); // the token is never logged
     child.proc.kill('SIGTERM');
     const exit = await child.exited;

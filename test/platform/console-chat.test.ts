@@ -76,21 +76,25 @@ describe('the console chat: a third adapter that gets every neutral command for 
     const id = a.id.slice(-8);
     const [listed] = texts(await chat.say('ada', '/sources'));
     expect(listed).toContain(`\`${id}\` (needs approval) Alpha — https://a.example/feed [astronomy] new`);
-    expect(listed).toMatch(/^2 source\(s\):/);
+    expect(listed).toMatch(/^The network has 2 source\(s\):/);
 
     expect(texts(await chat.say('bob', `/pause ${id}`))).toEqual(['Only moderators can do this here.']);
     expect((await store.getSource(a.id))?.active).toBe(true);
 
-    expect(texts(await chat.say('ada', `/pause ${id}`))).toEqual([`Paused “Alpha”. /resume ${id} fetches it again.`]);
+    expect(texts(await chat.say('ada', `/pause ${id}`))).toEqual([
+      `Paused “Alpha” for every channel. /resume ${id} undoes it.`,
+    ]);
     expect(await store.getSource(a.id)).toMatchObject({ active: false, pausedReason: 'paused by ada in Console' });
     expect(texts(await chat.say('ada', `/resume ${id}`))).toEqual(['Resumed “Alpha”; it is fetched at the next tick.']);
     expect((await store.getSource(a.id))?.active).toBe(true);
 
-    expect(texts(await chat.say('ada', '/remove zzzz'))).toEqual(['No source “zzzz”. /sources lists them.']);
+    expect(texts(await chat.say('ada', '/remove zzzz'))).toEqual(['No source “zzzz” here. /sources lists them.']);
     expect(texts(await chat.say('ada', '/remove'))).toEqual([
       'Which source? Give its id (as /sources lists it) or its feed URL.',
     ]);
-    expect(texts(await chat.say('ada', `/remove https://a.example/feed`))).toEqual(['Removed “Alpha”.']);
+    expect(texts(await chat.say('ada', `/remove https://a.example/feed`))).toEqual([
+      'Removed “Alpha” from the network (every channel).',
+    ]);
     expect((await store.listSources()).map((s) => s.title)).toEqual(['Beta']);
   });
 

@@ -87,7 +87,7 @@ describe('moving a single-process network to PostgreSQL', () => {
     const t = await schema();
     const copy = await runScipop(['store', 'copy', '--from', file, '--to', t.url], {}, dir);
     expect(copy.stderr).toBe('');
-    expect(copy.stdout).toContain('1 sources, 1 channels, 3 items, 2 outbox');
+    expect(copy.stdout).toContain('1 sources, 1 channels, 3 items, 2 outbox, 1 subscriptions');
     const copied = await createPostgresStore(t.url);
     try {
       expect((await copied.stats()).deliveries).toMatchObject({ sent: 2, pending: 0, sending: 0 });
@@ -102,7 +102,7 @@ describe('moving a single-process network to PostgreSQL', () => {
 
     const refused = await runScipop(['store', 'copy', '--from', file, '--to', t.url], {}, dir);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/already holds rows \(sources, channels, items, outbox\)/);
+    expect(refused.stderr).toMatch(/already holds rows \(sources, channels, items, outbox, subscriptions\)/);
 
     items = [item(4), item(3), item(2), item(1)];
     const env = { SCIPOP_DB: t.url, SCIPOP_ALLOW_PRIVATE_NETWORKS: '1' };

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningBots } from '../../bots/main';
 import { toOpml } from '../../bots/sources/opml';
+import { UNSUBSCRIBED_REASON } from '../../bots/store/subscriptions';
 import type { FakeTelegram } from '../fakes/telegram/server';
 import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
 import { GROUP, items, runInProcess, startTelegramWorld, writeTelegramConfig } from './harness';
@@ -18,6 +19,7 @@ let bots: RunningBots;
 let dir: string;
 const alice = { id: 42, is_bot: false, first_name: 'Alice', username: 'alice' }; // group admin
 const bob = { id: 77, is_bot: false, first_name: 'Bob', username: 'bob' }; // member
+const olga = { id: 5, is_bot: false, first_name: 'Olga', username: 'olga' }; // network operator (telegram.moderators)
 
 beforeAll(async () => {
   const world = await startTelegramWorld();
@@ -25,6 +27,7 @@ beforeAll(async () => {
   dir = world.dir;
   tg.setMember(GROUP, alice.id, 'administrator');
   tg.setMember(GROUP, bob.id, 'member');
+  tg.setMember(GROUP, olga.id, 'member');
   feeds = await startFeedServer();
   feeds.route('/science.xml', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
@@ -42,7 +45,7 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!DOCTYPE html><html><head><title>Home</title></head><body>hi</body></html>');
   });
-  bots = await runInProcess(tg, world.db, writeTelegramConfig(dir, { firstFetchPosts: 1000 }));
+  bots = await runInProcess(tg, world.db, writeTelegramConfig(dir, { firstFetchPosts: 1000, moderators: [olga.id] }));
 });
 afterAll(async () => {
   await bots?.stop();
@@ -142,7 +145,11 @@ describe('moderating SciPop from a Telegram group', () => {
     const opml = toOpml([
       { url: feeds.url('/untrusted.xml'), title: 'Unvetted blog', tags: ['space'], trusted: false },
     ]);
+    // Importing changes the network's sources: this chat's admin may not, an operator may.
     tg.sendFile(GROUP, alice, 'more.opml', opml, '/import');
+    expect((await replyAfter(before, /^Sorry, only the network’s operators/)).text).toContain('telegram.moderators');
+    before = tg.messages(GROUP).length;
+    tg.sendFile(GROUP, olga, 'more.opml', opml, '/import');
     await replyAfter(before, /^Imported more\.opml: 1 added/);
     await vi.waitFor(async () => expect((await bots.store.stats()).deliveries.held).toBe(2), { timeout: 15_000 });
     expect(tg.messages(GROUP).some((m) => m.text.startsWith('Held #'))).toBe(false);
@@ -166,7 +173,7 @@ describe('moderating SciPop from a Telegram group', () => {
 
     const denied = tg.press(GROUP, bob, queued[0]!.message_id, approve!.callback_data!);
     await tg.waitFor(() => tg.state.callbackQueries.get(denied)?.answered);
-    expect(tg.state.callbackQueries.get(denied)?.answer?.text).toMatch(/Only moderators/);
+    expect(tg.state.callbackQueries.get(denied)?.answer?.text).toMatch(/Only this post’s channel moderators/);
     expect((await bots.store.stats()).deliveries.held).toBe(2);
 
     tg.press(GROUP, alice, queued[0]!.message_id, approve!.callback_data!);
@@ -190,7 +197,7 @@ describe('moderating SciPop from a Telegram group', () => {
     let before = tg.messages(GROUP).length;
     tg.sendFile(
       GROUP,
-      alice,
+      olga,
       'one.opml',
       toOpml([{ url: feeds.url('/untrusted2.xml'), title: 'Second blog', tags: [], trusted: false }]),
       '/import',
@@ -250,26 +257,41 @@ describe('moderating SciPop from a Telegram group', () => {
 
     const source = (await bots.store.listSources()).find((s) => s.title === 'Second blog')!;
     before = tg.messages(GROUP).length;
+    // A channel's admin pauses and removes for this chat only: its subscription, not the source.
     tg.say(GROUP, alice, `/pause ${source.id.slice(-8)}`);
-    await replyAfter(before, /^Paused “Second blog”/);
-    expect((await bots.store.getSource(source.id))?.active).toBe(false);
+    await replyAfter(before, /^Paused “Second blog” for Science group; other channels keep receiving it/);
+    expect(await bots.store.listSubscriptions({ sourceId: source.id })).toMatchObject([
+      { channelId: 'tg-main', pausedReason: 'paused by @alice in Telegram' },
+    ]);
+    // Nobody else receives it, so it is no longer fetched.
+    expect(await bots.store.getSource(source.id)).toMatchObject({ active: false, pausedReason: UNSUBSCRIBED_REASON });
     before = tg.messages(GROUP).length;
     tg.say(GROUP, bob, '/sources');
-    expect((await replyAfter(before, /^3 source\(s\):/)).text).toMatch(
-      /Second blog — .*paused: paused by @alice in Telegram/,
+    expect((await replyAfter(before, /^This chat receives 3 source\(s\):/)).text).toMatch(
+      /Second blog — .*\(paused here: paused by @alice in Telegram\)/,
     );
     before = tg.messages(GROUP).length;
     tg.say(GROUP, alice, `/resume ${source.id.slice(-8)}`);
-    await replyAfter(before, /^Resumed “Second blog”/);
+    await replyAfter(before, /^Resumed “Second blog” for Science group/);
+    expect((await bots.store.getSource(source.id))?.active).toBe(true);
     before = tg.messages(GROUP).length;
     tg.say(GROUP, alice, `/remove ${feeds.url('/untrusted2.xml')}`);
-    await replyAfter(before, /^Removed “Second blog”/);
+    await replyAfter(before, /^Unsubscribed Science group from “Second blog”; other channels keep it/);
+    expect(await bots.store.listSubscriptions({ sourceId: source.id })).toEqual([]);
+    expect(await bots.store.getSource(source.id)).toMatchObject({ active: false, pausedReason: UNSUBSCRIBED_REASON });
+    // The operator removes it from the network.
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, olga, `/remove ${source.id}`);
+    await replyAfter(before, /^Removed “Second blog” from the network/);
     expect(await bots.store.getSource(source.id)).toBeUndefined();
   });
 
   it('sends the sources back as OPML on /export, explains terms to everyone, and reports /status', async () => {
     let before = tg.messages(GROUP).length;
     tg.say(GROUP, alice, '/export');
+    await replyAfter(before, /^Sorry, only the network’s operators/);
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, olga, '/export');
     const doc = await tg.waitFor(() =>
       tg
         .messages(GROUP)
@@ -287,7 +309,7 @@ describe('moderating SciPop from a Telegram group', () => {
 
     before = tg.messages(GROUP).length;
     tg.say(GROUP, alice, '/status');
-    const status = await replyAfter(before, /^Sources: 2 active/);
+    const status = await replyAfter(before, /^Sources this chat uses: 2 active/);
     expect(status.text).toContain('Approval queue here: 0');
     expect(status.text).toContain('Last posts here:');
     expect(lastText()).toBe(status.text);

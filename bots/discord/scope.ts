@@ -1,0 +1,68 @@
+import { MessageFlags, type RepliableInteraction } from 'discord.js';
+import type { Channel } from '../store/types';
+import { mayModerateHere, type PlacedChannel, type Scope } from '../tenancy/scope';
+import { MODERATOR_PERMISSION, QUIET, type DiscordCommandDeps } from './context';
+
+/** The guild a Discord channel (or thread) is in, from the client's cache or Discord; null when unknown. */
+async function guildOf(interaction: RepliableInteraction, channelId: string): Promise<string | null> {
+  const cached = interaction.client.channels.cache.get(channelId);
+  const channel = cached ?? (await interaction.client.channels.fetch(channelId).catch(() => null));
+  return channel && 'guildId' in channel && typeof channel.guildId === 'string' ? channel.guildId : null;
+}
+
+const rolesOf = (interaction: RepliableInteraction): string[] => {
+  const roles = interaction.member?.roles;
+  if (!roles) return [];
+  return Array.isArray(roles) ? roles : [...roles.cache.keys()];
+};
+
+/**
+ * The scope of an interaction: operators are the users and roles of `discord.operators`; a member
+ * with Manage Server moderates that guild's destinations. "Here" is the destination of the channel
+ * the command is typed in, or, for a guild's moderator typing elsewhere in it, the guild's destinations.
+ */
+export async function discordScope(interaction: RepliableInteraction, deps: DiscordCommandDeps): Promise<Scope> {
+  const { users, roles } = deps.config.operators;
+  const operator = users.includes(interaction.user.id) || rolesOf(interaction).some((r) => roles.includes(r));
+  const manager =
+    interaction.inGuild() && interaction.memberPermissions?.has(MODERATOR_PERMISSION) === true
+      ? interaction.guildId
+      : null;
+  const place = async (c: Channel): Promise<PlacedChannel> => ({
+    id: c.id,
+    platform: c.sink,
+    place: c.sink === 'discord' ? await guildOf(interaction, c.target.trim()) : null,
+    channel: c,
+  });
+  const all = await Promise.all((await deps.store.listChannels()).map(place));
+  const inChannel = all.filter((c) => c.platform === 'discord' && c.channel.target.trim() === interaction.channelId);
+  const inGuild = all.filter((c) => c.platform === 'discord' && manager !== null && c.place === manager);
+  return {
+    actor: { platform: 'discord', userId: interaction.user.id, operator, places: manager ? [manager] : [] },
+    here: inChannel.length > 0 || operator ? inChannel : inGuild,
+    all,
+  };
+}
+
+/**
+ * Lets operators and the guild's moderators through, with their scope; anyone else is told why.
+ * `operator` actions (import, export) need an operator.
+ */
+export async function requireDiscordScope(
+  interaction: RepliableInteraction,
+  deps: DiscordCommandDeps,
+  need: 'channel' | 'operator' = 'channel',
+): Promise<Scope | null> {
+  const scope = await discordScope(interaction, deps);
+  if (scope.actor.operator || (need === 'channel' && (mayModerateHere(scope) || scope.actor.places.length > 0)))
+    return scope;
+  await interaction.reply({
+    ...QUIET,
+    flags: MessageFlags.Ephemeral,
+    content:
+      need === 'operator' && scope.actor.places.length > 0
+        ? 'Only the network’s operators (discord.operators in the config) can do this: it changes every community’s sources.'
+        : 'Only members with the Manage Server permission can do this. Anyone can use /explain.',
+  });
+  return null;
+}

@@ -1,0 +1,73 @@
+import type { Context } from 'grammy';
+import type { Channel } from '../store/types';
+import { mayModerateHere, type PlacedChannel, type Scope } from '../tenancy/scope';
+import { channelsOfChat, type CommandDeps } from './context';
+import { parseTarget } from './target';
+
+/** A channel with the Telegram chat it posts into (its place); other platforms' channels have no place here. */
+async function placed(deps: CommandDeps, c: Channel): Promise<PlacedChannel> {
+  const t = c.sink === 'telegram' ? parseTarget(c.target) : null;
+  return { id: c.id, platform: c.sink, place: t ? await deps.state.currentChat(t.chatId) : null, channel: c };
+}
+
+/**
+ * The scope of a command or button pressed in `chatId`: operators are the configured moderators;
+ * the chat's administrators moderate its destinations (in a channel, a post without a sender comes
+ * from an administrator). Being admin of some other chat gives nothing here.
+ */
+export async function telegramScope(
+  deps: CommandDeps,
+  chat: { id: number; type: string },
+  userId: number | undefined,
+): Promise<Scope> {
+  const operator = userId !== undefined && deps.moderators.isConfigured(userId);
+  const here = await Promise.all((await channelsOfChat(deps, chat.id)).map((c) => placed(deps, c)));
+  const admin =
+    here.length > 0 &&
+    ((chat.type === 'channel' && userId === undefined) ||
+      (userId !== undefined && (await deps.moderators.isModerator(chat.id, userId))));
+  const all = await Promise.all((await deps.store.listChannels()).map((c) => placed(deps, c)));
+  return {
+    actor: {
+      platform: 'telegram',
+      userId: userId === undefined ? `chat:${chat.id}` : String(userId),
+      operator,
+      places: admin ? [String(chat.id)] : [],
+    },
+    here,
+    all,
+  };
+}
+
+/** The scope of the update in `ctx` (commands posted in a channel have no sender). */
+export function scopeOfContext(ctx: Context, deps: CommandDeps): Promise<Scope> | null {
+  const chat = ctx.chat;
+  if (!chat) return null;
+  return telegramScope(deps, chat, chat.type === 'channel' ? undefined : ctx.from?.id);
+}
+
+/**
+ * Lets operators and this chat's administrators through, with their scope; everyone else gets a
+ * polite refusal and nothing changes. `network` actions (remove/pause a source for everyone,
+ * import) need an operator.
+ */
+export async function requireModerator(
+  ctx: Context,
+  deps: CommandDeps,
+  need: 'channel' | 'operator' = 'channel',
+): Promise<Scope | null> {
+  const scope = await scopeOfContext(ctx, deps);
+  if (!scope) return null;
+  if (scope.actor.operator || (need === 'channel' && mayModerateHere(scope))) return scope;
+  const chat = ctx.chat!;
+  const text =
+    need === 'operator' && mayModerateHere(scope)
+      ? 'Sorry, only the network’s operators (telegram.moderators in the config) can do this: it changes every community’s sources.'
+      : chat.type === 'private' || scope.here.length === 0
+        ? 'Sorry, only SciPop moderators can change sources, filters and the queue here. Ask the bot operator to add your Telegram id to telegram.moderators. /explain TERM works for everyone.'
+        : 'Sorry, only this chat’s administrators and SciPop moderators can change sources, filters and the queue. /explain TERM works for everyone.';
+  await ctx.reply(text, {
+    reply_parameters: ctx.msg ? { message_id: ctx.msg.message_id, allow_sending_without_reply: true } : undefined,
+  });
+  return null;
+}
