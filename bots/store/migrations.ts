@@ -180,6 +180,39 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX items_seen ON items (seen_at)`,
     ],
   },
+  {
+    version: 7,
+    name: 'community glossary: revisions of entries (drafts, approved, rejected), the published revision, the signing key',
+    statements: [
+      `CREATE TABLE glossary_revisions (
+        id TEXT PRIMARY KEY,
+        lang TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        action TEXT NOT NULL,
+        entry TEXT,
+        status TEXT NOT NULL,
+        author_platform TEXT NOT NULL,
+        author_id TEXT NOT NULL,
+        author_name TEXT NOT NULL,
+        note TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        published_rev BIGINT,
+        decided_platform TEXT,
+        decided_id TEXT,
+        decided_name TEXT,
+        decided_at BIGINT,
+        UNIQUE (lang, entry_id, seq)
+      )`,
+      `CREATE INDEX glossary_revisions_status ON glossary_revisions (status, created_at)`,
+      `CREATE INDEX glossary_revisions_published ON glossary_revisions (published_rev)`,
+      `CREATE TABLE glossary_meta (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      )`,
+      `INSERT INTO glossary_meta (name, value) VALUES ('revision', '1')`,
+    ],
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { GLOSSARY_TABLES } from './glossary-types';
 import { PLATFORM_TABLES } from './platform-state';
 import { createPgPool, inTransaction, migratePostgres, parsePgTarget } from './postgres-sql';
 import type { Row } from './rows';
@@ -10,7 +11,14 @@ import { StoreError } from './types';
  * The tables of a SciPop network, parents before children (items need sources, outbox needs
  * items), then the chat platforms' state (paused destinations, send journal, queue posts…).
  */
-export const COPIED_TABLES = ['sources', 'channels', 'items', 'outbox', ...PLATFORM_TABLES] as const;
+export const COPIED_TABLES = [
+  'sources',
+  'channels',
+  'items',
+  'outbox',
+  ...PLATFORM_TABLES,
+  ...GLOSSARY_TABLES,
+] as const;
 type Table = (typeof COPIED_TABLES)[number];
 
 /** Rows copied per table. */
@@ -72,6 +80,13 @@ export async function copySqliteToPostgres(
         }
         if (batch.length > 0) await insert(batch);
         counts[table] += batch.length;
+      }
+      // The glossary's published revision and signing key: the migration wrote a first revision row.
+      for (const row of source.prepare(`SELECT name, value FROM glossary_meta`).all() as Row[]) {
+        await client.query(
+          `INSERT INTO glossary_meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+          [row.name, row.value],
+        );
       }
       return counts;
     });

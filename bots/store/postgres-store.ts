@@ -11,6 +11,7 @@ import {
   redactUrl,
   toPg,
 } from './postgres-sql';
+import { createGlossaryState } from './glossary-state';
 import { createPlatformState, type SqlRunner } from './platform-state';
 import {
   rowToChannel,
@@ -197,6 +198,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
 
   return {
     ...createPlatformState(runner),
+    ...createGlossaryState(runner),
     kind: 'postgres',
     schemaVersion: () => pgSchemaVersion(pool),
     close: async () => {

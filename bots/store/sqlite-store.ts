@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { newId } from './ids';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
+import { createGlossaryState } from './glossary-state';
 import { createPlatformState, type SqlRunner } from './platform-state';
 import { LISTED_EVERY_MS, SQL } from './queries';
 import {
@@ -163,6 +164,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
 
   return {
     ...createPlatformState(runner),
+    ...createGlossaryState(runner),
     kind: 'sqlite',
     schemaVersion: async () => Number(one(SQL.schemaVersion)?.v ?? 0),
     close: async () => {
