@@ -5,6 +5,7 @@ import { qualityProblems } from '../../shared/glossary/quality';
 import type { LoadedPack } from '../../shared/glossary/load';
 import { formatProblem } from '../../shared/glossary/problems';
 import { listPackFiles, readPackFiles } from '../glossary/bundled';
+import { registerCommunityCommands } from './glossary-community';
 import { registerGapsCommand } from './glossary-gaps';
 import { explainTerm, glossaryTerms, matchText } from './glossary-read';
 
@@ -87,6 +88,7 @@ export function registerGlossaryCommands(program: Command): void {
     });
 
   registerGapsCommand(glossary);
+  registerCommunityCommands(glossary);
 
   glossary
     .command('explain')

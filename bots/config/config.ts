@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ChannelRulesSchema, compileRules } from '../../shared/curation';
 import { DiscordConfigSchema } from '../discord/config';
+import { GlossaryConfigSchema } from '../glossary/config';
 import { TelegramConfigSchema } from '../telegram/platform';
 
 /** The curated list `npm start` uses when the store has no sources yet. */
@@ -98,6 +99,8 @@ export const ConfigSchema = z
     telegram: TelegramConfigSchema.prefault({}),
     /** The Discord bot (used when DISCORD_BOT_TOKEN is set). */
     discord: DiscordConfigSchema.prefault({}),
+    /** The community glossary: its name, editors, and how it is published (docs/living-glossary.md). */
+    glossary: GlossaryConfigSchema.prefault({}),
     channels: z.array(ChannelConfigSchema).prefault([{ id: 'console', sink: 'console', target: 'stdout' }]),
   })
   .strict();

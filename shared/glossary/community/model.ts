@@ -48,7 +48,7 @@ export const MAX_LIST_ITEMS = 20;
 
 /** A short, plain reason a change was refused, for the person who asked. */
 export class GlossaryInputError extends Error {
-  override readonly name = 'GlossaryInputError';
+  override readonly name: string = 'GlossaryInputError';
 }
 
 const MARKUP = /<\/?[a-z!][^>]*>|\[[^\]]*\]\([^)]*\)|```|&#?[a-z0-9]+;/i;
