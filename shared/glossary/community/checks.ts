@@ -15,6 +15,12 @@ export interface DraftToCheck {
 
 const DRAFTS_FILE = '(draft)';
 
+const normalized = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[\s\p{P}]+/gu, ' ')
+    .trim();
+
 const FIELD_NAMES: Record<string, string> = {
   id: 'id',
   term: 'term',
@@ -50,11 +56,26 @@ export function draftProblems(drafts: readonly DraftToCheck[], live: readonly Gl
   for (const lang of langs) {
     const mine = drafts.map((d, i) => ({ ...d, i })).filter((d) => d.lang === lang);
     const replaced = new Set(mine.map((d) => entryKey(lang, d.entry.id)));
+    // The live entries take part by their ids, forms, fields and levels; their texts are left out
+    // (each a distinct placeholder), so the rules do not re-check thousands of published entries
+    // for every draft. Repeated explanations are compared below, against the real texts.
+    const texts = new Map<string, string>();
+    let n = 0;
     const context: LoadedPack[] = live
       .filter((p) => p.lang === lang)
       .map((p) => ({
         file: p.id,
-        pack: { ...p, entries: p.entries.filter((e) => !replaced.has(entryKey(lang, e.id))) },
+        pack: {
+          ...p,
+          entries: p.entries
+            .filter((e) => !replaced.has(entryKey(lang, e.id)))
+            .map((e) => {
+              texts.set(normalized(e.short), e.id);
+              texts.set(normalized(e.long), e.id);
+              n++;
+              return { ...e, short: `s${n}.`, long: `l${n}.` };
+            }),
+        },
       }));
     const pack: GlossaryPack = {
       format: 1,
@@ -71,6 +92,17 @@ export function draftProblems(drafts: readonly DraftToCheck[], live: readonly Gl
       ...lintPacks([...context, { file: DRAFTS_FILE, pack }]),
       ...qualityProblems([...context, { file: DRAFTS_FILE, pack }]),
     ];
+    for (const d of mine) {
+      for (const key of ['short', 'long'] as const) {
+        const same = texts.get(normalized(d.entry[key]));
+        if (same)
+          problems.push({
+            file: DRAFTS_FILE,
+            path: ['entries', mine.indexOf(d), key],
+            message: `same explanation as "${same}"`,
+          });
+      }
+    }
     for (const p of problems) {
       if (p.file !== DRAFTS_FILE || p.path[0] !== 'entries' || typeof p.path[1] !== 'number') continue;
       const draft = mine[p.path[1]];
