@@ -23,6 +23,7 @@ import { createConsoleSink } from './engine/sinks/console-sink';
 import type { Sink } from './engine/sinks/types';
 import type { EngineDeps, EngineSettings } from './engine/types';
 import { loadBundledPacks } from './glossary/bundled';
+import { startGlossary } from './glossary/run';
 import { seedSources } from './sources/catalog';
 import { isPostgresUrl, openStore } from './store/open-store';
 import { createTelegramPlatform, type TelegramPlatform } from './telegram/platform';
@@ -70,19 +71,6 @@ export function engineSettings(config: Config): EngineSettings {
 export function bundledGlossary(): TermGlossary {
   const packs = loadBundledPacks().map((p) => p.pack);
   return createTermGlossary(compileMatcher(packs), packs);
-}
-
-/** The glossary for a run: a broken bundled pack is logged, and posts go out without explanations rather than not at all. */
-function glossaryOrNone(log: { error(obj: object, msg?: string): void }): TermGlossary | undefined {
-  try {
-    return bundledGlossary();
-  } catch (error) {
-    log.error(
-      { err: (error as Error).message },
-      'the glossary could not be loaded; posts will carry no term explanations',
-    );
-    return undefined;
-  }
 }
 
 /**
@@ -185,6 +173,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     leaseMs: config.workers.leaseSeconds * 1000,
   });
   let engineRef: Engine | null = null;
+  let glossaryRef: Awaited<ReturnType<typeof startGlossary>> = null;
   // What both chat platforms take from the network: the store, feed checks for /add, and a hook
   // so a moderator's /filter takes effect in the running engine at once.
   const platformDeps = {
@@ -193,6 +182,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     coordinator,
     fetcher: { fetch: (url: string, o?: FetchRequestOptions) => fetcher.fetch(url, o) },
     parse: (text: string, o: { url: string }) => parseFeedText(text, o),
+    glossaryPacks: () => glossaryRef?.live.packs(),
     log,
     channelsChanged: async () => {
       if (!engineRef) return false;
@@ -245,7 +235,9 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
   });
   const metrics = createEngineMetrics(store, { workers: coordinator });
   const failpoint = failpointHook(env.SCIPOP_FAILPOINT);
-  const glossary = glossaryOrNone(log);
+  const running = await startGlossary(store, config.glossary, log, { poll: !options.once });
+  const glossary = running?.live;
+  glossaryRef = running;
   const engine = createEngine({
     store,
     fetcher,
@@ -265,16 +257,22 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
 
   const ops =
     env.SCIPOP_HTTP_PORT !== undefined
-      ? await startOpsServer(env.SCIPOP_HTTP_PORT, metrics.registry, async () => {
-          const stats = await store.stats();
-          return {
-            ok: engine.running,
-            sources: stats.activeSources,
-            paused: stats.pausedSources,
-            pending: stats.deliveries.pending,
-            held: stats.deliveries.held,
-          };
-        })
+      ? await startOpsServer(
+          env.SCIPOP_HTTP_PORT,
+          metrics.registry,
+          async () => {
+            const stats = await store.stats();
+            return {
+              ok: engine.running,
+              sources: stats.activeSources,
+              paused: stats.pausedSources,
+              pending: stats.deliveries.pending,
+              held: stats.deliveries.held,
+            };
+          },
+          undefined,
+          running ? [running.route] : [],
+        )
       : null;
   if (ops) log.info({ port: ops.port }, 'serving /healthz and /metrics');
 
@@ -286,6 +284,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     await engine.stop();
     await discord?.stop();
     await ops?.close();
+    await running?.live.close();
     fetcher.close();
     for (const sink of new Set(sinks.values())) await sink.close?.();
     await store.close();

@@ -3,6 +3,7 @@ import { explainTerm } from '../cli/glossary-read';
 import type { Fetcher } from '../engine/fetch-types';
 import type { EngineLogger, FeedParser } from '../engine/types';
 import type { Coordinator } from '../engine/workers';
+import type { LoadedPack } from '../../shared/glossary/load';
 import { loadBundledPacks } from '../glossary/bundled';
 import { importLegacyStateFile } from '../store/legacy-state';
 import { platformStateFile } from '../store/open-store';
@@ -17,6 +18,8 @@ import { createDiscordState, readDiscordStateFile } from './state';
 
 /** What the composition root gives the Discord platform. */
 export interface DiscordPlatformOptions {
+  /** The glossary in use (bundled and community), for /explain; the bundled packs when absent. */
+  glossaryPacks?: () => readonly LoadedPack[] | undefined;
   token: string;
   /** DISCORD_API_BASE: the REST base without version (`https://discord.com/api` by default). */
   apiBase?: string;
@@ -119,7 +122,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
     config,
     fetcher: options.fetcher,
     parse: options.parse,
-    explain: (term) => explainTerm((packs ??= loadBundledPacks()), term),
+    explain: (term) => explainTerm(options.glossaryPacks?.() ?? (packs ??= loadBundledPacks()), term),
     download,
     log,
     ...(options.now ? { now: options.now } : {}),

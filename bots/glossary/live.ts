@@ -143,7 +143,10 @@ export async function createLiveGlossary(deps: LiveGlossaryDeps): Promise<LiveGl
       if (timer) return;
       timer = setInterval(() => {
         refresh().catch((error: unknown) =>
-          deps.log?.warn({ err: errorMessage(error) }, 'could not refresh the community glossary; keeping the last copy'),
+          deps.log?.warn(
+            { err: errorMessage(error) },
+            'could not refresh the community glossary; keeping the last copy',
+          ),
         );
       }, everyMs);
       timer.unref();

@@ -62,7 +62,9 @@ export function publishedGlossaryRoute(cache: { current(): Promise<PublishedFile
     const { files } = await cache.current();
     const bytes = files.get(name);
     if (!bytes) {
-      res.writeHead(404, { ...CORS, 'content-type': 'text/plain' }).end(`not found: ${name || '(nothing)'}; try index.json\n`);
+      res
+        .writeHead(404, { ...CORS, 'content-type': 'text/plain' })
+        .end(`not found: ${name || '(nothing)'}; try index.json\n`);
       return true;
     }
     const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;

@@ -6,6 +6,7 @@ import { explainTerm } from '../cli/glossary-read';
 import type { Fetcher } from '../engine/fetch-types';
 import type { EngineLogger, FeedParser } from '../engine/types';
 import type { Coordinator } from '../engine/workers';
+import type { LoadedPack } from '../../shared/glossary/load';
 import { loadBundledPacks } from '../glossary/bundled';
 import { importLegacyStateFile } from '../store/legacy-state';
 import { platformStateFile } from '../store/open-store';
@@ -47,6 +48,8 @@ export type TelegramConfig = z.infer<typeof TelegramConfigSchema>;
 
 /** What the composition root gives the Telegram platform. */
 export interface TelegramPlatformOptions {
+  /** The glossary in use (bundled and community), for /explain; the bundled packs when absent. */
+  glossaryPacks?: () => readonly LoadedPack[] | undefined;
   token: string;
   apiRoot?: string;
   config: TelegramConfig;
@@ -113,7 +116,7 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
     moderators: createModeratorCheck(bot.api, config.moderators, config.adminCacheSeconds * 1000),
     fetcher: options.fetcher,
     parse: options.parse,
-    explain: (term) => explainTerm((packs ??= loadBundledPacks()), term),
+    explain: (term) => explainTerm(options.glossaryPacks?.() ?? (packs ??= loadBundledPacks()), term),
     download: async (filePath) => {
       const res = await fetch(`${apiRoot}/file/bot${options.token}/${filePath}`);
       if (!res.ok) throw new Error(`Telegram file download failed: HTTP ${res.status}`);

@@ -1,0 +1,51 @@
+import { errorMessage } from '../../shared/errors';
+import { compileMatcher } from '../../shared/matcher';
+import type { OpsRoute } from '../engine/http-server';
+import type { Store } from '../store/types';
+import { loadBundledPacks } from './bundled';
+import { createThreadCompiler } from './compiler';
+import type { GlossaryConfig } from './config';
+import { createLiveGlossary, type LiveGlossary } from './live';
+import { createPublishedCache, publishedGlossaryRoute } from './serve';
+import { loadGlossarySigner, type GlossarySigner } from './signing';
+
+/** The glossary of a running network: what posts and /explain use, and the published files' route. */
+export interface RunningGlossary {
+  live: LiveGlossary;
+  route: OpsRoute;
+}
+
+/**
+ * Starts the glossary for `scipop run`: the bundled packs compiled once, the community layer on
+ * top (refreshed every `refreshSeconds`, compiled off the posting loop), and the /glossary/v1/
+ * route. A broken bundled pack is logged and posts go out without explanations rather than not at all.
+ */
+export async function startGlossary(
+  store: Store,
+  config: GlossaryConfig,
+  log: {
+    info(obj: object, msg?: string): void;
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+  },
+  options: { poll: boolean },
+): Promise<RunningGlossary | null> {
+  let live: LiveGlossary;
+  try {
+    const bundled = loadBundledPacks();
+    live = await createLiveGlossary({
+      store,
+      bundled,
+      bundledMatcher: compileMatcher(bundled.map((p) => p.pack)),
+      compiler: createThreadCompiler(),
+      log,
+    });
+  } catch (error) {
+    log.error({ err: errorMessage(error) }, 'the glossary could not be loaded; posts will carry no term explanations');
+    return null;
+  }
+  if (options.poll) live.startPolling(config.refreshSeconds * 1000);
+  let signer: Promise<GlossarySigner> | null = null;
+  const cache = createPublishedCache(store, () => (signer ??= loadGlossarySigner(store)), config);
+  return { live, route: publishedGlossaryRoute(cache) };
+}
