@@ -16,7 +16,7 @@ import type { LoadedPack } from '../../shared/glossary/load';
 import type { GlossaryPack } from '../../shared/glossary/schema';
 import type { FindOptions, Match, Matcher } from '../../shared/matcher';
 import { createTermGlossary, type TermGlossary, type TermInfo } from '../../shared/message/terms';
-import type { GlossaryStateStore } from '../store/glossary-types';
+import type { GlossaryRevision, GlossaryStateStore } from '../store/glossary-types';
 import type { MatcherCompiler } from './compiler';
 
 /** One consistent copy: the community layer at one revision over the bundled glossary. */
@@ -99,12 +99,12 @@ export async function createLiveGlossary(deps: LiveGlossaryDeps): Promise<LiveGl
       ],
     };
   };
+  // Published revisions never change once written, so each refresh reads only the new ones.
+  const seen: GlossaryRevision[] = [];
   const load = async (): Promise<CommunityState> => {
-    const [revisions, revision] = await Promise.all([
-      deps.store.publishedGlossaryRevisions(),
-      deps.store.glossaryRevisionNumber(),
-    ]);
-    return communityStateAt(revisions, revision);
+    const revision = await deps.store.glossaryRevisionNumber();
+    seen.push(...(await deps.store.publishedGlossaryRevisions(seen.at(-1)?.publishedRev ?? 0)));
+    return communityStateAt(seen, revision);
   };
 
   let current = await build(await load());

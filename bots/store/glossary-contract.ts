@@ -87,6 +87,7 @@ export function defineGlossaryStateContract(harness: () => StoreHarness): void {
       '2:edit',
       '3:retire',
     ]);
+    expect((await again.publishedGlossaryRevisions(2)).map((r) => r.publishedRev)).toEqual([3]);
   });
 
   it('concurrent approvals each get their own revision number', async () => {

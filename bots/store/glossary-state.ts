@@ -22,7 +22,7 @@ export const GLOSSARY_SQL = {
   byId: `SELECT * FROM glossary_revisions WHERE id = ?`,
   drafts: `SELECT * FROM glossary_revisions WHERE status = 'draft' ORDER BY created_at, id`,
   history: `SELECT * FROM glossary_revisions WHERE lang = ? AND entry_id = ? ORDER BY seq`,
-  published: `SELECT * FROM glossary_revisions WHERE published_rev IS NOT NULL ORDER BY published_rev`,
+  published: `SELECT * FROM glossary_revisions WHERE published_rev > ? ORDER BY published_rev`,
   insertKey: `INSERT INTO glossary_meta (name, value) VALUES ('signing_key', ?) ON CONFLICT (name) DO NOTHING`,
   key: `SELECT value FROM glossary_meta WHERE name = 'signing_key'`,
 } as const;
@@ -153,7 +153,7 @@ export function createGlossaryState(db: SqlRunner): GlossaryStateStore {
         return { writes: [insertOf(revision), [S.bump, [String(rev)]]], result: revision };
       }),
 
-    publishedGlossaryRevisions: async () => (await db.all(S.published, [])).map(toRevision),
+    publishedGlossaryRevisions: async (after = 0) => (await db.all(S.published, [after])).map(toRevision),
 
     glossarySigningKey: async (created) => {
       await db.run(S.insertKey, [created]);

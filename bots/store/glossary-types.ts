@@ -37,8 +37,8 @@ export interface GlossaryStateStore {
   rejectGlossaryDraft(id: string, by: GlossaryActor, now: number): Promise<boolean>;
   /** Writes and publishes a change at once (an editor's retire or revert): it is its own approval. */
   publishGlossaryChange(change: NewGlossaryChange, now: number): Promise<GlossaryRevision>;
-  /** Every published revision (approved), by published revision. */
-  publishedGlossaryRevisions(): Promise<GlossaryRevision[]>;
+  /** The published (approved) revisions, by published revision: all, or those published after `after`. */
+  publishedGlossaryRevisions(after?: number): Promise<GlossaryRevision[]>;
   /** The signing key (PKCS#8, base64): the stored one, or `created` stored first if there was none. */
   glossarySigningKey(created: string): Promise<string>;
 }

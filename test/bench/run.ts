@@ -15,6 +15,7 @@ const sections: Record<string, () => Promise<() => Promise<Section[]>>> = {
   'engine-cycle': async () => (await import('./engine-cycle')).benchEngineCycle,
   'engine-workers': async () => (await import('./engine-workers')).benchEngineWorkers,
   browser: async () => (await import('./browser')).benchBrowser,
+  living: async () => (await import('./living')).benchLiving,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,8 +1,7 @@
-import { afterAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCommunityGlossary, GlossaryDeniedError, type CommunityGlossary } from '../../bots/glossary/community';
 import { createInlineCompiler, createThreadCompiler } from '../../bots/glossary/compiler';
 import { createLiveGlossary } from '../../bots/glossary/live';
-import { GlossaryInputError } from '../../shared/glossary/community/model';
 import { compileMatcher } from '../../shared/matcher';
 import type { Store } from '../../bots/store/types';
 import { alice, bundledPacks, eddie, circumbinary, tempStore } from './community-fixtures';
@@ -144,5 +143,3 @@ describe('the community glossary on a real store', () => {
     await live.close();
   });
 });
-
-afterAll(() => undefined);
