@@ -84,7 +84,8 @@ export function parseProposedEntry(input: unknown): GlossaryEntry {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length > 0 ? issue.path.map(String).join('.') : 'the entry';
-    throw new GlossaryInputError(`${where}: ${issue.message}`);
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    throw new GlossaryInputError(`${where}: ${missing ? 'is missing' : issue.message}`);
   }
   const entry = parsed.data;
   for (const key of ['term', 'short', 'long'] as const) checkText(FIELD_LABEL[key]!, entry[key]);
