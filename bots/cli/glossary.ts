@@ -7,7 +7,7 @@ import { formatProblem } from '../../shared/glossary/problems';
 import { listPackFiles, readPackFiles } from '../glossary/bundled';
 import { registerCommunityCommands } from './glossary-community';
 import { registerGapsCommand } from './glossary-gaps';
-import { explainTerm, glossaryTerms, matchText } from './glossary-read';
+import { explainTerm, glossaryTerms, matchText } from '../glossary/read';
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ChannelRulesSchema, compileRules } from '../../shared/curation';
 import { DiscordConfigSchema } from '../discord/config';
 import { GlossaryConfigSchema } from '../glossary/config';
-import { TelegramConfigSchema } from '../telegram/platform';
+import { TelegramConfigSchema } from '../telegram/config';
 
 /** The curated list `npm start` uses when the store has no sources yet. */
 export const DEFAULT_SOURCES_OPML = fileURLToPath(new URL('../sources/default-sources.opml', import.meta.url));

@@ -2,12 +2,10 @@ import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
   InteractionContextType,
-  PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-
-/** The permission moderation needs: Manage Server. Checked again on every interaction. */
-export const MODERATOR_PERMISSION = PermissionFlagsBits.ManageGuild;
+import { EVERYONE_COMMANDS, NEUTRAL_SUBCOMMANDS } from './chat-commands';
+import { MODERATOR_PERMISSION } from './context';
 
 const str = (name: string, description: string, required = true, extra: Record<string, unknown> = {}) => ({
   type: ApplicationCommandOptionType.String,
@@ -24,10 +22,21 @@ const sub = (name: string, description: string, options: unknown[] = []) => ({
 });
 const KINDS = ['include', 'exclude', 'include-regex', 'exclude-regex'].map((k) => ({ name: k, value: k }));
 
+/** The order `/scipop`'s subcommands are shown in (Discord lists them as registered); others go last. */
+const ORDER = ['sources', 'add', 'remove', 'filter', 'pause', 'resume', 'queue', 'import', 'export', 'status'];
+const inOrder = <T extends { name: string }>(subs: T[]): T[] => {
+  const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
+  return subs
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => rank(a.s.name) - rank(b.s.name) || a.i - b.i)
+    .map((x) => x.s);
+};
+
 /**
  * The commands as registered (bulk overwrite). `/scipop` carries default_member_permissions
- * Manage Server, so Discord shows it to moderators only; `/explain` is for everyone. Discord
- * permissions apply per command, not per subcommand, which is why explain stands on its own too.
+ * Manage Server, so Discord shows it to moderators only; the neutral commands for everyone
+ * (`/explain`) stand on their own too, since Discord permissions apply per command, not per
+ * subcommand. The neutral commands come from bots/platform/command-set.ts.
  */
 export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
   {
@@ -36,8 +45,7 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
     description: 'Curate SciPop: sources, filters, approval queue (moderators)',
     default_member_permissions: String(MODERATOR_PERMISSION),
     contexts: [InteractionContextType.Guild],
-    options: [
-      sub('sources', 'List the feed sources and their state'),
+    options: inOrder([
       sub('add', 'Add a feed source', [
         str('url', 'RSS, Atom, RDF or JSON Feed URL'),
         str('tags', 'Fields, space-separated (astronomy biology …)', false),
@@ -48,7 +56,6 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
           required: false,
         },
       ]),
-      sub('remove', 'Remove a source', [str('source', 'Source id (as /scipop sources shows it) or feed URL')]),
       sub('filter', 'Show or change the filters of this channel', [
         str('action', 'What to do (default: show)', false, {
           choices: ['show', 'add', 'remove', 'clear'].map((a) => ({ name: a, value: a })),
@@ -56,15 +63,7 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
         str('kind', 'Which list', false, { choices: KINDS }),
         str('value', 'A keyword, or an RE2 regular expression', false),
       ]),
-      sub('pause', 'Stop fetching a source', [str('source', 'Source id or feed URL')]),
-      sub('resume', 'Resume a source, or (without one) this channel’s paused posting', [
-        str('source', 'Source id or feed URL', false),
-      ]),
       sub('queue', 'Posts waiting for approval, with Approve / Reject buttons'),
-      sub('import', 'Import sources from an OPML file', [
-        { type: ApplicationCommandOptionType.Attachment, name: 'file', description: 'The .opml file', required: true },
-      ]),
-      sub('export', 'Every source as an OPML file'),
       sub('status', 'Sources, failures, outbox, queue and paused destinations'),
       sub('subscribe', 'Post SciPop news in this channel', [
         str('tags', 'Only sources with these fields, space-separated (default: all)', false),
@@ -73,14 +72,8 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
         }),
       ]),
       sub('unsubscribe', 'Stop posting SciPop news in this channel'),
-      sub('explain', 'Explain a science term from the glossary', [str('term', 'The term, e.g. exoplanet')]),
-    ],
+      ...NEUTRAL_SUBCOMMANDS,
+    ]),
   },
-  {
-    type: ApplicationCommandType.ChatInput,
-    name: 'explain',
-    description: 'Explain a science term from the SciPop glossary',
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
-    options: [str('term', 'The term, e.g. exoplanet')],
-  },
+  ...EVERYONE_COMMANDS,
 ] as RESTPostAPIChatInputApplicationCommandsJSONBody[];

@@ -1,16 +1,19 @@
 import {
   MessageFlags,
+  PermissionFlagsBits,
   type ChatInputCommandInteraction,
   type InteractionReplyOptions,
   type RepliableInteraction,
 } from 'discord.js';
 import type { Fetcher } from '../engine/fetch-types';
 import type { EngineLogger, FeedParser } from '../engine/types';
-import type { Channel, Source, Store } from '../store/types';
-import { MODERATOR_PERMISSION } from './commands';
+import type { Channel, Store } from '../store/types';
 import type { DiscordConfig } from './config';
 import type { DiscordSink } from './sink';
 import type { DiscordState } from './state';
+
+/** The permission moderation needs: Manage Server. Checked again on every interaction. */
+export const MODERATOR_PERMISSION = PermissionFlagsBits.ManageGuild;
 
 /** Everything the interaction handlers use; bots/discord/platform.ts builds it. */
 export interface DiscordCommandDeps {
@@ -83,20 +86,6 @@ export async function requireModerator(interaction: RepliableInteraction): Promi
 /** The SciPop destinations that post to this Discord channel. */
 export async function channelsHere(deps: DiscordCommandDeps, channelId: string): Promise<Channel[]> {
   return (await deps.store.listChannels()).filter((c) => c.sink === 'discord' && c.target.trim() === channelId);
-}
-
-/** The short id moderators type (the end of the source id). */
-export const shortId = (s: Source) => s.id.slice(-8);
-
-/** Finds a source by id, id suffix or URL; a string is the answer to give instead. */
-export async function findSource(deps: DiscordCommandDeps, ref: string): Promise<Source | string> {
-  const exact = await deps.store.getSource(ref);
-  if (exact) return exact;
-  const matches = (await deps.store.listSources()).filter((s) => s.id.endsWith(ref));
-  if (matches.length === 1) return matches[0]!;
-  return matches.length > 1
-    ? `“${ref}” matches ${matches.length} sources; give more of the id.`
-    : `No source “${ref}”. /scipop sources lists them.`;
 }
 
 /** A subcommand's string option. */

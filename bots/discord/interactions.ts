@@ -1,19 +1,12 @@
 import { MessageFlags, type Interaction, type REST } from 'discord.js';
 import { runSourceCommand } from './commands-sources';
-import { answer, option, QUIET, requireModerator, type DiscordCommandDeps } from './context';
+import { errorMessage } from '../../shared/errors';
+import type { Access } from '../platform/commands';
+import { neutralCommandOf, onNeutralButton, runNeutralCommand } from './chat-commands';
+import { answer, QUIET, requireModerator, type DiscordCommandDeps } from './context';
 import { runFilterCommand } from './filter';
 import { onQueueButton, runQueueCommand } from './queue';
 import { runSubscribeCommand } from './subscribe';
-
-async function explain(
-  interaction: Parameters<typeof answer>[0],
-  term: string,
-  deps: DiscordCommandDeps,
-): Promise<void> {
-  if (!term) return answer(interaction, 'Which term? For example /explain term:exoplanet');
-  const text = deps.explain(term);
-  await answer(interaction, text ?? `I have no explanation for “${term.slice(0, 100)}” yet.`);
-}
 
 /**
  * Sources are shared by every server the bot is in, so when the config names `discord.guilds`,
@@ -34,19 +27,28 @@ async function moderationAllowedHere(
 }
 
 /**
- * Handles one interaction: `/explain` and `/scipop explain` for everyone; every other subcommand
+ * Handles one interaction: the neutral commands (bots/platform/command-set.ts) by their access; every other subcommand
  * and the queue buttons only after the member's permissions (as Discord sent them) were checked.
  * A failure is answered, never left as "the application did not respond".
  */
 export async function handleInteraction(interaction: Interaction, rest: REST, deps: DiscordCommandDeps): Promise<void> {
   try {
-    if (interaction.isButton())
+    if (interaction.isButton()) {
+      const allowed = async (access: Access) =>
+        access === 'everyone' || (await moderationAllowedHere(interaction, deps));
+      if (await onNeutralButton(interaction, deps, allowed)) return;
       return (await moderationAllowedHere(interaction, deps)) ? await onQueueButton(interaction, deps) : undefined;
+    }
     if (!interaction.isChatInputCommand()) return;
-    if (interaction.commandName === 'explain') return await explain(interaction, option(interaction, 'term'), deps);
+    const neutral = neutralCommandOf(interaction);
+    if (neutral) {
+      const allowed = async (access: Access) =>
+        access === 'everyone' ||
+        ((await moderationAllowedHere(interaction, deps)) && (await requireModerator(interaction)));
+      return await runNeutralCommand(interaction, neutral, deps, allowed);
+    }
     if (interaction.commandName !== 'scipop') return;
     const sub = interaction.options.getSubcommand();
-    if (sub === 'explain') return await explain(interaction, option(interaction, 'term'), deps);
     if (!(await moderationAllowedHere(interaction, deps)) || !(await requireModerator(interaction))) return;
     if (sub === 'filter') return await runFilterCommand(interaction, deps);
     if (sub === 'queue') return await runQueueCommand(rest, interaction, deps);
@@ -54,7 +56,7 @@ export async function handleInteraction(interaction: Interaction, rest: REST, de
     if (!(await runSourceCommand(sub, interaction, deps))) await answer(interaction, `Unknown subcommand ${sub}.`);
   } catch (error) {
     deps.log.error(
-      { interaction: interaction.id, err: (error as Error).stack ?? String(error) },
+      { interaction: interaction.id, err: error instanceof Error && error.stack ? error.stack : errorMessage(error) },
       'a Discord interaction failed',
     );
     if (interaction.isRepliable())

@@ -1,13 +1,7 @@
 import { Client, Events, GatewayIntentBits, REST, Routes, type RESTOptions } from 'discord.js';
-import { explainTerm } from '../cli/glossary-read';
-import type { Fetcher } from '../engine/fetch-types';
-import type { EngineLogger, FeedParser } from '../engine/types';
-import type { Coordinator } from '../engine/workers';
-import type { LoadedPack } from '../../shared/glossary/load';
-import { loadBundledPacks } from '../glossary/bundled';
-import { importLegacyStateFile } from '../store/legacy-state';
-import { platformStateFile } from '../store/open-store';
-import type { Store } from '../store/types';
+import { errorMessage } from '../../shared/errors';
+import { createLifecycle, deadline } from '../platform/lifecycle';
+import { explainer, prepareState, type ChatPlatform, type PlatformOptions } from '../platform/types';
 import { COMMANDS } from './commands';
 import type { DiscordConfig } from './config';
 import type { DiscordCommandDeps } from './context';
@@ -17,50 +11,30 @@ import { createDiscordSink, type DiscordSink } from './sink';
 import { createDiscordState, readDiscordStateFile } from './state';
 
 /** What the composition root gives the Discord platform. */
-export interface DiscordPlatformOptions {
-  /** The glossary in use (bundled and community), for /explain; the bundled packs when absent. */
-  glossaryPacks?: () => readonly LoadedPack[] | undefined;
+export interface DiscordPlatformOptions extends PlatformOptions {
   token: string;
   /** DISCORD_API_BASE: the REST base without version (`https://discord.com/api` by default). */
   apiBase?: string;
   config: DiscordConfig;
-  /** SCIPOP_DB, to find an old state file beside it (imported into the store once). */
-  db: string;
-  store: Store;
-  fetcher: Pick<Fetcher, 'fetch'>;
-  parse: FeedParser;
-  log: EngineLogger;
-  channelsChanged?: () => Promise<boolean>;
-  now?: () => number;
-  /**
-   * Work sharing between workers on one store. With it, the gateway session (slash commands,
-   * buttons) and the approval-queue sync run only while this worker holds the `discord-gateway`
-   * role (Discord sends each interaction to every session of the bot), and the global REST budget
-   * is split between the live workers. Without it, one process does everything.
-   */
-  coordinator?: Coordinator;
 }
+
+/** How long a gateway login may take before it counts as failed (and is retried). */
+const CONNECT_TIMEOUT_MS = 30_000;
 
 /** The role whose holder keeps the gateway session and shows the approval queue. */
 export const GATEWAY_ROLE = 'discord-gateway';
 
 /** The running Discord side: its sink for the engine, and the client that takes slash commands. */
-export interface DiscordPlatform {
+export interface DiscordPlatform extends ChatPlatform {
   sink: DiscordSink;
   /** The gateway client while this process is connected (null when another worker holds the gateway). */
   client(): Client | null;
-  /**
-   * Logs in to the gateway, registers the commands, starts showing the approval queue; with a
-   * coordinator, asks for the gateway role and does so only while holding it.
-   */
-  start(): Promise<void>;
   /** Posts held items not yet shown to the moderators' channel. */
   syncQueue(): Promise<number>;
-  stop(): Promise<void>;
 }
 
 /** Reads an attachment the member uploaded: at most 1 MB, as text. */
-async function download(url: string): Promise<string> {
+async function download(fetch: typeof globalThis.fetch, url: string): Promise<string> {
   const res = await fetch(url, { signal: AbortSignal.timeout(20_000) });
   if (!res.ok) throw new Error(`attachment download failed: HTTP ${res.status}`);
   const body = await res.arrayBuffer();
@@ -104,7 +78,8 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
     share(coordinator.liveWorkers());
     coordinator.onLiveWorkers(share);
   }
-  const ready = prepareState(options);
+  const fetch = options.fetch ?? globalThis.fetch;
+  const ready = prepareState(options, 'discord', { stateFile: config.stateFile, read: readDiscordStateFile });
   const state = createDiscordState(options.store, ready);
   const sink = createDiscordSink({
     rest,
@@ -114,7 +89,6 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
     log,
     ...(options.now ? { now: options.now } : {}),
   });
-  let packs: ReturnType<typeof loadBundledPacks> | null = null;
   const deps: DiscordCommandDeps = {
     store: options.store,
     state,
@@ -122,8 +96,8 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
     config,
     fetcher: options.fetcher,
     parse: options.parse,
-    explain: (term) => explainTerm(options.glossaryPacks?.() ?? (packs ??= loadBundledPacks()), term),
-    download,
+    explain: explainer(options),
+    download: (url) => download(fetch, url),
     log,
     ...(options.now ? { now: options.now } : {}),
     ...(options.channelsChanged ? { channelsChanged: options.channelsChanged } : {}),
@@ -140,7 +114,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
     } catch (error) {
       registered.delete(guildId);
       log.error(
-        { guild: guildId, err: (error as Error).message },
+        { guild: guildId, err: errorMessage(error) },
         'could not register slash commands in this server (was the bot invited with the applications.commands scope?)',
       );
     }
@@ -151,7 +125,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
   const sync = () =>
     (syncing ??= syncQueue(rest, deps)
       .catch((error) => {
-        log.warn({ err: (error as Error).message }, 'could not show the approval queue in the moderators’ channel');
+        log.warn({ err: errorMessage(error) }, 'could not show the approval queue in the moderators’ channel');
         return 0;
       })
       .finally(() => (syncing = null)));
@@ -163,8 +137,11 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
     c.on(Events.GuildCreate, (guild) => void register(c.application!.id, guild.id));
     c.on(Events.Error, (error) => log.error({ err: error.message }, 'Discord client error'));
     const connected = new Promise<void>((resolve) => c.once(Events.ClientReady, () => resolve()));
-    await c.login(options.token);
-    await connected;
+    await deadline(
+      Promise.all([c.login(options.token), connected]),
+      CONNECT_TIMEOUT_MS,
+      `the gateway did not get ready within ${CONNECT_TIMEOUT_MS / 1000} s`,
+    );
     if (client !== c) return; // disconnected meanwhile
     if (config.globalCommands) await rest.put(Routes.applicationCommands(c.application!.id), { body: COMMANDS });
     for (const id of config.guilds.length > 0 ? config.guilds : [...c.guilds.cache.keys()])
@@ -184,65 +161,30 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
     await c?.destroy();
   };
 
-  let stopped = false;
-  let held = false;
-  let retry: NodeJS.Timeout | null = null;
-  // While the role is held, a failed connect is tried again: no other worker keeps the gateway.
-  const connectWhileHeld = async () => {
-    retry = null;
-    if (stopped || !held || client) return;
-    try {
-      await connect();
-    } catch (error) {
-      await disconnect();
-      log.error({ err: (error as Error).message }, 'could not connect to the Discord gateway; trying again in 10 s');
-      if (!stopped && held) (retry = setTimeout(() => void connectWhileHeld(), 10_000)).unref();
-    }
-  };
-
+  const lifecycle = createLifecycle({
+    name: 'Discord',
+    role: GATEWAY_ROLE,
+    coordinator,
+    log,
+    connect,
+    disconnect,
+    failure: 'could not connect to the Discord gateway',
+    standby: 'Discord: another worker keeps the gateway; this one posts to its destinations',
+  });
   return {
+    name: 'discord',
     sink,
     client: () => client,
     syncQueue: sync,
+    afterCycle: sync,
+    state: lifecycle.state,
     async start() {
       await ready;
-      // A SQLite store has one process by definition: it keeps the gateway, as without workers.
-      if (!coordinator || coordinator.single) return connect();
-      coordinator.holdRole(GATEWAY_ROLE, {
-        onGain: async () => {
-          held = true;
-          await connectWhileHeld();
-        },
-        onLose: async () => {
-          held = false;
-          if (retry) clearTimeout(retry);
-          await disconnect();
-        },
-      });
-      // Settle the role now, so a worker that gets it answers from the moment start() returns.
-      await coordinator.round();
-      if (!held)
-        log.info(
-          { worker: coordinator.worker.id },
-          'Discord: another worker keeps the gateway; this one posts to its destinations',
-        );
+      await lifecycle.start();
     },
     async stop() {
-      stopped = true;
-      if (retry) clearTimeout(retry);
-      await disconnect();
+      await lifecycle.stop();
       await ready;
     },
   };
-}
-
-/** Imports an old state file (once); never fails the start. */
-async function prepareState(options: DiscordPlatformOptions): Promise<void> {
-  const { store, log } = options;
-  try {
-    const file = platformStateFile(options.db, 'discord', options.config.stateFile);
-    await importLegacyStateFile({ store, platform: 'discord', file, read: readDiscordStateFile, log });
-  } catch (error) {
-    log.error({ err: (error as Error).message }, 'could not prepare the Discord state in the store');
-  }
 }

@@ -12,7 +12,7 @@ import {
 } from '../../shared/glossary/community/model';
 import type { GlossaryRole } from '../../shared/glossary/community/permissions';
 import type { GlossaryEntry } from '../../shared/glossary/schema';
-import { explainTerm } from '../cli/glossary-read';
+import { explainTerm } from './read';
 import type { CommunityGlossary } from './community';
 import { entryFromForm, parseTermForm, slugOf, TERM_FORM_HELP } from './term-form';
 

@@ -1,64 +1,14 @@
-import { InputFile, type Bot, type Context } from 'grammy';
+import type { Bot, Context } from 'grammy';
 import { ChannelRulesSchema } from '../../shared/curation';
-import { exportOpml, importSources, isFeedUrl } from '../sources/catalog';
-import { parseOpml } from '../sources/opml';
+import { isFeedUrl } from '../sources/catalog';
+import { checkFeed, shortId } from '../sources/commands';
 import type { Source } from '../store/types';
-import { argsOf, channelsOfChat, chunks, requireModerator, type CommandDeps } from './context';
+import { argsOf, channelsOfChat, requireModerator, type CommandDeps } from './context';
 import { formatTarget } from './target';
 
-const shortId = (s: Source) => s.id.slice(-8);
-
-function stateOf(s: Source): string {
-  if (!s.active) return `paused: ${s.pausedReason ?? 'by a moderator'}`;
-  if (s.failures > 0) return `failing ×${s.failures}: ${s.lastError ?? ''}`;
-  return s.lastSuccessAt ? 'ok' : 'new';
-}
-
-async function findSource(deps: CommandDeps, ref: string): Promise<Source | string> {
-  if (!ref) return 'Which source? Give its id (as /sources lists it) or its feed URL.';
-  const exact = await deps.store.getSource(ref);
-  if (exact) return exact;
-  const matches = (await deps.store.listSources()).filter((s) => s.id.endsWith(ref));
-  if (matches.length === 1) return matches[0]!;
-  return matches.length > 1
-    ? `“${ref}” matches ${matches.length} sources; give more of the id.`
-    : `No source “${ref}”. /sources lists them.`;
-}
-
-/** Fetches and parses a URL the way the poller will, so /add answers "not a feed" before adding. */
-async function checkFeed(
-  deps: CommandDeps,
-  url: string,
-): Promise<{ title: string; items: number; lang?: string } | string> {
-  const result = await deps.fetcher.fetch(url, {});
-  if (result.kind === 'error') return `I could not fetch it: ${result.message}`;
-  if (result.kind === 'not-modified')
-    return 'The server answered 304 Not Modified to a first request; I cannot check it.';
-  const parsed = await deps.parse(result.body, { url: result.finalUrl });
-  if (!parsed.ok) return `That is not a feed I can read: ${parsed.error}`;
-  const feed = parsed.value;
-  return {
-    title: feed.title || new URL(url).hostname,
-    items: feed.items.length,
-    ...(feed.lang ? { lang: feed.lang } : {}),
-  };
-}
-
-/** /sources, /add, /remove, /pause, /resume, /import, /export, /status. */
+/** /add and /status (the other source commands are neutral: bots/sources/commands.ts). */
 export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
   const now = deps.now ?? Date.now;
-
-  bot.command('sources', async (ctx) => {
-    const list = await deps.store.listSources();
-    if (list.length === 0)
-      return void (await ctx.reply('No sources yet. A moderator can /add a feed URL or /import an OPML file.'));
-    const lines = list.map(
-      (s) =>
-        `${shortId(s)}  ${s.trusted ? '' : '(needs approval) '}${s.title} — ${s.url} [${s.tags.join(', ')}] ${stateOf(s)}`,
-    );
-    for (const part of chunks(`${list.length} source(s):\n${lines.join('\n')}`))
-      await ctx.reply(part, { link_preview_options: { is_disabled: true } });
-  });
 
   /** Makes this chat (or topic) receive a source: a new destination, or one more feed for a chat-made one. */
   const receiveHere = async (ctx: Context, source: Source): Promise<string> => {
@@ -117,73 +67,6 @@ export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
     await answer(
       `Added “${source.title}” (${feed.items} items now; new ones will be posted). Id: ${shortId(source)}${where}`,
     );
-  });
-
-  bot.command('remove', async (ctx) => {
-    if (!(await requireModerator(ctx, deps))) return;
-    const found = await findSource(deps, argsOf(ctx));
-    if (typeof found === 'string') return void (await ctx.reply(found));
-    await deps.store.removeSource(found.id);
-    await ctx.reply(`Removed “${found.title}”.`);
-  });
-
-  bot.command('pause', async (ctx) => {
-    if (!(await requireModerator(ctx, deps))) return;
-    const found = await findSource(deps, argsOf(ctx));
-    if (typeof found === 'string') return void (await ctx.reply(found));
-    await deps.store.pauseSource(
-      found.id,
-      `paused by ${ctx.from?.username ? `@${ctx.from.username}` : 'a moderator'} in Telegram`,
-      now(),
-    );
-    await ctx.reply(`Paused “${found.title}”. /resume ${shortId(found)} to fetch it again.`);
-  });
-
-  bot.command('resume', async (ctx) => {
-    if (!(await requireModerator(ctx, deps))) return;
-    const ref = argsOf(ctx);
-    if (!ref) {
-      const paused = await deps.state.paused(await deps.state.currentChat(String(ctx.chat.id)));
-      if (!paused) return void (await ctx.reply('Usage: /resume SOURCE (this chat’s posting is not paused).'));
-      const moved = await deps.sink.resumeChat(String(ctx.chat.id));
-      return void (await ctx.reply(`Posting here resumed; ${moved} waiting post(s) go out now.`));
-    }
-    const found = await findSource(deps, ref);
-    if (typeof found === 'string') return void (await ctx.reply(found));
-    await deps.store.resumeSource(found.id, now());
-    await ctx.reply(`Resumed “${found.title}”; it is fetched at the next tick.`);
-  });
-
-  const importFrom = async (ctx: Context) => {
-    const doc = ctx.msg?.document ?? ctx.msg?.reply_to_message?.document;
-    if (!doc) return void (await ctx.reply('Send the OPML file with /import as its caption, or reply /import to it.'));
-    if ((doc.file_size ?? 0) > 1_000_000)
-      return void (await ctx.reply('That file is over 1 MB; an OPML list is much smaller.'));
-    const file = await ctx.api.getFile(doc.file_id);
-    if (!file.file_path) return void (await ctx.reply('Telegram did not give me the file; try sending it again.'));
-    const parsed = parseOpml((await deps.download(file.file_path)).toString('utf8'));
-    if (!parsed.ok) return void (await ctx.reply(`Not imported: ${parsed.error}`));
-    const r = await importSources(deps.store, parsed.value, now());
-    const problems = r.problems.length ? `\nSkipped:\n${r.problems.slice(0, 20).join('\n')}` : '';
-    await ctx.reply(
-      `Imported ${doc.file_name ?? 'the file'}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged.${problems}`,
-    );
-  };
-  bot.command('import', async (ctx) => {
-    if (await requireModerator(ctx, deps)) await importFrom(ctx);
-  });
-  bot.on('message:document', async (ctx, next) => {
-    if (!/^\/import(@\w+)?\b/.test(ctx.msg.caption ?? '')) return next();
-    if (await requireModerator(ctx, deps)) await importFrom(ctx);
-  });
-
-  bot.command('export', async (ctx) => {
-    if (!(await requireModerator(ctx, deps))) return;
-    const xml = await exportOpml(deps.store, new Date(now()));
-    const count = (await deps.store.listSources()).length;
-    await ctx.replyWithDocument(new InputFile(Buffer.from(xml, 'utf8'), 'scipop-sources.opml'), {
-      caption: `${count} source(s) as OPML 2.0`,
-    });
   });
 
   bot.command('status', async (ctx) => {

@@ -11,7 +11,8 @@ import { createEngineMetrics } from '../../bots/engine/metrics';
 import { parseFeedText } from '../../bots/engine/parse-feed';
 import { createConsoleSink } from '../../bots/engine/sinks/console-sink';
 import type { EngineLogger } from '../../bots/engine/types';
-import { bundledGlossary, engineSettings } from '../../bots/main';
+import { engineSettings } from '../../bots/config/engine-settings';
+import { bundledGlossary } from '../../bots/glossary/bundled';
 import { createSqliteStore } from '../../bots/store/sqlite-store';
 
 const [portArg, countArg, everyArg] = process.argv.slice(2);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { glossaryTerms } from '../../bots/cli/glossary-read';
+import { glossaryTerms } from '../../bots/glossary/read';
 import { loadBundledPacks } from '../../bots/glossary/bundled';
 import type { GlossaryPack } from '../../shared/glossary/schema';
 import { compileMatcher } from '../../shared/matcher';

@@ -26,13 +26,15 @@ interface Shown {
 /** The `scipop …` command lines of a Markdown file: in sh code blocks, and in inline code in tables and prose. */
 function shownCommands(file: string): Shown[] {
   const out: Shown[] = [];
+  let inFence = false;
   let inShell = false;
   readFileSync(join(root, file), 'utf8')
     .split('\n')
     .forEach((raw, i) => {
       const fence = /^\s*```(\w*)/.exec(raw);
       if (fence) {
-        inShell = !inShell && /^(sh|bash|shell|console)?$/.test(fence[1] ?? '');
+        inFence = !inFence;
+        inShell = inFence && /^(sh|bash|shell|console)?$/.test(fence[1] ?? '');
         return;
       }
       if (!inShell && /^#/.test(raw)) return; // a heading names a command; it does not show one

@@ -9,7 +9,8 @@ import { createConsoleSink } from '../../bots/engine/sinks/console-sink';
 import type { Sink } from '../../bots/engine/sinks/types';
 import type { EngineDeps, EngineLogger } from '../../bots/engine/types';
 import { createEngineMetrics } from '../../bots/engine/metrics';
-import { bundledGlossary, engineSettings } from '../../bots/main';
+import { engineSettings } from '../../bots/config/engine-settings';
+import { bundledGlossary } from '../../bots/glossary/bundled';
 import { createSqliteStore } from '../../bots/store/sqlite-store';
 import type { Store } from '../../bots/store/types';
 

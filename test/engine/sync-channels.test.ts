@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../bots/config/config';
-import { syncChannels } from '../../bots/main';
+import { syncChannels } from '../../bots/config/sync-channels';
 import { createSqliteStore } from '../../bots/store/sqlite-store';
 import type { Store } from '../../bots/store/types';
 

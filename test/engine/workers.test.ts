@@ -8,7 +8,7 @@ import { createFetcher } from '../../bots/engine/fetcher';
 import { parseFeedText } from '../../bots/engine/parse-feed';
 import type { Sink } from '../../bots/engine/sinks/types';
 import type { EngineDeps, EngineLogger } from '../../bots/engine/types';
-import { engineSettings } from '../../bots/main';
+import { engineSettings } from '../../bots/config/engine-settings';
 import { createPostgresStore } from '../../bots/store/postgres-store';
 import type { Store } from '../../bots/store/types';
 import { createTestSchema, type TestSchema } from '../store/postgres';

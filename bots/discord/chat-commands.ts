@@ -1,0 +1,160 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  AttachmentBuilder,
+  ButtonStyle,
+  ComponentType,
+  InteractionContextType,
+  MessageFlags,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import { CHAT_ACTIONS, CHAT_COMMANDS } from '../platform/command-set';
+import {
+  dispatch,
+  type Access,
+  type ChatCommand,
+  type CommandArgs,
+  type CommandContext,
+  type Reply,
+} from '../platform/commands';
+import { answer, type DiscordCommandDeps } from './context';
+
+/** Button ids of neutral actions: `scipop:x:ACTION:DATA` (the queue's own use `scipop:q:`). */
+const ACTION_ID = /^scipop:x:([\w-]+):(.*)$/s;
+const STYLE = { primary: ButtonStyle.Primary, danger: ButtonStyle.Danger, secondary: ButtonStyle.Secondary } as const;
+
+/** A neutral command's arguments as slash-command options. */
+function optionsOf(command: ChatCommand) {
+  return command.args.map((a) => ({
+    type: a.kind === 'file' ? ApplicationCommandOptionType.Attachment : ApplicationCommandOptionType.String,
+    name: a.name,
+    description: a.description.slice(0, 100),
+    required: a.required ?? false,
+    ...(a.choices ? { choices: a.choices.map((c) => ({ name: c, value: c })) } : {}),
+  }));
+}
+
+/** Every neutral command as a `/scipop` subcommand. */
+export const NEUTRAL_SUBCOMMANDS = CHAT_COMMANDS.map((c) => ({
+  type: ApplicationCommandOptionType.Subcommand,
+  name: c.name,
+  description: c.description.slice(0, 100),
+  options: optionsOf(c),
+}));
+
+/**
+ * Standalone commands (`/explain`) are also registered on their own: Discord permissions apply per
+ * command, and `/scipop` is shown to moderators only.
+ */
+export const EVERYONE_COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = CHAT_COMMANDS.filter(
+  (c) => c.standalone && c.access === 'everyone',
+).map((c) => ({
+  type: ApplicationCommandType.ChatInput,
+  name: c.name,
+  description: c.description.slice(0, 100),
+  contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+  options: optionsOf(c),
+})) as RESTPostAPIChatInputApplicationCommandsJSONBody[];
+
+/** A neutral command's view of an interaction. */
+function contextOf(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  deps: DiscordCommandDeps,
+): CommandContext {
+  const topLevel = new Set(EVERYONE_COMMANDS.map((c) => c.name));
+  return {
+    platform: 'discord',
+    place: { id: interaction.channelId, kind: interaction.inGuild() ? 'group' : 'private' },
+    user: { id: interaction.user.id, name: `${interaction.user.username} (${interaction.user.id})` },
+    async reply(reply) {
+      const r: Reply = typeof reply === 'string' ? { text: reply } : reply;
+      const files = r.file ? [new AttachmentBuilder(Buffer.from(r.file.data), { name: r.file.name })] : undefined;
+      const components = r.buttons?.map((row) => ({
+        type: ComponentType.ActionRow as const,
+        components: row.map((b) => ({
+          type: ComponentType.Button as const,
+          style: STYLE[b.style ?? 'secondary'],
+          label: b.label,
+          custom_id: `scipop:x:${b.action}:${b.data}`,
+        })),
+      }));
+      await answer(interaction, r.text, { ...(files ? { files } : {}), ...(components ? { components } : {}) });
+    },
+    command: (name, args) =>
+      [
+        topLevel.has(name) ? `/${name}` : `/scipop ${name}`,
+        ...Object.entries(args ?? {}).map(([k, v]) => `${k}:${v}`),
+      ].join(' '),
+    code: (text) => `\`${text}\``,
+    link: (url) => `<${url}>`,
+    async resumePosting() {
+      if (!(await deps.state.paused(interaction.channelId))) return null;
+      return deps.sink.resumeDestination(interaction.channelId);
+    },
+  };
+}
+
+/** A neutral command's arguments from the interaction's options. */
+function argsOf(interaction: ChatInputCommandInteraction, command: ChatCommand, deps: DiscordCommandDeps): CommandArgs {
+  const args: CommandArgs = {};
+  for (const spec of command.args) {
+    if (spec.kind === 'text') {
+      const value = interaction.options.getString(spec.name)?.trim();
+      if (value) args[spec.name] = value;
+      continue;
+    }
+    const file = interaction.options.getAttachment(spec.name);
+    if (file)
+      args[spec.name] = {
+        name: file.name,
+        size: file.size,
+        async read() {
+          // Downloading may take longer than the 3 s Discord waits for an answer.
+          if (!interaction.deferred) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+          return deps.download(file.url);
+        },
+      };
+  }
+  return args;
+}
+
+/** The neutral command an interaction names (`/explain`, `/scipop sources`), if any. */
+export function neutralCommandOf(interaction: ChatInputCommandInteraction): ChatCommand | undefined {
+  const name =
+    interaction.commandName === 'scipop' ? interaction.options.getSubcommand(false) : interaction.commandName;
+  const command = CHAT_COMMANDS.find((c) => c.name === name);
+  if (command && interaction.commandName !== 'scipop' && !command.standalone) return undefined;
+  return command;
+}
+
+type Allowed = (access: Access) => Promise<boolean>;
+
+/** Runs a neutral command; `allowed` checks (and answers) moderation. */
+export async function runNeutralCommand(
+  interaction: ChatInputCommandInteraction,
+  command: ChatCommand,
+  deps: DiscordCommandDeps,
+  allowed: Allowed,
+): Promise<void> {
+  const ctx = contextOf(interaction, deps);
+  const args = argsOf(interaction, command, deps);
+  await dispatch(ctx, command, allowed, () => command.run(ctx, args, neutralDeps(deps)), deps.log);
+}
+
+/** Runs a neutral button's action, if the button is one; false when it is not. */
+export async function onNeutralButton(
+  interaction: ButtonInteraction,
+  deps: DiscordCommandDeps,
+  allowed: Allowed,
+): Promise<boolean> {
+  const m = ACTION_ID.exec(interaction.customId);
+  const action = m ? CHAT_ACTIONS.find((a) => a.name === m[1]) : undefined;
+  if (!m || !action) return false;
+  const ctx = contextOf(interaction, deps);
+  await dispatch(ctx, action, allowed, () => action.run(ctx, m[2] ?? '', neutralDeps(deps)), deps.log);
+  return true;
+}
+
+const neutralDeps = (deps: DiscordCommandDeps) => ({ ...deps, now: deps.now ?? Date.now });

@@ -1,0 +1,28 @@
+import { explainCommand } from '../glossary/commands';
+import {
+  exportCommand,
+  importCommand,
+  pauseCommand,
+  removeCommand,
+  resumeCommand,
+  sourcesCommand,
+} from '../sources/commands';
+import type { ChatAction, ChatCommand } from './commands';
+
+/**
+ * Every chat command defined once, platform-neutral: each adapter (Telegram, Discord, the tests'
+ * console chat) maps all of them to its transport. A new command is one `defineCommand` in its
+ * domain's folder and one line here.
+ */
+export const CHAT_COMMANDS: readonly ChatCommand[] = [
+  explainCommand,
+  sourcesCommand,
+  removeCommand,
+  pauseCommand,
+  resumeCommand,
+  importCommand,
+  exportCommand,
+];
+
+/** Every button action, by name; buttons carry `action` and `data`. */
+export const CHAT_ACTIONS: readonly ChatAction[] = [];

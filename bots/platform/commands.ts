@@ -1,0 +1,159 @@
+import { errorMessage } from '../../shared/errors';
+import type { Fetcher } from '../engine/fetch-types';
+import type { EngineLogger, FeedParser } from '../engine/types';
+import type { Store } from '../store/types';
+
+/** Who may use a command: everyone, or the place's moderators (each adapter decides who they are and refuses the rest). */
+export type Access = 'everyone' | 'moderator';
+
+/** One argument of a command: a slash-command option on Discord, a word of the message on Telegram. */
+export interface ArgSpec {
+  name: string;
+  description: string;
+  /** `text`: a word (the last text argument takes the rest of the line); `file`: an upload. */
+  kind: 'text' | 'file';
+  required?: boolean;
+  /** The values allowed (Discord shows them as choices). */
+  choices?: readonly string[];
+}
+
+/** A file the member sent with the command. */
+export interface ChatFile {
+  name: string;
+  size: number;
+  /** The file's text; throws a {@link CommandError} when the platform does not give it. */
+  read(): Promise<string>;
+}
+
+/** A button under a reply: pressing it runs the action `action` with `data` (keep it short: Telegram allows 64 bytes in all). */
+export interface ChatButton {
+  label: string;
+  action: string;
+  data: string;
+  style?: 'primary' | 'danger' | 'secondary';
+}
+
+/** What a command answers: text, and maybe buttons under it or a file with it. */
+export interface Reply {
+  text: string;
+  buttons?: ChatButton[][];
+  file?: { name: string; data: Uint8Array };
+}
+
+/** Where a command was given: a chat, group or channel; its id as the platform writes it. */
+export interface ChatPlace {
+  id: string;
+  kind: 'private' | 'group' | 'channel';
+  title?: string;
+}
+
+/** Who gave the command: the platform's user id and a name to show in logs and replies. */
+export interface ChatUser {
+  id: string;
+  name: string;
+}
+
+/** A command's arguments by name; a missing optional argument is undefined. */
+export type CommandArgs = Record<string, string | ChatFile | undefined>;
+
+/** What a command handler sees of the chat: the adapter builds one per command or button press. */
+export interface CommandContext {
+  /** The platform's name: `telegram`, `discord`, `console`. */
+  platform: string;
+  place: ChatPlace;
+  /** Null where the platform does not say (a post in a Telegram channel). */
+  user: ChatUser | null;
+  /** Answers the member (privately where the platform can); long text is split by the adapter. */
+  reply(reply: string | Reply): Promise<void>;
+  /** How a member types a command here, for hints: `/sources` on Telegram, `/scipop sources` on Discord. */
+  command(name: string, args?: Record<string, string>): string;
+  /** Inline code and bare links as this platform shows them without previews. */
+  code(text: string): string;
+  link(url: string): string;
+  /** Restarts posting to this place after the platform refused it; null when it was not paused. */
+  resumePosting?(): Promise<number | null>;
+}
+
+/** What the network gives every neutral command (the platforms pass their own options through). */
+export interface CommandDeps {
+  store: Store;
+  fetcher: Pick<Fetcher, 'fetch'>;
+  parse: FeedParser;
+  explain(term: string): string | null;
+  log: EngineLogger;
+  now(): number;
+  channelsChanged?: () => Promise<boolean>;
+}
+
+/** A chat command defined once, platform-neutral; each adapter maps it to its transport. */
+export interface ChatCommand {
+  name: string;
+  /** One line, as command menus and /help show it. */
+  description: string;
+  access: Access;
+  /** Also a command of its own where a platform groups the others (Discord's `/scipop …`, shown to moderators only). */
+  standalone?: boolean;
+  args: readonly ArgSpec[];
+  run(ctx: CommandContext, args: CommandArgs, deps: CommandDeps): Promise<void>;
+}
+
+/** What a button runs when pressed. */
+export interface ChatAction {
+  name: string;
+  access: Access;
+  run(ctx: CommandContext, data: string, deps: CommandDeps): Promise<void>;
+}
+
+/** A failure the member should read as it is ("Telegram did not give me the file"), not as "something went wrong". */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+}
+
+/** Declares a command (typed, nothing more). */
+export function defineCommand(command: ChatCommand): ChatCommand {
+  return command;
+}
+
+/** Declares a button action (typed, nothing more). */
+export function defineAction(action: ChatAction): ChatAction {
+  return action;
+}
+
+/**
+ * Runs a command or action for an adapter: checks access with the adapter's `allowed` (which
+ * answers a refusal itself), and answers any failure, so a member never waits on silence.
+ */
+export async function dispatch(
+  ctx: CommandContext,
+  entry: { name: string; access: Access },
+  allowed: (access: Access) => Promise<boolean>,
+  run: () => Promise<void>,
+  log: EngineLogger,
+): Promise<void> {
+  try {
+    if (!(await allowed(entry.access))) return;
+    await run();
+  } catch (error) {
+    if (error instanceof CommandError) return void (await ctx.reply(error.message).catch(() => undefined));
+    log.error({ platform: ctx.platform, command: entry.name, err: errorMessage(error) }, 'a chat command failed');
+    await ctx.reply('Something went wrong on our side; it was logged. Try again in a moment.').catch(() => undefined);
+  }
+}
+
+/** Splits a command line's text into its text arguments: one word each, the last takes the rest. */
+export function parseTextArgs(specs: readonly ArgSpec[], text: string): CommandArgs {
+  const texts = specs.filter((s) => s.kind === 'text');
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const out: CommandArgs = {};
+  texts.forEach((spec, i) => {
+    const value = i === texts.length - 1 ? words.slice(i).join(' ') : words[i];
+    if (value) out[spec.name] = value;
+  });
+  return out;
+}
+
+/** The text of an argument ('' when missing or a file). */
+export const textArg = (args: CommandArgs, name: string): string => {
+  const v = args[name];
+  return typeof v === 'string' ? v.trim() : '';
+};

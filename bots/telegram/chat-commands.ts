@@ -1,0 +1,122 @@
+import { InputFile, type Bot, type Context } from 'grammy';
+import type { InlineKeyboardButton } from 'grammy/types';
+import {
+  CommandError,
+  dispatch,
+  parseTextArgs,
+  type ChatAction,
+  type ChatCommand,
+  type CommandArgs,
+  type CommandContext,
+  type Reply,
+} from '../platform/commands';
+import { argsOf, chunks, isChatModerator, requireModerator, type CommandDeps } from './context';
+
+/** Callback data of a neutral button: `x:ACTION:DATA` (the queue's own buttons use `q:`). */
+const ACTION_DATA = /^x:([\w-]+):(.*)$/s;
+
+const quiet = { link_preview_options: { is_disabled: true } } as const;
+
+function keyboard(rows: Reply['buttons']): { inline_keyboard: InlineKeyboardButton[][] } | undefined {
+  if (!rows?.length) return undefined;
+  return {
+    inline_keyboard: rows.map((row) => row.map((b) => ({ text: b.label, callback_data: `x:${b.action}:${b.data}` }))),
+  };
+}
+
+/** A neutral command's view of a Telegram update. */
+function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
+  const chat = ctx.chat!;
+  const from = chat.type === 'channel' ? undefined : ctx.from;
+  return {
+    platform: 'telegram',
+    place: {
+      id: String(chat.id),
+      kind: chat.type === 'private' ? 'private' : chat.type === 'channel' ? 'channel' : 'group',
+      ...('title' in chat && chat.title ? { title: chat.title } : {}),
+    },
+    user: from ? { id: String(from.id), name: from.username ? `@${from.username}` : from.first_name } : null,
+    async reply(reply) {
+      const r = typeof reply === 'string' ? { text: reply } : reply;
+      if (r.file) {
+        await ctx.replyWithDocument(new InputFile(r.file.data, r.file.name), { caption: r.text });
+        return;
+      }
+      const parts = chunks(r.text);
+      for (const [i, part] of parts.entries()) {
+        const markup = i === parts.length - 1 ? keyboard(r.buttons) : undefined;
+        await ctx.reply(part, { ...quiet, ...(markup ? { reply_markup: markup } : {}) });
+      }
+    },
+    command: (name, args) => [`/${name}`, ...Object.values(args ?? {})].join(' '),
+    code: (text) => text,
+    link: (url) => url,
+    async resumePosting() {
+      const id = String(chat.id);
+      if (!(await deps.state.paused(await deps.state.currentChat(id)))) return null;
+      return deps.sink.resumeChat(id);
+    },
+  };
+}
+
+/** The document sent with the command (as its caption) or replied to, as a neutral file. */
+function documentOf(ctx: Context, deps: CommandDeps): CommandArgs[string] {
+  const doc = ctx.msg?.document ?? ctx.msg?.reply_to_message?.document;
+  if (!doc) return undefined;
+  return {
+    name: doc.file_name ?? 'the file',
+    size: doc.file_size ?? 0,
+    async read() {
+      const file = await ctx.api.getFile(doc.file_id);
+      if (!file.file_path) throw new CommandError('Telegram did not give me the file; try sending it again.');
+      return (await deps.download(file.file_path)).toString('utf8');
+    },
+  };
+}
+
+/** Maps every neutral command to a Telegram command (words after it are its arguments) and every action to a callback button. */
+export function registerChatCommands(
+  bot: Bot,
+  deps: CommandDeps,
+  commands: readonly ChatCommand[],
+  actions: readonly ChatAction[],
+): void {
+  const neutral = { ...deps, now: deps.now ?? Date.now };
+  const run = async (ctx: Context, command: ChatCommand) => {
+    const args = parseTextArgs(command.args, argsOf(ctx));
+    for (const spec of command.args) if (spec.kind === 'file') args[spec.name] = documentOf(ctx, deps);
+    const chat = contextOf(ctx, deps);
+    await dispatch(
+      chat,
+      command,
+      async (access) => access === 'everyone' || (await requireModerator(ctx, deps)),
+      () => command.run(chat, args, neutral),
+      deps.log,
+    );
+  };
+  for (const command of commands) bot.command(command.name, (ctx) => run(ctx, command));
+  // A file captioned with a command that takes a file (`/import` on an OPML file).
+  const takesFile = commands.filter((c) => c.args.some((a) => a.kind === 'file'));
+  bot.on('message:document', async (ctx, next) => {
+    const word = /^\/(\w+)(@\w+)?\b/.exec(ctx.msg.caption ?? '')?.[1];
+    const command = takesFile.find((c) => c.name === word);
+    return command ? run(ctx, command) : next();
+  });
+
+  const byName = new Map(actions.map((a) => [a.name, a]));
+  bot.callbackQuery(ACTION_DATA, async (ctx) => {
+    const [, name, data] = ctx.match as RegExpMatchArray;
+    const action = byName.get(name!);
+    const message = ctx.callbackQuery.message;
+    if (!action || !message) return void (await ctx.answerCallbackQuery({ text: 'This button no longer works.' }));
+    const chat = contextOf(ctx, deps);
+    // Buttons under a channel message are visible to every subscriber: ask Telegram about the presser.
+    const allowed = async (access: string) => {
+      if (access === 'everyone' || (await isChatModerator(deps, message.chat.id, ctx.from.id))) return true;
+      await ctx.answerCallbackQuery({ text: 'Only moderators can do this.', show_alert: true });
+      return false;
+    };
+    await dispatch(chat, action, allowed, () => action.run(chat, data ?? '', neutral), deps.log);
+    await ctx.answerCallbackQuery().catch(() => undefined);
+  });
+}

@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CHAT_COMMANDS } from '../../bots/platform/command-set';
+import type { CommandDeps } from '../../bots/platform/commands';
+import { explainer } from '../../bots/platform/types';
+import { createSqliteStore } from '../../bots/store/sqlite-store';
+import type { Store } from '../../bots/store/types';
+import { createConsoleChat, type ConsoleChat } from '../support/console-chat';
+
+const NOW = Date.UTC(2026, 11, 7, 5, 0, 0);
+let dir: string;
+let store: Store;
+let errors: string[];
+let chat: ConsoleChat;
+
+function deps(): CommandDeps {
+  const log = {
+    debug: () => {},
+    info: () => {},
+    warn: () => {},
+    error: (obj: object) => void errors.push(JSON.stringify(obj)),
+  };
+  return {
+    store,
+    // None of the neutral commands fetches a feed; one that did would fail the test loudly.
+    fetcher: { fetch: () => Promise.reject(new Error('no feed fetches in this test')) },
+    parse: () => Promise.reject(new Error('no feed parsing in this test')),
+    explain: explainer({}),
+    log,
+    now: () => NOW,
+  };
+}
+
+const texts = (replies: { text: string }[]) => replies.map((r) => r.text);
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'scipop-console-'));
+  store = createSqliteStore(join(dir, 'scipop.db'));
+  errors = [];
+  chat = createConsoleChat(deps(), { moderators: ['ada'], pausedPosts: 3 });
+});
+
+afterEach(async () => {
+  await store.close().catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the console chat: a third adapter that gets every neutral command for free', () => {
+  it('answers every neutral command, each with at least one reply', async () => {
+    expect(chat.commands).toEqual(CHAT_COMMANDS.map((c) => c.name));
+    for (const name of chat.commands) {
+      const replies = await chat.say('ada', `/${name}`);
+      expect(replies.length, `/${name}`).toBeGreaterThan(0);
+      expect(replies[0]!.text, `/${name}`).not.toMatch(/Something went wrong/);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('explains a term to everyone, and says which term it lacks', async () => {
+    expect(texts(await chat.say('bob', '/explain exoplanet'))[0]).toMatch(/planet/i);
+    expect(texts(await chat.say('bob', '/explain'))).toEqual(['Which term? For example /explain exoplanet']);
+    expect(texts(await chat.say('bob', '/explain flibbertigibbet'))).toEqual([
+      'I have no explanation for “flibbertigibbet” yet.',
+    ]);
+  });
+
+  it('lists, pauses, resumes and removes sources for moderators only', async () => {
+    expect(texts(await chat.say('ada', '/sources'))[0]).toMatch(/^No sources yet/);
+    const a = await store.addSource(
+      { url: 'https://a.example/feed', title: 'Alpha', tags: ['astronomy'], trusted: false },
+      NOW,
+    );
+    await store.addSource({ url: 'https://b.example/feed', title: 'Beta', trusted: true }, NOW);
+    const id = a.id.slice(-8);
+    const [listed] = texts(await chat.say('ada', '/sources'));
+    expect(listed).toContain(`\`${id}\` (needs approval) Alpha — https://a.example/feed [astronomy] new`);
+    expect(listed).toMatch(/^2 source\(s\):/);
+
+    expect(texts(await chat.say('bob', `/pause ${id}`))).toEqual(['Only moderators can do this here.']);
+    expect((await store.getSource(a.id))?.active).toBe(true);
+
+    expect(texts(await chat.say('ada', `/pause ${id}`))).toEqual([`Paused “Alpha”. /resume ${id} fetches it again.`]);
+    expect(await store.getSource(a.id)).toMatchObject({ active: false, pausedReason: 'paused by ada in Console' });
+    expect(texts(await chat.say('ada', `/resume ${id}`))).toEqual(['Resumed “Alpha”; it is fetched at the next tick.']);
+    expect((await store.getSource(a.id))?.active).toBe(true);
+
+    expect(texts(await chat.say('ada', '/remove zzzz'))).toEqual(['No source “zzzz”. /sources lists them.']);
+    expect(texts(await chat.say('ada', '/remove'))).toEqual([
+      'Which source? Give its id (as /sources lists it) or its feed URL.',
+    ]);
+    expect(texts(await chat.say('ada', `/remove https://a.example/feed`))).toEqual(['Removed “Alpha”.']);
+    expect((await store.listSources()).map((s) => s.title)).toEqual(['Beta']);
+  });
+
+  it('resumes posting to the place itself when the platform had paused it, once', async () => {
+    expect(texts(await chat.say('ada', '/resume'))).toEqual(['Posting here resumed; 3 waiting post(s) go out now.']);
+    expect(texts(await chat.say('ada', '/resume'))).toEqual([
+      'Posting here is not paused. To resume a source: /resume ID.',
+    ]);
+  });
+
+  it('exports the sources as OPML and imports them into another store', async () => {
+    await store.addSource({ url: 'https://a.example/feed', title: 'Alpha & Co', tags: ['biology'] }, NOW);
+    const [exported] = await chat.say('ada', '/export');
+    expect(exported!.text).toBe('1 source(s) as OPML 2.0');
+    expect(exported!.file?.name).toBe('scipop-sources.opml');
+    const xml = new TextDecoder().decode(exported!.file!.data);
+    expect(xml).toContain('xmlUrl="https://a.example/feed"');
+
+    expect(texts(await chat.say('ada', '/import'))[0]).toMatch(/^Send the OPML file/);
+    const other = createSqliteStore(join(dir, 'other.db'));
+    const there = createConsoleChat({ ...deps(), store: other }, { moderators: ['ada'] });
+    const [imported] = texts(await there.say('ada', '/import', { name: 'list.opml', text: xml }));
+    expect(imported).toBe('Imported list.opml: 1 added, 0 updated, 0 unchanged.');
+    expect((await other.listSources()).map((s) => [s.title, s.tags])).toEqual([['Alpha & Co', ['biology']]]);
+    expect(texts(await there.say('ada', '/import', { name: 'bad.opml', text: '<html>no</html>' }))[0]).toMatch(
+      /^Not imported: /,
+    );
+    await other.close();
+  });
+
+  it('answers a failure (the store gone) and logs it, never leaving the member waiting', async () => {
+    await store.close();
+    expect(texts(await chat.say('ada', '/sources'))).toEqual([
+      'Something went wrong on our side; it was logged. Try again in a moment.',
+    ]);
+    expect(errors.join('\n')).toContain('"command":"sources"');
+  });
+});

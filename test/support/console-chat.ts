@@ -1,0 +1,90 @@
+import { CHAT_ACTIONS, CHAT_COMMANDS } from '../../bots/platform/command-set';
+import {
+  dispatch,
+  parseTextArgs,
+  type ChatAction,
+  type ChatButton,
+  type ChatCommand,
+  type CommandArgs,
+  type CommandContext,
+  type CommandDeps,
+  type Reply,
+} from '../../bots/platform/commands';
+
+/** A file a console member sends with a command. */
+export interface ConsoleFile {
+  name: string;
+  text: string;
+}
+
+/** What the console chat's place is and who moderates it. */
+export interface ConsoleChatOptions {
+  place?: string;
+  moderators: readonly string[];
+  /** Posting to this place was paused by the platform (as after a 403), with this many posts waiting. */
+  pausedPosts?: number;
+  commands?: readonly ChatCommand[];
+  actions?: readonly ChatAction[];
+}
+
+/** A third chat platform, driven from a test: lines in, replies out. It maps every neutral command and button. */
+export interface ConsoleChat {
+  /** Every command name this chat answers. */
+  readonly commands: readonly string[];
+  /** Types a line (`/pause abc`) as `user`, maybe with a file; resolves to the replies it got. */
+  say(user: string, line: string, file?: ConsoleFile): Promise<Reply[]>;
+  /** Presses a button of an earlier reply as `user`. */
+  press(user: string, button: ChatButton): Promise<Reply[]>;
+}
+
+/** Builds the console chat over the network's command deps. */
+export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions): ConsoleChat {
+  const commands = options.commands ?? CHAT_COMMANDS;
+  const actions = options.actions ?? CHAT_ACTIONS;
+  let paused = options.pausedPosts;
+
+  const contextFor = (user: string, replies: Reply[]): CommandContext => ({
+    platform: 'console',
+    place: { id: options.place ?? 'console', kind: 'group', title: 'Console' },
+    user: { id: user, name: user },
+    reply: async (reply) => void replies.push(typeof reply === 'string' ? { text: reply } : reply),
+    command: (name, args) => [`/${name}`, ...Object.values(args ?? {})].join(' '),
+    code: (text) => `\`${text}\``,
+    link: (url) => url,
+    resumePosting: async () => {
+      const moved = paused ?? null;
+      paused = undefined;
+      return moved;
+    },
+  });
+  const allowedFor = (user: string, ctx: CommandContext) => async (access: string) => {
+    if (access === 'everyone' || options.moderators.includes(user)) return true;
+    await ctx.reply('Only moderators can do this here.');
+    return false;
+  };
+
+  return {
+    commands: commands.map((c) => c.name),
+    async say(user, line, file) {
+      const replies: Reply[] = [];
+      const m = /^\/(\w+)\s*(.*)$/s.exec(line.trim());
+      const command = m ? commands.find((c) => c.name === m[1]) : undefined;
+      if (!m || !command) return [{ text: `Unknown command: ${line}` }];
+      const args: CommandArgs = parseTextArgs(command.args, m[2] ?? '');
+      for (const spec of command.args)
+        if (spec.kind === 'file' && file)
+          args[spec.name] = { name: file.name, size: file.text.length, read: () => Promise.resolve(file.text) };
+      const ctx = contextFor(user, replies);
+      await dispatch(ctx, command, allowedFor(user, ctx), () => command.run(ctx, args, deps), deps.log);
+      return replies;
+    },
+    async press(user, button) {
+      const replies: Reply[] = [];
+      const action = actions.find((a) => a.name === button.action);
+      if (!action) return [{ text: 'This button no longer works.' }];
+      const ctx = contextFor(user, replies);
+      await dispatch(ctx, action, allowedFor(user, ctx), () => action.run(ctx, button.data, deps), deps.log);
+      return replies;
+    },
+  };
+}
