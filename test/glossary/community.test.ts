@@ -1,10 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCommunityGlossary, GlossaryDeniedError, type CommunityGlossary } from '../../bots/glossary/community';
 import { createInlineCompiler, createThreadCompiler } from '../../bots/glossary/compiler';
 import { createLiveGlossary } from '../../bots/glossary/live';
 import { compileMatcher } from '../../shared/matcher';
 import type { Store } from '../../bots/store/types';
 import { alice, bundledPacks, eddie, circumbinary, tempStore } from './community-fixtures';
+
+// Each draft is linted against the whole glossary of its language: slow on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 180_000 });
 
 const clock = { now: () => new Date('2026-12-07T04:00:00Z') };
 const bundledMatcher = compileMatcher(bundledPacks().map((p) => p.pack));

@@ -1,10 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCommunityGlossary } from '../../bots/glossary/community';
 import { createInlineCompiler } from '../../bots/glossary/compiler';
 import { createLiveGlossary } from '../../bots/glossary/live';
 import { runTermButton, runTermCommand, type TermCommandDeps } from '../../bots/glossary/term-commands';
 import { compileMatcher } from '../../shared/matcher';
 import { bundledPacks, tempStore } from './community-fixtures';
+
+// Each draft is linted against the whole glossary of its language: slow on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 180_000 });
 
 const mod = { platform: 'telegram', id: '11', name: 'Alice', role: 'moderator' as const };
 const editor = { platform: 'discord', id: '22', name: 'Eddie', role: 'editor' as const };
