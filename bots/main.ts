@@ -120,7 +120,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
         fetcher,
         parse,
         log,
-        ...(running ? { explain: (term: string) => explainTerm(running.live.packs(), term) } : {}),
+        ...(running ? { explain: (term: string) => explainTerm(running.live.packs(), term), term: running.term } : {}),
         channelsChanged: async () => {
           await engine.reloadChannels();
           return true;

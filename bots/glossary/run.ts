@@ -3,16 +3,20 @@ import { compileMatcher } from '../../shared/matcher';
 import type { OpsRoute } from '../engine/http-server';
 import type { Store } from '../store/types';
 import { loadBundledPacks } from './bundled';
+import { createCommunityGlossary } from './community';
 import { createThreadCompiler } from './compiler';
 import type { GlossaryConfig } from './config';
 import { createLiveGlossary, type LiveGlossary } from './live';
 import { createPublishedCache, publishedGlossaryRoute } from './serve';
 import { loadGlossarySigner, type GlossarySigner } from './signing';
+import type { TermService } from './term-service';
 
 /** The glossary of a running network: what posts and /explain use, and the published files' route. */
 export interface RunningGlossary {
   live: LiveGlossary;
   route: OpsRoute;
+  /** /term for the chat platforms: a change published here is used at once (the live glossary refreshes). */
+  term: TermService;
 }
 
 /**
@@ -31,8 +35,9 @@ export async function startGlossary(
   options: { poll: boolean },
 ): Promise<RunningGlossary | null> {
   let live: LiveGlossary;
+  let bundled: ReturnType<typeof loadBundledPacks>;
   try {
-    const bundled = loadBundledPacks();
+    bundled = loadBundledPacks();
     live = await createLiveGlossary({
       store,
       bundled,
@@ -47,5 +52,13 @@ export async function startGlossary(
   if (options.poll) live.startPolling(config.refreshSeconds * 1000);
   let signer: Promise<GlossarySigner> | null = null;
   const cache = createPublishedCache(store, () => (signer ??= loadGlossarySigner(store)), config);
-  return { live, route: publishedGlossaryRoute(cache) };
+  const refresh = () => {
+    live.refresh().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'could not refresh the glossary'));
+  };
+  const term: TermService = {
+    glossary: createCommunityGlossary({ store, bundled: bundled.map((p) => p.pack), clock: { now: () => new Date() } }),
+    published: refresh,
+    editors: { editors: config.editors, editorsChats: config.editorsChats },
+  };
+  return { live, route: publishedGlossaryRoute(cache), term };
 }

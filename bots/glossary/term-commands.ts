@@ -14,7 +14,7 @@ import type { GlossaryRole } from '../../shared/glossary/community/permissions';
 import type { GlossaryEntry } from '../../shared/glossary/schema';
 import { explainTerm } from './read';
 import type { CommunityGlossary } from './community';
-import { entryFromForm, parseTermForm, slugOf, TERM_FORM_HELP } from './term-form';
+import { entryFromForm, parseTermForm, slugOf, splitTermInput, TERM_FORM_HELP } from './term-form';
 
 /** Who is asking, with the role their platform found (editor, moderator, reader). */
 export interface TermActor extends GlossaryActor {
@@ -87,8 +87,8 @@ export function draftCard(r: GlossaryRevision, problems: readonly string[]): Ter
 
 /** Runs `/term <input>`; a refusal or a problem with the input is a card saying so, never a throw. */
 export async function runTermCommand(deps: TermCommandDeps, actor: TermActor, input: string): Promise<TermCard[]> {
-  const [first = '', ...rest] = input.split('\n');
-  const [sub = '', ...words] = first.trim().split(/\s+/);
+  const { head: first, lines: rest } = splitTermInput(input);
+  const [sub = '', ...words] = first.split(/\s+/);
   const args = words.join(' ');
   const g = deps.glossary;
   try {

@@ -98,3 +98,16 @@ export function entryFromForm(term: string, form: TermForm, base?: GlossaryEntry
     ...(f.aliases ? { aliases: f.aliases } : {}),
   };
 }
+
+const KEY_AHEAD = /\s+(?=(?:id|short|long|fields?|level|sources?|aliases|note|lang)\s*:)/i;
+
+/**
+ * Splits `/term add TERM …` input into its first line (the subcommand and term) and field lines.
+ * Chat platforms may hand the text over as one line (Discord's options, Telegram's joined words),
+ * so a known `key:` starts a new field wherever it stands.
+ */
+export function splitTermInput(input: string): { head: string; lines: string[] } {
+  const [first = '', ...rest] = input.split('\n');
+  const [head = '', ...inline] = first.split(KEY_AHEAD);
+  return { head: head.trim(), lines: [...inline, ...rest.flatMap((l) => l.split(KEY_AHEAD))] };
+}

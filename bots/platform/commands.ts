@@ -1,6 +1,7 @@
 import { errorMessage } from '../../shared/errors';
 import type { Fetcher } from '../engine/fetch-types';
 import type { EngineLogger, FeedParser } from '../engine/types';
+import type { TermService } from '../glossary/term-service';
 import type { Store } from '../store/types';
 
 /** Who may use a command: everyone, or the place's moderators (each adapter decides who they are and refuses the rest). */
@@ -83,6 +84,8 @@ export interface CommandDeps {
   log: EngineLogger;
   now(): number;
   channelsChanged?: () => Promise<boolean>;
+  /** The community glossary's /term, when the network runs one. */
+  term?: TermService;
 }
 
 /** A chat command defined once, platform-neutral; each adapter maps it to its transport. */

@@ -7,6 +7,7 @@ import { loadBundledPacks } from '../glossary/bundled';
 import { explainTerm } from '../glossary/read';
 import { importLegacyStateFile } from '../store/legacy-state';
 import { platformStateFile } from '../store/open-store';
+import type { TermService } from '../glossary/term-service';
 import type { Store } from '../store/types';
 import type { PlatformState } from './lifecycle';
 
@@ -23,6 +24,8 @@ export interface PlatformOptions {
   explain?: (term: string) => string | null;
   /** Tells the engine that channels or their rules changed; false when it cannot reload them live. */
   channelsChanged?: () => Promise<boolean>;
+  /** The community glossary's /term (docs/living-glossary.md). */
+  term?: TermService;
   /**
    * Work sharing between workers on one store. With it, updates are taken only while this worker
    * holds the platform's role, and global send budgets are split between the live workers.
