@@ -155,7 +155,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
             };
           },
           undefined,
-          running ? [running.route] : [],
+          running?.routes ?? [],
         )
       : null;
   if (ops) log.info({ port: ops.port }, 'serving /healthz and /metrics');

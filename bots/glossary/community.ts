@@ -221,6 +221,15 @@ export function createCommunityGlossary(deps: CommunityGlossaryDeps) {
       );
     },
 
+    /** The wanted list: terms readers asked for, most asked first. */
+    wanted: (limit = 10) => store.glossaryWanted(limit),
+
+    /** Takes a term off the wanted list for good (a moderator's or an editor's call). */
+    async dismissWanted(role: GlossaryRole, lang: string, term: string): Promise<boolean> {
+      requireRole(mayPropose(role), 'dismiss wanted terms');
+      return store.dismissGlossaryWanted(lang, term);
+    },
+
     /** Every revision of an entry, oldest first. */
     history: (lang: string, entryId: string) => {
       parseEntryKey(lang, entryId);

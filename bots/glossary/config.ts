@@ -20,6 +20,17 @@ export const GlossaryConfigSchema = z
     editorsChats: z.record(z.string(), z.string()).default({}),
     /** How often a worker that did not make a change looks for one (it also looks after every poll cycle). */
     refreshSeconds: z.number().min(1).max(3600).default(10),
+    /** Readers' requests for a term (POST …/glossary/v1/ask), which join the wanted list. */
+    asks: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Requests one client (by address) may make per UTC day. */
+        perClientPerDay: z.number().int().min(1).default(20),
+        /** Requests the whole network accepts per UTC day. */
+        perDay: z.number().int().min(1).default(2000),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 /** See {@link GlossaryConfigSchema}. */

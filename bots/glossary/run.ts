@@ -3,6 +3,7 @@ import { compileMatcher } from '../../shared/matcher';
 import type { OpsRoute } from '../engine/http-server';
 import type { Store } from '../store/types';
 import { loadBundledPacks } from './bundled';
+import { askRoute, ASK_PATH } from './ask';
 import { createCommunityGlossary } from './community';
 import { createThreadCompiler } from './compiler';
 import type { GlossaryConfig } from './config';
@@ -14,7 +15,8 @@ import type { TermService } from './term-service';
 /** The glossary of a running network: what posts and /explain use, and the published files' route. */
 export interface RunningGlossary {
   live: LiveGlossary;
-  route: OpsRoute;
+  /** The published files (GET) and, unless turned off, readers' requests (POST). */
+  routes: OpsRoute[];
   /** /term for the chat platforms: a change published here is used at once (the live glossary refreshes). */
   term: TermService;
 }
@@ -51,7 +53,10 @@ export async function startGlossary(
   }
   if (options.poll) live.startPolling(config.refreshSeconds * 1000);
   let signer: Promise<GlossarySigner> | null = null;
-  const cache = createPublishedCache(store, () => (signer ??= loadGlossarySigner(store)), config);
+  const cache = createPublishedCache(store, () => (signer ??= loadGlossarySigner(store)), {
+    ...config,
+    ...(config.asks.enabled ? { ask: ASK_PATH } : {}),
+  });
   const refresh = () => {
     live.refresh().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'could not refresh the glossary'));
   };
@@ -60,5 +65,6 @@ export async function startGlossary(
     published: refresh,
     editors: { editors: config.editors, editorsChats: config.editorsChats },
   };
-  return { live, route: publishedGlossaryRoute(cache), term };
+  const routes = [publishedGlossaryRoute(cache), ...(config.asks.enabled ? [askRoute(store, config.asks)] : [])];
+  return { live, routes, term };
 }

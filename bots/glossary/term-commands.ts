@@ -48,6 +48,7 @@ export const TERM_USAGE = [
   '/term review — the drafts waiting, with Approve / Reject (editors decide)',
   '/term revert TERM REV — publish an earlier revision again (editors)',
   '/term retire TERM — take an entry out of use (editors)',
+  '/term wanted — the terms readers asked for, with counts',
 ].join('\n');
 
 /** The id a term names when it has no live entry (a retired one): itself if it is an id, else its slug. */
@@ -158,6 +159,29 @@ export async function runTermCommand(deps: TermCommandDeps, actor: TermActor, in
         return [
           {
             text: `Retired “${live.entry.term}” (published revision ${r.publishedRev}); /term history ${args} can bring it back.`,
+          },
+        ];
+      }
+      case 'wanted': {
+        const dismiss = /^dismiss\s+(.+)$/i.exec(args);
+        if (dismiss) {
+          const done = await g.dismissWanted(actor.role, langOf(dismiss[1]!), dismiss[1]!);
+          return [
+            {
+              text: done
+                ? `“${dismiss[1]}” is off the wanted list for good.`
+                : `“${dismiss[1]}” is not on the wanted list.`,
+            },
+          ];
+        }
+        const wanted = await g.wanted(10);
+        if (wanted.length === 0) return [{ text: 'Nobody has asked for a term yet.' }];
+        return [
+          {
+            text: [
+              'Terms readers asked for (/term add TERM to write one; /term wanted dismiss TERM to drop one):',
+              ...wanted.map((w) => `• ${w.term} [${w.lang}] — asked ${w.asks} time${w.asks === 1 ? '' : 's'}`),
+            ].join('\n'),
           },
         ];
       }

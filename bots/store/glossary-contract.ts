@@ -99,6 +99,21 @@ export function defineGlossaryStateContract(harness: () => StoreHarness): void {
     expect(await store.glossaryRevisionNumber()).toBe(7);
   });
 
+  it('counts readers’ requests on the wanted list, most asked first; a dismissed term stays dismissed', async () => {
+    const { store } = harness();
+    await store.askGlossaryTerm('en', 'Dyson sphere', T0);
+    await store.askGlossaryTerm('en', 'dyson  SPHERE', T0 + 1);
+    await store.askGlossaryTerm('en', 'magnetar', T0 + 2);
+    expect((await store.glossaryWanted(10)).map((w) => `${w.term}:${w.asks}`)).toEqual([
+      'Dyson sphere:2',
+      'magnetar:1',
+    ]);
+    expect(await store.dismissGlossaryWanted('en', 'Magnetar')).toBe(true);
+    expect(await store.dismissGlossaryWanted('en', 'nothing')).toBe(false);
+    await store.askGlossaryTerm('en', 'magnetar', T0 + 3);
+    expect((await store.glossaryWanted(10)).map((w) => w.term)).toEqual(['Dyson sphere']);
+  });
+
   it('keeps the first signing key stored', async () => {
     const { store } = harness();
     expect(await store.glossarySigningKey('key-one')).toBe('key-one');

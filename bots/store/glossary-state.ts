@@ -1,5 +1,12 @@
 import type { GlossaryEntry } from '../../shared/glossary/schema';
-import type { GlossaryActor, GlossaryRevision, GlossaryStateStore, NewGlossaryChange } from './glossary-types';
+import {
+  wantedKey,
+  type GlossaryActor,
+  type GlossaryRevision,
+  type GlossaryStateStore,
+  type NewGlossaryChange,
+  type WantedTerm,
+} from './glossary-types';
 import { newId } from './ids';
 import type { SqlRunner, Statement } from './platform-state';
 import type { Row } from './rows';
@@ -25,6 +32,10 @@ export const GLOSSARY_SQL = {
   published: `SELECT * FROM glossary_revisions WHERE published_rev > ? ORDER BY published_rev`,
   insertKey: `INSERT INTO glossary_meta (name, value) VALUES ('signing_key', ?) ON CONFLICT (name) DO NOTHING`,
   key: `SELECT value FROM glossary_meta WHERE name = 'signing_key'`,
+  ask: `INSERT INTO glossary_wanted (lang, term_key, term, asks, updated_at) VALUES (?, ?, ?, 1, ?)
+    ON CONFLICT (lang, term_key) DO UPDATE SET asks = glossary_wanted.asks + 1, updated_at = excluded.updated_at`,
+  wanted: `SELECT * FROM glossary_wanted WHERE dismissed = 0 ORDER BY asks + items DESC, updated_at DESC, term_key LIMIT ?`,
+  dismiss: `UPDATE glossary_wanted SET dismissed = 1 WHERE lang = ? AND term_key = ?`,
 } as const;
 
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -154,6 +165,19 @@ export function createGlossaryState(db: SqlRunner): GlossaryStateStore {
       }),
 
     publishedGlossaryRevisions: async (after = 0) => (await db.all(S.published, [after])).map(toRevision),
+
+    askGlossaryTerm: async (lang, term, now) => void (await db.run(S.ask, [lang, wantedKey(term), term.trim(), now])),
+    glossaryWanted: async (limit) =>
+      (await db.all(S.wanted, [limit])).map((r) => ({
+        lang: String(r.lang),
+        term: String(r.term),
+        asks: Number(r.asks),
+        items: Number(r.items),
+        sources: Number(r.sources),
+        examples: JSON.parse(String(r.examples)) as WantedTerm['examples'],
+        updatedAt: Number(r.updated_at),
+      })),
+    dismissGlossaryWanted: async (lang, term) => (await db.run(S.dismiss, [lang, wantedKey(term)])) > 0,
 
     glossarySigningKey: async (created) => {
       await db.run(S.insertKey, [created]);

@@ -41,7 +41,27 @@ export interface GlossaryStateStore {
   publishedGlossaryRevisions(after?: number): Promise<GlossaryRevision[]>;
   /** The signing key (PKCS#8, base64): the stored one, or `created` stored first if there was none. */
   glossarySigningKey(created: string): Promise<string>;
+  /** Counts a reader's request for a term on the wanted list (a dismissed term stays dismissed). */
+  askGlossaryTerm(lang: string, term: string, now: number): Promise<void>;
+  /** The wanted terms not dismissed, most asked first. */
+  glossaryWanted(limit: number): Promise<WantedTerm[]>;
+  /** Dismisses a wanted term for good; false when it is not on the list. */
+  dismissGlossaryWanted(lang: string, term: string): Promise<boolean>;
 }
 
+/** A term the network's readers (or its news) want explained. */
+export interface WantedTerm {
+  lang: string;
+  term: string;
+  asks: number;
+  items: number;
+  sources: number;
+  examples: { text: string; link: string | null }[];
+  updatedAt: number;
+}
+
+/** The key a wanted term is counted under: case and spacing folded. */
+export const wantedKey = (term: string): string => term.trim().toLowerCase().replace(/\s+/g, ' ');
+
 /** The tables of migration 7 with rows of their own, for `scipop store copy` (glossary_meta is upserted apart). */
-export const GLOSSARY_TABLES = ['glossary_revisions'] as const;
+export const GLOSSARY_TABLES = ['glossary_revisions', 'glossary_wanted'] as const;

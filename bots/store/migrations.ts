@@ -182,7 +182,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    name: 'community glossary: revisions of entries (drafts, approved, rejected), the published revision, the signing key',
+    name: 'community glossary: revisions of entries (drafts, approved, rejected), the published revision, the signing key, the wanted list',
     statements: [
       `CREATE TABLE glossary_revisions (
         id TEXT PRIMARY KEY,
@@ -211,6 +211,18 @@ export const MIGRATIONS: readonly Migration[] = [
         value TEXT NOT NULL
       )`,
       `INSERT INTO glossary_meta (name, value) VALUES ('revision', '1')`,
+      `CREATE TABLE glossary_wanted (
+        lang TEXT NOT NULL,
+        term_key TEXT NOT NULL,
+        term TEXT NOT NULL,
+        asks BIGINT NOT NULL DEFAULT 0,
+        items BIGINT NOT NULL DEFAULT 0,
+        sources BIGINT NOT NULL DEFAULT 0,
+        examples TEXT NOT NULL DEFAULT '[]',
+        dismissed BIGINT NOT NULL DEFAULT 0,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (lang, term_key)
+      )`,
     ],
   },
 ];

@@ -112,10 +112,18 @@ describe('the living glossary under scipop run', () => {
       expect(again.status).toBe(304);
       expect((await fetch(`${base}nope.json`)).status).toBe(404);
 
-      // The static copy is the same bytes.
+      expect(index.ask).toBe('ask'); // readers may ask the running network for a term
+
+      // The static copy: the same packs and diffs, signed by the same key; a static host takes no requests.
       const out = join(dir, 'static');
       expect((await runScipop(['glossary', 'publish', out, '--config', config], env, dir)).code).toBe(0);
-      expect((await import('node:fs')).readFileSync(join(out, 'index.json'))).toEqual(bytes);
+      const { readFileSync } = await import('node:fs');
+      const staticBytes = readFileSync(join(out, 'index.json'));
+      const staticSig = readFileSync(join(out, 'index.json.sig'), 'utf8');
+      expect(verify(null, staticBytes, ed25519(key), Buffer.from(staticSig, 'base64'))).toBe(true);
+      const { ask: _ask, ...served } = index;
+      expect(PublishedIndexSchema.parse(JSON.parse(staticBytes.toString('utf8')))).toEqual(served);
+      for (const f of index.files) expect(readFileSync(join(out, f.path))).toHaveLength(f.bytes);
     } finally {
       child.proc.kill('SIGTERM');
       await child.exited;
