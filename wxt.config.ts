@@ -3,6 +3,7 @@ import type { Plugin } from 'vite';
 import { listPackFiles, readPackFiles, BUNDLED_PACKS_DIR } from './bots/glossary/bundled';
 import { formatProblem } from './shared/glossary/problems';
 import { createGlossaryBundle } from './extension/glossary/bundle';
+import { bundledCompileOptions } from './bots/glossary/segmentation';
 
 const GLOSSARY_MODULE = 'virtual:scipop-glossary';
 
@@ -22,7 +23,8 @@ function glossaryBundle(): Plugin {
       const { packs, problems } = readPackFiles(files);
       // A pack being written while we build must not stop the build: it ships next time.
       for (const problem of problems) this.warn(`skipped: ${formatProblem(problem)}`);
-      const bundle = createGlossaryBundle(packs.map((p) => p.pack));
+      const plain = packs.map((p) => p.pack);
+      const bundle = createGlossaryBundle(plain, bundledCompileOptions(plain));
       // Almost all strings: as a JS literal it costs a page one scan of the source, no JSON.parse.
       return `export default ${JSON.stringify(bundle)};`;
     },
@@ -38,8 +40,9 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    // storage: settings and known terms; contextMenus: "Explain with SciPop" on selected text.
-    permissions: ['storage', 'contextMenus'],
+    // storage: settings and known terms; contextMenus: "Explain with SciPop" on selected text;
+    // alarms: the background checks of subscribed community glossaries.
+    permissions: ['storage', 'contextMenus', 'alarms'],
     action: { default_title: '__MSG_extName__' },
     commands: {
       'explain-term': {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { findGaps } from '../../shared/glossary/gaps';
 import { COMMON_WORDS, COMMON_WORDS_ZH } from '../../shared/glossary/quality';
-import { compileMatcher, type Matcher } from '../../shared/matcher';
+import type { Matcher } from '../../shared/matcher';
+import { compileGlossaryMatcher } from '../glossary/segmentation';
 import { listPackFiles, readPackFiles } from '../glossary/bundled';
 import { readTexts, type SourceText } from '../glossary/read-texts';
 
@@ -55,7 +56,7 @@ export function registerGapsCommand(glossary: Command): void {
         process.exitCode = 1;
         return;
       }
-      const matcher = compileMatcher(packs.map((p) => p.pack));
+      const matcher = compileGlossaryMatcher(packs);
       const texts = await readTexts(files, (line) => process.stderr.write(`${line}\n`));
       if (texts.length === 0) {
         process.stderr.write('scipop: no readable text in the given files\n');

@@ -6,7 +6,9 @@ import type { LoadedPack } from '../../shared/glossary/load';
 import { formatProblem } from '../../shared/glossary/problems';
 import { listPackFiles, readPackFiles } from '../glossary/bundled';
 import { registerCommunityCommands } from './glossary-community';
+import { registerDraftCommand } from './glossary-draft';
 import { registerGapsCommand } from './glossary-gaps';
+import { registerStaleCommand } from './glossary-stale';
 import { explainTerm, glossaryTerms, matchText } from '../glossary/read';
 
 function out(line: string): void {
@@ -22,7 +24,7 @@ function loadOrExit(files: readonly string[]): LoadedPack[] | null {
   return null;
 }
 
-/** `scipop glossary lint|terms|match|explain`. */
+/** `scipop glossary lint|terms|match|gaps|stale|explain`. */
 export function registerGlossaryCommands(program: Command): void {
   const glossary = program.command('glossary').description('validate, list and use the glossary packs');
 
@@ -89,6 +91,8 @@ export function registerGlossaryCommands(program: Command): void {
 
   registerGapsCommand(glossary);
   registerCommunityCommands(glossary);
+  registerDraftCommand(glossary);
+  registerStaleCommand(glossary);
 
   glossary
     .command('explain')

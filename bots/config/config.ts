@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ChannelRulesSchema, compileRules } from '../../shared/curation';
+import { AiConfigSchema } from '../ai/config';
 import { DiscordConfigSchema } from '../discord/config';
 import { GlossaryConfigSchema } from '../glossary/config';
 import { TelegramConfigSchema } from '../telegram/config';
@@ -101,6 +102,8 @@ export const ConfigSchema = z
     discord: DiscordConfigSchema.prefault({}),
     /** The community glossary: its name, editors, and how it is published (docs/living-glossary.md). */
     glossary: GlossaryConfigSchema.prefault({}),
+    /** The language model that writes first drafts of glossary entries (off without `baseUrl`). */
+    ai: AiConfigSchema.prefault({}),
     channels: z.array(ChannelConfigSchema).prefault([{ id: 'console', sink: 'console', target: 'stdout' }]),
   })
   .strict();

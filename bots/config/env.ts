@@ -32,6 +32,12 @@ export const EnvSchema = z.object({
    * successful send and before its mark, to test the crash window. Never set it in production.
    */
   SCIPOP_FAILPOINT: optionalText,
+  /** The OpenAI-compatible endpoint that drafts glossary entries; overrides `ai.baseUrl`. */
+  SCIPOP_AI_BASE_URL: optionalText.pipe(z.url({ error: 'SCIPOP_AI_BASE_URL must be a URL' }).optional()),
+  /** The model drafts are asked of; overrides `ai.model`. */
+  SCIPOP_AI_MODEL: optionalText,
+  /** The endpoint's API key: only ever from here, never from the config file, never logged. */
+  SCIPOP_AI_API_KEY: optionalText,
 });
 /** The parsed environment, see {@link EnvSchema}. */
 export type Env = z.infer<typeof EnvSchema>;
@@ -44,4 +50,4 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
 }
 
 /** The names of the secrets in the environment, for redacting logs. */
-export const SECRET_ENV_KEYS = ['TELEGRAM_BOT_TOKEN', 'DISCORD_BOT_TOKEN'] as const;
+export const SECRET_ENV_KEYS = ['TELEGRAM_BOT_TOKEN', 'DISCORD_BOT_TOKEN', 'SCIPOP_AI_API_KEY'] as const;

@@ -3,8 +3,8 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePackText, type LoadedPack } from '../../shared/glossary/load';
 import type { Problem } from '../../shared/glossary/problems';
-import { compileMatcher } from '../../shared/matcher';
 import { createTermGlossary, type TermGlossary } from '../../shared/message/terms';
+import { compileGlossaryMatcher } from './segmentation';
 
 /** The folder the bundled packs ship in. */
 export const BUNDLED_PACKS_DIR = fileURLToPath(new URL('../../shared/glossary/packs/', import.meta.url));
@@ -67,5 +67,5 @@ export function loadBundledPacks(): LoadedPack[] {
 /** The bundled glossary, compiled once, as posts use it. */
 export function bundledGlossary(): TermGlossary {
   const packs = loadBundledPacks().map((p) => p.pack);
-  return createTermGlossary(compileMatcher(packs), packs);
+  return createTermGlossary(compileGlossaryMatcher(packs), packs);
 }

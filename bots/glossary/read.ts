@@ -2,7 +2,8 @@ import { surfaceForms } from '../../shared/glossary/lint';
 import type { LoadedPack } from '../../shared/glossary/load';
 import type { GlossaryEntry } from '../../shared/glossary/schema';
 import { analyzeForm, formVariants } from '../../shared/matcher/forms';
-import { compileMatcher, type Match } from '../../shared/matcher';
+import type { Match } from '../../shared/matcher';
+import { compileGlossaryMatcher } from '../glossary/segmentation';
 
 /** A surface form the matcher looks for. */
 export interface TermRow {
@@ -29,10 +30,20 @@ export function glossaryTerms(packs: readonly LoadedPack[], lang?: string): Term
   return rows;
 }
 
-/** The terms found in a text, as the `match` command prints them. */
+/**
+ * The terms found in a text, as the `match` command prints them. Each paragraph (text between blank
+ * lines) is one context window, as a paragraph of a page is for the extension.
+ */
 export function matchText(packs: readonly LoadedPack[], text: string, lang?: string): Omit<Match, 'lang'>[] {
-  const matcher = compileMatcher(inLang(packs, lang).map((p) => p.pack));
-  return matcher.find(text).map(({ start, end, text: t, id }) => ({ start, end, text: t, id }));
+  const matcher = compileGlossaryMatcher(inLang(packs, lang));
+  const out: Omit<Match, 'lang'>[] = [];
+  const paragraph = /[^]+?(?=\n[^\S\n]*\n|$)/g;
+  for (let m = paragraph.exec(text); m; m = paragraph.exec(text)) {
+    for (const { start, end, text: t, id } of matcher.find(m[0]))
+      out.push({ start: start + m.index, end: end + m.index, text: t, id });
+    if (m[0].length === 0) paragraph.lastIndex++;
+  }
+  return out;
 }
 
 const LEVELS = { 1: 'common', 2: 'informed', 3: 'specialist' } as const;

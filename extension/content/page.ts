@@ -1,5 +1,7 @@
 import { findOptionsFor, languagesFor } from '../glossary/filters';
 import type { FindOptions, Glossary } from '../glossary/types';
+import type { AskOffer, BackgroundReplies } from '../messaging/background-protocol';
+import { MAX_ASK_CHARS, MAX_ASK_WORDS } from '../messaging/content-side';
 import type { ExplainResult, PageGlossary } from '../messaging/protocol';
 import type { Settings } from '../settings/schema';
 import { isActiveOn } from '../settings/active';
@@ -16,9 +18,17 @@ export interface PageOptions {
   glossary: Glossary;
   settings: Settings;
   /** A UI string in the browser's language. */
-  t: (key: string) => string;
+  t: (key: string, substitutions?: string | string[]) => string;
   /** Stores "I know this" (the settings change then reaches every tab). */
   markKnown: (id: string) => void;
+  /** "Ask the community to explain this", through the background; absent: never offered. */
+  community?: CommunityAsking;
+}
+
+/** What the page needs to offer "Ask the community" (the background answers; undefined: no answer). */
+export interface CommunityAsking {
+  offer(): Promise<AskOffer | null | undefined>;
+  ask(text: string, lang: string, consent: boolean): Promise<BackgroundReplies['ask-community'] | undefined>;
 }
 
 /** SciPop in one page: scanning, highlights, hover, tooltip and the answers to messages. */
@@ -184,7 +194,11 @@ export function startPage(opts: PageOptions): ScipopPage {
       const box = range ? range.getBoundingClientRect() : centerBox(doc);
       const query = (text ?? sel?.toString() ?? '').trim();
       const match = query
-        ? glossary.finder.find(query, { langs: languagesFor(settings.languages, glossary.langs) })[0]
+        ? glossary.finder.find(query, {
+            langs: languagesFor(settings.languages, glossary.langs),
+            // The reader chose this text: "TB" on its own is what they ask about.
+            ignoreContext: true,
+          })[0]
         : undefined;
       const mine = ++ticket;
       const view = match && (await glossary.view(match.lang, match.id));
@@ -195,6 +209,7 @@ export function startPage(opts: PageOptions): ScipopPage {
         return { shown: true, id: view.entry.id };
       }
       tooltip.note(query ? t('noTermInSelection') : t('noTermAtCaret'), box);
+      if (query) void offerAsk(query, box, mine);
       return { shown: false };
     },
     pageGlossary() {
@@ -210,6 +225,30 @@ export function startPage(opts: PageOptions): ScipopPage {
     whenIdle: () => annotator.whenIdle(),
     stop: deactivate,
   };
+
+  /**
+   * Offers "Ask the community" under the note, where a subscribed community takes requests. Only
+   * the selected words and their language are sent, and only once the reader has said yes.
+   */
+  async function offerAsk(query: string, box: Box, mine: number) {
+    const words = query.split(/\s+/).join(' ');
+    if (!opts.community || words.length > MAX_ASK_CHARS || words.split(' ').length > MAX_ASK_WORDS) return;
+    const offer = await opts.community.offer();
+    if (!offer || mine !== ticket || !tooltip.open) return;
+    const lang = /[\u3400-\u9fff\uf900-\ufaff]/.test(words) ? 'zh' : 'en';
+    const send = async (consent: boolean) => {
+      const reply = await opts.community!.ask(words, lang, consent);
+      if (mine !== ticket) return;
+      tooltip.note(reply?.sent ? t('askSent', offer.community) : t('askFailed', reply?.error ?? t('askNoAnswer')), box);
+    };
+    const confirm = () =>
+      tooltip.note(t('askConfirm', [words, offer.community]), box, [
+        { label: t('askSend'), run: () => void send(true) },
+      ]);
+    tooltip.note(t('noTermInSelection'), box, [
+      { label: t('askOffer'), run: () => (offer.consent ? void send(false) : confirm()) },
+    ]);
+  }
 
   function hitInRange(range: Range): TermHit | undefined {
     for (const [node, offset] of [

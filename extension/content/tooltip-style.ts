@@ -20,10 +20,11 @@ button, a { font: inherit; color: #2454b8; }
 button { background: none; border: 0; padding: 0; cursor: pointer; text-decoration: underline; text-underline-offset: 2px; }
 .know { margin-inline-start: auto; color: #5b6270; }
 .note { color: #5b6270; }
+.origin { font-size: 12px; color: #5b6270; }
 [hidden] { display: none !important; }
 @media (prefers-color-scheme: dark) {
   .card { background: #23262b; color: #e8eaed; border-color: #444a53; }
-  .field, .know, .note { color: #a9b0bb; }
+  .field, .know, .note, .origin { color: #a9b0bb; }
   .long { color: #d3d6db; }
   button, a { color: #8ab4f8; }
 }

@@ -8,17 +8,23 @@ export const TOOLTIP_TAG = 'scipop-tooltip';
 export interface TooltipOptions {
   doc: Document;
   /** A UI string in the browser's language. */
-  t: (key: string) => string;
+  t: (key: string, substitutions?: string | string[]) => string;
   /** An entry with its related terms, when the reader follows a related term. */
   fetch: (lang: string, id: string) => Promise<EntryView | undefined>;
   onKnow: (entry: EntryInfo) => void;
 }
 
+/** A button under a note. */
+export interface NoteAction {
+  label: string;
+  run: () => void;
+}
+
 /** The one tooltip of a page. */
 export interface Tooltip {
   show(view: EntryView, anchor: Box, opts?: { focus?: boolean }): void;
-  /** Shows a short note instead of an entry (nothing found at the selection). */
-  note(text: string, anchor: Box): void;
+  /** Shows a short note instead of an entry (nothing found at the selection), with buttons if given. */
+  note(text: string, anchor: Box, actions?: readonly NoteAction[]): void;
   hide(): void;
   readonly open: boolean;
   readonly entry: EntryInfo | undefined;
@@ -129,7 +135,9 @@ export function createTooltip(opts: TooltipOptions): Tooltip {
       opts.onKnow(entry);
     });
     actions.append(know);
-    card.append(head, el('p', 'short', entry.short), more, actions);
+    // Who wrote it: the reader can tell SciPop's reviewed text from a community's.
+    const origin = el('p', 'origin', entry.origin ? t('tooltipFrom', entry.origin) : t('tooltipFromEditors'));
+    card.append(head, el('p', 'short', entry.short), origin, more, actions);
   }
 
   function attach() {
@@ -185,9 +193,19 @@ export function createTooltip(opts: TooltipOptions): Tooltip {
       render(view);
       showWith(box, o?.focus ?? false);
     },
-    note(text, box) {
+    note(text, box, actions = []) {
       current = undefined;
       card.replaceChildren(el('p', 'note', text));
+      if (actions.length > 0) {
+        const row = el('div', 'actions');
+        for (const action of actions) {
+          const b = el('button', 'ask', action.label);
+          b.type = 'button';
+          b.addEventListener('click', action.run);
+          row.append(b);
+        }
+        card.append(row);
+      }
       showWith(box, true);
     },
     hide,

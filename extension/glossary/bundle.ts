@@ -1,6 +1,7 @@
 import type { GlossaryPack } from '../../shared/glossary/schema';
-import { compileMatcher, encodeBase64, loadMatcher } from '../../shared/matcher';
+import { compileMatcher, encodeBase64, loadMatcher, type CompileOptions } from '../../shared/matcher';
 import { base64Bytes } from './base64';
+import { EMPTY_COMMUNITY, type CommunityLayer } from './community';
 import type {
   EntryIndex,
   EntryInfo,
@@ -13,7 +14,10 @@ import type {
 } from './types';
 
 /** The compact table of what the page shows of each entry (no aliases: the matcher has them). */
-export function entryInfos(packs: readonly GlossaryPack[]): EntryInfo[] {
+export function entryInfos(
+  packs: readonly GlossaryPack[],
+  originOf?: (pack: GlossaryPack, id: string) => string | undefined,
+): EntryInfo[] {
   return packs.flatMap((pack) =>
     pack.entries.map((e) => {
       const info: EntryInfo = {
@@ -28,14 +32,16 @@ export function entryInfos(packs: readonly GlossaryPack[]): EntryInfo[] {
       };
       const source = e.sources[0];
       if (source) info.source = { title: source.title, url: source.url };
+      const origin = originOf?.(pack, e.id);
+      if (origin) info.origin = origin;
       return info;
     }),
   );
 }
 
-/** Builds the bundle shipped in the extension (run at build time, in Node, by wxt.config.ts). */
-export function createGlossaryBundle(packs: readonly GlossaryPack[]): GlossaryBundle {
-  const matcher = compileMatcher([...packs]);
+/** Builds the bundle shipped in the extension (run at build time, in Node, by wxt.config.ts, with the blockers). */
+export function createGlossaryBundle(packs: readonly GlossaryPack[], options: CompileOptions = {}): GlossaryBundle {
+  const matcher = compileMatcher([...packs], options);
   const infos = entryInfos(packs);
   return {
     matcher: encodeBase64(matcher.serialize()),
@@ -78,10 +84,14 @@ export function combineFinders(finders: readonly TermFinder[]): TermFinder {
   };
 }
 
-/** Indexes the bundled entries plus the reader's imported packs (theirs win on the same key). */
+/**
+ * Indexes the bundled entries plus the reader's imported packs and subscribed community glossaries:
+ * on the same key a community entry wins, then an imported one; hidden bundled entries are gone.
+ */
 export function createEntryIndex(
   bundle: Pick<GlossaryBundle, 'keys' | 'entries'>,
   imported: readonly GlossaryPack[] = [],
+  community: CommunityLayer = EMPTY_COMMUNITY,
 ): EntryIndex {
   const index = new Map<string, number>();
   const langs = new Set<string>();
@@ -91,7 +101,8 @@ export function createEntryIndex(
   });
   const parsed = new Map<number, EntryInfo>();
   const extra = new Map<string, EntryInfo>();
-  for (const e of entryInfos(imported)) {
+  const communityInfos = entryInfos(community.packs, (pack, id) => community.origins.get(`${pack.lang}\t${id}`));
+  for (const e of [...entryInfos(imported, (pack) => pack.title), ...communityInfos]) {
     extra.set(`${e.lang}\t${e.id}`, e);
     langs.add(e.lang);
   }
@@ -104,7 +115,7 @@ export function createEntryIndex(
     const key = `${lang}\t${id}`;
     const own = extra.get(key);
     if (own) return own;
-    const i = index.get(key);
+    const i = community.hidden.has(key) ? undefined : index.get(key);
     return i === undefined ? undefined : byIndex(i);
   };
   return {
@@ -119,7 +130,13 @@ export function createEntryIndex(
       return { entry: e, related };
     },
     langs: [...langs],
-    all: () => [...bundle.entries.map((_, i) => byIndex(i)), ...extra.values()],
+    all: () => [
+      ...bundle.entries.flatMap((_, i) => {
+        const e = byIndex(i);
+        return extra.has(`${e.lang}\t${e.id}`) || community.hidden.has(`${e.lang}\t${e.id}`) ? [] : [e];
+      }),
+      ...extra.values(),
+    ],
   };
 }
 
@@ -131,20 +148,53 @@ export function bundleLangs(bundle: Pick<GlossaryBundle, 'keys'>): string[] {
 }
 
 /**
- * What the background sends a page: the bundled matcher as built, plus one compiled here for the
- * reader's imported packs (they are small), so a page compiles nothing and loads no pack schema.
+ * What the background sends a page: the bundled matcher as built, plus ones compiled here for the
+ * subscribed community glossaries (first, so they win a tie) and the reader's imported packs, so a
+ * page compiles nothing and loads no pack schema. The bundled entries a community replaced or
+ * retired are listed for the page to hide.
  */
 export function createMatcherPayload(
   bundle: Pick<GlossaryBundle, 'matcher' | 'keys'>,
   imported: readonly GlossaryPack[],
+  community: CommunityLayer = EMPTY_COMMUNITY,
 ): MatcherPayload {
   const langs = new Set(bundleLangs(bundle));
-  const matchers = [bundle.matcher];
+  const matchers: string[] = [];
+  const hidden: string[][] = [];
+  if (community.packs.length > 0) {
+    matchers.push(encodeBase64(compileMatcher(community.packs).serialize()));
+    hidden.push([]);
+    for (const p of community.packs) langs.add(p.lang);
+  }
+  matchers.push(bundle.matcher);
+  hidden.push([...community.hidden]);
   if (imported.length > 0) {
     matchers.push(encodeBase64(compileMatcher([...imported]).serialize()));
+    hidden.push([]);
     for (const p of imported) langs.add(p.lang);
   }
-  return { matchers, langs: [...langs] };
+  return community.hidden.size > 0 ? { matchers, langs: [...langs], hidden } : { matchers, langs: [...langs] };
+}
+
+/** A finder that does not report the entries of `hidden` (`lang<TAB>id`). */
+export function hidingFinder(finder: TermFinder, hidden: ReadonlySet<string>): TermFinder {
+  if (hidden.size === 0) return finder;
+  // As in combineFinders: "first occurrence only" is applied after hiding, or a hidden match would
+  // count as the first; and the same options object must reach the finder each time.
+  const inner = new WeakMap<FindOptions, FindOptions>();
+  return {
+    find(text, options) {
+      const visible = (ms: TermMatch[]) => ms.filter((m) => !hidden.has(`${m.lang}\t${m.id}`));
+      if (!options?.firstOnly) return visible(finder.find(text, options));
+      let rest = inner.get(options);
+      if (!rest) {
+        const { firstOnly: _f, seen: _s, ...others } = options;
+        inner.set(options, (rest = others));
+      }
+      const seen = options.seen ?? new Set<string>();
+      return visible(finder.find(text, rest)).filter((m) => !seen.has(m.id) && seen.add(m.id));
+    },
+  };
 }
 
 /**
@@ -161,11 +211,24 @@ export async function loadGlossary(
   payload: MatcherPayload,
   view: Glossary['view'],
   step: LoadStep = (work) => work(),
+  cache?: Map<string, TermFinder>,
 ): Promise<Glossary> {
   const finders: TermFinder[] = [];
-  for (const text of payload.matchers) {
-    const bytes = await step(() => base64Bytes(text));
-    finders.push(await step(() => loadMatcher(bytes)));
+  const loaded = new Map<string, TermFinder>();
+  for (const [i, text] of payload.matchers.entries()) {
+    // A page reloads its glossary when a subscription or an imported pack changes: the matchers
+    // that did not change (the bundled one above all) are not decoded and built again.
+    let finder = cache?.get(text);
+    if (!finder) {
+      const bytes = await step(() => base64Bytes(text));
+      finder = await step(() => loadMatcher(bytes));
+    }
+    loaded.set(text, finder);
+    finders.push(hidingFinder(finder, new Set(payload.hidden?.[i] ?? [])));
+  }
+  if (cache) {
+    cache.clear();
+    for (const [text, finder] of loaded) cache.set(text, finder);
   }
   return { finder: combineFinders(finders), langs: [...payload.langs], view };
 }

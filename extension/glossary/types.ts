@@ -28,6 +28,8 @@ export interface EntryInfo {
   level: Level;
   related: string[];
   source?: { title: string; url: string };
+  /** Who wrote it: a subscribed community's name, or an imported pack's title; absent for SciPop's editors. */
+  origin?: string;
 }
 
 /**
@@ -45,13 +47,19 @@ export interface GlossaryBundle {
 }
 
 /**
- * What a page needs to find terms: the serialized matchers (`Matcher.serialize()`, base64; the
- * bundled one first, then one for the reader's imported packs when there are any) and the
+ * What a page needs to find terms: the serialized matchers (`Matcher.serialize()`, base64; one for
+ * the subscribed community glossaries when there are any, which win a tie, then the bundled one,
+ * then one for the reader's imported packs when there are any) and the
  * languages they cover. No entry texts: those come one at a time, for a tooltip.
  */
 export interface MatcherPayload {
   matchers: string[];
   langs: string[];
+  /**
+   * Per matcher, the `lang<TAB>id` keys it must not report: bundled entries a subscribed community
+   * replaced or retired. Absent when there are none.
+   */
+  hidden?: string[][];
 }
 
 /** A related term as a tooltip lists it. */

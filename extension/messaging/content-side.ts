@@ -10,6 +10,12 @@ import type { ContentMessage, ContentReplies } from './protocol';
 /** The longest selection an `explain` message may carry (the same bound as the schema). */
 export const MAX_EXPLAIN_TEXT = 2000;
 
+/** The longest selection "Ask the community" sends: a few words, not a passage. */
+export const MAX_ASK_CHARS = 80;
+
+/** The most words "Ask the community" sends. */
+export const MAX_ASK_WORDS = 6;
+
 /** A message for the content script, or undefined when it is not one (checked without zod). */
 export function readContentMessage(message: unknown): ContentMessage | undefined {
   if (typeof message !== 'object' || message === null) return undefined;

@@ -1,8 +1,10 @@
 import type { EntryIndex } from '../glossary/types';
 import { sendToContent, type TabsLike } from '../messaging/protocol';
 import type { SettingsStore } from '../settings/store';
+import type { Subscription } from '../subscriptions/store';
 import { entryItem } from './entry-item';
 import { t } from './i18n';
+import { subscriptionStatus } from './subscriptions';
 
 export interface PopupOptions {
   doc: Document;
@@ -11,6 +13,8 @@ export interface PopupOptions {
   tabs: TabsLike & { query(q: { active: boolean; currentWindow: boolean }): Promise<{ id?: number }[]> };
   tabId?: number;
   openOptions: () => void;
+  /** The community-glossary subscriptions, with their status. */
+  subscriptions?: readonly Subscription[];
 }
 
 /** The popup: the page's glossary in order of appearance, and the two switches. */
@@ -22,6 +26,7 @@ export async function startPopup(opts: PopupOptions): Promise<void> {
   const status = $('status');
   const list = $('terms');
   $('options').addEventListener('click', opts.openOptions);
+  renderSubscriptions(doc, opts.subscriptions ?? []);
 
   const tabId = opts.tabId ?? (await opts.tabs.query({ active: true, currentWindow: true }))[0]?.id;
   const page = tabId === undefined ? undefined : await sendToContent(opts.tabs, tabId, { type: 'page-glossary' });
@@ -62,4 +67,29 @@ export async function startPopup(opts: PopupOptions): Promise<void> {
   });
   list.replaceChildren(...items);
   status.textContent = items.length === 0 ? t('popupNoTerms') : t('popupCount', String(items.length));
+}
+
+/** Each subscription's name, revision, last check and, after a failed update, why. */
+function renderSubscriptions(doc: Document, subs: readonly Subscription[]): void {
+  const section = doc.getElementById('community')!;
+  section.hidden = subs.length === 0;
+  doc.getElementById('subscriptions')!.replaceChildren(
+    ...subs.map((sub) => {
+      const li = doc.createElement('li');
+      const name = doc.createElement('strong');
+      name.textContent = sub.name ?? sub.url;
+      const status = subscriptionStatus(sub);
+      const line = doc.createElement('p');
+      line.className = 'muted';
+      line.textContent = status.line;
+      li.append(name, line);
+      if (status.error) {
+        const error = doc.createElement('p');
+        error.className = 'error';
+        error.textContent = status.error;
+        li.append(error);
+      }
+      return li;
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isWellFormedUrl, lintPacks } from './lint';
+import { isWellFormedUrl, lintPacks, reviewedProblem } from './lint';
 import type { LoadedPack } from './load';
 import { formatProblem } from './problems';
 import { GlossaryPackSchema } from './schema';
@@ -96,5 +96,86 @@ describe('isWellFormedUrl', () => {
     expect(isWellFormedUrl('ftp://x.org/')).toBe(false);
     expect(isWellFormedUrl('https://localhost/')).toBe(false);
     expect(isWellFormedUrl('https://exa mple.org/')).toBe(false);
+  });
+});
+
+describe('lintPacks: aliases, needsContext and review dates', () => {
+  const today = new Date('2026-12-07T12:00:00Z');
+  const lintOn = (lang: string, entries: unknown[]) =>
+    lintPacks([loaded('a.json', lang, entries)], today).map(formatProblem);
+
+  it('catches a unit with another prefix, in words, symbols and Chinese', () => {
+    expect(
+      lintOn('en', [
+        entry('gigawatt', 'gigawatt', { aliases: ['GW', 'megawatt', 'MW'] }),
+        entry('kilowatt-hour', 'kilowatt-hour', { aliases: ['kWh', 'kilowatt hours', 'TWh'] }),
+      ]),
+    ).toEqual([
+      'a.json: entries[0].aliases[1]: "megawatt" is 10^6 W and "gigawatt" is 10^9 W: an alias must name the same quantity (give it its own entry or list it in related)',
+      'a.json: entries[0].aliases[2]: "MW" is 10^6 W and "gigawatt" is 10^9 W: an alias must name the same quantity (give it its own entry or list it in related)',
+      'a.json: entries[1].aliases[2]: "TWh" is 10^12 Wh and "kilowatt-hour" is 10^3 Wh: an alias must name the same quantity (give it its own entry or list it in related)',
+    ]);
+    expect(lintOn('zh-Hans', [entry('gigawatt', '吉瓦', { aliases: ['千兆瓦', 'GW', '兆瓦'] })])).toEqual([
+      'a.json: entries[0].aliases[2]: "兆瓦" is 10^6 W and "吉瓦" is 10^9 W: an alias must name the same quantity (give it its own entry or list it in related)',
+    ]);
+  });
+
+  it('catches a different drug or condition, not a spelling or a brand name', () => {
+    expect(
+      lintOn('en', [
+        entry('lecanemab', 'lecanemab', { aliases: ['Leqembi', 'donanemab'] }),
+        entry('fentanyl', 'fentanyl', { aliases: ['fentanil', 'carfentanil'] }),
+        entry('myocarditis', 'myocarditis', { aliases: ['pericarditis'] }),
+        entry('anemia', 'anemia', { aliases: ['anaemia'] }),
+      ]),
+    ).toEqual([
+      expect.stringMatching(
+        /^a\.json: entries\[0\]\.aliases\[1\]: "donanemab" and "lecanemab" look like two different drugs/,
+      ),
+      expect.stringMatching(
+        /^a\.json: entries\[1\]\.aliases\[1\]: "carfentanil" and "fentanyl" look like two different drugs/,
+      ),
+      expect.stringMatching(
+        /^a\.json: entries\[2\]\.aliases\[0\]: "pericarditis" and "myocarditis" look like two different conditions/,
+      ),
+    ]);
+    expect(lintOn('zh-Hans', [entry('lecanemab', '仑卡奈单抗', { aliases: ['多奈单抗'] })])).toEqual([
+      expect.stringMatching(/"多奈单抗" and "仑卡奈单抗" look like two different drugs/),
+    ]);
+    // A renamed disease keeps its long head (脂肪性肝炎); two hepatitis types share only 型肝炎.
+    expect(
+      lintOn('zh-Hans', [
+        entry('mash', '代谢相关脂肪性肝炎', { aliases: ['非酒精性脂肪性肝炎'] }),
+        entry('hepatitis-b', '乙型肝炎', { aliases: ['丙型肝炎'] }),
+      ]),
+    ).toEqual([
+      expect.stringMatching(
+        /^a\.json: entries\[1\]\.aliases\[0\]: "丙型肝炎" and "乙型肝炎" look like two different conditions/,
+      ),
+    ]);
+  });
+
+  it('needsContext lists forms of the entry only', () => {
+    expect(
+      lintOn('en', [
+        entry('immune-system', 'immune system', { aliases: ['immunity'], needsContext: ['immunity', 'IRA'] }),
+      ]),
+    ).toEqual(['a.json: entries[0].needsContext[1]: "IRA" is not the term or an alias of this entry']);
+  });
+
+  it('reviewed must be a real day, not in the future', () => {
+    expect(
+      lintOn('en', [
+        entry('a-one', 'a one', { reviewed: '2026-12-07' }),
+        entry('a-two', 'a two', { reviewed: '2026-12-08' }),
+      ]),
+    ).toEqual(['a.json: entries[1].reviewed: "2026-12-08" is in the future (today is 2026-12-07)']);
+    const bad = { format: 1, id: 'p', title: 'P', lang: 'en', revision: 1, license: 'CC0' };
+    const parsed = GlossaryPackSchema.safeParse({
+      ...bad,
+      entries: [entry('a-three', 'a three', { reviewed: '2025-02-30' })],
+    });
+    expect(parsed.success).toBe(false);
+    expect(reviewedProblem('2025-02-30', today)).toBe('"2025-02-30" is not a real date');
   });
 });

@@ -1,4 +1,5 @@
 import { formIdentity } from '../matcher/forms';
+import { aliasMismatch } from './alias-rules';
 import { compileMatcher } from '../matcher/index';
 import type { LoadedPack } from './load';
 import type { Problem } from './problems';
@@ -35,12 +36,46 @@ function byLanguage(packs: readonly LoadedPack[]): Map<string, Located[]> {
 
 const at = (where: Located, ...path: PropertyKey[]) => ({ file: where.file, path: ['entries', where.index, ...path] });
 
+/** Whether `reviewed` is a real calendar day (not 2025-02-30) and not after `today` (YYYY-MM-DD, UTC). */
+export function reviewedProblem(reviewed: string, today: Date): string | null {
+  const day = new Date(`${reviewed}T00:00:00Z`);
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== reviewed)
+    return `"${reviewed}" is not a real date`;
+  const now = today.toISOString().slice(0, 10);
+  return reviewed > now ? `"${reviewed}" is in the future (today is ${now})` : null;
+}
+
+/** The checks on one entry's own forms: mechanical alias mistakes, and needsContext forms it has. */
+function entryFormProblems(where: Located): Problem[] {
+  const { entry } = where;
+  const out: Problem[] = [];
+  const forms = surfaceForms(entry);
+  forms.forEach((form, i) => {
+    if (i === 0) return;
+    for (const earlier of forms.slice(0, i)) {
+      const message = aliasMismatch(earlier, form);
+      if (message) {
+        out.push({ ...at(where, 'aliases', i - 1), message });
+        break;
+      }
+    }
+  });
+  const own = new Set(forms.map(formIdentity));
+  (entry.needsContext ?? []).forEach((form, i) => {
+    if (!own.has(formIdentity(form)))
+      out.push({ ...at(where, 'needsContext', i), message: `"${form}" is not the term or an alias of this entry` });
+  });
+  return out;
+}
+
 /**
  * The rules beyond the schema, across every pack given: ids unique within a language, `related`
- * ids that resolve, no surface form claimed by two entries of one language, well-formed URLs, and
- * no `short` that explains a term with the term itself.
+ * ids that resolve, no surface form claimed by two entries of one language, aliases that name the
+ * same thing (no other unit prefix, no other drug), `needsContext` forms of the entry, `reviewed`
+ * dates that exist and are not in the future, well-formed URLs, and no `short` that explains a
+ * term with the term itself.
  */
-export function lintPacks(packs: readonly LoadedPack[]): Problem[] {
+export function lintPacks(packs: readonly LoadedPack[], today: Date = new Date()): Problem[] {
   const problems: Problem[] = [];
   for (const [lang, entries] of byLanguage(packs)) {
     const matcher = compileMatcher(packs.filter((p) => p.pack.lang === lang).map((p) => p.pack));
@@ -70,6 +105,11 @@ export function lintPacks(packs: readonly LoadedPack[]): Problem[] {
           problems.push({ ...at(where, ...path), message: `surface form "${form}" is listed twice` });
         } else owners.set(identity, where);
       });
+      problems.push(...entryFormProblems(where));
+      if (entry.reviewed !== undefined) {
+        const message = reviewedProblem(entry.reviewed, today);
+        if (message) problems.push({ ...at(where, 'reviewed'), message });
+      }
       // As the matcher sees it: "Exoplanets are…" uses "exoplanet", "the DNA molecule" uses "DNA".
       const self = matcher.find(entry.short).find((m) => m.id === entry.id);
       if (self) problems.push({ ...at(where, 'short'), message: `uses "${self.text}" to explain itself` });

@@ -1,6 +1,8 @@
 import { compileMatcher } from '../matcher/index';
 import { formWords, isCaseSensitive, isSpacedForm } from '../matcher/forms';
 import commonWords from './common-words.json';
+import everydayZh from './everyday-zh.json';
+import { formIdentity } from '../matcher/forms';
 import { surfaceForms } from './lint';
 import type { LoadedPack } from './load';
 import type { Problem } from './problems';
@@ -17,6 +19,9 @@ export const READABILITY = {
 
 /** Ordinary English words never matched as a single-word form (see common-words.json for the policy). */
 export const COMMON_WORDS: ReadonlySet<string> = new Set(commonWords.en);
+
+/** The most frequent Chinese words of news (from jieba's dictionary): as a form, each needs context. */
+export const EVERYDAY_ZH: ReadonlySet<string> = new Set(everydayZh.words);
 
 /** Everyday Chinese words the gap finder never proposes. */
 export const COMMON_WORDS_ZH: readonly string[] = commonWords['zh-Hans'];
@@ -87,7 +92,8 @@ const normalized = (text: string) =>
 
 /**
  * The quality rules of the glossary, beyond its shape: readability, explanations that start by
- * repeating the term, duplicated explanations, everyday words as forms, and a `short` that leans on a
+ * repeating the term, duplicated explanations, everyday words as forms (English: never; Chinese:
+ * only with context), and a `short` that leans on a
  * more specialist glossary term without linking it in `related`.
  */
 export function qualityProblems(packs: readonly LoadedPack[]): Problem[] {
@@ -107,7 +113,15 @@ export function qualityProblems(packs: readonly LoadedPack[]): Problem[] {
         if (first?.id === entry.id && /^(?:(?:an?|the)\s+)?$/i.test(entry.long.slice(0, first.start))) {
           at('long', `starts by repeating "${first.text}": start with what it does or why it matters`);
         }
+        const withContext = new Set((entry.needsContext ?? []).map(formIdentity));
         surfaceForms(entry).forEach((form, i) => {
+          if (EVERYDAY_ZH.has(form.trim()) && !withContext.has(formIdentity(form))) {
+            problems.push({
+              file,
+              path: ['entries', index, ...(i === 0 ? ['term'] : ['aliases', i - 1])],
+              message: `"${form}" is an everyday Chinese word (everyday-zh.json) with senses outside science: list it in needsContext, or use the specific longer term`,
+            });
+          }
           const words = formWords(form);
           if (
             words.length === 1 &&

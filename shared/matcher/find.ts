@@ -1,4 +1,6 @@
 import * as chars from './chars';
+import { FIELDS } from '../glossary/fields';
+import { CAND_ACRONYM, CAND_NEEDS_CONTEXT, isShoutedLine } from './context';
 import { serializeMatcher } from './serialize';
 import type { FindOptions, Match, Matcher, MatcherData } from './types';
 
@@ -10,7 +12,8 @@ const SEP_LABEL = 0x20;
 
 /** Builds the lookup structures from the tables and returns the matcher over them. */
 export function createMatcher(data: MatcherData): Matcher {
-  const { labels, firstChild, candEntry, candExact, exact, entries } = data;
+  const { labels, firstChild, candEntry, candExact, candFlags, exact, entries } = data;
+  const fieldMask = Uint16Array.from(entries, (e) => e.fields.reduce((m, f) => m | (1 << FIELDS.indexOf(f)), 0));
   const nodes = labels.length;
   const { acceptNodes, acceptCand } = data;
   const accept = new Int32Array(nodes).fill(-1);
@@ -69,10 +72,26 @@ export function createMatcher(data: MatcherData): Matcher {
     return true;
   }
 
+  /** Whether another hit (one that needs no context itself) is of the same entry or shares a field and language. */
+  function supported(hits: number[], at: number): boolean {
+    const entry = hits[at + 2]!;
+    const { lang } = entries[entry]!;
+    for (let h = 0; h < hits.length; h += 4) {
+      if (h === at || hits[h + 3]! & CAND_NEEDS_CONTEXT) continue;
+      const other = hits[h + 2]!;
+      if (other === entry || (fieldMask[other]! & fieldMask[entry]! && entries[other]!.lang === lang)) return true;
+    }
+    return false;
+  }
+
   function find(text: string, options: FindOptions = {}): Match[] {
     const out: Match[] = [];
     const allowed = allowedFor(options);
     const seen = options.firstOnly ? (options.seen ?? new Set<string>()) : null;
+    // Every entry match as [start, end, entry, flags], reported or not: hidden terms still give context.
+    const hits: number[] = [];
+    const anyway = options.ignoreContext === true;
+    let needContext = false;
     const n = text.length;
     let prevWord = false;
     let i = 0;
@@ -84,6 +103,7 @@ export function createMatcher(data: MatcherData): Matcher {
         // Walk the trie from here, remembering the longest valid end and its entry.
         let bestEnd = -1;
         let bestEntry = -1;
+        let bestFlags = 0;
         let node = 0;
         let count = 0;
         let j = i;
@@ -128,28 +148,32 @@ export function createMatcher(data: MatcherData): Matcher {
             }
           }
           let chosen = -2;
+          let chosenFlags = 0;
           for (let ci = a, end = candEnd[a]!; ci < end; ci++) {
             const x = candExact[ci]!;
             if (x >= 0 && !exactOk(x, count, text)) continue;
             const entry = candEntry[ci]!;
-            if (chosen === -2) chosen = entry;
+            if (chosen === -2) {
+              chosen = entry;
+              chosenFlags = candFlags[ci]!;
+            }
             if (entry < 0 || !allowed || allowed[entry]) {
               chosen = entry;
+              chosenFlags = candFlags[ci]!;
               break;
             }
           }
           if (chosen !== -2) {
             bestEnd = j;
             bestEntry = chosen;
+            bestFlags = chosenFlags;
           }
         }
         if (bestEnd > 0) {
-          if (bestEntry >= 0 && (!allowed || allowed[bestEntry])) {
-            const entry = entries[bestEntry]!;
-            if (!seen || !seen.has(entry.id)) {
-              seen?.add(entry.id);
-              out.push({ start: i, end: bestEnd, text: text.slice(i, bestEnd), id: entry.id, lang: entry.lang });
-            }
+          // An acronym in a line of capitals is a shouted word ("WHO WILL WIN"): it consumes its text, silently.
+          if (bestEntry >= 0 && (anyway || !(bestFlags & CAND_ACRONYM && isShoutedLine(text, i, bestEnd)))) {
+            hits.push(i, bestEnd, bestEntry, bestFlags);
+            if (bestFlags & CAND_NEEDS_CONTEXT && !anyway) needContext = true;
           }
           let last = bestEnd - 1;
           while (last > i && classTable[text.charCodeAt(last)] === SKIP) last--;
@@ -160,6 +184,19 @@ export function createMatcher(data: MatcherData): Matcher {
       }
       if (!(k0 & SKIP)) prevWord = (k0 & WORD) !== 0;
       i++;
+    }
+    for (let h = 0; h < hits.length; h += 4) {
+      const entryIndex = hits[h + 2]!;
+      if (allowed && !allowed[entryIndex]) continue;
+      if (needContext && hits[h + 3]! & CAND_NEEDS_CONTEXT && !supported(hits, h)) continue;
+      const entry = entries[entryIndex]!;
+      if (seen) {
+        if (seen.has(entry.id)) continue;
+        seen.add(entry.id);
+      }
+      const start = hits[h]!;
+      const end = hits[h + 1]!;
+      out.push({ start, end, text: text.slice(start, end), id: entry.id, lang: entry.lang });
     }
     return out;
   }

@@ -2,7 +2,7 @@ import { FIELDS, type Field, type Level } from '../glossary/fields';
 import type { MatcherData, MatcherEntry } from './types';
 
 /** Bumped whenever the byte layout changes; deserializeMatcher refuses other versions. */
-export const SERIALIZED_VERSION = 3;
+export const SERIALIZED_VERSION = 4;
 const MAGIC = 0x4d505053; // "SPPM" little-endian
 const HEADER_WORDS = 8; // magic, version, nodes, accepts, cands, entries, string units, spare
 
@@ -44,6 +44,7 @@ export function serializeMatcher(data: MatcherData): Uint8Array {
     data.acceptCand,
     data.candEntry,
     data.candExact,
+    data.candFlags,
     entryLang,
     entryLevel,
     entryFields,
@@ -99,6 +100,7 @@ export function deserializeMatcher(bytes: Uint8Array): MatcherData {
   const acceptCand = take(Int32Array, accepts! + 1, 4);
   const candEntry = take(Int32Array, cands!, 4);
   const candExact = take(Int32Array, cands!, 4);
+  const candFlags = take(Uint8Array, cands!, 1);
   const entryLang = take(Uint8Array, entries!, 1);
   const entryLevel = take(Uint8Array, entries!, 1);
   const entryFields = take(Uint16Array, entries!, 2);
@@ -127,6 +129,7 @@ export function deserializeMatcher(bytes: Uint8Array): MatcherData {
     acceptCand,
     candEntry,
     candExact,
+    candFlags,
     exact: exact === '' ? [] : exact.split('\n'),
     entries: entryList,
   };

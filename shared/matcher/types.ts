@@ -35,6 +35,11 @@ export interface FindOptions {
   maxLevel?: Level;
   /** Report only entries of these languages. */
   langs?: ReadonlySet<string>;
+  /**
+   * Report forms that need context even without it, and acronyms in lines of capitals: for a
+   * reader's explicit lookup of a selection ("Explain with SciPop" on "TB"), not for scanning.
+   */
+  ignoreContext?: boolean;
 }
 
 /** The compiled trie and candidate tables; plain typed arrays so it serializes as it is. */
@@ -52,6 +57,8 @@ export interface MatcherData {
   /** Per candidate: the entry index (-1 for an `avoid` phrase) and its exact-case form (-1: any case). */
   candEntry: Int32Array;
   candExact: Int32Array;
+  /** Per candidate: CAND_NEEDS_CONTEXT (counts only with context), CAND_ACRONYM (mute in shouted text). */
+  candFlags: Uint8Array;
   exact: string[];
   entries: MatcherEntry[];
 }
@@ -59,8 +66,22 @@ export interface MatcherData {
 /** A compiled glossary: finds terms in text. */
 export interface Matcher {
   readonly entries: readonly MatcherEntry[];
-  /** Non-overlapping matches, leftmost-longest, in text order. */
+  /**
+   * Non-overlapping matches, leftmost-longest, in text order. The text is also the context window:
+   * a form that needs context (see context.ts) counts only when the same text holds another term of
+   * its entry or of an entry sharing a field, so callers pass a whole paragraph (the extension: one
+   * block's run of text) or a whole item (the bots: title and summary), never a sentence or a word.
+   */
   find(text: string, options?: FindOptions): Match[];
   /** The compiled form, for shipping prebuilt (see loadMatcher). */
   serialize(): Uint8Array;
+}
+
+/** What compiling may add beyond the packs. */
+export interface CompileOptions {
+  /**
+   * Phrases that belong to no entry: where one is the leftmost-longest match, it consumes its text
+   * and reports nothing (the word boundaries of unspaced scripts: 天花板 hides 天花).
+   */
+  blockers?: readonly string[];
 }

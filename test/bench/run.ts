@@ -15,6 +15,8 @@ const sections: Record<string, () => Promise<() => Promise<Section[]>>> = {
   'engine-cycle': async () => (await import('./engine-cycle')).benchEngineCycle,
   'engine-workers': async () => (await import('./engine-workers')).benchEngineWorkers,
   browser: async () => (await import('./browser')).benchBrowser,
+  'ai-drafts': async () => (await import('./ai-drafts')).benchAiDrafts,
+  subscription: async () => (await import('./subscription')).benchSubscription,
   living: async () => (await import('./living')).benchLiving,
 };
 

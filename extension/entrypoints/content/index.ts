@@ -4,10 +4,10 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { browser } from '../../browser';
 import { startPage } from '../../content/page';
 import { loadGlossary } from '../../glossary/bundle';
-import type { MatcherPayload } from '../../glossary/types';
+import type { MatcherPayload, TermFinder } from '../../glossary/types';
 import type { BackgroundMessage, BackgroundReplies } from '../../messaging/background-protocol';
 import { askBackground, createContentListener } from '../../messaging/content-side';
-import { PACKS_KEY, SETTINGS_KEY } from '../../settings/keys';
+import { PACKS_KEY, SETTINGS_KEY, SUBSCRIBED_KEY } from '../../settings/keys';
 import { t } from '../../ui/i18n';
 
 // No zod in this script (nor anything that imports it): building its schemas when the script was
@@ -26,12 +26,23 @@ export default defineContentScript({
     ]);
     if (!settings || !payload || ctx.isInvalid) return;
     const view = async (lang: string, id: string) => (await ask({ type: 'entry', lang, id })) ?? undefined;
-    const load = (p: MatcherPayload) => loadGlossary(p, view, inTask(LOAD_MEASURE));
+    const loaded = new Map<string, TermFinder>();
+    const load = (p: MatcherPayload) => loadGlossary(p, view, inTask(LOAD_MEASURE), loaded);
     const glossary = await load(payload);
     if (ctx.isInvalid) return;
     await nextTask();
     const page = measured(INIT_MEASURE, () =>
-      startPage({ doc: document, glossary, settings, t, markKnown: (id) => void ask({ type: 'know', id }) }),
+      startPage({
+        doc: document,
+        glossary,
+        settings,
+        t,
+        markKnown: (id) => void ask({ type: 'know', id }),
+        community: {
+          offer: () => ask({ type: 'ask-offer' }),
+          ask: (text, lang, consent) => ask({ type: 'ask-community', text, lang, consent }),
+        },
+      }),
     );
     // The latest change wins: two quick changes may be answered, or loaded, out of order.
     const latest = <K extends 'settings' | 'glossary'>(
@@ -55,7 +66,7 @@ export default defineContentScript({
     const onStorage = (changes: Record<string, unknown>, area: string) => {
       if (area !== 'local') return;
       if (SETTINGS_KEY in changes) refreshSettings();
-      if (PACKS_KEY in changes) refreshGlossary();
+      if (PACKS_KEY in changes || SUBSCRIBED_KEY in changes) refreshGlossary();
     };
     browser.storage.onChanged.addListener(onStorage);
     ctx.onInvalidated(() => browser.storage.onChanged.removeListener(onStorage));

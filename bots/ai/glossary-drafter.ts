@@ -1,0 +1,40 @@
+import type { Registry } from 'prom-client';
+import type { LoadedPack } from '../../shared/glossary/load';
+import type { AiSettings } from './config';
+import { createDraftBudget } from './budget';
+import { createDrafter, type Drafter } from './drafter';
+import { entryProblems, relatedIdsIn } from './glossary-check';
+import { createDraftMetrics } from './metrics';
+import { createChatModel } from './model';
+
+/** What a drafter for the network's glossary takes from the composition root. */
+export interface GlossaryDrafterDeps {
+  /** The glossary drafts are checked against (the bundled packs, plus the community's when there is one). */
+  packs: () => readonly LoadedPack[];
+  clock: { now(): Date };
+  fetch?: typeof globalThis.fetch;
+  registry?: Registry;
+}
+
+/** A drafter on the configured endpoint, with the settings' budgets and the glossary's checks. */
+export function createGlossaryDrafter(settings: AiSettings, deps: GlossaryDrafterDeps): Drafter {
+  const model = createChatModel({
+    baseUrl: settings.baseUrl,
+    model: settings.model,
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+    temperature: settings.temperature,
+    timeoutMs: settings.timeoutSeconds * 1000,
+    maxRetries: settings.maxRetries,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  return createDrafter({
+    model,
+    budget: createDraftBudget(settings.draftsPerDay, settings.concurrency),
+    tokensPerDraft: settings.tokensPerDraft,
+    maxAnswerTokens: settings.maxAnswerTokens,
+    check: (entry, lang) => entryProblems(deps.packs(), entry, lang),
+    relatedIds: (names, lang) => relatedIdsIn(deps.packs())(names, lang),
+    clock: deps.clock,
+    ...(deps.registry ? { metrics: createDraftMetrics(deps.registry) } : {}),
+  });
+}

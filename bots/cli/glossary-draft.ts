@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { AI_NOT_CONFIGURED, resolveAiSettings } from '../ai/config';
+import { createGlossaryDrafter } from '../ai/glossary-drafter';
+import { loadConfig } from '../config/config';
+import { parseEnv } from '../config/env';
+import { loadBundledPacks } from '../glossary/bundled';
+import { explainTerm } from '../glossary/read';
+
+/** `scipop glossary draft TERM`: the configured language model's first draft of an entry, never published. */
+export function registerDraftCommand(glossary: Command): void {
+  glossary
+    .command('draft')
+    .description(
+      'ask the configured language model for a draft entry and print it with its lint result (nothing is published)',
+    )
+    .argument('<term>', 'the term to draft')
+    .option('--lang <lang>', 'en or zh-Hans', 'en')
+    .option('--note <text>', 'what the draft should do, as an editor asks for a redraft ("simpler")')
+    .option('--config <file>', 'YAML or JSON config with an ai: section (see bots/config/example.yaml)')
+    .option('--json', 'print the draft as JSON')
+    .action(async (term: string, options: { lang: string; note?: string; config?: string; json?: boolean }) => {
+      if (options.lang !== 'en' && options.lang !== 'zh-Hans') {
+        process.stderr.write(`scipop: --lang must be en or zh-Hans, not ${options.lang}\n`);
+        return void (process.exitCode = 2);
+      }
+      const config = loadConfig(options.config);
+      const settings = resolveAiSettings(config.ai, parseEnv());
+      if (!settings) {
+        process.stderr.write(`scipop: ${AI_NOT_CONFIGURED}\n`);
+        return void (process.exitCode = 2);
+      }
+      const packs = loadBundledPacks();
+      const drafter = createGlossaryDrafter(settings, { packs: () => packs, clock: { now: () => new Date() } });
+      const draft = await drafter.draft({ term, lang: options.lang, ...(options.note ? { note: options.note } : {}) });
+      if (options.json) process.stdout.write(`${JSON.stringify(draft, null, 2)}\n`);
+      if (!draft.ok) {
+        process.stderr.write(`scipop: no draft: ${draft.reason}\n`);
+        return void (process.exitCode = 1);
+      }
+      if (options.json) return;
+      const pack = {
+        format: 1 as const,
+        id: 'draft',
+        title: 'Draft',
+        lang: options.lang,
+        revision: 1,
+        license: 'CC-BY-4.0',
+      };
+      const lines = [
+        `AI draft by ${draft.model} — not published; an editor must check and approve it.`,
+        '',
+        explainTerm([{ file: '(draft)', pack: { ...pack, entries: [draft.entry] } }], draft.entry.id, options.lang) ??
+          '',
+        '',
+        draft.problems.length === 0
+          ? `lint: ok${draft.firstProblems.length > 0 ? ` (after one fix of ${draft.firstProblems.length} problem(s))` : ''}`
+          : `lint: ${draft.problems.length} problem(s) — it can be saved, not approved:`,
+        ...draft.problems.map((p) => `  ${p}`),
+        'check first:',
+        ...draft.checkFirst.map((c) => `  ${c}`),
+        ...(draft.unknownRelated.length > 0
+          ? [`related terms with no entry yet: ${draft.unknownRelated.join(', ')}`]
+          : []),
+        `${draft.requests} request(s), ${draft.tokens} tokens, ${draft.seconds.toFixed(1)} s`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
