@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { errorMessage } from '../shared/errors';
-import type { TermGlossary } from '../shared/message/terms';
 import { loadConfig } from './config/config';
 import { engineSettings } from './config/engine-settings';
 import { parseEnv, type Env } from './config/env';
@@ -20,9 +19,9 @@ import { createEngineMetrics } from './engine/metrics';
 import { parseFeedText } from './engine/parse-feed';
 import { createConsoleSink } from './engine/sinks/console-sink';
 import type { Sink } from './engine/sinks/types';
-import type { EngineLogger } from './engine/types';
 import { createCoordinator, newWorkerIdentity } from './engine/workers';
-import { bundledGlossary } from './glossary/bundled';
+import { explainTerm } from './glossary/read';
+import { startGlossary } from './glossary/run';
 import { createPlatforms, platformStates, registerPlatformGauge } from './platform/available';
 import { seedSources } from './sources/catalog';
 import { isPostgresUrl, openStore } from './store/open-store';
@@ -42,16 +41,6 @@ export interface RunOptions {
   once?: boolean;
   dryRun?: boolean;
   env?: Env;
-}
-
-/** The glossary for a run: a broken bundled pack is logged, and posts go out without explanations rather than not at all. */
-function glossaryOrNone(log: EngineLogger): TermGlossary | undefined {
-  try {
-    return bundledGlossary();
-  } catch (error) {
-    log.error({ err: errorMessage(error) }, 'the glossary could not be loaded; posts will carry no term explanations');
-    return undefined;
-  }
 }
 
 /** A started bot network. */
@@ -100,7 +89,9 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
   const parse = parseFeedText;
   const metrics = createEngineMetrics(store, { workers: coordinator });
   const failpoint = failpointHook(env.SCIPOP_FAILPOINT);
-  const glossary = glossaryOrNone(log);
+  // The bundled glossary under the community layer; a broken bundled pack is logged and posts go out without explanations.
+  const running = await startGlossary(store, config.glossary, log, { poll: !options.once && !options.dryRun });
+  const glossary = running?.live;
   // The engine looks sinks up when it sends, so the platforms' sinks join the map below.
   const sinks = new Map<string, Sink>([['console', createConsoleSink()]]);
   const engine = createEngine({
@@ -129,6 +120,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
         fetcher,
         parse,
         log,
+        ...(running ? { explain: (term: string) => explainTerm(running.live.packs(), term), term: running.term } : {}),
         channelsChanged: async () => {
           await engine.reloadChannels();
           return true;
@@ -148,17 +140,23 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
 
   const ops =
     env.SCIPOP_HTTP_PORT !== undefined
-      ? await startOpsServer(env.SCIPOP_HTTP_PORT, metrics.registry, async () => {
-          const stats = await store.stats();
-          return {
-            ok: engine.running,
-            sources: stats.activeSources,
-            paused: stats.pausedSources,
-            pending: stats.deliveries.pending,
-            held: stats.deliveries.held,
-            platforms: platformStates(platforms),
-          };
-        })
+      ? await startOpsServer(
+          env.SCIPOP_HTTP_PORT,
+          metrics.registry,
+          async () => {
+            const stats = await store.stats();
+            return {
+              ok: engine.running,
+              sources: stats.activeSources,
+              paused: stats.pausedSources,
+              pending: stats.deliveries.pending,
+              held: stats.deliveries.held,
+              platforms: platformStates(platforms),
+            };
+          },
+          undefined,
+          running?.routes ?? [],
+        )
       : null;
   if (ops) log.info({ port: ops.port }, 'serving /healthz and /metrics');
 
@@ -169,6 +167,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
       await Promise.all(platforms.map((p) => p.stop()));
       await engine.stop();
       await ops?.close();
+      await running?.live.close();
       fetcher.close();
       for (const sink of new Set(sinks.values())) await sink.close?.();
       await store.close();

@@ -5,6 +5,7 @@ import { qualityProblems } from '../../shared/glossary/quality';
 import type { LoadedPack } from '../../shared/glossary/load';
 import { formatProblem } from '../../shared/glossary/problems';
 import { listPackFiles, readPackFiles } from '../glossary/bundled';
+import { registerCommunityCommands } from './glossary-community';
 import { registerDraftCommand } from './glossary-draft';
 import { registerGapsCommand } from './glossary-gaps';
 import { registerStaleCommand } from './glossary-stale';
@@ -90,6 +91,7 @@ export function registerGlossaryCommands(program: Command): void {
     });
 
   registerGapsCommand(glossary);
+  registerCommunityCommands(glossary);
   registerDraftCommand(glossary);
   registerStaleCommand(glossary);
 

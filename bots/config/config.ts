@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ChannelRulesSchema, compileRules } from '../../shared/curation';
 import { AiConfigSchema } from '../ai/config';
 import { DiscordConfigSchema } from '../discord/config';
+import { GlossaryConfigSchema } from '../glossary/config';
 import { TelegramConfigSchema } from '../telegram/config';
 import { errorMessage } from '../../shared/errors';
 
@@ -100,6 +101,8 @@ export const ConfigSchema = z
     telegram: TelegramConfigSchema.prefault({}),
     /** The Discord bot (used when DISCORD_BOT_TOKEN is set). */
     discord: DiscordConfigSchema.prefault({}),
+    /** The community glossary: its name, editors, and how it is published (docs/living-glossary.md). */
+    glossary: GlossaryConfigSchema.prefault({}),
     /** The language model that writes first drafts of glossary entries (off without `baseUrl`). */
     ai: AiConfigSchema.prefault({}),
     channels: z.array(ChannelConfigSchema).prefault([{ id: 'console', sink: 'console', target: 'stdout' }]),

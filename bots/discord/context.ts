@@ -6,6 +6,7 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { Fetcher } from '../engine/fetch-types';
+import type { TermService } from '../glossary/term-service';
 import type { EngineLogger, FeedParser } from '../engine/types';
 import type { Channel, Store } from '../store/types';
 import type { DiscordConfig } from './config';
@@ -24,6 +25,8 @@ export interface DiscordCommandDeps {
   fetcher: Pick<Fetcher, 'fetch'>;
   parse: FeedParser;
   explain(term: string): string | null;
+  /** The community glossary's /term, when the network runs one. */
+  term?: TermService;
   /** Reads an attachment the member uploaded (its URL comes from Discord). */
   download(url: string): Promise<string>;
   log: EngineLogger;

@@ -99,6 +99,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
     fetcher: options.fetcher,
     parse: options.parse,
     explain: explainer(options),
+    ...(options.term ? { term: options.term } : {}),
     download: (url) => download(fetch, url),
     log,
     ...(options.now ? { now: options.now } : {}),

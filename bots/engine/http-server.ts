@@ -1,7 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { errorMessage } from '../../shared/errors';
+
+/** A route of the ops server: answers and returns true, or returns false to let the next one try. */
+export type OpsRoute = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 
 /** What /healthz reports. */
 export interface Health {
@@ -17,17 +21,20 @@ export interface OpsServer {
 
 /**
  * Serves `/healthz` (200 with JSON while healthy, 503 otherwise) and Prometheus `/metrics` on
- * SCIPOP_HTTP_PORT. Nothing else: no feed text or config is ever exposed here.
+ * SCIPOP_HTTP_PORT, and whatever `routes` answer (the published glossary). No feed text or config
+ * is ever exposed here.
  */
 export async function startOpsServer(
   port: number,
   registry: Registry,
   health: () => Promise<Health>,
   host = '0.0.0.0',
+  routes: readonly OpsRoute[] = [],
 ): Promise<OpsServer> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const answer = async () => {
+      for (const route of routes) if (await route(req, res, path ?? '/')) return;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { allow: 'GET, HEAD' }).end();
       } else if (path === '/healthz') {

@@ -1,4 +1,5 @@
 import { explainCommand } from '../glossary/commands';
+import { termAction, termCommand } from '../glossary/term-chat';
 import {
   exportCommand,
   importCommand,
@@ -22,7 +23,8 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
   resumeCommand,
   importCommand,
   exportCommand,
+  termCommand,
 ];
 
 /** Every button action, by name; buttons carry `action` and `data`. */
-export const CHAT_ACTIONS: readonly ChatAction[] = [];
+export const CHAT_ACTIONS: readonly ChatAction[] = [termAction];

@@ -1,6 +1,7 @@
 import { errorMessage } from '../../shared/errors';
 import type { Fetcher } from '../engine/fetch-types';
 import type { EngineLogger, FeedParser } from '../engine/types';
+import type { TermService } from '../glossary/term-service';
 import type { Store } from '../store/types';
 import type { Scope } from '../tenancy/scope';
 
@@ -90,6 +91,8 @@ export interface CommandDeps {
   log: EngineLogger;
   now(): number;
   channelsChanged?: () => Promise<boolean>;
+  /** The community glossary's /term, when the network runs one. */
+  term?: TermService;
 }
 
 /** A chat command defined once, platform-neutral; each adapter maps it to its transport. */

@@ -8,6 +8,7 @@ import { explainTerm } from '../glossary/read';
 import { importLegacyStateFile } from '../store/legacy-state';
 import { platformStateFile } from '../store/open-store';
 import type { PlatformStateStore } from '../store/platform-types';
+import type { TermService } from '../glossary/term-service';
 import type { Store } from '../store/types';
 import type { Lifecycle, PlatformState } from './lifecycle';
 
@@ -24,6 +25,8 @@ export interface PlatformOptions {
   explain?: (term: string) => string | null;
   /** Tells the engine that channels or their rules changed; false when it cannot reload them live. */
   channelsChanged?: () => Promise<boolean>;
+  /** The community glossary's /term (docs/living-glossary.md). */
+  term?: TermService;
   /**
    * Work sharing between workers on one store. With it, updates are taken only while this worker
    * holds the platform's role, and global send budgets are split between the live workers.

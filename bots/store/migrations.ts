@@ -242,6 +242,51 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
     seed: seedSubscriptions,
   },
+  {
+    version: 7,
+    name: 'community glossary: revisions of entries (drafts, approved, rejected), the published revision, the signing key, the wanted list',
+    statements: [
+      `CREATE TABLE glossary_revisions (
+        id TEXT PRIMARY KEY,
+        lang TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        action TEXT NOT NULL,
+        entry TEXT,
+        status TEXT NOT NULL,
+        author_platform TEXT NOT NULL,
+        author_id TEXT NOT NULL,
+        author_name TEXT NOT NULL,
+        note TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        published_rev BIGINT,
+        decided_platform TEXT,
+        decided_id TEXT,
+        decided_name TEXT,
+        decided_at BIGINT,
+        UNIQUE (lang, entry_id, seq)
+      )`,
+      `CREATE INDEX glossary_revisions_status ON glossary_revisions (status, created_at)`,
+      `CREATE INDEX glossary_revisions_published ON glossary_revisions (published_rev)`,
+      `CREATE TABLE glossary_meta (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      )`,
+      `INSERT INTO glossary_meta (name, value) VALUES ('revision', '1')`,
+      `CREATE TABLE glossary_wanted (
+        lang TEXT NOT NULL,
+        term_key TEXT NOT NULL,
+        term TEXT NOT NULL,
+        asks BIGINT NOT NULL DEFAULT 0,
+        items BIGINT NOT NULL DEFAULT 0,
+        sources BIGINT NOT NULL DEFAULT 0,
+        examples TEXT NOT NULL DEFAULT '[]',
+        dismissed BIGINT NOT NULL DEFAULT 0,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (lang, term_key)
+      )`,
+    ],
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { GLOSSARY_TABLES } from './glossary-types';
 import { PLATFORM_TABLES } from './platform-state';
 import { createPgPool, inTransaction, migratePostgres, parsePgTarget } from './postgres-sql';
 import type { Row } from './rows';
@@ -11,7 +12,15 @@ import { StoreError } from './types';
  * items, subscriptions need channels and sources), then the chat platforms' state (paused
  * destinations, send journal, queue posts…).
  */
-export const COPIED_TABLES = ['sources', 'channels', 'items', 'outbox', 'subscriptions', ...PLATFORM_TABLES] as const;
+export const COPIED_TABLES = [
+  'sources',
+  'channels',
+  'items',
+  'outbox',
+  'subscriptions',
+  ...PLATFORM_TABLES,
+  ...GLOSSARY_TABLES,
+] as const;
 type Table = (typeof COPIED_TABLES)[number];
 
 /** Rows copied per table. */
@@ -73,6 +82,13 @@ export async function copySqliteToPostgres(
         }
         if (batch.length > 0) await insert(batch);
         counts[table] += batch.length;
+      }
+      // The glossary's published revision and signing key: the migration wrote a first revision row.
+      for (const row of source.prepare(`SELECT name, value FROM glossary_meta`).all() as Row[]) {
+        await client.query(
+          `INSERT INTO glossary_meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+          [row.name, row.value],
+        );
       }
       return counts;
     });

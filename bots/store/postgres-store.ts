@@ -22,6 +22,7 @@ import {
   redactUrl,
   toPg,
 } from './postgres-sql';
+import { createGlossaryState } from './glossary-state';
 import { createPlatformState, type SqlRunner } from './platform-state';
 import {
   rowToChannel,
@@ -226,6 +227,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
 
   return {
     ...createPlatformState(runner),
+    ...createGlossaryState(runner),
     kind: 'postgres',
     schemaVersion: () => pgSchemaVersion(pool),
     close: async () => {

@@ -5,6 +5,7 @@ import { newId } from './ids';
 import { bind, type Query } from './named';
 import { runPlanSync, type Plan } from './plan';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
+import { createGlossaryState } from './glossary-state';
 import { createPlatformState, type SqlRunner } from './platform-state';
 import { LISTED_EVERY_MS, Q, SQL } from './queries';
 import {
@@ -196,6 +197,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
 
   return {
     ...createPlatformState(runner),
+    ...createGlossaryState(runner),
     kind: 'sqlite',
     schemaVersion: async () => Number(one(SQL.schemaVersion)?.v ?? 0),
     close: async () => {

@@ -3,6 +3,7 @@
  * it portable, so the SQLite implementation (one process) and a PostgreSQL one (many workers) run
  * the same contract tests (bots/store/contract.ts).
  */
+import type { GlossaryStateStore } from './glossary-types';
 import type { PlatformStateStore } from './platform-types';
 
 /** A curated feed as the engine sees it: identity, curation settings and fetch state. */
@@ -187,9 +188,10 @@ export interface Lease {
 
 /**
  * The persistence seam of the bots. All times are epoch milliseconds. The chat platforms' own
- * state (paused destinations, send journal, approval-queue posts…) is in {@link PlatformStateStore}.
+ * state (paused destinations, send journal, approval-queue posts…) is in {@link PlatformStateStore},
+ * the community glossary's in {@link GlossaryStateStore}.
  */
-export interface Store extends PlatformStateStore {
+export interface Store extends PlatformStateStore, GlossaryStateStore {
   readonly kind: 'sqlite' | 'postgres';
   /** The applied migration version. */
   schemaVersion(): Promise<number>;

@@ -1,5 +1,6 @@
 import type { Context } from 'grammy';
 import type { Fetcher } from '../engine/fetch-types';
+import type { TermService } from '../glossary/term-service';
 import type { EngineLogger, FeedParser } from '../engine/types';
 import type { Channel, Store } from '../store/types';
 import type { ModeratorCheck } from './moderators';
@@ -17,6 +18,8 @@ export interface CommandDeps {
   parse: FeedParser;
   /** The glossary entry for a term as a reader would see it, or null (`scipop glossary explain`). */
   explain: (term: string) => string | null;
+  /** The community glossary's /term, when the network runs one. */
+  term?: TermService;
   /** Downloads a file Telegram holds (getFile's `file_path`). */
   download: (filePath: string) => Promise<Buffer>;
   log: EngineLogger;

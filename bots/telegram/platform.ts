@@ -67,6 +67,7 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
     fetcher: options.fetcher,
     parse: options.parse,
     explain: explainer(options),
+    ...(options.term ? { term: options.term } : {}),
     log,
     ...(options.channelsChanged ? { channelsChanged: options.channelsChanged } : {}),
     state,

@@ -17,6 +17,7 @@ const sections: Record<string, () => Promise<() => Promise<Section[]>>> = {
   browser: async () => (await import('./browser')).benchBrowser,
   'ai-drafts': async () => (await import('./ai-drafts')).benchAiDrafts,
   subscription: async () => (await import('./subscription')).benchSubscription,
+  living: async () => (await import('./living')).benchLiving,
 };
 
 const wanted = process.argv.slice(2);

@@ -85,6 +85,7 @@ describe('Discord moderation end to end', () => {
       'subscribe',
       'unsubscribe',
       'explain',
+      'term',
     ]);
     expect((world.discord.state.commands.get('global') ?? []).map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
   });

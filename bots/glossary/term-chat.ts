@@ -1,0 +1,66 @@
+import { defineAction, defineCommand, textArg, type CommandContext, type CommandDeps } from '../platform/commands';
+import { runTermButton, runTermCommand, TERM_USAGE, type TermActor, type TermCard } from './term-commands';
+import { termRole } from './term-service';
+
+const NOT_SET_UP = 'The community glossary is not set up on this network.';
+
+function actorOf(ctx: CommandContext, deps: CommandDeps): TermActor | null {
+  if (!deps.term || !ctx.user) return null;
+  return {
+    platform: ctx.platform,
+    id: ctx.user.id,
+    name: ctx.user.name,
+    role: termRole(deps.term, ctx.platform, ctx.user.id, ctx.place.id),
+  };
+}
+
+const STYLE = { Approve: 'primary', Edit: 'secondary', Reject: 'danger' } as const;
+
+async function send(ctx: CommandContext, cards: readonly TermCard[]): Promise<void> {
+  for (const card of cards) {
+    await ctx.reply(
+      card.buttons
+        ? {
+            text: card.text,
+            buttons: [
+              card.buttons.map((b) => ({ label: b.label, action: 'term', data: b.data, style: STYLE[b.label] })),
+            ],
+          }
+        : card.text,
+    );
+  }
+}
+
+/** `/term …`: the community glossary for moderators (propose) and editors (decide), on every platform. */
+export const termCommand = defineCommand({
+  name: 'term',
+  description: 'The community glossary: show, history, add, edit, review, revert, retire a term',
+  access: 'moderator',
+  standalone: true,
+  args: [
+    {
+      name: 'input',
+      description: 'show|history|add|edit|review|revert|retire TERM, then the fields (short: … long: …)',
+      kind: 'text',
+    },
+  ],
+  async run(ctx, args, deps) {
+    const actor = actorOf(ctx, deps);
+    if (!actor || !deps.term) return ctx.reply(NOT_SET_UP);
+    const input = textArg(args, 'input');
+    if (!input) return ctx.reply(TERM_USAGE);
+    await send(ctx, await runTermCommand(deps.term, actor, input));
+  },
+});
+
+/** The Approve / Edit / Reject buttons of `/term review`'s cards; the answer says who decided. */
+export const termAction = defineAction({
+  name: 'term',
+  access: 'moderator',
+  async run(ctx, data, deps) {
+    const actor = actorOf(ctx, deps);
+    if (!actor || !deps.term) return ctx.reply(NOT_SET_UP);
+    const { text } = await runTermButton(deps.term, actor, data);
+    await ctx.reply(text);
+  },
+});

@@ -1,0 +1,93 @@
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RunningBots } from '../../bots/main';
+import { MODERATOR_PERMISSIONS, type FakeMember } from '../fakes/discord/fake-discord';
+import type { FakeInteraction, FakeMessage } from '../fakes/discord/state';
+import { circumbinary } from '../glossary/community-fixtures';
+import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
+import { runInProcess, startDiscordWorld, writeDiscordConfig, type DiscordWorld } from './harness';
+
+// Each draft is linted against a whole language, and the feed is polled every two seconds.
+vi.setConfig({ testTimeout: 180_000 });
+
+/** The community glossary from a Discord server, through the production discord.js client and the fake. */
+let world: DiscordWorld;
+let feeds: FeedServer;
+let bots: RunningBots;
+let mod: FakeMember;
+let editor: FakeMember;
+const news = [{ title: 'Kepler spots a world with two suns', guid: 'n1', link: 'https://news.example/n1' }];
+
+const text = (i: FakeInteraction) => String(i.original?.content ?? i.callbacks[0]?.data?.content ?? '');
+const answer = (i: FakeInteraction, want: RegExp) =>
+  world.discord.waitFor(() => want.test(text(i)) && text(i), 60_000, `a reply matching ${want}`);
+
+beforeAll(async () => {
+  world = await startDiscordWorld();
+  feeds = await startFeedServer();
+  feeds.route('/news', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+    res.end(rssFeed('Sky News', news));
+  });
+  mod = world.discord.member(world.discord.addUser('marie'), MODERATOR_PERMISSIONS);
+  editor = world.discord.member(world.discord.addUser('eddie'), MODERATOR_PERMISSIONS);
+  const config = writeDiscordConfig(world, [{ id: 'news', target: world.news.id, title: 'News' }], {
+    feeds: [feeds.url('/news')],
+  });
+  writeFileSync(
+    config,
+    readFileSync(config, 'utf8').replace(
+      'sources:\n',
+      'sources:\n  defaultIntervalMinutes: 0.03\n  minIntervalMinutes: 0.03\n',
+    ),
+  );
+  appendFileSync(config, `glossary:\n  editors: ["discord:${editor.user.id}"]\n  refreshSeconds: 1\n`);
+  bots = await runInProcess(world, config, false);
+});
+afterAll(async () => {
+  await bots?.stop();
+  await world?.discord.close();
+  await feeds?.close();
+  rmSync(world.dir, { recursive: true, force: true });
+});
+
+const term = (who: FakeMember, input: string) =>
+  world.discord.slash(who, { channelId: world.news.id, name: 'scipop', subcommand: 'term', options: { input } });
+const postsWith = (title: string) =>
+  world.discord.waitFor(
+    () => world.discord.messages(world.news.id).find((m: FakeMessage) => JSON.stringify(m).includes(title)),
+    60_000,
+    `a post "${title}"`,
+  );
+
+describe('/scipop term on Discord', () => {
+  it('a moderator proposes, a non-editor’s approve is refused, an editor approves, the next post explains it, revert works', async () => {
+    await postsWith('Kepler spots a world with two suns');
+    const add = await term(
+      mod,
+      `add circumbinary planet short: ${circumbinary.short} long: ${circumbinary.long} field: astronomy level: 2 source: NASA https://science.nasa.gov/exoplanets/`,
+    );
+    await answer(add, /^Saved as a draft/);
+
+    const review = await term(mod, 'review');
+    await answer(review, /^Draft 1 of “circumbinary planet” \[en\]/);
+    const card = review.original!;
+    const approveId = (card.components[0] as { components: { custom_id: string; label: string }[] }).components[0]!;
+    expect(approveId.label).toBe('Approve');
+
+    const refused = await world.discord.click(mod, card, approveId.custom_id);
+    await answer(refused, /^Sorry: only the glossary's editors may approve drafts/);
+    expect(await bots.store.glossaryRevisionNumber()).toBe(1);
+    const approved = await world.discord.click(editor, card, approveId.custom_id);
+    await answer(approved, /^✅ Approved by .*: “circumbinary planet” \[en\] — published revision 2/);
+
+    news.unshift({ title: 'A second circumbinary planet for TESS', guid: 'n2', link: 'https://news.example/n2' });
+    const post = await postsWith('A second circumbinary planet for TESS');
+    expect(JSON.stringify(post)).toContain(circumbinary.short);
+
+    await answer(await term(mod, 'retire circumbinary planet'), /^Sorry: only the glossary's editors may retire/);
+    await answer(await term(editor, 'retire circumbinary planet'), /^Retired “circumbinary planet”/);
+    await answer(await term(editor, 'revert circumbinary planet 1'), /^Reverted “circumbinary planet” to revision 1/);
+    await answer(await term(mod, 'show circumbinary planet'), /From the community glossary\.$/);
+  });
+});

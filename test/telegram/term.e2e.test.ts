@@ -1,0 +1,113 @@
+import { appendFileSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RunningBots } from '../../bots/main';
+import type { FakeTelegram } from '../fakes/telegram/server';
+import { circumbinary } from '../glossary/community-fixtures';
+import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
+import { GROUP, runInProcess, startTelegramWorld, writeTelegramConfig } from './harness';
+
+// Each draft is linted against a whole language, and the feed is polled every two seconds.
+vi.setConfig({ testTimeout: 180_000 });
+
+/** The community glossary from a Telegram group: a moderator proposes, an editor approves, the next post explains it. */
+let tg: FakeTelegram;
+let feeds: FeedServer;
+let bots: RunningBots;
+let dir: string;
+const alice = { id: 42, is_bot: false, first_name: 'Alice', username: 'alice' }; // group admin: a moderator
+const eddie = { id: 55, is_bot: false, first_name: 'Eddie', username: 'eddie' }; // group admin and a configured editor
+const news = [{ title: 'Kepler spots a world with two suns', guid: 'n1', link: 'https://news.example/n1' }];
+
+beforeAll(async () => {
+  const world = await startTelegramWorld();
+  tg = world.tg;
+  dir = world.dir;
+  tg.setMember(GROUP, alice.id, 'administrator');
+  tg.setMember(GROUP, eddie.id, 'administrator');
+  feeds = await startFeedServer();
+  feeds.route('/news.xml', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    res.end(rssFeed('Sky News', news));
+  });
+  const config = writeTelegramConfig(dir, { intervalSeconds: 2, approval: 'none' });
+  appendFileSync(config, `glossary:\n  editors: ["telegram:${eddie.id}"]\n  refreshSeconds: 1\n`);
+  bots = await runInProcess(tg, world.db, config);
+  await bots.store.addSource({ url: feeds.url('/news.xml'), title: 'Sky News', tags: ['astronomy'] }, Date.now());
+});
+afterAll(async () => {
+  await bots?.stop();
+  await tg?.close();
+  await feeds?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const after = (count: number, match: RegExp) =>
+  tg
+    .waitFor(
+      () =>
+        tg
+          .messages(GROUP)
+          .slice(count)
+          .find((m) => match.test(m.text)),
+      120_000,
+    )
+    .catch((error: Error) => {
+      throw new Error(
+        `${error.message} (${match}); the group shows: ${JSON.stringify(
+          tg
+            .messages(GROUP)
+            .slice(count)
+            .map((m) => m.text),
+        )}`,
+      );
+    });
+
+describe('/term on Telegram', () => {
+  it('a moderator proposes, a non-editor’s approve is refused, an editor approves, the next post explains it, revert works', async () => {
+    await after(0, /Kepler spots a world with two suns/);
+    let before = tg.messages(GROUP).length;
+    tg.say(
+      GROUP,
+      alice,
+      [
+        '/term add circumbinary planet',
+        `short: ${circumbinary.short}`,
+        `long: ${circumbinary.long}`,
+        'field: astronomy',
+        'level: 2',
+        'source: NASA https://science.nasa.gov/exoplanets/',
+      ].join('\n'),
+    );
+    await after(before, /^Saved as a draft/);
+
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/term review');
+    const card = await after(before, /^Draft 1 of “circumbinary planet” \[en\] by @alice/);
+    const buttons = card.reply_markup!.inline_keyboard![0]!;
+    expect(buttons.map((b) => b.text)).toEqual(['Approve', 'Edit', 'Reject']);
+
+    before = tg.messages(GROUP).length;
+    tg.press(GROUP, alice, card.message_id, buttons[0]!.callback_data!);
+    await after(before, /^Sorry: only the glossary's editors may approve drafts/);
+    expect(await bots.store.glossaryRevisionNumber()).toBe(1);
+
+    before = tg.messages(GROUP).length;
+    tg.press(GROUP, eddie, card.message_id, buttons[0]!.callback_data!);
+    await after(before, /^✅ Approved by @eddie: “circumbinary planet” \[en\] — published revision 2/);
+
+    news.unshift({ title: 'A second circumbinary planet for TESS', guid: 'n2', link: 'https://news.example/n2' });
+    const post = await after(before, /^A second circumbinary planet for TESS/);
+    expect(post.text).toContain(`circumbinary planet — ${circumbinary.short}`);
+
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/term retire circumbinary planet');
+    await after(before, /^Sorry: only the glossary's editors may retire entries/);
+    tg.say(GROUP, eddie, '/term retire circumbinary planet');
+    await after(before, /^Retired “circumbinary planet” \(published revision 3\)/);
+    tg.say(GROUP, eddie, '/term revert circumbinary planet 1');
+    await after(before, /^Reverted “circumbinary planet” to revision 1 \(now published revision 4\)/);
+    tg.say(GROUP, alice, '/term show circumbinary planet');
+    const shown = await after(before, /From the community glossary\.$/);
+    expect(shown.text).toContain(circumbinary.short);
+  });
+});
