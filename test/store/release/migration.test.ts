@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compileChannels } from '../../../bots/engine/channels';
 import { parseFeedText } from '../../../bots/engine/parse-feed';
 import { pollSource } from '../../../bots/engine/poller';
-import { MIGRATIONS, MIGRATIONS_TABLE } from '../../../bots/store/migrations';
+import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from '../../../bots/store/migrations';
 import { createPostgresStore } from '../../../bots/store/postgres-store';
 import { createSqliteStore } from '../../../bots/store/sqlite-store';
 import type { Store } from '../../../bots/store/types';
@@ -53,7 +53,7 @@ describe('upgrading a store built by the release before subscriptions', () => {
     for (const c of cleanups.splice(0)) await c();
   });
 
-  it('SQLite: migrates to 6, every channel subscribed to what it received, and a round posts exactly what the release posted', async () => {
+  it('SQLite: migrates to the latest schema, every channel subscribed to what it received, and a round posts exactly what the release posted', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scipop-upgrade-'));
     const file = join(dir, 'scipop.db');
     copyFileSync(FIXTURE, file);
@@ -62,7 +62,7 @@ describe('upgrading a store built by the release before subscriptions', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    expect(await store.schemaVersion()).toBe(6);
+    expect(await store.schemaVersion()).toBe(LATEST_VERSION);
     expect(await subscriptionsByChannel(store)).toEqual(SUBSCRIBED);
     expect((await store.listSources()).map((s) => [s.title, s.active, s.pausedReason])).toEqual([
       ['Space', true, null],
@@ -97,7 +97,7 @@ describe('upgrading a store built by the release before subscriptions', () => {
     db.close();
     const store = await createPostgresStore(t.url);
     cleanups.unshift(() => store.close());
-    expect(await store.schemaVersion()).toBe(6);
+    expect(await store.schemaVersion()).toBe(LATEST_VERSION);
     expect(await subscriptionsByChannel(store)).toEqual(SUBSCRIBED);
     expect(await roundOnToday(store)).toEqual(EXPECTED);
   });
