@@ -17,7 +17,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`scipop: ${line}\n`);
 
 /** The operator at the command line: an editor, named by --as or the login name. */
-function operator(as?: string): GlossaryActor {
+export function operator(as?: string): GlossaryActor {
   let login = 'operator';
   try {
     login = userInfo().username || login;
@@ -28,7 +28,7 @@ function operator(as?: string): GlossaryActor {
 }
 
 /** Runs a command against the store SCIPOP_DB names; a failure is one line on stderr and exit 1 (2 for bad input). */
-async function withGlossary(work: (glossary: CommunityGlossary, store: Store) => Promise<void>): Promise<void> {
+export async function withGlossary(work: (glossary: CommunityGlossary, store: Store) => Promise<void>): Promise<void> {
   let store: Store | undefined;
   try {
     store = await openStore(parseEnv().SCIPOP_DB);

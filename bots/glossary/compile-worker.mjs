@@ -5,10 +5,11 @@ import { parentPort } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const { compileMatcher } = await import('../../shared/matcher/index.ts');
+// As the bots and the extension ship the glossary: with the Chinese word-boundary blockers.
+const { compileGlossaryMatcher } = await import('./segmentation.ts');
 parentPort.on('message', ({ id, packs }) => {
   try {
-    const bytes = compileMatcher(packs).serialize();
+    const bytes = compileGlossaryMatcher(packs).serialize();
     parentPort.postMessage({ id, bytes }, [bytes.buffer]);
   } catch (error) {
     parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { errorMessage } from '../../shared/errors';
 import type { GlossaryPack } from '../../shared/glossary/schema';
-import { compileMatcher, loadMatcher, type Matcher } from '../../shared/matcher';
+import { loadMatcher, type Matcher } from '../../shared/matcher';
+import { compileGlossaryMatcher } from './segmentation';
 
 /** Compiles packs into a matcher without blocking the caller's event loop (or inline, where threads are not wanted). */
 export interface MatcherCompiler {
@@ -11,7 +12,7 @@ export interface MatcherCompiler {
 
 /** Compiles on this thread: for one-shot commands and tests of other things. */
 export function createInlineCompiler(): MatcherCompiler {
-  return { compile: async (packs) => compileMatcher(packs), close: async () => undefined };
+  return { compile: async (packs) => compileGlossaryMatcher(packs), close: async () => undefined };
 }
 
 /**

@@ -1,11 +1,11 @@
 import { errorMessage } from '../../shared/errors';
-import { compileMatcher } from '../../shared/matcher';
 import type { OpsRoute } from '../engine/http-server';
 import type { Store } from '../store/types';
 import { loadBundledPacks } from './bundled';
 import { askRoute, ASK_PATH } from './ask';
 import { createCommunityGlossary } from './community';
 import { createThreadCompiler } from './compiler';
+import { compileGlossaryMatcher } from './segmentation';
 import type { GlossaryConfig } from './config';
 import { createLiveGlossary, type LiveGlossary } from './live';
 import { createPublishedCache, publishedGlossaryRoute } from './serve';
@@ -43,7 +43,7 @@ export async function startGlossary(
     live = await createLiveGlossary({
       store,
       bundled,
-      bundledMatcher: compileMatcher(bundled.map((p) => p.pack)),
+      bundledMatcher: compileGlossaryMatcher(bundled),
       compiler: createThreadCompiler(),
       log,
     });

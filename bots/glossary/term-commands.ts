@@ -10,8 +10,10 @@ import {
   type GlossaryActor,
   type GlossaryRevision,
 } from '../../shared/glossary/community/model';
-import type { GlossaryRole } from '../../shared/glossary/community/permissions';
+import { mayPropose, type GlossaryRole } from '../../shared/glossary/community/permissions';
 import type { GlossaryEntry } from '../../shared/glossary/schema';
+import { checkFirst } from '../ai/check-first';
+import type { Drafter } from '../ai/drafter';
 import { explainTerm } from './read';
 import type { CommunityGlossary } from './community';
 import { entryFromForm, parseTermForm, slugOf, splitTermInput, TERM_FORM_HELP } from './term-form';
@@ -37,7 +39,16 @@ export interface TermCard {
 export interface TermCommandDeps {
   glossary: CommunityGlossary;
   published?: () => void;
+  /** The language model that writes first drafts (`/term draft`), when one is configured. */
+  drafter?: Drafter;
 }
+
+/** How a draft the model wrote is marked in its revision's note, so every card says so. */
+export const AI_DRAFT_NOTE = 'AI draft by';
+
+/** What /term draft says when no model is configured. */
+const DRAFTING_NOT_SET_UP =
+  'Drafting is not set up on this network: an operator sets ai.baseUrl and ai.model in the config (or SCIPOP_AI_BASE_URL and SCIPOP_AI_MODEL); see docs/ai-drafts.md.';
 
 /** The usage, as `/term` alone answers. */
 export const TERM_USAGE = [
@@ -49,6 +60,8 @@ export const TERM_USAGE = [
   '/term revert TERM REV — publish an earlier revision again (editors)',
   '/term retire TERM — take an entry out of use (editors)',
   '/term wanted — the terms readers asked for, with counts',
+  '/term draft TERM — a language model writes a first draft for an editor to review (moderators)',
+  '/term redraft TERM NOTE — a new AI draft, told what to change ("simpler", "mention the 2025 result")',
 ].join('\n');
 
 /** The id a term names when it has no live entry (a retired one): itself if it is an id, else its slug. */
@@ -76,8 +89,12 @@ export function draftCard(r: GlossaryRevision, problems: readonly string[]): Ter
   const body = r.entry ? asReaderSees(r.entry, r.lang) : '(retires the entry)';
   const issues =
     problems.length > 0 ? `\n\nProblems (fix them before it can be approved):\n• ${problems.join('\n• ')}` : '';
+  const ai =
+    r.entry && r.note.startsWith(AI_DRAFT_NOTE)
+      ? `\n\nWritten by a language model: an editor checks every word. Check first:\n• ${checkFirst(r.entry).join('\n• ')}`
+      : '';
   return {
-    text: `${head}\n\n${body}${issues}`,
+    text: `${head}\n\n${body}${issues}${ai}`,
     buttons: [
       { label: 'Approve', data: `approve:${r.id}` },
       { label: 'Edit', data: `edit:${r.id}` },
@@ -184,6 +201,29 @@ export async function runTermCommand(deps: TermCommandDeps, actor: TermActor, in
             ].join('\n'),
           },
         ];
+      }
+      case 'draft':
+      case 'redraft': {
+        if (!deps.drafter) return [{ text: DRAFTING_NOT_SET_UP }];
+        const m = sub.toLowerCase() === 'redraft' ? /^(.+?)\s+(?:[|—:]\s*)?(\S.*)$/.exec(args) : null;
+        const term = (m ? m[1]! : args).trim();
+        const editorNote = m?.[2]?.trim();
+        if (!term || (sub.toLowerCase() === 'redraft' && !editorNote))
+          return [{ text: sub.toLowerCase() === 'redraft' ? '/term redraft TERM NOTE' : '/term draft TERM' }];
+        if (!mayPropose(actor.role)) return [{ text: 'Sorry: only moderators and editors may ask for drafts.' }];
+        const live = await g.findLive(term);
+        const lang = live?.lang ?? langOf(term);
+        const draft = await deps.drafter.draft({
+          term: live?.entry.term ?? term,
+          lang: lang === 'zh-Hans' ? 'zh-Hans' : 'en',
+          ...(live ? { id: live.entry.id } : {}),
+          ...(editorNote ? { note: editorNote } : {}),
+        });
+        if (!draft.ok) return [{ text: `No draft of “${term}”: ${draft.reason}` }];
+        const note = `${AI_DRAFT_NOTE} ${draft.model}${editorNote ? `, asked: ${editorNote}` : ''}`.slice(0, 280);
+        const [saved] = await g.propose(actor, actor.role, [{ lang, entry: draft.entry }], note);
+        const card = draftCard(saved!.revision, saved!.problems);
+        return [{ text: `Saved as a draft, not published; an editor reviews it (/term review).\n\n${card.text}` }];
       }
       default:
         return [{ text: TERM_USAGE }];

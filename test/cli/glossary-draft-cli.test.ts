@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai/server';
@@ -74,5 +77,30 @@ describe('scipop glossary draft', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/no draft: the model did not answer: 401/);
     expect(r.stderr + r.stdout).not.toContain(wrong);
+  });
+
+  it('--save stores the draft for review, marked as the model’s, and publishes nothing', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'scipop-draft-')), 'scipop.db');
+    const env = {
+      SCIPOP_AI_BASE_URL: fake.baseUrl,
+      SCIPOP_AI_MODEL: 'fake-model-cli',
+      SCIPOP_AI_API_KEY: KEY,
+      SCIPOP_DB: db,
+    };
+    const r = await scipop(['glossary', 'draft', 'glimmer vortex', '--save', '--as', 'Tess'], env);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^saved as draft \S+ \(not published/);
+    const review = await scipop(['glossary', 'review', '--json'], env);
+    expect(review.status).toBe(0);
+    const drafts = JSON.parse(review.stdout) as { term: string; note?: string; author?: string }[];
+    expect(JSON.stringify(drafts)).toContain('AI draft by fake-model-cli');
+    expect(JSON.stringify(drafts)).toContain('glimmer vortex');
+    const site = join(db, '..', 'site');
+    expect((await scipop(['glossary', 'publish', site], env)).status).toBe(0);
+    const published = readdirSync(site, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => readFileSync(join(site, f), 'utf8'));
+    expect(published.length).toBeGreaterThan(0);
+    expect(published.join('\n')).not.toContain('glimmer');
   });
 });
