@@ -61,7 +61,7 @@ export const TERM_USAGE = [
   '/term retire TERM — take an entry out of use (editors)',
   '/term wanted — the terms readers asked for, with counts',
   '/term draft TERM — a language model writes a first draft for an editor to review (moderators)',
-  '/term redraft TERM NOTE — a new AI draft, told what to change ("simpler", "mention the 2025 result")',
+  '/term redraft TERM | NOTE — a new AI draft, told what to change ("simpler", "mention the 2025 result")',
 ].join('\n');
 
 /** The id a term names when it has no live entry (a retired one): itself if it is an id, else its slug. */
@@ -205,11 +205,15 @@ export async function runTermCommand(deps: TermCommandDeps, actor: TermActor, in
       case 'draft':
       case 'redraft': {
         if (!deps.drafter) return [{ text: DRAFTING_NOT_SET_UP }];
-        const m = sub.toLowerCase() === 'redraft' ? /^(.+?)\s+(?:[|—:]\s*)?(\S.*)$/.exec(args) : null;
-        const term = (m ? m[1]! : args).trim();
-        const editorNote = m?.[2]?.trim();
-        if (!term || (sub.toLowerCase() === 'redraft' && !editorNote))
-          return [{ text: sub.toLowerCase() === 'redraft' ? '/term redraft TERM NOTE' : '/term draft TERM' }];
+        // The note follows a | on the line, or comes on the lines after it: a term may have several words.
+        const redraft = sub.toLowerCase() === 'redraft';
+        const bar = redraft ? args.indexOf('|') : -1;
+        const term = (bar >= 0 ? args.slice(0, bar) : args).trim();
+        const editorNote = redraft
+          ? (bar >= 0 ? args.slice(bar + 1) : rest.join(' ')).replace(/\s+/g, ' ').trim() || undefined
+          : undefined;
+        if (!term || (redraft && !editorNote))
+          return [{ text: redraft ? '/term redraft TERM | NOTE (what to change)' : '/term draft TERM' }];
         if (!mayPropose(actor.role)) return [{ text: 'Sorry: only moderators and editors may ask for drafts.' }];
         const live = await g.findLive(term);
         const lang = live?.lang ?? langOf(term);

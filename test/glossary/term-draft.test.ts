@@ -79,7 +79,7 @@ describe('/term draft: a language model writes, a person approves', () => {
   });
 
   it('passes an editor’s note to a redraft and says so on the card', async () => {
-    const [saved] = await runTermCommand(deps, editor, 'redraft glimmer vortex simpler, for children');
+    const [saved] = await runTermCommand(deps, editor, 'redraft glimmer vortex | simpler, for children');
     expect(saved!.text).toContain('AI draft by fake-model-7, asked: simpler, for children');
     expect(fake.requests[0]!.body.messages[1]!.content).toContain('simpler, for children');
   });
