@@ -22,6 +22,7 @@ import type { Sink } from './engine/sinks/types';
 import { createCoordinator, newWorkerIdentity } from './engine/workers';
 import { explainTerm } from './glossary/read';
 import { startGlossary } from './glossary/run';
+import { resolveAiSettings } from './ai/config';
 import { createPlatforms, platformStates, registerPlatformGauge } from './platform/available';
 import { seedSources } from './sources/catalog';
 import { isPostgresUrl, openStore } from './store/open-store';
@@ -90,7 +91,11 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
   const metrics = createEngineMetrics(store, { workers: coordinator });
   const failpoint = failpointHook(env.SCIPOP_FAILPOINT);
   // The bundled glossary under the community layer; a broken bundled pack is logged and posts go out without explanations.
-  const running = await startGlossary(store, config.glossary, log, { poll: !options.once && !options.dryRun });
+  const ai = resolveAiSettings(config.ai, env);
+  const running = await startGlossary(store, config.glossary, log, {
+    poll: !options.once && !options.dryRun,
+    ...(ai ? { ai, registry: metrics.registry } : {}),
+  });
   const glossary = running?.live;
   // The engine looks sinks up when it sends, so the platforms' sinks join the map below.
   const sinks = new Map<string, Sink>([['console', createConsoleSink()]]);

@@ -24,11 +24,6 @@ export const AiConfigSchema = z
     timeoutSeconds: z.number().positive().default(60),
     /** Retries of one request after a 429, a 5xx or a time-out, with backoff (honouring retry-after). */
     maxRetries: z.number().int().min(0).max(10).default(2),
-    /** Draft the top wanted terms each day, for editors to review (off by default). */
-    autoDraft: z
-      .object({ enabled: z.boolean().default(false), perDay: z.number().int().min(0).default(5) })
-      .strict()
-      .prefault({}),
   })
   .strict();
 /** See {@link AiConfigSchema}. */

@@ -1,4 +1,7 @@
 import { errorMessage } from '../../shared/errors';
+import type { Registry } from 'prom-client';
+import type { AiSettings } from '../ai/config';
+import { createGlossaryDrafter } from '../ai/glossary-drafter';
 import type { OpsRoute } from '../engine/http-server';
 import type { Store } from '../store/types';
 import { loadBundledPacks } from './bundled';
@@ -34,7 +37,12 @@ export async function startGlossary(
     warn(obj: object, msg?: string): void;
     error(obj: object, msg?: string): void;
   },
-  options: { poll: boolean },
+  options: {
+    poll: boolean;
+    /** The language model for `/term draft`, when one is configured; its counters go on `registry`. */
+    ai?: AiSettings;
+    registry?: Registry;
+  },
 ): Promise<RunningGlossary | null> {
   let live: LiveGlossary;
   let bundled: ReturnType<typeof loadBundledPacks>;
@@ -64,6 +72,15 @@ export async function startGlossary(
     glossary: createCommunityGlossary({ store, bundled: bundled.map((p) => p.pack), clock: { now: () => new Date() } }),
     published: refresh,
     editors: { editors: config.editors, editorsChats: config.editorsChats },
+    ...(options.ai
+      ? {
+          drafter: createGlossaryDrafter(options.ai, {
+            packs: () => live.packs(),
+            clock: { now: () => new Date() },
+            ...(options.registry ? { registry: options.registry } : {}),
+          }),
+        }
+      : {}),
   };
   const routes = [publishedGlossaryRoute(cache), ...(config.asks.enabled ? [askRoute(store, config.asks)] : [])];
   return { live, routes, term };
