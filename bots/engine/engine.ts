@@ -145,12 +145,16 @@ export function createEngine(deps: EngineDeps): Engine {
 
   // After each lease round: channels another worker changed (a moderator's command), and rows a
   // dead worker (or a crashed earlier run) left between send and mark.
-  coordinator.onRound(async (round) => {
+  const refreshChannels = async () => {
     const read = await readChannels();
     if (JSON.stringify([read.list, read.subscriptions]) !== loaded) {
       await loadChannels(read);
       deps.log.info({ channels: compiled.length }, 'channels changed in the store; reloaded');
     }
+  };
+  channels.refresh = refreshChannels;
+  coordinator.onRound(async (round) => {
+    await refreshChannels();
     const recovered = await recoverInDoubt(deps, channels, round.aliveSince);
     if (recovered > 0)
       deps.log.warn({ rows: recovered }, 'resolved deliveries left in doubt by a stopped worker or the previous run');

@@ -174,6 +174,9 @@ export async function pollSource(
         .sort((x, y) => x.t - y.t || x.i - y.i)
         .map((x) => x.item)
     : reversed;
+  // A source subscribed since this worker last read the channels (added from the command line or
+  // by another worker) is fetched at once: read the subscriptions again before its items go to nobody.
+  if (ordered.length > 0 && subscribersOf(channels.list(), source.id).length === 0) await channels.refresh?.();
   const items: NewItem[] = ordered.map((item) => {
     const deliveries: NewDelivery[] = [];
     if (postable === null || postable.has(item.key)) {

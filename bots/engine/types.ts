@@ -63,4 +63,6 @@ export type DeliveryDeps = Pick<EngineDeps, 'store' | 'sinks' | 'settings' | 'cl
 export interface ChannelRegistry {
   list(): readonly CompiledChannel[];
   get(id: string): CompiledChannel | undefined;
+  /** Reads the channels and subscriptions again if the store's changed since they were compiled. */
+  refresh?(): Promise<void>;
 }
