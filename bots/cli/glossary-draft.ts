@@ -87,7 +87,7 @@ export function registerDraftCommand(glossary: Command): void {
               [{ lang: options.lang, entry: draft.entry }],
               note,
             );
-            process.stdout.write(
+            process.stderr.write(
               `saved as draft ${saved!.revision.id} (not published; scipop glossary review lists it)\n`,
             );
           });

@@ -89,7 +89,7 @@ describe('scipop glossary draft', () => {
     };
     const r = await scipop(['glossary', 'draft', 'glimmer vortex', '--save', '--as', 'Tess'], env);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/^saved as draft \S+ \(not published/);
+    expect(r.stderr, r.stdout).toMatch(/^saved as draft \S+ \(not published/);
     const review = await scipop(['glossary', 'review', '--json'], env);
     expect(review.status).toBe(0);
     const drafts = JSON.parse(review.stdout) as { term: string; note?: string; author?: string }[];
