@@ -27,13 +27,20 @@ export function createGlossaryDrafter(settings: AiSettings, deps: GlossaryDrafte
     maxRetries: settings.maxRetries,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
+  // The name index is rebuilt only when the glossary changes (packs() returns a new array then),
+  // not for every draft.
+  let indexed: { packs: readonly LoadedPack[]; find: ReturnType<typeof relatedIdsIn> } | null = null;
+  const namesOf = (packs: readonly LoadedPack[]) => {
+    if (indexed?.packs !== packs) indexed = { packs, find: relatedIdsIn(packs) };
+    return indexed.find;
+  };
   return createDrafter({
     model,
     budget: createDraftBudget(settings.draftsPerDay, settings.concurrency),
     tokensPerDraft: settings.tokensPerDraft,
     maxAnswerTokens: settings.maxAnswerTokens,
     check: (entry, lang) => entryProblems(deps.packs(), entry, lang),
-    relatedIds: (names, lang) => relatedIdsIn(deps.packs())(names, lang),
+    relatedIds: (names, lang) => namesOf(deps.packs())(names, lang),
     clock: deps.clock,
     ...(deps.registry ? { metrics: createDraftMetrics(deps.registry) } : {}),
   });
