@@ -63,7 +63,13 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
       '--dry-run works on a snapshot of a SQLite file; it is not available with a postgres:// SCIPOP_DB yet',
     );
   const snapshot = options.dryRun ? snapshotDb(resolve(env.SCIPOP_DB)) : null;
-  const store = await openStore(snapshot ? snapshot.path : env.SCIPOP_DB);
+  const store = await openStore(snapshot ? snapshot.path : env.SCIPOP_DB, {
+    // Said once when writes start failing and once when they work again; the loops retry meanwhile.
+    onWriteProblem: (problem) =>
+      problem
+        ? log.error({ store: problem }, 'the store cannot write: posting waits until it can')
+        : log.info('the store can write again: posting goes on'),
+  });
   const now = Date.now();
   const seeded = await seedSources(store, config.sources.seedOpml, now);
   if (seeded > 0)
@@ -150,8 +156,10 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
           metrics.registry,
           async () => {
             const stats = await store.stats();
+            const problem = store.writeProblem?.() ?? null;
             return {
-              ok: engine.running,
+              ok: engine.running && problem === null,
+              ...(problem ? { store: problem } : {}),
               sources: stats.activeSources,
               paused: stats.pausedSources,
               pending: stats.deliveries.pending,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runBots } from '../main';
+import { isUnwritable } from '../store/types';
 import { errorMessage } from '../../shared/errors';
 
 /** `scipop run [--config FILE] [--once] [--dry-run]`. */
@@ -24,7 +25,8 @@ export function registerRunCommand(program: Command): void {
           process.exitCode = 1;
       } catch (error) {
         process.stderr.write(`scipop: ${errorMessage(error)}\n`);
-        process.exitCode = 2;
+        // 2 is bad input (config, arguments); a disk or file that cannot be written is the machine's.
+        process.exitCode = isUnwritable(error) ? 1 : 2;
       }
     });
 }

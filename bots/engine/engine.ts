@@ -1,4 +1,4 @@
-import type { Channel, Source, Subscription } from '../store/types';
+import { isUnwritable, type Channel, type Source, type Subscription } from '../store/types';
 import { compileChannels, subscribersOf, type CompiledChannel } from './channels';
 import { deliverPending, recoverInDoubt, type DeliveryReport } from './delivery';
 import { pollSource, type PollReport } from './poller';
@@ -197,6 +197,13 @@ export function createEngine(deps: EngineDeps): Engine {
       );
   };
 
+  // A store that cannot write (full disk, read-only file) is reported once by the store's owner
+  // (bots/main.ts, /healthz); the loops only note each failed pass and try again.
+  const failed = (fields: Record<string, unknown>, message: string, error: unknown) =>
+    isUnwritable(error)
+      ? deps.log.debug({ ...fields, err: errorMessage(error) }, message)
+      : deps.log.error({ ...fields, err: errorStack(error) }, message);
+
   const pollAll = async (sources: readonly Source[]) => {
     const reports: PollReport[] = [];
     await pool(
@@ -208,7 +215,7 @@ export function createEngine(deps: EngineDeps): Engine {
         } catch (error) {
           // A bug or a store failure: log it with the source and keep the cycle going. Saving
           // the state (tried again in five minutes) ends this worker's lease on the source.
-          deps.log.error({ source: source.url, err: errorStack(error) }, 'poll crashed');
+          failed({ source: source.url }, 'poll crashed', error);
           const now = deps.clock.now().getTime();
           const { etag, lastModified, failures } = source;
           await deps.store
@@ -290,7 +297,7 @@ export function createEngine(deps: EngineDeps): Engine {
             }
             await maintain();
           } catch (error) {
-            deps.log.error({ err: errorStack(error) }, 'poll pass failed');
+            failed({}, 'poll pass failed', error);
           }
           if (due < limit) await pollNap.sleep(tickMs);
         }
@@ -303,7 +310,7 @@ export function createEngine(deps: EngineDeps): Engine {
             progressed = report.sent + report.retried + report.failed + report.deferred > 0;
             if (progressed) deps.log.debug({ ...report }, 'delivery pass');
           } catch (error) {
-            deps.log.error({ err: errorStack(error) }, 'delivery pass failed');
+            failed({}, 'delivery pass failed', error);
           }
           if (!progressed) await deliveryNap.sleep(tickMs);
         }

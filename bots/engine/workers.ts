@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Store, WorkerInfo } from '../store/types';
+import { isUnwritable, type Store, type WorkerInfo } from '../store/types';
 import type { Clock, EngineLogger } from './ports';
 import { errorMessage } from '../../shared/errors';
 
@@ -224,8 +224,9 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       if (timer || stopped) return;
       timer = setInterval(
         () => {
+          // A store that cannot write is reported once by its owner (bots/main.ts); each round notes it.
           round().catch((error) =>
-            log.error(
+            log[isUnwritable(error) ? 'debug' : 'error'](
               { worker: worker.id, err: errorMessage(error) },
               'lease round failed; leases lapse if this goes on',
             ),

@@ -1,5 +1,5 @@
 import { createPostgresStore } from './postgres-store';
-import { createSqliteStore } from './sqlite-store';
+import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store';
 import type { Store } from './types';
 
 /** The default database when SCIPOP_DB is not set. */
@@ -10,11 +10,15 @@ export const isPostgresUrl = (target: string): boolean => /^postgres(ql)?:\/\//i
 
 /**
  * Opens the store SCIPOP_DB names: a SQLite file path, or a `postgres://` URL (optionally with
- * `?schema=name`). Both are migrated to the latest schema on open.
+ * `?schema=name`). Both are migrated to the latest schema on open. A SQLite file that cannot be
+ * written (full disk, read-only) fails with `StoreError('unwritable')` saying what to do.
  */
-export async function openStore(target: string = DEFAULT_DB): Promise<Store> {
+export async function openStore(
+  target: string = DEFAULT_DB,
+  options: Pick<SqliteStoreOptions, 'onWriteProblem'> = {},
+): Promise<Store> {
   if (isPostgresUrl(target)) return createPostgresStore(target);
-  return createSqliteStore(target);
+  return createSqliteStore(target, options);
 }
 
 /**

@@ -29,12 +29,18 @@ import {
   type Row,
 } from './rows';
 import { StoreError, type DeliveryStatus, type Store, type StoreStats } from './types';
+import { nearlyFull, sqliteWriteFault } from './sqlite-faults';
 import { errorMessage } from '../../shared/errors';
 
 /** Options of the SQLite store. */
 export interface SqliteStoreOptions {
   /** Lets tests and `scipop migrate` open a database without migrating it. */
   migrate?: boolean;
+  /**
+   * Called when writes start failing for a reason outside the data (a full disk, a read-only
+   * file: the problem in plain words), and with null once a write goes through again.
+   */
+  onWriteProblem?(problem: string | null): void;
 }
 
 /** Applies every migration newer than the database, each step in its own transaction. */
@@ -69,13 +75,13 @@ export function migrateSqlite(db: Database.Database, now = Date.now()): number {
  * survives a process crash; only an OS crash may lose the last commits).
  */
 export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  if (options.migrate !== false) migrateSqlite(db);
+  const db = openDatabase(file, options);
+  let problem: string | null = null;
+  const setProblem = (next: string | null) => {
+    if (next === problem) return;
+    problem = next;
+    options.onWriteProblem?.(next);
+  };
 
   const cache = new Map<string, Database.Statement>();
   const stmt = (sql: string): Database.Statement => {
@@ -83,9 +89,29 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     if (!s) cache.set(sql, (s = db.prepare(sql)));
     return s;
   };
-  const one = (sql: string, ...args: unknown[]) => stmt(sql).get(...args) as Row | undefined;
-  const all = (sql: string, ...args: unknown[]) => stmt(sql).all(...args) as Row[];
-  const run = (sql: string, ...args: unknown[]) => stmt(sql).run(...args).changes;
+  // A write that goes through ends a write problem (a heartbeat every few seconds is one), unless
+  // the disk is still all but full: small writes can fit in the last free block and fail again.
+  const wrote = (s: Database.Statement) => {
+    if (problem !== null && !s.readonly && !nearlyFull(file)) setProblem(null);
+  };
+  const one = (sql: string, ...args: unknown[]) => {
+    const s = stmt(sql);
+    const row = s.get(...args) as Row | undefined;
+    wrote(s);
+    return row;
+  };
+  const all = (sql: string, ...args: unknown[]) => {
+    const s = stmt(sql);
+    const rows = s.all(...args) as Row[];
+    wrote(s);
+    return rows;
+  };
+  const run = (sql: string, ...args: unknown[]) => {
+    const s = stmt(sql);
+    const changes = s.run(...args).changes;
+    wrote(s);
+    return changes;
+  };
   // Named queries (queries.ts `Q`), bound by name.
   const allQ = <P extends object>(q: Query<P>, params: P) => {
     const [sql, args] = bind(q, params);
@@ -195,7 +221,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       })(),
   };
 
-  return {
+  const store: Store = {
     ...createPlatformState(runner),
     ...createGlossaryState(runner),
     kind: 'sqlite',
@@ -325,5 +351,66 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     listLeases: async (kind) =>
       (kind === undefined ? all(SQL.listLeases) : all(SQL.listLeasesOfKind, kind)).map(rowToLease),
     sourceLeases: async (now) => all(SQL.sourceLeases, now).map(rowToSourceLease),
+    writeProblem: () => problem,
   };
+  return guardWrites(store, file, (fault) => setProblem(fault.message));
+}
+
+/** Opens, tunes and migrates the file; a disk or permission failure comes out as a clear `unwritable` error. */
+function openDatabase(file: string, options: SqliteStoreOptions): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    if (options.migrate !== false) migrateSqlite(db);
+    return db;
+  } catch (error) {
+    if (db?.open) db.close();
+    throw sqliteWriteFault(error, file) ?? fsFault(error, file) ?? error;
+  }
+}
+
+/** mkdir of the store's folder failing for lack of room or rights reads like SQLite's own faults. */
+function fsFault(error: unknown, file: string): StoreError | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== 'EACCES' && code !== 'EROFS' && code !== 'ENOSPC' && code !== 'EPERM') return null;
+  return sqliteWriteFault(Object.assign(new Error(errorMessage(error)), { code: `SQLITE_CANTOPEN_${code}` }), file);
+}
+
+/**
+ * Every method of the store, with SQLite's disk and permission failures turned into
+ * `StoreError('unwritable')` (reported once through `onFault`); other errors pass unchanged.
+ */
+function guardWrites(store: Store, file: string, onFault: (fault: StoreError) => void): Store {
+  const translate = (error: unknown): unknown => {
+    const fault = sqliteWriteFault(error, file);
+    if (!fault) return error;
+    onFault(fault);
+    return fault;
+  };
+  const guarded: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(store)) {
+    if (typeof value !== 'function' || name === 'writeProblem' || name === 'close') {
+      guarded[name] = value;
+      continue;
+    }
+    const method = value as (...args: unknown[]) => unknown;
+    guarded[name] = (...args: unknown[]) => {
+      try {
+        const out = method(...args);
+        return out instanceof Promise
+          ? out.catch((error: unknown) => {
+              throw translate(error);
+            })
+          : out;
+      } catch (error) {
+        throw translate(error);
+      }
+    };
+  }
+  return guarded as unknown as Store;
 }

@@ -314,15 +314,28 @@ export interface Store extends PlatformStateStore, GlossaryStateStore {
   listLeases(kind?: LeaseKind): Promise<Lease[]>;
   /** Sources leased right now (fetches in progress) per owner, with when the oldest was taken. */
   sourceLeases(now: number): Promise<{ owner: string; sources: number; oldestAt: number }[]>;
+  /**
+   * Why the store cannot write right now (a full disk, a read-only file), or null when its last
+   * write went through. Only stores that can lose the ability to write report it (SQLite); while
+   * it is set, writes fail with `StoreError('unwritable')` and nothing already stored is lost.
+   */
+  writeProblem?(): string | null;
 }
 
-/** A store failure the caller can act on (`duplicate`, `not-found`, `unsupported`). */
+/**
+ * A store failure the caller can act on: `duplicate`, `not-found`, `unsupported`, `migration`, or
+ * `unwritable` (the disk is full or the file read-only: wait and retry, nothing stored is lost).
+ */
 export class StoreError extends Error {
   override readonly name = 'StoreError';
   constructor(
-    readonly code: 'duplicate' | 'not-found' | 'unsupported' | 'migration',
+    readonly code: 'duplicate' | 'not-found' | 'unsupported' | 'migration' | 'unwritable',
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
+
+/** True for the store's "cannot write" errors (full disk, read-only file): wait and retry, nothing stored is lost. */
+export const isUnwritable = (error: unknown): boolean => error instanceof StoreError && error.code === 'unwritable';
