@@ -35,6 +35,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 
 /** After SIGTERM or SIGINT the process is gone within this, whatever hangs (a crash's guarantees hold). */
 const EXIT_DEADLINE_MS = 9000;
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** How `scipop run` was invoked. */
 export interface RunOptions {
@@ -62,6 +63,13 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     throw new Error(
       '--dry-run works on a snapshot of a SQLite file; it is not available with a postgres:// SCIPOP_DB yet',
     );
+  // A signal while starting (a migration waiting on a lock, a platform not answering) exits at
+  // once: nothing has been taken on yet, and PostgreSQL rolls an unfinished migration step back.
+  const signalWhileStarting = (signal: NodeJS.Signals) => {
+    log.warn({ signal }, 'stopped while starting: exiting now (an unfinished migration step is rolled back)');
+    process.exit(1);
+  };
+  if (!options.once) for (const s of SIGNALS) process.once(s, signalWhileStarting);
   const snapshot = options.dryRun ? snapshotDb(resolve(env.SCIPOP_DB)) : null;
   const store = await openStore(snapshot ? snapshot.path : env.SCIPOP_DB, {
     // Said once when writes start failing and once when they work again; the loops retry meanwhile.
@@ -195,8 +203,10 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     return { engine, store, ops, report, stop };
   }
 
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  for (const s of SIGNALS) {
+    process.off(s, signalWhileStarting);
+    process.once(s, onSignal);
+  }
   function onSignal(signal: NodeJS.Signals) {
     log.info({ signal }, 'shutting down: finishing in-flight work');
     // A second signal exits at once; whatever hangs past the deadline is left as a crash would leave it.

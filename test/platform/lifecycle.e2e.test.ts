@@ -8,7 +8,9 @@ import { startScipop, type Child } from '../engine/child';
 import { rssFeed, startFeedServer } from '../support/feed-server';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram/server';
 import { refusedUrl, startHangingServer, startTcpProxy } from '../fakes/unreachable';
-import { createTestSchema } from '../store/postgres';
+import pg from 'pg';
+import { LATEST_VERSION } from '../../bots/store/migrations';
+import { createTestSchema, TEST_PG_URL, withAdmin } from '../store/postgres';
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -211,6 +213,41 @@ describe('stopping cleanly', () => {
     const exit = await terminate(child);
     expect(exit.signal).toBeNull();
     expect(exit.ms).toBeLessThan(10_000);
+  });
+
+  it('exits within 10 s of SIGTERM mid-migration (a step waiting on a lock); the next start migrates', async () => {
+    const dir = world();
+    const schema = await createTestSchema();
+    cleanups.push(() => schema.drop());
+    // Another session creates the schema and has not committed: the migration's first step waits on it.
+    const holder = new pg.Client({ connectionString: TEST_PG_URL });
+    await holder.connect();
+    cleanups.push(() => holder.end());
+    await holder.query('BEGIN');
+    await holder.query(`CREATE SCHEMA ${schema.schema}`);
+    const child = start(dir, { SCIPOP_DB: schema.url });
+    const waiting = () =>
+      withAdmin((c) =>
+        c.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'CREATE SCHEMA IF NOT EXISTS ${schema.schema}%'`,
+        ),
+      );
+    await waitFor(async () => ((await waiting()).rows[0].n === 1 ? true : undefined), 'the migration waiting');
+    const exit = await terminate(child);
+    expect(exit.ms).toBeLessThan(10_000);
+    expect(exit.code).toBe(1);
+    expect(child.stderr()).toContain('stopped while starting: exiting now');
+    await holder.query('ROLLBACK');
+    // The server ended the stopped process's session: nothing of it waits or holds the migration lock.
+    await waitFor(async () => ((await waiting()).rows[0].n === 0 ? true : undefined), 'the session to end');
+
+    const again = start(dir, { SCIPOP_DB: schema.url });
+    await waitFor(() => (again.stderr().includes('"msg":"running"') ? true : undefined), 'the network running');
+    expect((await terminate(again)).code).toBe(0);
+    const version = await withAdmin((c) =>
+      c.query(`SELECT max(version)::int AS v FROM ${schema.schema}.schema_migrations`),
+    );
+    expect(version.rows[0].v).toBe(LATEST_VERSION);
   });
 
   it('exits at once on a second signal', async () => {
