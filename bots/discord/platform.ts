@@ -20,6 +20,8 @@ export interface DiscordPlatformOptions extends PlatformOptions {
 
 /** How long a gateway login may take before it counts as failed (and is retried). */
 const CONNECT_TIMEOUT_MS = 30_000;
+/** The longest wait between two tries to register the slash commands in a server. */
+const REGISTER_RETRY_MAX_MS = 5 * 60_000;
 
 /** The role whose holder keeps the gateway session and shows the approval queue. */
 export const GATEWAY_ROLE = 'discord-gateway';
@@ -108,18 +110,36 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
 
   let client: Client | null = null;
   const registered = new Set<string>();
-  const register = async (applicationId: string, guildId: string) => {
-    if (registered.has(guildId) || (config.guilds.length > 0 && !config.guilds.includes(guildId))) return;
+  const retries = new Set<NodeJS.Timeout>();
+  // A refusal (403: the bot lacks the applications.commands scope) waits for the next join or
+  // reconnect; a 5xx or a network failure is tried again with backoff while connected.
+  const register = async (applicationId: string, guildId: string, attempt = 0): Promise<void> => {
+    if (attempt === 0 && (registered.has(guildId) || (config.guilds.length > 0 && !config.guilds.includes(guildId))))
+      return;
     registered.add(guildId);
     try {
       await rest.put(Routes.applicationGuildCommands(applicationId, guildId), { body: COMMANDS });
       log.info({ guild: guildId, commands: COMMANDS.length }, 'Discord slash commands registered');
     } catch (error) {
-      registered.delete(guildId);
-      log.error(
+      const status = (error as { status?: unknown }).status;
+      if (typeof status === 'number' && status >= 400 && status < 500 && status !== 429) {
+        registered.delete(guildId);
+        return void log.error(
+          { guild: guildId, err: errorMessage(error) },
+          'could not register slash commands in this server (was the bot invited with the applications.commands scope?)',
+        );
+      }
+      const waitMs = Math.min(REGISTER_RETRY_MAX_MS, 1000 * 2 ** attempt);
+      log.warn(
         { guild: guildId, err: errorMessage(error) },
-        'could not register slash commands in this server (was the bot invited with the applications.commands scope?)',
+        `could not register slash commands in this server; trying again in ${waitMs / 1000} s`,
       );
+      const retry = setTimeout(() => {
+        retries.delete(retry);
+        if (client) void register(applicationId, guildId, attempt + 1);
+      }, waitMs);
+      retry.unref();
+      retries.add(retry);
     }
   };
 
@@ -159,6 +179,8 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
     client = null;
     if (timer) clearInterval(timer);
     timer = null;
+    for (const retry of retries) clearTimeout(retry);
+    retries.clear();
     await syncing;
     registered.clear();
     await c?.destroy();

@@ -11,6 +11,7 @@ import { refusedUrl, startHangingServer, startTcpProxy } from '../fakes/unreacha
 import pg from 'pg';
 import { LATEST_VERSION } from '../../bots/store/migrations';
 import { createTestSchema, TEST_PG_URL, withAdmin } from '../store/postgres';
+import { freePort } from '../support/embedded-pg';
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -21,7 +22,7 @@ afterEach(async () => {
 });
 
 /** A run config with one Telegram and one Discord destination, and the given feeds as sources. */
-function writeConfig(dir: string, feeds: string[] = []): string {
+function writeConfig(dir: string, feeds: string[] = [], telegram?: Record<string, unknown>): string {
   const opml = join(dir, 'sources.opml');
   writeFileSync(opml, toOpml(feeds.map((url, i) => ({ url, title: `Feed ${i + 1}`, tags: ['astronomy'] }))));
   const file = join(dir, 'config.yaml');
@@ -29,6 +30,7 @@ function writeConfig(dir: string, feeds: string[] = []): string {
     file,
     stringify({
       sources: { seedOpml: opml, firstFetchPosts: 10, jitter: 0 },
+      ...(telegram ? { telegram } : {}),
       channels: [
         { id: 'tg-main', sink: 'telegram', target: String(GROUP), title: 'Science group' },
         { id: 'dc-news', sink: 'discord', target: '1234567890', title: 'News' },
@@ -54,9 +56,9 @@ async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, w
   }
 }
 
-function start(dir: string, env: Record<string, string>): Child {
+function start(dir: string, env: Record<string, string>, telegram?: Record<string, unknown>): Child {
   const child = startScipop(
-    ['run', '--config', writeConfig(dir, env.FEED ? [env.FEED] : [])],
+    ['run', '--config', writeConfig(dir, env.FEED ? [env.FEED] : [], telegram)],
     { SCIPOP_DB: join(dir, 'scipop.db'), SCIPOP_ALLOW_PRIVATE_NETWORKS: '1', SCIPOP_HTTP_PORT: '0', ...env },
     dir,
   );
@@ -105,6 +107,40 @@ describe('starting whatever the platforms say', () => {
     const exit = await terminate(child);
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
   });
+});
+
+describe('starting whatever the platforms say: each Telegram start step', () => {
+  // 5xx answers are retried by the API client itself (auto-retry: 3 s, then 6 s); other failures by
+  // the platform's start loop, which logs them. Either way the rest of the network runs meanwhile.
+  const steps = [
+    { method: 'getMe', error: { code: 500, description: 'Internal Server Error' }, webhook: false, logged: false },
+    { method: 'deleteWebhook', error: { code: 502, description: 'Bad Gateway' }, webhook: false, logged: false },
+    { method: 'setWebhook', error: { code: 429, description: 'Too Many Requests' }, webhook: true, logged: true },
+  ];
+  for (const step of steps)
+    it(`retries a failing ${step.method} while the rest runs, then takes commands`, async () => {
+      const dir = world();
+      const tg: FakeTelegram = await startFakeTelegram();
+      cleanups.push(() => tg.close());
+      tg.addChat({ id: GROUP, type: 'supergroup', title: 'Science group' });
+      tg.failNext(step.method, step.error, 2);
+      const hookPort = await freePort();
+      const webhook = step.webhook
+        ? { webhook: { url: `http://127.0.0.1:${hookPort}/telegram`, port: hookPort, secretToken: 'start-secret' } }
+        : undefined;
+      const child = start(dir, { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot }, webhook);
+      const port = await opsPort(child);
+      const early = await health(port);
+      expect(early.ok).toBe(true);
+      expect(early.platforms.telegram).not.toBe('up');
+      await waitFor(async () => ((await health(port)).platforms.telegram === 'up' ? true : undefined), 'Telegram up');
+      if (step.logged) expect(child.stderr()).toContain('could not start taking Telegram updates; trying again in 1 s');
+      expect(tg.calls.filter((c) => c.method === step.method).length).toBe(3);
+      tg.say(GROUP, tg.user(3), '/explain exoplanet');
+      await tg.waitFor(() => tg.messages(GROUP).find((m) => /planet/i.test(m.text)));
+      const exit = await terminate(child);
+      expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+    });
 });
 
 describe('stopping cleanly', () => {

@@ -36,6 +36,11 @@ export interface FakeDiscordServer {
   gateway: FakeGateway;
   limiter: RateLimiter;
   requests: FakeRequest[];
+  /**
+   * Makes the next requests to a route (`'GET /gateway/bot'`, the pattern as routes.ts writes it)
+   * answer `status` with Discord's error body, `times` times: a 500 during an incident, say.
+   */
+  failNext(route: string, status: number, times?: number): void;
   /** Serves a file as an attachment URL (OPML imports). */
   attach(name: string, body: string | Buffer): { id: string; url: string; filename: string; size: number };
   close(): Promise<void>;
@@ -85,6 +90,7 @@ export async function startFakeDiscordServer(options: FakeDiscordServerOptions =
   if (options.nonceWindowMs !== undefined) state.nonceWindowMs = options.nonceWindowMs;
   const limiter = createRateLimiter({ ...DISCORD_RATE_LIMITS, ...options.rateLimits });
   const requests: FakeRequest[] = [];
+  const injected = new Map<string, { status: number; times: number }>();
   let base = '';
   const routes = createRoutes({
     state,
@@ -122,6 +128,14 @@ export async function startFakeDiscordServer(options: FakeDiscordServerOptions =
         return send(404, { message: '404: Not Found', code: 0 });
       if (route.auth && req.headers.authorization !== `Bot ${token}`)
         return send(401, { message: '401: Unauthorized', code: 0 });
+      const fault = injected.get(`${route.method} ${route.pattern}`);
+      if (fault) {
+        if (--fault.times <= 0) injected.delete(`${route.method} ${route.pattern}`);
+        return send(fault.status, {
+          message: `${fault.status}: ${http.STATUS_CODES[fault.status] ?? 'Error'}`,
+          code: 0,
+        });
+      }
       let body: Record<string, unknown>;
       try {
         body = (await readBody(req)).body;
@@ -165,6 +179,9 @@ export async function startFakeDiscordServer(options: FakeDiscordServerOptions =
     gateway,
     limiter,
     requests,
+    failNext(route, status, times = 1) {
+      injected.set(route, { status, times });
+    },
     attach(name, body) {
       const id = state.snowflake();
       const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
