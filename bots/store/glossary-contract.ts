@@ -114,6 +114,81 @@ export function defineGlossaryStateContract(harness: () => StoreHarness): void {
     expect((await store.glossaryWanted(10)).map((w) => w.term)).toEqual(['Dyson sphere']);
   });
 
+  it('keeps what the gap finder found in the news beside readers’ asks; a new run replaces the last one', async () => {
+    const { store } = harness();
+    expect(await store.glossaryGapsRunAt()).toBeNull();
+    await store.askGlossaryTerm('en', 'magnetar', T0);
+    await store.dismissGlossaryWanted('en', 'magnetar');
+    await store.askGlossaryTerm('en', 'Dyson sphere', T0);
+    const example = { text: 'A Dyson sphere would enclose a star.', link: 'https://news.example/1' };
+    await store.recordGlossaryGaps(
+      [
+        { lang: 'en', term: 'dyson sphere', items: 4, sources: 2, examples: [example] },
+        { lang: 'en', term: 'magnetar', items: 9, sources: 3, examples: [] },
+        { lang: 'zh-Hans', term: '磁星', items: 2, sources: 1, examples: [] },
+      ],
+      T0 + 10,
+    );
+    expect(await store.glossaryGapsRunAt()).toBe(T0 + 10);
+    const first = await store.glossaryWanted(10);
+    expect(first.map((w) => `${w.term}:${w.asks}+${w.items}/${w.sources}`)).toEqual([
+      'Dyson sphere:1+4/2', // the name as first written stays; the dismissed magnetar stays dismissed
+      '磁星:0+2/1',
+    ]);
+    expect(first[0]!.examples).toEqual([example]);
+    await store.recordGlossaryGaps([{ lang: 'zh-Hans', term: '磁星', items: 5, sources: 2, examples: [] }], T0 + 20);
+    expect((await store.glossaryWanted(10)).map((w) => `${w.term}:${w.asks}+${w.items}/${w.sources}`)).toEqual([
+      '磁星:0+5/2',
+      'Dyson sphere:1+0/0',
+    ]);
+    expect(await store.glossaryGapsRunAt()).toBe(T0 + 20);
+  });
+
+  it('lets one person at a time claim a wanted term', async () => {
+    const { store } = harness();
+    await store.askGlossaryTerm('en', 'Dyson sphere', T0);
+    expect(await store.claimGlossaryWanted('en', 'dyson sphere', alice, T0 + 1)).toBe(true);
+    expect(await store.claimGlossaryWanted('en', 'Dyson Sphere', alice, T0 + 2)).toBe(true); // already hers
+    expect(await store.claimGlossaryWanted('en', 'dyson sphere', eddie, T0 + 3)).toBe(false);
+    expect(await store.claimGlossaryWanted('en', 'no such term', eddie, T0 + 3)).toBe(false);
+    const [w] = await store.glossaryWanted(10);
+    expect(w).toMatchObject({ claimedBy: alice, claimedAt: T0 + 2 });
+  });
+
+  it('gives the items seen since a time as text for the gap finder, newest first', async () => {
+    const { store } = harness();
+    const s = await store.addSource({ url: 'https://a.example/feed', title: 'A', tags: [], lang: 'en' }, T0);
+    const state = {
+      etag: null,
+      lastModified: null,
+      nextFetchAt: T0,
+      lastFetchAt: T0,
+      lastSuccessAt: T0,
+      failures: 0,
+      lastError: null,
+    };
+    const item = (key: string, summary: string) => ({
+      key,
+      title: `Title ${key}`,
+      link: `https://example.org/${key}`,
+      publishedAt: T0,
+      data: { key, title: `Title ${key}`, summary, lang: 'en' },
+      deliveries: [],
+    });
+    await store.commitFetch(s.id, state, [item('old', 'Old news.')], T0);
+    await store.commitFetch(s.id, state, [item('new', 'A magnetar flared.')], T0 + 1000);
+    expect(await store.recentItemTexts(T0 + 500, 10)).toEqual([
+      {
+        sourceId: s.id,
+        title: 'Title new',
+        summary: 'A magnetar flared.',
+        link: 'https://example.org/new',
+        lang: 'en',
+      },
+    ]);
+    expect((await store.recentItemTexts(T0, 1)).map((i) => i.title)).toEqual(['Title new']);
+  });
+
   it('keeps the first signing key stored', async () => {
     const { store } = harness();
     expect(await store.glossarySigningKey('key-one')).toBe('key-one');

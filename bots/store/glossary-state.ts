@@ -36,6 +36,17 @@ export const GLOSSARY_SQL = {
     ON CONFLICT (lang, term_key) DO UPDATE SET asks = glossary_wanted.asks + 1, updated_at = excluded.updated_at`,
   wanted: `SELECT * FROM glossary_wanted WHERE dismissed = 0 ORDER BY asks + items DESC, updated_at DESC, term_key LIMIT ?`,
   dismiss: `UPDATE glossary_wanted SET dismissed = 1 WHERE lang = ? AND term_key = ?`,
+  gapsGuard: `SELECT value FROM glossary_meta WHERE name = 'gaps_run_at'`,
+  clearGaps: `UPDATE glossary_wanted SET items = 0, sources = 0, examples = '[]' WHERE items > 0`,
+  gap: `INSERT INTO glossary_wanted (lang, term_key, term, items, sources, examples, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (lang, term_key) DO UPDATE SET items = excluded.items, sources = excluded.sources,
+    examples = excluded.examples, updated_at = excluded.updated_at`,
+  gapsRunAt: `INSERT INTO glossary_meta (name, value) VALUES ('gaps_run_at', ?)
+    ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+  claim: `UPDATE glossary_wanted SET claimed_platform = ?, claimed_id = ?, claimed_name = ?, claimed_at = ?
+    WHERE lang = ? AND term_key = ? AND dismissed = 0
+    AND (claimed_id IS NULL OR (claimed_platform = ? AND claimed_id = ?))`,
+  recentItems: `SELECT source_id, title, link, data FROM items WHERE seen_at >= ? ORDER BY seen_at DESC, id LIMIT ?`,
 } as const;
 
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -176,8 +187,45 @@ export function createGlossaryState(db: SqlRunner): GlossaryStateStore {
         sources: Number(r.sources),
         examples: JSON.parse(String(r.examples)) as WantedTerm['examples'],
         updatedAt: Number(r.updated_at),
+        claimedBy:
+          r.claimed_id === null || r.claimed_id === undefined
+            ? null
+            : { platform: String(r.claimed_platform), id: String(r.claimed_id), name: String(r.claimed_name) },
+        claimedAt: r.claimed_at === null || r.claimed_at === undefined ? null : Number(r.claimed_at),
       })),
     dismissGlossaryWanted: async (lang, term) => (await db.run(S.dismiss, [lang, wantedKey(term)])) > 0,
+    recordGlossaryGaps: (found, now) =>
+      db.guarded('glossary_wanted', [S.gapsGuard, []], () => ({
+        writes: [
+          [S.clearGaps, []],
+          ...found.map((g): Statement => [
+            S.gap,
+            [g.lang, wantedKey(g.term), g.term.trim(), g.items, g.sources, JSON.stringify(g.examples), now],
+          ]),
+          [S.gapsRunAt, [String(now)]],
+        ],
+        result: undefined,
+      })),
+    glossaryGapsRunAt: async () => {
+      const row = (await db.all(S.gapsGuard, []))[0];
+      return row ? Number(row.value) : null;
+    },
+    claimGlossaryWanted: async (lang, term, by, now) =>
+      (await db.run(S.claim, [by.platform, by.id, by.name, now, lang, wantedKey(term), by.platform, by.id])) > 0,
+    recentItemTexts: async (since, limit) =>
+      (await db.all(S.recentItems, [since, limit])).map((r) => {
+        const data = (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as {
+          summary?: unknown;
+          lang?: unknown;
+        } | null;
+        return {
+          sourceId: String(r.source_id),
+          title: String(r.title),
+          summary: typeof data?.summary === 'string' ? data.summary : '',
+          link: strOrNull(r.link),
+          lang: typeof data?.lang === 'string' ? data.lang : null,
+        };
+      }),
 
     glossarySigningKey: async (created) => {
       await db.run(S.insertKey, [created]);

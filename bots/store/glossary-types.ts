@@ -47,6 +47,39 @@ export interface GlossaryStateStore {
   glossaryWanted(limit: number): Promise<WantedTerm[]>;
   /** Dismisses a wanted term for good; false when it is not on the list. */
   dismissGlossaryWanted(lang: string, term: string): Promise<boolean>;
+  /**
+   * Records what the gap finder found in the news: each term's items, sources and examples replace
+   * those of the last run (a term no longer found keeps only its readers' asks); readers' asks,
+   * dismissals and claims are kept. Also records when it ran (`glossaryGapsRunAt`).
+   */
+  recordGlossaryGaps(found: readonly FoundGap[], now: number): Promise<void>;
+  /** When the gap finder last recorded its findings, or null if never. */
+  glossaryGapsRunAt(): Promise<number | null>;
+  /**
+   * Claims a wanted term for `by` to write: true when it is now theirs (or already was); false when
+   * someone else holds it (see `claimedBy`) or the term is not on the list.
+   */
+  claimGlossaryWanted(lang: string, term: string, by: GlossaryActor, now: number): Promise<boolean>;
+  /** Items seen since `since` (newest first, at most `limit`), as text for the gap finder. */
+  recentItemTexts(since: number, limit: number): Promise<ItemText[]>;
+}
+
+/** A term the gap finder found in the network's news. */
+export interface FoundGap {
+  lang: string;
+  term: string;
+  items: number;
+  sources: number;
+  examples: { text: string; link: string | null }[];
+}
+
+/** An item's words for the gap finder: its title and summary, with where it came from. */
+export interface ItemText {
+  sourceId: string;
+  title: string;
+  summary: string;
+  link: string | null;
+  lang: string | null;
 }
 
 /** A term the network's readers (or its news) want explained. */
@@ -58,6 +91,9 @@ export interface WantedTerm {
   sources: number;
   examples: { text: string; link: string | null }[];
   updatedAt: number;
+  /** Who said they are writing it, and when. */
+  claimedBy: GlossaryActor | null;
+  claimedAt: number | null;
 }
 
 /** The key a wanted term is counted under: case and spacing folded. */

@@ -287,6 +287,16 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 8,
+    name: 'community glossary: who claimed a wanted term to write it',
+    statements: [
+      `ALTER TABLE glossary_wanted ADD COLUMN claimed_platform TEXT`,
+      `ALTER TABLE glossary_wanted ADD COLUMN claimed_id TEXT`,
+      `ALTER TABLE glossary_wanted ADD COLUMN claimed_name TEXT`,
+      `ALTER TABLE glossary_wanted ADD COLUMN claimed_at BIGINT`,
+    ],
+  },
 ];
 
 /** The newest schema version this code knows. */
