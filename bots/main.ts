@@ -125,6 +125,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     metrics,
     coordinator,
     ...(failpoint ? { failpoint } : {}),
+    ...(running?.wanted ? { maintenance: running.wanted.runIfDue } : {}),
     ...(glossary ? { glossary } : {}),
   });
 

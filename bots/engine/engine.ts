@@ -110,6 +110,7 @@ export function createEngine(deps: EngineDeps): Engine {
   });
   const maintain = async () => {
     const now = deps.clock.now().getTime();
+    if (maintaining) await deps.maintenance?.(now);
     if (!maintaining || deps.settings.forgetItemsAfterMs <= 0 || now - prunedAt < 3_600_000) return;
     prunedAt = now;
     let forgotten = 0;

@@ -48,6 +48,11 @@ export interface EngineDeps {
   coordinator?: Coordinator;
   /** Test-only failpoint hook (SCIPOP_FAILPOINT), called at named points of delivery. */
   failpoint?: (point: 'after-send' | 'after-claim') => void;
+  /**
+   * Upkeep that one worker at a time does (the one holding the maintenance role), called after each
+   * poll pass; it decides itself whether it is due (the glossary's daily gap finder).
+   */
+  maintenance?: (now: number) => Promise<unknown>;
 }
 
 /** What polling a source uses (pollSource): no sinks. */

@@ -221,8 +221,14 @@ export function createCommunityGlossary(deps: CommunityGlossaryDeps) {
       );
     },
 
-    /** The wanted list: terms readers asked for, most asked first. */
+    /** The wanted list: terms readers asked for and terms the news uses, most wanted first. */
     wanted: (limit = 10) => store.glossaryWanted(limit),
+
+    /** Says `actor` is writing a wanted term; false when someone else already is, or it is not on the list. */
+    async claimWanted(actor: GlossaryActor, role: GlossaryRole, lang: string, term: string): Promise<boolean> {
+      requireRole(mayPropose(role), 'claim wanted terms (moderators of a served channel and editors)');
+      return store.claimGlossaryWanted(lang, term, actor, now());
+    },
 
     /** Takes a term off the wanted list for good (a moderator's or an editor's call). */
     async dismissWanted(role: GlossaryRole, lang: string, term: string): Promise<boolean> {

@@ -31,6 +31,24 @@ export const GlossaryConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** The gap finder over the network's own news, run by the worker holding the maintenance role. */
+    wanted: z
+      .object({
+        /** Off: only readers' requests fill the wanted list. */
+        enabled: z.boolean().default(true),
+        /** Items seen in the last this many days are read. */
+        days: z.number().positive().max(90).default(7),
+        /** How often it runs. */
+        everyHours: z
+          .number()
+          .positive()
+          .max(24 * 30)
+          .default(24),
+        /** Candidates kept per run. */
+        top: z.number().int().min(1).max(500).default(50),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 /** See {@link GlossaryConfigSchema}. */

@@ -14,6 +14,7 @@ import { createLiveGlossary, type LiveGlossary } from './live';
 import { createPublishedCache, publishedGlossaryRoute } from './serve';
 import { loadGlossarySigner, type GlossarySigner } from './signing';
 import type { TermService } from './term-service';
+import { createWantedJob } from './wanted';
 
 /** The glossary of a running network: what posts and /explain use, and the published files' route. */
 export interface RunningGlossary {
@@ -22,6 +23,8 @@ export interface RunningGlossary {
   routes: OpsRoute[];
   /** /term for the chat platforms: a change published here is used at once (the live glossary refreshes). */
   term: TermService;
+  /** The daily gap finder over the network's news (the maintenance role runs it); absent when turned off. */
+  wanted?: { runIfDue(now: number): Promise<boolean> };
 }
 
 /**
@@ -83,5 +86,8 @@ export async function startGlossary(
       : {}),
   };
   const routes = [publishedGlossaryRoute(cache), ...(config.asks.enabled ? [askRoute(store, config.asks)] : [])];
-  return { live, routes, term };
+  const wanted = config.wanted.enabled
+    ? createWantedJob({ store, matcher: () => live, settings: config.wanted, log })
+    : undefined;
+  return { live, routes, term, ...(wanted ? { wanted } : {}) };
 }

@@ -17,6 +17,7 @@ import type { Drafter } from '../ai/drafter';
 import { explainTerm } from './read';
 import type { CommunityGlossary } from './community';
 import { entryFromForm, parseTermForm, slugOf, splitTermInput, TERM_FORM_HELP } from './term-form';
+import { wantedKey, type WantedTerm } from '../store/glossary-types';
 
 /** Who is asking, with the role their platform found (editor, moderator, reader). */
 export interface TermActor extends GlossaryActor {
@@ -59,7 +60,7 @@ export const TERM_USAGE = [
   '/term review — the drafts waiting, with Approve / Reject (editors decide)',
   '/term revert TERM REV — publish an earlier revision again (editors)',
   '/term retire TERM — take an entry out of use (editors)',
-  '/term wanted — the terms readers asked for, with counts',
+  '/term wanted — the terms readers asked for and the news uses, with counts and an example; claim TERM to write one',
   '/term draft TERM — a language model writes a first draft for an editor to review (moderators)',
   '/term redraft TERM | NOTE — a new AI draft, told what to change ("simpler", "mention the 2025 result")',
 ].join('\n');
@@ -68,6 +69,21 @@ export const TERM_USAGE = [
 const idOf = (term: string) => (/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(term) ? term : slugOf(term) || term);
 const langOf = (term: string) => (/\p{Script=Han}/u.test(term) ? 'zh-Hans' : 'en');
 const date = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+const times = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** One wanted term: what wants it, who is writing it, and an example from the news. */
+function wantedLines(w: WantedTerm): string[] {
+  const why = [
+    ...(w.items > 0 ? [`in ${times(w.items, 'item')} from ${times(w.sources, 'source')}`] : []),
+    ...(w.asks > 0 ? [`asked ${times(w.asks, 'time')}`] : []),
+  ].join('; ');
+  const claimed = w.claimedBy ? ` — ${w.claimedBy.name} is writing it` : '';
+  const example = w.examples[0];
+  return [
+    `• ${w.term} [${w.lang}] — ${why}${claimed}`,
+    ...(example ? [`  “${example.text}”${example.link ? ` ${example.link}` : ''}`] : []),
+  ];
+}
 
 /** An entry as a reader sees it (what /explain shows). */
 function asReaderSees(entry: GlossaryEntry, lang: string): string {
@@ -191,13 +207,28 @@ export async function runTermCommand(deps: TermCommandDeps, actor: TermActor, in
             },
           ];
         }
+        const claim = /^claim\s+(.+)$/i.exec(args);
+        if (claim) {
+          const term = claim[1]!.trim();
+          if (await g.claimWanted(actor, actor.role, langOf(term), term))
+            return [{ text: `“${term}” is yours to write: /term add ${term} when you are ready.` }];
+          const holder = (await g.wanted(500)).find((w) => wantedKey(w.term) === wantedKey(term));
+          return [
+            {
+              text: holder?.claimedBy
+                ? `${holder.claimedBy.name} is already writing “${holder.term}” (since ${date(holder.claimedAt!)}).`
+                : `“${term}” is not on the wanted list.`,
+            },
+          ];
+        }
         const wanted = await g.wanted(10);
-        if (wanted.length === 0) return [{ text: 'Nobody has asked for a term yet.' }];
+        if (wanted.length === 0)
+          return [{ text: 'Nothing is wanted yet: no reader has asked, and the news has not been read.' }];
         return [
           {
             text: [
-              'Terms readers asked for (/term add TERM to write one; /term wanted dismiss TERM to drop one):',
-              ...wanted.map((w) => `• ${w.term} [${w.lang}] — asked ${w.asks} time${w.asks === 1 ? '' : 's'}`),
+              'Terms wanted (/term wanted claim TERM to write one; /term wanted dismiss TERM to drop one):',
+              ...wanted.flatMap(wantedLines),
             ].join('\n'),
           },
         ];

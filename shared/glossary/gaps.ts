@@ -14,7 +14,7 @@ export interface GapCandidate {
 /** What the gap finder needs beyond the texts. */
 export interface GapOptions {
   /** The compiled glossary: candidates it already explains are left out. */
-  matcher: Matcher;
+  matcher: Pick<Matcher, 'find'>;
   /** Ordinary English words (lower case): never a candidate on their own, nor inside an n-gram. */
   commonWords: ReadonlySet<string>;
   /** Everyday Chinese words: an n-gram containing one is not a candidate. */
@@ -134,7 +134,7 @@ function chineseCandidates(text: string, doc: number, common: readonly string[],
   }
 }
 
-function explained(matcher: Matcher, text: string): boolean {
+function explained(matcher: Pick<Matcher, 'find'>, text: string): boolean {
   const found = matcher.find(text);
   return found.length === 1 && found[0]!.start === 0 && found[0]!.end === text.length;
 }

@@ -42,6 +42,10 @@ describe('scipop run as a service', () => {
     );
     const port = await waitFor(() => /"port":(\d+),"msg":"serving \/healthz and \/metrics"/.exec(child.stderr())?.[1]);
     await waitFor(() => (child.stdout().includes('[post ') ? true : undefined));
+    // The worker holding the maintenance role reads the news for wanted terms after its first pass.
+    await waitFor(() =>
+      /"items":1,"terms":\d+,.*looked for terms the news uses/.test(child.stderr()) ? true : undefined,
+    );
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true, sources: 1, paused: 0 });
