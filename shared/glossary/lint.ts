@@ -1,6 +1,6 @@
 import { formIdentity } from '../matcher/forms';
 import { aliasMismatch } from './alias-rules';
-import { compileMatcher } from '../matcher/index';
+import { compileMatcher, type Matcher } from '../matcher/index';
 import type { LoadedPack } from './load';
 import type { Problem } from './problems';
 import type { GlossaryEntry } from './schema';
@@ -68,6 +68,14 @@ function entryFormProblems(where: Located): Problem[] {
   return out;
 }
 
+/** What a caller checking a few entries among many (a draft among the glossary) can pass to save work. */
+export interface CheckOptions {
+  /** Report problems only of the entries in these files (the others are still the context). */
+  only?: (file: string) => boolean;
+  /** The matcher of each language's packs, when the caller compiled it already (it is the slow part). */
+  matchers?: ReadonlyMap<string, Matcher>;
+}
+
 /**
  * The rules beyond the schema, across every pack given: ids unique within a language, `related`
  * ids that resolve, no surface form claimed by two entries of one language, aliases that name the
@@ -75,14 +83,19 @@ function entryFormProblems(where: Located): Problem[] {
  * dates that exist and are not in the future, well-formed URLs, and no `short` that explains a
  * term with the term itself.
  */
-export function lintPacks(packs: readonly LoadedPack[], today: Date = new Date()): Problem[] {
+export function lintPacks(
+  packs: readonly LoadedPack[],
+  today: Date = new Date(),
+  options: CheckOptions = {},
+): Problem[] {
   const problems: Problem[] = [];
   for (const [lang, entries] of byLanguage(packs)) {
-    const matcher = compileMatcher(packs.filter((p) => p.pack.lang === lang).map((p) => p.pack));
+    const matcher =
+      options.matchers?.get(lang) ?? compileMatcher(packs.filter((p) => p.pack.lang === lang).map((p) => p.pack));
     const ids = new Map<string, Located>();
     for (const where of entries) {
       const first = ids.get(where.entry.id);
-      if (first)
+      if (first && (!options.only || options.only(where.file)))
         problems.push({
           ...at(where, 'id'),
           message: `duplicate id "${where.entry.id}" (first in ${first.file} entries[${first.index}])`,
@@ -92,11 +105,14 @@ export function lintPacks(packs: readonly LoadedPack[], today: Date = new Date()
     const owners = new Map<string, Located>();
     for (const where of entries) {
       const { entry } = where;
+      const checked = !options.only || options.only(where.file);
       surfaceForms(entry).forEach((form, i) => {
         const identity = formIdentity(form);
         const owner = owners.get(identity);
         const path = i === 0 ? ['term'] : ['aliases', i - 1];
-        if (owner && owner !== where) {
+        if (!checked) {
+          if (!owner) owners.set(identity, where);
+        } else if (owner && owner !== where) {
           problems.push({
             ...at(where, ...path),
             message: `surface form "${form}" is already claimed by "${owner.entry.id}" (${owner.file}) in ${lang}`,
@@ -105,6 +121,7 @@ export function lintPacks(packs: readonly LoadedPack[], today: Date = new Date()
           problems.push({ ...at(where, ...path), message: `surface form "${form}" is listed twice` });
         } else owners.set(identity, where);
       });
+      if (!checked) continue;
       problems.push(...entryFormProblems(where));
       if (entry.reviewed !== undefined) {
         const message = reviewedProblem(entry.reviewed, today);

@@ -3,7 +3,7 @@ import { formWords, isCaseSensitive, isSpacedForm } from '../matcher/forms';
 import commonWords from './common-words.json';
 import everydayZh from './everyday-zh.json';
 import { formIdentity } from '../matcher/forms';
-import { surfaceForms } from './lint';
+import { surfaceForms, type CheckOptions } from './lint';
 import type { LoadedPack } from './load';
 import type { Problem } from './problems';
 import { isUnspacedLang, type GlossaryEntry } from './schema';
@@ -96,17 +96,27 @@ const normalized = (text: string) =>
  * only with context), and a `short` that leans on a
  * more specialist glossary term without linking it in `related`.
  */
-export function qualityProblems(packs: readonly LoadedPack[]): Problem[] {
+export function qualityProblems(packs: readonly LoadedPack[], options: CheckOptions = {}): Problem[] {
   const problems: Problem[] = [];
   const langs = [...new Set(packs.map((p) => p.pack.lang))];
   for (const lang of langs) {
     const inLang = packs.filter((p) => p.pack.lang === lang);
-    const matcher = compileMatcher(inLang.map((p) => p.pack));
+    const matcher = options.matchers?.get(lang) ?? compileMatcher(inLang.map((p) => p.pack));
     const levelOf = new Map(inLang.flatMap((p) => p.pack.entries.map((e) => [e.id, e.level] as const)));
     const seenShort = new Map<string, string>();
     const seenLong = new Map<string, string>();
     for (const { file, pack } of inLang) {
+      const checked = !options.only || options.only(file);
       pack.entries.forEach((entry, index) => {
+        if (!checked) {
+          // Context only: its texts are what a checked entry must not repeat.
+          for (const [key, seen] of [
+            ['short', seenShort],
+            ['long', seenLong],
+          ] as const)
+            if (!seen.has(normalized(entry[key]))) seen.set(normalized(entry[key]), entry.id);
+          return;
+        }
         const at = (key: string, message: string) => problems.push({ file, path: ['entries', index, key], message });
         for (const r of readability(entry, lang)) at(r.path, r.message);
         const [first] = matcher.find(entry.long);

@@ -1,6 +1,7 @@
 // The checks every draft goes through: the same rules as `scipop glossary lint` (shape, lengths,
 // readability, everyday-word forms, forms claimed by another entry, links), run against the live
 // glossary of the draft's language, with the problems said in plain words.
+import { compileMatcher } from '../../matcher/index';
 import { lintPacks } from '../lint';
 import { parsePack, type LoadedPack } from '../load';
 import { qualityProblems } from '../quality';
@@ -87,10 +88,16 @@ export function draftProblems(drafts: readonly DraftToCheck[], live: readonly Gl
       entries: mine.map((d) => d.entry),
     };
     const shape = parsePack(pack, DRAFTS_FILE);
+    const all = [...context, { file: DRAFTS_FILE, pack }];
+    // The published entries are context only; both checks share one compiled matcher (the slow part).
+    const options = {
+      only: (file: string) => file === DRAFTS_FILE,
+      matchers: new Map([[lang, compileMatcher(all.map((p) => p.pack))]]),
+    };
     const problems = [
       ...(shape.ok ? [] : shape.problems),
-      ...lintPacks([...context, { file: DRAFTS_FILE, pack }]),
-      ...qualityProblems([...context, { file: DRAFTS_FILE, pack }]),
+      ...lintPacks(all, new Date(), options),
+      ...qualityProblems(all, options),
     ];
     for (const d of mine) {
       for (const key of ['short', 'long'] as const) {
