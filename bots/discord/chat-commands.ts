@@ -17,8 +17,10 @@ import {
   type ChatCommand,
   type CommandArgs,
   type CommandContext,
+  type PlatformStatus,
   type Reply,
 } from '../platform/commands';
+import type { Scope } from '../tenancy/scope';
 import { answer, type DiscordCommandDeps } from './context';
 import { discordScope } from './scope';
 
@@ -91,10 +93,30 @@ function contextOf(
     code: (text) => `\`${text}\``,
     link: (url) => `<${url}>`,
     scope: () => discordScope(interaction, deps),
+    placeName: 'channel',
+    status: (scope) => statusHere(deps, scope),
     async resumePosting() {
       if (!(await deps.state.paused(interaction.channelId))) return null;
       return deps.sink.resumeDestination(interaction.channelId);
     },
+  };
+}
+
+/** What `status` shows that only Discord's side knows: paused destinations, and for operators the moderators' channel. */
+async function statusHere(deps: DiscordCommandDeps, scope: Scope): Promise<PlatformStatus> {
+  // A server's moderators see their destinations'; operators every one.
+  const destinations = new Set(scope.here.map((c) => c.channel.target.trim()));
+  const paused = (await deps.state.allPaused()).filter((p) => scope.actor.operator || destinations.has(p.channelId));
+  const { moderatorChannel } = deps.config;
+  return {
+    paused: paused.map((p) => ({ where: `<#${p.channelId}>`, reason: p.reason })),
+    more: scope.actor.operator
+      ? [
+          moderatorChannel
+            ? `Moderators’ channel: <#${moderatorChannel}>`
+            : 'No moderators’ channel is configured (discord.moderatorChannel).',
+        ]
+      : [],
   };
 }
 

@@ -1,11 +1,11 @@
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import { isFeedUrl } from '../sources/catalog';
 import { checkFeed, shortId } from '../sources/commands';
-import { addFor, heldFor, statusSourcesFor } from '../tenancy/services';
+import { addFor } from '../tenancy/services';
 import { targetsOf, type Scope } from '../tenancy/scope';
 import { answer, option, type DiscordCommandDeps } from './context';
 
-/** `/scipop add|status` (the other source commands are neutral: bots/sources/commands.ts); the caller checked the permission. */
+/** `/scipop add` (the other source commands are neutral: bots/sources/); the caller checked the permission. */
 export async function runSourceCommand(
   sub: string,
   interaction: ChatInputCommandInteraction,
@@ -54,40 +54,6 @@ export async function runSourceCommand(
         interaction,
         `Added “${r.source.title}” (${feed.items} items now; new ones will be posted${trusted ? '' : ' after approval'}). Id: \`${shortId(r.source)}\`${where(r.subscribed)}`,
       );
-      return true;
-    }
-    case 'status': {
-      const [stats, sources, held] = await Promise.all([
-        deps.store.stats(),
-        statusSourcesFor(tenancy, scope),
-        heldFor(tenancy, scope, 1000),
-      ]);
-      const failing = sources.filter((s) => s.active && s.failures > 0);
-      const paused = sources.filter((s) => !s.active).length;
-      const here = scope.here.map((c) => c.channel);
-      // Network totals are the operators'; a server's moderators see their destinations.
-      const destinations = new Set(scope.here.map((c) => c.channel.target.trim()));
-      const lines = [
-        `Sources${scope.actor.operator ? '' : ' used here'}: ${sources.length - paused} active, ${paused} paused, ${failing.length} failing`,
-        ...failing.slice(0, 5).map((s) => `  • ${s.title}: ${s.lastError ?? 'error'} (×${s.failures})`),
-        scope.actor.operator
-          ? `Outbox: ${stats.deliveries.pending} waiting, ${stats.deliveries.sent} sent, ${stats.deliveries.failed} failed; approval queue: ${stats.deliveries.held}`
-          : `Approval queue here: ${held.length}`,
-        here.length
-          ? `This channel receives: ${here.map((c) => c.title).join(', ')}`
-          : 'This channel is not a SciPop destination.',
-        ...(await deps.state.allPaused())
-          .filter((p) => scope.actor.operator || destinations.has(p.channelId))
-          .map((p) => `Paused destination <#${p.channelId}>: ${p.reason}`),
-        ...(scope.actor.operator
-          ? [
-              deps.config.moderatorChannel
-                ? `Moderators’ channel: <#${deps.config.moderatorChannel}>`
-                : 'No moderators’ channel is configured (discord.moderatorChannel).',
-            ]
-          : []),
-      ];
-      await answer(interaction, lines.join('\n'));
       return true;
     }
     default:

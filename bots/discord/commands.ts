@@ -64,7 +64,6 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
         str('value', 'A keyword, or an RE2 regular expression', false),
       ]),
       sub('queue', 'Posts waiting for approval, with Approve / Reject buttons'),
-      sub('status', 'Sources, failures, outbox, queue and paused destinations'),
       sub('subscribe', 'Post SciPop news in this channel', [
         str('tags', 'Only sources with these fields, space-separated (default: all)', false),
         str('approval', 'Which posts wait for approval (default: untrusted sources)', false, {

@@ -8,6 +8,7 @@ import {
   resumeCommand,
   sourcesCommand,
 } from '../sources/commands';
+import { statusCommand } from '../sources/status';
 import type { ChatAction, ChatCommand } from './commands';
 
 /**
@@ -23,6 +24,7 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
   resumeCommand,
   importCommand,
   exportCommand,
+  statusCommand,
   termCommand,
 ];
 

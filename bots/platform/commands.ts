@@ -80,6 +80,20 @@ export interface CommandContext {
   resumePosting?(): Promise<number | null>;
   /** Who acts and which channels are here, as the platform knows them (bots/tenancy/scope.ts). */
   scope(): Promise<Scope>;
+  /** What replies call this place: `chat` (Telegram, the console) or `channel` (Discord). */
+  placeName: string;
+  /** What `status` adds that only the platform knows (bots/sources/status.ts). */
+  status?(scope: Scope): Promise<PlatformStatus>;
+}
+
+/** The platform's part of `status`. */
+export interface PlatformStatus {
+  /** How a moderator's first line names this place's sources (`this chat uses`); `used here` when absent. */
+  sourcesHere?: string;
+  /** Destinations the platform refused to post to, those the actor may see; `where` as the platform names it. */
+  paused: readonly { where: string; reason: string }[];
+  /** Lines of its own, last (Telegram: the last posts here; Discord: the moderators' channel). */
+  more: readonly string[];
 }
 
 /** What the network gives every neutral command (the platforms pass their own options through). */

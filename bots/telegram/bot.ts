@@ -11,7 +11,6 @@ const OWN_COMMANDS = [
   { command: 'add', description: 'Add a feed: /add URL [tags] (moderators)' },
   { command: 'filter', description: 'Show or edit this chat’s keyword and regex filters (moderators)' },
   { command: 'queue', description: 'Posts waiting for approval, with buttons (moderators)' },
-  { command: 'status', description: 'Sources, failures, last posts and queue depth (moderators)' },
   { command: 'help', description: 'What SciPop does and how to use it' },
 ];
 
@@ -24,7 +23,10 @@ export const COMMANDS: readonly { command: string; description: string }[] = [
   ...OWN_COMMANDS,
 ];
 
-/** Usage of each command, for `/help COMMAND`: Telegram's own written here, the neutral ones from their arguments. */
+/**
+ * Usage of each command, for `/help COMMAND`: Telegram's own written here, the neutral ones from
+ * their arguments unless Telegram's words say more (`/filter`'s grammar, what `/status` shows here).
+ */
 const USAGE: Record<string, string> = {
   ...Object.fromEntries(
     CHAT_COMMANDS.map((c) => {

@@ -8,9 +8,10 @@ import {
   type ChatCommand,
   type CommandArgs,
   type CommandContext,
+  type PlatformStatus,
   type Reply,
 } from '../platform/commands';
-import { mayModerateHere } from '../tenancy/scope';
+import { mayModerateHere, type Scope } from '../tenancy/scope';
 import { argsOf, chunks, type CommandDeps } from './context';
 import { requireModerator, telegramScope } from './scope';
 
@@ -54,11 +55,30 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
     code: (text) => text,
     link: (url) => url,
     scope: () => telegramScope(deps, chat, from?.id),
+    placeName: 'chat',
+    status: (scope) => statusHere(deps, String(chat.id), scope),
     async resumePosting() {
       const id = String(chat.id);
       if (!(await deps.state.paused(await deps.state.currentChat(id)))) return null;
       return deps.sink.resumeChat(id);
     },
+  };
+}
+
+/** What `status` shows of this chat that only Telegram's state knows: paused destinations, the last posts here. */
+async function statusHere(deps: CommandDeps, chatId: string, scope: Scope): Promise<PlatformStatus> {
+  const recent = await deps.state.recentSent(await deps.state.currentChat(chatId), 5);
+  // A channel's moderators see their own chat's; operators every one.
+  const paused = (await deps.state.allPaused()).filter(
+    (p) => scope.actor.operator || scope.here.some((c) => c.place === p.chatId),
+  );
+  return {
+    sourcesHere: 'this chat uses',
+    paused: paused.map((p) => ({ where: p.chatId, reason: p.reason })),
+    more: [
+      recent.length ? 'Last posts here:' : 'No posts here yet.',
+      ...recent.map((r) => `  • ${new Date(r.sentAt).toISOString().slice(0, 16).replace('T', ' ')} ${r.title}`),
+    ],
   };
 }
 

@@ -2,13 +2,13 @@ import type { Bot, Context } from 'grammy';
 import { isFeedUrl } from '../sources/catalog';
 import { checkFeed, shortId } from '../sources/commands';
 import type { Source } from '../store/types';
-import { addFor, heldFor, statusSourcesFor } from '../tenancy/services';
-import { targetsOf, type Scope } from '../tenancy/scope';
+import { addFor } from '../tenancy/services';
+import type { Scope } from '../tenancy/scope';
 import { argsOf, type CommandDeps } from './context';
 import { requireModerator } from './scope';
 import { formatTarget } from './target';
 
-/** /add and /status (the other source commands are neutral: bots/sources/commands.ts). */
+/** /add (the other source commands are neutral: bots/sources/). */
 export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
   const now = deps.now ?? Date.now;
 
@@ -75,41 +75,5 @@ export function registerSourceCommands(bot: Bot, deps: CommandDeps): void {
     await answer(
       `Added “${result.source.title}” (${feed.items} items now; new ones will be posted). Id: ${shortId(result.source)}${where}`,
     );
-  });
-
-  bot.command('status', async (ctx) => {
-    const scope = await requireModerator(ctx, deps);
-    if (!scope) return;
-    const tenancy = { store: deps.store, now };
-    const [stats, sources, held] = await Promise.all([
-      deps.store.stats(),
-      statusSourcesFor(tenancy, scope),
-      heldFor(tenancy, scope, 1000),
-    ]);
-    const channels = targetsOf(scope);
-    const failing = sources.filter((s) => s.active && s.failures > 0);
-    const paused = sources.filter((s) => !s.active).length;
-    const recent = await deps.state.recentSent(await deps.state.currentChat(String(ctx.chat.id)), 5);
-    // Outbox totals are the network's: operators only. A channel's moderators see their own chat.
-    const pausedDestinations = (await deps.state.allPaused()).filter(
-      (p) => scope.actor.operator || scope.here.some((c) => c.place === p.chatId),
-    );
-    const lines = [
-      `Sources${scope.actor.operator ? '' : ' this chat uses'}: ${sources.length - paused} active, ${paused} paused, ${failing.length ? `${failing.length} failing` : 'none failing'}`,
-      ...failing.slice(0, 5).map((s) => `  • ${s.title}: ${s.lastError ?? 'error'} (×${s.failures})`),
-      ...(scope.actor.operator
-        ? [
-            `Outbox: ${stats.deliveries.pending} waiting, ${stats.deliveries.sent} sent, ${stats.deliveries.failed} failed`,
-          ]
-        : []),
-      `Approval queue${channels.length ? ' here' : ''}: ${held.length}`,
-      channels.length
-        ? `This chat receives: ${channels.map((c) => c.title).join(', ')}`
-        : 'This chat is not a destination.',
-      ...pausedDestinations.map((p) => `Paused destination ${p.chatId}: ${p.reason}`),
-      recent.length ? 'Last posts here:' : 'No posts here yet.',
-      ...recent.map((r) => `  • ${new Date(r.sentAt).toISOString().slice(0, 16).replace('T', ' ')} ${r.title}`),
-    ];
-    await ctx.reply(lines.join('\n'), { link_preview_options: { is_disabled: true } });
   });
 }

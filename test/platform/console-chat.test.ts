@@ -125,6 +125,32 @@ describe('the console chat: a third adapter that gets every neutral command for 
     await other.close();
   });
 
+  it('reports the network’s status to its moderators only: sources, failures, outbox and queue', async () => {
+    expect(texts(await chat.say('bob', '/status'))).toEqual(['Only moderators can do this here.']);
+    const a = await store.addSource({ url: 'https://a.example/feed', title: 'Alpha' }, NOW);
+    const b = await store.addSource({ url: 'https://b.example/feed', title: 'Beta' }, NOW);
+    await store.addSource({ url: 'https://c.example/feed', title: 'Gamma' }, NOW);
+    await store.saveFetchState(a.id, {
+      etag: null,
+      lastModified: null,
+      nextFetchAt: NOW,
+      lastFetchAt: NOW,
+      lastSuccessAt: null,
+      failures: 2,
+      lastError: 'HTTP 500',
+    });
+    await store.pauseSource(b.id, 'too many failures', NOW);
+    expect(texts(await chat.say('ada', '/status'))).toEqual([
+      [
+        'Sources: 2 active, 1 paused, 1 failing',
+        '  • Alpha: HTTP 500 (×2)',
+        'Outbox: 0 waiting, 0 sent, 0 failed; approval queue: 0',
+        'This chat is not a SciPop destination.',
+      ].join('\n'),
+    ]);
+    expect(errors).toEqual([]);
+  });
+
   it('answers a failure (the store gone) and logs it, never leaving the member waiting', async () => {
     await store.close();
     expect(texts(await chat.say('ada', '/sources'))).toEqual([

@@ -51,6 +51,7 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
     command: (name, args) => [`/${name}`, ...Object.values(args ?? {})].join(' '),
     code: (text) => `\`${text}\``,
     link: (url) => url,
+    placeName: 'chat',
     // The console's moderators are the network's operators; it has no destinations of its own.
     scope: async () => ({
       actor: { platform: 'console', userId: user, operator: options.moderators.includes(user), places: [] },
