@@ -21,7 +21,7 @@ import {
   type Reply,
 } from '../platform/commands';
 import type { Scope } from '../tenancy/scope';
-import { answer, type DiscordCommandDeps } from './context';
+import { answer, channelsHere, type DiscordCommandDeps } from './context';
 import { discordScope } from './scope';
 
 /** Button ids of neutral actions: `scipop:x:ACTION:DATA` (the queue's own use `scipop:q:`). */
@@ -93,7 +93,9 @@ function contextOf(
     code: (text) => `\`${text}\``,
     link: (url) => `<${url}>`,
     scope: () => discordScope(interaction, deps),
+    destinationsHere: () => channelsHere(deps, interaction.channelId),
     placeName: 'channel',
+    quote: (text) => `\`${text.replace(/`/g, 'ˋ')}\``,
     status: (scope) => statusHere(deps, scope),
     async resumePosting() {
       if (!(await deps.state.paused(interaction.channelId))) return null;

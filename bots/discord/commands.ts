@@ -20,7 +20,6 @@ const sub = (name: string, description: string, options: unknown[] = []) => ({
   description,
   options,
 });
-const KINDS = ['include', 'exclude', 'include-regex', 'exclude-regex'].map((k) => ({ name: k, value: k }));
 
 /** The order `/scipop`'s subcommands are shown in (Discord lists them as registered); others go last. */
 const ORDER = ['sources', 'add', 'remove', 'filter', 'pause', 'resume', 'queue', 'import', 'export', 'status'];
@@ -55,13 +54,6 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
           description: 'Post without approval',
           required: false,
         },
-      ]),
-      sub('filter', 'Show or change the filters of this channel', [
-        str('action', 'What to do (default: show)', false, {
-          choices: ['show', 'add', 'remove', 'clear'].map((a) => ({ name: a, value: a })),
-        }),
-        str('kind', 'Which list', false, { choices: KINDS }),
-        str('value', 'A keyword, or an RE2 regular expression', false),
       ]),
       sub('queue', 'Posts waiting for approval, with Approve / Reject buttons'),
       sub('subscribe', 'Post SciPop news in this channel', [

@@ -4,7 +4,6 @@ import { errorMessage } from '../../shared/errors';
 import type { Access } from '../platform/commands';
 import { neutralCommandOf, onNeutralButton, runNeutralCommand } from './chat-commands';
 import { answer, QUIET, type DiscordCommandDeps } from './context';
-import { runFilterCommand } from './filter';
 import { onQueueButton, runQueueCommand } from './queue';
 import { requireDiscordScope } from './scope';
 import { runSubscribeCommand } from './subscribe';
@@ -58,7 +57,6 @@ export async function handleInteraction(interaction: Interaction, rest: REST, de
     if (!(await moderationAllowedHere(interaction, deps))) return;
     const scope = await requireDiscordScope(interaction, deps);
     if (!scope) return;
-    if (sub === 'filter') return await runFilterCommand(interaction, deps);
     if (sub === 'queue') return await runQueueCommand(rest, interaction, deps, scope);
     if (sub === 'subscribe' || sub === 'unsubscribe') return await runSubscribeCommand(sub, interaction, deps);
     if (!(await runSourceCommand(sub, interaction, deps, scope)))

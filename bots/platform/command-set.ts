@@ -8,6 +8,7 @@ import {
   resumeCommand,
   sourcesCommand,
 } from '../sources/commands';
+import { filterCommand } from '../sources/filter';
 import { statusCommand } from '../sources/status';
 import type { ChatAction, ChatCommand } from './commands';
 
@@ -24,6 +25,7 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
   resumeCommand,
   importCommand,
   exportCommand,
+  filterCommand,
   statusCommand,
   termCommand,
 ];

@@ -2,7 +2,7 @@ import { errorMessage } from '../../shared/errors';
 import type { Fetcher } from '../engine/fetch-types';
 import type { EngineLogger, FeedParser } from '../engine/types';
 import type { TermService } from '../glossary/term-service';
-import type { Store } from '../store/types';
+import type { Channel, Store } from '../store/types';
 import type { Scope } from '../tenancy/scope';
 
 /**
@@ -80,8 +80,15 @@ export interface CommandContext {
   resumePosting?(): Promise<number | null>;
   /** Who acts and which channels are here, as the platform knows them (bots/tenancy/scope.ts). */
   scope(): Promise<Scope>;
+  /**
+   * The destinations that post into this very place. `scope().here` can be wider: on Discord, a
+   * server's moderator typing outside a destination has the server's destinations there.
+   */
+  destinationsHere(): Promise<Channel[]>;
   /** What replies call this place: `chat` (Telegram, the console) or `channel` (Discord). */
   placeName: string;
+  /** A value the member typed, shown back so its ends show: `“crypto”` in Telegram's plain text, inline code elsewhere. */
+  quote(text: string): string;
   /** What `status` adds that only the platform knows (bots/sources/status.ts). */
   status?(scope: Scope): Promise<PlatformStatus>;
 }

@@ -9,7 +9,6 @@ import { argsOf, type CommandDeps } from './context';
 /** Telegram's own commands (the neutral ones come from bots/platform/command-set.ts). */
 const OWN_COMMANDS = [
   { command: 'add', description: 'Add a feed: /add URL [tags] (moderators)' },
-  { command: 'filter', description: 'Show or edit this chat’s keyword and regex filters (moderators)' },
   { command: 'queue', description: 'Posts waiting for approval, with buttons (moderators)' },
   { command: 'help', description: 'What SciPop does and how to use it' },
 ];

@@ -12,7 +12,7 @@ import {
   type Reply,
 } from '../platform/commands';
 import { mayModerateHere, type Scope } from '../tenancy/scope';
-import { argsOf, chunks, type CommandDeps } from './context';
+import { argsOf, channelsOfChat, chunks, type CommandDeps } from './context';
 import { requireModerator, telegramScope } from './scope';
 
 /** Callback data of a neutral button: `x:ACTION:DATA` (the queue's own buttons use `q:`). */
@@ -55,7 +55,10 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
     code: (text) => text,
     link: (url) => url,
     scope: () => telegramScope(deps, chat, from?.id),
+    destinationsHere: () => channelsOfChat(deps, chat.id),
     placeName: 'chat',
+    // Replies are plain text, where inline code does not show: quotes mark a value's ends.
+    quote: (text) => `“${text}”`,
     status: (scope) => statusHere(deps, String(chat.id), scope),
     async resumePosting() {
       const id = String(chat.id);

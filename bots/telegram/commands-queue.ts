@@ -1,15 +1,8 @@
 import { InlineKeyboard, type Bot, type Context } from 'grammy';
-import {
-  ChannelRulesSchema,
-  describeFilters,
-  editFilters,
-  type ChannelRules,
-  type FilterKind,
-} from '../../shared/curation';
 import { MessageSchema } from '../../shared/message/message';
-import type { Channel, Delivery } from '../store/types';
+import type { Delivery } from '../store/types';
 import { heldFor, mayDecide } from '../tenancy/services';
-import { argsOf, channelsOfChat, type CommandDeps } from './context';
+import type { CommandDeps } from './context';
 import { requireModerator, telegramScope } from './scope';
 import { renderTelegramPost } from './render';
 
@@ -30,24 +23,7 @@ async function preview(deps: CommandDeps, row: Delivery): Promise<string> {
   return renderTelegramPost(summary === undefined ? parsed.data : { ...parsed.data, summary }, 3500).html;
 }
 
-function describeRules(channel: Channel): string {
-  return [
-    ...describeFilters(channel.title, channel.rules, (x) => `“${x}”`),
-    '',
-    'Change with /filter include WORDS, /filter exclude WORDS, /filter include-regex RE, /filter exclude-regex RE, /filter remove KIND VALUE, /filter clear.',
-  ].join('\n');
-}
-
-/** Applies `/filter …` arguments to rules; a string is the problem to tell the moderator. */
-export function editRules(rules: ChannelRules, args: string): ChannelRules | string {
-  const m = /^(remove\s+)?(include|exclude|include-regex|exclude-regex)\s+(.+)$/s.exec(args);
-  if (args === 'clear') return editFilters(rules, { action: 'clear' });
-  if (!m)
-    return 'Usage: /filter [include|exclude|include-regex|exclude-regex] VALUE, /filter remove KIND VALUE, or /filter clear';
-  return editFilters(rules, { action: m[1] ? 'remove' : 'add', kind: m[2] as FilterKind, value: m[3]!.trim() });
-}
-
-/** /queue with its Approve / Reject / Edit-summary buttons, and /filter. */
+/** /queue with its Approve / Reject / Edit-summary buttons. */
 export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
   const now = deps.now ?? Date.now;
 
@@ -131,34 +107,5 @@ export function registerQueueCommands(bot: Bot, deps: CommandDeps): void {
     await deps.state.setSummary(id, ctx.msg.text.trim(), `telegram:${ctx.from.id}`, now());
     await ctx.reply('Summary updated. The post as it will appear:');
     await showItem(ctx, row);
-  });
-
-  bot.command('filter', async (ctx) => {
-    if (!(await requireModerator(ctx, deps))) return;
-    let channel = (await channelsOfChat(deps, ctx.chat.id))[0];
-    let args = argsOf(ctx);
-    if (ctx.chat.type === 'private') {
-      // A channel's moderators work from a private chat, naming the destination first.
-      const all = (await deps.store.listChannels()).filter((c) => c.sink === 'telegram');
-      const [first = '', ...rest] = args.split(/\s+/);
-      channel = all.find((c) => c.id === first);
-      if (!channel)
-        return void (await ctx.reply(
-          `In a private chat, name the destination first: /filter ${all.map((c) => c.id).join(' | ') || 'ID'} [change]`,
-        ));
-      args = rest.join(' ');
-    }
-    if (!channel)
-      return void (await ctx.reply(
-        'This chat is not a SciPop destination, so it has no filters. Destinations are set in the config file (channels:).',
-      ));
-    if (!args) return void (await ctx.reply(describeRules(channel)));
-    const updated = editRules(ChannelRulesSchema.parse(channel.rules ?? {}), args);
-    if (typeof updated === 'string') return void (await ctx.reply(updated));
-    await deps.store.upsertChannel({ ...channel, rules: updated }, now());
-    const live = (await deps.channelsChanged?.()) ?? false;
-    const fromFile = channel.origin !== 'chat';
-    const applied = `${live ? 'in effect now' : 'saved; it applies from the next restart'}${fromFile ? '. This destination comes from the config file, which is re-applied at every start: copy the filter there to keep it' : ''}`;
-    await ctx.reply(`${describeRules({ ...channel, rules: updated })}\n\nFilter ${applied}.`);
   });
 }

@@ -151,6 +151,104 @@ describe('the console chat: a third adapter that gets every neutral command for 
     expect(errors).toEqual([]);
   });
 
+  it('shows and changes the filters of the destination here, for moderators only', async () => {
+    const none = texts(await chat.say('ada', '/filter'));
+    expect(none).toEqual([
+      'This chat is not a SciPop destination, so it has no filters. Destinations are set in the config file (channels: with sink: console and this chat’s id as target).',
+    ]);
+    await store.upsertChannel(
+      { id: 'lab', sink: 'console', target: 'console', title: 'Lab', rules: {}, origin: 'chat' },
+      NOW,
+    );
+    const lab = createConsoleChat(deps(), { moderators: ['ada'], destinations: ['lab'] });
+    const rules = async () => (await store.listChannels()).find((c) => c.id === 'lab')!.rules;
+    const hint =
+      'Change with /filter include WORDS, /filter exclude WORDS, /filter include-regex RE, /filter exclude-regex RE, /filter remove KIND VALUE, /filter clear.';
+
+    expect(texts(await lab.say('bob', '/filter exclude crypto'))).toEqual(['Only moderators can do this here.']);
+    expect(await rules()).toEqual({});
+    expect(texts(await lab.say('ada', '/filter'))).toEqual([
+      [
+        'Filters of Lab:',
+        'include: —',
+        'exclude: —',
+        'include-regex: —',
+        'exclude-regex: —',
+        'approval: untrusted',
+        '',
+        hint,
+      ].join('\n'),
+    ]);
+
+    // Telegram's words (`exclude crypto`) and Discord's options (`add exclude-regex …`) both read as a change.
+    const [saved] = texts(await lab.say('ada', '/filter exclude crypto'));
+    expect(saved).toContain('\nexclude: `crypto`\n');
+    expect(saved).toMatch(/\n\nFilter saved; it applies from the next restart\.$/);
+    expect(texts(await lab.say('ada', '/filter add exclude-regex ^\\d+ coins$'))[0]).toContain(
+      'exclude-regex: `^\\d+ coins$`',
+    );
+    expect(await rules()).toMatchObject({ exclude: ['crypto'], excludeRegex: ['^\\d+ coins$'] });
+
+    expect(texts(await lab.say('ada', '/filter include-regex (unclosed'))[0]).toMatch(/^Not saved: includeRegex\[0\]/);
+    expect(texts(await lab.say('ada', '/filter remove exclude bitcoin'))).toEqual(['“bitcoin” is not in exclude.']);
+    expect(texts(await lab.say('ada', '/filter crypto'))).toEqual([
+      'Usage: /filter [include|exclude|include-regex|exclude-regex] VALUE, /filter remove KIND VALUE, or /filter clear',
+    ]);
+    expect(await rules()).toMatchObject({ include: [], includeRegex: [], exclude: ['crypto'] });
+
+    expect(texts(await lab.say('ada', '/filter remove exclude crypto'))[0]).toContain('\nexclude: —\n');
+    expect(texts(await lab.say('ada', '/filter clear'))[0]).toContain('\nexclude-regex: —\n');
+    expect(await rules()).toMatchObject({ include: [], exclude: [], includeRegex: [], excludeRegex: [] });
+    expect(errors).toEqual([]);
+  });
+
+  it('says a filter applies at once when the engine reloads, and that a config file’s destination needs it there too', async () => {
+    await store.upsertChannel(
+      { id: 'lab', sink: 'console', target: 'console', title: 'Lab', rules: {}, origin: 'config' },
+      NOW,
+    );
+    const live = createConsoleChat(
+      { ...deps(), channelsChanged: () => Promise.resolve(true) },
+      {
+        moderators: ['ada'],
+        destinations: ['lab'],
+      },
+    );
+    expect(texts(await live.say('ada', '/filter include exoplanet'))[0]).toMatch(
+      /\n\nFilter in effect now\. This destination comes from the config file, which is re-applied at every start: copy the filter there to keep it\.$/,
+    );
+  });
+
+  it('takes a filter from a private chat for the destination named first', async () => {
+    await store.upsertChannel(
+      { id: 'lab', sink: 'console', target: 'console', title: 'Lab', rules: {}, origin: 'chat' },
+      NOW,
+    );
+    await store.upsertChannel({ id: 'tg-x', sink: 'telegram', target: '-100', title: 'Elsewhere', rules: {} }, NOW);
+    const dm = createConsoleChat(deps(), { moderators: ['ada'], private: true });
+    // Only this platform's destinations are named.
+    expect(texts(await dm.say('ada', '/filter exclude crypto'))).toEqual([
+      'In a private chat, name the destination first: /filter lab [change]',
+    ]);
+    expect(texts(await dm.say('ada', '/filter lab exclude part 8'))[0]).toMatch(
+      /^Filters of Lab:\n(.*\n)*exclude: `part 8`\n/,
+    );
+    expect((await store.listChannels()).map((c) => [c.id, c.rules])).toEqual([
+      ['lab', expect.objectContaining({ exclude: ['part 8'] })],
+      ['tg-x', {}],
+    ]);
+  });
+
+  it('reports the status of the destination here', async () => {
+    await store.upsertChannel(
+      { id: 'lab', sink: 'console', target: 'console', title: 'Lab', rules: {}, origin: 'chat' },
+      NOW,
+    );
+    const lab = createConsoleChat(deps(), { moderators: ['ada'], destinations: ['lab'] });
+    const [status] = texts(await lab.say('ada', '/status'));
+    expect(status).toContain('\nApproval queue here: 0\nThis chat receives: Lab');
+  });
+
   it('answers a failure (the store gone) and logs it, never leaving the member waiting', async () => {
     await store.close();
     expect(texts(await chat.say('ada', '/sources'))).toEqual([

@@ -20,7 +20,11 @@ export interface ConsoleFile {
 /** What the console chat's place is and who moderates it. */
 export interface ConsoleChatOptions {
   place?: string;
+  /** A private chat with the bot rather than a group. */
+  private?: boolean;
   moderators: readonly string[];
+  /** The ids of the stored channels that post into this place (none by default). */
+  destinations?: readonly string[];
   /** Posting to this place was paused by the platform (as after a 403), with this many posts waiting. */
   pausedPosts?: number;
   commands?: readonly ChatCommand[];
@@ -42,22 +46,36 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
   const commands = options.commands ?? CHAT_COMMANDS;
   const actions = options.actions ?? CHAT_ACTIONS;
   let paused = options.pausedPosts;
+  const placeId = options.place ?? 'console';
+  const destinations = async () =>
+    (await deps.store.listChannels()).filter((c) => options.destinations?.includes(c.id) ?? false);
 
   const contextFor = (user: string, replies: Reply[]): CommandContext => ({
     platform: 'console',
-    place: { id: options.place ?? 'console', kind: 'group', title: 'Console' },
+    place: { id: placeId, kind: options.private ? 'private' : 'group', title: 'Console' },
     user: { id: user, name: user },
     reply: async (reply) => void replies.push(typeof reply === 'string' ? { text: reply } : reply),
     command: (name, args) => [`/${name}`, ...Object.values(args ?? {})].join(' '),
     code: (text) => `\`${text}\``,
     link: (url) => url,
     placeName: 'chat',
-    // The console's moderators are the network's operators; it has no destinations of its own.
-    scope: async () => ({
-      actor: { platform: 'console', userId: user, operator: options.moderators.includes(user), places: [] },
-      here: [],
-      all: [],
-    }),
+    quote: (text) => `\`${text}\``,
+    destinationsHere: destinations,
+    // The console's moderators are the network's operators; here are the destinations it was given.
+    scope: async () => {
+      const here = new Set((await destinations()).map((c) => c.id));
+      const all = (await deps.store.listChannels()).map((channel) => ({
+        id: channel.id,
+        platform: channel.sink,
+        place: here.has(channel.id) ? placeId : null,
+        channel,
+      }));
+      return {
+        actor: { platform: 'console', userId: user, operator: options.moderators.includes(user), places: [] },
+        here: all.filter((c) => c.place === placeId),
+        all,
+      };
+    },
     resumePosting: async () => {
       const moved = paused ?? null;
       paused = undefined;

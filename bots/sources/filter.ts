@@ -1,0 +1,83 @@
+import { ChannelRulesSchema, describeFilters, editFilters, type FilterKind } from '../../shared/curation';
+import { defineCommand, textArg, type CommandContext } from '../platform/commands';
+import type { Channel } from '../store/types';
+import { managedOf } from '../tenancy/scope';
+
+const KINDS = ['include', 'exclude', 'include-regex', 'exclude-regex'] as const;
+const CHANGE = /^(?:(add|remove)\s+)?(include|exclude|include-regex|exclude-regex)\s+(.+)$/s;
+
+/** A filter change as typed: `clear`, `[add] KIND VALUE` or `remove KIND VALUE`; null when it is none of them. */
+export function parseFilterChange(text: string): Parameters<typeof editFilters>[1] | null {
+  if (/^clear\b/.test(text)) return { action: 'clear' };
+  const m = CHANGE.exec(text);
+  if (!m) return null;
+  return { action: m[1] === 'remove' ? 'remove' : 'add', kind: m[2] as FilterKind, value: m[3]!.trim() };
+}
+
+/** A destination's filters and how to change them, in this platform's words. */
+function describe(ctx: CommandContext, channel: Channel): string {
+  const change = (args: Record<string, string>) => ctx.command('filter', args);
+  return [
+    ...describeFilters(channel.title, channel.rules, (x) => ctx.quote(x)),
+    '',
+    `Change with ${KINDS.map((kind) => change({ kind, value: kind.endsWith('regex') ? 'RE' : 'WORDS' })).join(', ')}, ${change({ action: 'remove', kind: 'KIND', value: 'VALUE' })}, ${change({ action: 'clear' })}.`,
+  ].join('\n');
+}
+
+/**
+ * `filter [change]`: shows or changes the filters of the destination that posts here; in a private
+ * chat, of the destination the moderator names first (`filter DESTINATION [change]`).
+ */
+export const filterCommand = defineCommand({
+  name: 'filter',
+  description: 'Show or change the keyword and regex filters here',
+  access: 'moderator',
+  args: [
+    {
+      name: 'action',
+      description: 'What to do (default: show)',
+      kind: 'text',
+      choices: ['show', 'add', 'remove', 'clear'],
+    },
+    { name: 'kind', description: 'Which list', kind: 'text', choices: KINDS },
+    { name: 'value', description: 'A keyword, or an RE2 regular expression', kind: 'text' },
+  ],
+  async run(ctx, args, deps) {
+    // Telegram's words fill the arguments in order (`exclude crypto`), Discord's options by name: read them as one line.
+    let text = ['action', 'kind', 'value']
+      .map((name) => textArg(args, name))
+      .filter(Boolean)
+      .join(' ');
+    let channel: Channel | undefined;
+    if (ctx.place.kind === 'private') {
+      // A destination's moderators work from a private chat, naming it first.
+      const mine = managedOf(await ctx.scope()).filter((c) => c.sink === ctx.platform);
+      const [first = '', ...rest] = text.split(/\s+/);
+      channel = mine.find((c) => c.id === first);
+      if (!channel)
+        return ctx.reply(
+          `In a private chat, name the destination first: ${ctx.command('filter', { destination: mine.map((c) => c.id).join(' | ') || 'ID' })} [change]`,
+        );
+      text = rest.join(' ');
+    } else {
+      channel = (await ctx.destinationsHere())[0];
+      if (!channel)
+        return ctx.reply(
+          `This ${ctx.placeName} is not a SciPop destination, so it has no filters. Destinations are set in the config file (channels: with sink: ${ctx.platform} and this ${ctx.placeName}’s id as target).`,
+        );
+    }
+    if (!text || /^show\b/.test(text)) return ctx.reply(describe(ctx, channel));
+    const change = parseFilterChange(text);
+    if (!change)
+      return ctx.reply(
+        `Usage: ${ctx.command('filter', { kind: `[${KINDS.join('|')}]`, value: 'VALUE' })}, ${ctx.command('filter', { action: 'remove', kind: 'KIND', value: 'VALUE' })}, or ${ctx.command('filter', { action: 'clear' })}`,
+      );
+    const updated = editFilters(ChannelRulesSchema.parse(channel.rules ?? {}), change);
+    if (typeof updated === 'string') return ctx.reply(updated);
+    await deps.store.upsertChannel({ ...channel, rules: updated }, deps.now());
+    const live = (await deps.channelsChanged?.()) ?? false;
+    const fromFile = channel.origin !== 'chat';
+    const applied = `${live ? 'in effect now' : 'saved; it applies from the next restart'}${fromFile ? '. This destination comes from the config file, which is re-applied at every start: copy the filter there to keep it' : ''}`;
+    await ctx.reply(`${describe(ctx, { ...channel, rules: updated })}\n\nFilter ${applied}.`);
+  },
+});
