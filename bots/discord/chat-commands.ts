@@ -31,7 +31,12 @@ const STYLE = { primary: ButtonStyle.Primary, danger: ButtonStyle.Danger, second
 /** A neutral command's arguments as slash-command options. */
 function optionsOf(command: ChatCommand) {
   return command.args.map((a) => ({
-    type: a.kind === 'file' ? ApplicationCommandOptionType.Attachment : ApplicationCommandOptionType.String,
+    type:
+      a.kind === 'file'
+        ? ApplicationCommandOptionType.Attachment
+        : a.kind === 'flag'
+          ? ApplicationCommandOptionType.Boolean
+          : ApplicationCommandOptionType.String,
     name: a.name,
     description: a.description.slice(0, 100),
     required: a.required ?? false,
@@ -95,6 +100,11 @@ function contextOf(
     scope: () => discordScope(interaction, deps),
     destinationsHere: () => channelsHere(deps, interaction.channelId),
     placeName: 'channel',
+    async progress() {
+      // Fetching a feed may take longer than the 3 s Discord waits for an answer.
+      if (!interaction.deferred && !interaction.replied)
+        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    },
     quote: (text) => `\`${text.replace(/`/g, 'ˋ')}\``,
     status: (scope) => statusHere(deps, scope),
     async resumePosting() {
@@ -129,6 +139,10 @@ function argsOf(interaction: ChatInputCommandInteraction, command: ChatCommand, 
     if (spec.kind === 'text') {
       const value = interaction.options.getString(spec.name)?.trim();
       if (value) args[spec.name] = value;
+      continue;
+    }
+    if (spec.kind === 'flag') {
+      args[spec.name] = interaction.options.getBoolean(spec.name) ?? false;
       continue;
     }
     const file = interaction.options.getAttachment(spec.name);

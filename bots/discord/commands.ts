@@ -45,16 +45,6 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
     default_member_permissions: String(MODERATOR_PERMISSION),
     contexts: [InteractionContextType.Guild],
     options: inOrder([
-      sub('add', 'Add a feed source', [
-        str('url', 'RSS, Atom, RDF or JSON Feed URL'),
-        str('tags', 'Fields, space-separated (astronomy biology …)', false),
-        {
-          type: ApplicationCommandOptionType.Boolean,
-          name: 'trusted',
-          description: 'Post without approval',
-          required: false,
-        },
-      ]),
       sub('queue', 'Posts waiting for approval, with Approve / Reject buttons'),
       sub('subscribe', 'Post SciPop news in this channel', [
         str('tags', 'Only sources with these fields, space-separated (default: all)', false),

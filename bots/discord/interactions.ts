@@ -1,5 +1,4 @@
 import { MessageFlags, type Interaction, type REST } from 'discord.js';
-import { runSourceCommand } from './commands-sources';
 import { errorMessage } from '../../shared/errors';
 import type { Access } from '../platform/commands';
 import { neutralCommandOf, onNeutralButton, runNeutralCommand } from './chat-commands';
@@ -59,8 +58,7 @@ export async function handleInteraction(interaction: Interaction, rest: REST, de
     if (!scope) return;
     if (sub === 'queue') return await runQueueCommand(rest, interaction, deps, scope);
     if (sub === 'subscribe' || sub === 'unsubscribe') return await runSubscribeCommand(sub, interaction, deps);
-    if (!(await runSourceCommand(sub, interaction, deps, scope)))
-      await answer(interaction, `Unknown subcommand ${sub}.`);
+    await answer(interaction, `Unknown subcommand ${sub}.`);
   } catch (error) {
     deps.log.error(
       { interaction: interaction.id, err: error instanceof Error && error.stack ? error.stack : errorMessage(error) },

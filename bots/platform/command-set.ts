@@ -8,6 +8,7 @@ import {
   resumeCommand,
   sourcesCommand,
 } from '../sources/commands';
+import { addCommand } from '../sources/add';
 import { filterCommand } from '../sources/filter';
 import { statusCommand } from '../sources/status';
 import type { ChatAction, ChatCommand } from './commands';
@@ -20,6 +21,7 @@ import type { ChatAction, ChatCommand } from './commands';
 export const CHAT_COMMANDS: readonly ChatCommand[] = [
   explainCommand,
   sourcesCommand,
+  addCommand,
   removeCommand,
   pauseCommand,
   resumeCommand,

@@ -16,8 +16,12 @@ export type Access = 'everyone' | 'moderator' | 'operator';
 export interface ArgSpec {
   name: string;
   description: string;
-  /** `text`: a word (the last text argument takes the rest of the line); `file`: an upload. */
-  kind: 'text' | 'file';
+  /**
+   * `text`: a word (the last text argument takes the rest of the line); `file`: an upload; `flag`:
+   * a yes/no option where the platform has them (Discord: a Boolean option, false when left out),
+   * left undefined where it has not (Telegram, the console).
+   */
+  kind: 'text' | 'file' | 'flag';
   required?: boolean;
   /** The values allowed (Discord shows them as choices). */
   choices?: readonly string[];
@@ -60,7 +64,7 @@ export interface ChatUser {
 }
 
 /** A command's arguments by name; a missing optional argument is undefined. */
-export type CommandArgs = Record<string, string | ChatFile | undefined>;
+export type CommandArgs = Record<string, string | boolean | ChatFile | undefined>;
 
 /** What a command handler sees of the chat: the adapter builds one per command or button press. */
 export interface CommandContext {
@@ -89,6 +93,13 @@ export interface CommandContext {
   placeName: string;
   /** A value the member typed, shown back so its ends show: `“crypto”` in Telegram's plain text, inline code elsewhere. */
   quote(text: string): string;
+  /** Tells the member a slow step has begun (`Checking URL …`); the next reply may take its place. */
+  progress?(text: string): Promise<void>;
+  /**
+   * This place as a new destination (its channel id, sink, target and title), where an operator's
+   * `add` may make one of it: Telegram's groups and topics. Absent or null: it cannot.
+   */
+  newDestination?(): Pick<Channel, 'id' | 'sink' | 'target' | 'title'> | null;
   /** What `status` adds that only the platform knows (bots/sources/status.ts). */
   status?(scope: Scope): Promise<PlatformStatus>;
 }
@@ -187,4 +198,10 @@ export function parseTextArgs(specs: readonly ArgSpec[], text: string): CommandA
 export const textArg = (args: CommandArgs, name: string): string => {
   const v = args[name];
   return typeof v === 'string' ? v.trim() : '';
+};
+
+/** A flag argument: true or false where the platform has flags, undefined where it has not. */
+export const flagArg = (args: CommandArgs, name: string): boolean | undefined => {
+  const v = args[name];
+  return typeof v === 'boolean' ? v : undefined;
 };

@@ -149,7 +149,7 @@ export const importCommand = defineCommand({
   args: [{ name: 'file', description: 'The .opml file', kind: 'file', required: true }],
   async run(ctx, args, deps) {
     const file = args.file;
-    if (!file || typeof file === 'string')
+    if (!file || typeof file !== 'object')
       return ctx.reply(
         `Send the OPML file with ${ctx.command('import')} as its caption, or reply ${ctx.command('import')} to it.`,
       );

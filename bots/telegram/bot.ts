@@ -1,14 +1,12 @@
 import { errorMessage } from '../../shared/errors';
 import type { Bot } from 'grammy';
 import { registerQueueCommands } from './commands-queue';
-import { registerSourceCommands } from './commands-sources';
 import { CHAT_ACTIONS, CHAT_COMMANDS } from '../platform/command-set';
 import { registerChatCommands } from './chat-commands';
 import { argsOf, type CommandDeps } from './context';
 
 /** Telegram's own commands (the neutral ones come from bots/platform/command-set.ts). */
 const OWN_COMMANDS = [
-  { command: 'add', description: 'Add a feed: /add URL [tags] (moderators)' },
   { command: 'queue', description: 'Posts waiting for approval, with buttons (moderators)' },
   { command: 'help', description: 'What SciPop does and how to use it' },
 ];
@@ -24,7 +22,8 @@ export const COMMANDS: readonly { command: string; description: string }[] = [
 
 /**
  * Usage of each command, for `/help COMMAND`: Telegram's own written here, the neutral ones from
- * their arguments unless Telegram's words say more (`/filter`'s grammar, what `/status` shows here).
+ * their arguments unless Telegram's words say more (`/add`'s tags, `/filter`'s grammar, what
+ * `/status` shows here).
  */
 const USAGE: Record<string, string> = {
   ...Object.fromEntries(
@@ -60,7 +59,6 @@ export function registerHandlers(bot: Bot, deps: CommandDeps): void {
   });
 
   registerChatCommands(bot, deps, CHAT_COMMANDS, CHAT_ACTIONS);
-  registerSourceCommands(bot, deps);
   registerQueueCommands(bot, deps);
 
   bot.on('my_chat_member', async (ctx) => {

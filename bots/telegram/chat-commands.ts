@@ -14,6 +14,7 @@ import {
 import { mayModerateHere, type Scope } from '../tenancy/scope';
 import { argsOf, channelsOfChat, chunks, type CommandDeps } from './context';
 import { requireModerator, telegramScope } from './scope';
+import { formatTarget } from './target';
 
 /** Callback data of a neutral button: `x:ACTION:DATA` (the queue's own buttons use `q:`). */
 const ACTION_DATA = /^x:([\w-]+):(.*)$/s;
@@ -31,6 +32,8 @@ function keyboard(rows: Reply['buttons']): { inline_keyboard: InlineKeyboardButt
 function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
   const chat = ctx.chat!;
   const from = chat.type === 'channel' ? undefined : ctx.from;
+  // The `Checking …` message of a slow step, which the next reply replaces.
+  let checking: { chatId: number; messageId: number } | undefined;
   return {
     platform: 'telegram',
     place: {
@@ -46,6 +49,12 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
         return;
       }
       const parts = chunks(r.text);
+      const progress = checking;
+      checking = undefined;
+      if (progress && parts.length === 1 && !r.buttons?.length) {
+        await ctx.api.editMessageText(progress.chatId, progress.messageId, r.text, quiet);
+        return;
+      }
       for (const [i, part] of parts.entries()) {
         const markup = i === parts.length - 1 ? keyboard(r.buttons) : undefined;
         await ctx.reply(part, { ...quiet, ...(markup ? { reply_markup: markup } : {}) });
@@ -60,6 +69,22 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
     // Replies are plain text, where inline code does not show: quotes mark a value's ends.
     quote: (text) => `“${text}”`,
     status: (scope) => statusHere(deps, String(chat.id), scope),
+    async progress(text) {
+      const sent = await ctx.reply(text, quiet);
+      checking = { chatId: sent.chat.id, messageId: sent.message_id };
+    },
+    // A group, or a forum topic of one, becomes a destination when an operator adds a feed there.
+    newDestination() {
+      if (chat.type === 'private') return null;
+      const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+      const target = formatTarget({ chatId: String(chat.id), ...(thread !== undefined ? { threadId: thread } : {}) });
+      return {
+        id: `tg:${target}`,
+        sink: 'telegram',
+        target,
+        title: 'title' in chat && chat.title ? chat.title : target,
+      };
+    },
     async resumePosting() {
       const id = String(chat.id);
       if (!(await deps.state.paused(await deps.state.currentChat(id)))) return null;

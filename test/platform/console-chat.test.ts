@@ -2,12 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFetcher } from '../../bots/engine/fetcher';
+import { parseFeedText } from '../../bots/engine/parse-feed';
 import { CHAT_COMMANDS } from '../../bots/platform/command-set';
 import type { CommandDeps } from '../../bots/platform/commands';
 import { explainer } from '../../bots/platform/types';
 import { createSqliteStore } from '../../bots/store/sqlite-store';
 import type { Store } from '../../bots/store/types';
 import { createConsoleChat, type ConsoleChat } from '../support/console-chat';
+import { rssFeed, startFeedServer } from '../support/feed-server';
 
 const NOW = Date.UTC(2026, 11, 7, 5, 0, 0);
 let dir: string;
@@ -247,6 +250,65 @@ describe('the console chat: a third adapter that gets every neutral command for 
     const lab = createConsoleChat(deps(), { moderators: ['ada'], destinations: ['lab'] });
     const [status] = texts(await lab.say('ada', '/status'));
     expect(status).toContain('\nApproval queue here: 0\nThis chat receives: Lab');
+  });
+
+  it('adds a feed after checking it, for moderators only, and says where it goes', async () => {
+    const feeds = await startFeedServer();
+    try {
+      const serve = (path: string, type: string, body: string) =>
+        feeds.route(path, (_req, res) => {
+          res.writeHead(200, { 'content-type': type });
+          res.end(body);
+        });
+      const rss = (title: string) =>
+        rssFeed(title, [
+          { title: 'One', link: 'https://example.org/1' },
+          { title: 'Two', link: 'https://example.org/2' },
+        ]);
+      serve('/alpha.xml', 'application/rss+xml', rss('Alpha Journal'));
+      serve('/beta.xml', 'application/rss+xml', rss('Beta Letters'));
+      serve('/page.html', 'text/html', '<!doctype html><html><body>Not a feed</body></html>');
+      await store.upsertChannel(
+        { id: 'lab', sink: 'console', target: 'console', title: 'Lab', rules: { tags: ['biology'] }, origin: 'chat' },
+        NOW,
+      );
+      // The poller's own fetcher and parser, on the local feed server.
+      const fetching = { ...deps(), fetcher: createFetcher({ allowPrivateNetworks: true }), parse: parseFeedText };
+      const net = createConsoleChat(fetching, { moderators: ['ada'] });
+      const lab = createConsoleChat(fetching, { moderators: ['ada'], destinations: ['lab'] });
+
+      expect(texts(await net.say('bob', `/add ${feeds.url('/alpha.xml')}`))).toEqual([
+        'Only moderators can do this here.',
+      ]);
+      expect(texts(await net.say('ada', '/add'))).toEqual([
+        'Give the http(s) URL of an RSS, Atom, RDF or JSON feed, e.g. /add https://www.nasa.gov/feed/ astronomy',
+      ]);
+      expect(texts(await net.say('ada', `/add ${feeds.url('/page.html')}`))[0]).toMatch(
+        /^Not added\. That is not a feed I can read: /,
+      );
+      expect(await store.listSources()).toEqual([]);
+
+      const [added] = texts(await net.say('ada', `/add ${feeds.url('/alpha.xml')} Astronomy, #physics`));
+      const alpha = (await store.getSource(feeds.url('/alpha.xml')))!;
+      expect(alpha).toMatchObject({ title: 'Alpha Journal', tags: ['astronomy', 'physics'], trusted: true });
+      expect(added).toBe(`Added “Alpha Journal” (2 items now; new ones will be posted). Id: \`${alpha.id.slice(-8)}\``);
+      expect(texts(await net.say('ada', `/add ${feeds.url('/alpha.xml')}`))).toEqual([
+        `“Alpha Journal” is already a source (\`${alpha.id.slice(-8)}\`). /sources lists them.`,
+      ]);
+
+      // In a destination, the source goes to it.
+      expect(texts(await lab.say('ada', `/add ${feeds.url('/beta.xml')}`))[0]).toMatch(
+        /^Added “Beta Letters” \(2 items now; new ones will be posted\)\. Id: `\w+`\nThis chat now receives it too\.$/,
+      );
+      expect(texts(await lab.say('ada', `/add ${feeds.url('/alpha.xml')}`))).toEqual([
+        `“Alpha Journal” is already a source (\`${alpha.id.slice(-8)}\`).\nThis chat now receives it too.`,
+      ]);
+      const subscribed = await store.listSubscriptions({ channelId: 'lab' });
+      expect(subscribed).toHaveLength(2);
+      expect(errors).toEqual([]);
+    } finally {
+      await feeds.close();
+    }
   });
 
   it('answers a failure (the store gone) and logs it, never leaving the member waiting', async () => {
