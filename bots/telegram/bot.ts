@@ -15,7 +15,7 @@ const OWN_COMMANDS = [
 export const COMMANDS: readonly { command: string; description: string }[] = [
   ...CHAT_COMMANDS.map((c) => ({
     command: c.name,
-    description: `${c.description}${c.access === 'moderator' ? ' (moderators)' : ' (everyone)'}`,
+    description: `${c.description} (${c.access === 'everyone' ? 'everyone' : c.access === 'operator' ? 'operators' : 'moderators'})`,
   })),
   ...OWN_COMMANDS,
 ];

@@ -93,6 +93,8 @@ describe('moderating SciPop from a Telegram group', () => {
         'help',
       ]),
     );
+    const who = (name: string) => /\((\w+)\)$/.exec(commands.find((c) => c.command === name)!.description)?.[1];
+    expect([who('explain'), who('filter'), who('export')]).toEqual(['everyone', 'moderators', 'operators']);
   });
 
   it('refuses a non-moderator’s /add politely and changes nothing', async () => {
