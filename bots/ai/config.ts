@@ -24,6 +24,12 @@ export const AiConfigSchema = z
     timeoutSeconds: z.number().positive().default(60),
     /** Retries of one request after a 429, a 5xx or a time-out, with backoff (honouring retry-after). */
     maxRetries: z.number().int().min(0).max(10).default(2),
+    /**
+     * The top this many wanted terms are drafted automatically after each run of the gap finder
+     * (daily), with the news sentences that used them; 0 (the default) turns it off. Drafts wait
+     * for an editor like any other; they count against `draftsPerDay`.
+     */
+    autoDraft: z.number().int().min(0).max(50).default(0),
   })
   .strict();
 /** See {@link AiConfigSchema}. */

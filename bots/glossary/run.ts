@@ -14,6 +14,7 @@ import { createLiveGlossary, type LiveGlossary } from './live';
 import { createPublishedCache, publishedGlossaryRoute } from './serve';
 import { loadGlossarySigner, type GlossarySigner } from './signing';
 import type { TermService } from './term-service';
+import { autoDraftWanted } from './auto-draft';
 import { createWantedJob } from './wanted';
 
 /** The glossary of a running network: what posts and /explain use, and the published files' route. */
@@ -86,8 +87,18 @@ export async function startGlossary(
       : {}),
   };
   const routes = [publishedGlossaryRoute(cache), ...(config.asks.enabled ? [askRoute(store, config.asks)] : [])];
+  const drafter = term.drafter;
+  const autoDraft = options.ai?.autoDraft ?? 0;
   const wanted = config.wanted.enabled
-    ? createWantedJob({ store, matcher: () => live, settings: config.wanted, log })
+    ? createWantedJob({
+        store,
+        matcher: () => live,
+        settings: config.wanted,
+        log,
+        ...(drafter && autoDraft > 0
+          ? { after: () => autoDraftWanted({ glossary: term.glossary, drafter, count: autoDraft, log }) }
+          : {}),
+      })
     : undefined;
   return { live, routes, term, ...(wanted ? { wanted } : {}) };
 }

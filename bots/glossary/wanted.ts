@@ -80,6 +80,8 @@ export function createWantedJob(deps: {
   matcher: () => Pick<Matcher, 'find'>;
   settings: WantedSettings;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** Runs after each run that recorded its findings (automatic drafts of the top terms). */
+  after?: () => Promise<unknown>;
 }): { runIfDue(now: number): Promise<boolean> } {
   const { store, settings, log } = deps;
   const everyMs = settings.everyHours * 3_600_000;
@@ -104,6 +106,9 @@ export function createWantedJob(deps: {
         log.info(
           { items: items.length, terms: found.length, ms: Date.now() - t0 },
           'looked for terms the news uses and the glossary lacks (/term wanted lists them)',
+        );
+        await deps.after?.().catch((error: unknown) =>
+          log.warn({ err: errorMessage(error) }, 'the work after looking for wanted terms failed'),
         );
         return true;
       } catch (error) {

@@ -1,10 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AiConfigSchema, resolveAiSettings } from '../../bots/ai/config';
+import { createGlossaryDrafter } from '../../bots/ai/glossary-drafter';
+import { autoDraftWanted } from '../../bots/glossary/auto-draft';
+import { startFakeOpenAI } from '../fakes/openai/server';
 import { createCommunityGlossary } from '../../bots/glossary/community';
 import { compileGlossaryMatcher } from '../../bots/glossary/segmentation';
 import { runTermCommand } from '../../bots/glossary/term-commands';
 import { createWantedJob, findWanted } from '../../bots/glossary/wanted';
 import type { Matcher } from '../../shared/matcher';
 import { bundledPacks, tempStore } from './community-fixtures';
+
+// Each draft is checked against the whole glossary of its language: slow on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const T0 = Date.UTC(2026, 11, 7, 6);
 const HOUR = 3_600_000;
@@ -137,5 +144,74 @@ describe('the wanted list from the network’s own news', () => {
     expect(await job().runIfDue(T0 + 25 * HOUR)).toBe(true);
     const [after] = await h.store.glossaryWanted(1);
     expect(after).toMatchObject({ term: 'Hyperion Skylark', items: 3, asks: 1, claimedBy: { name: 'Eddie' } });
+  });
+
+  it('drafts the top wanted terms with the news sentences as data (ai.autoDraft), for editors to review; nothing is published', async () => {
+    const fake = await startFakeOpenAI({
+      brain: ({ term }) => ({
+        id: 'hyperion-skylark',
+        term,
+        aliases: [],
+        related: [],
+        short: 'A space telescope that maps the dust around planets of other stars.',
+        long: 'The mission in these test items is made up. It shows how a draft is made from the news and waits for an editor.',
+        level: 2,
+        fields: ['astronomy'],
+        sources: [{ title: 'Example page', url: 'https://example.org/hyperion-skylark' }],
+      }),
+    });
+    try {
+      const logs: string[] = [];
+      const log = {
+        info: (_: object, m?: string) => void logs.push(m ?? ''),
+        warn: (_: object, m?: string) => void logs.push(m ?? ''),
+      };
+      const packs = bundledPacks();
+      const settings = resolveAiSettings(
+        AiConfigSchema.parse({ baseUrl: fake.baseUrl, model: 'fake-model-3', autoDraft: 1 }),
+        {},
+      )!;
+      const drafter = createGlossaryDrafter(settings, { packs: () => packs, clock: { now: () => new Date(T0) } });
+      const g = createCommunityGlossary({
+        store: h.store,
+        bundled: packs.map((p) => p.pack),
+        clock: { now: () => new Date(T0) },
+      });
+      await h.store.askGlossaryTerm('en', 'Hyperion Skylark', T0);
+      await createWantedJob({
+        store: h.store,
+        matcher: () => matcher,
+        settings: { days: 7, everyHours: 24, top: 20 },
+        log,
+        after: () => autoDraftWanted({ glossary: g, drafter, count: 1, log }),
+      }).runIfDue(T0 + HOUR);
+
+      const [draft, ...more] = await g.review();
+      expect(more).toEqual([]);
+      expect(draft!.revision).toMatchObject({
+        status: 'draft',
+        entryId: 'hyperion-skylark',
+        author: { platform: 'ai', id: 'fake-model-3', name: 'AI draft (fake-model-3)' },
+        note: 'AI draft by fake-model-3, from the wanted list',
+      });
+      expect(await h.store.glossaryRevisionNumber()).toBe(1); // nothing published
+      // The news sentences went to the model as data.
+      expect(JSON.stringify(fake.requests[0]!.body.messages)).toContain(
+        'Scientists say Hyperion Skylark could find a thousand new worlds.',
+      );
+      expect(logs).toContain('drafted wanted terms for editors to review (/term review)');
+
+      // The next run leaves a term with a draft waiting alone, and so a claimed one.
+      const asked = fake.requests.length;
+      await autoDraftWanted({ glossary: g, drafter, count: 1, log });
+      expect(
+        fake.requests
+          .map((r) => JSON.stringify(r.body.messages))
+          .slice(asked)
+          .join(),
+      ).not.toContain('Hyperion Skylark');
+    } finally {
+      await fake.close();
+    }
   });
 });
