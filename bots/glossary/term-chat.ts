@@ -1,6 +1,9 @@
 import { defineAction, defineCommand, textArg, type CommandContext, type CommandDeps } from '../platform/commands';
 import { runTermButton, runTermCommand, TERM_USAGE, type TermActor, type TermCard } from './term-commands';
 import { termRole } from './term-service';
+import { answerGuided, firstQuestion, GUIDED_QUESTION } from './term-guided';
+import { GlossaryInputError } from '../../shared/glossary/community/model';
+import { mayPropose } from '../../shared/glossary/community/permissions';
 
 const NOT_SET_UP = 'The community glossary is not set up on this network.';
 
@@ -49,7 +52,34 @@ export const termCommand = defineCommand({
     if (!actor || !deps.term) return ctx.reply(NOT_SET_UP);
     const input = textArg(args, 'input');
     if (!input) return ctx.reply(TERM_USAGE);
+    // `/term add TERM` alone, where the member can reply to a question: one field at a time.
+    const guided = /^add\s+([^\n]+)$/i.exec(input);
+    if (guided && ctx.asks && !/\b[a-z]+\s*:/i.test(guided[1]!)) {
+      const term = guided[1]!.trim();
+      if (!mayPropose(actor.role)) return ctx.reply('Sorry: only moderators and editors may propose entries.');
+      const live = await deps.term.glossary.findLive(term);
+      if (live)
+        return ctx.reply(`“${term}” already has an entry (${live.entry.id}); /term edit ${term} proposes a change.`);
+      return ctx.reply({ text: firstQuestion(term), ask: true });
+    }
     await send(ctx, await runTermCommand(deps.term, actor, input));
+  },
+  answers: {
+    question: GUIDED_QUESTION,
+    async run(ctx, question, answer, deps) {
+      const actor = actorOf(ctx, deps);
+      if (!actor || !deps.term) return ctx.reply(NOT_SET_UP);
+      let next;
+      try {
+        next = answerGuided(question, answer);
+      } catch (error) {
+        if (error instanceof GlossaryInputError) return ctx.reply(`Sorry: ${error.message}`);
+        throw error;
+      }
+      if ('ask' in next) return ctx.reply({ text: next.ask, ask: true });
+      if ('cancelled' in next) return ctx.reply(next.cancelled);
+      await send(ctx, await runTermCommand(deps.term, actor, next.done));
+    },
   },
 });
 

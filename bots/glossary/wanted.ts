@@ -107,9 +107,11 @@ export function createWantedJob(deps: {
           { items: items.length, terms: found.length, ms: Date.now() - t0 },
           'looked for terms the news uses and the glossary lacks (/term wanted lists them)',
         );
-        await deps.after?.().catch((error: unknown) =>
-          log.warn({ err: errorMessage(error) }, 'the work after looking for wanted terms failed'),
-        );
+        await deps
+          .after?.()
+          .catch((error: unknown) =>
+            log.warn({ err: errorMessage(error) }, 'the work after looking for wanted terms failed'),
+          );
         return true;
       } catch (error) {
         notBefore = now + 3_600_000;

@@ -46,6 +46,11 @@ export interface ChatButton {
 /** What a command answers: text, and maybe buttons under it or a file with it. */
 export interface Reply {
   text: string;
+  /**
+   * A question: the member answers by replying to it (Telegram's forced reply), and the answer goes
+   * to the command's `answers` with this text. Only where `ctx.asks` is true.
+   */
+  ask?: boolean;
   buttons?: ChatButton[][];
   file?: { name: string; data: Uint8Array };
 }
@@ -80,6 +85,8 @@ export interface CommandContext {
   /** Inline code and bare links as this platform shows them without previews. */
   code(text: string): string;
   link(url: string): string;
+  /** Whether the member can answer a question (`Reply.ask`) by replying to it here. */
+  asks?: boolean;
   /** Restarts posting to this place after the platform refused it; null when it was not paused. */
   resumePosting?(): Promise<number | null>;
   /** Who acts and which channels are here, as the platform knows them (bots/tenancy/scope.ts). */
@@ -137,6 +144,15 @@ export interface ChatCommand {
   standalone?: boolean;
   args: readonly ArgSpec[];
   run(ctx: CommandContext, args: CommandArgs, deps: CommandDeps): Promise<void>;
+  /**
+   * A member's answer to one of this command's questions (`Reply.ask`): `question` is the text
+   * they replied to, which holds all the state (whichever worker takes the reply can go on).
+   */
+  answers?: {
+    /** Which questions are this command's. */
+    question: RegExp;
+    run(ctx: CommandContext, question: string, answer: string, deps: CommandDeps): Promise<void>;
+  };
 }
 
 /** What a button runs when pressed. */

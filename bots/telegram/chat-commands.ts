@@ -48,6 +48,11 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
         await ctx.replyWithDocument(new InputFile(r.file.data, r.file.name), { caption: r.text });
         return;
       }
+      if (r.ask) {
+        // A forced reply to the member: their answer comes back as a reply to this message.
+        await ctx.reply(r.text, { ...quiet, reply_markup: { force_reply: true, selective: true } });
+        return;
+      }
       const parts = chunks(r.text);
       const progress = checking;
       checking = undefined;
@@ -60,6 +65,8 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
         await ctx.reply(part, { ...quiet, ...(markup ? { reply_markup: markup } : {}) });
       }
     },
+    // Channel posts have no author to force a reply from.
+    asks: chat.type !== 'channel',
     command: (name, args) => [`/${name}`, ...Object.values(args ?? {})].join(' '),
     code: (text) => text,
     link: (url) => url,
@@ -133,21 +140,34 @@ export function registerChatCommands(
   actions: readonly ChatAction[],
 ): void {
   const neutral = { ...deps, now: deps.now ?? Date.now };
-  const run = async (ctx: Context, command: ChatCommand) => {
-    const args = parseTextArgs(command.args, argsOf(ctx));
-    for (const spec of command.args) if (spec.kind === 'file') args[spec.name] = documentOf(ctx, deps);
+  // Runs a command's handler (or its answer handler) for the member, if their role allows it.
+  const runFor = (ctx: Context, command: ChatCommand, handler: (chat: CommandContext) => Promise<void>) => {
     const chat = contextOf(ctx, deps);
-    await dispatch(
+    return dispatch(
       chat,
       command,
       async (access) =>
         access === 'everyone' ||
         (await requireModerator(ctx, deps, access === 'operator' ? 'operator' : 'channel')) !== null,
-      () => command.run(chat, args, neutral),
+      () => handler(chat),
       deps.log,
     );
   };
+  const run = async (ctx: Context, command: ChatCommand) => {
+    const args = parseTextArgs(command.args, argsOf(ctx));
+    for (const spec of command.args) if (spec.kind === 'file') args[spec.name] = documentOf(ctx, deps);
+    await runFor(ctx, command, (chat) => command.run(chat, args, neutral));
+  };
   for (const command of commands) bot.command(command.name, (ctx) => run(ctx, command));
+  // An answer to a command's question: a reply to one of this bot's messages that a command owns.
+  const answering = commands.filter((c) => c.answers);
+  bot.on('message:text', async (ctx, next) => {
+    const asked = ctx.msg.reply_to_message;
+    const question = asked?.from?.id === ctx.me.id ? (asked.text ?? '') : '';
+    const command = question ? answering.find((c) => c.answers!.question.test(question)) : undefined;
+    if (!command) return next();
+    await runFor(ctx, command, (chat) => command.answers!.run(chat, question, ctx.msg.text, neutral));
+  });
   // A file captioned with a command that takes a file (`/import` on an OPML file).
   const takesFile = commands.filter((c) => c.args.some((a) => a.kind === 'file'));
   bot.on('message:document', async (ctx, next) => {

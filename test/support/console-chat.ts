@@ -39,6 +39,8 @@ export interface ConsoleChat {
   say(user: string, line: string, file?: ConsoleFile): Promise<Reply[]>;
   /** Presses a button of an earlier reply as `user`. */
   press(user: string, button: ChatButton): Promise<Reply[]>;
+  /** Replies to an earlier question (a reply with `ask`) as `user`. */
+  answer(user: string, question: Reply, text: string): Promise<Reply[]>;
 }
 
 /** Builds the console chat over the network's command deps. */
@@ -55,6 +57,7 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
     place: { id: placeId, kind: options.private ? 'private' : 'group', title: 'Console' },
     user: { id: user, name: user },
     reply: async (reply) => void replies.push(typeof reply === 'string' ? { text: reply } : reply),
+    asks: true,
     command: (name, args) => [`/${name}`, ...Object.values(args ?? {})].join(' '),
     code: (text) => `\`${text}\``,
     link: (url) => url,
@@ -101,6 +104,15 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
           args[spec.name] = { name: file.name, size: file.text.length, read: () => Promise.resolve(file.text) };
       const ctx = contextFor(user, replies);
       await dispatch(ctx, command, allowedFor(user, ctx), () => command.run(ctx, args, deps), deps.log);
+      return replies;
+    },
+    async answer(user, question, text) {
+      const replies: Reply[] = [];
+      const command = question.ask ? commands.find((c) => c.answers?.question.test(question.text)) : undefined;
+      if (!command) return [{ text: 'That is not a question anyone asked.' }];
+      const ctx = contextFor(user, replies);
+      const run = () => command.answers!.run(ctx, question.text, text, deps);
+      await dispatch(ctx, command, allowedFor(user, ctx), run, deps.log);
       return replies;
     },
     async press(user, button) {

@@ -110,4 +110,31 @@ describe('/term on Telegram', () => {
     const shown = await after(before, /From the community glossary\.$/);
     expect(shown.text).toContain(circumbinary.short);
   });
+
+  it('guides /term add one field at a time through forced replies, each answer checked as it is given', async () => {
+    let before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/term add glimmer vortex');
+    let q = await after(before, /^Adding “glimmer vortex” to the glossary — step 1 of 6/);
+    expect(q.reply_markup).toMatchObject({ force_reply: true, selective: true });
+    const answers = [
+      'A swirl of faint light that this test makes up.',
+      'Nothing in nature is called this. The test uses it so that no entry has the same name.',
+      'astronomy',
+      '5', // wrong: asked again with the reason
+      '2',
+      'Example https://example.org/glimmer-vortex',
+      'none',
+    ];
+    for (const [i, text] of answers.entries()) {
+      before = tg.messages(GROUP).length;
+      tg.say(GROUP, alice, text, { replyTo: q.message_id });
+      if (i === answers.length - 1) break;
+      q = await after(before, /glimmer vortex” to the glossary — step \d of 6/);
+      if (text === '5') expect(q.text.split('\n')[0]).toBe('⚠ level: write 1 (common), 2 (informed) or 3 (specialist)');
+    }
+    await after(before, /^Saved as a draft; an editor will review it/);
+    const draft = (await bots.store.glossaryDrafts()).find((d) => d.entryId === 'glimmer-vortex');
+    expect(draft?.entry).toMatchObject({ level: 2, fields: ['astronomy'] });
+    expect(draft?.author).toMatchObject({ platform: 'telegram', id: String(alice.id) });
+  });
 });
