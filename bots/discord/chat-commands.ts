@@ -6,8 +6,11 @@ import {
   ComponentType,
   InteractionContextType,
   MessageFlags,
+  TextInputStyle,
+  type APIModalInteractionResponseCallbackData,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
+  type ModalSubmitInteraction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { CHAT_ACTIONS, CHAT_COMMANDS } from '../platform/command-set';
@@ -15,6 +18,7 @@ import {
   dispatch,
   type Access,
   type ChatCommand,
+  type ChatForm,
   type CommandArgs,
   type CommandContext,
   type PlatformStatus,
@@ -68,13 +72,14 @@ export const EVERYONE_COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[
 
 /** A neutral command's view of an interaction. */
 function contextOf(
-  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
   deps: DiscordCommandDeps,
 ): CommandContext {
   const topLevel = new Set(EVERYONE_COMMANDS.map((c) => c.name));
+  const channelId = interaction.channelId ?? '';
   return {
     platform: 'discord',
-    place: { id: interaction.channelId, kind: interaction.inGuild() ? 'group' : 'private' },
+    place: { id: channelId, kind: interaction.inGuild() ? 'group' : 'private' },
     user: { id: interaction.user.id, name: `${interaction.user.username} (${interaction.user.id})` },
     async reply(reply) {
       const r: Reply = typeof reply === 'string' ? { text: reply } : reply;
@@ -98,7 +103,7 @@ function contextOf(
     code: (text) => `\`${text}\``,
     link: (url) => `<${url}>`,
     scope: () => discordScope(interaction, deps),
-    destinationsHere: () => channelsHere(deps, interaction.channelId),
+    destinationsHere: () => channelsHere(deps, channelId),
     placeName: 'channel',
     async progress() {
       // Fetching a feed may take longer than the 3 s Discord waits for an answer.
@@ -108,8 +113,8 @@ function contextOf(
     quote: (text) => `\`${text.replace(/`/g, 'ˋ')}\``,
     status: (scope) => statusHere(deps, scope),
     async resumePosting() {
-      if (!(await deps.state.paused(interaction.channelId))) return null;
-      return deps.sink.resumeDestination(interaction.channelId);
+      if (!(await deps.state.paused(channelId))) return null;
+      return deps.sink.resumeDestination(channelId);
     },
   };
 }
@@ -180,7 +185,60 @@ export async function runNeutralCommand(
 ): Promise<void> {
   const ctx = contextOf(interaction, deps);
   const args = argsOf(interaction, command, deps);
-  await dispatch(ctx, command, allowed, () => command.run(ctx, args, neutralDeps(deps)), deps.log);
+  await dispatch(
+    ctx,
+    command,
+    allowed,
+    async () => {
+      // A form is the interaction's first answer, so it opens before anything else replies.
+      const form = await command.forms?.open(ctx, args, neutralDeps(deps));
+      if (form) await interaction.showModal(modalOf(command, form));
+      else await command.run(ctx, args, neutralDeps(deps));
+    },
+    deps.log,
+  );
+}
+
+/** Form ids: `scipop:f:COMMAND:ID`. */
+const FORM_ID = /^scipop:f:([\w-]+):(.*)$/s;
+
+/** A neutral form as a Discord modal: one text input per field (Discord allows five). */
+function modalOf(command: ChatCommand, form: ChatForm): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: `scipop:f:${command.name}:${form.id}`.slice(0, 100),
+    title: form.title.slice(0, 45),
+    components: form.fields.slice(0, 5).map((f) => ({
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.TextInput,
+          custom_id: f.name,
+          label: f.label.slice(0, 45),
+          style: f.long ? TextInputStyle.Paragraph : TextInputStyle.Short,
+          required: f.required ?? false,
+          ...(f.max ? { max_length: Math.min(f.max, 4000) } : {}),
+          ...(f.placeholder ? { placeholder: f.placeholder.slice(0, 100) } : {}),
+        },
+      ],
+    })),
+  };
+}
+
+/** Takes a submitted form to its command, if the modal is one of the neutral forms; false when it is not. */
+export async function onNeutralForm(
+  interaction: ModalSubmitInteraction,
+  deps: DiscordCommandDeps,
+  allowed: Allowed,
+): Promise<boolean> {
+  const m = FORM_ID.exec(interaction.customId);
+  const command = m ? CHAT_COMMANDS.find((c) => c.name === m[1] && c.forms) : undefined;
+  if (!m || !command) return false;
+  const values = Object.fromEntries(
+    [...interaction.fields.fields.values()].map((f) => [f.customId, 'value' in f ? String(f.value) : '']),
+  );
+  const ctx = contextOf(interaction, deps);
+  await dispatch(ctx, command, allowed, () => command.forms!.submit(ctx, m[2] ?? '', values, neutralDeps(deps)), deps.log);
+  return true;
 }
 
 /** Runs a neutral button's action, if the button is one; false when it is not. */

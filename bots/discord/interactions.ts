@@ -1,7 +1,14 @@
-import { MessageFlags, type Interaction, type REST } from 'discord.js';
+import {
+  MessageFlags,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type ModalSubmitInteraction,
+  type REST,
+} from 'discord.js';
 import { errorMessage } from '../../shared/errors';
 import type { Access } from '../platform/commands';
-import { neutralCommandOf, onNeutralButton, runNeutralCommand } from './chat-commands';
+import { neutralCommandOf, onNeutralButton, onNeutralForm, runNeutralCommand } from './chat-commands';
 import { answer, QUIET, type DiscordCommandDeps } from './context';
 import { onQueueButton, runQueueCommand } from './queue';
 import { requireDiscordScope } from './scope';
@@ -31,24 +38,31 @@ async function moderationAllowedHere(
  * and the queue buttons only after the member's role (operator, or Manage Server for this server's destinations) was checked.
  * A failure is answered, never left as "the application did not respond".
  */
+/** Whether the member may use a neutral command of this access here (refusals are answered). */
+const allowedFor =
+  (interaction: ButtonInteraction | ChatInputCommandInteraction | ModalSubmitInteraction, deps: DiscordCommandDeps) =>
+  async (access: Access): Promise<boolean> =>
+    access === 'everyone' ||
+    ((await moderationAllowedHere(interaction, deps)) &&
+      (await requireDiscordScope(interaction, deps, access === 'operator' ? 'operator' : 'channel')) !== null);
+
 export async function handleInteraction(interaction: Interaction, rest: REST, deps: DiscordCommandDeps): Promise<void> {
   try {
     if (interaction.isButton()) {
-      const allowed = async (access: Access) =>
-        access === 'everyone' ||
-        ((await moderationAllowedHere(interaction, deps)) &&
-          (await requireDiscordScope(interaction, deps, access === 'operator' ? 'operator' : 'channel')) !== null);
+      const allowed = allowedFor(interaction, deps);
       if (await onNeutralButton(interaction, deps, allowed)) return;
       // The queue's buttons check the post's own channel (bots/discord/queue.ts).
       return (await moderationAllowedHere(interaction, deps)) ? await onQueueButton(interaction, deps) : undefined;
     }
+    if (interaction.isModalSubmit()) {
+      const allowed = allowedFor(interaction, deps);
+      await onNeutralForm(interaction, deps, allowed);
+      return;
+    }
     if (!interaction.isChatInputCommand()) return;
     const neutral = neutralCommandOf(interaction);
     if (neutral) {
-      const allowed = async (access: Access) =>
-        access === 'everyone' ||
-        ((await moderationAllowedHere(interaction, deps)) &&
-          (await requireDiscordScope(interaction, deps, access === 'operator' ? 'operator' : 'channel')) !== null);
+      const allowed = allowedFor(interaction, deps);
       return await runNeutralCommand(interaction, neutral, deps, allowed);
     }
     if (interaction.commandName !== 'scipop') return;

@@ -1,7 +1,7 @@
 import { defineAction, defineCommand, textArg, type CommandContext, type CommandDeps } from '../platform/commands';
 import { runTermButton, runTermCommand, TERM_USAGE, type TermActor, type TermCard } from './term-commands';
 import { termRole } from './term-service';
-import { answerGuided, firstQuestion, GUIDED_QUESTION } from './term-guided';
+import { answerGuided, firstQuestion, GUIDED_QUESTION, submittedTermForm, termForm } from './term-guided';
 import { GlossaryInputError } from '../../shared/glossary/community/model';
 import { mayPropose } from '../../shared/glossary/community/permissions';
 
@@ -63,6 +63,32 @@ export const termCommand = defineCommand({
       return ctx.reply({ text: firstQuestion(term), ask: true });
     }
     await send(ctx, await runTermCommand(deps.term, actor, input));
+  },
+  forms: {
+    // `/term add TERM` alone, where the platform has forms: the five fields at once.
+    async open(ctx, args, deps) {
+      const actor = actorOf(ctx, deps);
+      const guided = /^add\s+([^\n]+)$/i.exec(textArg(args, 'input'));
+      if (!actor || !deps.term || !guided || /\b[a-z]+\s*:/i.test(guided[1]!) || !mayPropose(actor.role)) return null;
+      const term = guided[1]!.trim();
+      return (await deps.term.glossary.findLive(term)) ? null : termForm(term);
+    },
+    async submit(ctx, term, values, deps) {
+      const actor = actorOf(ctx, deps);
+      if (!actor || !deps.term) return ctx.reply(NOT_SET_UP);
+      const form = submittedTermForm(term, values);
+      if ('problems' in form)
+        return ctx.reply(
+          [
+            `Nothing was stored; fix these and send /term add ${term} again:`,
+            ...form.problems.map((p) => `• ${p}`),
+            '',
+            'What you wrote, to copy from:',
+            ...Object.entries(values).map(([k, v]) => `${k}: ${v}`),
+          ].join('\n'),
+        );
+      await send(ctx, await runTermCommand(deps.term, actor, form.done));
+    },
   },
   answers: {
     question: GUIDED_QUESTION,

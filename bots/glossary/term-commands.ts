@@ -55,7 +55,7 @@ const DRAFTING_NOT_SET_UP =
 export const TERM_USAGE = [
   '/term show TERM — the entry as readers see it, and where it comes from',
   '/term history TERM — every revision, who made it and why',
-  '/term add TERM (then one field a line; alone, on Telegram, it asks for each) — propose a new entry (moderators)',
+  '/term add TERM (then one field a line; alone, it asks for each or opens a form) — propose a new entry (moderators)',
   '/term edit TERM (then the fields to change) — propose a change (moderators)',
   '/term review — the drafts waiting, with Approve / Reject (editors decide)',
   '/term revert TERM REV — publish an earlier revision again (editors)',

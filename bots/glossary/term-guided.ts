@@ -1,5 +1,6 @@
 import { GlossaryInputError } from '../../shared/glossary/community/model';
 import { FIELDS, longLimit, shortLimit } from '../../shared/glossary/schema';
+import type { ChatForm } from '../platform/commands';
 import { parseTermForm } from './term-form';
 
 /**
@@ -42,7 +43,7 @@ export function firstQuestion(term: string): string {
 }
 
 /** The problem with an answer to one step, or null when it can be used. */
-function checkAnswer(key: string, value: string, lang: string): string | null {
+export function checkAnswer(key: string, value: string, lang: string): string | null {
   if (key === 'short' && [...value].length > shortLimit(lang))
     return `short: too long (${[...value].length} > ${shortLimit(lang)}); say it in fewer words`;
   if (key === 'long' && [...value].length > longLimit(lang))
@@ -87,4 +88,37 @@ export function answerGuided(asked: string, answer: string): GuidedNext {
   const next = skipped ? lines : [...lines, `${step.key}: ${value}`];
   if (index + 1 < STEPS.length) return { ask: question(term, index + 1, next) };
   return { done: [`add ${term}`, ...next].join('\n') };
+}
+
+/** The five fields of a `/term add` form (Discord's modal); other names come later with /term edit. */
+export function termForm(term: string): ChatForm {
+  const lang = HAN.test(term) ? 'zh-Hans' : 'en';
+  return {
+    id: term.slice(0, 80),
+    title: `Add “${term}”`.slice(0, 45),
+    fields: [
+      { name: 'short', label: 'Short: what it is, in a sentence or two', required: true, max: shortLimit(lang) },
+      { name: 'long', label: 'Long: why it matters, how it works', long: true, required: true, max: longLimit(lang) },
+      { name: 'field', label: 'Field(s)', required: true, placeholder: FIELDS.slice(0, 6).join(', ') + ', …' },
+      { name: 'level', label: 'Level: 1 common, 2 informed, 3 specialist', required: true, max: 1 },
+      { name: 'source', label: 'Source: a title and its https URL', required: true },
+    ],
+  };
+}
+
+/** A submitted `/term add` form: the `/term add` input, or every field's problem in plain words. */
+export function submittedTermForm(
+  term: string,
+  values: Record<string, string>,
+): { done: string } | { problems: string[] } {
+  const lang = HAN.test(term) ? 'zh-Hans' : 'en';
+  const lines: string[] = [];
+  const problems: string[] = [];
+  for (const { name } of termForm(term).fields) {
+    const value = (values[name] ?? '').replace(/\s+/g, ' ').trim();
+    const problem = value === '' ? `${name}: is empty` : checkAnswer(name, value, lang);
+    if (problem) problems.push(problem);
+    else lines.push(`${name}: ${value}`);
+  }
+  return problems.length > 0 ? { problems } : { done: [`add ${term}`, ...lines].join('\n') };
 }

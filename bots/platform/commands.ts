@@ -153,6 +153,23 @@ export interface ChatCommand {
     question: RegExp;
     run(ctx: CommandContext, question: string, answer: string, deps: CommandDeps): Promise<void>;
   };
+  /**
+   * A form the member fills in at once, where the platform has them (Discord's modals): `open` says
+   * whether these arguments want one (null: run the command as usual); the member's values go to
+   * `submit` with the form's `id`.
+   */
+  forms?: {
+    open(ctx: CommandContext, args: CommandArgs, deps: CommandDeps): Promise<ChatForm | null>;
+    submit(ctx: CommandContext, id: string, values: Record<string, string>, deps: CommandDeps): Promise<void>;
+  };
+}
+
+/** A form of a few text fields (Discord allows five, titles and labels of 45 characters). */
+export interface ChatForm {
+  /** Comes back with the values: the form's state (keep it under 80 characters). */
+  id: string;
+  title: string;
+  fields: { name: string; label: string; long?: boolean; required?: boolean; max?: number; placeholder?: string }[];
 }
 
 /** What a button runs when pressed. */

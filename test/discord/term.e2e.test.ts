@@ -90,4 +90,39 @@ describe('/scipop term on Discord', () => {
     await answer(await term(editor, 'revert circumbinary planet 1'), /^Reverted “circumbinary planet” to revision 1/);
     await answer(await term(mod, 'show circumbinary planet'), /From the community glossary\.$/);
   });
+
+  it('opens a form for /scipop term add TERM alone, checks every field on submit, and stores the draft', async () => {
+    const opened = await term(mod, 'add glimmer vortex');
+    const modal = opened.callbacks[0]!;
+    expect(modal.type).toBe(9);
+    expect(modal.data).toMatchObject({ title: 'Add “glimmer vortex”' });
+    const fields = (modal.data!.components as { components: { custom_id: string; style: number }[] }[]).map(
+      (row) => row.components[0]!,
+    );
+    expect(fields.map((f) => `${f.custom_id}:${f.style}`)).toEqual([
+      'short:1',
+      'long:2',
+      'field:1',
+      'level:1',
+      'source:1',
+    ]);
+    const good = {
+      short: 'A swirl of faint light that this test makes up.',
+      long: 'Nothing in nature is called this. The test uses it so that no entry has the same name.',
+      field: 'astronomy',
+      level: '2',
+      source: 'Example https://example.org/glimmer-vortex',
+    };
+    const wrong = await world.discord.submitModal(mod, opened, { ...good, level: '7', field: 'stargazing' });
+    const refusal = await answer(wrong, /^Nothing was stored; fix these/);
+    expect(refusal).toContain('• field: "stargazing" is not one of');
+    expect(refusal).toContain('• level: write 1 (common), 2 (informed) or 3 (specialist)');
+    expect((await bots.store.glossaryDrafts()).some((d) => d.entryId === 'glimmer-vortex')).toBe(false);
+
+    const again = await term(mod, 'add glimmer vortex');
+    await answer(await world.discord.submitModal(mod, again, good), /^Saved as a draft; an editor will review it/);
+    const draft = (await bots.store.glossaryDrafts()).find((d) => d.entryId === 'glimmer-vortex');
+    expect(draft?.entry).toMatchObject({ short: good.short, level: 2, fields: ['astronomy'] });
+    expect(draft?.author).toMatchObject({ platform: 'discord', id: mod.user.id });
+  });
 });

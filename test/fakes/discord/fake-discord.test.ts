@@ -1,6 +1,7 @@
 import { Client, Events, GatewayIntentBits, REST, Routes } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MODERATOR_PERMISSIONS, startFakeDiscord, type FakeDiscord } from './fake-discord';
+import { validateModal } from './validate';
 
 let fake: FakeDiscord | null = null;
 let client: Client | null = null;
@@ -42,6 +43,21 @@ describe('fake Discord REST', () => {
     await expect(
       rest(fake).post(Routes.channelMessages(channel.id), { body: { embeds: [{ title: 'x'.repeat(257) }] } }),
     ).rejects.toMatchObject({ code: 50035 });
+  });
+
+  it('checks modals as Discord does: title and labels up to 45 characters, one to five rows of one text input', () => {
+    const row = (label: string) => ({ type: 1, components: [{ type: 4, custom_id: 'x', label, style: 1 }] });
+    expect(validateModal({ custom_id: 'f', title: 'Add a term', components: [row('Short')] })).toBeNull();
+    expect(validateModal({ custom_id: 'f', title: 'x'.repeat(46), components: [row('Short')] })).toMatchObject({
+      code: 50035,
+      errors: { title: { _errors: [{ message: 'Must be between 1 and 45 in length.' }] } },
+    });
+    expect(
+      validateModal({ custom_id: 'f', title: 'T', components: Array.from({ length: 6 }, () => row('L')) }),
+    ).toMatchObject({ code: 50035 });
+    expect(validateModal({ custom_id: 'f', title: 'T', components: [row('y'.repeat(46))] })).toMatchObject({
+      code: 50035,
+    });
   });
 
   it('sends 429s with retry_after and bucket headers, which the discord.js REST manager waits out', async () => {

@@ -47,6 +47,11 @@ export interface FakeDiscord extends FakeDiscordServer {
   slash(member: FakeMember, input: SlashInput): Promise<FakeInteraction>;
   /** Clicks a button of a message; resolves once the bot answered. */
   click(member: FakeMember, message: FakeMessage, customId: string): Promise<FakeInteraction>;
+  /**
+   * Submits the modal a command or button answered with (callback type 9), as the member filling
+   * in `values` by field id; resolves once the bot answered the submission.
+   */
+  submitModal(member: FakeMember, opened: FakeInteraction, values: Record<string, string>): Promise<FakeInteraction>;
   /** The messages of a channel, oldest first. */
   messages(channelId: string): FakeMessage[];
   /** Waits until `predicate` returns a value, polling every 10 ms, or throws after `timeoutMs`. */
@@ -214,6 +219,22 @@ export async function startFakeDiscord(options: FakeDiscordServerOptions = {}): 
     },
     click(member, message, customId) {
       return interact(member, message.channel_id, 3, { custom_id: customId, component_type: 2 }, message);
+    },
+    submitModal(member, opened, values) {
+      const modal = opened.callbacks.find((c) => c.type === 9)?.data;
+      if (!modal) throw new Error('fake Discord: the bot answered that interaction without a modal');
+      const rows = modal.components as { components: { custom_id: string }[] }[];
+      return interact(member, String(opened.payload.channel_id), 5, {
+        custom_id: modal.custom_id,
+        components: rows.map((row) => ({
+          type: 1,
+          components: row.components.map((input) => ({
+            type: 4,
+            custom_id: input.custom_id,
+            value: values[input.custom_id] ?? '',
+          })),
+        })),
+      });
     },
     messages: (channelId) => state.messages.get(channelId) ?? [],
     waitFor,

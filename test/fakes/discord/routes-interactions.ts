@@ -1,4 +1,5 @@
-import { createMessage, editMessage, errors, messageOr404 } from './messages';
+import { ApiError, createMessage, editMessage, errors, messageOr404 } from './messages';
+import { validateModal } from './validate';
 import type { Route, RouteAnswer, RouteContext } from './route-types';
 import { messageJson, type FakeMessage } from './state';
 
@@ -102,6 +103,13 @@ export function createInteractionRoutes(ctx: RouteContext): Route[] {
         if (interaction.callbacks.length > 0) throw errors.alreadyAcknowledged();
         const type = Number(body.type);
         const data = (body.data as Record<string, unknown> | undefined) ?? {};
+        // A modal answers only a command or a button, never another modal's submission.
+        if (type === 9) {
+          if (interaction.payload.type === 5)
+            throw new ApiError(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
+          const invalid = validateModal(data);
+          if (invalid) throw new ApiError(400, invalid);
+        }
         interaction.callbacks.push({ type, data });
         const channelId = String(interaction.payload.channel_id);
         if (type === 4 || type === 5)

@@ -91,3 +91,40 @@ export function validateMessage(body: Record<string, unknown>): Record<string, u
   }
   return { message: 'Invalid Form Body', code: 50035, errors };
 }
+
+/**
+ * Checks a modal (interaction callback type 9) as Discord does: a custom_id of 1–100 characters, a
+ * title of at most 45, one to five action rows of one text input each, whose labels are at most 45
+ * characters, style 1 (short) or 2 (paragraph), and max_length at most 4000. Returns Discord's
+ * error body, or null.
+ */
+export function validateModal(data: Record<string, unknown>): Record<string, unknown> | null {
+  const issues: Issues = {};
+  const id = typeof data.custom_id === 'string' ? data.custom_id : '';
+  if (len(id) < 1 || len(id) > 100) issues.custom_id = 'Must be between 1 and 100 in length.';
+  const title = typeof data.title === 'string' ? data.title : '';
+  if (len(title) < 1 || len(title) > 45) issues.title = 'Must be between 1 and 45 in length.';
+  const rows = Array.isArray(data.components) ? (data.components as Record<string, unknown>[]) : [];
+  if (rows.length < 1 || rows.length > 5) issues.components = 'Must be between 1 and 5 in length.';
+  rows.forEach((row, i) => {
+    const inputs = Array.isArray(row.components) ? (row.components as Record<string, unknown>[]) : [];
+    if (row.type !== 1 || inputs.length !== 1) issues[`components.${i}`] = 'An action row holds one text input.';
+    inputs.forEach((input, j) => {
+      const at = `components.${i}.components.${j}`;
+      if (input.type !== 4) issues[`${at}.type`] = 'Value must be one of {4}.';
+      if (len(String(input.label ?? '')) < 1 || len(String(input.label ?? '')) > 45)
+        issues[`${at}.label`] = 'Must be between 1 and 45 in length.';
+      if (input.style !== 1 && input.style !== 2) issues[`${at}.style`] = 'Value must be one of {1, 2}.';
+      if (input.max_length !== undefined && (Number(input.max_length) < 1 || Number(input.max_length) > 4000))
+        issues[`${at}.max_length`] = 'int value should be between 1 and 4000.';
+    });
+  });
+  if (Object.keys(issues).length === 0) return null;
+  const errors: Record<string, unknown> = {};
+  for (const [path, message] of Object.entries(issues)) {
+    let node = errors;
+    for (const part of path.split('.')) node = (node[part] ??= {}) as Record<string, unknown>;
+    node._errors = [{ code: 'BASE_TYPE_BAD_LENGTH', message }];
+  }
+  return { message: 'Invalid Form Body', code: 50035, errors };
+}
