@@ -1,6 +1,7 @@
 import { appendFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningBots } from '../../bots/main';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai/server';
 import type { FakeTelegram } from '../fakes/telegram/server';
 import { circumbinary } from '../glossary/community-fixtures';
 import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
@@ -17,6 +18,19 @@ let dir: string;
 const alice = { id: 42, is_bot: false, first_name: 'Alice', username: 'alice' }; // group admin: a moderator
 const eddie = { id: 55, is_bot: false, first_name: 'Eddie', username: 'eddie' }; // group admin and a configured editor
 const news = [{ title: 'Kepler spots a world with two suns', guid: 'n1', link: 'https://news.example/n1' }];
+let ai: FakeOpenAI;
+// What the fake model answers: a whole entry for a made-up term.
+const DRAFT = {
+  id: 'murmur-lattice',
+  term: 'murmur lattice',
+  aliases: [],
+  related: [],
+  short: 'A pattern of faint signals that a test model invents for this check.',
+  long: 'Nothing in nature is called this. The test uses it so that no entry has the same name. It was named in 2026.',
+  level: 2,
+  fields: ['astronomy'],
+  sources: [{ title: 'Example page', url: 'https://example.org/murmur-lattice' }],
+};
 
 beforeAll(async () => {
   const world = await startTelegramWorld();
@@ -31,11 +45,15 @@ beforeAll(async () => {
   });
   const config = writeTelegramConfig(dir, { intervalSeconds: 2, approval: 'none' });
   appendFileSync(config, `glossary:\n  editors: ["telegram:${eddie.id}"]\n  refreshSeconds: 1\n`);
+  // A language model that writes first drafts: the fake OpenAI-compatible server.
+  ai = await startFakeOpenAI({ brain: ({ term }) => (term === 'broken vortex' ? 'not an entry' : DRAFT) });
+  appendFileSync(config, `ai:\n  baseUrl: ${ai.baseUrl}\n  model: fake-model-9\n  maxRetries: 0\n`);
   bots = await runInProcess(tg, world.db, config);
   await bots.store.addSource({ url: feeds.url('/news.xml'), title: 'Sky News', tags: ['astronomy'] }, Date.now());
 });
 afterAll(async () => {
   await bots?.stop();
+  await ai?.close();
   await tg?.close();
   await feeds?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -136,5 +154,23 @@ describe('/term on Telegram', () => {
     const draft = (await bots.store.glossaryDrafts()).find((d) => d.entryId === 'glimmer-vortex');
     expect(draft?.entry).toMatchObject({ level: 2, fields: ['astronomy'] });
     expect(draft?.author).toMatchObject({ platform: 'telegram', id: String(alice.id) });
+  });
+
+  it('/term draft: the model’s draft is saved for review, marked as an AI draft, and nothing is published', async () => {
+    const published = await bots.store.glossaryRevisionNumber();
+    let before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/term draft murmur lattice');
+    const saved = await after(before, /^Saved as a draft, not published/);
+    expect(saved.text).toContain('AI draft by fake-model-9');
+    expect(saved.text).toContain(DRAFT.short);
+    expect(await bots.store.glossaryRevisionNumber()).toBe(published);
+    const draft = (await bots.store.glossaryDrafts()).find((d) => d.entryId === 'murmur-lattice');
+    expect(draft).toMatchObject({ status: 'draft', note: 'AI draft by fake-model-9' });
+
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/term draft broken vortex');
+    const failed = await after(before, /^No draft of “broken vortex”: /);
+    expect(failed.text).toMatch(/does not fit a glossary entry|not JSON/i);
+    expect((await bots.store.glossaryDrafts()).some((d) => d.entry?.term === 'broken vortex')).toBe(false);
   });
 });
