@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { GlossaryEntry } from '../../shared/glossary/schema';
-import type { StoreHarness } from './harness';
+import { fetchedAt, type StoreHarness } from './harness';
 import type { NewGlossaryChange } from './glossary-types';
 
 const T0 = 1_700_000_000_000;
@@ -158,15 +158,7 @@ export function defineGlossaryStateContract(harness: () => StoreHarness): void {
   it('gives the items seen since a time as text for the gap finder, newest first', async () => {
     const { store } = harness();
     const s = await store.addSource({ url: 'https://a.example/feed', title: 'A', tags: [], lang: 'en' }, T0);
-    const state = {
-      etag: null,
-      lastModified: null,
-      nextFetchAt: T0,
-      lastFetchAt: T0,
-      lastSuccessAt: T0,
-      failures: 0,
-      lastError: null,
-    };
+    const state = fetchedAt(T0);
     const item = (key: string, summary: string) => ({
       key,
       title: `Title ${key}`,

@@ -5,7 +5,7 @@ import { parseEnv } from '../../bots/config/env';
 import { loadGlossarySigner } from '../../bots/glossary/signing';
 import { runBots, type RunningBots } from '../../bots/main';
 import type { FakeTelegram } from '../fakes/telegram/server';
-import { circumbinary } from '../glossary/community-fixtures';
+import { circumbinary, CIRCUMBINARY_ADD } from '../glossary/community-fixtures';
 import { startFeedServer, type FeedServer } from '../support/feed-server';
 import { GROUP, startTelegramWorld, telegramEnv, writeTelegramConfig } from '../telegram/harness';
 import { highlightedTexts, hoverTerm, useExtensionBrowser, waitForScan, type ExtensionBrowser } from './harness';
@@ -79,18 +79,7 @@ describe('the living glossary from the chat to the reader’s page', () => {
 
     // An editor writes and approves the term in the group.
     let n = tg.messages(GROUP).length;
-    tg.say(
-      GROUP,
-      eddie,
-      [
-        '/term add circumbinary planet',
-        `short: ${circumbinary.short}`,
-        `long: ${circumbinary.long}`,
-        'field: astronomy',
-        'level: 2',
-        'source: NASA https://science.nasa.gov/exoplanets/',
-      ].join('\n'),
-    );
+    tg.say(GROUP, eddie, CIRCUMBINARY_ADD);
     await said(n, /^Saved as a draft/);
     n = tg.messages(GROUP).length;
     tg.say(GROUP, eddie, '/term review');

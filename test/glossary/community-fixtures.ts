@@ -36,5 +36,15 @@ export const circumbinary = {
   sources: [{ title: 'NASA', url: 'https://science.nasa.gov/exoplanets/' }],
 };
 
+/** The one-message `/term add` of {@link circumbinary}, as a moderator types it in a chat. */
+export const CIRCUMBINARY_ADD = [
+  '/term add circumbinary planet',
+  `short: ${circumbinary.short}`,
+  `long: ${circumbinary.long}`,
+  'field: astronomy',
+  'level: 2',
+  'source: NASA https://science.nasa.gov/exoplanets/',
+].join('\n');
+
 export const alice = { platform: 'telegram', id: '11', name: 'Alice' };
 export const eddie = { platform: 'discord', id: '22', name: 'Eddie' };

@@ -7,6 +7,7 @@ import { createCommunityGlossary } from '../../bots/glossary/community';
 import { compileGlossaryMatcher } from '../../bots/glossary/segmentation';
 import { runTermCommand } from '../../bots/glossary/term-commands';
 import { createWantedJob, findWanted } from '../../bots/glossary/wanted';
+import { fetchedAt } from '../../bots/store/harness';
 import type { Matcher } from '../../shared/matcher';
 import { bundledPacks, tempStore } from './community-fixtures';
 
@@ -44,15 +45,7 @@ beforeEach(async () => {
     a: await h.store.addSource({ url: 'https://a.example/feed', title: 'A', tags: [], lang: 'en' }, T0),
     b: await h.store.addSource({ url: 'https://b.example/feed', title: 'B', tags: [], lang: 'en' }, T0),
   };
-  const state = {
-    etag: null,
-    lastModified: null,
-    nextFetchAt: T0,
-    lastFetchAt: T0,
-    lastSuccessAt: T0,
-    failures: 0,
-    lastError: null,
-  };
+  const state = fetchedAt(T0);
   for (const [i, [source, title, summary]] of news.entries()) {
     const key = `item-${i}`;
     const lang = /\p{Script=Han}/u.test(title) ? 'zh-cn' : 'en';

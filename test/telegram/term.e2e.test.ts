@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningBots } from '../../bots/main';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai/server';
 import type { FakeTelegram } from '../fakes/telegram/server';
-import { circumbinary } from '../glossary/community-fixtures';
+import { circumbinary, CIRCUMBINARY_ADD } from '../glossary/community-fixtures';
 import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
 import { GROUP, runInProcess, startTelegramWorld, writeTelegramConfig } from './harness';
 
@@ -84,18 +84,7 @@ describe('/term on Telegram', () => {
   it('a moderator proposes, a non-editor’s approve is refused, an editor approves, the next post explains it, revert works', async () => {
     await after(0, /Kepler spots a world with two suns/);
     let before = tg.messages(GROUP).length;
-    tg.say(
-      GROUP,
-      alice,
-      [
-        '/term add circumbinary planet',
-        `short: ${circumbinary.short}`,
-        `long: ${circumbinary.long}`,
-        'field: astronomy',
-        'level: 2',
-        'source: NASA https://science.nasa.gov/exoplanets/',
-      ].join('\n'),
-    );
+    tg.say(GROUP, alice, CIRCUMBINARY_ADD);
     await after(before, /^Saved as a draft/);
 
     before = tg.messages(GROUP).length;

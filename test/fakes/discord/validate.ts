@@ -82,14 +82,7 @@ export function validateMessage(body: Record<string, unknown>): Record<string, u
   if (!content && embeds.length === 0 && components.length === 0 && !body.attachments && !body.files) {
     return { message: 'Cannot send an empty message', code: 50006 };
   }
-  if (Object.keys(issues).length === 0) return null;
-  const errors: Record<string, unknown> = {};
-  for (const [path, message] of Object.entries(issues)) {
-    let node = errors;
-    for (const part of path.split('.')) node = (node[part] ??= {}) as Record<string, unknown>;
-    node._errors = [{ code: 'BASE_TYPE_MAX_LENGTH', message }];
-  }
-  return { message: 'Invalid Form Body', code: 50035, errors };
+  return invalidFormBody(issues, 'BASE_TYPE_MAX_LENGTH');
 }
 
 /**
@@ -119,12 +112,17 @@ export function validateModal(data: Record<string, unknown>): Record<string, unk
         issues[`${at}.max_length`] = 'int value should be between 1 and 4000.';
     });
   });
+  return invalidFormBody(issues, 'BASE_TYPE_BAD_LENGTH');
+}
+
+/** Discord's 50035 body for the issues by dotted path (errors nested by path), or null when there are none. */
+function invalidFormBody(issues: Issues, code: string): Record<string, unknown> | null {
   if (Object.keys(issues).length === 0) return null;
   const errors: Record<string, unknown> = {};
   for (const [path, message] of Object.entries(issues)) {
     let node = errors;
     for (const part of path.split('.')) node = (node[part] ??= {}) as Record<string, unknown>;
-    node._errors = [{ code: 'BASE_TYPE_BAD_LENGTH', message }];
+    node._errors = [{ code, message }];
   }
   return { message: 'Invalid Form Body', code: 50035, errors };
 }
