@@ -2,7 +2,6 @@ import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
   AttachmentBuilder,
-  ButtonStyle,
   ComponentType,
   InteractionContextType,
   MessageFlags,
@@ -11,10 +10,12 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type ModalSubmitInteraction,
+  type REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { CHAT_ACTIONS, CHAT_COMMANDS } from '../platform/command-set';
 import {
+  actionOfButton,
   dispatch,
   type Access,
   type ChatCommand,
@@ -25,12 +26,10 @@ import {
   type Reply,
 } from '../platform/commands';
 import type { Scope } from '../tenancy/scope';
+import { buttonRows } from './buttons';
 import { answer, channelsHere, type DiscordCommandDeps } from './context';
+import { discordQueue } from './queue';
 import { discordScope } from './scope';
-
-/** Button ids of neutral actions: `scipop:x:ACTION:DATA` (the queue's own use `scipop:q:`). */
-const ACTION_ID = /^scipop:x:([\w-]+):(.*)$/s;
-const STYLE = { primary: ButtonStyle.Primary, danger: ButtonStyle.Danger, secondary: ButtonStyle.Secondary } as const;
 
 /** A neutral command's arguments as slash-command options. */
 function optionsOf(command: ChatCommand) {
@@ -74,6 +73,7 @@ export const EVERYONE_COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[
 function contextOf(
   interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
   deps: DiscordCommandDeps,
+  rest: REST | undefined,
 ): CommandContext {
   const topLevel = new Set(EVERYONE_COMMANDS.map((c) => c.name));
   const channelId = interaction.channelId ?? '';
@@ -84,15 +84,7 @@ function contextOf(
     async reply(reply) {
       const r: Reply = typeof reply === 'string' ? { text: reply } : reply;
       const files = r.file ? [new AttachmentBuilder(Buffer.from(r.file.data), { name: r.file.name })] : undefined;
-      const components = r.buttons?.map((row) => ({
-        type: ComponentType.ActionRow as const,
-        components: row.map((b) => ({
-          type: ComponentType.Button as const,
-          style: STYLE[b.style ?? 'secondary'],
-          label: b.label,
-          custom_id: `scipop:x:${b.action}:${b.data}`,
-        })),
-      }));
+      const components = r.buttons ? buttonRows(r.buttons) : undefined;
       await answer(interaction, r.text, { ...(files ? { files } : {}), ...(components ? { components } : {}) });
     },
     command: (name, args) =>
@@ -112,6 +104,7 @@ function contextOf(
     },
     quote: (text) => `\`${text.replace(/`/g, 'ˋ')}\``,
     status: (scope) => statusHere(deps, scope),
+    queue: discordQueue(interaction, deps, rest),
     async resumePosting() {
       if (!(await deps.state.paused(channelId))) return null;
       return deps.sink.resumeDestination(channelId);
@@ -182,8 +175,9 @@ export async function runNeutralCommand(
   command: ChatCommand,
   deps: DiscordCommandDeps,
   allowed: Allowed,
+  rest?: REST,
 ): Promise<void> {
-  const ctx = contextOf(interaction, deps);
+  const ctx = contextOf(interaction, deps, rest);
   const args = argsOf(interaction, command, deps);
   await dispatch(
     ctx,
@@ -236,22 +230,30 @@ export async function onNeutralForm(
   const values = Object.fromEntries(
     [...interaction.fields.fields.values()].map((f) => [f.customId, 'value' in f ? String(f.value) : '']),
   );
-  const ctx = contextOf(interaction, deps);
-  await dispatch(ctx, command, allowed, () => command.forms!.submit(ctx, m[2] ?? '', values, neutralDeps(deps)), deps.log);
+  const ctx = contextOf(interaction, deps, undefined);
+  await dispatch(
+    ctx,
+    command,
+    allowed,
+    () => command.forms!.submit(ctx, m[2] ?? '', values, neutralDeps(deps)),
+    deps.log,
+  );
   return true;
 }
 
-/** Runs a neutral button's action, if the button is one; false when it is not. */
+/** Runs a neutral button's action (ids `scipop:` and its data: buttonRows), if the button is one; false when it is not. */
 export async function onNeutralButton(
   interaction: ButtonInteraction,
   deps: DiscordCommandDeps,
   allowed: Allowed,
 ): Promise<boolean> {
-  const m = ACTION_ID.exec(interaction.customId);
-  const action = m ? CHAT_ACTIONS.find((a) => a.name === m[1]) : undefined;
-  if (!m || !action) return false;
-  const ctx = contextOf(interaction, deps);
-  await dispatch(ctx, action, allowed, () => action.run(ctx, m[2] ?? '', neutralDeps(deps)), deps.log);
+  const pressed = interaction.customId.startsWith('scipop:')
+    ? actionOfButton(interaction.customId.slice('scipop:'.length), CHAT_ACTIONS)
+    : null;
+  if (!pressed?.action) return false;
+  const { action, data } = pressed;
+  const ctx = contextOf(interaction, deps, undefined);
+  await dispatch(ctx, action, allowed, () => action.run(ctx, data, neutralDeps(deps)), deps.log);
   return true;
 }
 

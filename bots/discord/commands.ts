@@ -45,7 +45,6 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
     default_member_permissions: String(MODERATOR_PERMISSION),
     contexts: [InteractionContextType.Guild],
     options: inOrder([
-      sub('queue', 'Posts waiting for approval, with Approve / Reject buttons'),
       sub('subscribe', 'Post SciPop news in this channel', [
         str('tags', 'Only sources with these fields, space-separated (default: all)', false),
         str('approval', 'Which posts wait for approval (default: untrusted sources)', false, {

@@ -10,7 +10,6 @@ import { errorMessage } from '../../shared/errors';
 import type { Access } from '../platform/commands';
 import { neutralCommandOf, onNeutralButton, onNeutralForm, runNeutralCommand } from './chat-commands';
 import { answer, QUIET, type DiscordCommandDeps } from './context';
-import { onQueueButton, runQueueCommand } from './queue';
 import { requireDiscordScope } from './scope';
 import { runSubscribeCommand } from './subscribe';
 
@@ -49,10 +48,11 @@ const allowedFor =
 export async function handleInteraction(interaction: Interaction, rest: REST, deps: DiscordCommandDeps): Promise<void> {
   try {
     if (interaction.isButton()) {
-      const allowed = allowedFor(interaction, deps);
-      if (await onNeutralButton(interaction, deps, allowed)) return;
-      // The queue's buttons check the post's own channel (bots/discord/queue.ts).
-      return (await moderationAllowedHere(interaction, deps)) ? await onQueueButton(interaction, deps) : undefined;
+      // Every button moderates: none works from a server SciPop is not moderated from. The queue's
+      // buttons then check the post's own channel (bots/curation/queue-chat.ts).
+      if (!(await moderationAllowedHere(interaction, deps))) return;
+      await onNeutralButton(interaction, deps, allowedFor(interaction, deps));
+      return;
     }
     if (interaction.isModalSubmit()) {
       const allowed = allowedFor(interaction, deps);
@@ -63,14 +63,13 @@ export async function handleInteraction(interaction: Interaction, rest: REST, de
     const neutral = neutralCommandOf(interaction);
     if (neutral) {
       const allowed = allowedFor(interaction, deps);
-      return await runNeutralCommand(interaction, neutral, deps, allowed);
+      return await runNeutralCommand(interaction, neutral, deps, allowed, rest);
     }
     if (interaction.commandName !== 'scipop') return;
     const sub = interaction.options.getSubcommand();
     if (!(await moderationAllowedHere(interaction, deps))) return;
     const scope = await requireDiscordScope(interaction, deps);
     if (!scope) return;
-    if (sub === 'queue') return await runQueueCommand(rest, interaction, deps, scope);
     if (sub === 'subscribe' || sub === 'unsubscribe') return await runSubscribeCommand(sub, interaction, deps);
     await answer(interaction, `Unknown subcommand ${sub}.`);
   } catch (error) {

@@ -1,36 +1,12 @@
-import {
-  ButtonStyle,
-  MessageFlags,
-  ComponentType,
-  DiscordAPIError,
-  Routes,
-  type APIActionRowComponent,
-  type APIButtonComponent,
-  type ButtonInteraction,
-  type REST,
-} from 'discord.js';
+import { DiscordAPIError, Routes, type REST, type RepliableInteraction } from 'discord.js';
 import { MessageSchema } from '../../shared/message/message';
+import { queueButtons } from '../curation/queue-chat';
+import type { QueuePlatform } from '../platform/commands';
 import type { Delivery } from '../store/types';
-import { heldFor, mayDecide } from '../tenancy/services';
-import type { Scope } from '../tenancy/scope';
-import { answer, QUIET, type DiscordCommandDeps } from './context';
-import { discordScope } from './scope';
+import { heldFor } from '../tenancy/services';
+import { buttonRows } from './buttons';
+import { QUIET, type DiscordCommandDeps } from './context';
 import { NO_MENTIONS, renderEmbed } from './render';
-
-/** Button ids: `scipop:q:a:<delivery>` approves, `scipop:q:r:<delivery>` rejects. */
-export const QUEUE_BUTTON = /^scipop:q:([ar]):(.+)$/;
-
-function buttons(id: string): APIActionRowComponent<APIButtonComponent>[] {
-  return [
-    {
-      type: ComponentType.ActionRow,
-      components: [
-        { type: ComponentType.Button, style: ButtonStyle.Success, label: 'Approve', custom_id: `scipop:q:a:${id}` },
-        { type: ComponentType.Button, style: ButtonStyle.Danger, label: 'Reject', custom_id: `scipop:q:r:${id}` },
-      ],
-    },
-  ];
-}
 
 /** A queue post: the post as it would appear, where it would go, and the buttons. */
 function queueMessage(row: Delivery, destination: string) {
@@ -41,7 +17,7 @@ function queueMessage(row: Delivery, destination: string) {
   return {
     content: `Waiting for approval → ${destination}`,
     embeds: [embed],
-    components: buttons(row.id),
+    components: buttonRows(queueButtons(row.id, false)),
     allowed_mentions: NO_MENTIONS,
   };
 }
@@ -106,71 +82,49 @@ async function closeDecidedElsewhere(rest: REST, deps: DiscordCommandDeps): Prom
   }
 }
 
-/** `/scipop queue`: posts what is not shown yet, and answers with the count (or, without a moderators' channel, the posts themselves). */
-export async function runQueueCommand(
-  rest: REST,
-  interaction: Parameters<typeof answer>[0],
+/**
+ * Discord's part of the neutral `/queue` (bots/curation/queue-chat.ts): operators count every
+ * Discord destination's held posts and, with a moderators' channel, get them posted there; the
+ * others see the oldest 5 here, each as its embed; a decision is written on the pressed post.
+ */
+export function discordQueue(
+  interaction: RepliableInteraction,
   deps: DiscordCommandDeps,
-  scope: Scope,
-): Promise<void> {
-  // Operators see every Discord destination's queue; a server's moderators their server's, privately.
-  const discord = new Set((await deps.store.listChannels()).filter((c) => c.sink === 'discord').map((c) => c.id));
-  const held = scope.actor.operator
-    ? (await deps.store.heldDeliveries(null, 1000)).filter((d) => discord.has(d.channelId))
-    : await heldFor({ store: deps.store, now: deps.now ?? Date.now }, scope, 100);
-  if (held.length === 0) return answer(interaction, 'The approval queue is empty.');
-  if (deps.config.moderatorChannel && scope.actor.operator) {
-    const posted = await syncQueue(rest, deps);
-    return answer(
-      interaction,
-      `${held.length} post(s) wait for approval in <#${deps.config.moderatorChannel}>${posted ? ` (${posted} just posted there)` : ''}.`,
-    );
-  }
-  const names = await destinationsById(deps);
-  await answer(interaction, `${held.length} post(s) wait for approval${held.length > 5 ? '; the oldest 5:' : ':'}`);
-  for (const row of held.slice(0, 5)) {
-    const m = queueMessage(row, names.get(row.channelId) ?? row.channelId);
-    await interaction.followUp({ ...QUIET, content: m.content, embeds: m.embeds, components: m.components });
-  }
-}
-
-/** An Approve / Reject click: re-checks the permission, decides, and edits the queue post to say who decided. */
-export async function onQueueButton(interaction: ButtonInteraction, deps: DiscordCommandDeps): Promise<void> {
-  const m = QUEUE_BUTTON.exec(interaction.customId);
-  if (!m) return;
-  const [, action, id] = m;
-  const now = deps.now ?? Date.now;
-  // Checked against the post's own channel: a component id replayed or forged in another server
-  // (where the presser has Manage Server) must not reach this community's queue.
-  const scope = await discordScope(interaction, deps);
-  if (!(await mayDecide({ store: deps.store, now }, scope, id!))) {
-    await interaction.reply({
-      ...QUIET,
-      flags: MessageFlags.Ephemeral,
-      content: 'Only this post’s channel moderators (Manage Server in its server) can decide on it.',
-    });
-    return;
-  }
-  await deps.state.closeQueuePost(id!); // first, so the queue sync never reports this decision as made elsewhere
-  const decided = await deps.store.decideDelivery(
-    id!,
-    action === 'a' ? 'approve' : 'reject',
-    `discord:${interaction.user.id}`,
-    now(),
-  );
-  const row = await deps.store.getDelivery(id!);
-  const verdict = decided
-    ? `${action === 'a' ? '✅ Approved' : '🗑 Rejected'} by <@${interaction.user.id}> (${interaction.user.username})`
-    : `Already decided${row?.decidedBy ? ` by ${row.decidedBy.replace(/^discord:(\d+)$/, '<@$1>')}` : ''}: ${row?.status ?? 'gone'}.`;
-  const embeds = interaction.message.embeds.map((e) => e.toJSON());
-  await interaction.update({
-    content: `${interaction.message.content.replace(/^Waiting for approval/, decided ? 'Decided' : 'Waiting for approval')}\n${verdict}`,
-    embeds,
-    components: [],
-    allowedMentions: { parse: [] },
-  });
-  deps.log.info(
-    { delivery: id, decision: action === 'a' ? 'approve' : 'reject', by: interaction.user.id, decided },
-    'queue decision',
-  );
+  rest: REST | undefined,
+): QueuePlatform {
+  return {
+    async held(scope) {
+      // Operators see every Discord destination's queue; a server's moderators their server's, privately.
+      if (!scope.actor.operator) return heldFor({ store: deps.store, now: deps.now ?? Date.now }, scope, 100);
+      const discord = new Set((await deps.store.listChannels()).filter((c) => c.sink === 'discord').map((c) => c.id));
+      return (await deps.store.heldDeliveries(null, 1000)).filter((d) => discord.has(d.channelId));
+    },
+    shown: 5,
+    async elsewhere(scope, held) {
+      const channel = deps.config.moderatorChannel;
+      if (!channel || !scope.actor.operator || !rest) return null;
+      const posted = await syncQueue(rest, deps);
+      return `${held} post(s) wait for approval in <#${channel}>${posted ? ` (${posted} just posted there)` : ''}.`;
+    },
+    async show(row) {
+      const m = queueMessage(row, (await destinationsById(deps)).get(row.channelId) ?? row.channelId);
+      await interaction.followUp({ ...QUIET, content: m.content, embeds: m.embeds, components: m.components });
+    },
+    deciders: '(Manage Server in its server)',
+    // First, so the queue sync never reports this decision as made elsewhere.
+    deciding: async (id) => void (await deps.state.closeQueuePost(id)),
+    async decided({ approve, decided, row }) {
+      if (!interaction.isButton()) return;
+      const { user, message } = interaction;
+      const verdict = decided
+        ? `${approve ? '✅ Approved' : '🗑 Rejected'} by <@${user.id}> (${user.username})`
+        : `Already decided${row?.decidedBy ? ` by ${describeDecider(row.decidedBy)}` : ''}: ${row?.status ?? 'gone'}.`;
+      await interaction.update({
+        content: `${message.content.replace(/^Waiting for approval/, decided ? 'Decided' : 'Waiting for approval')}\n${verdict}`,
+        embeds: message.embeds.map((e) => e.toJSON()),
+        components: [],
+        allowedMentions: { parse: [] },
+      });
+    },
+  };
 }

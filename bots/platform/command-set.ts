@@ -1,3 +1,4 @@
+import { queueAction, queueCommand } from '../curation/queue-chat';
 import { explainCommand } from '../glossary/commands';
 import { termAction, termCommand } from '../glossary/term-chat';
 import {
@@ -29,8 +30,9 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
   exportCommand,
   filterCommand,
   statusCommand,
+  queueCommand,
   termCommand,
 ];
 
 /** Every button action, by name; buttons carry `action` and `data`. */
-export const CHAT_ACTIONS: readonly ChatAction[] = [termAction];
+export const CHAT_ACTIONS: readonly ChatAction[] = [termAction, queueAction];

@@ -2,7 +2,7 @@ import { errorMessage } from '../../shared/errors';
 import type { Fetcher } from '../engine/fetch-types';
 import type { EngineLogger, FeedParser } from '../engine/types';
 import type { TermService } from '../glossary/term-service';
-import type { Channel, Store } from '../store/types';
+import type { Channel, Delivery, Store } from '../store/types';
 import type { Scope } from '../tenancy/scope';
 
 /**
@@ -40,7 +40,7 @@ export interface ChatButton {
   label: string;
   action: string;
   data: string;
-  style?: 'primary' | 'danger' | 'secondary';
+  style?: 'primary' | 'success' | 'danger' | 'secondary';
 }
 
 /** What a command answers: text, and maybe buttons under it or a file with it. */
@@ -109,6 +109,43 @@ export interface CommandContext {
   newDestination?(): Pick<Channel, 'id' | 'sink' | 'target' | 'title'> | null;
   /** What `status` adds that only the platform knows (bots/sources/status.ts). */
   status?(scope: Scope): Promise<PlatformStatus>;
+  /**
+   * Answers a pressed button with a short notice (Telegram's callback answer; an alert when
+   * `alert`). Absent: the platform has none, and a refusal is a reply.
+   */
+  notice?(text: string, alert?: boolean): Promise<void>;
+  /** The approval queue's platform parts (bots/curation/queue-chat.ts); each one absent takes the neutral default. */
+  queue?: QueuePlatform;
+}
+
+/** What the platform adds to `/queue` and its buttons. */
+export interface QueuePlatform {
+  /** The held posts `/queue` counts (default: those of the actor's destinations, oldest first, at most 100). */
+  held?(scope: Scope): Promise<Delivery[]>;
+  /** How many of them `/queue` shows, the oldest first (default 10). */
+  shown?: number;
+  /** Shows them elsewhere instead (Discord's moderators' channel): the answer, or null to show them here. */
+  elsewhere?(scope: Scope, held: number): Promise<string | null>;
+  /** Shows one held post with its buttons (Telegram: the HTML preview; Discord: the embed). Default: its title. */
+  show?(row: Delivery, buttons: ChatButton[][]): Promise<void>;
+  /** Who decides, as a refusal names them after `this post’s channel moderators` (Discord: `(Manage Server in its server)`). */
+  deciders?: string;
+  /** Runs right before a decision is stored (Discord: takes the post off the moderators'-channel queue first). */
+  deciding?(id: string): Promise<void>;
+  /** Shows a decision on the message whose button was pressed (default: the verdict as a reply). */
+  decided?(decision: QueueDecision): Promise<void>;
+}
+
+/** A decision on a held post, as a queue button made it. */
+export interface QueueDecision {
+  id: string;
+  approve: boolean;
+  /** False: someone had decided already. */
+  decided: boolean;
+  /** The delivery now (undefined: no longer in the outbox). */
+  row: Delivery | undefined;
+  /** The neutral verdict: `✅ Approved by @alice`, `Already rejected.` */
+  verdict: string;
 }
 
 /** The platform's part of `status`. */
@@ -176,12 +213,40 @@ export interface ChatForm {
 export interface ChatAction {
   name: string;
   access: Access;
+  /**
+   * Buttons of this action carry `WIRE:DATA` instead of `x:NAME:DATA` (the queue's `q:`, as its
+   * buttons already posted in chats were written, so they keep working).
+   */
+  wire?: string;
   run(ctx: CommandContext, data: string, deps: CommandDeps): Promise<void>;
 }
 
 /** A failure the member should read as it is ("Telegram did not give me the file"), not as "something went wrong". */
 export class CommandError extends Error {
   override readonly name = 'CommandError';
+}
+
+/** A button's data as the adapters send it: `x:NAME:DATA`, or `WIRE:DATA` for an action with a wire prefix. */
+export function buttonData(button: ChatButton, actions: readonly ChatAction[]): string {
+  const wire = actions.find((a) => a.name === button.action)?.wire;
+  return wire ? `${wire}:${button.data}` : `x:${button.action}:${button.data}`;
+}
+
+/**
+ * The action a button's data names, and its data; null when it names none. `unknown` is true for
+ * `x:…` data whose action is gone (an old button: "This button no longer works").
+ */
+export function actionOfButton(
+  data: string,
+  actions: readonly ChatAction[],
+): { action: ChatAction; data: string } | { action: null; unknown: boolean } {
+  const m = /^x:([\w-]+):(.*)$/s.exec(data);
+  if (m) {
+    const action = actions.find((a) => a.name === m[1]);
+    return action ? { action, data: m[2] ?? '' } : { action: null, unknown: true };
+  }
+  const action = actions.find((a) => a.wire && data.startsWith(`${a.wire}:`));
+  return action ? { action, data: data.slice(action.wire!.length + 1) } : { action: null, unknown: false };
 }
 
 /** Declares a command (typed, nothing more). */

@@ -1,15 +1,11 @@
 import { errorMessage } from '../../shared/errors';
 import type { Bot } from 'grammy';
-import { registerQueueCommands } from './commands-queue';
 import { CHAT_ACTIONS, CHAT_COMMANDS } from '../platform/command-set';
 import { registerChatCommands } from './chat-commands';
 import { argsOf, type CommandDeps } from './context';
 
 /** Telegram's own commands (the neutral ones come from bots/platform/command-set.ts). */
-const OWN_COMMANDS = [
-  { command: 'queue', description: 'Posts waiting for approval, with buttons (moderators)' },
-  { command: 'help', description: 'What SciPop does and how to use it' },
-];
+const OWN_COMMANDS = [{ command: 'help', description: 'What SciPop does and how to use it' }];
 
 /** Every command with its one-line help, as setMyCommands registers them and /help lists them. */
 export const COMMANDS: readonly { command: string; description: string }[] = [
@@ -59,7 +55,6 @@ export function registerHandlers(bot: Bot, deps: CommandDeps): void {
   });
 
   registerChatCommands(bot, deps, CHAT_COMMANDS, CHAT_ACTIONS);
-  registerQueueCommands(bot, deps);
 
   bot.on('my_chat_member', async (ctx) => {
     const status = ctx.myChatMember.new_chat_member.status;

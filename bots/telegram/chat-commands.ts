@@ -1,6 +1,9 @@
 import { InputFile, type Bot, type Context } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
+import { CHAT_ACTIONS } from '../platform/command-set';
 import {
+  actionOfButton,
+  buttonData,
   CommandError,
   dispatch,
   parseTextArgs,
@@ -12,26 +15,26 @@ import {
   type Reply,
 } from '../platform/commands';
 import { mayModerateHere, type Scope } from '../tenancy/scope';
+import { telegramQueue } from './commands-queue';
 import { argsOf, channelsOfChat, chunks, type CommandDeps } from './context';
 import { requireModerator, telegramScope } from './scope';
 import { formatTarget } from './target';
 
-/** Callback data of a neutral button: `x:ACTION:DATA` (the queue's own buttons use `q:`). */
-const ACTION_DATA = /^x:([\w-]+):(.*)$/s;
-
 const quiet = { link_preview_options: { is_disabled: true } } as const;
 
+/** Buttons as an inline keyboard; their callback data is `x:ACTION:DATA` (the queue's `q:DATA`: buttonData). */
 function keyboard(rows: Reply['buttons']): { inline_keyboard: InlineKeyboardButton[][] } | undefined {
   if (!rows?.length) return undefined;
   return {
-    inline_keyboard: rows.map((row) => row.map((b) => ({ text: b.label, callback_data: `x:${b.action}:${b.data}` }))),
+    inline_keyboard: rows.map((row) => row.map((b) => ({ text: b.label, callback_data: buttonData(b, CHAT_ACTIONS) }))),
   };
 }
 
 /** A neutral command's view of a Telegram update. */
 function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
   const chat = ctx.chat!;
-  const from = chat.type === 'channel' ? undefined : ctx.from;
+  // A channel post has no author; a button pressed under one has (Telegram says who pressed it).
+  const from = chat.type === 'channel' && !ctx.callbackQuery ? undefined : ctx.from;
   // The `Checking …` message of a slow step, which the next reply replaces.
   let checking: { chatId: number; messageId: number } | undefined;
   return {
@@ -76,6 +79,13 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
     // Replies are plain text, where inline code does not show: quotes mark a value's ends.
     quote: (text) => `“${text}”`,
     status: (scope) => statusHere(deps, String(chat.id), scope),
+    queue: telegramQueue(ctx, deps, keyboard),
+    ...(ctx.callbackQuery
+      ? {
+          notice: async (text: string, alert?: boolean) =>
+            void (await ctx.answerCallbackQuery({ text, ...(alert ? { show_alert: true } : {}) })),
+        }
+      : {}),
     async progress(text) {
       const sent = await ctx.reply(text, quiet);
       checking = { chatId: sent.chat.id, messageId: sent.message_id };
@@ -176,12 +186,13 @@ export function registerChatCommands(
     return command ? run(ctx, command) : next();
   });
 
-  const byName = new Map(actions.map((a) => [a.name, a]));
-  bot.callbackQuery(ACTION_DATA, async (ctx) => {
-    const [, name, data] = ctx.match as RegExpMatchArray;
-    const action = byName.get(name!);
+  bot.on('callback_query:data', async (ctx, next) => {
+    const pressed = actionOfButton(ctx.callbackQuery.data, actions);
+    if (!pressed.action && !pressed.unknown) return next();
     const message = ctx.callbackQuery.message;
-    if (!action || !message) return void (await ctx.answerCallbackQuery({ text: 'This button no longer works.' }));
+    if (!pressed.action || !message)
+      return void (await ctx.answerCallbackQuery({ text: 'This button no longer works.' }));
+    const { action, data } = pressed;
     const chat = contextOf(ctx, deps);
     // Buttons under a channel message are visible to every subscriber: ask Telegram about the presser.
     const allowed = async (access: string) => {
