@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFetcher } from '../../bots/engine/fetcher';
 import { parseFeedText } from '../../bots/engine/parse-feed';
-import { CHAT_COMMANDS } from '../../bots/platform/command-set';
-import type { CommandDeps } from '../../bots/platform/commands';
+import { CHAT_ACTIONS, CHAT_COMMANDS } from '../../bots/platform/command-set';
+import { buttonData, type CommandDeps, type Reply } from '../../bots/platform/commands';
 import { explainer } from '../../bots/platform/types';
 import { createSqliteStore } from '../../bots/store/sqlite-store';
 import type { Store } from '../../bots/store/types';
@@ -309,6 +309,116 @@ describe('the console chat: a third adapter that gets every neutral command for 
     } finally {
       await feeds.close();
     }
+  });
+
+  /** Items of one source, each held for approval in `channel`; returns their deliveries, oldest first. */
+  async function held(channel: string, titles: readonly string[]) {
+    const source = await store.addSource({ url: `https://${channel}.example/feed`, title: channel }, NOW);
+    const state = {
+      etag: null,
+      lastModified: null,
+      nextFetchAt: NOW,
+      lastFetchAt: NOW,
+      lastSuccessAt: NOW,
+      failures: 0,
+      lastError: null,
+    };
+    const items = titles.map((title, i) => ({
+      key: `${channel}-${i}`,
+      title,
+      link: `https://${channel}.example/${i}`,
+      publishedAt: NOW,
+      data: {},
+      deliveries: [
+        {
+          channelId: channel,
+          status: 'held' as const,
+          message: { title, source: { title: channel }, summary: `Summary of ${title}.`, terms: [], hashtags: [] },
+        },
+      ],
+    }));
+    await store.commitFetch(source.id, state, items, NOW);
+    return store.heldDeliveries(channel, 100);
+  }
+
+  const labels = (reply: Reply) => reply.buttons?.flat().map((b) => b.label);
+  const button = (reply: Reply, label: string) => reply.buttons!.flat().find((b) => b.label === label)!;
+
+  it('gets /queue and its Approve / Reject buttons for free: the post’s channel moderators decide, once', async () => {
+    for (const id of ['lab', 'other'])
+      await store.upsertChannel({ id, sink: 'console', target: id, title: id, rules: {}, origin: 'chat' }, NOW);
+    const rows = await held('lab', ['Comet seen', 'Quasar found']);
+    await held('other', ['Not for the lab']);
+    const lab = createConsoleChat(deps(), { moderators: ['ada'], destinations: ['lab'] });
+
+    expect(lab.commands).toContain('queue');
+    expect(texts(await lab.say('bob', '/queue'))).toEqual(['Only moderators can do this here.']);
+    const listed = await lab.say('ada', '/queue');
+    expect(texts(listed)).toEqual([
+      '2 post(s) wait for approval:',
+      'Comet seen\n\nSummary of Comet seen.',
+      'Quasar found\n\nSummary of Quasar found.',
+    ]);
+    expect(labels(listed[1]!)).toEqual(['✅ Approve', '🗑 Reject', '✏️ Edit summary']);
+    // The same data Telegram and Discord buttons carry (`q:a:ID`), so buttons already in chats keep working.
+    expect(buttonData(button(listed[1]!, '✅ Approve'), CHAT_ACTIONS)).toBe(`q:a:${rows[0]!.id}`);
+
+    // Someone who moderates no channel of the post cannot decide on it, whatever the button says.
+    expect(texts(await lab.press('bob', button(listed[1]!, '✅ Approve')))).toEqual([
+      'Only this post’s channel moderators can decide on it.',
+    ]);
+    expect((await store.getDelivery(rows[0]!.id))!.status).toBe('held');
+
+    expect(texts(await lab.press('ada', button(listed[1]!, '✅ Approve')))).toEqual(['✅ Approved by ada']);
+    expect(await store.getDelivery(rows[0]!.id)).toMatchObject({ status: 'pending', decidedBy: 'console:ada' });
+    expect(texts(await lab.press('ada', button(listed[1]!, '🗑 Reject')))).toEqual(['Already decided.']);
+    expect(texts(await lab.press('ada', button(listed[2]!, '🗑 Reject')))).toEqual(['🗑 Rejected by ada']);
+    expect(texts(await lab.press('ada', button(listed[2]!, '✅ Approve')))).toEqual(['Already rejected.']);
+    expect(texts(await lab.say('ada', '/queue'))).toEqual(['The approval queue is empty.']);
+    expect((await store.getDelivery((await store.heldDeliveries('other', 10))[0]!.id))!.status).toBe('held');
+    expect(errors).toEqual([]);
+  });
+
+  it('edits a held post’s summary through a question answered by reply, then shows the post as it will appear', async () => {
+    await store.upsertChannel(
+      { id: 'lab', sink: 'console', target: 'lab', title: 'Lab', rules: {}, origin: 'chat' },
+      NOW,
+    );
+    const [row] = await held('lab', ['Comet seen']);
+    const lab = createConsoleChat(deps(), { moderators: ['ada'], destinations: ['lab'] });
+    const [, item] = await lab.say('ada', '/queue');
+
+    const [question] = await lab.press('ada', button(item!, '✏️ Edit summary'));
+    expect(question).toEqual({
+      text: `Reply to this message with the new summary (plain text) of post ${row!.id}.`,
+      ask: true,
+    });
+    expect(texts(await lab.answer('bob', question!, 'Bob’s words.'))).toEqual(['Only moderators can do this here.']);
+    expect(await store.editedSummary(row!.id)).toBeUndefined();
+
+    const shown = await lab.answer('ada', question!, '  A comet, seen.  ');
+    expect(texts(shown)).toEqual(['Summary updated. The post as it will appear:', 'Comet seen\n\nA comet, seen.']);
+    expect(labels(shown[1]!)).toEqual(['✅ Approve', '🗑 Reject', '✏️ Edit summary']);
+    expect(await store.editedSummary(row!.id)).toBe('A comet, seen.');
+
+    await store.decideDelivery(row!.id, 'reject', 'telegram:42', NOW);
+    expect(texts(await lab.answer('ada', question!, 'Too late.'))).toEqual(['That post is no longer in the queue.']);
+    expect(await store.editedSummary(row!.id)).toBe('A comet, seen.');
+  });
+
+  it('counts every held post but shows the oldest 10', async () => {
+    await store.upsertChannel(
+      { id: 'lab', sink: 'console', target: 'lab', title: 'Lab', rules: {}, origin: 'chat' },
+      NOW,
+    );
+    await held(
+      'lab',
+      Array.from({ length: 12 }, (_, i) => `Item ${i + 1}`),
+    );
+    const lab = createConsoleChat(deps(), { moderators: ['ada'], destinations: ['lab'] });
+    const listed = texts(await lab.say('ada', '/queue'));
+    expect(listed[0]).toBe('12 post(s) wait for approval; the oldest 10:');
+    expect(listed.slice(1).map((t) => t.split('\n')[0])).toEqual(Array.from({ length: 10 }, (_, i) => `Item ${i + 1}`));
   });
 
   it('answers a failure (the store gone) and logs it, never leaving the member waiting', async () => {
