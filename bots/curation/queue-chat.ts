@@ -13,22 +13,38 @@ import { heldFor, mayDecide } from '../tenancy/services';
 const EDIT_QUESTION = /^Reply to this message with the new summary \(plain text\) of post (\S+)\.$/;
 
 /**
- * A held post's buttons: Approve, Reject, and Edit summary where the member can answer a question
- * by replying. Their data is `a:ID`, `r:ID`, `e:ID` under the action's wire prefix `q`.
+ * A held post's buttons: Approve, Reject, and Edit summary where the platform can ask for it (a
+ * question answered by reply, or a form). Their data is `a:ID`, `r:ID`, `e:ID` under the action's
+ * wire prefix `q`.
  */
-export function queueButtons(id: string, asks: boolean): ChatButton[][] {
+export function queueButtons(id: string, edits: boolean): ChatButton[][] {
   return [
     [
       { label: '✅ Approve', action: 'queue', data: `a:${id}`, style: 'success' },
       { label: '🗑 Reject', action: 'queue', data: `r:${id}`, style: 'danger' },
-      ...(asks ? [{ label: '✏️ Edit summary', action: 'queue', data: `e:${id}` } as const] : []),
+      ...(edits ? [{ label: '✏️ Edit summary', action: 'queue', data: `e:${id}` } as const] : []),
     ],
   ];
 }
 
+/** Whether the member can give a new summary here: by replying to a question, or in a form. */
+const mayEdit = (ctx: CommandContext) => ctx.asks === true || ctx.openForm !== undefined;
+
+/** Stores a moderator's new summary of a held post, and shows the post as it will appear. */
+async function editSummary(ctx: CommandContext, deps: CommandDeps, id: string, summary: string): Promise<void> {
+  const scope = await ctx.scope();
+  const row = await deps.store.getDelivery(id);
+  if (!row || row.status !== 'held') return ctx.reply('That post is no longer in the queue.');
+  if (!(await mayDecide({ store: deps.store, now: deps.now }, scope, id)))
+    return ctx.reply('That post belongs to another channel’s queue; only its moderators can edit it.');
+  await deps.store.setEditedSummary(id, summary.trim(), `${ctx.platform}:${ctx.user?.id ?? 'unknown'}`, deps.now());
+  await ctx.reply('Summary updated. The post as it will appear:');
+  await show(ctx, deps, row);
+}
+
 /** Shows one held post with its buttons: the platform's rendering, or its title. */
 async function show(ctx: CommandContext, deps: CommandDeps, row: Delivery): Promise<void> {
-  const buttons = queueButtons(row.id, ctx.asks === true);
+  const buttons = queueButtons(row.id, mayEdit(ctx));
   if (ctx.queue?.show) return ctx.queue.show(row, buttons);
   const parsed = MessageSchema.safeParse(row.message);
   if (!parsed.success) return ctx.reply({ text: `(unreadable post ${row.id})`, buttons });
@@ -61,16 +77,15 @@ export const queueCommand = defineCommand({
   },
   answers: {
     question: EDIT_QUESTION,
-    async run(ctx, question, answer, deps) {
-      const id = EDIT_QUESTION.exec(question)![1]!;
-      const scope = await ctx.scope();
-      const row = await deps.store.getDelivery(id);
-      if (!row || row.status !== 'held') return ctx.reply('That post is no longer in the queue.');
-      if (!(await mayDecide({ store: deps.store, now: deps.now }, scope, id)))
-        return ctx.reply('That post belongs to another channel’s queue; only its moderators can edit it.');
-      await deps.store.setEditedSummary(id, answer.trim(), `${ctx.platform}:${ctx.user?.id ?? 'unknown'}`, deps.now());
-      await ctx.reply('Summary updated. The post as it will appear:');
-      await show(ctx, deps, row);
+    run: (ctx, question, answer, deps) => editSummary(ctx, deps, EDIT_QUESTION.exec(question)![1]!, answer),
+  },
+  // Where there are forms (Discord), the Edit-summary button opens one; the command itself never does.
+  forms: {
+    open: () => Promise.resolve(null),
+    async submit(ctx, id, values, deps) {
+      const summary = values.summary?.trim() ?? '';
+      if (!summary) return ctx.reply('The summary is empty; nothing was changed.');
+      await editSummary(ctx, deps, id, summary);
     },
   },
 });
@@ -101,8 +116,14 @@ export const queueAction = defineAction({
       return ctx.notice ? ctx.notice(refusal, true) : ctx.reply(refusal);
     }
     if (kind === 'e') {
-      if (!ctx.asks) return ctx.reply('Summaries cannot be edited here.');
-      return ctx.reply({ text: `Reply to this message with the new summary (plain text) of post ${id}.`, ask: true });
+      if (ctx.asks)
+        return ctx.reply({ text: `Reply to this message with the new summary (plain text) of post ${id}.`, ask: true });
+      if (!ctx.openForm) return ctx.reply('Summaries cannot be edited here.');
+      return ctx.openForm('queue', {
+        id,
+        title: 'Edit the summary',
+        fields: [{ name: 'summary', label: 'New summary (plain text)', long: true, required: true, max: 4000 }],
+      });
     }
     const approve = kind === 'a';
     await ctx.queue?.deciding?.(id);

@@ -105,6 +105,10 @@ function contextOf(
     quote: (text) => `\`${text.replace(/`/g, 'ˋ')}\``,
     status: (scope) => statusHere(deps, scope),
     queue: discordQueue(interaction, deps, rest),
+    // A modal can answer a button press (the queue's Edit summary); its values come back to onNeutralForm.
+    ...(interaction.isButton()
+      ? { openForm: (command: string, form: ChatForm) => interaction.showModal(modalOf(command, form)) }
+      : {}),
     async resumePosting() {
       if (!(await deps.state.paused(channelId))) return null;
       return deps.sink.resumeDestination(channelId);
@@ -186,7 +190,7 @@ export async function runNeutralCommand(
     async () => {
       // A form is the interaction's first answer, so it opens before anything else replies.
       const form = await command.forms?.open(ctx, args, neutralDeps(deps));
-      if (form) await interaction.showModal(modalOf(command, form));
+      if (form) await interaction.showModal(modalOf(command.name, form));
       else await command.run(ctx, args, neutralDeps(deps));
     },
     deps.log,
@@ -197,9 +201,9 @@ export async function runNeutralCommand(
 const FORM_ID = /^scipop:f:([\w-]+):(.*)$/s;
 
 /** A neutral form as a Discord modal: one text input per field (Discord allows five). */
-function modalOf(command: ChatCommand, form: ChatForm): APIModalInteractionResponseCallbackData {
+function modalOf(command: string, form: ChatForm): APIModalInteractionResponseCallbackData {
   return {
-    custom_id: `scipop:f:${command.name}:${form.id}`.slice(0, 100),
+    custom_id: `scipop:f:${command}:${form.id}`.slice(0, 100),
     title: form.title.slice(0, 45),
     components: form.fields.slice(0, 5).map((f) => ({
       type: ComponentType.ActionRow,

@@ -8,16 +8,19 @@ import { buttonRows } from './buttons';
 import { QUIET, type DiscordCommandDeps } from './context';
 import { NO_MENTIONS, renderEmbed } from './render';
 
-/** A queue post: the post as it would appear, where it would go, and the buttons. */
-function queueMessage(row: Delivery, destination: string) {
+/** A queue post: the post as it would appear (with a moderator's edited summary), where it would go, and the buttons. */
+async function queueMessage(deps: DiscordCommandDeps, row: Delivery, destination: string) {
   const parsed = MessageSchema.safeParse(row.message);
-  const embed = parsed.success
-    ? renderEmbed(parsed.data, { note: 'waiting for approval' }).embed
+  const summary = await deps.store.editedSummary(row.id);
+  const message = parsed.success && summary !== undefined ? { ...parsed.data, summary } : parsed.data;
+  const embed = message
+    ? renderEmbed(message, { note: 'waiting for approval' }).embed
     : { description: `(unreadable post ${row.id})` };
   return {
     content: `Waiting for approval → ${destination}`,
     embeds: [embed],
-    components: buttonRows(queueButtons(row.id, false)),
+    // Edit summary opens a form (a modal answers the button press).
+    components: buttonRows(queueButtons(row.id, true)),
     allowed_mentions: NO_MENTIONS,
   };
 }
@@ -46,7 +49,7 @@ export async function syncQueue(rest: REST, deps: DiscordCommandDeps): Promise<n
     for (const row of await deps.store.heldDeliveries(c.id, 100)) {
       if (await deps.state.queuePost(row.id)) continue;
       const sent = (await rest.post(Routes.channelMessages(channel), {
-        body: queueMessage(row, names.get(row.channelId) ?? row.channelId),
+        body: await queueMessage(deps, row, names.get(row.channelId) ?? row.channelId),
       })) as { id: string };
       await deps.state.recordQueuePost(
         { deliveryId: row.id, channelId: channel, messageId: sent.id },
@@ -107,7 +110,7 @@ export function discordQueue(
       return `${held} post(s) wait for approval in <#${channel}>${posted ? ` (${posted} just posted there)` : ''}.`;
     },
     async show(row) {
-      const m = queueMessage(row, (await destinationsById(deps)).get(row.channelId) ?? row.channelId);
+      const m = await queueMessage(deps, row, (await destinationsById(deps)).get(row.channelId) ?? row.channelId);
       await interaction.followUp({ ...QUIET, content: m.content, embeds: m.embeds, components: m.components });
     },
     deciders: '(Manage Server in its server)',

@@ -218,7 +218,10 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
     idempotent: true,
     notifyModerators,
     botId,
-    async send(target, message, meta): Promise<SendResult> {
+    async send(target, built, meta): Promise<SendResult> {
+      // A moderator may have edited the summary while the post waited for approval (/queue's Edit summary).
+      const summary = await deps.store.editedSummary(meta.deliveryId);
+      const message = summary === undefined ? built : { ...built, summary };
       const channelId = target.target.trim();
       if (!/^\d{17,20}$/.test(channelId)) throw new SinkError(`"${target.target}" is not a Discord channel id`, false);
       const recheckMs = config.pausedRecheckMinutes * 60_000;

@@ -114,6 +114,11 @@ export interface CommandContext {
    * `alert`). Absent: the platform has none, and a refusal is a reply.
    */
   notice?(text: string, alert?: boolean): Promise<void>;
+  /**
+   * Opens a form (Discord's modal) whose values go to the command `command`'s `forms.submit`: only
+   * as the first answer to a button press. Absent where the platform has no forms.
+   */
+  openForm?(command: string, form: ChatForm): Promise<void>;
   /** The approval queue's platform parts (bots/curation/queue-chat.ts); each one absent takes the neutral default. */
   queue?: QueuePlatform;
 }

@@ -37,6 +37,7 @@ beforeAll(async () => {
   serve('/third', items('third', 1, 1));
   serve('/fourth', items('fourth', 1, 1));
   serve('/fifth', items('fifth', 1, 1));
+  serve('/sixth', items('sixth', 1, 1));
   locked = world.discord.addChannel(world.guild, { name: 'locked', botDenied: ['sendMessages'] });
   const operatorUser = world.discord.addUser('olga');
   const config = writeDiscordConfig(
@@ -315,5 +316,55 @@ describe('Discord moderation end to end', () => {
     const gone = await world.discord.slash(mod, { channelId: lab.id, name: 'scipop', subcommand: 'unsubscribe' });
     expect(text(gone)).toMatch(/no longer receives posts/);
     expect((await bots.store.listChannels()).some((c) => c.target === lab.id)).toBe(false);
+  });
+
+  it('edits a queue post’s summary in a form before approving it; the post goes out with it', async () => {
+    const added = await world.discord.slash(mod, {
+      channelId: world.news.id,
+      name: 'scipop',
+      subcommand: 'add',
+      options: { url: feeds.url('/sixth') },
+    });
+    await finalText(added, /^Added/);
+    await bots.engine.runOnce([(await bots.store.getSource(feeds.url('/sixth')))!]);
+    const post = await world.discord.waitFor(
+      () =>
+        world.discord
+          .messages(world.mods.id)
+          .find((m) => m.content.startsWith('Waiting') && JSON.stringify(m.embeds).includes('sixth item 1')),
+      10_000,
+      'the queue post',
+    );
+    const row = post.components[0] as { components: { custom_id: string; label: string }[] };
+    expect(row.components.map((b) => b.label)).toEqual(['✅ Approve', '🗑 Reject', '✏️ Edit summary']);
+    const [approve, , edit] = row.components.map((b) => b.custom_id) as [string, string, string];
+    expect(edit).toMatch(/^scipop:q:e:/);
+
+    const refused = await world.discord.click(member, post, edit);
+    expect(refused.callbacks[0]).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
+    expect(text(refused)).toMatch(/Manage Server/);
+
+    const opened = await world.discord.click(mod, post, edit);
+    expect(opened.callbacks[0]).toMatchObject({ type: 9, data: { title: 'Edit the summary' } });
+    const sneaked = await world.discord.submitModal(member, opened, { summary: 'A member’s words.' });
+    expect(text(sneaked)).toMatch(/Manage Server/);
+    const id = edit.split(':')[3]!;
+    expect(await bots.store.editedSummary(id)).toBeUndefined();
+
+    const saved = await world.discord.submitModal(mod, opened, { summary: 'A moderated summary.' });
+    expect(text(saved)).toBe('Summary updated. The post as it will appear:');
+    const shown = await world.discord.waitFor(() => saved.followUps[0], 10_000, 'the post as it will appear');
+    expect(JSON.stringify(shown.embeds)).toContain('A moderated summary.');
+    expect(await bots.store.editedSummary(id)).toBe('A moderated summary.');
+
+    await world.discord.click(mod, post, approve);
+    expect(post.content).toContain(`Approved by <@${mod.user.id}>`);
+    await bots.engine.runOnce([]);
+    const posted = await world.discord.waitFor(
+      () => world.discord.messages(world.news.id).find((m) => JSON.stringify(m.embeds).includes('sixth item 1')),
+      10_000,
+      'the approved post',
+    );
+    expect(JSON.stringify(posted.embeds)).toContain('A moderated summary.');
   });
 });
