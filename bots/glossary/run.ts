@@ -15,7 +15,7 @@ import { createPublishedCache, publishedGlossaryRoute } from './serve';
 import { loadGlossarySigner, type GlossarySigner } from './signing';
 import type { TermService } from './term-service';
 import { autoDraftWanted } from './auto-draft';
-import { createWantedJob } from './wanted';
+import { createWantedJob, findWantedInThread } from './wanted';
 
 /** The glossary of a running network: what posts and /explain use, and the published files' route. */
 export interface RunningGlossary {
@@ -92,7 +92,12 @@ export async function startGlossary(
   const wanted = config.wanted.enabled
     ? createWantedJob({
         store,
-        matcher: () => live,
+        find: (items, top) =>
+          findWantedInThread(
+            live.packs().map((p) => p.pack),
+            items,
+            top,
+          ),
         settings: config.wanted,
         log,
         ...(drafter && autoDraft > 0

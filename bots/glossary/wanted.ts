@@ -1,6 +1,8 @@
+import { Worker } from 'node:worker_threads';
 import { errorMessage } from '../../shared/errors';
 import { findGaps } from '../../shared/glossary/gaps';
 import { COMMON_WORDS, COMMON_WORDS_ZH } from '../../shared/glossary/quality';
+import type { GlossaryPack } from '../../shared/glossary/schema';
 import type { Matcher } from '../../shared/matcher';
 import type { FoundGap, GlossaryStateStore, ItemText } from '../store/glossary-types';
 
@@ -74,10 +76,33 @@ export function findWanted(items: readonly ItemText[], matcher: Pick<Matcher, 'f
   return found;
 }
 
+/**
+ * {@link findWanted} in a worker thread, with the glossary compiled there from `packs`: reading a
+ * busy network's week (20,000 items) takes seconds of CPU that the posting loop must not wait for.
+ */
+export function findWantedInThread(
+  packs: readonly GlossaryPack[],
+  items: readonly ItemText[],
+  top: number,
+): Promise<FoundGap[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./gaps-worker.mjs', import.meta.url), { workerData: { packs, items, top } });
+    worker.unref(); // a stopping network does not wait for it: the next start runs it again
+    worker.once('message', (msg: { found?: FoundGap[]; error?: string }) => {
+      void worker.terminate();
+      if (msg.found) resolve(msg.found);
+      else reject(new Error(`the gap finder failed: ${msg.error ?? 'no answer'}`));
+    });
+    worker.once('error', (error) => reject(new Error(`the gap finder thread failed: ${errorMessage(error)}`)));
+    worker.once('exit', (code) => reject(new Error(`the gap finder thread exited (${code})`)));
+  });
+}
+
 /** The daily job: runs the gap finder when the last run is `everyHours` old (kept in the store, so restarts do not rerun it). */
 export function createWantedJob(deps: {
   store: Pick<GlossaryStateStore, 'recentItemTexts' | 'recordGlossaryGaps' | 'glossaryGapsRunAt'>;
-  matcher: () => Pick<Matcher, 'find'>;
+  /** The gap finder over the items (findWanted, or findWantedInThread in `scipop run`). */
+  find(items: readonly ItemText[], top: number): Promise<FoundGap[]> | FoundGap[];
   settings: WantedSettings;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** Runs after each run that recorded its findings (automatic drafts of the top terms). */
@@ -101,7 +126,7 @@ export function createWantedJob(deps: {
         notBefore = now + everyMs;
         const t0 = Date.now();
         const items = await store.recentItemTexts(now - settings.days * 86_400_000, MAX_ITEMS);
-        const found = findWanted(items, deps.matcher(), settings.top);
+        const found = await deps.find(items, settings.top);
         await store.recordGlossaryGaps(found, now);
         log.info(
           { items: items.length, terms: found.length, ms: Date.now() - t0 },

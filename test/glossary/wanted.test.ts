@@ -6,7 +6,7 @@ import { startFakeOpenAI } from '../fakes/openai/server';
 import { createCommunityGlossary } from '../../bots/glossary/community';
 import { compileGlossaryMatcher } from '../../bots/glossary/segmentation';
 import { runTermCommand } from '../../bots/glossary/term-commands';
-import { createWantedJob, findWanted } from '../../bots/glossary/wanted';
+import { createWantedJob, findWanted, findWantedInThread } from '../../bots/glossary/wanted';
 import { fetchedAt } from '../../bots/store/harness';
 import type { Matcher } from '../../shared/matcher';
 import { bundledPacks, tempStore } from './community-fixtures';
@@ -93,6 +93,12 @@ describe('the wanted list from the network’s own news', () => {
     expect(terms.some((t) => /parking|library|council/.test(t))).toBe(false);
   });
 
+  it('finds the same in a worker thread (as scipop run does, off the posting loop)', async () => {
+    const items = await h.store.recentItemTexts(T0 - 7 * 24 * HOUR, 1000);
+    const packs = bundledPacks().map((p) => p.pack);
+    expect(await findWantedInThread(packs, items, 20)).toEqual(findWanted(items, matcher, 20));
+  });
+
   it('runs once per period (the time kept in the store), and /term wanted shows the counts; one editor claims a term', async () => {
     const logs: string[] = [];
     const log = {
@@ -100,7 +106,12 @@ describe('the wanted list from the network’s own news', () => {
       warn: (_: object, m?: string) => void logs.push(m ?? ''),
     };
     const job = () =>
-      createWantedJob({ store: h.store, matcher: () => matcher, settings: { days: 7, everyHours: 24, top: 20 }, log });
+      createWantedJob({
+        store: h.store,
+        find: (items, top) => findWanted(items, matcher, top),
+        settings: { days: 7, everyHours: 24, top: 20 },
+        log,
+      });
     expect(await job().runIfDue(T0 + HOUR)).toBe(true);
     expect(logs).toEqual(['looked for terms the news uses and the glossary lacks (/term wanted lists them)']);
     // A restarted worker (a new job) does not run it again within the day.
@@ -173,7 +184,7 @@ describe('the wanted list from the network’s own news', () => {
       await h.store.askGlossaryTerm('en', 'Hyperion Skylark', T0);
       await createWantedJob({
         store: h.store,
-        matcher: () => matcher,
+        find: (items, top) => findWanted(items, matcher, top),
         settings: { days: 7, everyHours: 24, top: 20 },
         log,
         after: () => autoDraftWanted({ glossary: g, drafter, count: 1, log }),
