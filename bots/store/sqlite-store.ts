@@ -77,10 +77,12 @@ export function migrateSqlite(db: Database.Database, now = Date.now()): number {
 export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
   const db = openDatabase(file, options);
   let problem: string | null = null;
+  // Told once when writes start failing and once when they work again (the wording of later
+  // failures, e.g. SQLITE_FULL or SQLITE_IOERR on one full disk, only updates the problem).
   const setProblem = (next: string | null) => {
-    if (next === problem) return;
+    const changed = (next === null) !== (problem === null);
     problem = next;
-    options.onWriteProblem?.(next);
+    if (changed) options.onWriteProblem?.(next);
   };
 
   const cache = new Map<string, Database.Statement>();
