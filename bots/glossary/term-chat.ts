@@ -34,6 +34,12 @@ async function send(ctx: CommandContext, cards: readonly TermCard[]): Promise<vo
   }
 }
 
+/** The term of `add TERM` with no fields after it (the guided form), or null. */
+function guidedAdd(input: string): string | null {
+  const m = /^add\s+([^\n]+)$/i.exec(input);
+  return m && !/\b[a-z]+\s*:/i.test(m[1]!) ? m[1]!.trim() : null;
+}
+
 /** `/term …`: the community glossary for moderators (propose) and editors (decide), on every platform. */
 export const termCommand = defineCommand({
   name: 'term',
@@ -53,9 +59,8 @@ export const termCommand = defineCommand({
     const input = textArg(args, 'input');
     if (!input) return ctx.reply(TERM_USAGE);
     // `/term add TERM` alone, where the member can reply to a question: one field at a time.
-    const guided = /^add\s+([^\n]+)$/i.exec(input);
-    if (guided && ctx.asks && !/\b[a-z]+\s*:/i.test(guided[1]!)) {
-      const term = guided[1]!.trim();
+    const term = guidedAdd(input);
+    if (term && ctx.asks) {
       if (!mayPropose(actor.role)) return ctx.reply('Sorry: only moderators and editors may propose entries.');
       const live = await deps.term.glossary.findLive(term);
       if (live)
@@ -68,9 +73,8 @@ export const termCommand = defineCommand({
     // `/term add TERM` alone, where the platform has forms: the five fields at once.
     async open(ctx, args, deps) {
       const actor = actorOf(ctx, deps);
-      const guided = /^add\s+([^\n]+)$/i.exec(textArg(args, 'input'));
-      if (!actor || !deps.term || !guided || /\b[a-z]+\s*:/i.test(guided[1]!) || !mayPropose(actor.role)) return null;
-      const term = guided[1]!.trim();
+      const term = guidedAdd(textArg(args, 'input'));
+      if (!actor || !deps.term || !term || !mayPropose(actor.role)) return null;
       return (await deps.term.glossary.findLive(term)) ? null : termForm(term);
     },
     async submit(ctx, term, values, deps) {
