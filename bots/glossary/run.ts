@@ -69,9 +69,12 @@ export async function startGlossary(
     ...config,
     ...(config.asks.enabled ? { ask: ASK_PATH } : {}),
   });
-  const refresh = () => {
-    live.refresh().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'could not refresh the glossary'));
-  };
+  // Resolves once the change is in the bots' matcher (or the refresh failed, which is logged).
+  const refresh = () =>
+    live.refresh().then(
+      () => undefined,
+      (error: unknown) => log.warn({ err: errorMessage(error) }, 'could not refresh the glossary'),
+    );
   const term: TermService = {
     glossary: createCommunityGlossary({ store, bundled: bundled.map((p) => p.pack), clock: { now: () => new Date() } }),
     published: refresh,

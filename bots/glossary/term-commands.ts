@@ -36,10 +36,10 @@ export interface TermCard {
   buttons?: TermButton[];
 }
 
-/** What /term needs: the community glossary, and a hook run after each published change (refresh the matcher now). */
+/** What /term needs: the community glossary, and a hook run after each published change (refresh the matcher now; the answer waits for it). */
 export interface TermCommandDeps {
   glossary: CommunityGlossary;
-  published?: () => void;
+  published?: () => unknown;
   /** The language model that writes first drafts (`/term draft`), when one is configured. */
   drafter?: Drafter;
 }
@@ -181,14 +181,14 @@ export async function runTermCommand(deps: TermCommandDeps, actor: TermActor, in
         const lang = live?.lang ?? langOf(m[1]!);
         const id = live?.entry.id ?? idOf(m[1]!);
         const r = await g.revert(actor, actor.role, lang, id, Number(m[2]));
-        deps.published?.();
+        await deps.published?.();
         return [{ text: `Reverted “${m[1]}” to revision ${m[2]} (now published revision ${r.publishedRev}).` }];
       }
       case 'retire': {
         const live = args ? await g.findLive(args) : undefined;
         if (!live) return [{ text: `No live entry for “${args}” to retire.` }];
         const r = await g.retire(actor, actor.role, live.lang, live.entry.id);
-        deps.published?.();
+        await deps.published?.();
         return [
           {
             text: `Retired “${live.entry.term}” (published revision ${r.publishedRev}); /term history ${args} can bring it back.`,
@@ -296,7 +296,8 @@ export async function runTermButton(
         text: `Not ${action}d: ${decision!.reason}${decision!.problems.length > 0 ? `\n• ${decision!.problems.join('\n• ')}` : ''}`,
         closed: false,
       };
-    if (action === 'approve') deps.published?.();
+    // The answer comes once the bots use the change: the next post after it explains the term.
+    if (action === 'approve') await deps.published?.();
     const r = decision!.revision;
     return {
       text: `${action === 'approve' ? '✅ Approved' : '❌ Rejected'} by ${actor.name}: “${r.entry?.term ?? r.entryId}” [${r.lang}]${r.publishedRev ? ` — published revision ${r.publishedRev}` : ''}`,
