@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { StoreError } from './types';
+import { StoreError, type Store } from './types';
 import { errorMessage } from '../../shared/errors';
 
 /** Free bytes under this count as a full disk (SQLite reports some full-disk writes as plain I/O errors). */
@@ -54,4 +54,45 @@ export function sqliteWriteFault(error: unknown, file: string): StoreError | nul
       : `the store ${file} cannot be read or written (${detail}). Check the disk; nothing stored ` +
         'is changed by a failed write';
   return new StoreError('unwritable', message, { cause: error });
+}
+
+/** mkdir of the store's folder failing for lack of room or rights reads like SQLite's own faults. */
+export function fsFault(error: unknown, file: string): StoreError | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== 'EACCES' && code !== 'EROFS' && code !== 'ENOSPC' && code !== 'EPERM') return null;
+  return sqliteWriteFault(Object.assign(new Error(errorMessage(error)), { code: `SQLITE_CANTOPEN_${code}` }), file);
+}
+
+/**
+ * Every method of the store, with SQLite's disk and permission failures turned into
+ * `StoreError('unwritable')` (reported once through `onFault`); other errors pass unchanged.
+ */
+export function guardWrites(store: Store, file: string, onFault: (fault: StoreError) => void): Store {
+  const translate = (error: unknown): unknown => {
+    const fault = sqliteWriteFault(error, file);
+    if (!fault) return error;
+    onFault(fault);
+    return fault;
+  };
+  const guarded: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(store)) {
+    if (typeof value !== 'function' || name === 'writeProblem' || name === 'close') {
+      guarded[name] = value;
+      continue;
+    }
+    const method = value as (...args: unknown[]) => unknown;
+    guarded[name] = (...args: unknown[]) => {
+      try {
+        const out = method(...args);
+        return out instanceof Promise
+          ? out.catch((error: unknown) => {
+              throw translate(error);
+            })
+          : out;
+      } catch (error) {
+        throw translate(error);
+      }
+    };
+  }
+  return guarded as unknown as Store;
 }

@@ -29,7 +29,7 @@ import {
   type Row,
 } from './rows';
 import { StoreError, type DeliveryStatus, type Store, type StoreStats } from './types';
-import { nearlyFull, sqliteWriteFault } from './sqlite-faults';
+import { fsFault, guardWrites, nearlyFull, sqliteWriteFault } from './sqlite-faults';
 import { errorMessage } from '../../shared/errors';
 
 /** Options of the SQLite store. */
@@ -374,45 +374,4 @@ function openDatabase(file: string, options: SqliteStoreOptions): Database.Datab
     if (db?.open) db.close();
     throw sqliteWriteFault(error, file) ?? fsFault(error, file) ?? error;
   }
-}
-
-/** mkdir of the store's folder failing for lack of room or rights reads like SQLite's own faults. */
-function fsFault(error: unknown, file: string): StoreError | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code !== 'EACCES' && code !== 'EROFS' && code !== 'ENOSPC' && code !== 'EPERM') return null;
-  return sqliteWriteFault(Object.assign(new Error(errorMessage(error)), { code: `SQLITE_CANTOPEN_${code}` }), file);
-}
-
-/**
- * Every method of the store, with SQLite's disk and permission failures turned into
- * `StoreError('unwritable')` (reported once through `onFault`); other errors pass unchanged.
- */
-function guardWrites(store: Store, file: string, onFault: (fault: StoreError) => void): Store {
-  const translate = (error: unknown): unknown => {
-    const fault = sqliteWriteFault(error, file);
-    if (!fault) return error;
-    onFault(fault);
-    return fault;
-  };
-  const guarded: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(store)) {
-    if (typeof value !== 'function' || name === 'writeProblem' || name === 'close') {
-      guarded[name] = value;
-      continue;
-    }
-    const method = value as (...args: unknown[]) => unknown;
-    guarded[name] = (...args: unknown[]) => {
-      try {
-        const out = method(...args);
-        return out instanceof Promise
-          ? out.catch((error: unknown) => {
-              throw translate(error);
-            })
-          : out;
-      } catch (error) {
-        throw translate(error);
-      }
-    };
-  }
-  return guarded as unknown as Store;
 }
