@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { bundledEntry } from './glossary';
 import {
   describeInBrowser,
+  pageTabId,
   setSettings,
   tooltipBox,
   waitForScan,
@@ -54,23 +55,30 @@ async function open(path: string): Promise<Page> {
 /** A right-click on "Explain with SciPop" (or another menu item) over the page's selection. */
 async function clickMenu(page: Page, menuItemId: string): Promise<void> {
   const selectionText = await page.evaluate(() => getSelection()!.toString());
+  const tabId = await pageTabId(browser, page);
   await browser.worker.evaluate(
-    async ({ menuItemId, selectionText, pageUrl }) => {
+    async ({ menuItemId, selectionText, pageUrl, tabId }) => {
       const c = (globalThis as unknown as { chrome: Chrome }).chrome;
-      const [tab] = await c.tabs.query({ active: true, lastFocusedWindow: true });
+      const tab = (await c.tabs.query({})).find((t) => t.id === tabId);
       c.contextMenus.onClicked.dispatch({ menuItemId, selectionText, pageUrl, editable: false }, tab!);
     },
-    { menuItemId, selectionText, pageUrl: page.url() },
+    { menuItemId, selectionText, pageUrl: page.url(), tabId },
   );
 }
 
 /** The keyboard shortcut's command, as the browser sends it to the background. */
-async function pressCommand(command: string): Promise<void> {
-  await browser.worker.evaluate(async (command) => {
-    const c = (globalThis as unknown as { chrome: Chrome }).chrome;
-    const [tab] = await c.tabs.query({ active: true, lastFocusedWindow: true });
-    c.commands.onCommand.dispatch(command, tab);
-  }, command);
+async function pressCommand(page: Page, command: string): Promise<void> {
+  const tabId = await pageTabId(browser, page);
+  await browser.worker.evaluate(
+    async ({ command, tabId }) => {
+      const c = (globalThis as unknown as { chrome: Chrome }).chrome;
+      c.commands.onCommand.dispatch(
+        command,
+        (await c.tabs.query({})).find((t) => t.id === tabId),
+      );
+    },
+    { command, tabId },
+  );
 }
 
 const tooltipText = (page: Page) => page.locator('scipop-tooltip [role="tooltip"]').innerText();
@@ -136,10 +144,10 @@ describeInBrowser('the keyboard command (Alt+Shift+E)', () => {
     await page.mouse.dblclick(at.x, at.y);
     await page.mouse.move(5, 5);
     expect(await page.evaluate(() => getSelection()!.toString())).toBe('comet');
-    await pressCommand('some-other-command');
+    await pressCommand(page, 'some-other-command');
     await page.waitForTimeout(500);
     expect(await tooltipBox(page)).toBeNull();
-    await pressCommand('explain-term');
+    await pressCommand(page, 'explain-term');
     await expect.poll(() => tooltipBox(page)).not.toBeNull();
     expect(await tooltipText(page)).toContain(bundledEntry('en', 'comet').short);
     expect(await page.evaluate(() => document.activeElement?.localName)).toBe('scipop-tooltip');

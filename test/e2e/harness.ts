@@ -290,24 +290,49 @@ export async function getSettings(browser: ExtensionBrowser): Promise<Record<str
 }
 
 /**
+ * The tab id of `page`, found as the active tab of the last focused window once the page is brought
+ * to front (without the `tabs` permission the worker cannot read tab URLs). Chromium can report the
+ * previous tab for a moment after bringToFront, so a tab counts only once its content script answers.
+ */
+export async function pageTabId(browser: ExtensionBrowser, page: Page): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    await page.bringToFront();
+    const found = await browser.worker.evaluate(async (host) => {
+      const c = (
+        globalThis as unknown as {
+          chrome: {
+            tabs: {
+              query(q: object): Promise<{ id: number }[]>;
+              sendMessage(id: number, m: unknown): Promise<{ host?: string } | undefined>;
+            };
+          };
+        }
+      ).chrome;
+      const [tab] = await c.tabs.query({ active: true, lastFocusedWindow: true });
+      if (!tab) return undefined;
+      const reply = await c.tabs.sendMessage(tab.id, { type: 'page-glossary' }).catch(() => undefined);
+      return reply?.host === host ? tab.id : undefined;
+    }, new URL(page.url()).hostname);
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`no active tab answered for ${page.url()} within 10 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
  * Sends a message from the service worker to the content script of the page, as the background
- * does for the keyboard command and the context menu. (Without the `tabs` permission the worker
- * cannot read tab URLs, so the page is brought to front and found as the active tab.)
+ * does for the keyboard command and the context menu.
  */
 export async function messageTab(browser: ExtensionBrowser, page: Page, message: unknown): Promise<unknown> {
-  await page.bringToFront();
-  return browser.worker.evaluate(async (message) => {
-    const c = (
-      globalThis as unknown as {
-        chrome: {
-          tabs: { query(q: object): Promise<{ id: number }[]>; sendMessage(id: number, m: unknown): Promise<unknown> };
-        };
-      }
-    ).chrome;
-    const [tab] = await c.tabs.query({ active: true, lastFocusedWindow: true });
-    if (!tab) throw new Error('no active tab');
-    return c.tabs.sendMessage(tab.id, message);
-  }, message);
+  const tabId = await pageTabId(browser, page);
+  return browser.worker.evaluate(
+    async ({ tabId, message }) =>
+      (
+        globalThis as unknown as { chrome: { tabs: { sendMessage(id: number, m: unknown): Promise<unknown> } } }
+      ).chrome.tabs.sendMessage(tabId, message),
+    { tabId, message },
+  );
 }
 
 /** The fixture server of a test file. */

@@ -9,7 +9,14 @@ import {
   type PublishedServer,
 } from '../support/published-glossary';
 import { bundledEntry } from './glossary';
-import { highlightedTexts, hoverTerm, useExtensionBrowser, waitForScan, type ExtensionBrowser } from './harness';
+import {
+  highlightedTexts,
+  hoverTerm,
+  messageTab,
+  useExtensionBrowser,
+  waitForScan,
+  type ExtensionBrowser,
+} from './harness';
 
 // The extension subscribes to a community glossary published as a static folder on loopback
 // (written with the shared published.ts and a node:crypto key, as `scipop glossary publish` does).
@@ -209,21 +216,7 @@ describe('community glossary subscriptions', () => {
       getSelection()!.removeAllRanges();
       getSelection()!.addRange(range);
     });
-    await page.bringToFront();
-    await browser.worker.evaluate(async () => {
-      const c = (
-        globalThis as unknown as {
-          chrome: {
-            tabs: {
-              query(q: object): Promise<{ id: number }[]>;
-              sendMessage(id: number, m: unknown): Promise<unknown>;
-            };
-          };
-        }
-      ).chrome;
-      const [tab] = await c.tabs.query({ active: true, lastFocusedWindow: true });
-      return c.tabs.sendMessage(tab!.id, { type: 'explain', text: 'second run' });
-    });
+    await messageTab(browser, page, { type: 'explain', text: 'second run' });
     const tip = page.locator('scipop-tooltip [role="tooltip"]');
     await tip.getByRole('button', { name: 'Ask the community to explain this' }).click();
     await expect.poll(() => tip.innerText()).toContain('This sends only the selected words (“second run”)');

@@ -7,6 +7,7 @@ import {
   highlightedTexts,
   hoverTerm,
   launchWithExtension,
+  pageTabId,
   setSettings,
   waitForScan,
   useExtensionBrowser,
@@ -23,14 +24,6 @@ async function open(url: string, scan = true): Promise<Page> {
   pages.push(page);
   if (scan) await waitForScan(page);
   return page;
-}
-
-async function activeTabId(page: Page): Promise<number> {
-  await page.bringToFront();
-  return browser.worker.evaluate(async () => {
-    const c = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id: number }[]> } } }).chrome;
-    return (await c.tabs.query({ active: true, lastFocusedWindow: true }))[0]!.id;
-  });
 }
 
 useExtensionBrowser(pages, (b, s) => {
@@ -60,10 +53,11 @@ const flux = {
 describeInBrowser('the popup', () => {
   it("lists the page's terms with explanations in order of appearance, and switches the site off and on", async () => {
     const page = await open(`${server.origin}/rules.html`);
-    const tab = await activeTabId(page);
+    const tab = await pageTabId(browser, page);
     const popup = await open(`chrome-extension://${browser.extensionId}/popup.html?tab=${tab}`, false);
     const items = popup.locator('#terms > li');
-    await items.first().waitFor();
+    // The status line says what the popup got from the page ("6 terms", or why it has none).
+    await expect.poll(() => popup.locator('#status').innerText(), { timeout: 10_000 }).toBe('6 terms');
     expect(await items.locator('strong').allInnerTexts()).toEqual([
       'exoplanet',
       'black hole',
@@ -75,7 +69,6 @@ describeInBrowser('the popup', () => {
     expect(await items.nth(0).innerText()).toContain(bundledEntry('en', 'exoplanet').short);
     expect(await items.nth(1).innerText()).toContain('×4');
     expect(await popup.locator('#host').innerText()).toBe('(127.0.0.1)');
-    expect(await popup.locator('#status').innerText()).toBe('6 terms');
     const site = popup.locator('#site');
     expect(await site.isChecked()).toBe(true);
     await site.uncheck();
