@@ -33,6 +33,11 @@ export interface DiscordCommandDeps {
   now?: () => number;
   /** Asks the engine to reload channels after a filter change; false when it cannot. */
   channelsChanged?: () => Promise<boolean>;
+  /**
+   * Shows the held posts in the moderators' channel through the platform's one sync at a time (a
+   * second sync running beside the first could post the same held item twice); returns how many it posted.
+   */
+  syncQueue?: () => Promise<number>;
 }
 
 /** Nothing a reply echoes (source titles, feed text) can ping anyone. */

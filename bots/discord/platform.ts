@@ -152,6 +152,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
         return 0;
       })
       .finally(() => (syncing = null)));
+  deps.syncQueue = sync;
 
   const connect = async () => {
     const c = new Client({ intents: [GatewayIntentBits.Guilds], rest: restOptions(config, options.apiBase) });

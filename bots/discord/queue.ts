@@ -106,7 +106,7 @@ export function discordQueue(
     async elsewhere(scope, held) {
       const channel = deps.config.moderatorChannel;
       if (!channel || !scope.actor.operator || !rest) return null;
-      const posted = await syncQueue(rest, deps);
+      const posted = await (deps.syncQueue ? deps.syncQueue() : syncQueue(rest, deps));
       return `${held} post(s) wait for approval in <#${channel}>${posted ? ` (${posted} just posted there)` : ''}.`;
     },
     async show(row) {

@@ -155,7 +155,12 @@ describe('Discord on two workers sharing one PostgreSQL store', () => {
       5000,
       'the queue post',
     );
-    await b.platform.syncQueue(); // even a sync run by the other worker does not repeat it
+    // Once the gateway worker has recorded it (a moment after Discord has the message), even a sync
+    // run by the other worker does not repeat it.
+    const [row] = await a.store.heldDeliveries('dc-news', 10);
+    const recorded = Date.now() + 5000;
+    while (!(await a.store.queuePost('discord', row!.id)) && Date.now() < recorded) await sleep(50);
+    await b.platform.syncQueue();
     await sleep(500);
     expect(discord.messages(mods.id).filter((m) => m.content.startsWith('Waiting for approval'))).toHaveLength(1);
   });

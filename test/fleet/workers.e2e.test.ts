@@ -26,6 +26,8 @@ let fleet: Fleet;
 let total = 0;
 const timings = { start: 0, firstPoll: 0, settled: 0 };
 let firstPollHits: number[] = [];
+/** The longest beat gap of any worker during the first poll. */
+let firstRoundGap = 0;
 let victim = -1;
 let victimId = '';
 let killedAt = 0;
@@ -130,6 +132,7 @@ beforeAll(async () => {
     (await fleet.store.listSources()).every((s) => s.lastSuccessAt !== null) ? true : undefined,
   );
   timings.firstPoll = Date.now() - t0;
+  firstRoundGap = Math.max(0, ...beatGaps.values());
   firstPollHits = fleet.sources.map((s) => fleet.feeds.hits(s.path));
   fleet.publishNewItems();
   await until(
@@ -186,11 +189,20 @@ describe('four workers on one PostgreSQL store (real processes, real fakes)', ()
     );
     const gaps = [...beatGaps.values()].map((ms) => `${ms} ms`).join(', ');
     console.log(`longest time between two heartbeats reaching the store, per live worker: ${gaps}`);
-    // A source is leased to one worker while it is fetched; a second fetch within the first round
-    // (shorter than the interval) means its lease lapsed mid-fetch — late heartbeats, see the gaps.
+    // A source is leased to one worker while it is fetched, for ¾ of the lease period past each
+    // heartbeat. A second fetch within the first round (shorter than the interval) means a lease
+    // lapsed mid-fetch. That is the design when a worker's beats stop for longer than the hold (it
+    // may be dead, and its work must move on), so the check holds the code to it whenever every
+    // worker beat in time; when the machine starved a worker that long, the run says so instead.
+    const holdMs = (LEASE_SECONDS * 1000 * 3) / 4;
+    const twice = firstPollHits.filter((n) => n !== 1).length;
     if (timings.firstPoll - timings.start < INTERVAL_SECONDS * 1000) {
-      const twice = firstPollHits.filter((n) => n !== 1).length;
-      expect(twice, `${twice} sources fetched more than once in the first round; heartbeat gaps ${gaps}`).toBe(0);
+      if (firstRoundGap < holdMs)
+        expect(twice, `${twice} sources fetched more than once in the first round; heartbeat gaps ${gaps}`).toBe(0);
+      else
+        console.log(
+          `a worker went ${firstRoundGap} ms without a heartbeat in the first round (hold ${holdMs} ms): its leases could lapse, ${twice} sources were fetched twice`,
+        );
     }
     expect(Math.min(...firstPollHits)).toBe(1);
   });
