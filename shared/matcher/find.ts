@@ -17,7 +17,8 @@ export function createMatcher(data: MatcherData): Matcher {
   const nodes = labels.length;
   const { acceptNodes, acceptCand } = data;
   const accept = new Int32Array(nodes).fill(-1);
-  const candEnd = new Int32Array(acceptCand.length);
+  // Indexed by candidate (the first of each accepting node's run), so one slot per candidate.
+  const candEnd = new Int32Array(candEntry.length);
   for (let i = 0; i < acceptNodes.length; i++) {
     accept[acceptNodes[i]!] = acceptCand[i]!;
     candEnd[acceptCand[i]!] = acceptCand[i + 1]!;
