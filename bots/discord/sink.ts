@@ -15,6 +15,7 @@ import type { Store } from '../store/types';
 import type { DiscordConfig, DiscordDestination } from './config';
 import { findExisting } from './in-doubt';
 import { NO_MENTIONS, renderEmbed, threadName } from './render';
+import { renderDigestEmbed } from './render-digest';
 import type { DiscordState } from './state';
 import { errorMessage } from '../../shared/errors';
 
@@ -235,7 +236,7 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
           config.sourceIcons && message.source.url && /^https?:/.test(message.source.url)
             ? `${new URL(message.source.url).origin}/favicon.ico`
             : undefined;
-        const { embed } = renderEmbed(message, icon ? { icon } : {});
+        const embed = message.digest ? renderDigestEmbed(message) : renderEmbed(message, icon ? { icon } : {}).embed;
         if (meta.inDoubt) {
           const existing = await findExisting(rest, info, embed, threadName(message), await botId());
           if (existing) {

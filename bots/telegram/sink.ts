@@ -5,6 +5,7 @@ import { SinkError, type SendResult, type Sink, type SinkTarget } from '../engin
 import type { EngineLogger } from '../engine/types';
 import type { Store } from '../store/types';
 import { CAPTION_LIMIT, renderTelegramPost } from './render';
+import { renderTelegramDigest } from './render-digest';
 import type { SendLimiter } from './limiter';
 import type { TelegramState } from './state';
 import { apiChatId, formatTarget, parseTarget } from './target';
@@ -126,7 +127,7 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
         }
       }
     }
-    const text = renderTelegramPost(message);
+    const text = message.digest ? renderTelegramDigest(message) : renderTelegramPost(message);
     const link = message.link ?? message.image;
     const previewOptions = preview && link ? { url: link, prefer_large_media: true } : { is_disabled: true };
     try {

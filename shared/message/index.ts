@@ -1,5 +1,12 @@
-export { MessageSchema, MessageTermSchema } from './message';
-export type { Message, MessageTerm } from './message';
+export {
+  DigestLineSchema,
+  DigestLinkSchema,
+  DigestPartSchema,
+  DigestSectionSchema,
+  MessageSchema,
+  MessageTermSchema,
+} from './message';
+export type { DigestLine, DigestLink, DigestPart, DigestSection, Message, MessageTerm } from './message';
 export { createTermGlossary, pickTerms } from './terms';
 export type { RankedTerm, TermGlossary, TermInfo } from './terms';
 export { buildMessage, toHashtag } from './build';

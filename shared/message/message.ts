@@ -13,6 +13,45 @@ export const MessageTermSchema = z.object({
 /** See {@link MessageTermSchema}. */
 export type MessageTerm = z.infer<typeof MessageTermSchema>;
 
+/** One source carrying a digest story, linked to its own article. */
+export const DigestLinkSchema = z.object({ source: z.string(), url: z.string().optional() });
+/** See {@link DigestLinkSchema}. */
+export type DigestLink = z.infer<typeof DigestLinkSchema>;
+
+/** One story of a digest: its number, title, every source that carried it, and its key term. */
+export const DigestLineSchema = z.object({
+  /** 1-based, counted across the whole digest (parts continue the numbering). */
+  n: z.number().int().positive(),
+  title: z.string(),
+  /** The first link is the title's; each source's name links to its own article. */
+  links: z.array(DigestLinkSchema).min(1),
+  /** The one term the line explains (each term is explained once per digest). */
+  term: MessageTermSchema.optional(),
+});
+/** See {@link DigestLineSchema}. */
+export type DigestLine = z.infer<typeof DigestLineSchema>;
+
+/** The stories of one field (`astronomy`), under its heading. */
+export const DigestSectionSchema = z.object({
+  field: z.string(),
+  heading: z.string(),
+  lines: z.array(DigestLineSchema),
+});
+/** See {@link DigestSectionSchema}. */
+export type DigestSection = z.infer<typeof DigestSectionSchema>;
+
+/** What makes a Message one part of a digest rather than one post (see shared/digest). */
+export const DigestPartSchema = z.object({
+  /** 1-based part number and how many parts the digest has: parts are sent in this order. */
+  part: z.number().int().positive(),
+  parts: z.number().int().positive(),
+  sections: z.array(DigestSectionSchema),
+  /** Said on the first part when the digest goes out after its time (`scheduled for 08:00, sent 09:12`). */
+  late: z.string().optional(),
+});
+/** See {@link DigestPartSchema}. */
+export type DigestPart = z.infer<typeof DigestPartSchema>;
+
 /**
  * A post before any platform renders it: plain text only (renderers escape it for HTML or
  * Markdown), so the same Message becomes a Telegram HTML post, a Discord embed or a console block.
@@ -30,6 +69,8 @@ export const MessageSchema = z.object({
   terms: z.array(MessageTermSchema),
   /** `#astronomy`-style tags from the fields of the source and of the terms (letters, digits, `_`). */
   hashtags: z.array(z.string()),
+  /** Set on the parts of a digest: `title` is the digest's heading and the sections carry the stories. */
+  digest: DigestPartSchema.optional(),
 });
 /** See {@link MessageSchema}. */
 export type Message = z.infer<typeof MessageSchema>;

@@ -1,7 +1,8 @@
-import type { Message } from './message';
+import type { DigestLine, Message } from './message';
 
 /** A post as plain text, the way the console sink prints it and a plain-text platform would send it. */
 export function renderPlainText(message: Message): string {
+  if (message.digest) return renderPlainDigest(message);
   const lines = [message.title];
   const meta = [message.source.title, message.published?.slice(0, 16).replace('T', ' ')].filter(Boolean).join(' · ');
   lines.push(meta);
@@ -12,5 +13,24 @@ export function renderPlainText(message: Message): string {
     for (const t of message.terms) lines.push(`• ${t.term}: ${t.short}`);
   }
   if (message.hashtags.length > 0) lines.push('', message.hashtags.join(' '));
+  return lines.join('\n');
+}
+
+/** A digest line's sources, each followed by its link: `NASA <https://…> · ESA <https://…>`. */
+const plainSources = (line: DigestLine) =>
+  line.links.map((l) => (l.url ? `${l.source} <${l.url}>` : l.source)).join(' · ');
+
+/** One part of a digest as plain text: heading, who sends it, the sections with numbered stories. */
+function renderPlainDigest(message: Message): string {
+  const digest = message.digest!;
+  const lines = [message.title, [message.source.title, message.summary].filter(Boolean).join(' · ')];
+  if (digest.late) lines.push(digest.late);
+  for (const section of digest.sections) {
+    lines.push('', section.heading);
+    for (const line of section.lines) {
+      lines.push(`${line.n}. ${line.title} — ${plainSources(line)}`);
+      if (line.term) lines.push(`   ${line.term.term}: ${line.term.short}`);
+    }
+  }
   return lines.join('\n');
 }
