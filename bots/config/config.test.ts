@@ -65,6 +65,29 @@ describe('config', () => {
       ),
     ).toThrow(/^f\.yaml: channels\.0\.rules\.excludeRegex\[0\]: invalid regex/);
   });
+
+  it("takes a channel's digest and says clearly what is wrong with its time or time zone", () => {
+    const c = parseConfig({
+      channels: [{ id: 'c', sink: 'console', target: 'x', digest: { at: '08:00', timezone: 'Asia/Shanghai' } }],
+    });
+    expect(c.channels[0]!.digest).toEqual({
+      every: 'daily',
+      day: 'monday',
+      at: '08:00',
+      timezone: 'Asia/Shanghai',
+      size: 10,
+      mode: 'digest-only',
+    });
+    expect(() =>
+      parseConfig(
+        { channels: [{ id: 'c', sink: 'console', target: 'x', digest: { at: '25:00', timezone: 'Mars/Olympus' } }] },
+        'f.yaml',
+      ),
+    ).toThrow(
+      'f.yaml: channels.0.digest.at: must be a 24-hour time as HH:MM, such as "08:00"\n' +
+        'f.yaml: channels.0.digest.timezone: unknown time zone "Mars/Olympus": use an IANA name such as "Asia/Shanghai", "Europe/Berlin" or "UTC"',
+    );
+  });
 });
 
 describe('env', () => {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ChannelRulesSchema, compileRules } from '../../shared/curation';
+import { DigestConfigSchema } from '../../shared/digest/config';
 import { AiConfigSchema } from '../ai/config';
 import { DiscordConfigSchema } from '../discord/config';
 import { GlossaryConfigSchema } from '../glossary/config';
@@ -21,6 +22,8 @@ export const ChannelConfigSchema = z
     target: z.string().min(1),
     title: z.string().optional(),
     rules: ChannelRulesSchema.prefault({}),
+    /** A digest of the channel's best stories, daily or weekly (docs/moderators.md, "Digests"). */
+    digest: DigestConfigSchema.optional(),
   })
   .strict();
 /** See {@link ChannelConfigSchema}. */

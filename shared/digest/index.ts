@@ -6,3 +6,5 @@ export type { StoryFacts } from './rank';
 export { groupStories, linkKey, sameStory, titleTokens } from './similar';
 export { digestMessages } from './split';
 export type { DigestFits, DigestMessagesOptions } from './split';
+export { DigestConfigSchema, isTimeZone, WEEKDAYS } from './config';
+export type { DigestConfig } from './config';
