@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_VERSION } from './migrations';
+import { defineDigestContract } from './digest-contract';
 import { defineGlossaryStateContract } from './glossary-contract';
 import { definePlatformStateContract } from './platform-contract';
 import type { StoreHarness } from './harness';
@@ -49,6 +50,7 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
     definePlatformStateContract(() => h);
     defineSubscriptionContract(() => h);
     defineGlossaryStateContract(() => h);
+    defineDigestContract(() => h);
 
     it('is migrated to the latest schema version', async () => {
       expect(await store.schemaVersion()).toBe(LATEST_VERSION);

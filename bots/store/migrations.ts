@@ -297,6 +297,53 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE glossary_wanted ADD COLUMN claimed_at BIGINT`,
     ],
   },
+  {
+    version: 9,
+    name: "digests: outbox rows without an item (a digest's parts), the digests sent per channel and time, a channel's digest settings",
+    // The outbox is rebuilt because SQLite cannot drop a NOT NULL constraint in place; both
+    // databases run the same copy-and-rename, and the indexes are made again under their names.
+    statements: [
+      `CREATE TABLE outbox_v9 (
+        id TEXT PRIMARY KEY,
+        item_id TEXT REFERENCES items (id) ON DELETE CASCADE,
+        source_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        message TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        not_before BIGINT NOT NULL,
+        attempts BIGINT NOT NULL DEFAULT 0,
+        claimed_at BIGINT,
+        sent_at BIGINT,
+        remote_id TEXT,
+        last_error TEXT,
+        decided_by TEXT,
+        claimed_by TEXT,
+        digest_at BIGINT,
+        UNIQUE (item_id, channel_id)
+      )`,
+      `INSERT INTO outbox_v9 (id, item_id, source_id, channel_id, status, message, created_at, not_before, attempts,
+        claimed_at, sent_at, remote_id, last_error, decided_by, claimed_by)
+        SELECT id, item_id, source_id, channel_id, status, message, created_at, not_before, attempts,
+        claimed_at, sent_at, remote_id, last_error, decided_by, claimed_by FROM outbox`,
+      `DROP TABLE outbox`,
+      `ALTER TABLE outbox_v9 RENAME TO outbox`,
+      `CREATE INDEX outbox_status ON outbox (status, not_before, created_at)`,
+      `CREATE INDEX outbox_channel_sent ON outbox (channel_id, sent_at)`,
+      `CREATE INDEX outbox_channel_created ON outbox (channel_id, created_at)`,
+      `CREATE TABLE digests (
+        channel_id TEXT NOT NULL,
+        slot_at BIGINT NOT NULL,
+        since_at BIGINT,
+        created_at BIGINT NOT NULL,
+        parts BIGINT NOT NULL,
+        stories BIGINT NOT NULL,
+        late BIGINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (channel_id, slot_at)
+      )`,
+      `ALTER TABLE channels ADD COLUMN digest TEXT`,
+    ],
+  },
 ];
 
 /** The newest schema version this code knows. */

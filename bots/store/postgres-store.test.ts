@@ -78,8 +78,20 @@ describe('PostgreSQL migrations', () => {
       await pool.query(
         "INSERT INTO channels (id, sink, target, title, rules, updated_at) VALUES ('c', 'console', 'x', 'C', '{}', 0)",
       );
+      await pool.query(
+        "INSERT INTO sources (id, url, title, created_at) VALUES ('s', 'https://a.example/feed', 'A', 0)",
+      );
+      await pool.query(
+        "INSERT INTO items (id, source_id, item_key, title, data, seen_at) VALUES ('i', 's', 'k', 'T', '{}', 0)",
+      );
+      await pool.query(`INSERT INTO outbox (id, item_id, source_id, channel_id, status, message, created_at, not_before)
+        VALUES ('o', 'i', 's', 'c', 'sent', '{"title":"T"}', 1, 2)`);
       expect(await migratePostgres(pool, t.schema)).toEqual({ from: 1, to: LATEST_VERSION });
       expect((await pool.query('SELECT id, origin FROM channels')).rows).toEqual([{ id: 'c', origin: 'config' }]);
+      // Migration 9 rebuilt the outbox: its rows are kept as they were.
+      expect((await pool.query('SELECT id, item_id, status, message, digest_at FROM outbox')).rows).toEqual([
+        { id: 'o', item_id: 'i', status: 'sent', message: '{"title":"T"}', digest_at: null },
+      ]);
       await pool.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, 0)', [
         LATEST_VERSION + 1,
         'future',

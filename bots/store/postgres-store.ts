@@ -1,3 +1,4 @@
+import { commitDigestPlan, digestCandidatesPlan, lastDigestPlan } from './digests';
 import type pg from 'pg';
 import { newId } from './ids';
 import { bind, type Query } from './named';
@@ -330,6 +331,10 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       ),
     decideDelivery: async (id, decision, by, now) =>
       (await run(PG.decide, [decision === 'approve' ? 'pending' : 'rejected', by, now, id])) === 1,
+    digestCandidates: async (channelId, since, until, limit) =>
+      plan(digestCandidatesPlan(channelId, since, until, limit)),
+    lastDigest: async (channelId) => plan(lastDigestPlan(channelId)),
+    commitDigest: async (digest, now) => plan(commitDigestPlan(digest, now)),
     countSentSince: async (channelId, since) => Number((await one(PG.countSentSince, [channelId, since]))?.n ?? 0),
     recentSends: async (channelId, since) => (await allQ(Q.recentSends, { channelId, since })).map((r) => Number(r.t)),
     stats: async (): Promise<StoreStats> => {
@@ -341,6 +346,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
         sent: 0,
         rejected: 0,
         failed: 0,
+        digest: 0,
       };
       for (const row of byStatus) deliveries[String(row.status) as DeliveryStatus] = Number(row.n);
       const sources = Number(s?.n ?? 0);

@@ -50,13 +50,14 @@ export function rowToChannel(r: Row): Channel {
     rules: parseJson(r.rules, {}),
     origin: r.origin === 'chat' ? 'chat' : 'config',
     ...(r.config_rules === null || r.config_rules === undefined ? {} : { configRules: String(r.config_rules) }),
+    ...(r.digest === null || r.digest === undefined ? {} : { digest: parseJson(r.digest, null) }),
   };
 }
 
 export function rowToDelivery(r: Row): Delivery {
   return {
     id: String(r.id),
-    itemId: String(r.item_id),
+    itemId: strOrNull(r.item_id),
     sourceId: String(r.source_id),
     channelId: String(r.channel_id),
     status: String(r.status) as DeliveryStatus,

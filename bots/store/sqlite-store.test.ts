@@ -67,8 +67,16 @@ describe('SQLite migration steps', () => {
     db.prepare(
       "INSERT INTO channels (id, sink, target, title, rules, updated_at) VALUES ('c', 'console', 'x', 'C', '{}', 0)",
     ).run();
+    db.exec(`INSERT INTO sources (id, url, title, created_at) VALUES ('s', 'https://a.example/feed', 'A', 0);
+      INSERT INTO items (id, source_id, item_key, title, data, seen_at) VALUES ('i', 's', 'k', 'T', '{}', 0);
+      INSERT INTO outbox (id, item_id, source_id, channel_id, status, message, created_at, not_before)
+        VALUES ('o', 'i', 's', 'c', 'sent', '{"title":"T"}', 1, 2)`);
     expect(migrateSqlite(db)).toBe(LATEST_VERSION);
     expect(db.prepare('SELECT id, origin FROM channels').all()).toEqual([{ id: 'c', origin: 'config' }]);
+    // Migration 9 rebuilt the outbox: its rows are kept as they were.
+    expect(db.prepare('SELECT id, item_id, status, message, created_at, digest_at FROM outbox').all()).toEqual([
+      { id: 'o', item_id: 'i', status: 'sent', message: '{"title":"T"}', created_at: 1, digest_at: null },
+    ]);
     expect(
       db
         .prepare('SELECT version FROM schema_migrations ORDER BY version')

@@ -1,3 +1,4 @@
+import { commitDigestPlan, digestCandidatesPlan, lastDigestPlan } from './digests';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -321,6 +322,10 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       (channelId === null ? all(SQL.heldAll, limit) : all(SQL.heldForChannel, channelId, limit)).map(rowToDelivery),
     decideDelivery: async (id, decision, by, now) =>
       run(SQL.decide, decision === 'approve' ? 'pending' : 'rejected', by, now, id) === 1,
+    digestCandidates: async (channelId, since, until, limit) =>
+      plan(digestCandidatesPlan(channelId, since, until, limit)),
+    lastDigest: async (channelId) => plan(lastDigestPlan(channelId)),
+    commitDigest: async (digest, now) => plan(commitDigestPlan(digest, now)),
     countSentSince: async (channelId, since) => Number(one(SQL.countSentSince, channelId, since)?.n ?? 0),
     recentSends: async (channelId, since) => allQ(Q.recentSends, { channelId, since }).map((r) => Number(r.t)),
     stats: async (): Promise<StoreStats> => {
@@ -332,6 +337,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
         sent: 0,
         rejected: 0,
         failed: 0,
+        digest: 0,
       };
       for (const row of all(SQL.countByStatus)) deliveries[String(row.status) as DeliveryStatus] = Number(row.n);
       const sources = Number(s.n);

@@ -38,11 +38,13 @@ const Q = {
     rules: string;
     origin: 'config' | 'chat';
     configRules: string | null;
+    digest: string | null;
     now: number;
-  }>(`INSERT INTO channels (id, sink, target, title, rules, origin, config_rules, updated_at)
-    VALUES (:id, :sink, :target, :title, :rules, :origin, :configRules, :now)
+  }>(`INSERT INTO channels (id, sink, target, title, rules, origin, config_rules, digest, updated_at)
+    VALUES (:id, :sink, :target, :title, :rules, :origin, :configRules, :digest, :now)
     ON CONFLICT (id) DO UPDATE SET sink = excluded.sink, target = excluded.target, title = excluded.title,
-    rules = excluded.rules, origin = excluded.origin, config_rules = excluded.config_rules, updated_at = excluded.updated_at`),
+    rules = excluded.rules, origin = excluded.origin, config_rules = excluded.config_rules, digest = excluded.digest,
+    updated_at = excluded.updated_at`),
   deleteChannel: query<{ id: string }>(`DELETE FROM channels WHERE id = :id`),
   subscribe: query<{ channelId: string; sourceId: string; now: number }>(
     `INSERT INTO subscriptions (channel_id, source_id, created_at) VALUES (:channelId, :sourceId, :now)
@@ -152,6 +154,7 @@ export function* upsertChannelPlan(c: Channel, now: number): Plan<void> {
     rules: JSON.stringify(rules),
     origin: c.origin ?? 'config',
     configRules: c.configRules ?? null,
+    digest: c.digest === undefined || c.digest === null ? null : JSON.stringify(c.digest),
     now,
   });
   const selection = selectionOf(rules);

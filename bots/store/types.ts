@@ -89,6 +89,8 @@ export interface Channel {
    * finds the file unchanged keeps the stored rules, so moderators' edits in chat survive restarts.
    */
   configRules?: string | null;
+  /** The channel's digest settings (JSON, validated by the engine: shared/digest/config.ts); null or absent: no digest. */
+  digest?: unknown;
 }
 
 /**
@@ -104,13 +106,16 @@ export interface Subscription {
   createdAt: number;
 }
 
-/** Where an outbox row stands. `held` waits for a moderator; `sending` was claimed and not yet marked. */
-export type DeliveryStatus = 'held' | 'pending' | 'sending' | 'sent' | 'rejected' | 'failed';
+/**
+ * Where an outbox row stands. `held` waits for a moderator; `sending` was claimed and not yet
+ * marked; `digest` is a post a digest-only channel keeps for its next digest and never sends alone.
+ */
+export type DeliveryStatus = 'held' | 'pending' | 'sending' | 'sent' | 'rejected' | 'failed' | 'digest';
 
 /** One delivery to write with a new item. */
 export interface NewDelivery {
   channelId: string;
-  status: 'held' | 'pending';
+  status: 'held' | 'pending' | 'digest';
   /** The platform-neutral message, as JSON-serializable data. */
   message: unknown;
 }
@@ -128,7 +133,8 @@ export interface NewItem {
 /** An outbox row. */
 export interface Delivery {
   id: string;
-  itemId: string;
+  /** The item posted; null for a digest's part, which is made of many. */
+  itemId: string | null;
   sourceId: string;
   channelId: string;
   status: DeliveryStatus;
@@ -143,6 +149,31 @@ export interface Delivery {
   remoteId: string | null;
   lastError: string | null;
   decidedBy: string | null;
+}
+
+/** A digest as the store records it: one per channel and scheduled time. */
+export interface DigestRecord {
+  channelId: string;
+  /** The scheduled time it was for (epoch ms). */
+  slotAt: number;
+  /** The previous digest's scheduled time, from which its stories were taken. */
+  sinceAt: number | null;
+  createdAt: number;
+  parts: number;
+  stories: number;
+  /** True when it was built after its time (the bots were not running then). */
+  late: boolean;
+}
+
+/** What {@link Store.commitDigest} writes: the record and its parts' messages, in sending order. */
+export interface NewDigest {
+  channelId: string;
+  slotAt: number;
+  sinceAt: number | null;
+  stories: number;
+  late: boolean;
+  /** One platform-neutral message per part (JSON-serializable), in order. */
+  parts: readonly unknown[];
 }
 
 /** Counts for /metrics and `scipop sources list`. */
@@ -296,6 +327,20 @@ export interface Store extends PlatformStateStore, GlossaryStateStore {
   heldDeliveries(channelId: string | null, limit: number): Promise<Delivery[]>;
   /** A moderator's decision on a held row; false if it was not held. */
   decideDelivery(id: string, decision: 'approve' | 'reject', by: string, now: number): Promise<boolean>;
+  /**
+   * The posts a channel's rules passed in (`since`, `until`] (by when their rows were written),
+   * whatever became of them (sent, waiting, kept for the digest), oldest first: a digest's material.
+   * Held, rejected and failed posts are left out, and so are digest parts.
+   */
+  digestCandidates(channelId: string, since: number, until: number, limit: number): Promise<Delivery[]>;
+  /** The channel's latest recorded digest, or undefined before its first. */
+  lastDigest(channelId: string): Promise<DigestRecord | undefined>;
+  /**
+   * One transaction: records the digest of (`channelId`, `slotAt`) and writes its parts as
+   * pending outbox rows that sort in part order. False, and nothing written, when that digest is
+   * already recorded (another worker, or a run before a crash, made it): a digest is sent once.
+   */
+  commitDigest(digest: NewDigest, now: number): Promise<boolean>;
   /** Deliveries sent to a channel since `since` (posting caps). */
   countSentSince(channelId: string, since: number): Promise<number>;
   /** When the posts sent to a channel since `since` were sent, oldest first (a new owner's rate limiter starts from them). */
