@@ -29,7 +29,16 @@ export async function syncChannels(
     }
     const rules = unchanged ? before.rules : c.rules;
     await store.upsertChannel(
-      { id: c.id, sink: c.sink, target: c.target, title: c.title ?? c.id, rules, origin: 'config', configRules },
+      {
+        id: c.id,
+        sink: c.sink,
+        target: c.target,
+        title: c.title ?? c.id,
+        rules,
+        origin: 'config',
+        configRules,
+        digest: c.digest ?? null,
+      },
       now,
     );
   }

@@ -15,7 +15,7 @@ import type { Store } from '../store/types';
 import type { DiscordConfig, DiscordDestination } from './config';
 import { findExisting } from './in-doubt';
 import { NO_MENTIONS, renderEmbed, threadName } from './render';
-import { renderDigestEmbed } from './render-digest';
+import { fitsDiscord, renderDigestEmbed } from './render-digest';
 import type { DiscordState } from './state';
 import { errorMessage } from '../../shared/errors';
 
@@ -217,6 +217,7 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
   return {
     name: 'discord',
     idempotent: true,
+    fitsDigest: fitsDiscord,
     notifyModerators,
     botId,
     async send(target, built, meta): Promise<SendResult> {

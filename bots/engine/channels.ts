@@ -1,4 +1,5 @@
 import { compileRules, type CompiledRules } from '../../shared/curation';
+import { DigestConfigSchema, type DigestConfig } from '../../shared/digest/config';
 import type { Channel, Subscription } from '../store/types';
 import type { SinkTarget } from './sinks/types';
 
@@ -12,6 +13,8 @@ export interface CompiledChannel {
    * and then its rules' `sources` and `tags` select them.
    */
   sources: ReadonlySet<string> | null;
+  /** Its digest settings, or null when it has no digest (see bots/digest/compose.ts). */
+  digest: DigestConfig | null;
 }
 
 /**
@@ -41,8 +44,18 @@ export function compileChannels(
     const value = subscriptions
       ? { ...rules.value, rules: { ...rules.value.rules, sources: [], tags: [] } }
       : rules.value;
+    const digest =
+      channel.digest === undefined || channel.digest === null ? null : DigestConfigSchema.safeParse(channel.digest);
+    if (digest && !digest.success) {
+      onInvalid(
+        channel,
+        digest.error.issues.map((i) => `digest.${i.path.join('.')}: ${i.message}`),
+      );
+      continue;
+    }
     out.push({
       channel,
+      digest: digest ? digest.data : null,
       rules: value,
       target: { channelId: channel.id, target: channel.target, title: channel.title },
       sources: subscriptions ? (subscribed.get(channel.id) ?? new Set()) : null,

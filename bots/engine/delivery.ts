@@ -1,3 +1,4 @@
+import { LATE_AFTER_MS, lateNotice } from '../../shared/digest/split';
 import { capReached } from '../../shared/curation';
 import { MessageSchema } from '../../shared/message/message';
 import type { Delivery } from '../store/types';
@@ -73,7 +74,9 @@ async function deliverOne(
     return false;
   }
   const caps = channel.rules.rules.caps;
-  if (caps.perHour !== undefined || caps.perDay !== undefined) {
+  // A digest's parts are the channel's cadence, not posts: caps never hold them back.
+  const isDigest = row.itemId === null;
+  if (!isDigest && (caps.perHour !== undefined || caps.perDay !== undefined)) {
     const [hour, day] = await Promise.all([
       store.countSentSince(row.channelId, now - HOUR),
       store.countSentSince(row.channelId, now - 24 * HOUR),
@@ -92,6 +95,10 @@ async function deliverOne(
     report.failed++;
     return true;
   }
+  const digest = message.data.digest;
+  // A digest that could not be sent on time (the network was down) says so when it goes out.
+  if (digest && digest.part === 1 && !digest.late && digest.due && now - row.createdAt > LATE_AFTER_MS)
+    message.data.digest = { ...digest, late: lateNotice(digest.due) };
   // False when another worker has the row, or this worker's lease on the channel lapsed.
   if (!(await store.claimDelivery(row.id, now, owner))) return false;
   deps.failpoint?.('after-claim');

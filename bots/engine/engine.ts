@@ -1,4 +1,5 @@
 import { isUnwritable, type Channel, type Source, type Subscription } from '../store/types';
+import { composeDueDigests } from '../digest/compose';
 import { compileChannels, subscribersOf, type CompiledChannel } from './channels';
 import { deliverPending, recoverInDoubt, type DeliveryReport } from './delivery';
 import { pollSource, type PollReport } from './poller';
@@ -256,8 +257,19 @@ export function createEngine(deps: EngineDeps): Engine {
     delivery,
   });
 
+  // Digests due now are committed to the outbox before each delivery pass, so they go out in it.
+  const composeDigests = async () => {
+    try {
+      return await composeDueDigests(deps, compiled);
+    } catch (error) {
+      failed({}, 'composing digests failed', error);
+      return 0;
+    }
+  };
+
   const cycle = async (sources: readonly Source[]) => {
     const reports = await pollAll(sources);
+    await composeDigests();
     const delivery = await deliverPending(deps, channels, { signal: stopper.signal, owner });
     return summarize(reports, delivery);
   };
@@ -307,6 +319,7 @@ export function createEngine(deps: EngineDeps): Engine {
         while (!stopper.signal.aborted) {
           let progressed = false;
           try {
+            await composeDigests();
             const report = await deliverPending(deps, channels, { signal: stopper.signal, owner });
             progressed = report.sent + report.retried + report.failed + report.deferred > 0;
             if (progressed) deps.log.debug({ ...report }, 'delivery pass');

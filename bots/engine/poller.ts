@@ -204,7 +204,9 @@ export async function pollSource(
             maxTerms: settings.maxTerms,
           },
         );
-        deliveries.push({ channelId: c.channel.id, status: verdict.status, message });
+        // A digest-only channel keeps the post for its next digest instead of sending it alone.
+        const keep = verdict.status === 'pending' && c.digest?.mode === 'digest-only';
+        deliveries.push({ channelId: c.channel.id, status: keep ? 'digest' : verdict.status, message });
       }
     }
     return {

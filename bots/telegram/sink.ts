@@ -5,7 +5,7 @@ import { SinkError, type SendResult, type Sink, type SinkTarget } from '../engin
 import type { EngineLogger } from '../engine/types';
 import type { Store } from '../store/types';
 import { CAPTION_LIMIT, renderTelegramPost } from './render';
-import { renderTelegramDigest } from './render-digest';
+import { fitsTelegram, renderTelegramDigest } from './render-digest';
 import type { SendLimiter } from './limiter';
 import type { TelegramState } from './state';
 import { apiChatId, formatTarget, parseTarget } from './target';
@@ -153,6 +153,7 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
   return {
     name: 'telegram',
     idempotent: false,
+    fitsDigest: fitsTelegram,
     notifyModerators,
     migrateChat: moveChannels,
     async send(target, message, meta): Promise<SendResult> {

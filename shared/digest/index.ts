@@ -4,7 +4,7 @@ export { digestHeading, fieldHeading, fieldOf, OTHER_FIELD } from './headings';
 export { RANK_WEIGHTS, storyScore } from './rank';
 export type { StoryFacts } from './rank';
 export { groupStories, linkKey, sameStory, titleTokens } from './similar';
-export { digestMessages } from './split';
+export { digestMessages, LATE_AFTER_MS, lateNotice } from './split';
 export type { DigestFits, DigestMessagesOptions } from './split';
 export { DigestConfigSchema, isTimeZone, WEEKDAYS } from './config';
 export type { DigestConfig } from './config';

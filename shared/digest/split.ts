@@ -12,6 +12,8 @@ export interface DigestMessagesOptions {
   from: string;
   /** Said on the first part when the digest goes out late. */
   late?: string;
+  /** When it is due (`08:00 Asia/Shanghai`), kept for a late notice added at sending time. */
+  due?: string;
   /** Said instead of stories when there are none. */
   empty?: string;
 }
@@ -34,9 +36,11 @@ export function digestMessages(digest: Digest, fits: DigestFits, options: Digest
     const stories = lines.length === 1 ? '1 story' : `${lines.length} stories`;
     return `${stories} from ${sources === 1 ? '1 source' : `${sources} sources`}`;
   };
-  // Measured with the widest part numbers the digest could need, so renumbering never overflows.
+  // Measured with the widest part numbers the digest could need, so renumbering never overflows,
+  // and the first part with room for a late notice, which delivery adds if sending is delayed.
   const widest = Math.max(1, lines.length);
-  const make = (sections: DigestSection[], part: number, parts: number): Message => ({
+  const measureLate = options.late ?? lateNotice(options.due ?? '00:00 America/Argentina/ComodRivadavia');
+  const make = (sections: DigestSection[], part: number, parts: number, measuring = false): Message => ({
     title: partTitle(options.heading, part, parts),
     source: { title: options.from },
     summary: summary(part),
@@ -46,7 +50,8 @@ export function digestMessages(digest: Digest, fits: DigestFits, options: Digest
       part,
       parts,
       sections,
-      ...(part === 1 && options.late ? { late: options.late } : {}),
+      ...(part === 1 && (measuring || options.late) ? { late: measuring ? measureLate : options.late } : {}),
+      ...(options.due ? { due: options.due } : {}),
     },
   });
   const append = (sections: DigestSection[], section: DigestSection, line: DigestLine): DigestSection[] => {
@@ -61,7 +66,7 @@ export function digestMessages(digest: Digest, fits: DigestFits, options: Digest
   for (const { section, line } of lines) {
     const part = parts.length + 1;
     const grown = append(current, section, line);
-    if (fits(make(grown, part === 1 ? 1 : widest, widest))) {
+    if (fits(make(grown, part === 1 ? 1 : widest, widest, true))) {
       current = grown;
       continue;
     }
@@ -69,11 +74,19 @@ export function digestMessages(digest: Digest, fits: DigestFits, options: Digest
       parts.push(current);
       current = [];
     }
-    const alone = shrink(line, (l) => fits(make(append([], section, l), parts.length + 1, widest)));
+    const alone = shrink(line, (l) => fits(make(append([], section, l), parts.length + 1, widest, true)));
     if (alone) current = append([], section, alone);
   }
   if (current.length > 0 || parts.length === 0) parts.push(current);
   return parts.map((sections, i) => make(sections, i + 1, parts.length));
+}
+
+/** A digest going out more than this after its time says it is late (built late, or delivered late). */
+export const LATE_AFTER_MS = 5 * 60_000;
+
+/** The notice a digest sent well after its time carries (`due` as `08:00 Asia/Shanghai`). */
+export function lateNotice(due: string): string {
+  return `Sent late: this digest was due at ${due}; the bots could not send it then.`;
 }
 
 /** The line itself if it fits, else without its term, else with its title cut; null if nothing fits. */

@@ -46,8 +46,10 @@ export const DigestPartSchema = z.object({
   part: z.number().int().positive(),
   parts: z.number().int().positive(),
   sections: z.array(DigestSectionSchema),
-  /** Said on the first part when the digest goes out after its time (`scheduled for 08:00, sent 09:12`). */
+  /** Said on the first part when the digest goes out well after its time. */
   late: z.string().optional(),
+  /** When it was due, as readers of the channel say it (`08:00 Asia/Shanghai`): a late notice names it. */
+  due: z.string().optional(),
 });
 /** See {@link DigestPartSchema}. */
 export type DigestPart = z.infer<typeof DigestPartSchema>;

@@ -60,7 +60,10 @@ export async function createEngineHarness(
   const config: Config = parseConfig(configData);
   const store = createSqliteStore(join(dir, 'scipop.db'));
   for (const c of config.channels)
-    await store.upsertChannel({ id: c.id, sink: c.sink, target: c.target, title: c.title ?? c.id, rules: c.rules }, 0);
+    await store.upsertChannel(
+      { id: c.id, sink: c.sink, target: c.target, title: c.title ?? c.id, rules: c.rules, digest: c.digest ?? null },
+      0,
+    );
   const printed = options.printed ?? [];
   const logs: LogLine[] = [];
   const logAt = (level: string) => (obj: object, msg?: string) => void logs.push({ level, msg, obj });

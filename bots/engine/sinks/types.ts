@@ -36,6 +36,8 @@ export interface Sink {
   send(target: SinkTarget, message: Message, meta: SendMeta): Promise<SendResult>;
   /** Tells a channel's moderators something (a source paused after failures). */
   notify(target: SinkTarget, text: string): Promise<void>;
+  /** Whether one part of a digest fits one message here (shared/digest cuts parts with it); default: 4,096 characters of plain text. */
+  fitsDigest?(part: Message): boolean;
   close?(): Promise<void>;
 }
 

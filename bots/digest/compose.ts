@@ -1,0 +1,145 @@
+import { buildDigest, type Digest, type DigestCandidate } from '../../shared/digest/build';
+import type { DigestConfig } from '../../shared/digest/config';
+import { digestHeading } from '../../shared/digest/headings';
+import { digestMessages, LATE_AFTER_MS, lateNotice } from '../../shared/digest/split';
+import { MessageSchema, type Message } from '../../shared/message/message';
+import { renderPlainText } from '../../shared/message/plain-text';
+import type { TermGlossary } from '../../shared/message/terms';
+import type { CompiledChannel } from '../engine/channels';
+import type { Clock, EngineLogger } from '../engine/ports';
+import type { Sink } from '../engine/sinks/types';
+import type { Store } from '../store/types';
+import { digestSchedule } from './schedule';
+
+/**
+ * A channel's first digest is made only this close after its time: a digest configured at 10:00
+ * for 08:00 starts the next morning, not with a "late" one at once.
+ */
+export const FIRST_DIGEST_WITHIN_MS = 10 * 60_000;
+/** Posts a digest looks at, at most (the newest are kept when there are more). */
+const MAX_CANDIDATES = 5000;
+
+const PERIOD_MS = { daily: 86_400_000, weekly: 7 * 86_400_000 } as const;
+
+/** What composing digests uses. */
+export interface DigestDeps {
+  store: Pick<Store, 'digestCandidates' | 'lastDigest' | 'commitDigest'>;
+  sinks: ReadonlyMap<string, Sink>;
+  glossary?: TermGlossary;
+  clock: Clock;
+  log: EngineLogger;
+}
+
+/** A channel's digest as it stands at `now`: its parts, and what it was made from. */
+export interface DigestDraft {
+  slotAt: number;
+  sinceAt: number;
+  late: boolean;
+  digest: Digest;
+  parts: Message[];
+}
+
+/** Fits a part within 4,096 characters of plain text, for sinks that say nothing of their own. */
+const fitsPlain = (part: Message) => renderPlainText(part).length <= 4096;
+
+/** `08:00 Asia/Shanghai`: when a digest is due, as its channel's readers say it. */
+const dueText = (config: DigestConfig) => `${config.at} ${config.timezone}`;
+
+/**
+ * Builds a channel's digest for the scheduled time `slotAt` from the posts its rules passed since
+ * `sinceAt` (up to `slotAt`), cut into parts that fit its platform. Nothing is written.
+ */
+export async function draftDigest(
+  deps: Omit<DigestDeps, 'clock' | 'log'>,
+  channel: Pick<CompiledChannel, 'channel' | 'digest'>,
+  slotAt: number,
+  sinceAt: number,
+  late: boolean,
+): Promise<DigestDraft> {
+  const config = channel.digest!;
+  const rows = await deps.store.digestCandidates(channel.channel.id, sinceAt, slotAt, MAX_CANDIDATES);
+  const candidates: DigestCandidate[] = [];
+  for (const row of rows) {
+    const message = MessageSchema.safeParse(row.message);
+    if (message.success && !message.data.digest)
+      candidates.push({ id: row.id, sourceId: row.sourceId, message: message.data, at: row.createdAt });
+  }
+  const entry = deps.glossary ? deps.glossary.entry.bind(deps.glossary) : undefined;
+  const digest = buildDigest(candidates, {
+    now: slotAt,
+    since: sinceAt,
+    size: config.size,
+    ...(entry ? { entry } : {}),
+  });
+  const sink = deps.sinks.get(channel.channel.sink);
+  const parts = digestMessages(digest, sink?.fitsDigest?.bind(sink) ?? fitsPlain, {
+    heading: digestHeading(slotAt, config.timezone, config.every),
+    from: channel.channel.title,
+    due: dueText(config),
+    ...(late ? { late: lateNotice(dueText(config)) } : {}),
+  });
+  return { slotAt, sinceAt, late, digest, parts };
+}
+
+/** The scheduled time a channel owes a digest for at `now`, and where its stories start; null when none is owed. */
+export async function owedDigest(
+  store: Pick<Store, 'lastDigest'>,
+  channel: Pick<CompiledChannel, 'channel' | 'digest'>,
+  now: number,
+): Promise<{ slotAt: number; sinceAt: number; late: boolean; first: boolean } | null> {
+  const config = channel.digest;
+  if (!config) return null;
+  const slotAt = digestSchedule(config).latest(now);
+  if (slotAt === null) return null;
+  const last = await store.lastDigest(channel.channel.id);
+  if (last && last.slotAt >= slotAt) return null;
+  if (!last && now - slotAt > FIRST_DIGEST_WITHIN_MS) return null;
+  // However many times were missed, one digest covers them all, since the last one sent.
+  const sinceAt = last?.slotAt ?? slotAt - PERIOD_MS[config.every];
+  return { slotAt, sinceAt, late: now - slotAt > LATE_AFTER_MS, first: !last };
+}
+
+/**
+ * Makes the digests that are due: for each channel with a digest whose latest scheduled time has
+ * none recorded yet, builds it and commits it with its parts as outbox rows in one transaction.
+ * Any number of workers may run this at once, and a run may crash anywhere: the store records one
+ * digest per channel and time, so each is sent once (delivery then sends its parts in order).
+ * A time missed while the bots were down gets one late digest, which says so. Returns how many
+ * digests this call committed.
+ */
+export async function composeDueDigests(deps: DigestDeps, channels: readonly CompiledChannel[]): Promise<number> {
+  const now = deps.clock.now().getTime();
+  let made = 0;
+  for (const channel of channels) {
+    if (!channel.digest) continue;
+    const owed = await owedDigest(deps.store, channel, now);
+    if (!owed) continue;
+    const draft = await draftDigest(deps, channel, owed.slotAt, owed.sinceAt, owed.late);
+    // A digest with no story records its time (so it is not built again) and sends nothing.
+    const parts = draft.digest.stories.length > 0 ? draft.parts : [];
+    const committed = await deps.store.commitDigest(
+      {
+        channelId: channel.channel.id,
+        slotAt: owed.slotAt,
+        sinceAt: owed.first ? null : owed.sinceAt,
+        stories: draft.digest.stories.length,
+        late: owed.late,
+        parts,
+      },
+      now,
+    );
+    if (!committed) continue;
+    made++;
+    deps.log.info(
+      {
+        channel: channel.channel.id,
+        due: new Date(owed.slotAt).toISOString(),
+        stories: draft.digest.stories.length,
+        parts: parts.length,
+        late: owed.late,
+      },
+      parts.length > 0 ? 'digest queued' : 'digest due with nothing new: nothing sent',
+    );
+  }
+  return made;
+}
