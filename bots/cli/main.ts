@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerDigestCommands } from './digest';
 import { registerFeedCommands } from './feed';
 import { registerGlossaryCommands } from './glossary';
 import { registerRunCommand } from './run';
@@ -19,6 +20,7 @@ export function createProgram(): Command {
   registerFeedCommands(program);
   registerStoreCommands(program);
   registerWorkersCommand(program);
+  registerDigestCommands(program);
   return program;
 }
 

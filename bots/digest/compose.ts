@@ -4,7 +4,7 @@ import { digestHeading } from '../../shared/digest/headings';
 import { digestMessages, LATE_AFTER_MS, lateNotice } from '../../shared/digest/split';
 import { MessageSchema, type Message } from '../../shared/message/message';
 import { renderPlainText } from '../../shared/message/plain-text';
-import type { TermGlossary } from '../../shared/message/terms';
+import type { TermGlossary, TermInfo } from '../../shared/message/terms';
 import type { CompiledChannel } from '../engine/channels';
 import type { Clock, EngineLogger } from '../engine/ports';
 import type { Sink } from '../engine/sinks/types';
@@ -50,7 +50,12 @@ const dueText = (config: DigestConfig) => `${config.at} ${config.timezone}`;
  * `sinceAt` (up to `slotAt`), cut into parts that fit its platform. Nothing is written.
  */
 export async function draftDigest(
-  deps: Omit<DigestDeps, 'clock' | 'log'>,
+  deps: {
+    store: Pick<Store, 'digestCandidates'>;
+    sinks: ReadonlyMap<string, Pick<Sink, 'fitsDigest'>>;
+    /** A term's level and fields (TermGlossary.entry): specialism and the story's field. */
+    entry?: (id: string, lang: string) => TermInfo | undefined;
+  },
   channel: Pick<CompiledChannel, 'channel' | 'digest'>,
   slotAt: number,
   sinceAt: number,
@@ -64,15 +69,14 @@ export async function draftDigest(
     if (message.success && !message.data.digest)
       candidates.push({ id: row.id, sourceId: row.sourceId, message: message.data, at: row.createdAt });
   }
-  const entry = deps.glossary ? deps.glossary.entry.bind(deps.glossary) : undefined;
   const digest = buildDigest(candidates, {
     now: slotAt,
     since: sinceAt,
     size: config.size,
-    ...(entry ? { entry } : {}),
+    ...(deps.entry ? { entry: deps.entry } : {}),
   });
   const sink = deps.sinks.get(channel.channel.sink);
-  const parts = digestMessages(digest, sink?.fitsDigest?.bind(sink) ?? fitsPlain, {
+  const parts = digestMessages(digest, sink?.fitsDigest ?? fitsPlain, {
     heading: digestHeading(slotAt, config.timezone, config.every),
     from: channel.channel.title,
     due: dueText(config),
@@ -109,12 +113,19 @@ export async function owedDigest(
  */
 export async function composeDueDigests(deps: DigestDeps, channels: readonly CompiledChannel[]): Promise<number> {
   const now = deps.clock.now().getTime();
+  const glossary = deps.glossary;
   let made = 0;
   for (const channel of channels) {
     if (!channel.digest) continue;
     const owed = await owedDigest(deps.store, channel, now);
     if (!owed) continue;
-    const draft = await draftDigest(deps, channel, owed.slotAt, owed.sinceAt, owed.late);
+    const draft = await draftDigest(
+      { store: deps.store, sinks: deps.sinks, ...(glossary ? { entry: glossary.entry.bind(glossary) } : {}) },
+      channel,
+      owed.slotAt,
+      owed.sinceAt,
+      owed.late,
+    );
     // A digest with no story records its time (so it is not built again) and sends nothing.
     const parts = draft.digest.stories.length > 0 ? draft.parts : [];
     const committed = await deps.store.commitDigest(

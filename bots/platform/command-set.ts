@@ -1,4 +1,5 @@
 import { queueAction, queueCommand } from '../curation/queue-chat';
+import { digestCommand } from '../digest/commands';
 import { explainCommand } from '../glossary/commands';
 import { termAction, termCommand } from '../glossary/term-chat';
 import {
@@ -32,6 +33,7 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
   statusCommand,
   queueCommand,
   termCommand,
+  digestCommand,
 ];
 
 /** Every button action, by name; buttons carry `action` and `data`. */

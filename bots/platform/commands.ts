@@ -51,6 +51,11 @@ export interface Reply {
    * to the command's `answers` with this text. Only where `ctx.asks` is true.
    */
   ask?: boolean;
+  /**
+   * Only the member may see it: Telegram sends it in the member's private chat with the bot (and
+   * says where it went, or how to open that chat); Discord's answers are private already.
+   */
+  privately?: boolean;
   buttons?: ChatButton[][];
   file?: { name: string; data: Uint8Array };
 }

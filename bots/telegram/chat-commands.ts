@@ -1,4 +1,4 @@
-import { InputFile, type Bot, type Context } from 'grammy';
+import { GrammyError, InputFile, type Bot, type Context } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { CHAT_ACTIONS } from '../platform/command-set';
 import {
@@ -54,6 +54,21 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
       if (r.ask) {
         // A forced reply to the member: their answer comes back as a reply to this message.
         await ctx.reply(r.text, { ...quiet, reply_markup: { force_reply: true, selective: true } });
+        return;
+      }
+      if (r.privately && chat.type !== 'private') {
+        if (!from) return void (await ctx.reply('Send this command in a group or in a private chat with me.', quiet));
+        try {
+          for (const part of chunks(r.text)) await ctx.api.sendMessage(from.id, part, quiet);
+          await ctx.reply('I sent you the answer in our private chat.', quiet);
+        } catch (error) {
+          // 403: the member never opened a private chat with the bot, so it may not write first.
+          if (!(error instanceof GrammyError && error.error_code === 403)) throw error;
+          await ctx.reply(
+            'I cannot write to you privately yet: open a private chat with me, press Start, then send the command again.',
+            quiet,
+          );
+        }
         return;
       }
       const parts = chunks(r.text);
