@@ -28,6 +28,8 @@ export interface DigestDeps {
   glossary?: TermGlossary;
   clock: Clock;
   log: EngineLogger;
+  /** Test-only failpoint hook (SCIPOP_FAILPOINT `after-digest:N`): right after a digest's commit. */
+  failpoint?: (point: 'after-digest') => void;
 }
 
 /** A channel's digest as it stands at `now`: its parts, and what it was made from. */
@@ -140,6 +142,7 @@ export async function composeDueDigests(deps: DigestDeps, channels: readonly Com
       now,
     );
     if (!committed) continue;
+    deps.failpoint?.('after-digest');
     made++;
     deps.log.info(
       {

@@ -47,7 +47,7 @@ export interface EngineDeps {
   /** Work sharing with other workers on the same store; the engine makes a one-worker one when absent. */
   coordinator?: Coordinator;
   /** Test-only failpoint hook (SCIPOP_FAILPOINT), called at named points of delivery. */
-  failpoint?: (point: 'after-send' | 'after-claim') => void;
+  failpoint?: (point: 'after-send' | 'after-claim' | 'after-digest') => void;
   /**
    * Upkeep that one worker at a time does (the one holding the maintenance role), called after each
    * poll pass; it decides itself whether it is due (the glossary's daily gap finder).
