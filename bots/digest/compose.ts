@@ -110,17 +110,28 @@ export async function owedDigest(
  * none recorded yet, builds it and commits it with its parts as outbox rows in one transaction.
  * Any number of workers may run this at once, and a run may crash anywhere: the store records one
  * digest per channel and time, so each is sent once (delivery then sends its parts in order).
- * A time missed while the bots were down gets one late digest, which says so. Returns how many
- * digests this call committed.
+ * A time missed while the bots were down gets one late digest, which says so. `quiet` (kept by
+ * the caller between calls) remembers until when each channel owes nothing, so a loop calling this
+ * every second asks the store once per scheduled time. Returns how many digests this call committed.
  */
-export async function composeDueDigests(deps: DigestDeps, channels: readonly CompiledChannel[]): Promise<number> {
+export async function composeDueDigests(
+  deps: DigestDeps,
+  channels: readonly CompiledChannel[],
+  quiet?: Map<string, number>,
+): Promise<number> {
   const now = deps.clock.now().getTime();
   const glossary = deps.glossary;
   let made = 0;
   for (const channel of channels) {
     if (!channel.digest) continue;
+    // Nothing owed until the channel's next time (for these settings): no need to ask the store.
+    const key = `${channel.channel.id}\u0000${JSON.stringify(channel.digest)}`;
+    if ((quiet?.get(key) ?? 0) > now) continue;
     const owed = await owedDigest(deps.store, channel, now);
-    if (!owed) continue;
+    if (!owed) {
+      quiet?.set(key, digestSchedule(channel.digest).next(now) ?? now);
+      continue;
+    }
     const draft = await draftDigest(
       { store: deps.store, sinks: deps.sinks, ...(glossary ? { entry: glossary.entry.bind(glossary) } : {}) },
       channel,

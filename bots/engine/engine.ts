@@ -258,9 +258,10 @@ export function createEngine(deps: EngineDeps): Engine {
   });
 
   // Digests due now are committed to the outbox before each delivery pass, so they go out in it.
+  const digestsQuiet = new Map<string, number>();
   const composeDigests = async () => {
     try {
-      return await composeDueDigests(deps, compiled);
+      return await composeDueDigests(deps, compiled, digestsQuiet);
     } catch (error) {
       failed({}, 'composing digests failed', error);
       return 0;

@@ -71,7 +71,7 @@ export function defineDigestContract(harness: () => { store: Store }): void {
       at(5),
     );
     const rows = await store.digestCandidates('daily', at(1), at(4), 100);
-    expect(rows.map((r) => (r.message as { n: string }).n)).toEqual(['kept', 'live']);
+    expect(rows.map((r) => (r.message as { n: string }).n)).toEqual(['live', 'kept']);
     expect(rows.every((r) => r.itemId !== null && r.channelId === 'daily')).toBe(true);
     // A post kept for the digest is never sent alone.
     const pending = await store.pendingDeliveries(at(10), 100);

@@ -12,7 +12,7 @@ const Q = {
   candidates: query<{ channelId: string; since: number; until: number; limit: number }>(
     `SELECT * FROM outbox WHERE channel_id = :channelId AND item_id IS NOT NULL
     AND status IN ('pending', 'sending', 'sent', 'digest') AND created_at > :since AND created_at <= :until
-    ORDER BY created_at, id LIMIT :limit`,
+    ORDER BY created_at DESC, id DESC LIMIT :limit`,
   ),
   last: query<{ channelId: string }>(
     `SELECT * FROM digests WHERE channel_id = :channelId ORDER BY slot_at DESC LIMIT 1`,

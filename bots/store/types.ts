@@ -329,7 +329,8 @@ export interface Store extends PlatformStateStore, GlossaryStateStore {
   decideDelivery(id: string, decision: 'approve' | 'reject', by: string, now: number): Promise<boolean>;
   /**
    * The posts a channel's rules passed in (`since`, `until`] (by when their rows were written),
-   * whatever became of them (sent, waiting, kept for the digest), oldest first: a digest's material.
+   * whatever became of them (sent, waiting, kept for the digest), newest first (so `limit` keeps
+   * the newest): a digest's material.
    * Held, rejected and failed posts are left out, and so are digest parts.
    */
   digestCandidates(channelId: string, since: number, until: number, limit: number): Promise<Delivery[]>;
