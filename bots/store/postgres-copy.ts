@@ -9,7 +9,7 @@ import { StoreError } from './types';
 
 /**
  * The tables of a SciPop network, parents before children (items need sources, outbox needs
- * items, subscriptions need channels and sources), then the chat platforms' state (paused
+ * items, subscriptions need channels and sources), the digests sent, then the chat platforms' state (paused
  * destinations, send journal, queue posts…).
  */
 export const COPIED_TABLES = [
@@ -18,6 +18,7 @@ export const COPIED_TABLES = [
   'items',
   'outbox',
   'subscriptions',
+  'digests',
   ...PLATFORM_TABLES,
   ...GLOSSARY_TABLES,
 ] as const;

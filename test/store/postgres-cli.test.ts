@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPostgresStore } from '../../bots/store/postgres-store';
+import { createSqliteStore } from '../../bots/store/sqlite-store';
 import { LATEST_VERSION } from '../../bots/store/migrations';
 import { postsIn, runScipop, writeRunConfig } from '../engine/child';
 import { rssFeed, startFeedServer, type FeedServer, type TestFeedItem } from '../support/feed-server';
@@ -84,12 +85,27 @@ describe('moving a single-process network to PostgreSQL', () => {
     );
     expect(postsIn(sqliteRun.stdout)).toHaveLength(2);
 
+    // A digest the SQLite network recorded travels too, so the PostgreSQL one does not send it again.
+    const sqlite = createSqliteStore(file);
+    const digest = {
+      channelId: 'console',
+      slotAt: 1_790_000_000_000,
+      sinceAt: null,
+      stories: 0,
+      late: false,
+      parts: [],
+    };
+    expect(await sqlite.commitDigest(digest, 1_790_000_000_000)).toBe(true);
+    await sqlite.close();
+
     const t = await schema();
     const copy = await runScipop(['store', 'copy', '--from', file, '--to', t.url], {}, dir);
     expect(copy.stderr).toBe('');
-    expect(copy.stdout).toContain('1 sources, 1 channels, 3 items, 2 outbox, 1 subscriptions');
+    expect(copy.stdout).toContain('1 sources, 1 channels, 3 items, 2 outbox, 1 subscriptions, 1 digests');
     const copied = await createPostgresStore(t.url);
     try {
+      expect(await copied.lastDigest('console')).toMatchObject({ slotAt: 1_790_000_000_000, parts: 0 });
+      expect(await copied.commitDigest(digest, 1_790_000_000_001)).toBe(false);
       expect((await copied.stats()).deliveries).toMatchObject({ sent: 2, pending: 0, sending: 0 });
       expect((await copied.listSources())[0]).toMatchObject({
         url: server.url('/news'),
@@ -102,7 +118,7 @@ describe('moving a single-process network to PostgreSQL', () => {
 
     const refused = await runScipop(['store', 'copy', '--from', file, '--to', t.url], {}, dir);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/already holds rows \(sources, channels, items, outbox, subscriptions\)/);
+    expect(refused.stderr).toMatch(/already holds rows \(sources, channels, items, outbox, subscriptions, digests\)/);
 
     items = [item(4), item(3), item(2), item(1)];
     const env = { SCIPOP_DB: t.url, SCIPOP_ALLOW_PRIVATE_NETWORKS: '1' };
