@@ -62,8 +62,11 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
           for (const part of chunks(r.text)) await ctx.api.sendMessage(from.id, part, quiet);
           await ctx.reply('I sent you the answer in our private chat.', quiet);
         } catch (error) {
-          // 403: the member never opened a private chat with the bot, so it may not write first.
-          if (!(error instanceof GrammyError && error.error_code === 403)) throw error;
+          // The member never opened a private chat with the bot (403: it may not write first; 400:
+          // Telegram knows no chat with them), or blocked it.
+          const closed =
+            error instanceof GrammyError && (error.error_code === 403 || /chat not found/i.test(error.description));
+          if (!closed) throw error;
           await ctx.reply(
             'I cannot write to you privately yet: open a private chat with me, press Start, then send the command again.',
             quiet,
