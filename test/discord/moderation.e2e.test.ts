@@ -87,6 +87,7 @@ describe('Discord moderation end to end', () => {
       'unsubscribe',
       'explain',
       'term',
+      'digest',
     ]);
     expect((world.discord.state.commands.get('global') ?? []).map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
   });
