@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_VERSION } from './migrations';
 import { defineDigestContract } from './digest-contract';
+import { defineDashboardStateContract } from './dashboard-contract';
 import { defineGlossaryStateContract } from './glossary-contract';
 import { definePlatformStateContract } from './platform-contract';
 import type { StoreHarness } from './harness';
@@ -51,6 +52,7 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
     defineSubscriptionContract(() => h);
     defineGlossaryStateContract(() => h);
     defineDigestContract(() => h);
+    defineDashboardStateContract(() => h);
 
     it('is migrated to the latest schema version', async () => {
       expect(await store.schemaVersion()).toBe(LATEST_VERSION);

@@ -344,6 +344,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE channels ADD COLUMN digest TEXT`,
     ],
   },
+  {
+    version: 10,
+    name: 'moderators’ dashboard: one-time sign-in links and sessions (hashes of their tokens only)',
+    statements: [
+      `CREATE TABLE dashboard_sign_ins (
+        token_hash TEXT PRIMARY KEY,
+        grant_json TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT
+      )`,
+      `CREATE INDEX dashboard_sign_ins_expires ON dashboard_sign_ins (expires_at)`,
+      `CREATE TABLE dashboard_sessions (
+        id_hash TEXT PRIMARY KEY,
+        grant_json TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX dashboard_sessions_expires ON dashboard_sessions (expires_at)`,
+    ],
+  },
 ];
 
 /** The newest schema version this code knows. */

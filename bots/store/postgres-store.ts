@@ -23,6 +23,7 @@ import {
   redactUrl,
   toPg,
 } from './postgres-sql';
+import { createDashboardState } from './dashboard-state';
 import { createGlossaryState } from './glossary-state';
 import { createPlatformState, type SqlRunner } from './platform-state';
 import {
@@ -229,6 +230,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   return {
     ...createPlatformState(runner),
     ...createGlossaryState(runner),
+    ...createDashboardState(runner),
     kind: 'postgres',
     schemaVersion: () => pgSchemaVersion(pool),
     close: async () => {

@@ -6,6 +6,7 @@ import { newId } from './ids';
 import { bind, type Query } from './named';
 import { runPlanSync, type Plan } from './plan';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
+import { createDashboardState } from './dashboard-state';
 import { createGlossaryState } from './glossary-state';
 import { createPlatformState, type SqlRunner } from './platform-state';
 import { LISTED_EVERY_MS, Q, SQL } from './queries';
@@ -227,6 +228,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const store: Store = {
     ...createPlatformState(runner),
     ...createGlossaryState(runner),
+    ...createDashboardState(runner),
     kind: 'sqlite',
     schemaVersion: async () => Number(one(SQL.schemaVersion)?.v ?? 0),
     close: async () => {

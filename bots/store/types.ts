@@ -3,6 +3,7 @@
  * it portable, so the SQLite implementation (one process) and a PostgreSQL one (many workers) run
  * the same contract tests (bots/store/contract.ts).
  */
+import type { DashboardStateStore } from './dashboard-types';
 import type { GlossaryStateStore } from './glossary-types';
 import type { PlatformStateStore } from './platform-types';
 
@@ -220,9 +221,9 @@ export interface Lease {
 /**
  * The persistence seam of the bots. All times are epoch milliseconds. The chat platforms' own
  * state (paused destinations, send journal, approval-queue posts…) is in {@link PlatformStateStore},
- * the community glossary's in {@link GlossaryStateStore}.
+ * the community glossary's in {@link GlossaryStateStore}, the dashboard's in {@link DashboardStateStore}.
  */
-export interface Store extends PlatformStateStore, GlossaryStateStore {
+export interface Store extends PlatformStateStore, GlossaryStateStore, DashboardStateStore {
   readonly kind: 'sqlite' | 'postgres';
   /** The applied migration version. */
   schemaVersion(): Promise<number>;
