@@ -10,6 +10,7 @@ import { loadConfig } from './config/config';
 import { engineSettings } from './config/engine-settings';
 import { parseEnv, type Env } from './config/env';
 import { syncChannels } from './config/sync-channels';
+import { createDashboard } from './dashboard/serve';
 import { createEngine, type CycleReport, type Engine } from './engine/engine';
 import { failpointHook } from './engine/failpoint';
 import { createFetcher } from './engine/fetcher';
@@ -24,6 +25,7 @@ import { explainTerm } from './glossary/read';
 import { startGlossary } from './glossary/run';
 import { resolveAiSettings } from './ai/config';
 import { createPlatforms, platformStates, registerPlatformGauge } from './platform/available';
+import { explainer } from './platform/types';
 import { seedSources } from './sources/catalog';
 import { isPostgresUrl, openStore } from './store/open-store';
 import { snapshotDb } from './store/snapshot';
@@ -129,6 +131,21 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     ...(glossary ? { glossary } : {}),
   });
 
+  // The moderators' dashboard, on the ops server; `/dashboard` in the chats hands out its sign-in links.
+  const dashboard =
+    env.SCIPOP_HTTP_PORT !== undefined && !options.dryRun && !options.once
+      ? createDashboard({
+          config: config.dashboard,
+          baseUrl: env.SCIPOP_DASHBOARD_URL,
+          store,
+          now: Date.now,
+          leaseMs: config.workers.leaseSeconds * 1000,
+        })
+      : null;
+  if (!dashboard && (env.SCIPOP_DASHBOARD_URL ?? config.dashboard.baseUrl) && !options.once && !options.dryRun)
+    log.warn('dashboard.baseUrl is set but SCIPOP_HTTP_PORT is not: the dashboard is not served');
+  const explain = running ? (term: string) => explainTerm(running.live.packs(), term) : undefined;
+
   // Chat platforms: those whose tokens are set (never in a dry run, which only prints). They take
   // the store, feed checks for /add, and a hook so a moderator's /filter takes effect at once.
   const platforms = options.dryRun
@@ -140,7 +157,8 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
         fetcher,
         parse,
         log,
-        ...(running ? { explain: (term: string) => explainTerm(running.live.packs(), term), term: running.term } : {}),
+        ...(explain && running ? { explain, term: running.term } : {}),
+        ...(dashboard ? { dashboard: dashboard.auth } : {}),
         channelsChanged: async () => {
           await engine.reloadChannels();
           return true;
@@ -177,10 +195,25 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
             };
           },
           undefined,
-          running?.routes ?? [],
+          [
+            ...(running?.routes ?? []),
+            ...(dashboard
+              ? [
+                  dashboard.route({
+                    store,
+                    fetcher,
+                    parse,
+                    explain: explainer(explain ? { explain } : {}),
+                    log,
+                    now: Date.now,
+                    ...(running ? { term: running.term } : {}),
+                  }),
+                ]
+              : []),
+          ],
         )
       : null;
-  if (ops) log.info({ port: ops.port }, 'serving /healthz and /metrics');
+  if (ops) log.info({ port: ops.port, dashboard: dashboard !== null }, 'serving /healthz and /metrics');
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

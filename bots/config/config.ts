@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ChannelRulesSchema, compileRules } from '../../shared/curation';
 import { DigestConfigSchema } from '../../shared/digest/config';
 import { AiConfigSchema } from '../ai/config';
+import { DashboardConfigSchema } from '../dashboard/config';
 import { DiscordConfigSchema } from '../discord/config';
 import { GlossaryConfigSchema } from '../glossary/config';
 import { TelegramConfigSchema } from '../telegram/config';
@@ -106,6 +107,8 @@ export const ConfigSchema = z
     discord: DiscordConfigSchema.prefault({}),
     /** The community glossary: its name, editors, and how it is published (docs/living-glossary.md). */
     glossary: GlossaryConfigSchema.prefault({}),
+    /** The moderators' dashboard, served on SCIPOP_HTTP_PORT (off without `baseUrl`; docs/operators.md). */
+    dashboard: DashboardConfigSchema.prefault({}),
     /** The language model that writes first drafts of glossary entries (off without `baseUrl`). */
     ai: AiConfigSchema.prefault({}),
     channels: z.array(ChannelConfigSchema).prefault([{ id: 'console', sink: 'console', target: 'stdout' }]),

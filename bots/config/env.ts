@@ -32,6 +32,10 @@ export const EnvSchema = z.object({
    * successful send and before its mark, to test the crash window. Never set it in production.
    */
   SCIPOP_FAILPOINT: optionalText,
+  /** The public address of the server on SCIPOP_HTTP_PORT, for dashboard sign-in links; overrides `dashboard.baseUrl`. */
+  SCIPOP_DASHBOARD_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, error: 'SCIPOP_DASHBOARD_URL must be an http(s) URL' }).optional(),
+  ),
   /** The OpenAI-compatible endpoint that drafts glossary entries; overrides `ai.baseUrl`. */
   SCIPOP_AI_BASE_URL: optionalText.pipe(z.url({ error: 'SCIPOP_AI_BASE_URL must be a URL' }).optional()),
   /** The model drafts are asked of; overrides `ai.model`. */

@@ -5,6 +5,7 @@ import {
   type InteractionReplyOptions,
   type RepliableInteraction,
 } from 'discord.js';
+import type { DashboardLinks } from '../dashboard/sign-in';
 import type { Fetcher } from '../engine/fetch-types';
 import type { TermService } from '../glossary/term-service';
 import type { EngineLogger, FeedParser } from '../engine/types';
@@ -27,6 +28,8 @@ export interface DiscordCommandDeps {
   explain(term: string): string | null;
   /** The community glossary's /term, when the network runs one. */
   term?: TermService;
+  /** The moderators' dashboard's sign-in links, for `/dashboard`. */
+  dashboard?: DashboardLinks;
   /** Reads an attachment the member uploaded (its URL comes from Discord). */
   download(url: string): Promise<string>;
   log: EngineLogger;

@@ -102,6 +102,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): DiscordP
     parse: options.parse,
     explain: explainer(options),
     ...(options.term ? { term: options.term } : {}),
+    ...(options.dashboard ? { dashboard: options.dashboard } : {}),
     download: (url) => download(fetch, url),
     log,
     ...(options.now ? { now: options.now } : {}),

@@ -1,5 +1,6 @@
 import { queueAction, queueCommand } from '../curation/queue-chat';
 import { digestCommand } from '../digest/commands';
+import { dashboardCommand } from '../dashboard/command';
 import { explainCommand } from '../glossary/commands';
 import { termAction, termCommand } from '../glossary/term-chat';
 import {
@@ -34,6 +35,7 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
   queueCommand,
   termCommand,
   digestCommand,
+  dashboardCommand,
 ];
 
 /** Every button action, by name; buttons carry `action` and `data`. */

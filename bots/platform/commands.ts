@@ -1,5 +1,6 @@
 import { errorMessage } from '../../shared/errors';
 import type { Fetcher } from '../engine/fetch-types';
+import type { DashboardLinks } from '../dashboard/sign-in';
 import type { EngineLogger, FeedParser } from '../engine/types';
 import type { TermService } from '../glossary/term-service';
 import type { Channel, Delivery, Store } from '../store/types';
@@ -85,6 +86,12 @@ export interface CommandContext {
   user: ChatUser | null;
   /** Answers the member (privately where the platform can); long text is split by the adapter. */
   reply(reply: string | Reply): Promise<void>;
+  /**
+   * Tells the member something nobody else may see (a sign-in link); true when it reached them
+   * privately. Telegram writes to their private chat with the bot (false when they never opened
+   * one); Discord's replies are private already. Absent: only a reply in a private place is private.
+   */
+  whisper?(text: string): Promise<boolean>;
   /** How a member types a command here, for hints: `/sources` on Telegram, `/scipop sources` on Discord. */
   command(name: string, args?: Record<string, string>): string;
   /** Inline code and bare links as this platform shows them without previews. */
@@ -179,6 +186,8 @@ export interface CommandDeps {
   channelsChanged?: () => Promise<boolean>;
   /** The community glossary's /term, when the network runs one. */
   term?: TermService;
+  /** The moderators' dashboard's sign-in links, when the network serves it (`/dashboard`). */
+  dashboard?: DashboardLinks;
 }
 
 /** A chat command defined once, platform-neutral; each adapter maps it to its transport. */

@@ -1,4 +1,5 @@
 import { errorMessage } from '../../shared/errors';
+import type { DashboardLinks } from '../dashboard/sign-in';
 import type { Fetcher } from '../engine/fetch-types';
 import type { Sink } from '../engine/sinks/types';
 import type { EngineLogger, FeedParser } from '../engine/types';
@@ -27,6 +28,8 @@ export interface PlatformOptions {
   channelsChanged?: () => Promise<boolean>;
   /** The community glossary's /term (docs/living-glossary.md). */
   term?: TermService;
+  /** The moderators' dashboard's sign-in links, for `/dashboard` (off when the network does not serve it). */
+  dashboard?: DashboardLinks;
   /**
    * Work sharing between workers on one store. With it, updates are taken only while this worker
    * holds the platform's role, and global send budgets are split between the live workers.

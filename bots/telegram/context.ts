@@ -1,4 +1,5 @@
 import type { Context } from 'grammy';
+import type { DashboardLinks } from '../dashboard/sign-in';
 import type { Fetcher } from '../engine/fetch-types';
 import type { TermService } from '../glossary/term-service';
 import type { EngineLogger, FeedParser } from '../engine/types';
@@ -20,6 +21,8 @@ export interface CommandDeps {
   explain: (term: string) => string | null;
   /** The community glossary's /term, when the network runs one. */
   term?: TermService;
+  /** The moderators' dashboard's sign-in links, for `/dashboard`. */
+  dashboard?: DashboardLinks;
   /** Downloads a file Telegram holds (getFile's `file_path`). */
   download: (filePath: string) => Promise<Buffer>;
   log: EngineLogger;

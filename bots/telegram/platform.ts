@@ -68,6 +68,7 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
     parse: options.parse,
     explain: explainer(options),
     ...(options.term ? { term: options.term } : {}),
+    ...(options.dashboard ? { dashboard: options.dashboard } : {}),
     log,
     ...(options.channelsChanged ? { channelsChanged: options.channelsChanged } : {}),
     state,

@@ -1,0 +1,105 @@
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+
+/** A piece of a page: hono's escaped HTML (every interpolated value is escaped unless `raw`). */
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+/** The dashboard's one stylesheet, served as a file so the CSP needs no inline styles. */
+export const STYLE = `
+:root { color-scheme: light dark; --fg: #1b1b1b; --bg: #fff; --muted: #555; --line: #ccc; --accent: #0b57d0; --bad: #b3261e; --ok: #146c2e; }
+@media (prefers-color-scheme: dark) { :root { --fg: #eee; --bg: #161616; --muted: #aaa; --line: #444; --accent: #8ab4f8; --bad: #f2b8b5; --ok: #6dd58c; } }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
+a { color: var(--accent); }
+.skip { position: absolute; left: -999px; }
+.skip:focus { left: 1rem; top: 1rem; background: var(--bg); padding: .5rem; z-index: 1; }
+header { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; padding: .75rem 1rem; border-bottom: 1px solid var(--line); }
+header nav { display: flex; gap: 1rem; flex: 1; }
+header nav a[aria-current=page] { font-weight: 700; text-decoration-thickness: 3px; }
+header p { margin: 0; color: var(--muted); }
+main { padding: 1rem; max-width: 60rem; margin: 0 auto; }
+h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
+h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+.table { overflow-x: auto; }
+.state-failing, .error { color: var(--bad); }
+.state-ok { color: var(--ok); }
+.notice { padding: .75rem 1rem; border: 2px solid var(--accent); border-radius: .5rem; }
+.notice.error { border-color: var(--bad); }
+button { font: inherit; padding: .5rem 1rem; min-height: 44px; border-radius: .4rem; border: 1px solid var(--line); background: var(--bg); color: var(--fg); cursor: pointer; }
+button.primary { background: var(--accent); color: var(--bg); border-color: var(--accent); }
+button:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+.post { border: 1px solid var(--line); border-radius: .5rem; padding: .75rem 1rem; margin: 0 0 1rem; }
+.post h2 { margin-top: 0; }
+.post .meta { color: var(--muted); font-size: .9rem; }
+.post form { display: inline; }
+.actions { display: flex; flex-wrap: wrap; gap: .5rem; }
+svg.chart { width: 100%; max-width: 30rem; height: auto; display: block; }
+svg.chart rect { fill: var(--accent); }
+svg.chart line { stroke: var(--line); }
+`;
+
+/** What every page's frame needs: who is signed in and the session's CSRF token for sign-out. */
+export interface Frame {
+  title: string;
+  /** The nav link of this page (`overview`, `queue`); none on the signed-out pages. */
+  current?: 'overview' | 'queue';
+  user?: { name: string; platform: string; operator: boolean };
+  csrf?: string;
+}
+
+const NAV = [
+  ['overview', 'Overview'],
+  ['queue', 'Queue'],
+] as const;
+
+/** The hidden form field that carries the CSRF token of the session. */
+export const csrfField = (token: string): Html => html`<input type="hidden" name="_csrf" value="${token}" />`;
+
+/** A whole page: the document, the navigation and sign-out when signed in, and `body` as its main content. */
+export function page(frame: Frame, body: Html): Html {
+  const who = frame.user
+    ? `${frame.user.name} (${frame.user.platform}${frame.user.operator ? ', network operator' : ''})`
+    : '';
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>${frame.title} · SciPop dashboard</title>
+        <link rel="stylesheet" href="/dashboard/style.css" />
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to the content</a>
+        <header>
+          ${
+            frame.user
+              ? html`<nav aria-label="Dashboard">
+                    ${NAV.map(
+                      ([id, label]) =>
+                        html`<a href="/dashboard/${id}" ${frame.current === id ? raw(' aria-current="page"') : ''}
+                          >${label}</a
+                        >`,
+                    )}
+                  </nav>
+                  <p>Signed in as ${who}</p>
+                  <form method="post" action="/dashboard/sign-out">
+                    ${csrfField(frame.csrf ?? '')}<button type="submit">Sign out</button>
+                  </form>`
+              : html`<strong>SciPop dashboard</strong>`
+          }
+        </header>
+        <main id="main" tabindex="-1">${body}</main>
+      </body>
+    </html>`;
+}
+
+/** A short page that says one thing (signed out, link expired, refused). */
+export const messagePage = (frame: Frame, heading: string, text: string, error = false): Html =>
+  page(
+    frame,
+    html`<h1>${heading}</h1>
+      <p class="${error ? 'notice error' : 'notice'}" role="${error ? 'alert' : 'status'}">${text}</p>`,
+  );

@@ -1,0 +1,48 @@
+import { getRequestListener } from '@hono/node-server';
+import type { OpsRoute } from '../engine/http-server';
+import type { CommandDeps } from '../platform/commands';
+import { createDashboardApp } from './app';
+import type { DashboardConfig } from './config';
+import { createDashboardAuth, type DashboardAuth } from './sign-in';
+
+/** The dashboard of a network: the links `/dashboard` hands out and the route that serves the pages. */
+export interface Dashboard {
+  auth: DashboardAuth;
+  /** Serves `/dashboard/…` on the ops server (SCIPOP_HTTP_PORT). */
+  route(deps: CommandDeps): OpsRoute;
+}
+
+/**
+ * The dashboard when the network serves it: a public base URL (SCIPOP_DASHBOARD_URL, else
+ * `dashboard.baseUrl`) and an HTTP server to serve it on. Null otherwise: `/dashboard` then says
+ * how to turn it on.
+ */
+export function createDashboard(options: {
+  config: DashboardConfig;
+  baseUrl: string | undefined;
+  store: CommandDeps['store'];
+  now: () => number;
+  leaseMs: number;
+}): Dashboard | null {
+  const baseUrl = options.baseUrl ?? options.config.baseUrl;
+  if (!baseUrl) return null;
+  const auth = createDashboardAuth({
+    store: options.store,
+    baseUrl,
+    sessionMs: options.config.sessionHours * 3_600_000,
+    now: options.now,
+  });
+  return {
+    auth,
+    route(deps) {
+      const app = createDashboardApp({ auth, deps, baseUrl, leaseMs: options.leaseMs });
+      // Hono's Node adapter on our own server; it must not replace the process's global Request and Response.
+      const listener = getRequestListener(app.fetch, { overrideGlobalObjects: false });
+      return async (req, res, path) => {
+        if (path !== '/dashboard' && !path.startsWith('/dashboard/')) return false;
+        await listener(req, res);
+        return true;
+      };
+    },
+  };
+}
