@@ -23,6 +23,10 @@ h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 .table { overflow-x: auto; }
+th small { font-weight: normal; }
+small.url { overflow-wrap: anywhere; }
+.meta { color: var(--muted); font-size: .9rem; margin: .25rem 0; }
+th[scope=row] { font-weight: 600; }
 .state-failing, .error { color: var(--bad); }
 .state-ok { color: var(--ok); }
 .notice { padding: .75rem 1rem; border: 2px solid var(--accent); border-radius: .5rem; }
@@ -32,7 +36,6 @@ button.primary { background: var(--accent); color: var(--bg); border-color: var(
 button:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .post { border: 1px solid var(--line); border-radius: .5rem; padding: .75rem 1rem; margin: 0 0 1rem; }
 .post h2 { margin-top: 0; }
-.post .meta { color: var(--muted); font-size: .9rem; }
 .post form { display: inline; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; }
 svg.chart { width: 100%; max-width: 30rem; height: auto; display: block; }

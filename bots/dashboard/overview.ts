@@ -61,7 +61,8 @@ export async function overviewOf(
 }
 
 const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString().slice(0, 16).replace('T', ' '));
+const when = (ms: number | null) =>
+  ms === null ? 'never' : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** Thirty bars, one per day, drawn as SVG with a text alternative (the table below it). */
 function chart(id: string, title: string, posts: number[], firstDay: number): Html {
@@ -128,6 +129,7 @@ export function overviewBody(o: Overview): Html {
         html`<section aria-label="Posts per day in ${c.title}">
           <h3>${c.title}</h3>
           ${chart(c.id, c.title, c.posts, o.firstDay)}
+          <p class="meta">${isoDay(o.firstDay)} to ${isoDay(o.firstDay + CHART_DAYS - 1)} (UTC), one bar a day</p>
           <details>
             <summary>The numbers, day by day</summary>
             <div class="table">
@@ -163,20 +165,26 @@ export function overviewBody(o: Overview): Html {
                 <tr>
                   <th scope="col">Source</th>
                   <th scope="col">State</th>
-                  <th scope="col">Why</th>
-                  <th scope="col">Last fetched well (UTC)</th>
                 </tr>
               </thead>
               <tbody>
                 ${o.sources.map(
                   ({ source: s, state }) =>
                     html`<tr>
-                      <th scope="row">${s.title}<br /><small>${s.url}</small></th>
-                      <td class="state-${state}">${STATE_TEXT[state]}</td>
-                      <td>
-                        ${state === 'paused' ? (s.pausedReason ?? '') : state === 'failing' ? `${s.failures} failure(s): ${s.lastError ?? 'unknown error'}` : ''}
+                      <th scope="row">
+                        ${s.title}<br /><small class="url">${s.url}</small><br /><small
+                          >Last fetched well: ${when(s.lastSuccessAt)}</small
+                        >
+                      </th>
+                      <td class="state-${state}">
+                        <strong>${STATE_TEXT[state]}</strong>${
+                          state === 'paused'
+                            ? html`: ${s.pausedReason ?? 'no reason given'}`
+                            : state === 'failing'
+                              ? html`: ${s.failures} failure(s) in a row, last: ${s.lastError ?? 'unknown error'}`
+                              : ''
+                        }
                       </td>
-                      <td>${when(s.lastSuccessAt)}</td>
                     </tr>`,
                 )}
               </tbody>
