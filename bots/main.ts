@@ -213,7 +213,8 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
           ],
         )
       : null;
-  if (ops) log.info({ port: ops.port, dashboard: dashboard !== null }, 'serving /healthz and /metrics');
+  if (ops) log.info({ port: ops.port }, 'serving /healthz and /metrics');
+  if (ops && dashboard) log.info({ at: dashboard.at }, 'serving the moderators’ dashboard');
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

@@ -8,6 +8,8 @@ import { createDashboardAuth, type DashboardAuth } from './sign-in';
 /** The dashboard of a network: the links `/dashboard` hands out and the route that serves the pages. */
 export interface Dashboard {
   auth: DashboardAuth;
+  /** Where moderators find it: the base URL's `/dashboard/`. */
+  at: string;
   /** Serves `/dashboard/…` on the ops server (SCIPOP_HTTP_PORT). */
   route(deps: CommandDeps): OpsRoute;
 }
@@ -34,6 +36,7 @@ export function createDashboard(options: {
   });
   return {
     auth,
+    at: new URL('/dashboard/', baseUrl).toString(),
     route(deps) {
       const app = createDashboardApp({ auth, deps, baseUrl, leaseMs: options.leaseMs });
       // Hono's Node adapter on our own server; it must not replace the process's global Request and Response.
