@@ -1,5 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { html } from 'hono/html';
@@ -84,6 +85,14 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
       keyGenerator: clientOf,
       handler: (c) =>
         c.html(messagePage({ title: 'Slow down' }, 'Too many requests', 'Wait a minute and try again.', true), 429),
+    }),
+  );
+  // The dashboard's forms are a few fields; nothing bigger is read.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: 16 * 1024,
+      onError: (c) => c.html(messagePage({ title: 'Too large' }, 'Too large', 'That form was too large.', true), 413),
     }),
   );
   // Forms are posted only from the dashboard's own pages: the browser's Origin must be ours.

@@ -189,6 +189,9 @@ describe('the moderators’ dashboard', () => {
     ).toBe(403);
     expect((await post(path, { _csrf: csrfOf(page) }, { cookie: `scipop_session=${newToken()}` })).status).toBe(401);
     expect((await get('/dashboard/queue', 'scipop_session=forged')).status).toBe(401);
+    expect((await post(path, { _csrf: csrfOf(page), pad: 'x'.repeat(20_000) }, { cookie: aliceCookie })).status).toBe(
+      413,
+    );
     expect((await bots.store.getDelivery(row.id))!.status).toBe('held');
   });
 
