@@ -10,7 +10,7 @@ import { loadConfig } from './config/config';
 import { engineSettings } from './config/engine-settings';
 import { parseEnv, type Env } from './config/env';
 import { syncChannels } from './config/sync-channels';
-import { createDashboard } from './dashboard/serve';
+import { createDashboard, startDashboardServer } from './dashboard/serve';
 import { createEngine, type CycleReport, type Engine } from './engine/engine';
 import { failpointHook } from './engine/failpoint';
 import { createFetcher } from './engine/fetcher';
@@ -52,6 +52,8 @@ export interface RunningBots {
   engine: Engine;
   store: Store;
   ops: OpsServer | null;
+  /** The dashboard's own server, when `dashboard.port` is set (else it is on `ops`). */
+  dashboardServer?: OpsServer | null;
   report?: CycleReport;
   stop(): Promise<void>;
 }
@@ -131,9 +133,10 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     ...(glossary ? { glossary } : {}),
   });
 
-  // The moderators' dashboard, on the ops server; `/dashboard` in the chats hands out its sign-in links.
+  // The moderators' dashboard, on the ops server or its own port; `/dashboard` in the chats hands out its sign-in links.
+  const dashboardPort = config.dashboard.port;
   const dashboard =
-    env.SCIPOP_HTTP_PORT !== undefined && !options.dryRun && !options.once
+    (env.SCIPOP_HTTP_PORT !== undefined || dashboardPort !== undefined) && !options.dryRun && !options.once
       ? createDashboard({
           config: config.dashboard,
           baseUrl: env.SCIPOP_DASHBOARD_URL,
@@ -143,7 +146,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
         })
       : null;
   if (!dashboard && (env.SCIPOP_DASHBOARD_URL ?? config.dashboard.baseUrl) && !options.once && !options.dryRun)
-    log.warn('dashboard.baseUrl is set but SCIPOP_HTTP_PORT is not: the dashboard is not served');
+    log.warn('dashboard.baseUrl is set but neither SCIPOP_HTTP_PORT nor dashboard.port: the dashboard is not served');
   const explain = running ? (term: string) => explainTerm(running.live.packs(), term) : undefined;
 
   // Chat platforms: those whose tokens are set (never in a dry run, which only prints). They take
@@ -176,6 +179,17 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
   }
   await engine.init();
 
+  const dashboardRoute = dashboard?.route({
+    store,
+    fetcher,
+    parse,
+    explain: explainer(explain ? { explain } : {}),
+    log,
+    now: Date.now,
+    ...(running ? { term: running.term } : {}),
+  });
+  const dashboardServer =
+    dashboardRoute && dashboardPort !== undefined ? await startDashboardServer(dashboardPort, dashboardRoute) : null;
   const ops =
     env.SCIPOP_HTTP_PORT !== undefined
       ? await startOpsServer(
@@ -195,26 +209,12 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
             };
           },
           undefined,
-          [
-            ...(running?.routes ?? []),
-            ...(dashboard
-              ? [
-                  dashboard.route({
-                    store,
-                    fetcher,
-                    parse,
-                    explain: explainer(explain ? { explain } : {}),
-                    log,
-                    now: Date.now,
-                    ...(running ? { term: running.term } : {}),
-                  }),
-                ]
-              : []),
-          ],
+          [...(running?.routes ?? []), ...(dashboardRoute && dashboardPort === undefined ? [dashboardRoute] : [])],
         )
       : null;
   if (ops) log.info({ port: ops.port }, 'serving /healthz and /metrics');
-  if (ops && dashboard) log.info({ at: dashboard.at }, 'serving the moderators’ dashboard');
+  if (dashboard)
+    log.info({ at: dashboard.at, port: dashboardServer?.port ?? ops?.port }, 'serving the moderators’ dashboard');
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
@@ -223,6 +223,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
       await Promise.all(platforms.map((p) => p.stop()));
       await engine.stop();
       await ops?.close();
+      await dashboardServer?.close();
       await running?.live.close();
       fetcher.close();
       for (const sink of new Set(sinks.values())) await sink.close?.();
@@ -279,5 +280,5 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     'running',
   );
   void engine.start();
-  return { engine, store, ops, stop };
+  return { engine, store, ops, dashboardServer, stop };
 }

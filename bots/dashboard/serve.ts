@@ -1,5 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import type { OpsRoute } from '../engine/http-server';
+import type { OpsRoute, OpsServer } from '../engine/http-server';
 import type { CommandDeps } from '../platform/commands';
 import { createDashboardApp } from './app';
 import type { DashboardConfig } from './config';
@@ -47,5 +49,33 @@ export function createDashboard(options: {
         return true;
       };
     },
+  };
+}
+
+/** Serves the dashboard alone on `port` (`dashboard.port`): every other path is a 404. */
+export async function startDashboardServer(port: number, route: OpsRoute, host = '0.0.0.0'): Promise<OpsServer> {
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    route(req, res, path)
+      .then((answered) => {
+        if (!answered)
+          res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: the dashboard is at /dashboard/\n');
+      })
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('error\n');
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

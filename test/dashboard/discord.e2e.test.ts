@@ -1,5 +1,6 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { parseEnv } from '../../bots/config/env';
 import { runBots, type RunningBots } from '../../bots/main';
 import { MEMBER_PERMISSIONS, MODERATOR_PERMISSIONS, type FakeMember } from '../fakes/discord/fake-discord';
@@ -10,7 +11,8 @@ import { browser, freePort } from './harness';
 /**
  * `/scipop dashboard` on Discord is the same neutral command as Telegram's `/dashboard`: the
  * production discord.js client against the fake Discord, answered privately (ephemeral) with a
- * link that signs a server's moderator in to that server's channels only.
+ * link that signs a server's moderator in to that server's channels only. Here the dashboard has
+ * a port of its own (`dashboard.port`).
  */
 let world: DiscordWorld;
 let bots: RunningBots;
@@ -29,12 +31,12 @@ beforeAll(async () => {
     { id: 'news', target: world.news.id, title: 'News' },
     { id: 'elsewhere', target: elsewhere.id, title: 'Elsewhere' },
   ]);
+  // The dashboard on a port of its own (dashboard.port), configured in the file, without SCIPOP_HTTP_PORT.
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  bots = await runBots({
-    config,
-    env: parseEnv({ ...discordEnv(world), SCIPOP_HTTP_PORT: String(port), SCIPOP_DASHBOARD_URL: base }),
-  });
+  const withDashboard = parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
+  writeFileSync(config, stringify({ ...withDashboard, dashboard: { baseUrl: base, port } }));
+  bots = await runBots({ config, env: parseEnv(discordEnv(world)) });
   mod = world.discord.member(world.discord.addUser('marie'), MODERATOR_PERMISSIONS);
   member = world.discord.member(world.discord.addUser('reader'), MEMBER_PERMISSIONS);
 });
@@ -66,5 +68,9 @@ describe('the dashboard from Discord', () => {
     expect(overview).not.toContain('Elsewhere');
     expect(overview).toMatch(/Signed in as marie \(\d+\) \(discord\)/);
     expect((await get('/dashboard/queue?channel=elsewhere', cookie)).status).toBe(404);
+    // Its own server serves the dashboard and nothing else.
+    expect(bots.dashboardServer?.port).toBe(Number(new URL(base).port));
+    expect(bots.ops).toBeNull();
+    expect((await get('/healthz')).status).toBe(404);
   });
 });
