@@ -69,6 +69,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
         baseUri: ["'none'"],
       },
       referrerPolicy: 'no-referrer',
+      xFrameOptions: 'DENY',
       strictTransportSecurity: secure ? 'max-age=31536000' : false,
     }),
   );

@@ -151,6 +151,8 @@ describe('the moderators’ dashboard', () => {
     const res = await get('/dashboard/overview', aliceCookie);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
     const html = await res.text();
     expect(html).toContain('Science group');
     expect(html).not.toContain('Other group');
