@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDashboardAuth } from '../../bots/dashboard/sign-in';
 import { createFetcher } from '../../bots/engine/fetcher';
 import { parseFeedText } from '../../bots/engine/parse-feed';
 import { CHAT_ACTIONS, CHAT_COMMANDS } from '../../bots/platform/command-set';
@@ -427,5 +428,34 @@ describe('the console chat: a third adapter that gets every neutral command for 
       'Something went wrong on our side; it was logged. Try again in a moment.',
     ]);
     expect(errors.join('\n')).toContain('"command":"sources"');
+  });
+});
+
+describe('/dashboard through the console chat', () => {
+  it('says how to turn the dashboard on, and gives a link only in a private place, once usable', async () => {
+    expect(texts(await chat.say('ada', '/dashboard'))[0]).toMatch(/^The dashboard is not served on this network yet/);
+    expect(texts(await chat.say('bea', '/dashboard'))).toEqual(['Only moderators can do this here.']);
+    const dashboard = createDashboardAuth({
+      store,
+      baseUrl: 'https://scipop.example.org',
+      sessionMs: 3_600_000,
+      now: () => NOW,
+    });
+    const group = createConsoleChat({ ...deps(), dashboard }, { moderators: ['ada'] });
+    // The console has no private message of its own: a group gets no link.
+    expect(texts(await group.say('ada', '/dashboard'))).toEqual([
+      'Send /dashboard in a private chat with me: a sign-in link must stay private.',
+    ]);
+    const dm = createConsoleChat({ ...deps(), dashboard }, { moderators: ['ada'], private: true });
+    const [reply] = texts(await dm.say('ada', '/dashboard'));
+    const link = /(https:\/\/scipop\.example\.org\/dashboard\/sign-in\?t=\S+)$/.exec(reply!)?.[1];
+    expect(reply).toMatch(
+      /^Your dashboard sign-in link for every channel \(you are a network operator\)\. It works once, for 10 minutes/,
+    );
+    const token = new URL(link!).searchParams.get('t')!;
+    const used = await dashboard.redeem(token);
+    expect(used?.grant).toEqual({ platform: 'console', userId: 'ada', name: 'ada', operator: true, channelIds: [] });
+    expect(await dashboard.session(used!.session)).toMatchObject({ grant: used!.grant });
+    expect(await dashboard.redeem(token)).toBeNull();
   });
 });
