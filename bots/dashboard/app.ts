@@ -154,7 +154,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
       page(
         { title: 'Sign in' },
         html`<h1>Sign in to the SciPop dashboard</h1>
-          <p>This link works once, for 10 minutes after you asked for it.</p>
+          <p>This link works once, for ${auth.minutes} minutes after you asked for it.</p>
           <form method="post" action="/dashboard/sign-in">
             <input type="hidden" name="t" value="${token}" /><button type="submit" class="primary">Sign in</button>
           </form>`,
