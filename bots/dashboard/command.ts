@@ -36,17 +36,8 @@ export const dashboardCommand = defineCommand({
       ? 'every channel (you are a network operator)'
       : channels.map((c) => c.title).join(', ');
     const text = `Your dashboard sign-in link for ${what}. It works once, for ${deps.dashboard.minutes} minutes, and only for you: do not share it.\n${ctx.link(url)}`;
-    if (ctx.whisper) {
-      if (await ctx.whisper(text)) {
-        if (ctx.place.kind !== 'private') await ctx.reply('I sent you a sign-in link in a private message.');
-        return;
-      }
-      return ctx.reply(
-        'I cannot write to you privately yet: open a private chat with me, press Start, and send this command here again.',
-      );
-    }
-    if (ctx.place.kind !== 'private')
-      return ctx.reply(`Send ${ctx.command('dashboard')} in a private chat with me: a sign-in link must stay private.`);
-    await ctx.reply(text);
+    // Telegram sends it to the member's private chat with the bot and tells the group where it went;
+    // Discord's answers are private already.
+    await ctx.reply({ text, privately: true });
   },
 });

@@ -87,11 +87,6 @@ function contextOf(
       const components = r.buttons ? buttonRows(r.buttons) : undefined;
       await answer(interaction, r.text, { ...(files ? { files } : {}), ...(components ? { components } : {}) });
     },
-    // Every answer to an interaction is ephemeral: only the member sees it.
-    async whisper(text) {
-      await answer(interaction, text);
-      return true;
-    },
     command: (name, args) =>
       [
         topLevel.has(name) ? `/${name}` : `/scipop ${name}`,

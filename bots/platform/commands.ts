@@ -86,12 +86,6 @@ export interface CommandContext {
   user: ChatUser | null;
   /** Answers the member (privately where the platform can); long text is split by the adapter. */
   reply(reply: string | Reply): Promise<void>;
-  /**
-   * Tells the member something nobody else may see (a sign-in link); true when it reached them
-   * privately. Telegram writes to their private chat with the bot (false when they never opened
-   * one); Discord's replies are private already. Absent: only a reply in a private place is private.
-   */
-  whisper?(text: string): Promise<boolean>;
   /** How a member types a command here, for hints: `/sources` on Telegram, `/scipop sources` on Discord. */
   command(name: string, args?: Record<string, string>): string;
   /** Inline code and bare links as this platform shows them without previews. */

@@ -86,17 +86,6 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
         await ctx.reply(part, { ...quiet, ...(markup ? { reply_markup: markup } : {}) });
       }
     },
-    // The member's private chat with the bot; Telegram refuses it (403, or 400 chat not found) until they open it.
-    async whisper(text) {
-      if (!from) return false;
-      try {
-        await ctx.api.sendMessage(from.id, text, quiet);
-        return true;
-      } catch (error) {
-        if (error instanceof GrammyError && (error.error_code === 403 || error.error_code === 400)) return false;
-        throw error;
-      }
-    },
     // Channel posts have no author to force a reply from.
     asks: chat.type !== 'channel',
     command: (name, args) => [`/${name}`, ...Object.values(args ?? {})].join(' '),

@@ -115,14 +115,14 @@ describe('the moderators’ dashboard', () => {
       tg
         .messages(GROUP)
         .slice(before)
-        .find((m) => /private message/.test(m.text)),
+        .find((m) => /our private chat/.test(m.text)),
     );
     expect(
       tg
         .messages(GROUP)
         .slice(before)
         .map((m) => m.text),
-    ).toEqual(['I sent you a sign-in link in a private message.']);
+    ).toEqual(['I sent you the answer in our private chat.']);
     expect(tg.messages(GROUP).some((m) => m.text.includes('sign-in?t='))).toBe(false);
     expect(tg.messages(alice.id).at(-1)!.text).toContain('for Science group');
     aliceCookie = await signIn(link);

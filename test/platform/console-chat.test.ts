@@ -432,7 +432,7 @@ describe('the console chat: a third adapter that gets every neutral command for 
 });
 
 describe('/dashboard through the console chat', () => {
-  it('says how to turn the dashboard on, and gives a link only in a private place, once usable', async () => {
+  it('says how to turn the dashboard on, and gives the link as a private reply, once usable', async () => {
     expect(texts(await chat.say('ada', '/dashboard'))[0]).toMatch(/^The dashboard is not served on this network yet/);
     expect(texts(await chat.say('bea', '/dashboard'))).toEqual(['Only moderators can do this here.']);
     const dashboard = createDashboardAuth({
@@ -442,10 +442,10 @@ describe('/dashboard through the console chat', () => {
       now: () => NOW,
     });
     const group = createConsoleChat({ ...deps(), dashboard }, { moderators: ['ada'] });
-    // The console has no private message of its own: a group gets no link.
-    expect(texts(await group.say('ada', '/dashboard'))).toEqual([
-      'Send /dashboard in a private chat with me: a sign-in link must stay private.',
-    ]);
+    // In a group the link is a private reply: the platform's adapter sends it where only the
+    // moderator sees it (Telegram: their private chat with the bot; Discord: an ephemeral answer).
+    const inGroup = await group.say('ada', '/dashboard');
+    expect(inGroup.map((r) => [r.privately, /^Your dashboard sign-in link/.test(r.text)])).toEqual([[true, true]]);
     const dm = createConsoleChat({ ...deps(), dashboard }, { moderators: ['ada'], private: true });
     const [reply] = texts(await dm.say('ada', '/dashboard'));
     const link = /(https:\/\/scipop\.example\.org\/dashboard\/sign-in\?t=\S+)$/.exec(reply!)?.[1];
