@@ -275,9 +275,70 @@ export function sameNameSpelling(a: string, b: string): boolean {
   return shared >= 5;
 }
 
+const ROMAN: Record<string, number> = { I: 1, II: 2, III: 3, IV: 4, V: 5, VI: 6, VII: 7, VIII: 8, IX: 9 };
+const ZH_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const SMALL_DIGITS = /[⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]/g;
+/** A roman numeral word, alone or before a Chinese counter (III期, II型). */
+const ROMAN_WORD = /^(IX|IV|V?I{1,3}|V)(?=$|[期型号代级类])/;
+/** Chinese numerals that count members of a series: before a counter (嫦娥四号, 三期) or after 第 (第一定律). */
+const ZH_NUMERAL = /[一二两三四五六七八九十]{1,3}(?=[号期型代级类])|(?<=第)[一二两三四五六七八九十]{1,3}/g;
+
+function zhNumber(text: string): number {
+  if (text === '十') return 10;
+  const ten = text.indexOf('十');
+  if (ten < 0) return ZH_DIGITS[text] ?? NaN;
+  return (ten === 0 ? 1 : ZH_DIGITS[text[0]!]!) * 10 + (ZH_DIGITS[text[ten + 1] ?? ''] ?? 0);
+}
+
+/** A form with its numbers taken out: what is left, and the numbers in order ("phase III trial" → "phase#trial", [3]). */
+export interface NumberedForm {
+  skeleton: string;
+  numbers: number[];
+}
+
+/** The numbers a form carries (digits, small digits, roman and Chinese numerals) and the rest of it, or null if none. */
+export function numberedForm(form: string): NumberedForm | null {
+  const numbers: number[] = [];
+  const words = formWords(form.replace(SMALL_DIGITS, (c) => String('⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉'.indexOf(c) % 10)));
+  const skeleton = words
+    .map((word) => {
+      const roman = ROMAN_WORD.exec(word);
+      let rest = word;
+      if (roman) {
+        numbers.push(ROMAN[roman[1]!]!);
+        rest = '#' + word.slice(roman[1]!.length);
+      }
+      return rest
+        .replace(/\d+(?:\.\d+)?/g, (digits) => {
+          numbers.push(Number(digits));
+          return '#';
+        })
+        .replace(ZH_NUMERAL, (numeral) => {
+          numbers.push(zhNumber(numeral));
+          return '#';
+        });
+    })
+    .join('')
+    .toLowerCase();
+  return numbers.length > 0 ? { skeleton, numbers } : null;
+}
+
+/**
+ * Whether two forms are one name with different numbers: two members of one series (phase 1 and
+ * phase 3 trial, COP28 and COP29, 3 nm and 2 nm, 嫦娥四号 and 嫦娥五号), not two spellings of one
+ * thing. The same number written another way (phase III and phase 3, CO₂ and CO2) is one name.
+ */
+export function numberedSiblings(a: string, b: string): [number[], number[]] | null {
+  const x = numberedForm(a);
+  const y = numberedForm(b);
+  if (!x || !y || x.skeleton !== y.skeleton || x.numbers.join() === y.numbers.join()) return null;
+  return [x.numbers, y.numbers];
+}
+
 /**
  * The mechanical alias mistakes between two forms of one entry, as a message, or null: the same
- * unit with another prefix (gigawatt and MW), or two different drug or condition names.
+ * unit with another prefix (gigawatt and MW), two different drug or condition names, or
+ * two numbered members of one series (phase 1 trial and phase 3 trial).
  */
 export function aliasMismatch(a: string, b: string): string | null {
   const ua = unitOf(a);
@@ -288,5 +349,8 @@ export function aliasMismatch(a: string, b: string): string | null {
   const sb = nameStem(b);
   if (sa && sb && !sameNameSpelling(a, b))
     return `"${b}" and "${a}" look like two different ${sa === 'itis' || sa === '炎' || sa === 'oma' || sa === 'emia' ? 'conditions' : 'drugs'} (-${sb}, -${sa}): an alias must be another name of the same thing (give it its own entry or list it in related)`;
+  const siblings = numberedSiblings(a, b);
+  if (siblings)
+    return `"${b}" and "${a}" differ only in their number (${siblings[1].join(', ')} and ${siblings[0].join(', ')}): they name two members of a series, and an alias must be another name of the same thing (give it its own entry or list it in related)`;
   return null;
 }

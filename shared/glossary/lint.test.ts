@@ -155,6 +155,45 @@ describe('lintPacks: aliases, needsContext and review dates', () => {
     ]);
   });
 
+  it('catches two members of a numbered series, not one number written two ways', () => {
+    expect(
+      lintOn('en', [
+        entry('trial-phases', 'phase 3 trial', { aliases: ['phase III trial', 'phase 1 trial'] }),
+        entry('cop', 'COP climate summit', { aliases: ['COP28', 'COP29'] }),
+        entry('bird-flu', 'bird flu', { aliases: ['H5N1', 'H7N9'] }),
+        entry('process-node', 'process node', { aliases: ['3 nm', '3-nanometre', '2 nm'] }),
+        entry('carbon-dioxide', 'carbon dioxide', { aliases: ['CO2', 'CO₂'] }),
+        entry('mass-energy', 'mass–energy equivalence', { aliases: ['E=mc²', 'E=mc2'] }),
+      ]),
+    ).toEqual([
+      'a.json: entries[0].aliases[1]: "phase 1 trial" and "phase 3 trial" differ only in their number (1 and 3): they name two members of a series, and an alias must be another name of the same thing (give it its own entry or list it in related)',
+      expect.stringMatching(
+        /^a\.json: entries\[1\]\.aliases\[1\]: "COP29" and "COP28" differ only in their number \(29 and 28\)/,
+      ),
+      expect.stringMatching(
+        /^a\.json: entries\[2\]\.aliases\[1\]: "H7N9" and "H5N1" differ only in their number \(7, 9 and 5, 1\)/,
+      ),
+      expect.stringMatching(/^a\.json: entries\[3\]\.aliases\[2\]: "2 nm" and "3 nm" differ only in their number/),
+    ]);
+    expect(
+      lintOn('zh-Hans', [
+        entry('trial-phases', '三期临床试验', { aliases: ['III期临床试验', 'I期临床试验'] }),
+        entry('change-program', '嫦娥工程', { aliases: ['嫦娥四号', '嫦娥五号'] }),
+        entry('newtons-laws', '牛顿运动定律', { aliases: ['牛顿三定律', '牛顿第一定律', '牛顿第二定律'] }),
+      ]),
+    ).toEqual([
+      expect.stringMatching(
+        /^a\.json: entries\[0\]\.aliases\[1\]: "I期临床试验" and "三期临床试验" differ only in their number \(1 and 3\)/,
+      ),
+      expect.stringMatching(
+        /^a\.json: entries\[1\]\.aliases\[1\]: "嫦娥五号" and "嫦娥四号" differ only in their number \(5 and 4\)/,
+      ),
+      expect.stringMatching(
+        /^a\.json: entries\[2\]\.aliases\[2\]: "牛顿第二定律" and "牛顿第一定律" differ only in their number/,
+      ),
+    ]);
+  });
+
   it('needsContext lists forms of the entry only', () => {
     expect(
       lintOn('en', [
