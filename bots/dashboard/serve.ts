@@ -1,7 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import type { OpsRoute, OpsServer } from '../engine/http-server';
+import { listen, type OpsRoute, type OpsServer } from '../engine/http-server';
 import type { CommandDeps } from '../platform/commands';
 import { createDashboardApp } from './app';
 import type { DashboardConfig } from './config';
@@ -66,16 +65,5 @@ export async function startDashboardServer(port: number, route: OpsRoute, host =
         res.end('error\n');
       });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, port, host);
 }

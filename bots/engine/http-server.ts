@@ -52,6 +52,11 @@ export async function startOpsServer(
       res.end(`error: ${errorMessage(error)}\n`);
     });
   });
+  return listen(server, port, host);
+}
+
+/** Starts `server` on `port` (0: any free port); its close ends open connections too. */
+export async function listen(server: http.Server, port: number, host: string): Promise<OpsServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
