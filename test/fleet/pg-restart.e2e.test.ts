@@ -93,7 +93,9 @@ describe('PostgreSQL restarted under four running workers', () => {
   });
 
   it('the workers stayed up and reconnected: nothing lost, nothing posted twice', () => {
-    for (const w of fleet.workers) expect(w!.proc.exitCode).toBeNull();
+    fleet.workers.forEach((w, i) =>
+      expect(w!.proc.exitCode, `worker ${i} exited; the end of its stderr:\n${w!.stderr().slice(-1500)}`).toBeNull(),
+    );
     const result = compare(fleet.expected, receivedPosts(fleet));
     expect(result.missing).toEqual([]);
     expect(result.unexpected).toEqual([]);
