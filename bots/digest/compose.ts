@@ -9,7 +9,7 @@ import type { CompiledChannel } from '../engine/channels';
 import type { Clock, EngineLogger } from '../engine/ports';
 import type { Sink } from '../engine/sinks/types';
 import type { Store } from '../store/types';
-import { digestSchedule } from './schedule';
+import { digestSchedule, PERIOD_MS } from './schedule';
 
 /**
  * A channel's first digest is made only this close after its time: a digest configured at 10:00
@@ -18,8 +18,6 @@ import { digestSchedule } from './schedule';
 export const FIRST_DIGEST_WITHIN_MS = 10 * 60_000;
 /** Posts a digest looks at, at most (the newest are kept when there are more). */
 const MAX_CANDIDATES = 5000;
-
-const PERIOD_MS = { daily: 86_400_000, weekly: 7 * 86_400_000 } as const;
 
 /** What composing digests uses. */
 export interface DigestDeps {

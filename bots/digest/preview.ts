@@ -1,26 +1,23 @@
 import { DigestConfigSchema, type DigestConfig } from '../../shared/digest/config';
+import { zonedParts } from '../../shared/digest/headings';
 import type { Message } from '../../shared/message/message';
 import type { TermInfo } from '../../shared/message/terms';
 import { loadBundledPacks } from '../glossary/bundled';
 import type { Sink } from '../engine/sinks/types';
 import type { Channel, Store } from '../store/types';
 import { draftDigest } from './compose';
-import { digestSchedule } from './schedule';
-
-const PERIOD_MS = { daily: 86_400_000, weekly: 7 * 86_400_000 } as const;
+import { digestSchedule, PERIOD_MS } from './schedule';
 
 /** `08:00 Tuesday 8 December (Asia/Shanghai)`: when a digest is due, in its channel's time zone. */
 export function dueText(at: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
+  const part = zonedParts(at, timeZone, {
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-  }).formatToParts(new Date(at));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  });
   return `${part('hour')}:${part('minute')} ${part('weekday')} ${part('day')} ${part('month')} (${timeZone})`;
 }
 

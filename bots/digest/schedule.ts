@@ -1,6 +1,9 @@
 import { Cron } from 'croner';
 import { WEEKDAYS, type DigestConfig } from '../../shared/digest/config';
 
+/** How far back a channel's first digest looks, and how long one period is. */
+export const PERIOD_MS = { daily: 86_400_000, weekly: 7 * 86_400_000 } as const;
+
 /** When a channel's digests are due, in its own time zone (croner does the calendar and DST). */
 export interface DigestSchedule {
   /** The cron pattern (`0 8 * * *`), for logs and docs. */

@@ -32,17 +32,22 @@ export function fieldOf(tag: string): string | undefined {
   return (FIELDS as readonly string[]).includes(slug) ? slug : undefined;
 }
 
+/**
+ * The parts of `at` in `timeZone` (en-GB), by type: `part('weekday')` is `Monday`. Texts are
+ * assembled from parts because ICU versions differ on the punctuation between them.
+ */
+export function zonedParts(
+  at: number,
+  timeZone: string,
+  fields: Intl.DateTimeFormatOptions,
+): (type: Intl.DateTimeFormatPartTypes) => string {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, ...fields }).formatToParts(new Date(at));
+  return (type) => parts.find((p) => p.type === type)?.value ?? '';
+}
+
 /** The heading of a digest: `Science digest · Monday 7 December 2026` in the channel's time zone. */
 export function digestHeading(at: number, timeZone: string, every: 'daily' | 'weekly' = 'daily'): string {
-  // Assembled from parts: ICU versions differ on the comma after the weekday.
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).formatToParts(new Date(at));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const part = zonedParts(at, timeZone, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
   const date = `${part('day')} ${part('month')} ${part('year')}`;
   return every === 'daily' ? `Science digest · ${part('weekday')} ${date}` : `Weekly science digest · week to ${date}`;
 }
