@@ -11,6 +11,15 @@ import { corpusPages } from '../support/page-text';
 const { packs, problems } = readPackFiles(listPackFiles());
 /** A form without its punctuation (《数字服务法》 is found as 数字服务法). */
 const bare = (text: string) => text.replace(/\p{P}/gu, '');
+/** The bundled glossary compiled once for this file, and the same read back from its serialized form. */
+let matchers: { compiled: ReturnType<typeof compileMatcher>; shipped: ReturnType<typeof loadMatcher> } | undefined;
+function bundledMatchers() {
+  if (!matchers) {
+    const compiled = compileMatcher(packs.map((p) => p.pack));
+    matchers = { compiled, shipped: loadMatcher(compiled.serialize()) };
+  }
+  return matchers;
+}
 const entries = (lang: string) => packs.filter((p) => p.pack.lang === lang).flatMap((p) => p.pack.entries);
 
 describe('the bundled glossary', () => {
@@ -23,8 +32,7 @@ describe('the bundled glossary', () => {
     // Each form, alone, must be found whole as its own entry: a form the compiled tables lose (the
     // longest ones, once the candidate index outgrew a table) would silently never match.
     const all = packs.map((p) => p.pack);
-    const compiled = compileMatcher(all);
-    const shipped = loadMatcher(compiled.serialize());
+    const { compiled, shipped } = bundledMatchers();
     const missed: string[] = [];
     for (const matcher of [compiled, shipped])
       for (const pack of all)
@@ -59,8 +67,7 @@ describe('the bundled glossary', () => {
 
   describeWithCorpora('on the real pages of the corpus', () => {
     const pages = corpusPages();
-    const matcher = compileMatcher(packs.map((p) => p.pack));
-    const loaded = loadMatcher(matcher.serialize());
+    const { compiled: matcher, shipped: loaded } = bundledMatchers();
 
     it('never highlights an everyday word on its own', () => {
       for (const page of pages) {
