@@ -65,21 +65,47 @@ export function createPgPool(target: PgTarget, max = 10): pg.Pool {
   });
 }
 
-/** Runs `work` in one transaction on one pooled connection; rolls back on any error. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Checks a connection out of `pool` for `work`. The pool listens for errors only on idle
+ * connections: a server that goes away while one is checked out makes it emit 'error', and an
+ * unheard 'error' ends the process. This listens until the connection goes back, and a connection
+ * that failed is destroyed rather than reused; `work`'s error then says why it failed.
+ */
+async function withConnection<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient, broke: (e: Error) => void) => Promise<T>,
+) {
   const client = await pool.connect();
   let broken: Error | undefined;
+  const broke = (error: Error) => (broken ??= error);
+  client.on('error', broke);
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
+    return await work(client, broke);
   } catch (error) {
-    await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+    // Say why the connection failed ("terminating connection due to administrator command"), not
+    // only that it is no longer queryable.
+    if (broken && error !== broken)
+      throw new Error(`the PostgreSQL connection was lost: ${broken.message}`, { cause: error });
     throw error;
   } finally {
+    client.removeListener('error', broke);
     client.release(broken);
   }
+}
+
+/** Runs `work` in one transaction on one pooled connection; rolls back on any error. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withConnection(pool, async (client, broke) => {
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(broke);
+      throw error;
+    }
+  });
 }
 
 /** The applied schema version; 0 when the store was never migrated. */
@@ -99,9 +125,8 @@ export async function migratePostgres(
   schema: string,
   now = Date.now(),
 ): Promise<{ from: number; to: number }> {
-  const client = await pool.connect();
   const lockKey = `scipop-migrate:${schema}`;
-  try {
+  return withConnection(pool, async (client) => {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -134,7 +159,5 @@ export async function migratePostgres(
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
     }
-  } finally {
-    client.release();
-  }
+  });
 }
