@@ -43,7 +43,7 @@ const allowedFor =
   async (access: Access): Promise<boolean> =>
     access === 'everyone' ||
     ((await moderationAllowedHere(interaction, deps)) &&
-      (await requireDiscordScope(interaction, deps, access === 'operator' ? 'operator' : 'channel')) !== null);
+      (await requireDiscordScope(interaction, deps, access)) !== null);
 
 export async function handleInteraction(interaction: Interaction, rest: REST, deps: DiscordCommandDeps): Promise<void> {
   try {
@@ -68,7 +68,7 @@ export async function handleInteraction(interaction: Interaction, rest: REST, de
     if (interaction.commandName !== 'scipop') return;
     const sub = interaction.options.getSubcommand();
     if (!(await moderationAllowedHere(interaction, deps))) return;
-    const scope = await requireDiscordScope(interaction, deps);
+    const scope = await requireDiscordScope(interaction, deps, 'moderator');
     if (!scope) return;
     if (sub === 'subscribe' || sub === 'unsubscribe') return await runSubscribeCommand(sub, interaction, deps);
     await answer(interaction, `Unknown subcommand ${sub}.`);

@@ -1,6 +1,7 @@
 import { MessageFlags, type RepliableInteraction } from 'discord.js';
+import type { Access } from '../platform/commands';
 import type { Channel } from '../store/types';
-import { mayModerateHere, type PlacedChannel, type Scope } from '../tenancy/scope';
+import { mayModerateHere, refusalOf, type PlacedChannel, type Scope } from '../tenancy/scope';
 import { MODERATOR_PERMISSION, QUIET, type DiscordCommandDeps } from './context';
 
 /** The guild a Discord channel (or thread) is in, from the client's cache or Discord; null when unknown. */
@@ -51,16 +52,16 @@ export async function discordScope(interaction: RepliableInteraction, deps: Disc
 export async function requireDiscordScope(
   interaction: RepliableInteraction,
   deps: DiscordCommandDeps,
-  need: 'channel' | 'operator' = 'channel',
+  access: Access,
 ): Promise<Scope | null> {
   const scope = await discordScope(interaction, deps);
-  if (scope.actor.operator || (need === 'channel' && (mayModerateHere(scope) || scope.actor.places.length > 0)))
-    return scope;
+  const refused = refusalOf(scope, access, mayModerateHere(scope) || scope.actor.places.length > 0);
+  if (!refused) return scope;
   await interaction.reply({
     ...QUIET,
     flags: MessageFlags.Ephemeral,
     content:
-      need === 'operator' && scope.actor.places.length > 0
+      refused === 'operator' && scope.actor.places.length > 0
         ? 'Only the network’s operators (discord.operators in the config) can do this: it changes every community’s sources.'
         : 'Only members with the Manage Server permission can do this. Anyone can use /explain.',
   });

@@ -153,9 +153,9 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
           // theirs, so the channel keeps one SciPop webhook.
           await rest
             .delete(Routes.webhook(made.id))
-            .catch((error: Error) =>
+            .catch((error: unknown) =>
               log.warn(
-                { channel: home, webhook: made.id, err: error.message },
+                { channel: home, webhook: made.id, err: errorMessage(error) },
                 'could not delete a second SciPop webhook',
               ),
             );

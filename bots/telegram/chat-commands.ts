@@ -174,9 +174,7 @@ export function registerChatCommands(
     return dispatch(
       chat,
       command,
-      async (access) =>
-        access === 'everyone' ||
-        (await requireModerator(ctx, deps, access === 'operator' ? 'operator' : 'channel')) !== null,
+      async (access) => access === 'everyone' || (await requireModerator(ctx, deps, access)) !== null,
       () => handler(chat),
       deps.log,
     );

@@ -1,6 +1,7 @@
 import type { Context } from 'grammy';
+import type { Access } from '../platform/commands';
 import type { Channel } from '../store/types';
-import { mayModerateHere, type PlacedChannel, type Scope } from '../tenancy/scope';
+import { mayModerateHere, refusalOf, type PlacedChannel, type Scope } from '../tenancy/scope';
 import { channelsOfChat, type CommandDeps } from './context';
 import { parseTarget } from './target';
 
@@ -51,17 +52,14 @@ export function scopeOfContext(ctx: Context, deps: CommandDeps): Promise<Scope> 
  * polite refusal and nothing changes. `network` actions (remove/pause a source for everyone,
  * import) need an operator.
  */
-export async function requireModerator(
-  ctx: Context,
-  deps: CommandDeps,
-  need: 'channel' | 'operator' = 'channel',
-): Promise<Scope | null> {
+export async function requireModerator(ctx: Context, deps: CommandDeps, access: Access): Promise<Scope | null> {
   const scope = await scopeOfContext(ctx, deps);
   if (!scope) return null;
-  if (scope.actor.operator || (need === 'channel' && mayModerateHere(scope))) return scope;
+  const refused = refusalOf(scope, access);
+  if (!refused) return scope;
   const chat = ctx.chat!;
   const text =
-    need === 'operator' && mayModerateHere(scope)
+    refused === 'operator' && mayModerateHere(scope)
       ? 'Sorry, only the network’s operators (telegram.moderators in the config) can do this: it changes every community’s sources.'
       : chat.type === 'private' || scope.here.length === 0
         ? 'Sorry, only SciPop moderators can change sources, filters and the queue here. Ask the bot operator to add your Telegram id to telegram.moderators. /explain TERM works for everyone.'
