@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bind, query } from './named';
-import { Q } from './queries';
+import { Q, SQL } from './queries';
 
 describe('named query parameters', () => {
   it('maps names to positions, repeats included, and leaves literals and casts alone', () => {
@@ -27,5 +27,12 @@ describe('named query parameters', () => {
       lastError: 'HTTP 503',
     });
     expect(args).toEqual([null, null, null, 2, 1, null, 1, 'HTTP 503', 's']);
+  });
+
+  it('leaves no positional parameter in the store’s SQL: the queries without names take none', () => {
+    for (const [name, sql] of Object.entries(SQL))
+      expect({ name, placeholders: sql.includes('?') }).toEqual({ name, placeholders: false });
+    for (const [name, q] of Object.entries(Q))
+      expect({ name, named: q.names.length > 0 }).toEqual({ name, named: true });
   });
 });

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
-import { SQL } from './queries';
+import { bind, query } from './named';
+import { Q, SQL } from './queries';
 import { StoreError } from './types';
 
 /**
@@ -20,10 +21,21 @@ export function toPg(sql: string): string {
     .replace('/*LOCK*/', 'FOR UPDATE SKIP LOCKED');
 }
 
-/** Every query of queries.ts in PostgreSQL form. */
+/** The queries without parameters of queries.ts in PostgreSQL form. */
 export const PG: { [K in keyof typeof SQL]: string } = Object.fromEntries(
   Object.entries(SQL).map(([k, v]) => [k, toPg(v)]),
 ) as never;
+
+/** The queries only PostgreSQL has: an array parameter where SQLite lists one placeholder a key. */
+export const PG_Q = {
+  markListed: query<{ now: number; sourceId: string; keys: string[]; before: number }>(
+    `UPDATE items SET last_listed_at = :now WHERE source_id = :sourceId AND item_key = ANY(:keys::text[])
+    AND COALESCE(last_listed_at, seen_at) < :before`,
+  ),
+  seenKeys: query<{ sourceId: string; keys: string[] }>(
+    `SELECT item_key FROM items WHERE source_id = :sourceId AND item_key = ANY(:keys::text[])`,
+  ),
+} as const;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -148,7 +160,8 @@ export async function migratePostgres(
             for (const [k, sql] of Object.entries(step.seed.reads)) rows[k] = (await client.query(toPg(sql))).rows;
             for (const [sql, args] of step.seed.writes(rows, now)) await client.query(toPg(sql), args);
           }
-          await client.query(PG.recordMigration, [step.version, step.name, now]);
+          const [record, args] = bind(Q.recordMigration, { version: step.version, name: step.name, now });
+          await client.query(toPg(record), args);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK');
