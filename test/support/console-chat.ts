@@ -2,6 +2,7 @@ import { CHAT_ACTIONS, CHAT_COMMANDS } from '../../bots/platform/command-set';
 import {
   dispatch,
   parseTextArgs,
+  type Access,
   type ChatAction,
   type ChatButton,
   type ChatCommand,
@@ -10,6 +11,7 @@ import {
   type CommandDeps,
   type Reply,
 } from '../../bots/platform/commands';
+import { refusalOf } from '../../bots/tenancy/scope';
 
 /** A file a console member sends with a command. */
 export interface ConsoleFile {
@@ -85,8 +87,8 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
       return moved;
     },
   });
-  const allowedFor = (user: string, ctx: CommandContext) => async (access: string) => {
-    if (access === 'everyone' || options.moderators.includes(user)) return true;
+  const allowedFor = (ctx: CommandContext) => async (access: Access) => {
+    if (refusalOf(await ctx.scope(), access) === null) return true;
     await ctx.reply('Only moderators can do this here.');
     return false;
   };
@@ -103,7 +105,7 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
         if (spec.kind === 'file' && file)
           args[spec.name] = { name: file.name, size: file.text.length, read: () => Promise.resolve(file.text) };
       const ctx = contextFor(user, replies);
-      await dispatch(ctx, command, allowedFor(user, ctx), () => command.run(ctx, args, deps), deps.log);
+      await dispatch(ctx, command, allowedFor(ctx), () => command.run(ctx, args, deps), deps.log);
       return replies;
     },
     async answer(user, question, text) {
@@ -112,7 +114,7 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
       if (!command) return [{ text: 'That is not a question anyone asked.' }];
       const ctx = contextFor(user, replies);
       const run = () => command.answers!.run(ctx, question.text, text, deps);
-      await dispatch(ctx, command, allowedFor(user, ctx), run, deps.log);
+      await dispatch(ctx, command, allowedFor(ctx), run, deps.log);
       return replies;
     },
     async press(user, button) {
@@ -120,7 +122,7 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
       const action = actions.find((a) => a.name === button.action);
       if (!action) return [{ text: 'This button no longer works.' }];
       const ctx = contextFor(user, replies);
-      await dispatch(ctx, action, allowedFor(user, ctx), () => action.run(ctx, button.data, deps), deps.log);
+      await dispatch(ctx, action, allowedFor(ctx), () => action.run(ctx, button.data, deps), deps.log);
       return replies;
     },
   };
