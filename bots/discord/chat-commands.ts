@@ -2,6 +2,7 @@ import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
   AttachmentBuilder,
+  ChannelType,
   ComponentType,
   InteractionContextType,
   MessageFlags,
@@ -30,6 +31,16 @@ import { buttonRows } from './buttons';
 import { answer, channelsHere, type DiscordCommandDeps } from './context';
 import { discordQueue } from './queue';
 import { discordScope } from './scope';
+
+/** Channel kinds a destination can be (text, announcement, forum, threads). */
+const POSTABLE = new Set<number>([
+  ChannelType.GuildText,
+  ChannelType.GuildAnnouncement,
+  ChannelType.GuildForum,
+  ChannelType.PublicThread,
+  ChannelType.PrivateThread,
+  ChannelType.AnnouncementThread,
+]);
 
 /** A neutral command's arguments as slash-command options. */
 function optionsOf(command: ChatCommand) {
@@ -109,6 +120,13 @@ function contextOf(
     ...(interaction.isButton()
       ? { openForm: (command: string, form: ChatForm) => interaction.showModal(modalOf(command, form)) }
       : {}),
+    asDestination() {
+      const channel = interaction.channel;
+      if (channel && !POSTABLE.has(channel.type))
+        return 'SciPop posts to text, announcement and forum channels and to threads; this channel is none of those.';
+      const title = channel && 'name' in channel && channel.name ? `#${channel.name}` : channelId;
+      return { id: `discord-${channelId}`, sink: 'discord', target: channelId, title };
+    },
     async resumePosting() {
       if (!(await deps.state.paused(channelId))) return null;
       return deps.sink.resumeDestination(channelId);

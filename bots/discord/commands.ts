@@ -1,5 +1,4 @@
 import {
-  ApplicationCommandOptionType,
   ApplicationCommandType,
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
@@ -7,22 +6,21 @@ import {
 import { EVERYONE_COMMANDS, NEUTRAL_SUBCOMMANDS } from './chat-commands';
 import { MODERATOR_PERMISSION } from './context';
 
-const str = (name: string, description: string, required = true, extra: Record<string, unknown> = {}) => ({
-  type: ApplicationCommandOptionType.String,
-  name,
-  description,
-  required,
-  ...extra,
-});
-const sub = (name: string, description: string, options: unknown[] = []) => ({
-  type: ApplicationCommandOptionType.Subcommand,
-  name,
-  description,
-  options,
-});
-
 /** The order `/scipop`'s subcommands are shown in (Discord lists them as registered); others go last. */
-const ORDER = ['sources', 'add', 'remove', 'filter', 'pause', 'resume', 'queue', 'import', 'export', 'status'];
+const ORDER = [
+  'sources',
+  'add',
+  'remove',
+  'filter',
+  'pause',
+  'resume',
+  'queue',
+  'import',
+  'export',
+  'status',
+  'subscribe',
+  'unsubscribe',
+];
 const inOrder = <T extends { name: string }>(subs: T[]): T[] => {
   const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
   return subs
@@ -44,16 +42,7 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
     description: 'Curate SciPop: sources, filters, approval queue (moderators)',
     default_member_permissions: String(MODERATOR_PERMISSION),
     contexts: [InteractionContextType.Guild],
-    options: inOrder([
-      sub('subscribe', 'Post SciPop news in this channel', [
-        str('tags', 'Only sources with these fields, space-separated (default: all)', false),
-        str('approval', 'Which posts wait for approval (default: untrusted sources)', false, {
-          choices: ['untrusted', 'all', 'none'].map((a) => ({ name: a, value: a })),
-        }),
-      ]),
-      sub('unsubscribe', 'Stop posting SciPop news in this channel'),
-      ...NEUTRAL_SUBCOMMANDS,
-    ]),
+    options: inOrder([...NEUTRAL_SUBCOMMANDS]),
   },
   ...EVERYONE_COMMANDS,
 ] as RESTPostAPIChatInputApplicationCommandsJSONBody[];

@@ -11,7 +11,6 @@ import type { Access } from '../platform/commands';
 import { neutralCommandOf, onNeutralButton, onNeutralForm, runNeutralCommand } from './chat-commands';
 import { answer, QUIET, type DiscordCommandDeps } from './context';
 import { requireDiscordScope } from './scope';
-import { runSubscribeCommand } from './subscribe';
 
 /**
  * When the config names `discord.guilds`, moderation is taken only from those servers: a Manage
@@ -66,12 +65,7 @@ export async function handleInteraction(interaction: Interaction, rest: REST, de
       return await runNeutralCommand(interaction, neutral, deps, allowed, rest);
     }
     if (interaction.commandName !== 'scipop') return;
-    const sub = interaction.options.getSubcommand();
-    if (!(await moderationAllowedHere(interaction, deps))) return;
-    const scope = await requireDiscordScope(interaction, deps, 'moderator');
-    if (!scope) return;
-    if (sub === 'subscribe' || sub === 'unsubscribe') return await runSubscribeCommand(sub, interaction, deps);
-    await answer(interaction, `Unknown subcommand ${sub}.`);
+    await answer(interaction, `Unknown subcommand ${interaction.options.getSubcommand(false) ?? ''}.`);
   } catch (error) {
     deps.log.error(
       { interaction: interaction.id, err: error instanceof Error && error.stack ? error.stack : errorMessage(error) },

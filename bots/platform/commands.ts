@@ -113,6 +113,11 @@ export interface CommandContext {
    * `add` may make one of it: Telegram's groups and topics. Absent or null: it cannot.
    */
   newDestination?(): Pick<Channel, 'id' | 'sink' | 'target' | 'title'> | null;
+  /**
+   * This place as a destination a moderator's `subscribe` makes, or why it cannot be one (a private
+   * chat, a voice channel). Absent: the platform makes none from the chat.
+   */
+  asDestination?(): Pick<Channel, 'id' | 'sink' | 'target' | 'title'> | string;
   /** What `status` adds that only the platform knows (bots/sources/status.ts). */
   status?(scope: Scope): Promise<PlatformStatus>;
   /**

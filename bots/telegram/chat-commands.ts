@@ -37,6 +37,14 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
   const from = chat.type === 'channel' && !ctx.callbackQuery ? undefined : ctx.from;
   // The `Checking …` message of a slow step, which the next reply replaces.
   let checking: { chatId: number; messageId: number } | undefined;
+  // This chat (or the forum topic of the message) as a destination; a private chat cannot be one.
+  const asDestination = () => {
+    if (chat.type === 'private')
+      return 'SciPop posts to groups, their topics and channels; this is a private chat with the bot.';
+    const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+    const target = formatTarget({ chatId: String(chat.id), ...(thread !== undefined ? { threadId: thread } : {}) });
+    return { id: `tg:${target}`, sink: 'telegram', target, title: 'title' in chat && chat.title ? chat.title : target };
+  };
   return {
     platform: 'telegram',
     place: {
@@ -110,16 +118,10 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
     },
     // A group, or a forum topic of one, becomes a destination when an operator adds a feed there.
     newDestination() {
-      if (chat.type === 'private') return null;
-      const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
-      const target = formatTarget({ chatId: String(chat.id), ...(thread !== undefined ? { threadId: thread } : {}) });
-      return {
-        id: `tg:${target}`,
-        sink: 'telegram',
-        target,
-        title: 'title' in chat && chat.title ? chat.title : target,
-      };
+      const place = asDestination();
+      return typeof place === 'string' ? null : place;
     },
+    asDestination,
     async resumePosting() {
       const id = String(chat.id);
       if (!(await deps.state.paused(await deps.state.currentChat(id)))) return null;

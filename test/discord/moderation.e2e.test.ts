@@ -307,10 +307,15 @@ describe('Discord moderation end to end', () => {
     });
     await finalText(added, /^Added/);
     await bots.engine.runOnce();
+    // Every source's new posts come to the channel, one send at a time: wait for the added feed's.
     const posts = await world.discord.waitFor(
-      () => world.discord.messages(lab.id).length > 0 && world.discord.messages(lab.id),
+      () =>
+        world.discord
+          .messages(lab.id)
+          .some((m) => (m.embeds[0] as { title?: string } | undefined)?.title?.startsWith('fourth')) &&
+        world.discord.messages(lab.id),
       15_000,
-      'a post in the subscribed channel',
+      'a post of the added feed in the subscribed channel',
     );
     expect(posts.map((m) => (m.embeds[0] as { title: string }).title)).toContain(
       'fourth item 1: telescope sees an exoplanet',
