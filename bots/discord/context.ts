@@ -1,15 +1,6 @@
-import {
-  MessageFlags,
-  PermissionFlagsBits,
-  type ChatInputCommandInteraction,
-  type InteractionReplyOptions,
-  type RepliableInteraction,
-} from 'discord.js';
-import type { DashboardLinks } from '../dashboard/sign-in';
-import type { Fetcher } from '../engine/fetch-types';
-import type { TermService } from '../glossary/term-service';
-import type { EngineLogger, FeedParser } from '../engine/types';
-import type { Channel, Store } from '../store/types';
+import { MessageFlags, PermissionFlagsBits, type InteractionReplyOptions, type RepliableInteraction } from 'discord.js';
+import type { CommandDeps } from '../platform/commands';
+import type { Channel } from '../store/types';
 import type { DiscordConfig } from './config';
 import type { DiscordSink } from './sink';
 import type { DiscordState } from './state';
@@ -17,25 +8,14 @@ import type { DiscordState } from './state';
 /** The permission moderation needs: Manage Server. Checked again on every interaction. */
 export const MODERATOR_PERMISSION = PermissionFlagsBits.ManageGuild;
 
-/** Everything the interaction handlers use; bots/discord/platform.ts builds it. */
-export interface DiscordCommandDeps {
-  store: Store;
+/** Everything the interaction handlers use: the neutral commands' deps and Discord's own parts; bots/discord/platform.ts builds it. */
+export interface DiscordCommandDeps extends Omit<CommandDeps, 'now'> {
   state: DiscordState;
   sink: DiscordSink;
   config: DiscordConfig;
-  fetcher: Pick<Fetcher, 'fetch'>;
-  parse: FeedParser;
-  explain(term: string): string | null;
-  /** The community glossary's /term, when the network runs one. */
-  term?: TermService;
-  /** The moderators' dashboard's sign-in links, for `/dashboard`. */
-  dashboard?: DashboardLinks;
   /** Reads an attachment the member uploaded (its URL comes from Discord). */
   download(url: string): Promise<string>;
-  log: EngineLogger;
   now?: () => number;
-  /** Asks the engine to reload channels after a filter change; false when it cannot. */
-  channelsChanged?: () => Promise<boolean>;
   /**
    * Shows the held posts in the moderators' channel through the platform's one sync at a time (a
    * second sync running beside the first could post the same held item twice); returns how many it posted.
@@ -83,7 +63,3 @@ export async function answer(
 export async function channelsHere(deps: DiscordCommandDeps, channelId: string): Promise<Channel[]> {
   return (await deps.store.listChannels()).filter((c) => c.sink === 'discord' && c.target.trim() === channelId);
 }
-
-/** A subcommand's string option. */
-export const option = (interaction: ChatInputCommandInteraction, name: string) =>
-  interaction.options.getString(name)?.trim() ?? '';
