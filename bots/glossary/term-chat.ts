@@ -67,6 +67,9 @@ export const termCommand = defineCommand({
         return ctx.reply(`“${term}” already has an entry (${live.entry.id}); /term edit ${term} proposes a change.`);
       return ctx.reply({ text: firstQuestion(term), ask: true });
     }
+    // A draft takes the model's time and the glossary checks: longer than the 3 s Discord waits for an answer.
+    if (deps.term.drafter && mayPropose(actor.role) && /^(?:re)?draft\s+\S/i.test(input))
+      await ctx.progress?.('Asking the language model for a draft …');
     await send(ctx, await runTermCommand(deps.term, actor, input));
   },
   forms: {

@@ -19,6 +19,7 @@ const alice = { id: 42, is_bot: false, first_name: 'Alice', username: 'alice' };
 const eddie = { id: 55, is_bot: false, first_name: 'Eddie', username: 'eddie' }; // group admin and a configured editor
 const news = [{ title: 'Kepler spots a world with two suns', guid: 'n1', link: 'https://news.example/n1' }];
 let ai: FakeOpenAI;
+const KEY = 'sk-tg-SECRET-3131313131';
 // What the fake model answers: a whole entry for a made-up term.
 const DRAFT = {
   id: 'murmur-lattice',
@@ -46,9 +47,9 @@ beforeAll(async () => {
   const config = writeTelegramConfig(dir, { intervalSeconds: 2, approval: 'none' });
   appendFileSync(config, `glossary:\n  editors: ["telegram:${eddie.id}"]\n  refreshSeconds: 1\n`);
   // A language model that writes first drafts: the fake OpenAI-compatible server.
-  ai = await startFakeOpenAI({ brain: ({ term }) => (term === 'broken vortex' ? 'not an entry' : DRAFT) });
-  appendFileSync(config, `ai:\n  baseUrl: ${ai.baseUrl}\n  model: fake-model-9\n  maxRetries: 0\n`);
-  bots = await runInProcess(tg, world.db, config);
+  ai = await startFakeOpenAI({ key: KEY, brain: ({ term }) => (term === 'broken vortex' ? 'not an entry' : DRAFT) });
+  appendFileSync(config, `ai:\n  baseUrl: ${ai.baseUrl}\n  model: fake-model-9\n  maxRetries: 1\n`);
+  bots = await runInProcess(tg, world.db, config, false, { SCIPOP_AI_API_KEY: KEY });
   await bots.store.addSource({ url: feeds.url('/news.xml'), title: 'Sky News', tags: ['astronomy'] }, Date.now());
 });
 afterAll(async () => {
@@ -156,10 +157,41 @@ describe('/term on Telegram', () => {
     const draft = (await bots.store.glossaryDrafts()).find((d) => d.entryId === 'murmur-lattice');
     expect(draft).toMatchObject({ status: 'draft', note: 'AI draft by fake-model-9' });
 
+    // The editor's review card says it is the model's, which model, and what to check first.
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, eddie, '/term review');
+    const card = await after(before, /^Draft \d+ of “murmur lattice” \[en\] by @alice — AI draft by fake-model-9/);
+    expect(card.text).toMatch(
+      /Written by a language model: an editor checks every word\. Check first:\n• dates: 2026[\s\S]*• sources \(unverified\): https:\/\/example\.org\/murmur-lattice/,
+    );
+    expect(card.reply_markup!.inline_keyboard![0]!.map((b) => b.text)).toEqual(['Approve', 'Edit', 'Reject']);
+    expect(await bots.store.glossaryRevisionNumber()).toBe(published);
+
     before = tg.messages(GROUP).length;
     tg.say(GROUP, alice, '/term draft broken vortex');
     const failed = await after(before, /^No draft of “broken vortex”: /);
     expect(failed.text).toMatch(/does not fit a glossary entry|not JSON/i);
     expect((await bots.store.glossaryDrafts()).some((d) => d.entry?.term === 'broken vortex')).toBe(false);
+
+    // A model that answers 500 past the retries (maxRetries: 1) is reported with the reason.
+    const asked = ai.requests.length;
+    ai.faults.push('500', '500');
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/term draft quiet lattice');
+    const down = await after(before, /^No draft of “quiet lattice”: /);
+    expect(down.text).toMatch(/the model did not answer: 500/);
+    expect(ai.requests.length - asked).toBe(2);
+    expect((await bots.store.glossaryDrafts()).some((d) => d.entry?.term === 'quiet lattice')).toBe(false);
+    expect(await bots.store.glossaryRevisionNumber()).toBe(published);
+  });
+
+  it('/term draft never shows the key: an endpoint that refuses it and echoes it back is reported without it', async () => {
+    ai.key = 'sk-tg-ROTATED-000000000';
+    const before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/term draft quiet lattice');
+    const refused = await after(before, /^No draft of “quiet lattice”: /);
+    expect(refused.text).toMatch(/401 Incorrect API key provided: \[redacted\]/);
+    expect(JSON.stringify(tg.messages(GROUP))).not.toContain(KEY);
+    expect(ai.requests.at(-1)!.authorization).toBe(`Bearer ${KEY}`); // it was sent, as the credential only
   });
 });

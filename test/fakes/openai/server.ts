@@ -38,6 +38,8 @@ export interface FakeOpenAI {
   /** The most requests it was answering at once. */
   maxInFlight: number;
   faults: Fault[];
+  /** The key the server requires from now on (as when an operator rotates it); undefined: none. */
+  key: string | undefined;
   close(): Promise<void>;
 }
 
@@ -58,7 +60,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
   const faults: Fault[] = [];
   const hanging = new Set<http.ServerResponse>();
   let inFlight = 0;
-  const state = { maxInFlight: 0 };
+  const state: { maxInFlight: number; key: string | undefined } = { maxInFlight: 0, key: options.key };
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
@@ -78,7 +80,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
           res.end(payload);
         }, options.delayMs ?? 0);
       };
-      if (options.key && req.headers.authorization !== `Bearer ${options.key}`) {
+      if (state.key && req.headers.authorization !== `Bearer ${state.key}`) {
         const given = (req.headers.authorization ?? '').replace(/^Bearer /, '');
         return send(401, error(`Incorrect API key provided: ${given}.`, 'invalid_request_error', 'invalid_api_key'));
       }
@@ -152,6 +154,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
       return state.maxInFlight;
     },
     faults,
+    get key() {
+      return state.key;
+    },
+    set key(key: string | undefined) {
+      state.key = key;
+    },
     close: async () => {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
