@@ -174,7 +174,8 @@ function understand(messages: SeenRequest['body']['messages']) {
   const fence = /between the markers (\S+)BEGIN and \1END/.exec(system)?.[1];
   const users = messages.filter((m) => m.role === 'user').map((m) => m.content);
   const first = users[0] ?? '';
-  const term = /the term: "((?:[^"\\]|\\.)*)"/.exec(first)?.[1] ?? '';
+  // The term is the first data block of the request (a reader's or the news's words).
+  const term = fence ? (first.split(`${fence}BEGIN\n`)[1]?.split(`\n${fence}END`)[0] ?? '') : '';
   const last = users.at(-1) ?? '';
   const fixes = users.length > 1 ? [...last.matchAll(/^- (.+)$/gm)].map((m) => m[1]!) : [];
   const repair = users.length > 1 && /could not be used/.test(last);
@@ -185,5 +186,5 @@ function understand(messages: SeenRequest['body']['messages']) {
     visible = visible.replace(new RegExp(`${esc}BEGIN[\\s\\S]*?${esc}END`, 'g'), '');
   }
   const instructions = [...visible.matchAll(/INSTRUCTION:\s*(.+)/g)].map((m) => m[1]!.trim());
-  return { term: JSON.parse(`"${term}"`) as string, fixes, repair, instructions };
+  return { term, fixes, repair, instructions };
 }
