@@ -76,6 +76,33 @@ describe('AI drafts', () => {
     expect(metrics).toMatch(/scipop_ai_tokens_total\{kind="answer"\} [1-9]/);
   });
 
+  it('drafts Simplified Chinese on its own, with the Chinese rules and the Chinese limits, not as a translation', async () => {
+    const zh = {
+      ...GOOD,
+      term: '微光涡旋',
+      aliases: [],
+      related: [],
+      short:
+        '测试模型为这项检查编造的一团微弱光旋，自然界里并没有这种东西，也没有任何正式的名称可以查到。再多说几句让它明显超过八十个字的限制，看看词汇表的检查会不会发现它太长了，然后让模型改短一些。',
+      long: '自然界里没有叫这个名字的东西。测试用它，是为了让词汇表里永远不会有同名的条目。',
+    };
+    const { drafter, fake } = await setUp(({ fixes }) =>
+      fixes.length > 0 ? { ...zh, short: '测试模型编造的一团微弱光旋。' } : zh,
+    );
+    const draft = ok(await drafter.draft({ term: '微光涡旋', lang: 'zh-Hans' }));
+    expect(draft.lang).toBe('zh-Hans');
+    expect(draft.entry.term).toBe('微光涡旋');
+    // The Chinese limit (80 characters), not the English one (160), sent the short back once.
+    expect(draft.firstProblems.join('\n')).toMatch(/short: too long \(\d+ > 80\)/);
+    expect(draft.problems).toEqual([]);
+    const [system, user] = fake.requests[0]!.body.messages;
+    expect(system!.content).toContain('用简体中文写');
+    expect(system!.content).toContain('全国科学技术名词审定委员会公布的规范名词');
+    expect(system!.content).toContain('不要先写英文再翻译');
+    expect(system!.content).not.toContain('Write in English');
+    expect(user!.content).toContain('Language: Simplified Chinese (zh-Hans)');
+  });
+
   it('steps down to JSON mode, then plain text, for servers that lack the format, and remembers it', async () => {
     for (const capability of ['json_object', 'text'] as const) {
       const { drafter, fake } = await setUp(() => GOOD, { capability });
