@@ -109,7 +109,7 @@ export function createDrafter(deps: DrafterDeps): Drafter {
         });
         return out;
       };
-      if (!deps.budget.takeDraft(started)) {
+      if (!(await deps.budget.takeDraft(started))) {
         return finish<FailedDraft>({
           ok: false,
           reason: 'today’s drafts are used up (ai.draftsPerDay); try again tomorrow',

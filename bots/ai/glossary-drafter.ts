@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { LoadedPack } from '../../shared/glossary/load';
 import type { AiSettings } from './config';
-import { createDraftBudget } from './budget';
+import { createDraftBudget, type DraftCounter } from './budget';
 import { createDrafter, type Drafter } from './drafter';
 import { entryProblems, relatedIdsIn } from './glossary-check';
 import { createDraftMetrics } from './metrics';
@@ -14,6 +14,8 @@ export interface GlossaryDrafterDeps {
   clock: { now(): Date };
   fetch?: typeof globalThis.fetch;
   registry?: Registry;
+  /** Where the day's drafts are counted (the store, shared by the workers); else in this process. */
+  counter?: DraftCounter;
 }
 
 /** A drafter on the configured endpoint, with the settings' budgets and the glossary's checks. */
@@ -36,7 +38,7 @@ export function createGlossaryDrafter(settings: AiSettings, deps: GlossaryDrafte
   };
   return createDrafter({
     model,
-    budget: createDraftBudget(settings.draftsPerDay, settings.concurrency),
+    budget: createDraftBudget(settings.draftsPerDay, settings.concurrency, deps.counter),
     tokensPerDraft: settings.tokensPerDraft,
     maxAnswerTokens: settings.maxAnswerTokens,
     check: (entry, lang) => entryProblems(deps.packs(), entry, lang),

@@ -84,6 +84,7 @@ export async function startGlossary(
           drafter: createGlossaryDrafter(options.ai, {
             packs: () => live.packs(),
             clock: { now: () => new Date() },
+            counter: store,
             ...(options.registry ? { registry: options.registry } : {}),
           }),
         }

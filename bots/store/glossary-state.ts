@@ -113,6 +113,10 @@ export const GLOSSARY_SQL = {
   }>(`UPDATE glossary_wanted SET claimed_platform = :platform, claimed_id = :userId, claimed_name = :name, claimed_at = :now
     WHERE lang = :lang AND term_key = :key AND dismissed = 0
     AND (claimed_id IS NULL OR (claimed_platform = :platform AND claimed_id = :userId))`),
+  // One row per day in glossary_meta; the update takes a draft only while the count is under the limit.
+  takeAiDraft: query<{ name: string; perDay: number }>(`INSERT INTO glossary_meta (name, value) VALUES (:name, '1')
+    ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(glossary_meta.value AS INTEGER) + 1 AS TEXT)
+    WHERE CAST(glossary_meta.value AS INTEGER) < :perDay RETURNING value`),
   recentItems: query<{ since: number; limit: number }>(
     `SELECT source_id, title, link, data FROM items WHERE seen_at >= :since ORDER BY seen_at DESC, id LIMIT :limit`,
   ),
@@ -244,6 +248,8 @@ export function createGlossaryState(runner: SqlRunner): GlossaryStateStore {
 
     publishedGlossaryRevisions: async (after = 0) => (await db.all(S.published, { after })).map(toRevision),
 
+    takeAiDraft: async (day, perDay) =>
+      perDay > 0 && (await db.all(S.takeAiDraft, { name: `ai_drafts:${day}`, perDay })).length > 0,
     askGlossaryTerm: async (lang, term, now) =>
       void (await db.run(S.ask, { lang, key: wantedKey(term), term: term.trim(), now })),
     glossaryWanted: async (limit) =>

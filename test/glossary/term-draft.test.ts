@@ -97,6 +97,24 @@ describe('/term draft: a language model writes, a person approves', () => {
     ]);
   });
 
+  it('counts the day’s drafts in the store: another worker, or this one restarted, shares the allowance', async () => {
+    const settings = resolveAiSettings(
+      AiConfigSchema.parse({ baseUrl: fake.baseUrl, model: 'fake-model-7', draftsPerDay: 1 }),
+      {},
+    )!;
+    const packs = bundledPacks();
+    const worker = () =>
+      createGlossaryDrafter(settings, { packs: () => packs, clock: { now: () => new Date() }, counter: h.store });
+    const one = { ...deps, drafter: worker() };
+    const two = { ...deps, drafter: worker() };
+    expect((await runTermCommand(one, mod, 'draft glimmer vortex'))[0]!.text).toMatch(/^Saved as a draft/);
+    const [refused] = await runTermCommand(two, mod, 'draft glimmer vortex');
+    expect(refused!.text).toBe(
+      'No draft of “glimmer vortex”: today’s drafts are used up (ai.draftsPerDay); try again tomorrow',
+    );
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('reports a failed draft in the chat with its reason, storing nothing', async () => {
     fake.faults.push('malformed', 'wrong-shape');
     const [failed] = await runTermCommand(deps, mod, 'draft glimmer vortex');
