@@ -4,7 +4,9 @@ import { startFakeOpenAI, type Brain, type Capability, type FakeOpenAI } from '.
 import { loadBundledPacks } from '../glossary/bundled';
 import { AiConfigSchema, resolveAiSettings } from './config';
 import type { Draft, FailedDraft } from './drafter';
+import { entryProblems, entryProblemsInThread } from './glossary-check';
 import { createGlossaryDrafter } from './glossary-drafter';
+import { GlossaryEntrySchema } from '../../shared/glossary/schema';
 
 // A made-up term, so no bundled entry (now or later) claims it.
 const GOOD = {
@@ -101,6 +103,17 @@ describe('AI drafts', () => {
     expect(system!.content).toContain('不要先写英文再翻译');
     expect(system!.content).not.toContain('Write in English');
     expect(user!.content).toContain('Language: Simplified Chinese (zh-Hans)');
+  });
+
+  it('runs the glossary checks in a worker thread as scipop run does, finding what they find on the main thread', async () => {
+    const entry = GlossaryEntrySchema.parse({
+      ...GOOD,
+      related: [],
+      short: `${'Far too long a sentence for a short explanation, '.repeat(5)}end.`,
+    });
+    const here = entryProblems(packs, entry, 'en');
+    expect(here.join('\n')).toMatch(/short: too long/);
+    expect(await entryProblemsInThread(packs, entry, 'en')).toEqual(here);
   });
 
   it('steps down to JSON mode, then plain text, for servers that lack the format, and remembers it', async () => {

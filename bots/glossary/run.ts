@@ -85,6 +85,7 @@ export async function startGlossary(
             packs: () => live.packs(),
             clock: { now: () => new Date() },
             counter: store,
+            checkInThread: true,
             ...(options.registry ? { registry: options.registry } : {}),
           }),
         }
