@@ -18,6 +18,7 @@ import { CHAT_ACTIONS, CHAT_COMMANDS } from '../platform/command-set';
 import {
   actionOfButton,
   dispatch,
+  opensToEveryone,
   type Access,
   type ChatCommand,
   type ChatForm,
@@ -28,7 +29,7 @@ import {
 } from '../platform/commands';
 import type { Scope } from '../tenancy/scope';
 import { buttonRows } from './buttons';
-import { answer, channelsHere, type DiscordCommandDeps } from './context';
+import { answer, channelsHere, MODERATOR_PERMISSION, QUIET, type DiscordCommandDeps } from './context';
 import { discordQueue } from './queue';
 import { discordScope } from './scope';
 
@@ -71,7 +72,7 @@ export const NEUTRAL_SUBCOMMANDS = CHAT_COMMANDS.map((c) => ({
  * command, and `/scipop` is shown to moderators only.
  */
 export const EVERYONE_COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = CHAT_COMMANDS.filter(
-  (c) => c.standalone && c.access === 'everyone',
+  (c) => c.standalone && opensToEveryone(c.access),
 ).map((c) => ({
   type: ApplicationCommandType.ChatInput,
   name: c.name,
@@ -106,6 +107,10 @@ function contextOf(
     code: (text) => `\`${text}\``,
     link: (url) => `<${url}>`,
     scope: () => discordScope(interaction, deps),
+    moderatesPlace: async (place) =>
+      interaction.inGuild() &&
+      interaction.guildId === place &&
+      interaction.memberPermissions?.has(MODERATOR_PERMISSION) === true,
     destinationsHere: () => channelsHere(deps, channelId),
     placeName: 'channel',
     async progress() {
@@ -118,7 +123,18 @@ function contextOf(
     queue: discordQueue(interaction, deps, rest),
     // A modal can answer a button press (the queue's Edit summary); its values come back to onNeutralForm.
     ...(interaction.isButton()
-      ? { openForm: (command: string, form: ChatForm) => interaction.showModal(modalOf(command, form)) }
+      ? {
+          openForm: (command: string, form: ChatForm) => interaction.showModal(modalOf(command, form)),
+          async closePressed(line: string) {
+            // The press's first answer updates the message it was on; a later one can only reply.
+            if (interaction.deferred || interaction.replied) return answer(interaction, line);
+            await interaction.update({
+              ...QUIET,
+              content: `${interaction.message.content.slice(0, 1990 - line.length)}\n\n${line}`,
+              components: [],
+            });
+          },
+        }
       : {}),
     asDestination() {
       const channel = interaction.channel;

@@ -7,7 +7,7 @@ import {
   type REST,
 } from 'discord.js';
 import { errorMessage } from '../../shared/errors';
-import type { Access } from '../platform/commands';
+import { opensToEveryone, type Access } from '../platform/commands';
 import { neutralCommandOf, onNeutralButton, onNeutralForm, runNeutralCommand } from './chat-commands';
 import { answer, QUIET, type DiscordCommandDeps } from './context';
 import { requireDiscordScope } from './scope';
@@ -40,7 +40,7 @@ async function moderationAllowedHere(
 const allowedFor =
   (interaction: ButtonInteraction | ChatInputCommandInteraction | ModalSubmitInteraction, deps: DiscordCommandDeps) =>
   async (access: Access): Promise<boolean> =>
-    access === 'everyone' ||
+    opensToEveryone(access) ||
     ((await moderationAllowedHere(interaction, deps)) &&
       (await requireDiscordScope(interaction, deps, access)) !== null);
 

@@ -1,17 +1,26 @@
 import { errorMessage } from '../../shared/errors';
 import type { Bot } from 'grammy';
 import { CHAT_ACTIONS, CHAT_COMMANDS } from '../platform/command-set';
+import type { Access } from '../platform/commands';
 import { registerChatCommands } from './chat-commands';
 import { argsOf, type CommandDeps } from './context';
 
 /** Telegram's own commands (the neutral ones come from bots/platform/command-set.ts). */
 const OWN_COMMANDS = [{ command: 'help', description: 'What SciPop does and how to use it' }];
 
+/** Who may use a command, as the menu and /help say it. */
+const AUDIENCE: Record<Access, string> = {
+  everyone: 'everyone',
+  moderator: 'moderators',
+  operator: 'operators',
+  editors: 'moderators and glossary editors',
+};
+
 /** Every command with its one-line help, as setMyCommands registers them and /help lists them. */
 export const COMMANDS: readonly { command: string; description: string }[] = [
   ...CHAT_COMMANDS.map((c) => ({
     command: c.name,
-    description: `${c.description} (${c.access === 'everyone' ? 'everyone' : c.access === 'operator' ? 'operators' : 'moderators'})`,
+    description: `${c.description} (${AUDIENCE[c.access]})`,
   })),
   ...OWN_COMMANDS,
 ];

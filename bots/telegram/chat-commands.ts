@@ -6,7 +6,9 @@ import {
   buttonData,
   CommandError,
   dispatch,
+  opensToEveryone,
   parseTextArgs,
+  type Access,
   type ChatAction,
   type ChatCommand,
   type CommandArgs,
@@ -100,6 +102,8 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
     code: (text) => text,
     link: (url) => url,
     scope: () => telegramScope(deps, chat, from?.id),
+    moderatesPlace: async (place) =>
+      place === String(chat.id) && from !== undefined && (await deps.moderators.isModerator(chat.id, from.id)),
     destinationsHere: () => channelsOfChat(deps, chat.id),
     placeName: 'chat',
     // Replies are plain text, where inline code does not show: quotes mark a value's ends.
@@ -110,6 +114,12 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
       ? {
           notice: async (text: string, alert?: boolean) =>
             void (await ctx.answerCallbackQuery({ text, ...(alert ? { show_alert: true } : {}) })),
+          async closePressed(line: string) {
+            const message = ctx.callbackQuery?.message;
+            const text = message && 'text' in message ? (message.text ?? '') : '';
+            // Without reply_markup the edit takes the buttons away; the line must fit in 4,096 characters.
+            await ctx.editMessageText(`${text.slice(0, 4000 - line.length)}\n\n${line}`, quiet);
+          },
         }
       : {}),
     async progress(text) {
@@ -176,7 +186,7 @@ export function registerChatCommands(
     return dispatch(
       chat,
       command,
-      async (access) => access === 'everyone' || (await requireModerator(ctx, deps, access)) !== null,
+      async (access) => opensToEveryone(access) || (await requireModerator(ctx, deps, access)) !== null,
       () => handler(chat),
       deps.log,
     );
@@ -213,8 +223,8 @@ export function registerChatCommands(
     const { action, data } = pressed;
     const chat = contextOf(ctx, deps);
     // Buttons under a channel message are visible to every subscriber: ask Telegram about the presser.
-    const allowed = async (access: string) => {
-      if (access === 'everyone') return true;
+    const allowed = async (access: Access) => {
+      if (opensToEveryone(access)) return true;
       const scope = await telegramScope(deps, message.chat, ctx.from.id);
       if (scope.actor.operator || (access === 'moderator' && mayModerateHere(scope))) return true;
       await ctx.answerCallbackQuery({ text: 'Only moderators can do this.', show_alert: true });

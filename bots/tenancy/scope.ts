@@ -35,10 +35,11 @@ export const mayModerateHere = (scope: Scope): boolean => scope.actor.operator |
  */
 export function refusalOf(
   scope: Scope,
-  access: 'everyone' | 'moderator' | 'operator',
+  access: 'everyone' | 'moderator' | 'operator' | 'editors',
   moderates = mayModerateHere(scope),
 ): 'operator' | 'moderator' | null {
-  if (access === 'everyone' || scope.actor.operator) return null;
+  // 'editors': everyone reaches the command, which decides (bots/glossary/term-chat.ts).
+  if (access === 'everyone' || access === 'editors' || scope.actor.operator) return null;
   if (access === 'operator') return 'operator';
   return moderates ? null : 'moderator';
 }

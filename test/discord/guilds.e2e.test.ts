@@ -26,7 +26,7 @@ describe('Discord moderation limited to the configured servers', () => {
         .get(w.guild)
         ?.map((c) => c.name)
         .sort(),
-    ).toEqual(['explain', 'scipop']);
+    ).toEqual(['explain', 'scipop', 'term']);
     const other = w.discord.addGuild('Elsewhere');
     const otherChannel = w.discord.addChannel(other, { name: 'general' });
     const admin = w.discord.member(w.discord.addUser('admin-elsewhere'), MODERATOR_PERMISSIONS);

@@ -68,7 +68,7 @@ afterAll(async () => {
 describe('Discord moderation end to end', () => {
   it('registers /scipop (Manage Server) and /explain (everyone) in the guild', () => {
     const commands = world.discord.state.commands.get(world.guild) ?? [];
-    expect(commands.map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['explain', 'scipop', 'term']);
     expect(commands.find((c) => c.name === 'scipop')!.default_member_permissions).toBe('32');
     expect(commands.find((c) => c.name === 'explain')!.default_member_permissions).toBeUndefined();
     const subs = (commands.find((c) => c.name === 'scipop')!.options as { name: string }[]).map((o) => o.name);
@@ -90,7 +90,11 @@ describe('Discord moderation end to end', () => {
       'digest',
       'dashboard',
     ]);
-    expect((world.discord.state.commands.get('global') ?? []).map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
+    expect((world.discord.state.commands.get('global') ?? []).map((c) => c.name).sort()).toEqual([
+      'explain',
+      'scipop',
+      'term',
+    ]);
   });
 
   it('registers the commands in a server the bot joins while running', async () => {
@@ -100,7 +104,7 @@ describe('Discord moderation end to end', () => {
       10_000,
       'commands in the new guild',
     );
-    expect(commands.map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['explain', 'scipop', 'term']);
   });
 
   it('pauses a destination the bot cannot post to, tells the moderators, and resumes it with /scipop resume there', async () => {

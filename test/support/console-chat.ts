@@ -66,6 +66,7 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
     placeName: 'chat',
     quote: (text) => `\`${text}\``,
     destinationsHere: destinations,
+    moderatesPlace: async (place) => place === placeId && options.moderators.includes(user),
     // The console's moderators are the network's operators; here are the destinations it was given.
     scope: async () => {
       const here = new Set((await destinations()).map((c) => c.id));
@@ -121,7 +122,11 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
       const replies: Reply[] = [];
       const action = actions.find((a) => a.name === button.action);
       if (!action) return [{ text: 'This button no longer works.' }];
-      const ctx = contextFor(user, replies);
+      // A pressed button's message, closed with a line, shows as a reply here.
+      const ctx = {
+        ...contextFor(user, replies),
+        closePressed: async (line: string) => void replies.push({ text: line }),
+      };
       await dispatch(ctx, action, allowedFor(ctx), () => action.run(ctx, button.data, deps), deps.log);
       return replies;
     },
