@@ -97,6 +97,13 @@ describe('/scipop term on Discord', () => {
       /^Draft 1 of “circumbinary planet”[^]*\n\n✅ Approved by eddie .*: “circumbinary planet” \[en\] — published revision 2$/,
     );
     expect(approved.callbacks[0]).toMatchObject({ type: 7, data: { components: [] } });
+    // /explain, for everyone, answers with the community's entry.
+    const explained = await world.discord.slash(bob, {
+      channelId: world.news.id,
+      name: 'explain',
+      options: { term: 'circumbinary planet' },
+    });
+    expect(await answer(explained, /Tatooine in Star Wars/)).toContain(circumbinary.short);
 
     news.unshift({ title: 'A second circumbinary planet for TESS', guid: 'n2', link: 'https://news.example/n2' });
     const post = await postsWith('A second circumbinary planet for TESS');
