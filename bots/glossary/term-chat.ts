@@ -16,16 +16,12 @@ const NOT_ALLOWED =
  */
 export async function termActorOf(ctx: CommandContext, service: TermService): Promise<TermActor | null> {
   if (!ctx.user) return null;
-  const editorsChat = service.editors.editorsChats[ctx.platform];
   const actor = { platform: ctx.platform, id: ctx.user.id, name: ctx.user.name };
-  const listed = service.editors.editors.includes(`${ctx.platform}:${ctx.user.id}`);
+  if (service.editors.editors.includes(`${ctx.platform}:${ctx.user.id}`)) return { ...actor, role: 'editor' };
+  const editorsChat = service.editors.editorsChats[ctx.platform];
   const role = glossaryRole(actor, service.editors, {
-    moderatesEditorsChat:
-      !listed &&
-      editorsChat !== undefined &&
-      ctx.moderatesPlace !== undefined &&
-      (await ctx.moderatesPlace(editorsChat)),
-    moderatesServedChannel: listed || mayModerateHere(await ctx.scope()),
+    moderatesEditorsChat: editorsChat !== undefined && (await ctx.moderatesPlace?.(editorsChat)) === true,
+    moderatesServedChannel: mayModerateHere(await ctx.scope()),
   });
   return { ...actor, role };
 }
