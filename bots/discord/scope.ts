@@ -25,8 +25,12 @@ const rolesOf = (interaction: RepliableInteraction): string[] => {
 export async function discordScope(interaction: RepliableInteraction, deps: DiscordCommandDeps): Promise<Scope> {
   const { users, roles } = deps.config.operators;
   const operator = users.includes(interaction.user.id) || rolesOf(interaction).some((r) => roles.includes(r));
+  // `discord.guilds`, when set, is where moderation comes from: Manage Server elsewhere moderates nothing.
+  const { guilds } = deps.config;
   const manager =
-    interaction.inGuild() && interaction.memberPermissions?.has(MODERATOR_PERMISSION) === true
+    interaction.inGuild() &&
+    interaction.memberPermissions?.has(MODERATOR_PERMISSION) === true &&
+    (guilds.length === 0 || guilds.includes(interaction.guildId))
       ? interaction.guildId
       : null;
   const place = async (c: Channel): Promise<PlacedChannel> => ({
