@@ -9,6 +9,11 @@ import { rateLimiter } from 'hono-rate-limiter';
 import { errorMessage } from '../../shared/errors';
 import type { CommandDeps } from '../platform/commands';
 import type { DashboardGrant } from '../store/dashboard-types';
+import { appliedText, saveChannelRules } from '../curation/channel-rules';
+import { compileRules } from '../../shared/curation';
+import { readRuleForm, formValuesOf } from './channel-form';
+import { previewRules } from './channel-preview';
+import { channelBody, channelsBody } from './channels';
 import { messagePage, page, STYLE, type Frame } from './html';
 import { overviewBody, overviewOf } from './overview';
 import { decide, heldPosts, queueBody } from './queue';
@@ -201,6 +206,72 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
     const scope = await dashboardScope(deps.store, s.grant);
     const o = await overviewOf({ store: deps.store, now: deps.now, leaseMs: options.leaseMs }, scope);
     return c.html(page(frameOf(s, 'Overview', 'overview'), overviewBody(o)));
+  });
+
+  // Channels: a channel is reached only among those the moderator manages (by URL too).
+  const managedChannel = async (c: Context<AppEnv>) => {
+    const scope = await dashboardScope(deps.store, c.get('signed').grant);
+    return scope.here.find((ch) => ch.id === c.req.param('id'))?.channel;
+  };
+  const noChannel = (c: Context<AppEnv>, current: Frame['current']) =>
+    c.html(
+      messagePage(
+        frameOf(c.get('signed'), 'Not found', current),
+        'Not found',
+        'No channel by that id among those you moderate.',
+        true,
+      ),
+      404,
+    );
+  app.get('/channels', signedIn, async (c) => {
+    const s = c.get('signed');
+    const scope = await dashboardScope(deps.store, s.grant);
+    return c.html(page(frameOf(s, 'Channels', 'channels'), channelsBody(scope.here.map((ch) => ch.channel))));
+  });
+  app.get('/channels/:id', signedIn, async (c) => {
+    const s = c.get('signed');
+    const channel = await managedChannel(c);
+    if (!channel) return noChannel(c, 'channels');
+    const compiled = compileRules(channel.rules);
+    const preview = compiled.ok ? await previewRules(deps, channel, compiled.value) : null;
+    const saved = c.req.query('saved');
+    const notice = saved
+      ? `Rules saved: ${appliedText({ live: saved === 'live', fromFile: channel.origin !== 'chat' })}.`
+      : null;
+    return c.html(
+      page(
+        frameOf(s, channel.title, 'channels'),
+        channelBody(channel, formValuesOf(channel.rules), s.csrf, {
+          notice,
+          preview,
+          problems: compiled.ok ? [] : compiled.errors.map((text) => ({ field: 'approval' as const, text })),
+        }),
+      ),
+    );
+  });
+  app.post('/channels/:id', signedIn, csrfToken, async (c) => {
+    const s = c.get('signed');
+    const channel = await managedChannel(c);
+    if (!channel) return noChannel(c, 'channels');
+    const body = await c.req.parseBody();
+    const form = readRuleForm(body);
+    const frame = frameOf(s, channel.title, 'channels');
+    if (!form.ok)
+      return c.html(page(frame, channelBody(channel, form.values, s.csrf, { problems: form.problems })), 400);
+    if (body.do === 'save') {
+      const saved = await saveChannelRules(deps, channel, form.rules);
+      if (!saved.ok) {
+        const problems = saved.errors.map((text) => ({ field: 'approval' as const, text }));
+        return c.html(page(frame, channelBody(channel, form.values, s.csrf, { problems })), 400);
+      }
+      deps.log.info({ channel: channel.id, by: `${s.grant.platform}:${s.grant.userId}` }, 'dashboard: rules saved');
+      return c.redirect(
+        `/dashboard/channels/${encodeURIComponent(channel.id)}?saved=${saved.value.live ? 'live' : 'restart'}`,
+        303,
+      );
+    }
+    const preview = await previewRules(deps, channel, form.compiled);
+    return c.html(page(frame, channelBody(channel, form.values, s.csrf, { preview, edited: true })));
   });
 
   app.get('/queue', signedIn, async (c) => {

@@ -38,6 +38,16 @@ button:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outlin
 .post h2 { margin-top: 0; }
 .post form { display: inline; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; }
+fieldset { border: 1px solid var(--line); border-radius: .5rem; margin: 0 0 1rem; }
+.field { margin: 0 0 .75rem; }
+.field label { display: block; font-weight: 600; }
+.field small { display: block; color: var(--muted); }
+textarea, input, select { font: inherit; width: 100%; padding: .4rem; border: 1px solid var(--line); border-radius: .3rem; background: var(--bg); color: var(--fg); }
+textarea { font-family: ui-monospace, monospace; }
+[aria-invalid=true] { border: 2px solid var(--bad); }
+textarea:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid var(--accent); outline-offset: 1px; }
+ul.cards { list-style: none; padding: 0; }
+ul.cards li { border-bottom: 1px solid var(--line); padding: .5rem 0; }
 svg.chart { width: 100%; max-width: 30rem; height: auto; display: block; }
 svg.chart rect { fill: var(--accent); }
 svg.chart line { stroke: var(--line); }
@@ -47,13 +57,14 @@ svg.chart line { stroke: var(--line); }
 export interface Frame {
   title: string;
   /** The nav link of this page (`overview`, `queue`); none on the signed-out pages. */
-  current?: 'overview' | 'queue';
+  current?: 'overview' | 'channels' | 'queue';
   user?: { name: string; platform: string; operator: boolean };
   csrf?: string;
 }
 
 const NAV = [
   ['overview', 'Overview'],
+  ['channels', 'Channels'],
   ['queue', 'Queue'],
 ] as const;
 

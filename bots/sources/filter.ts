@@ -1,4 +1,5 @@
 import { ChannelRulesSchema, describeFilters, editFilters, type FilterKind } from '../../shared/curation';
+import { appliedText, saveChannelRules } from '../curation/channel-rules';
 import { defineCommand, textArg, type CommandContext } from '../platform/commands';
 import type { Channel } from '../store/types';
 import { managedOf } from '../tenancy/scope';
@@ -74,10 +75,9 @@ export const filterCommand = defineCommand({
       );
     const updated = editFilters(ChannelRulesSchema.parse(channel.rules ?? {}), change);
     if (typeof updated === 'string') return ctx.reply(updated);
-    await deps.store.upsertChannel({ ...channel, rules: updated }, deps.now());
-    const live = (await deps.channelsChanged?.()) ?? false;
-    const fromFile = channel.origin !== 'chat';
-    const applied = `${live ? 'in effect now' : 'saved; it applies from the next restart'}${fromFile ? '. This destination comes from the config file, which is re-applied at every start: copy the filter there to keep it' : ''}`;
+    const saved = await saveChannelRules(deps, channel, updated);
+    if (!saved.ok) return ctx.reply(`Not saved: ${saved.errors.join('; ')}`);
+    const applied = appliedText(saved.value, 'filter');
     await ctx.reply(`${describe(ctx, { ...channel, rules: updated })}\n\nFilter ${applied}.`);
   },
 });

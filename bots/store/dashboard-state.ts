@@ -32,6 +32,15 @@ export const DASHBOARD_SQL = {
     FROM outbox WHERE status IN ('held', 'pending') GROUP BY channel_id ORDER BY channel_id`),
 } as const;
 
+/**
+ * A channel's latest items, from `sources` sources (null: every source). Its width varies with the
+ * sources, so it is built here with positional arguments (the sources' ids, then the limit).
+ */
+const recentItemsSql = (sources: number | null) =>
+  `SELECT id, source_id, title, link, published_at, seen_at, data FROM items
+    ${sources === null ? '' : `WHERE source_id IN (${Array.from({ length: sources }, () => '?').join(', ')})`}
+    ORDER BY seen_at DESC, COALESCE(published_at, 0) DESC, id DESC LIMIT ?`;
+
 /** The tables of migration 10 (not copied by `scipop store copy`: sessions end with the old store). */
 export const DASHBOARD_TABLES = ['dashboard_sign_ins', 'dashboard_sessions'] as const;
 
@@ -54,6 +63,14 @@ function grantOf(text: unknown): DashboardGrant | undefined {
 }
 
 const num = (v: unknown) => Number(v ?? 0);
+
+function jsonOf(text: unknown): unknown {
+  try {
+    return JSON.parse(String(text)) as unknown;
+  } catch {
+    return null;
+  }
+}
 
 /** The dashboard methods over either store's driver (the SQL both dialects share). */
 export function createDashboardState(runner: SqlRunner): DashboardStateStore {
@@ -89,5 +106,18 @@ export function createDashboardState(runner: SqlRunner): DashboardStateStore {
         held: num(r.held),
         pending: num(r.pending),
       })),
+    recentItems: async (sourceIds, limit) => {
+      if (sourceIds !== null && sourceIds.length === 0) return [];
+      const rows = await runner.all(recentItemsSql(sourceIds?.length ?? null), [...(sourceIds ?? []), limit]);
+      return rows.map((r) => ({
+        id: String(r.id),
+        sourceId: String(r.source_id),
+        title: String(r.title),
+        link: r.link === null || r.link === undefined ? null : String(r.link),
+        publishedAt: r.published_at === null || r.published_at === undefined ? null : num(r.published_at),
+        seenAt: num(r.seen_at),
+        data: jsonOf(r.data),
+      }));
+    },
   };
 }
