@@ -1,4 +1,5 @@
-import { MessageSchema } from '../../shared/message/message';
+import { withEdit } from './edits';
+import { MessageSchema, type MessageTerm } from '../../shared/message/message';
 import {
   defineAction,
   defineCommand,
@@ -8,6 +9,7 @@ import {
 } from '../platform/commands';
 import type { Delivery } from '../store/types';
 import { heldFor, mayDecide } from '../tenancy/services';
+import type { Scope } from '../tenancy/scope';
 
 /** The edit question names the post, so whichever worker takes the answer knows what it edits. */
 const EDIT_QUESTION = /^Reply to this message with the new summary \(plain text\) of post (\S+)\.$/;
@@ -30,16 +32,40 @@ export function queueButtons(id: string, edits: boolean): ChatButton[][] {
 /** Whether the member can give a new summary here: by replying to a question, or in a form. */
 const mayEdit = (ctx: CommandContext) => ctx.asks === true || ctx.openForm !== undefined;
 
+/** What an edit of a held post came to. */
+export type EditOutcome = 'edited' | 'gone' | 'refused';
+
+/**
+ * Stores a moderator's new summary (and, from the dashboard, key terms) of a held post: only while
+ * it waits for approval, and only by an operator or a moderator of the post's own channel. Without
+ * `terms`, terms edited before are kept.
+ */
+export async function editHeldPost(
+  deps: Pick<CommandDeps, 'store' | 'now'>,
+  scope: Scope,
+  id: string,
+  edit: { summary: string; terms?: MessageTerm[] },
+  by: string,
+): Promise<EditOutcome> {
+  const row = await deps.store.getDelivery(id);
+  if (!row || row.status !== 'held') return 'gone';
+  if (!(await mayDecide({ store: deps.store, now: deps.now }, scope, id))) return 'refused';
+  const summary = edit.summary.trim();
+  if (edit.terms) await deps.store.setEditedPost(id, { summary, terms: edit.terms }, by, deps.now());
+  else await deps.store.setEditedSummary(id, summary, by, deps.now());
+  return 'edited';
+}
+
 /** Stores a moderator's new summary of a held post, and shows the post as it will appear. */
 async function editSummary(ctx: CommandContext, deps: CommandDeps, id: string, summary: string): Promise<void> {
-  const scope = await ctx.scope();
-  const row = await deps.store.getDelivery(id);
-  if (!row || row.status !== 'held') return ctx.reply('That post is no longer in the queue.');
-  if (!(await mayDecide({ store: deps.store, now: deps.now }, scope, id)))
+  const by = `${ctx.platform}:${ctx.user?.id ?? 'unknown'}`;
+  const outcome = await editHeldPost(deps, await ctx.scope(), id, { summary }, by);
+  if (outcome === 'gone') return ctx.reply('That post is no longer in the queue.');
+  if (outcome === 'refused')
     return ctx.reply('That post belongs to another channel’s queue; only its moderators can edit it.');
-  await deps.store.setEditedSummary(id, summary.trim(), `${ctx.platform}:${ctx.user?.id ?? 'unknown'}`, deps.now());
   await ctx.reply('Summary updated. The post as it will appear:');
-  await show(ctx, deps, row);
+  const row = await deps.store.getDelivery(id);
+  if (row) await show(ctx, deps, row);
 }
 
 /** Shows one held post with its buttons: the platform's rendering, or its title. */
@@ -48,7 +74,7 @@ async function show(ctx: CommandContext, deps: CommandDeps, row: Delivery): Prom
   if (ctx.queue?.show) return ctx.queue.show(row, buttons);
   const parsed = MessageSchema.safeParse(row.message);
   if (!parsed.success) return ctx.reply({ text: `(unreadable post ${row.id})`, buttons });
-  const summary = (await deps.store.editedSummary(row.id)) ?? parsed.data.summary;
+  const { summary } = withEdit(parsed.data, await deps.store.editedPost(row.id));
   await ctx.reply({ text: [parsed.data.title, summary].filter(Boolean).join('\n\n'), buttons });
 }
 

@@ -365,6 +365,11 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX dashboard_sessions_expires ON dashboard_sessions (expires_at)`,
     ],
   },
+  {
+    version: 11,
+    name: 'a moderator’s edited key terms of a held post (beside its edited summary)',
+    statements: [`ALTER TABLE edited_summaries ADD COLUMN terms TEXT`],
+  },
 ];
 
 /** The newest schema version this code knows. */

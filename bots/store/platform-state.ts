@@ -82,6 +82,16 @@ export const PLATFORM_SQL = {
   }>(`INSERT INTO edited_summaries (delivery_id, summary, edited_by, edited_at) VALUES (:deliveryId, :summary, :by, :at)
     ON CONFLICT (delivery_id) DO UPDATE SET summary = excluded.summary, edited_by = excluded.edited_by, edited_at = excluded.edited_at`),
   summary: query<{ deliveryId: string }>(`SELECT summary FROM edited_summaries WHERE delivery_id = :deliveryId`),
+  setPost: query<{
+    deliveryId: string;
+    summary: string;
+    terms: string | null;
+    by: string;
+    at: number;
+  }>(`INSERT INTO edited_summaries (delivery_id, summary, terms, edited_by, edited_at) VALUES (:deliveryId, :summary, :terms, :by, :at)
+    ON CONFLICT (delivery_id) DO UPDATE SET summary = excluded.summary, terms = excluded.terms,
+    edited_by = excluded.edited_by, edited_at = excluded.edited_at`),
+  post: query<{ deliveryId: string }>(`SELECT summary, terms FROM edited_summaries WHERE delivery_id = :deliveryId`),
   recordQueuePost: query<{
     platform: string;
     deliveryId: string;
@@ -212,6 +222,17 @@ export function namedRunner(db: SqlRunner) {
   };
 }
 
+/** Stored terms read back defensively: anything but a JSON list reads as "not edited". */
+function termsOf(text: unknown): unknown[] | null {
+  if (text === null || text === undefined) return null;
+  try {
+    const value: unknown = JSON.parse(String(text));
+    return Array.isArray(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The platform-state methods of a Store, over its runner. */
 export function createPlatformState(runner: SqlRunner): PlatformStateStore {
   const S = PLATFORM_SQL;
@@ -255,6 +276,19 @@ export function createPlatformState(runner: SqlRunner): PlatformStateStore {
     editedSummary: async (deliveryId) => {
       const row = await db.first(S.summary, { deliveryId });
       return row ? String(row.summary) : undefined;
+    },
+    setEditedPost: async (deliveryId, edit, by, now) =>
+      void (await db.run(S.setPost, {
+        deliveryId,
+        summary: edit.summary,
+        terms: edit.terms === null ? null : JSON.stringify(edit.terms),
+        by,
+        at: now,
+      })),
+    editedPost: async (deliveryId) => {
+      const row = await db.first(S.post, { deliveryId });
+      if (!row) return undefined;
+      return { summary: String(row.summary), terms: termsOf(row.terms) };
     },
 
     recordQueuePost: async (platform, p, now) =>
