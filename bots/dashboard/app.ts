@@ -16,7 +16,7 @@ import { previewRules } from './channel-preview';
 import { channelBody, channelsBody } from './channels';
 import { messagePage, page, STYLE, type Frame } from './html';
 import { overviewBody, overviewOf } from './overview';
-import { decide, heldPosts, queueBody } from './queue';
+import { decide, editPost, heldPosts, queueBody } from './queue';
 import { dashboardScope } from './scope';
 import type { DashboardAuth } from './sign-in';
 import { csrfTokenOf, sameToken } from './tokens';
@@ -43,6 +43,7 @@ const NOTICES: Record<string, string> = {
   approved: 'Approved: the post goes out with the next delivery.',
   rejected: 'Rejected: the post will not be sent.',
   already: 'Someone had already decided on that post; nothing changed.',
+  edited: 'Saved: the post below is how it will go out when approved.',
 };
 
 /** The client's address, for rate limits (behind a reverse proxy, the proxy's). */
@@ -309,6 +310,23 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
       return c.html(messagePage(frameOf(s, 'Refused', 'queue'), 'Refused', out.text, true), 403);
     const done = out.kind === 'already' ? 'already' : out.approve ? 'approved' : 'rejected';
     return c.redirect(`/dashboard/queue?done=${done}`, 303);
+  });
+
+  app.post('/queue/:id/edit', signedIn, csrfToken, async (c) => {
+    const s = c.get('signed');
+    const scope = await dashboardScope(deps.store, s.grant);
+    const id = c.req.param('id');
+    const body = await c.req.parseBody();
+    const out = await editPost(deps, s.grant, scope, id, body);
+    if (out.kind === 'edited') return c.redirect(`/dashboard/queue?done=edited#post-${encodeURIComponent(id)}`, 303);
+    if (out.kind !== 'invalid')
+      return c.html(
+        messagePage(frameOf(s, 'Not saved', 'queue'), 'Not saved', out.text, true),
+        out.kind === 'refused' ? 403 : 404,
+      );
+    const failed = { id, problems: out.problems, summary: typeof body.summary === 'string' ? body.summary : '' };
+    const posts = await heldPosts(deps, scope);
+    return c.html(page(frameOf(s, 'Queue', 'queue'), queueBody(posts, s.csrf, null, null, failed)), 400);
   });
 
   app.notFound((c) =>

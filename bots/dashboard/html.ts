@@ -48,6 +48,27 @@ textarea { font-family: ui-monospace, monospace; }
 textarea:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid var(--accent); outline-offset: 1px; }
 ul.cards { list-style: none; padding: 0; }
 ul.cards li { border-bottom: 1px solid var(--line); padding: .5rem 0; }
+.check { display: flex; gap: .5rem; align-items: center; }
+.check input { width: auto; min-width: 1.25rem; min-height: 1.25rem; }
+details.edit { margin-top: .75rem; }
+details.edit summary { cursor: pointer; min-height: 44px; display: flex; align-items: center; }
+figure { margin: .75rem 0; }
+figcaption { font-size: .85rem; color: var(--muted); margin-bottom: .25rem; }
+.tg-bubble { white-space: pre-wrap; overflow-wrap: anywhere; background: #effdde; color: #000; padding: .5rem .75rem; border-radius: .75rem; max-width: 34rem; }
+.tg-bubble a { color: #168acd; }
+.tg-photo, .dc-image { font-size: .85rem; color: var(--muted); overflow-wrap: anywhere; }
+.dc-embed { display: flex; max-width: 32rem; background: #2b2d31; color: #dbdee1; border-radius: 4px; overflow: hidden; font-size: .9rem; }
+svg.dc-bar { flex: none; width: 4px; height: auto; align-self: stretch; }
+.dc-body { padding: .5rem 1rem .75rem .75rem; min-width: 0; }
+.dc-body p { margin: .25rem 0; overflow-wrap: anywhere; }
+.dc-desc { white-space: pre-wrap; }
+.dc-author { font-weight: 600; font-size: .85rem; }
+.dc-title { font-weight: 700; }
+.dc-title a { color: #00a8fc; }
+.dc-fields { margin: .5rem 0 0; }
+.dc-fields dt { font-weight: 700; }
+.dc-fields dd { margin: 0 0 .4rem; white-space: pre-wrap; }
+.dc-footer { font-size: .75rem; color: #b5bac1; }
 svg.chart { width: 100%; max-width: 30rem; height: auto; display: block; }
 svg.chart rect { fill: var(--accent); }
 svg.chart line { stroke: var(--line); }

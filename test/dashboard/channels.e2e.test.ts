@@ -248,3 +248,71 @@ describe('the Channels page', () => {
     expect(shown.text).toMatch(/^exclude: .*crypto.*, .*hype/m);
   });
 });
+
+describe('the Queue’s editing and previews', () => {
+  const heldOf = async (channel: string, title: string) =>
+    (await bots.store.heldDeliveries(channel, 10)).find((r) => (r.message as { title: string }).title === title)!;
+
+  it('draws each held post as Telegram will show it, from the renderer’s HTML', async () => {
+    const page = await (await get('/dashboard/queue', alice)).text();
+    expect(page).toContain('<figcaption>On Telegram</figcaption>');
+    expect(page).toMatch(
+      /<div class="tg-bubble"><strong><a href="https:\/\/news\.example\/0" rel="noopener noreferrer">Mars rover finds water ice<\/a><\/strong>\n<em>Space desk · 2026-11-29 00:00 UTC<\/em>\n\nMars rover finds water ice: the details\.\n\n<strong>Key terms<\/strong>\n• <strong>/,
+    );
+    expect(page).not.toContain('On Discord');
+  });
+
+  it('refuses an edit without the CSRF token, of another channel’s post, or with an empty summary; nothing is stored', async () => {
+    const page = await (await get('/dashboard/queue', alice)).text();
+    const mine = await heldOf('tg-main', 'Exoplanet atmosphere mapped');
+    const theirs = await heldOf('tg-other', 'Exoplanet atmosphere mapped');
+    const edit = { summary: 'Sneaky words.', newTerm: '', newShort: '' };
+    expect((await post(`/dashboard/queue/${mine.id}/edit`, edit, { cookie: alice })).status).toBe(403);
+    const other = await post(`/dashboard/queue/${theirs.id}/edit`, { ...edit, _csrf: csrfOf(page) }, { cookie: alice });
+    expect(other.status).toBe(403);
+    expect(await other.text()).toContain('only its moderators can edit it');
+    const empty = await post(
+      `/dashboard/queue/${mine.id}/edit`,
+      { _csrf: csrfOf(page), summary: '  ', newTerm: 'rover', newShort: '' },
+      { cookie: alice },
+    );
+    expect(empty.status).toBe(400);
+    const html = await empty.text();
+    expect(html).toContain('The summary is empty: write one, or leave the post as it is.');
+    expect(html).toContain('The new key term: give both the term and its explanation, or remove it.');
+    expect(await bots.store.editedPost(mine.id)).toBeUndefined();
+    expect(await bots.store.editedPost(theirs.id)).toBeUndefined();
+  });
+
+  it('posts the edited summary and key terms once approved: the fake Telegram receives them', async () => {
+    const page = await (await get('/dashboard/queue', alice)).text();
+    const row = await heldOf('tg-main', 'Mars rover finds water ice');
+    const terms = (row.message as { terms: unknown[] }).terms;
+    const keep = Object.fromEntries(terms.map((_, i) => [`keep${i}`, 'off']));
+    const res = await post(
+      `/dashboard/queue/${row.id}/edit`,
+      {
+        _csrf: csrfOf(page),
+        ...keep,
+        summary: 'Edited on the dashboard: ice <at> the pole & more.',
+        newTerm: 'rover',
+        newShort: 'A robot vehicle that drives across another world.',
+      },
+      { cookie: alice },
+    );
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/dashboard/queue?done=edited#post-${row.id}`);
+    const after = await (await get('/dashboard/queue?done=edited', alice)).text();
+    expect(after).toContain('Saved: the post below is how it will go out when approved.');
+    expect(after).toContain('Edited on the dashboard: ice &lt;at&gt; the pole &amp; more.');
+    expect(after).toContain('• <strong>rover</strong> — A robot vehicle that drives across another world.');
+    const approved = await post(`/dashboard/queue/${row.id}/approve`, { _csrf: csrfOf(after) }, { cookie: alice });
+    expect(approved.status).toBe(303);
+    const sent = await tg.waitFor(() =>
+      tg.messages(GROUP).find((m) => m.text.startsWith('Mars rover finds water ice') && !m.reply_markup),
+    );
+    expect(sent.text).toContain('Edited on the dashboard: ice <at> the pole & more.');
+    expect(sent.text).not.toContain('the details.');
+    expect(sent.text).toContain('Key terms\n• rover — A robot vehicle that drives across another world.');
+  });
+});
