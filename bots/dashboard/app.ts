@@ -9,11 +9,12 @@ import { rateLimiter } from 'hono-rate-limiter';
 import { errorMessage } from '../../shared/errors';
 import type { CommandDeps } from '../platform/commands';
 import type { DashboardGrant } from '../store/dashboard-types';
+import type { Channel } from '../store/types';
 import { appliedText, saveChannelRules } from '../curation/channel-rules';
 import { compileRules } from '../../shared/curation';
-import { readRuleForm, formValuesOf } from './channel-form';
-import { previewRules } from './channel-preview';
-import { channelBody, channelsBody } from './channels';
+import { readRuleForm, formValuesOf, type RuleFormValues } from './channel-form';
+import { previewRules, subscribedSources } from './channel-preview';
+import { channelBody, channelsBody, type ChannelPageState } from './channels';
 import { messagePage, page, STYLE, type Frame } from './html';
 import { overviewBody, overviewOf } from './overview';
 import { decide, editPost, heldPosts, queueBody } from './queue';
@@ -224,6 +225,8 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
       ),
       404,
     );
+  const channelPage = async (channel: Channel, values: RuleFormValues, csrf: string, state: ChannelPageState) =>
+    channelBody(channel, values, csrf, { ...state, subscribed: await subscribedSources(deps.store, channel.id) });
   app.get('/channels', signedIn, async (c) => {
     const s = c.get('signed');
     const scope = await dashboardScope(deps.store, s.grant);
@@ -242,7 +245,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
     return c.html(
       page(
         frameOf(s, channel.title, 'channels'),
-        channelBody(channel, formValuesOf(channel.rules), s.csrf, {
+        await channelPage(channel, formValuesOf(channel.rules), s.csrf, {
           notice,
           preview,
           problems: compiled.ok ? [] : compiled.errors.map((text) => ({ field: 'approval' as const, text })),
@@ -258,12 +261,12 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
     const form = readRuleForm(body);
     const frame = frameOf(s, channel.title, 'channels');
     if (!form.ok)
-      return c.html(page(frame, channelBody(channel, form.values, s.csrf, { problems: form.problems })), 400);
+      return c.html(page(frame, await channelPage(channel, form.values, s.csrf, { problems: form.problems })), 400);
     if (body.do === 'save') {
       const saved = await saveChannelRules(deps, channel, form.rules);
       if (!saved.ok) {
         const problems = saved.errors.map((text) => ({ field: 'approval' as const, text }));
-        return c.html(page(frame, channelBody(channel, form.values, s.csrf, { problems })), 400);
+        return c.html(page(frame, await channelPage(channel, form.values, s.csrf, { problems })), 400);
       }
       deps.log.info({ channel: channel.id, by: `${s.grant.platform}:${s.grant.userId}` }, 'dashboard: rules saved');
       return c.redirect(
@@ -272,7 +275,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
       );
     }
     const preview = await previewRules(deps, channel, form.compiled);
-    return c.html(page(frame, channelBody(channel, form.values, s.csrf, { preview, edited: true })));
+    return c.html(page(frame, await channelPage(channel, form.values, s.csrf, { preview, edited: true })));
   });
 
   app.get('/queue', signedIn, async (c) => {

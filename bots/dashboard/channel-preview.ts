@@ -101,3 +101,20 @@ export async function previewRules(
   });
   return { rows, passed, held };
 }
+
+/** How many of a channel's sources the Channels page names (with their ids, for the Sources field). */
+export const SOURCES_NAMED = 50;
+
+/** The sources a channel subscribes to, by title, at most {@link SOURCES_NAMED}, and how many there are. */
+export async function subscribedSources(
+  store: Pick<Store, 'listSubscriptions' | 'listSources'>,
+  channelId: string,
+): Promise<{ named: { id: string; title: string; paused: boolean }[]; total: number }> {
+  const subs = await store.listSubscriptions({ channelId });
+  const sources = new Map((await store.listSources()).map((s) => [s.id, s]));
+  const named = subs
+    .filter((s) => sources.has(s.sourceId))
+    .map((s) => ({ id: s.sourceId, title: sources.get(s.sourceId)!.title, paused: s.pausedReason !== null }))
+    .sort((a, b) => a.title.localeCompare(b.title));
+  return { named: named.slice(0, SOURCES_NAMED), total: named.length };
+}

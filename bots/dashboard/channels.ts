@@ -95,6 +95,18 @@ export interface ChannelPageState {
   preview?: RulePreview | null;
   /** True when the preview is of the form's edited rules, not of the saved ones. */
   edited?: boolean;
+  /** The sources the channel subscribes to, for the Sources field (ids to copy). */
+  subscribed?: { named: { id: string; title: string; paused: boolean }[]; total: number };
+}
+
+function subscribedList(s: NonNullable<ChannelPageState['subscribed']>): Html {
+  return html`<details>
+    <summary>The ${count(s.total, 'source')} this channel subscribes to, with their ids</summary>
+    <ul>
+      ${s.named.map((x) => html`<li>${x.title}: <code>${x.id}</code>${x.paused ? ' (paused)' : ''}</li>`)}
+    </ul>
+    ${s.total > s.named.length ? html`<p class="meta">and ${s.total - s.named.length} more.</p>` : ''}
+  </details>`;
 }
 
 /** One channel's rules in a form, with a Preview and a Save button, and the preview of the rules. */
@@ -118,6 +130,7 @@ export function channelBody(channel: Channel, values: RuleFormValues, csrf: stri
       ${csrfField(csrf)}
       <fieldset>
         <legend>Which items</legend>
+        ${state.subscribed ? subscribedList(state.subscribed) : ''}
         ${(['sources', 'tags', 'langs', 'maxAgeHours'] as const).map((f) => field(f, values, problems))}
       </fieldset>
       <fieldset>

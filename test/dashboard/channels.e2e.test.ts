@@ -148,6 +148,10 @@ describe('the Channels page', () => {
     expect(page).toContain('Preview: the latest 3 items');
     expect(page.replace(/\s+/g, ' ')).toContain('3 of 3 would pass (3 held for approval); 0 filtered.');
     for (const title of TITLES) expect(verdictOf(page, title)).toBe('Passes, held for approval');
+    // The Sources field takes ids: the page names the channel's sources with theirs.
+    const source = (await bots.store.getSource(feeds.url('/news.xml')))!;
+    expect(page).toContain('The 1 source this channel subscribes to, with their ids');
+    expect(page).toContain(`<li>Space desk: <code>${source.id}</code></li>`);
   });
 
   it('refuses a change without the CSRF token, and stores nothing', async () => {
