@@ -17,7 +17,7 @@ import { previewRules, subscribedSources } from './channel-preview';
 import { channelBody, channelsBody, type ChannelPageState } from './channels';
 import { messagePage, page, STYLE, type Frame } from './html';
 import { overviewBody, overviewOf } from './overview';
-import { decide, editPost, heldPosts, queueBody } from './queue';
+import { decide, editBody, editPost, heldPost, heldPosts, queueBody } from './queue';
 import { dashboardScope } from './scope';
 import type { DashboardAuth } from './sign-in';
 import { csrfTokenOf, sameToken } from './tokens';
@@ -315,6 +315,21 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
     return c.redirect(`/dashboard/queue?done=${done}`, 303);
   });
 
+  app.get('/queue/:id/edit', signedIn, async (c) => {
+    const s = c.get('signed');
+    const post = await heldPost(deps, await dashboardScope(deps.store, s.grant), c.req.param('id'));
+    if (!post)
+      return c.html(
+        messagePage(
+          frameOf(s, 'Not found', 'queue'),
+          'Not found',
+          'No held post by that id in the queues you moderate; it may have been decided already.',
+          true,
+        ),
+        404,
+      );
+    return c.html(page(frameOf(s, 'Edit', 'queue'), editBody(post, s.csrf)));
+  });
   app.post('/queue/:id/edit', signedIn, csrfToken, async (c) => {
     const s = c.get('signed');
     const scope = await dashboardScope(deps.store, s.grant);
@@ -327,9 +342,11 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
         messagePage(frameOf(s, 'Not saved', 'queue'), 'Not saved', out.text, true),
         out.kind === 'refused' ? 403 : 404,
       );
-    const failed = { id, problems: out.problems, summary: typeof body.summary === 'string' ? body.summary : '' };
-    const posts = await heldPosts(deps, scope);
-    return c.html(page(frameOf(s, 'Queue', 'queue'), queueBody(posts, s.csrf, null, null, failed)), 400);
+    const post = await heldPost(deps, scope, id);
+    if (!post)
+      return c.html(messagePage(frameOf(s, 'Not saved', 'queue'), 'Not saved', out.problems.join(' '), true), 404);
+    const failed = { problems: out.problems, summary: typeof body.summary === 'string' ? body.summary : '' };
+    return c.html(page(frameOf(s, 'Edit', 'queue'), editBody(post, s.csrf, failed)), 400);
   });
 
   app.notFound((c) =>

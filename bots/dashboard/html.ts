@@ -50,8 +50,8 @@ ul.cards { list-style: none; padding: 0; }
 ul.cards li { border-bottom: 1px solid var(--line); padding: .5rem 0; }
 .check { display: flex; gap: .5rem; align-items: center; }
 .check input { width: auto; min-width: 1.25rem; min-height: 1.25rem; }
-details.edit { margin-top: .75rem; }
-details.edit summary { cursor: pointer; min-height: 44px; display: flex; align-items: center; }
+details { margin: .5rem 0; }
+details summary { cursor: pointer; min-height: 44px; display: flex; align-items: center; }
 figure { margin: .75rem 0; }
 figcaption { font-size: .85rem; color: var(--muted); margin-bottom: .25rem; }
 .tg-bubble { white-space: pre-wrap; overflow-wrap: anywhere; background: #effdde; color: #000; padding: .5rem .75rem; border-radius: .75rem; max-width: 34rem; }

@@ -1,4 +1,4 @@
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
 import type { MessageTerm } from '../../shared/message/message';
 import { csrfField, type Html } from './html';
 
@@ -51,45 +51,40 @@ export function readPostEdit(body: Record<string, unknown>, current: MessageTerm
 }
 
 /** The edit form of one held post: its summary and its key terms, each editable or removable, and one to add. */
-export function postEditForm(id: string, summary: string, terms: MessageTerm[], csrf: string, open = false): Html {
+export function postEditForm(id: string, summary: string, terms: MessageTerm[], csrf: string): Html {
   const p = `p${id.replace(/[^\w-]/g, '')}`;
-  return html`<details class="edit" ${open ? raw(' open') : ''}>
-    <summary>Edit the summary and key terms</summary>
-    <form method="post" action="/dashboard/queue/${encodeURIComponent(id)}/edit">
-      ${csrfField(csrf)}
+  return html`<form method="post" action="/dashboard/queue/${encodeURIComponent(id)}/edit">
+    ${csrfField(csrf)}
+    <div class="field">
+      <label for="${p}-summary">Summary (plain text)</label>
+      <textarea id="${p}-summary" name="summary" rows="5" maxlength="${SUMMARY_MAX}" required>${summary}</textarea>
+    </div>
+    ${terms.map(
+      (t, i) =>
+        html`<fieldset>
+          <legend>Key term ${i + 1}</legend>
+          <label class="check"><input type="checkbox" name="keep${i}" checked /> Keep this term in the post</label>
+          <div class="field">
+            <label for="${p}-term${i}">Term</label>
+            <input id="${p}-term${i}" name="term${i}" value="${t.term}" maxlength="${TERM_MAX}" />
+          </div>
+          <div class="field">
+            <label for="${p}-short${i}">Explanation</label>
+            <textarea id="${p}-short${i}" name="short${i}" rows="2" maxlength="${SHORT_MAX}">${t.short}</textarea>
+          </div>
+        </fieldset>`,
+    )}
+    <fieldset>
+      <legend>Add a key term (optional)</legend>
       <div class="field">
-        <label for="${p}-summary">Summary (plain text)</label>
-        <textarea id="${p}-summary" name="summary" rows="5" maxlength="${SUMMARY_MAX}" required>${summary}</textarea>
+        <label for="${p}-newTerm">Term</label>
+        <input id="${p}-newTerm" name="newTerm" maxlength="${TERM_MAX}" />
       </div>
-      ${terms.map(
-        (t, i) =>
-          html`<fieldset>
-            <legend>Key term ${i + 1}</legend>
-            <label class="check"
-              ><input type="checkbox" name="keep${i}" ${raw(' checked')} /> Keep this term in the post</label
-            >
-            <div class="field">
-              <label for="${p}-term${i}">Term</label>
-              <input id="${p}-term${i}" name="term${i}" value="${t.term}" maxlength="${TERM_MAX}" />
-            </div>
-            <div class="field">
-              <label for="${p}-short${i}">Explanation</label>
-              <textarea id="${p}-short${i}" name="short${i}" rows="2" maxlength="${SHORT_MAX}">${t.short}</textarea>
-            </div>
-          </fieldset>`,
-      )}
-      <fieldset>
-        <legend>Add a key term (optional)</legend>
-        <div class="field">
-          <label for="${p}-newTerm">Term</label>
-          <input id="${p}-newTerm" name="newTerm" maxlength="${TERM_MAX}" />
-        </div>
-        <div class="field">
-          <label for="${p}-newShort">Explanation</label>
-          <textarea id="${p}-newShort" name="newShort" rows="2" maxlength="${SHORT_MAX}"></textarea>
-        </div>
-      </fieldset>
-      <button type="submit">Save the edit</button>
-    </form>
-  </details>`;
+      <div class="field">
+        <label for="${p}-newShort">Explanation</label>
+        <textarea id="${p}-newShort" name="newShort" rows="2" maxlength="${SHORT_MAX}"></textarea>
+      </div>
+    </fieldset>
+    <button type="submit" class="primary">Save the edit</button>
+  </form>`;
 }

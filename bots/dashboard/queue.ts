@@ -30,30 +30,43 @@ export interface HeldPost {
   message: Message | null;
 }
 
+/** A held row as the queue shows it, with its moderator's edit applied. */
+async function toHeldPost(store: CommandDeps['store'], row: Delivery, scope: Scope): Promise<HeldPost> {
+  const channel = scope.all.find((c) => c.id === row.channelId)?.channel;
+  const parsed = MessageSchema.safeParse(row.message);
+  const edit = await store.editedPost(row.id);
+  const message = parsed.success ? withEdit(parsed.data, edit) : null;
+  return {
+    id: row.id,
+    channel: channel?.title ?? row.channelId,
+    sink: channel?.sink ?? '',
+    message,
+    title: parsed.success ? parsed.data.title : `(unreadable post ${row.id})`,
+    summary: message?.summary ?? edit?.summary ?? '',
+    edited: edit !== undefined,
+    // Feed text: only a web link becomes a link (never `javascript:` and the like).
+    link: parsed.success && /^https?:\/\//i.test(parsed.data.link ?? '') ? parsed.data.link! : null,
+    source: parsed.success ? parsed.data.source.title : '',
+    createdAt: row.createdAt,
+  };
+}
+
 /** The held posts of the scope's channels (or of one of them), the oldest first, at most {@link QUEUE_SHOWN}. */
 export async function heldPosts(deps: Pick<CommandDeps, 'store' | 'now'>, scope: Scope): Promise<HeldPost[]> {
   const rows: Delivery[] = await heldFor({ store: deps.store, now: deps.now }, scope, QUEUE_SHOWN);
-  const channels = new Map(scope.all.map((c) => [c.id, c.channel]));
-  return Promise.all(
-    rows.map(async (row) => {
-      const parsed = MessageSchema.safeParse(row.message);
-      const edit = await deps.store.editedPost(row.id);
-      const message = parsed.success ? withEdit(parsed.data, edit) : null;
-      return {
-        id: row.id,
-        channel: channels.get(row.channelId)?.title ?? row.channelId,
-        sink: channels.get(row.channelId)?.sink ?? '',
-        message,
-        title: parsed.success ? parsed.data.title : `(unreadable post ${row.id})`,
-        summary: message?.summary ?? edit?.summary ?? '',
-        edited: edit !== undefined,
-        // Feed text: only a web link becomes a link (never `javascript:` and the like).
-        link: parsed.success && /^https?:\/\//i.test(parsed.data.link ?? '') ? parsed.data.link! : null,
-        source: parsed.success ? parsed.data.source.title : '',
-        createdAt: row.createdAt,
-      };
-    }),
-  );
+  return Promise.all(rows.map((row) => toHeldPost(deps.store, row, scope)));
+}
+
+/** One held post the moderator may edit; undefined when it is gone, decided, or another channel's. */
+export async function heldPost(
+  deps: Pick<CommandDeps, 'store' | 'now'>,
+  scope: Scope,
+  id: string,
+): Promise<HeldPost | undefined> {
+  const row = await deps.store.getDelivery(id);
+  if (!row || row.status !== 'held' || !(await mayDecide({ store: deps.store, now: deps.now }, scope, id)))
+    return undefined;
+  return toHeldPost(deps.store, row, scope);
 }
 
 /** What a decision from the dashboard came to. */
@@ -144,13 +157,7 @@ export async function editPost(
 const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
 /** The queue page's content; `notice` says what the last decision did. */
-export function queueBody(
-  posts: HeldPost[],
-  csrf: string,
-  channel: string | null,
-  notice: string | null,
-  failed?: { id: string; problems: string[]; summary: string },
-): Html {
+export function queueBody(posts: HeldPost[], csrf: string, channel: string | null, notice: string | null): Html {
   return html`<h1>Approval queue${channel ? html`: ${channel}` : ''}</h1>
     ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
     ${
@@ -168,16 +175,6 @@ export function queueBody(
                     For ${p.channel} · from ${p.source} · held since ${when(p.createdAt)}
                     UTC${p.edited ? ' · edited by a moderator' : ''}
                   </p>
-                  ${
-                    failed?.id === p.id
-                      ? html`<div class="notice error" role="alert">
-                          <p>Not saved:</p>
-                          <ul>
-                            ${failed.problems.map((t) => html`<li>${t}</li>`)}
-                          </ul>
-                        </div>`
-                      : ''
-                  }
                   ${p.message ? platformPreview(p.sink, p.message) : html`<p>${p.summary}</p>`}
                   ${
                     p.link
@@ -200,12 +197,32 @@ export function queueBody(
                   </div>
                   ${
                     p.message
-                      ? failed?.id === p.id
-                        ? postEditForm(p.id, failed.summary, p.message.terms, csrf, true)
-                        : postEditForm(p.id, p.summary, p.message.terms, csrf)
+                      ? html`<p>
+                          <a href="/dashboard/queue/${encodeURIComponent(p.id)}/edit"
+                            >Edit the summary and key terms<span class="skip"> of ${p.title}</span></a
+                          >
+                        </p>`
                       : ''
                   }
                 </article>`,
             )}`
     }`;
+}
+
+/** The edit page of one held post: the post as it will go out, and the form; `failed` keeps what was typed. */
+export function editBody(p: HeldPost, csrf: string, failed?: { problems: string[]; summary: string }): Html {
+  return html`<h1>Edit: ${p.title}</h1>
+    <p class="meta">For ${p.channel} · from ${p.source} · <a href="/dashboard/queue">Back to the queue</a></p>
+    ${
+      failed
+        ? html`<div class="notice error" role="alert">
+            <p>Not saved:</p>
+            <ul>
+              ${failed.problems.map((t) => html`<li>${t}</li>`)}
+            </ul>
+          </div>`
+        : ''
+    }
+    ${p.message ? platformPreview(p.sink, p.message) : ''}
+    ${p.message ? postEditForm(p.id, failed?.summary ?? p.summary, p.message.terms, csrf) : ''}`;
 }

@@ -284,13 +284,23 @@ describe('the Queue’s editing and previews', () => {
     const html = await empty.text();
     expect(html).toContain('The summary is empty: write one, or leave the post as it is.');
     expect(html).toContain('The new key term: give both the term and its explanation, or remove it.');
+    // What was typed stays in the form.
+    expect(html).toMatch(/<textarea id="p[\w-]+-summary" name="summary"[^>]*>\s*<\/textarea>/);
+    // Another channel's post has no edit page either.
+    expect((await get(`/dashboard/queue/${theirs.id}/edit`, alice)).status).toBe(404);
     expect(await bots.store.editedPost(mine.id)).toBeUndefined();
     expect(await bots.store.editedPost(theirs.id)).toBeUndefined();
   });
 
   it('posts the edited summary and key terms once approved: the fake Telegram receives them', async () => {
-    const page = await (await get('/dashboard/queue', alice)).text();
     const row = await heldOf('tg-main', 'Mars rover finds water ice');
+    const queue = await (await get('/dashboard/queue', alice)).text();
+    expect(queue).toContain(`<a href="/dashboard/queue/${row.id}/edit"`);
+    const page = await (await get(`/dashboard/queue/${row.id}/edit`, alice)).text();
+    expect(page).toContain('<h1>Edit: Mars rover finds water ice</h1>');
+    expect(page).toMatch(
+      /<textarea id="p[\w-]+-summary" name="summary"[^>]*>\s*Mars rover finds water ice: the details\.<\/textarea>/,
+    );
     const terms = (row.message as { terms: unknown[] }).terms;
     const keep = Object.fromEntries(terms.map((_, i) => [`keep${i}`, 'off']));
     const res = await post(
