@@ -1,6 +1,7 @@
 import {
   compileRules,
   curate,
+  selectionKey,
   selectionOf,
   selects,
   type CompiledRules,
@@ -34,21 +35,23 @@ export interface RulePreview {
 const outcome = (v: Verdict) => (v.post ? v.status : 'filtered');
 
 /**
- * The sources whose items the channel would get with these rules: every source when they select
- * none (as a save would subscribe it to every source), else those they select and those it already
- * subscribes to (an item of a source the edited rules drop shows as "source not selected").
+ * Whose items the channel would get with these rules: with its source selection unchanged, the
+ * sources it subscribes to (as the engine does; paused subscriptions left out); with a changed
+ * selection, every source when it selects none (as a save would subscribe it to every source),
+ * else those it selects and those it already subscribes to (an item of a source the edited rules
+ * drop shows as "source not selected").
  */
-async function candidateSources(
-  store: Pick<Store, 'listSubscriptions'>,
+async function candidates(
+  store: Pick<Store, 'listSubscriptions' | 'listSources'>,
   channel: Channel,
   rules: CompiledRules,
-  sources: Source[],
-): Promise<string[] | null> {
+): Promise<{ channelId: string } | { sourceIds: string[] } | null> {
   const selection = selectionOf(rules.rules);
+  if (selectionKey(selection) === selectionKey(selectionOf(channel.rules))) return { channelId: channel.id };
   if (selection.sources.length === 0 && selection.tags.length === 0) return null;
   const subscribed = (await store.listSubscriptions({ channelId: channel.id })).map((s) => s.sourceId);
-  const selected = sources.filter((s) => selects(selection, s)).map((s) => s.id);
-  return [...new Set([...selected, ...subscribed])];
+  const selected = (await store.listSources()).filter((s) => selects(selection, s)).map((s) => s.id);
+  return { sourceIds: [...new Set([...selected, ...subscribed])] };
 }
 
 /**
@@ -57,17 +60,16 @@ async function candidateSources(
  * Caps decide when a post goes, not whether, so they are not part of it. Nothing is stored.
  */
 export async function previewRules(
-  deps: { store: Pick<Store, 'listSubscriptions' | 'listSources' | 'recentItems'>; now: () => number },
+  deps: { store: Pick<Store, 'listSubscriptions' | 'listSources' | 'recentItems' | 'getSource'>; now: () => number },
   channel: Channel,
   rules: CompiledRules,
 ): Promise<RulePreview> {
   const now = deps.now();
-  const sources = await deps.store.listSources();
-  const byId = new Map(sources.map((s) => [s.id, s]));
-  const items = await deps.store.recentItems(
-    await candidateSources(deps.store, channel, rules, sources),
-    PREVIEW_ITEMS,
-  );
+  const items = await deps.store.recentItems(await candidates(deps.store, channel, rules), PREVIEW_ITEMS);
+  // Only the sources of these items are read: a network may have thousands.
+  const ids = [...new Set(items.map((i) => i.sourceId))];
+  const found = await Promise.all(ids.map((id) => deps.store.getSource(id)));
+  const byId = new Map(found.filter((x): x is Source => x !== undefined).map((x) => [x.id, x]));
   const saved = compileRules(channel.rules);
   let passed = 0;
   let held = 0;
@@ -107,14 +109,16 @@ export const SOURCES_NAMED = 50;
 
 /** The sources a channel subscribes to, by title, at most {@link SOURCES_NAMED}, and how many there are. */
 export async function subscribedSources(
-  store: Pick<Store, 'listSubscriptions' | 'listSources'>,
+  store: Pick<Store, 'listSubscriptions' | 'getSource'>,
   channelId: string,
 ): Promise<{ named: { id: string; title: string; paused: boolean }[]; total: number }> {
   const subs = await store.listSubscriptions({ channelId });
-  const sources = new Map((await store.listSources()).map((s) => [s.id, s]));
-  const named = subs
-    .filter((s) => sources.has(s.sourceId))
-    .map((s) => ({ id: s.sourceId, title: sources.get(s.sourceId)!.title, paused: s.pausedReason !== null }))
-    .sort((a, b) => a.title.localeCompare(b.title));
-  return { named: named.slice(0, SOURCES_NAMED), total: named.length };
+  const named = await Promise.all(
+    subs.slice(0, SOURCES_NAMED).map(async (s) => ({
+      id: s.sourceId,
+      title: (await store.getSource(s.sourceId))?.title ?? s.sourceId,
+      paused: s.pausedReason !== null,
+    })),
+  );
+  return { named, total: subs.length };
 }

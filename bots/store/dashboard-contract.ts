@@ -113,10 +113,10 @@ export function defineDashboardStateContract(harness: () => StoreHarness): void 
     await store.commitFetch(a.id, fetchedAt(T0 + 2), [item('a3', T0 - 9)], T0 + 2);
     const keys = (rows: { data: unknown }[]) => rows.map((r) => (r.data as { key: string }).key);
     expect(keys(await store.recentItems(null, 10))).toEqual(['a3', 'b1', 'a1', 'a2']);
-    expect(keys(await store.recentItems([a.id], 2))).toEqual(['a3', 'a1']);
-    expect(keys(await store.recentItems([a.id, b.id], 10))).toHaveLength(4);
-    expect(await store.recentItems([], 10)).toEqual([]);
-    const [first] = await store.recentItems([b.id], 1);
+    expect(keys(await store.recentItems({ sourceIds: [a.id] }, 2))).toEqual(['a3', 'a1']);
+    expect(keys(await store.recentItems({ sourceIds: [a.id, b.id] }, 10))).toHaveLength(4);
+    expect(await store.recentItems({ sourceIds: [] }, 10)).toEqual([]);
+    const [first] = await store.recentItems({ sourceIds: [b.id] }, 1);
     expect(first).toMatchObject({
       sourceId: b.id,
       title: 'Title b1',
@@ -124,5 +124,13 @@ export function defineDashboardStateContract(harness: () => StoreHarness): void 
       publishedAt: T0 - 5,
     });
     expect(first!.seenAt).toBe(T0 + 1);
+    // A channel's: the sources it subscribes to, not those it paused.
+    await store.upsertChannel({ id: 'ch', sink: 'console', target: 'x', title: 'Ch', rules: { sources: [a.id] } }, T0);
+    await store.subscribe('ch', a.id, T0);
+    await store.subscribe('ch', b.id, T0);
+    expect(keys(await store.recentItems({ channelId: 'ch' }, 10))).toEqual(['a3', 'b1', 'a1', 'a2']);
+    await store.pauseSubscription('ch', b.id, 'paused by a test', T0);
+    expect(keys(await store.recentItems({ channelId: 'ch' }, 10))).toEqual(['a3', 'a1', 'a2']);
+    expect(await store.recentItems({ channelId: 'nobody' }, 10)).toEqual([]);
   });
 }

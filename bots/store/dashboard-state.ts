@@ -33,13 +33,14 @@ export const DASHBOARD_SQL = {
 } as const;
 
 /**
- * A channel's latest items, from `sources` sources (null: every source). Its width varies with the
- * sources, so it is built here with positional arguments (the sources' ids, then the limit).
+ * A channel's latest items: `where` narrows them (every source when empty). It varies with what
+ * is asked (a channel's subscriptions, or a list of sources of any length), so it is built here
+ * with positional arguments (`where`'s, then the limit).
  */
-const recentItemsSql = (sources: number | null) =>
-  `SELECT id, source_id, title, link, published_at, seen_at, data FROM items
-    ${sources === null ? '' : `WHERE source_id IN (${Array.from({ length: sources }, () => '?').join(', ')})`}
+const recentItemsSql = (where: string) =>
+  `SELECT id, source_id, title, link, published_at, seen_at, data FROM items ${where}
     ORDER BY seen_at DESC, COALESCE(published_at, 0) DESC, id DESC LIMIT ?`;
+const ofChannelSql = `WHERE source_id IN (SELECT source_id FROM subscriptions WHERE channel_id = ? AND paused_reason IS NULL)`;
 
 /** The tables of migration 10 (not copied by `scipop store copy`: sessions end with the old store). */
 export const DASHBOARD_TABLES = ['dashboard_sign_ins', 'dashboard_sessions'] as const;
@@ -106,9 +107,15 @@ export function createDashboardState(runner: SqlRunner): DashboardStateStore {
         held: num(r.held),
         pending: num(r.pending),
       })),
-    recentItems: async (sourceIds, limit) => {
-      if (sourceIds !== null && sourceIds.length === 0) return [];
-      const rows = await runner.all(recentItemsSql(sourceIds?.length ?? null), [...(sourceIds ?? []), limit]);
+    recentItems: async (of, limit) => {
+      let where = '';
+      let args: unknown[] = [];
+      if (of && 'channelId' in of) [where, args] = [ofChannelSql, [of.channelId]];
+      else if (of) {
+        if (of.sourceIds.length === 0) return [];
+        [where, args] = [`WHERE source_id IN (${of.sourceIds.map(() => '?').join(', ')})`, [...of.sourceIds]];
+      }
+      const rows = await runner.all(recentItemsSql(where), [...args, limit]);
       return rows.map((r) => ({
         id: String(r.id),
         sourceId: String(r.source_id),

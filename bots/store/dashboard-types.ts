@@ -74,8 +74,12 @@ export interface DashboardStateStore {
   /** Held and pending rows per channel (channels with none are left out). */
   queueSizes(): Promise<QueueSize[]>;
   /**
-   * The newest `limit` items (first seen last, then published last) of these sources; `null`: of
-   * every source. A data column that does not parse comes back as null.
+   * The newest `limit` items (first seen last, then published last) of some sources: those a
+   * channel subscribes to (paused subscriptions left out), those listed, or (`null`) every source.
+   * A data column that does not parse comes back as null.
    */
-  recentItems(sourceIds: readonly string[] | null, limit: number): Promise<RecentItem[]>;
+  recentItems(
+    of: { channelId: string } | { sourceIds: readonly string[] } | null,
+    limit: number,
+  ): Promise<RecentItem[]>;
 }

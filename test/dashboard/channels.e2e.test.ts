@@ -217,6 +217,15 @@ describe('the Channels page', () => {
       'Filtered: no included regex matched (changed from the saved rules)',
     );
     expect(verdictOf(second, 'Mars rover finds water ice')).toBe('Passes, held for approval');
+    // A selection that drops the channel's source: its items would no longer come.
+    const dropped = await (
+      await post('/dashboard/channels/tg-main', form(page, { sources: 'https://elsewhere.example/feed' }), {
+        cookie: alice,
+      })
+    ).text();
+    expect(verdictOf(dropped, 'Mars rover finds water ice')).toBe(
+      'Filtered: source not selected (changed from the saved rules)',
+    );
     expect(await rulesOf('tg-main')).toEqual(before);
   });
 
