@@ -249,6 +249,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
           notice,
           preview,
           problems: compiled.ok ? [] : compiled.errors.map((text) => ({ field: 'approval' as const, text })),
+          stored: !compiled.ok,
         }),
       ),
     );

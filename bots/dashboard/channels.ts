@@ -93,6 +93,8 @@ export interface ChannelPageState {
   notice?: string | null;
   problems?: RuleProblem[];
   preview?: RulePreview | null;
+  /** True when the problems are the saved rules' own (the engine skips the channel until they are fixed). */
+  stored?: boolean;
   /** True when the preview is of the form's edited rules, not of the saved ones. */
   edited?: boolean;
   /** The sources the channel subscribes to, for the Sources field (ids to copy). */
@@ -119,7 +121,9 @@ export function channelBody(channel: Channel, values: RuleFormValues, csrf: stri
     ${
       problems.length
         ? html`<div class="notice error" role="alert">
-            <h2>Not saved: ${count(problems.length, 'problem')} to fix</h2>
+            <h2>
+              ${`${state.stored ? 'The saved rules no longer validate' : 'Not saved'}: ${count(problems.length, 'problem')} to fix`}
+            </h2>
             <ul>
               ${problems.map((p) => html`<li><a href="#f-${p.field}">${p.text}</a></li>`)}
             </ul>
