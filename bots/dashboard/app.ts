@@ -1,4 +1,3 @@
-import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -16,8 +15,11 @@ import { readRuleForm, formValuesOf, type RuleFormValues } from './channel-form'
 import { previewRules, subscribedSources } from './channel-preview';
 import { channelBody, channelsBody, type ChannelPageState } from './channels';
 import { messagePage, page, STYLE, type Frame } from './html';
+import type { AppEnv, PageKit, Signed } from './kit';
 import { overviewBody, overviewOf } from './overview';
 import { decide, editBody, editPost, heldPost, heldPosts, queueBody } from './queue';
+import { mountDeliveryLog } from './log-routes';
+import { mountSources, OPML_MAX_BYTES, OPML_UPLOAD_PATH } from './sources-routes';
 import { dashboardScope } from './scope';
 import type { DashboardAuth } from './sign-in';
 import { csrfTokenOf, sameToken } from './tokens';
@@ -32,13 +34,6 @@ export interface DashboardAppOptions {
   /** The workers' lease, to tell live workers from dead ones. */
   leaseMs: number;
 }
-
-interface Signed {
-  token: string;
-  grant: DashboardGrant;
-  csrf: string;
-}
-type AppEnv = { Bindings: HttpBindings; Variables: { signed: Signed } };
 
 const NOTICES: Record<string, string> = {
   approved: 'Approved: the post goes out with the next delivery.',
@@ -95,14 +90,20 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
         c.html(messagePage({ title: 'Slow down' }, 'Too many requests', 'Wait a minute and try again.', true), 429),
     }),
   );
-  // The dashboard's forms are a few fields; nothing bigger is read.
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: 16 * 1024,
-      onError: (c) => c.html(messagePage({ title: 'Too large' }, 'Too large', 'That form was too large.', true), 413),
-    }),
-  );
+  // The dashboard's forms are a few fields; nothing bigger is read (but an OPML upload, up to 1 MB as in the chat).
+  const formLimit = bodyLimit({
+    maxSize: 16 * 1024,
+    onError: (c) => c.html(messagePage({ title: 'Too large' }, 'Too large', 'That form was too large.', true), 413),
+  });
+  const uploadLimit = bodyLimit({
+    maxSize: OPML_MAX_BYTES + 16 * 1024,
+    onError: (c) =>
+      c.html(
+        messagePage({ title: 'Too large' }, 'Too large', 'That file is over 1 MB; an OPML list is much smaller.', true),
+        413,
+      ),
+  });
+  app.use('*', async (c, next) => (c.req.path === OPML_UPLOAD_PATH ? uploadLimit(c, next) : formLimit(c, next)));
   // Forms are posted only from the dashboard's own pages: the browser's Origin must be ours.
   app.use('*', csrf({ origin: (origin, c) => origin === base.origin || origin === new URL(c.req.url).origin }));
 
@@ -349,6 +350,10 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
     const failed = { problems: out.problems, summary: typeof body.summary === 'string' ? body.summary : '' };
     return c.html(page(frameOf(s, 'Edit', 'queue'), editBody(post, s.csrf, failed)), 400);
   });
+
+  const kit: PageKit = { signedIn, csrfToken, frameOf };
+  mountSources(app, kit, deps);
+  mountDeliveryLog(app, kit, deps);
 
   app.notFound((c) =>
     c.html(messagePage({ title: 'Not found' }, 'Not found', 'There is no such dashboard page.', true), 404),

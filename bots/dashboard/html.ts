@@ -72,13 +72,23 @@ svg.dc-bar { flex: none; width: 4px; height: auto; align-self: stretch; }
 svg.chart { width: 100%; max-width: 30rem; height: auto; display: block; }
 svg.chart rect { fill: var(--accent); }
 svg.chart line { stroke: var(--line); }
+form.filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; margin: 0 0 1rem; }
+form.filters label, form.stack label { display: flex; flex-direction: column; gap: .2rem; }
+form.stack { display: flex; flex-direction: column; gap: .75rem; max-width: 36rem; }
+form.stack label.check { flex-direction: row; gap: .5rem; align-items: center; }
+input, select { font: inherit; padding: .4rem .5rem; min-height: 44px; border: 1px solid var(--line); border-radius: .4rem; background: var(--bg); color: var(--fg); }
+input:focus-visible, select:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+td form { display: inline; }
+.pages { display: flex; gap: 1rem; margin: 1rem 0; }
+.verdict-post { color: var(--ok); }
+.verdict-skip { color: var(--muted); }
 `;
 
 /** What every page's frame needs: who is signed in and the session's CSRF token for sign-out. */
 export interface Frame {
   title: string;
   /** The nav link of this page (`overview`, `queue`); none on the signed-out pages. */
-  current?: 'overview' | 'channels' | 'queue';
+  current?: 'overview' | 'channels' | 'queue' | 'sources' | 'log';
   user?: { name: string; platform: string; operator: boolean };
   csrf?: string;
 }
@@ -87,6 +97,8 @@ const NAV = [
   ['overview', 'Overview'],
   ['channels', 'Channels'],
   ['queue', 'Queue'],
+  ['sources', 'Sources'],
+  ['log', 'Delivery log'],
 ] as const;
 
 /** The hidden form field that carries the CSRF token of the session. */
