@@ -25,6 +25,7 @@ import {
   toPg,
 } from './postgres-sql';
 import { createDashboardState } from './dashboard-state';
+import { createDeliveryLogState } from './delivery-log';
 import { createGlossaryState } from './glossary-state';
 import { createPlatformState, type SqlRunner } from './platform-state';
 import {
@@ -59,6 +60,10 @@ const PG_INSERT_ITEMS = {
 };
 const PG_INSERT_DELIVERIES = {
   head: 'INSERT INTO outbox (id, item_id, source_id, channel_id, status, message, created_at, not_before) VALUES',
+  tail: ' ON CONFLICT (item_id, channel_id) DO NOTHING',
+};
+const PG_INSERT_VERDICTS = {
+  head: 'INSERT INTO item_verdicts (item_id, source_id, channel_id, outcome, reason, created_at) VALUES',
   tail: ' ON CONFLICT (item_id, channel_id) DO NOTHING',
 };
 
@@ -202,6 +207,13 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       let insertedDeliveries = 0;
       for (const chunk of chunks(deliveries, BATCH))
         insertedDeliveries += await run(multiInsert(PG_INSERT_DELIVERIES, chunk), chunk.flat(), client);
+      const verdicts = items.flatMap((item, i) =>
+        inserted.has(ids[i]!)
+          ? (item.verdicts ?? []).map((v) => [ids[i], sourceId, v.channelId, v.outcome, v.reason.slice(0, 500), now])
+          : [],
+      );
+      for (const chunk of chunks(verdicts, BATCH))
+        await run(multiInsert(PG_INSERT_VERDICTS, chunk), chunk.flat(), client);
       await saveState(sourceId, state, client);
       return { insertedItems: inserted.size, insertedDeliveries };
     });
@@ -230,6 +242,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     ...createPlatformState(runner),
     ...createGlossaryState(runner),
     ...createDashboardState(runner),
+    ...createDeliveryLogState(runner),
     kind: 'postgres',
     schemaVersion: () => pgSchemaVersion(pool),
     close: async () => {
@@ -318,7 +331,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     markSent: async (id, now, remoteId) => void (await runQ(Q.markSent, { id, now, remoteId })),
     markFailed: async (id, error, retryAt) =>
       void (await (retryAt === null ? runQ(Q.markFailed, { id, error }) : runQ(Q.markRetry, { id, error, retryAt }))),
-    deferDelivery: async (id, notBefore) => void (await runQ(Q.defer, { id, notBefore })),
+    deferDelivery: async (id, notBefore, note) => void (await runQ(Q.defer, { id, notBefore, note: note ?? null })),
     getDelivery: async (id) => {
       const row = await oneQ(Q.deliveryById, { id });
       return row ? rowToDelivery(row) : undefined;

@@ -1,5 +1,5 @@
 import { query } from './named';
-import type { DeliveryStatus, LeaseKind } from './types';
+import type { DeliveryStatus, LeaseKind, NullKeeps } from './types';
 
 /**
  * The Store's SQL, written once in the dialect SQLite and PostgreSQL share, with named, typed
@@ -83,9 +83,19 @@ export const Q = {
   markFailed: query<{ id: string; error: string }>(
     `UPDATE outbox SET status = 'failed', last_error = :error, claimed_at = NULL, claimed_by = NULL WHERE id = :id`,
   ),
-  defer: query<{ id: string; notBefore: number }>(
-    `UPDATE outbox SET not_before = :notBefore WHERE id = :id AND status = 'pending'`,
+  /** `note` null keeps the note the post had (why it was put off: a cap, a missing sink). */
+  defer: query<{ id: string; notBefore: number; note: NullKeeps<string> }>(
+    `UPDATE outbox SET not_before = :notBefore, note = COALESCE(:note, note) WHERE id = :id AND status = 'pending'`,
   ),
+  insertVerdict: query<{
+    itemId: string;
+    sourceId: string;
+    channelId: string;
+    outcome: string;
+    reason: string;
+    now: number;
+  }>(`INSERT INTO item_verdicts (item_id, source_id, channel_id, outcome, reason, created_at)
+    VALUES (:itemId, :sourceId, :channelId, :outcome, :reason, :now) ON CONFLICT (item_id, channel_id) DO NOTHING`),
   deliveryById: query<{ id: string }>(`SELECT * FROM outbox WHERE id = :id`),
   heldAll: query<{ limit: number }>(`SELECT * FROM outbox WHERE status = 'held' ORDER BY created_at, id LIMIT :limit`),
   heldForChannel: query<{ channelId: string; limit: number }>(

@@ -7,6 +7,7 @@ import { bind, type Query } from './named';
 import { runPlanSync, type Plan } from './plan';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { createDashboardState } from './dashboard-state';
+import { createDeliveryLogState } from './delivery-log';
 import { createGlossaryState } from './glossary-state';
 import { createPlatformState, type SqlRunner } from './platform-state';
 import { LISTED_EVERY_MS, Q, SQL } from './queries';
@@ -198,6 +199,15 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
             now,
           });
         }
+        for (const v of item.verdicts ?? [])
+          runQ(Q.insertVerdict, {
+            itemId,
+            sourceId,
+            channelId: v.channelId,
+            outcome: v.outcome,
+            reason: v.reason.slice(0, 500),
+            now,
+          });
       }
       saveState(sourceId, state);
       return { insertedItems, insertedDeliveries };
@@ -231,6 +241,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ...createPlatformState(runner),
     ...createGlossaryState(runner),
     ...createDashboardState(runner),
+    ...createDeliveryLogState(runner),
     kind: 'sqlite',
     schemaVersion: async () => Number(one(SQL.schemaVersion)?.v ?? 0),
     close: async () => {
@@ -317,7 +328,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     markSent: async (id, now, remoteId) => void runQ(Q.markSent, { id, now, remoteId }),
     markFailed: async (id, error, retryAt) =>
       void (retryAt === null ? runQ(Q.markFailed, { id, error }) : runQ(Q.markRetry, { id, error, retryAt })),
-    deferDelivery: async (id, notBefore) => void runQ(Q.defer, { id, notBefore }),
+    deferDelivery: async (id, notBefore, note) => void runQ(Q.defer, { id, notBefore, note: note ?? null }),
     getDelivery: async (id) => {
       const row = oneQ(Q.deliveryById, { id });
       return row ? rowToDelivery(row) : undefined;
