@@ -51,6 +51,10 @@ describe('engine over a real SQLite file and a local feed server', () => {
     let report = await h.engine.runOnce();
     expect(report).toMatchObject({ polled: 1, ok: 1, newItems: 2, queued: 0 });
     expect(h.posts()).toEqual([]);
+    // The delivery log says why: each channel receiving it skipped what the feed already carried.
+    const log = await h.store.deliveryLog({ channelIds: null, offset: 0, limit: 10 });
+    expect(log.length).toBeGreaterThan(0);
+    expect(log.every((e) => e.outcome === 'skipped' && e.reason!.startsWith('first fetch of the source'))).toBe(true);
     report = await h.engine.runOnce();
     expect(report).toMatchObject({ notModified: 1, newItems: 0 });
     expect(server.lastHeaders('/e1')?.['if-none-match']).toBe('"v1"');
