@@ -60,14 +60,18 @@ const stateOf = (s: Source, subscriptionPaused: string | null): SourceState =>
 export async function sourceRows(deps: TenancyDeps, scope: Scope): Promise<SourceRow[]> {
   const titles = new Map(scope.all.map((c) => [c.id, c.channel.title]));
   if (scope.actor.operator) {
-    const subs = await deps.store.listSubscriptions();
+    const receivers = new Map<string, string[]>();
+    for (const s of await deps.store.listSubscriptions()) {
+      if (s.pausedReason !== null) continue;
+      const list = receivers.get(s.sourceId) ?? [];
+      if (list.length === 0) receivers.set(s.sourceId, list);
+      list.push(titles.get(s.channelId) ?? s.channelId);
+    }
     const views = await sourcesFor(deps, networkScope(scope));
     return views.map(({ source }) => ({
       source,
       channel: null,
-      channels: subs
-        .filter((s) => s.sourceId === source.id && s.pausedReason === null)
-        .map((s) => titles.get(s.channelId) ?? s.channelId),
+      channels: receivers.get(source.id) ?? [],
       state: stateOf(source, null),
       pausedWhy: source.active ? null : (source.pausedReason ?? 'paused'),
     }));

@@ -40,33 +40,42 @@ export function createDeliveryLogState(db: SqlRunner): DeliveryLogStore {
   return {
     deliveryLog: async (q) => {
       if (q.channelIds !== null && q.channelIds.length === 0) return [];
+      const outcomes = (q.outcomes ?? []).filter((o) => LOG_OUTCOMES.includes(o));
+      const search = q.search?.trim() ? contains(q.search.trim()) : null;
       const args: unknown[] = [];
-      const inChannels = (column: string) => {
-        if (q.channelIds === null) return '';
-        args.push(...q.channelIds);
-        return ` AND ${column} IN (${placeholders(q.channelIds.length)})`;
+      // Each half is narrowed and cut to the rows the page can need before the union, newest
+      // first: with its (channel, time) or (time) index, neither half reads the whole table.
+      const where = (alias: string, outcome: string) => {
+        let sql = '';
+        if (q.channelIds !== null) {
+          sql += ` AND ${alias}.channel_id IN (${placeholders(q.channelIds.length)})`;
+          args.push(...q.channelIds);
+        }
+        if (outcomes.length > 0) {
+          sql += ` AND ${outcome} IN (${placeholders(outcomes.length)})`;
+          args.push(...outcomes);
+        }
+        if (search) {
+          sql += ` AND (LOWER(i.title) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(i.link, '')) LIKE ? ESCAPE '\\')`;
+          args.push(search, search);
+        }
+        return sql;
       };
+      const upTo = q.offset + q.limit;
       const outbox = `SELECT o.id AS id, o.item_id AS item_id, o.source_id AS source_id, o.channel_id AS channel_id,
         o.status AS outcome, o.last_error AS reason, o.note AS note, o.decided_by AS decided_by, o.remote_id AS remote_id,
         o.attempts AS attempts, o.created_at AS created_at, o.sent_at AS sent_at, i.title AS title, i.link AS link
-        FROM outbox o JOIN items i ON i.id = o.item_id WHERE o.item_id IS NOT NULL${inChannels('o.channel_id')}`;
+        FROM outbox o JOIN items i ON i.id = o.item_id WHERE o.item_id IS NOT NULL${where('o', 'o.status')}
+        ORDER BY o.created_at DESC, o.id DESC LIMIT ?`;
+      args.push(upTo);
       const verdicts = `SELECT v.item_id || '/' || v.channel_id AS id, v.item_id AS item_id, v.source_id AS source_id,
-        v.channel_id AS channel_id, v.outcome AS outcome, v.reason AS reason, NULL AS note, NULL AS decided_by,
-        NULL AS remote_id, 0 AS attempts, v.created_at AS created_at, NULL AS sent_at, i.title AS title, i.link AS link
-        FROM item_verdicts v JOIN items i ON i.id = v.item_id WHERE 1 = 1${inChannels('v.channel_id')}`;
-      let where = '';
-      const outcomes = (q.outcomes ?? []).filter((o) => LOG_OUTCOMES.includes(o));
-      if (outcomes.length > 0) {
-        where += ` AND outcome IN (${placeholders(outcomes.length)})`;
-        args.push(...outcomes);
-      }
-      const search = q.search?.trim();
-      if (search) {
-        where += ` AND (LOWER(title) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(link, '')) LIKE ? ESCAPE '\\')`;
-        args.push(contains(search), contains(search));
-      }
+        v.channel_id AS channel_id, v.outcome AS outcome, v.reason AS reason, CAST(NULL AS TEXT) AS note, CAST(NULL AS TEXT) AS decided_by,
+        CAST(NULL AS TEXT) AS remote_id, CAST(0 AS BIGINT) AS attempts, v.created_at AS created_at, CAST(NULL AS BIGINT) AS sent_at, i.title AS title, i.link AS link
+        FROM item_verdicts v JOIN items i ON i.id = v.item_id WHERE 1 = 1${where('v', 'v.outcome')}
+        ORDER BY v.created_at DESC, v.item_id DESC, v.channel_id DESC LIMIT ?`;
+      args.push(upTo);
       args.push(q.limit, q.offset);
-      const sql = `SELECT ${COLUMNS} FROM (${outbox} UNION ALL ${verdicts}) AS log WHERE 1 = 1${where}
+      const sql = `SELECT ${COLUMNS} FROM (SELECT * FROM (${outbox}) AS o UNION ALL SELECT * FROM (${verdicts}) AS v) AS log
         ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`;
       return (await db.all(sql, args)).map(entryOf);
     },

@@ -27,10 +27,13 @@ export interface SourceView {
 export async function sourcesFor(deps: TenancyDeps, scope: Scope): Promise<SourceView[]> {
   const subs = await deps.store.listSubscriptions();
   if (scope.actor.operator && targetsOf(scope).length === 0) {
+    // Counted in one pass: a network of 10,000 sources must not scan every subscription per source.
+    const counts = new Map<string, number>();
+    for (const s of subs) if (s.pausedReason === null) counts.set(s.sourceId, (counts.get(s.sourceId) ?? 0) + 1);
     return (await deps.store.listSources()).map((source) => ({
       source,
       subscription: null,
-      subscribers: subs.filter((s) => s.sourceId === source.id && s.pausedReason === null).length,
+      subscribers: counts.get(source.id) ?? 0,
     }));
   }
   const mine = new Set(scope.here.map((c) => c.id));
