@@ -19,7 +19,7 @@ import type { AppEnv, PageKit, Signed } from './kit';
 import { overviewBody, overviewOf } from './overview';
 import { decide, editBody, editPost, heldPost, heldPosts, queueBody } from './queue';
 import { mountDeliveryLog } from './log-routes';
-import { mountSources, OPML_MAX_BYTES, OPML_UPLOAD_PATH } from './sources-routes';
+import { mountSources, opmlUploadLimit, OPML_UPLOAD_PATH } from './sources-routes';
 import { dashboardScope } from './scope';
 import type { DashboardAuth } from './sign-in';
 import { csrfTokenOf, sameToken } from './tokens';
@@ -95,15 +95,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
     maxSize: 16 * 1024,
     onError: (c) => c.html(messagePage({ title: 'Too large' }, 'Too large', 'That form was too large.', true), 413),
   });
-  const uploadLimit = bodyLimit({
-    maxSize: OPML_MAX_BYTES + 16 * 1024,
-    onError: (c) =>
-      c.html(
-        messagePage({ title: 'Too large' }, 'Too large', 'That file is over 1 MB; an OPML list is much smaller.', true),
-        413,
-      ),
-  });
-  app.use('*', async (c, next) => (c.req.path === OPML_UPLOAD_PATH ? uploadLimit(c, next) : formLimit(c, next)));
+  app.use('*', async (c, next) => (c.req.path === OPML_UPLOAD_PATH ? opmlUploadLimit(c, next) : formLimit(c, next)));
   // Forms are posted only from the dashboard's own pages: the browser's Origin must be ours.
   app.use('*', csrf({ origin: (origin, c) => origin === base.origin || origin === new URL(c.req.url).origin }));
 

@@ -1,4 +1,5 @@
-import type { Context, Hono } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { isFeedUrl, exportOpml, importSources } from '../sources/catalog';
 import { parseOpml } from '../sources/opml';
 import type { CommandDeps } from '../platform/commands';
@@ -23,6 +24,33 @@ import {
 export const OPML_UPLOAD_PATH = '/dashboard/sources/import';
 /** The largest OPML file accepted, as the chat's `/import`. */
 export const OPML_MAX_BYTES = 1_000_000;
+/** An upload up to this size that is too large is read and dropped, so the browser sees the answer, not a reset. */
+const DRAINED_BYTES = 20 * 1024 * 1024;
+
+const tooLarge = (c: Context<AppEnv>) =>
+  c.html(
+    messagePage({ title: 'Too large' }, 'Too large', 'That file is over 1 MB; an OPML list is much smaller.', true),
+    413,
+  );
+const uploadBodyLimit = bodyLimit({ maxSize: OPML_MAX_BYTES + 16 * 1024, onError: tooLarge });
+
+/**
+ * The OPML upload's body limit (1 MB and the form's fields). A server that answers before reading a
+ * large body makes the browser show a reset connection instead of the answer: a declared length over
+ * the limit is read and dropped first (up to 20 MB; beyond, the connection is closed).
+ */
+export const opmlUploadLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const declared = Number(c.req.header('content-length'));
+  if (Number.isFinite(declared) && declared > OPML_MAX_BYTES + 16 * 1024) {
+    const body = c.req.raw.body;
+    if (body && declared <= DRAINED_BYTES) {
+      const reader = body.getReader();
+      while (!(await reader.read()).done);
+    }
+    return tooLarge(c);
+  }
+  return uploadBodyLimit(c, next);
+};
 
 const DONE: Record<string, (title: string) => string> = {
   added: (t) => `Added “${t}”. New items are posted from its next fetch.`,

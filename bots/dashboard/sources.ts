@@ -94,6 +94,8 @@ export function filterRows(rows: readonly SourceRow[], filter: SourceFilter, cha
   const q = filter.q.toLowerCase();
   const channelTitle = channels.find((c) => c.id === filter.channel)?.channel.title;
   const order: Record<SourceState, number> = { failing: 0, paused: 1, ok: 2 };
+  // One collator for the whole sort: String#localeCompare builds one per call (slow over 10,000 rows).
+  const byText = new Intl.Collator().compare;
   return rows
     .filter(
       (r) =>
@@ -109,8 +111,8 @@ export function filterRows(rows: readonly SourceRow[], filter: SourceFilter, cha
     .sort(
       (a, b) =>
         order[a.state] - order[b.state] ||
-        a.source.title.localeCompare(b.source.title) ||
-        (a.channel?.title ?? '').localeCompare(b.channel?.title ?? ''),
+        byText(a.source.title, b.source.title) ||
+        byText(a.channel?.title ?? '', b.channel?.title ?? ''),
     );
 }
 

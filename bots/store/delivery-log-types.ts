@@ -1,11 +1,10 @@
-import type { DeliveryStatus } from './types';
-
 /**
  * The delivery log: for every item and subscribed channel, what became of it. An outbox row says
  * it (posted, waiting, held, rejected, failed, kept for a digest), or an item verdict says why no
  * post was made (a rule filtered it, a first fetch skipped it).
  */
-export type LogOutcome = DeliveryStatus | 'filtered' | 'skipped';
+export type LogOutcome =
+  'held' | 'pending' | 'sending' | 'sent' | 'rejected' | 'failed' | 'digest' | 'filtered' | 'skipped';
 
 /** Every outcome the log knows, for filters. */
 export const LOG_OUTCOMES: readonly LogOutcome[] = [

@@ -113,6 +113,9 @@ describe('the dashboard’s Delivery log', () => {
     const sent = tg.messages(GROUP).find((m) => m.text.startsWith('News #1'))!;
     expect(html).toContain(`href="https://t.me/c/1234567890/${sent.message_id}"`);
     expect(html.match(/<strong>Posted<\/strong>/g)).toHaveLength(2);
+    // Feed text is escaped.
+    expect(html).toContain('News #1: is 2 &lt; 3 &amp; &quot;water&quot; &gt; ice?');
+    expect(html).not.toContain('is 2 < 3');
   });
 
   it('shows held and rejected posts (by whom) to the other channel’s moderator, paged and searchable', async () => {

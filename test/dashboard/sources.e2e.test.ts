@@ -270,6 +270,10 @@ describe('the dashboard’s Sources page', () => {
     expect(await broken.text()).toContain('Not imported: not well-formed XML');
     expect((await bots.store.listSources()).length).toBe(before);
     expect((await upload(oscar, 'forged', '<opml/>')).status).toBe(403);
+    const huge = await upload(oscar, csrf, `<opml version="2.0"><body>${' '.repeat(1_500_000)}</body></opml>`);
+    expect(huge.status).toBe(413);
+    expect(await huge.text()).toContain('That file is over 1 MB');
+    expect((await bots.store.listSources()).length).toBe(before);
 
     const opml = `<?xml version="1.0"?><opml version="2.0"><head><title>Mine</title></head><body>
       <outline text="Biology"><outline type="rss" text="Delta" xmlUrl="${feeds.url('/delta.xml')}"/></outline>
