@@ -22,6 +22,8 @@ export interface SourceRow {
   state: SourceState;
   /** Why it is paused (the source, or this channel's subscription), when it is. */
   pausedWhy: string | null;
+  /** What Pause/Resume changes is paused: the channel's subscription (moderators) or the source (operators). */
+  pausedHere: boolean;
 }
 
 /** The Sources page's filters, as its form sends them. */
@@ -74,6 +76,7 @@ export async function sourceRows(deps: TenancyDeps, scope: Scope): Promise<Sourc
       channels: receivers.get(source.id) ?? [],
       state: stateOf(source, null),
       pausedWhy: source.active ? null : (source.pausedReason ?? 'paused'),
+      pausedHere: !source.active,
     }));
   }
   const views = await sourcesFor(deps, scope);
@@ -85,6 +88,9 @@ export async function sourceRows(deps: TenancyDeps, scope: Scope): Promise<Sourc
       channels: [],
       state: stateOf(source, subPaused),
       pausedWhy: !source.active ? (source.pausedReason ?? 'paused') : subPaused ? `here: ${subPaused}` : null,
+      // A source an operator paused for the network stays paused whatever a channel does; the
+      // channel's own button pauses or resumes its subscription.
+      pausedHere: subPaused !== null,
     };
   });
 }
@@ -135,7 +141,7 @@ function actions(r: SourceRow, csrf: string): Html {
   const id = encodeURIComponent(r.source.id);
   const channel = r.channel ? html`<input type="hidden" name="channel" value="${r.channel.id}" />` : '';
   const what = `${r.source.title}${r.channel ? ` in ${r.channel.title}` : ''}`;
-  const toggle = r.state === 'paused' ? 'resume' : 'pause';
+  const toggle = r.pausedHere ? 'resume' : 'pause';
   const removeHref = `/dashboard/sources/${id}/remove${r.channel ? `?channel=${encodeURIComponent(r.channel.id)}` : ''}`;
   return html`<div class="actions">
     <form method="post" action="/dashboard/sources/${id}/${toggle}">

@@ -168,6 +168,25 @@ describe('the dashboard’s Sources page', () => {
     );
   });
 
+  it('lets an operator pause a source for the network; a channel moderator cannot resume it for everyone', async () => {
+    const csrf = csrfOf(await page('/dashboard/sources', oscar));
+    const res = await web.post(`/dashboard/sources/${beta.id}/pause`, { _csrf: csrf, channel: '' }, { cookie: oscar });
+    expect(res.status).toBe(303);
+    expect((await bots.store.getSource(beta.id))!.pausedReason).toBe('paused by @oscar on the dashboard');
+    const theirs = await page('/dashboard/sources?state=paused', carol);
+    expect(theirs).toMatch(/<strong>Paused<\/strong>: paused by @oscar on the dashboard/);
+    // Her button pauses her channel's subscription; it offers no resume of the operator's pause.
+    expect(theirs).toContain('aria-label="Pause: Beta news in Other group"');
+    expect(theirs).not.toContain('aria-label="Resume: Beta news');
+    const back = await web.post(
+      `/dashboard/sources/${beta.id}/resume`,
+      { _csrf: csrf, channel: '' },
+      { cookie: oscar },
+    );
+    expect(back.status).toBe(303);
+    expect((await bots.store.getSource(beta.id))!.active).toBe(true);
+  });
+
   it('checks a feed before adding it: a bad URL or a page that is no feed is refused and nothing is stored', async () => {
     const csrf = csrfOf(await page('/dashboard/sources/add', alice));
     const count = (await bots.store.listSources()).length;
