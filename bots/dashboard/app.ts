@@ -7,7 +7,6 @@ import { secureHeaders } from 'hono/secure-headers';
 import { rateLimiter } from 'hono-rate-limiter';
 import { errorMessage } from '../../shared/errors';
 import type { CommandDeps } from '../platform/commands';
-import type { DashboardGrant } from '../store/dashboard-types';
 import type { Channel } from '../store/types';
 import { appliedText, saveChannelRules } from '../curation/channel-rules';
 import { compileRules } from '../../shared/curation';
