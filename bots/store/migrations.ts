@@ -365,6 +365,11 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX dashboard_sessions_expires ON dashboard_sessions (expires_at)`,
     ],
   },
+  {
+    version: 11,
+    name: "a channel's language (en or zh-Hans), and the one the config file last gave it",
+    statements: [`ALTER TABLE channels ADD COLUMN lang TEXT`, `ALTER TABLE channels ADD COLUMN config_lang TEXT`],
+  },
 ];
 
 /** The newest schema version this code knows. */
