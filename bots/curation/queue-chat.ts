@@ -55,7 +55,7 @@ async function show(ctx: CommandContext, deps: CommandDeps, row: Delivery): Prom
 /** `/queue`: the posts waiting for approval that the member may decide on, each with its buttons. */
 export const queueCommand = defineCommand({
   name: 'queue',
-  description: 'Posts waiting for approval, with buttons',
+  description: 'cmd.queue',
   access: 'moderator',
   args: [],
   async run(ctx, _args, deps) {

@@ -9,7 +9,7 @@ import { managedOf } from '../tenancy/scope';
  */
 export const dashboardCommand = defineCommand({
   name: 'dashboard',
-  description: 'A private one-time link that signs you in to the moderators’ dashboard',
+  description: 'cmd.dashboard',
   access: 'moderator',
   standalone: true,
   args: [],

@@ -10,11 +10,11 @@ import { dueText, previewDigest } from './preview';
  */
 export const digestCommand = defineCommand({
   name: 'digest',
-  description: 'Preview the next digest of this chat, privately',
+  description: 'cmd.digest',
   access: 'moderator',
   args: [
-    { name: 'action', description: 'what to do', kind: 'text', required: true, choices: ['preview'] },
-    { name: 'channel', description: 'a destination id (operators, from elsewhere)', kind: 'text' },
+    { name: 'action', description: 'cmd.digest.action', kind: 'text', required: true, choices: ['preview'] },
+    { name: 'channel', description: 'cmd.digest.channel', kind: 'text' },
   ],
   async run(ctx, args, deps) {
     if (args.action !== 'preview') {

@@ -4,20 +4,21 @@ import {
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { EVERYONE_COMMANDS, NEUTRAL_SUBCOMMANDS } from './chat-commands';
+import type { MessageKey } from '../../shared/i18n/translate';
+import { describedAs, EVERYONE_COMMANDS, namedAs, NEUTRAL_SUBCOMMANDS } from './chat-commands';
 import { MODERATOR_PERMISSION } from './context';
 
-const str = (name: string, description: string, required = true, extra: Record<string, unknown> = {}) => ({
+const str = (name: string, description: MessageKey, required = true, extra: Record<string, unknown> = {}) => ({
   type: ApplicationCommandOptionType.String,
   name,
-  description,
+  ...describedAs(description),
   required,
   ...extra,
 });
-const sub = (name: string, description: string, options: unknown[] = []) => ({
+const sub = (name: string, description: MessageKey, options: unknown[] = []) => ({
   type: ApplicationCommandOptionType.Subcommand,
-  name,
-  description,
+  ...namedAs(name),
+  ...describedAs(description),
   options,
 });
 
@@ -41,17 +42,17 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
   {
     type: ApplicationCommandType.ChatInput,
     name: 'scipop',
-    description: 'Curate SciPop: sources, filters, approval queue (moderators)',
+    ...describedAs('cmd.scipop'),
     default_member_permissions: String(MODERATOR_PERMISSION),
     contexts: [InteractionContextType.Guild],
     options: inOrder([
-      sub('subscribe', 'Post SciPop news in this channel', [
-        str('tags', 'Only sources with these fields, space-separated (default: all)', false),
-        str('approval', 'Which posts wait for approval (default: untrusted sources)', false, {
+      sub('subscribe', 'cmd.subscribe', [
+        str('tags', 'cmd.subscribe.tags', false),
+        str('approval', 'cmd.subscribe.approval', false, {
           choices: ['untrusted', 'all', 'none'].map((a) => ({ name: a, value: a })),
         }),
       ]),
-      sub('unsubscribe', 'Stop posting SciPop news in this channel'),
+      sub('unsubscribe', 'cmd.unsubscribe'),
       ...NEUTRAL_SUBCOMMANDS,
     ]),
   },

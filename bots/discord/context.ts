@@ -5,7 +5,9 @@ import {
   type InteractionReplyOptions,
   type RepliableInteraction,
 } from 'discord.js';
+import type { ChatLang } from '../../shared/i18n/lang';
 import type { DashboardLinks } from '../dashboard/sign-in';
+import { replyLang } from '../platform/commands';
 import type { Fetcher } from '../engine/fetch-types';
 import type { TermService } from '../glossary/term-service';
 import type { EngineLogger, FeedParser } from '../engine/types';
@@ -82,6 +84,17 @@ export async function answer(
 /** The SciPop destinations that post to this Discord channel. */
 export async function channelsHere(deps: DiscordCommandDeps, channelId: string): Promise<Channel[]> {
   return (await deps.store.listChannels()).filter((c) => c.sink === 'discord' && c.target.trim() === channelId);
+}
+
+/**
+ * The language answers speak here: the destinations' in this channel, else the server's (Discord's
+ * guild locale; a direct message: the member's own).
+ */
+export function langHere(interaction: RepliableInteraction, deps: DiscordCommandDeps): Promise<ChatLang> {
+  return replyLang({
+    destinationsHere: () => channelsHere(deps, interaction.channelId ?? ''),
+    locale: interaction.guildLocale ?? interaction.locale,
+  });
 }
 
 /** A subcommand's string option. */

@@ -1,5 +1,8 @@
 import { ChannelType, type ChatInputCommandInteraction } from 'discord.js';
 import { ApprovalModeSchema } from '../../shared/curation';
+import { chatLangOf, type ChatLang } from '../../shared/i18n/lang';
+import { translate, type MessageKey, type MessageParams } from '../../shared/i18n/translate';
+import { sentences } from '../platform/commands';
 import { answer, channelsHere, option, type DiscordCommandDeps } from './context';
 
 /** Channel kinds a destination can be (text, announcement, forum, threads). */
@@ -12,7 +15,7 @@ const POSTABLE = new Set<number>([
   ChannelType.AnnouncementThread,
 ]);
 
-const applied = (live: boolean) => (live ? 'It takes effect now.' : 'It takes effect at the next restart.');
+const applied = (lang: ChatLang, live: boolean) => translate(lang, live ? 'dc.applied.now' : 'dc.applied.restart');
 
 /**
  * `/scipop subscribe [tags] [approval]`: makes the channel where it is typed a destination (a
@@ -25,35 +28,26 @@ export async function runSubscribeCommand(
 ): Promise<void> {
   const now = deps.now ?? Date.now;
   const here = await channelsHere(deps, interaction.channelId);
+  // A new destination speaks its server's language (Discord's guild locale) until a moderator's /lang.
+  const lang = here.length > 0 ? (here.find((c) => c.lang)?.lang ?? 'en') : chatLangOf(interaction.guildLocale);
+  const t = (key: MessageKey, params?: MessageParams) => translate(lang, key, params);
   if (sub === 'unsubscribe') {
     const mine = here.filter((c) => c.origin === 'chat');
     if (mine.length === 0) {
-      return answer(
-        interaction,
-        here.length
-          ? 'This channel’s destination comes from the config file; remove it there.'
-          : 'This channel is not a SciPop destination.',
-      );
+      return answer(interaction, t(here.length ? 'dc.unsubscribe.fromFile' : 'dc.unsubscribe.none'));
     }
     for (const c of mine) await deps.store.removeChannel(c.id);
     return answer(
       interaction,
-      `This channel no longer receives posts. Posts already waiting for it are not sent. ${applied((await deps.channelsChanged?.()) ?? false)}`,
+      sentences({ lang }, [t('dc.unsubscribe.done'), applied(lang, (await deps.channelsChanged?.()) ?? false)]),
     );
   }
   const type = interaction.channel?.type;
-  if (type !== undefined && !POSTABLE.has(type))
-    return answer(
-      interaction,
-      'SciPop posts to text, announcement and forum channels and to threads; this channel is none of those.',
-    );
+  if (type !== undefined && !POSTABLE.has(type)) return answer(interaction, t('dc.subscribe.notPostable'));
   if (here.length > 0)
-    return answer(
-      interaction,
-      `This channel already receives posts (${here.map((c) => c.title).join(', ')}). /scipop filter changes what it gets.`,
-    );
+    return answer(interaction, t('dc.subscribe.already', { titles: here.map((c) => c.title).join(', ') }));
   const approval = ApprovalModeSchema.safeParse(option(interaction, 'approval') || 'untrusted');
-  if (!approval.success) return answer(interaction, 'approval is one of: untrusted, all, none.');
+  if (!approval.success) return answer(interaction, t('dc.subscribe.badApproval'));
   const tags = option(interaction, 'tags')
     .split(/[\s,]+/)
     .filter(Boolean)
@@ -70,16 +64,15 @@ export async function runSubscribeCommand(
       title: name,
       rules: { tags, approval: approval.data },
       origin: 'chat',
+      lang,
     },
     now(),
   );
   const live = (await deps.channelsChanged?.()) ?? false;
-  const what = tags.length ? `new items of sources tagged ${tags.join(', ')}` : 'new items of every source';
+  const what = tags.length ? t('dc.subscribe.tagged', { tags: tags.join(', ') }) : t('dc.subscribe.every');
   const queue =
     approval.data === 'none'
-      ? ''
-      : approval.data === 'all'
-        ? ' Every post waits for approval first.'
-        : ' Posts from sources not marked trusted wait for approval first.';
-  await answer(interaction, `This channel now receives ${what}.${queue} ${applied(live)}`);
+      ? []
+      : [t(approval.data === 'all' ? 'dc.subscribe.queueAll' : 'dc.subscribe.queueUntrusted')];
+  await answer(interaction, sentences({ lang }, [t('dc.subscribe.done', { what }), ...queue, applied(lang, live)]));
 }

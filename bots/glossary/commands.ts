@@ -3,10 +3,10 @@ import { defineCommand, textArg } from '../platform/commands';
 /** `explain TERM`: the glossary's explanation, for everyone. */
 export const explainCommand = defineCommand({
   name: 'explain',
-  description: 'Explain a science term from the glossary',
+  description: 'cmd.explain',
   access: 'everyone',
   standalone: true,
-  args: [{ name: 'term', description: 'The term, e.g. exoplanet', kind: 'text', required: true }],
+  args: [{ name: 'term', description: 'cmd.explain.term', kind: 'text', required: true }],
   async run(ctx, args, deps) {
     const term = textArg(args, 'term');
     if (!term) return ctx.reply(`Which term? For example ${ctx.command('explain', { term: 'exoplanet' })}`);

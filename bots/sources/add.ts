@@ -36,12 +36,12 @@ async function whereTo(ctx: CommandContext, deps: CommandDeps, scope: Scope, res
  */
 export const addCommand = defineCommand({
   name: 'add',
-  description: 'Add a feed source',
+  description: 'cmd.add',
   access: 'moderator',
   args: [
-    { name: 'url', description: 'RSS, Atom, RDF or JSON Feed URL', kind: 'text', required: true },
-    { name: 'tags', description: 'Fields, space-separated (astronomy biology …)', kind: 'text' },
-    { name: 'trusted', description: 'Post without approval', kind: 'flag' },
+    { name: 'url', description: 'cmd.add.url', kind: 'text', required: true },
+    { name: 'tags', description: 'cmd.add.tags', kind: 'text' },
+    { name: 'trusted', description: 'cmd.add.trusted', kind: 'flag' },
   ],
   async run(ctx, args, deps) {
     const url = textArg(args, 'url');

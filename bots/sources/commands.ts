@@ -36,14 +36,14 @@ export async function checkFeed(
 
 const SOURCE_ARG = {
   name: 'source',
-  description: 'Source id (as sources lists it) or feed URL',
+  description: 'cmd.source',
   kind: 'text',
 } as const;
 
 /** `sources`: an operator outside a destination sees every source; in a destination, what it receives. */
 export const sourcesCommand = defineCommand({
   name: 'sources',
-  description: 'List the feed sources and their state',
+  description: 'cmd.sources',
   access: 'everyone',
   args: [],
   async run(ctx, _args, deps) {
@@ -90,7 +90,7 @@ const who = (ctx: CommandContext) =>
 /** `remove SOURCE`: an operator removes it from the network; a channel's moderators unsubscribe their channel. */
 export const removeCommand = defineCommand({
   name: 'remove',
-  description: 'Unsubscribe this chat from a source (operators: remove it from the network)',
+  description: 'cmd.remove',
   access: 'moderator',
   args: [{ ...SOURCE_ARG, required: true }],
   run: onSource((scope, source, _ctx, deps) => removeFor(deps, scope, source)),
@@ -99,7 +99,7 @@ export const removeCommand = defineCommand({
 /** `pause SOURCE`: an operator stops fetching it; a channel's moderators pause their channel's subscription. */
 export const pauseCommand = defineCommand({
   name: 'pause',
-  description: 'Pause a source here (operators: for everyone)',
+  description: 'cmd.pause',
   access: 'moderator',
   args: [{ ...SOURCE_ARG, required: true }],
   run: onSource(
@@ -111,7 +111,7 @@ export const pauseCommand = defineCommand({
 /** `resume [SOURCE]`: resume a source (operators) or this chat's subscription, or (alone) restart posting here after the platform refused it. */
 export const resumeCommand = defineCommand({
   name: 'resume',
-  description: 'Resume a source here, or (without one) this chat’s paused posting',
+  description: 'cmd.resume',
   access: 'moderator',
   args: [SOURCE_ARG],
   async run(ctx, args, deps) {
@@ -128,7 +128,7 @@ export const resumeCommand = defineCommand({
 /** `export`: every source as an OPML 2.0 file. */
 export const exportCommand = defineCommand({
   name: 'export',
-  description: 'Every source as an OPML file',
+  description: 'cmd.export',
   access: 'operator',
   args: [],
   async run(ctx, _args, deps) {
@@ -144,9 +144,9 @@ export const exportCommand = defineCommand({
 /** `import FILE`: sources from an OPML file, added or updated. */
 export const importCommand = defineCommand({
   name: 'import',
-  description: 'Import sources from an OPML file',
+  description: 'cmd.import',
   access: 'operator',
-  args: [{ name: 'file', description: 'The .opml file', kind: 'file', required: true }],
+  args: [{ name: 'file', description: 'cmd.import.file', kind: 'file', required: true }],
   async run(ctx, args, deps) {
     const file = args.file;
     if (!file || typeof file !== 'object')

@@ -30,17 +30,17 @@ function describe(ctx: CommandContext, channel: Channel): string {
  */
 export const filterCommand = defineCommand({
   name: 'filter',
-  description: 'Show or change the keyword and regex filters here',
+  description: 'cmd.filter',
   access: 'moderator',
   args: [
     {
       name: 'action',
-      description: 'What to do (default: show)',
+      description: 'cmd.filter.action',
       kind: 'text',
       choices: ['show', 'add', 'remove', 'clear'],
     },
-    { name: 'kind', description: 'Which list', kind: 'text', choices: KINDS },
-    { name: 'value', description: 'A keyword, or an RE2 regular expression', kind: 'text' },
+    { name: 'kind', description: 'cmd.filter.kind', kind: 'text', choices: KINDS },
+    { name: 'value', description: 'cmd.filter.value', kind: 'text' },
   ],
   async run(ctx, args, deps) {
     // Telegram's words fill the arguments in order (`exclude crypto`), Discord's options by name: read them as one line.

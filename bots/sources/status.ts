@@ -8,7 +8,7 @@ import { heldFor, statusSourcesFor } from '../tenancy/services';
  */
 export const statusCommand = defineCommand({
   name: 'status',
-  description: 'Sources, failures, outbox, queue and paused destinations',
+  description: 'cmd.status',
   access: 'moderator',
   args: [],
   async run(ctx, _args, deps) {

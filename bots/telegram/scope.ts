@@ -1,4 +1,6 @@
 import type { Context } from 'grammy';
+import type { ChatLang } from '../../shared/i18n/lang';
+import { translate } from '../../shared/i18n/translate';
 import type { Channel } from '../store/types';
 import { mayModerateHere, type PlacedChannel, type Scope } from '../tenancy/scope';
 import { channelsOfChat, type CommandDeps } from './context';
@@ -55,17 +57,20 @@ export async function requireModerator(
   ctx: Context,
   deps: CommandDeps,
   need: 'channel' | 'operator' = 'channel',
+  lang: ChatLang = 'en',
 ): Promise<Scope | null> {
   const scope = await scopeOfContext(ctx, deps);
   if (!scope) return null;
   if (scope.actor.operator || (need === 'channel' && mayModerateHere(scope))) return scope;
   const chat = ctx.chat!;
-  const text =
+  const text = translate(
+    lang,
     need === 'operator' && mayModerateHere(scope)
-      ? 'Sorry, only the network’s operators (telegram.moderators in the config) can do this: it changes every community’s sources.'
+      ? 'tg.refuse.operator'
       : chat.type === 'private' || scope.here.length === 0
-        ? 'Sorry, only SciPop moderators can change sources, filters and the queue here. Ask the bot operator to add your Telegram id to telegram.moderators. /explain TERM works for everyone.'
-        : 'Sorry, only this chat’s administrators and SciPop moderators can change sources, filters and the queue. /explain TERM works for everyone.';
+        ? 'tg.refuse.notModerator'
+        : 'tg.refuse.notAdmin',
+  );
   await ctx.reply(text, {
     reply_parameters: ctx.msg ? { message_id: ctx.msg.message_id, allow_sending_without_reply: true } : undefined,
   });

@@ -88,6 +88,7 @@ describe('Discord moderation end to end', () => {
       'explain',
       'term',
       'digest',
+      'lang',
       'dashboard',
     ]);
     expect((world.discord.state.commands.get('global') ?? []).map((c) => c.name).sort()).toEqual(['explain', 'scipop']);

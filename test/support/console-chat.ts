@@ -9,6 +9,7 @@ import {
   type CommandContext,
   type CommandDeps,
   type Reply,
+  say,
 } from '../../bots/platform/commands';
 
 /** A file a console member sends with a command. */
@@ -87,7 +88,7 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
   });
   const allowedFor = (user: string, ctx: CommandContext) => async (access: string) => {
     if (access === 'everyone' || options.moderators.includes(user)) return true;
-    await ctx.reply('Only moderators can do this here.');
+    await ctx.reply(say(ctx, 'console.moderatorsOnly'));
     return false;
   };
 
