@@ -1,4 +1,5 @@
 import type { DigestLine, Message } from './message';
+import { fallbackNote } from './words';
 
 /** A post as plain text, the way the console sink prints it and a plain-text platform would send it. */
 export function renderPlainText(message: Message): string {
@@ -10,7 +11,10 @@ export function renderPlainText(message: Message): string {
   if (message.summary) lines.push('', message.summary);
   if (message.terms.length > 0) {
     lines.push('');
-    for (const t of message.terms) lines.push(`• ${t.term}: ${t.short}`);
+    for (const t of message.terms) {
+      const note = fallbackNote(message, t);
+      lines.push(`• ${t.term}: ${t.short}${note ? ` ${note}` : ''}`);
+    }
   }
   if (message.hashtags.length > 0) lines.push('', message.hashtags.join(' '));
   return lines.join('\n');
