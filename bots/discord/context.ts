@@ -27,7 +27,7 @@ export interface DiscordCommandDeps {
   config: DiscordConfig;
   fetcher: Pick<Fetcher, 'fetch'>;
   parse: FeedParser;
-  explain(term: string): string | null;
+  explain(term: string, lang?: ChatLang): string | null;
   /** The community glossary's /term, when the network runs one. */
   term?: TermService;
   /** The moderators' dashboard's sign-in links, for `/dashboard`. */

@@ -185,7 +185,8 @@ export interface CommandDeps {
   store: Store;
   fetcher: Pick<Fetcher, 'fetch'>;
   parse: FeedParser;
-  explain(term: string): string | null;
+  /** The glossary's explanation of a term, in the channel's language when given (`/explain`). */
+  explain(term: string, lang?: ChatLang): string | null;
   log: EngineLogger;
   now(): number;
   channelsChanged?: () => Promise<boolean>;

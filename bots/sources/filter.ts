@@ -1,5 +1,5 @@
 import { ChannelRulesSchema, describeFilters, editFilters, type FilterKind } from '../../shared/curation';
-import { defineCommand, textArg, type CommandContext } from '../platform/commands';
+import { defineCommand, placeWord, say, sentences, textArg, type CommandContext } from '../platform/commands';
 import type { Channel } from '../store/types';
 import { managedOf } from '../tenancy/scope';
 
@@ -20,7 +20,11 @@ function describe(ctx: CommandContext, channel: Channel): string {
   return [
     ...describeFilters(channel.title, channel.rules, (x) => ctx.quote(x)),
     '',
-    `Change with ${KINDS.map((kind) => change({ kind, value: kind.endsWith('regex') ? 'RE' : 'WORDS' })).join(', ')}, ${change({ action: 'remove', kind: 'KIND', value: 'VALUE' })}, ${change({ action: 'clear' })}.`,
+    say(ctx, 'filter.changeWith', {
+      kinds: KINDS.map((kind) => change({ kind, value: kind.endsWith('regex') ? 'RE' : 'WORDS' })).join(', '),
+      remove: change({ action: 'remove', kind: 'KIND', value: 'VALUE' }),
+      clear: change({ action: 'clear' }),
+    }),
   ].join('\n');
 }
 
@@ -56,28 +60,35 @@ export const filterCommand = defineCommand({
       channel = mine.find((c) => c.id === first);
       if (!channel)
         return ctx.reply(
-          `In a private chat, name the destination first: ${ctx.command('filter', { destination: mine.map((c) => c.id).join(' | ') || 'ID' })} [change]`,
+          say(ctx, 'filter.private', {
+            example: ctx.command('filter', { destination: mine.map((c) => c.id).join(' | ') || 'ID' }),
+          }),
         );
       text = rest.join(' ');
     } else {
       channel = (await ctx.destinationsHere())[0];
       if (!channel)
-        return ctx.reply(
-          `This ${ctx.placeName} is not a SciPop destination, so it has no filters. Destinations are set in the config file (channels: with sink: ${ctx.platform} and this ${ctx.placeName}’s id as target).`,
-        );
+        return ctx.reply(say(ctx, 'filter.notDestination', { place: placeWord(ctx), platform: ctx.platform }));
     }
     if (!text || /^show\b/.test(text)) return ctx.reply(describe(ctx, channel));
     const change = parseFilterChange(text);
     if (!change)
       return ctx.reply(
-        `Usage: ${ctx.command('filter', { kind: `[${KINDS.join('|')}]`, value: 'VALUE' })}, ${ctx.command('filter', { action: 'remove', kind: 'KIND', value: 'VALUE' })}, or ${ctx.command('filter', { action: 'clear' })}`,
+        say(ctx, 'filter.usage', {
+          add: ctx.command('filter', { kind: `[${KINDS.join('|')}]`, value: 'VALUE' }),
+          remove: ctx.command('filter', { action: 'remove', kind: 'KIND', value: 'VALUE' }),
+          clear: ctx.command('filter', { action: 'clear' }),
+        }),
       );
     const updated = editFilters(ChannelRulesSchema.parse(channel.rules ?? {}), change);
     if (typeof updated === 'string') return ctx.reply(updated);
     await deps.store.upsertChannel({ ...channel, rules: updated }, deps.now());
     const live = (await deps.channelsChanged?.()) ?? false;
     const fromFile = channel.origin !== 'chat';
-    const applied = `${live ? 'in effect now' : 'saved; it applies from the next restart'}${fromFile ? '. This destination comes from the config file, which is re-applied at every start: copy the filter there to keep it' : ''}`;
-    await ctx.reply(`${describe(ctx, { ...channel, rules: updated })}\n\nFilter ${applied}.`);
+    const applied = sentences(ctx, [
+      say(ctx, live ? 'filter.live' : 'filter.nextRestart'),
+      fromFile ? say(ctx, 'filter.fromFile') : '',
+    ]);
+    await ctx.reply(`${describe(ctx, { ...channel, rules: updated })}\n\n${applied}`);
   },
 });

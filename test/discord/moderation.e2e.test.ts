@@ -116,7 +116,7 @@ describe('Discord moderation end to end', () => {
     expect(text(refused)).toMatch(/Manage Server/);
     locked.botDenied.clear(); // a moderator fixed the channel's permissions
     const resumed = await world.discord.slash(mod, { channelId: locked.id, name: 'scipop', subcommand: 'resume' });
-    expect(text(resumed)).toBe('Posting here resumed; 2 waiting post(s) go out now.');
+    expect(text(resumed)).toBe('Posting here resumed; 2 waiting posts go out now.');
     await bots.engine.runOnce([]);
     await world.discord.waitFor(() => world.discord.messages(locked.id).length === 2, 10_000, 'the two waiting posts');
   });
@@ -198,7 +198,7 @@ describe('Discord moderation end to end', () => {
     expect(source).toMatchObject({ tags: ['astronomy', 'physics'], trusted: true });
 
     const listed = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'sources' });
-    expect(text(listed)).toMatch(/^This chat receives 2 source\(s\)/);
+    expect(text(listed)).toMatch(/^This chat receives 2 sources/);
     expect(text(listed)).toContain(source.id.slice(-8));
 
     const filtered = await world.discord.slash(mod, {
