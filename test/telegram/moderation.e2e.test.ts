@@ -273,7 +273,7 @@ describe('moderating SciPop from a Telegram group', () => {
     expect(await bots.store.getSource(source.id)).toMatchObject({ active: false, pausedReason: UNSUBSCRIBED_REASON });
     before = tg.messages(GROUP).length;
     tg.say(GROUP, bob, '/sources');
-    expect((await replyAfter(before, /^This chat receives 3 source\(s\):/)).text).toMatch(
+    expect((await replyAfter(before, /^This chat receives 3 sources:/)).text).toMatch(
       /Second blog — .*\(paused here: paused by @alice in Telegram\)/,
     );
     before = tg.messages(GROUP).length;
