@@ -49,7 +49,7 @@ function files(dir: string): string[] {
 
 /** Words a reader reads: a lone lowercase code word (`'action'`, `'en'`) is a name, not a text. */
 const hasLetters = (text: string) =>
-  /\p{L}{2,}/u.test(text) && (/\s/.test(text) || /[^\x00-\x7F]/.test(text) || /^[A-Z]/.test(text));
+  /\p{L}{2,}/u.test(text) && (/\s/.test(text) || /[^ -~\s]/.test(text) || /^[A-Z]/.test(text));
 
 /** The literal texts with letters that reach a reply in this file, as `line: text`. */
 function violations(file: string): string[] {
