@@ -356,7 +356,7 @@ describe('the console chat: a third adapter that gets every neutral command for 
     expect(texts(await lab.say('bob', '/queue'))).toEqual(['Only moderators can do this here.']);
     const listed = await lab.say('ada', '/queue');
     expect(texts(listed)).toEqual([
-      '2 post(s) wait for approval:',
+      '2 posts wait for approval:',
       'Comet seen\n\nSummary of Comet seen.',
       'Quasar found\n\nSummary of Quasar found.',
     ]);
@@ -418,7 +418,7 @@ describe('the console chat: a third adapter that gets every neutral command for 
     );
     const lab = createConsoleChat(deps(), { moderators: ['ada'], destinations: ['lab'] });
     const listed = texts(await lab.say('ada', '/queue'));
-    expect(listed[0]).toBe('12 post(s) wait for approval; the oldest 10:');
+    expect(listed[0]).toBe('12 posts wait for approval; the oldest 10:');
     expect(listed.slice(1).map((t) => t.split('\n')[0])).toEqual(Array.from({ length: 10 }, (_, i) => `Item ${i + 1}`));
   });
 
