@@ -286,6 +286,27 @@ describe('Discord moderation end to end', () => {
     expect(post.content).toBe('Decided elsewhere\n🗑 Rejected by telegram:42');
   });
 
+  it('gives a channel subscribed in a Chinese server (guild locale zh-CN) the Chinese language, and answers there in Chinese', async () => {
+    const guild = world.discord.addGuild('科学俱乐部', 'zh-CN');
+    const hall = world.discord.addChannel(guild, { name: 'hall' });
+    const subscribed = await world.discord.slash(mod, {
+      channelId: hall.id,
+      name: 'scipop',
+      subcommand: 'subscribe',
+      options: { approval: 'none' },
+    });
+    expect(text(subscribed)).toBe('本频道现在会收到所有订阅源的新内容。已立即生效。');
+    expect((await bots.store.listChannels()).find((c) => c.target === hall.id)).toMatchObject({ lang: 'zh-Hans' });
+    const status = await world.discord.slash(mod, { channelId: hall.id, name: 'scipop', subcommand: 'lang' });
+    expect(text(status)).toBe(
+      '“#hall”目前使用简体中文。\n可用 /scipop lang language:en 或 /scipop lang language:zh-Hans 更改。',
+    );
+    const refused = await world.discord.slash(member, { channelId: hall.id, name: 'scipop', subcommand: 'status' });
+    expect(text(refused)).toBe('只有拥有“管理服务器”权限的成员可以这样做。/explain 所有人都能用。');
+    const gone = await world.discord.slash(mod, { channelId: hall.id, name: 'scipop', subcommand: 'unsubscribe' });
+    expect(text(gone)).toBe('本频道不再接收推送，已在排队的推送也不会再发。已立即生效。');
+  });
+
   it('subscribes a channel from Discord, delivers to it, and unsubscribes it', async () => {
     const lab = world.discord.addChannel(world.guild, { name: 'lab' });
     const subscribed = await world.discord.slash(mod, {
