@@ -162,3 +162,33 @@ describe('a post for a Chinese channel', () => {
     expect(renderPlainText(before)).not.toMatch(/\p{Script=Han}/u);
   });
 });
+
+describe('a Chinese channel’s digest line', () => {
+  it('says when its term is explained from the English entry', () => {
+    const term = (lang: string) => ({ id: 'x', term: lang === 'en' ? 'spectroscopy' : '光谱学', short: 'S.', lang });
+    const part = (lang: string, chatLang?: 'zh-Hans') =>
+      renderPlainText({
+        title: '科学摘要',
+        source: { title: 'G' },
+        summary: '',
+        terms: [],
+        hashtags: [],
+        ...(chatLang ? { chatLang } : {}),
+        digest: {
+          part: 1,
+          parts: 1,
+          sections: [
+            {
+              field: 'physics',
+              heading: '物理',
+              lines: [{ n: 1, title: 'T', links: [{ source: 'A' }], term: term(lang) }],
+            },
+          ],
+        },
+      });
+    expect(part('en', 'zh-Hans')).toContain('   spectroscopy: S. （暂无中文词条，此为英文解释）');
+    expect(part('zh-Hans', 'zh-Hans')).toContain('   光谱学: S.\n'.trimEnd());
+    expect(part('zh-Hans', 'zh-Hans')).not.toContain('暂无中文词条');
+    expect(part('en')).not.toContain('暂无');
+  });
+});

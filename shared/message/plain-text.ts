@@ -33,7 +33,10 @@ function renderPlainDigest(message: Message): string {
     lines.push('', section.heading);
     for (const line of section.lines) {
       lines.push(`${line.n}. ${line.title} — ${plainSources(line)}`);
-      if (line.term) lines.push(`   ${line.term.term}: ${line.term.short}`);
+      if (line.term) {
+        const note = fallbackNote(message, line.term);
+        lines.push(`   ${line.term.term}: ${line.term.short}${note ? ` ${note}` : ''}`);
+      }
     }
   }
   return lines.join('\n');
