@@ -149,6 +149,12 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     log.warn('dashboard.baseUrl is set but neither SCIPOP_HTTP_PORT nor dashboard.port: the dashboard is not served');
   const explain = running ? (term: string) => explainTerm(running.live.packs(), term) : undefined;
 
+  // A moderator's rule change (in a chat or on the dashboard) takes effect at once: the engine re-reads its channels.
+  const channelsChanged = async () => {
+    await engine.reloadChannels();
+    return true;
+  };
+
   // Chat platforms: those whose tokens are set (never in a dry run, which only prints). They take
   // the store, feed checks for /add, and a hook so a moderator's /filter takes effect at once.
   const platforms = options.dryRun
@@ -162,10 +168,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
         log,
         ...(explain && running ? { explain, term: running.term } : {}),
         ...(dashboard ? { dashboard: dashboard.auth } : {}),
-        channelsChanged: async () => {
-          await engine.reloadChannels();
-          return true;
-        },
+        channelsChanged,
       });
   for (const p of platforms) sinks.set(p.name, p.sink);
   registerPlatformGauge(metrics.registry, platforms);
@@ -186,6 +189,7 @@ export async function runBots(options: RunOptions = {}): Promise<RunningBots> {
     explain: explainer(explain ? { explain } : {}),
     log,
     now: Date.now,
+    channelsChanged,
     ...(running ? { term: running.term } : {}),
   });
   const dashboardServer =

@@ -12,7 +12,7 @@ export const AiConfigSchema = z
     /** The model name the endpoint knows (`llama3.1:8b`, `gpt-4o-mini`, …). */
     model: z.string().trim().min(1).optional(),
     temperature: z.number().min(0).max(2).default(0.3),
-    /** Drafts started per day (UTC), across the chat, the command line and automatic drafting. */
+    /** Drafts started per day (UTC) by the network, the chat and automatic drafting together (counted in the store). */
     draftsPerDay: z.number().int().min(0).default(50),
     /** Tokens (prompt and answer, every attempt of one draft together) a draft may use. */
     tokensPerDraft: z.number().int().positive().default(6000),

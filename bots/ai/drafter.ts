@@ -54,7 +54,7 @@ export interface DrafterDeps {
   tokensPerDraft: number;
   maxAnswerTokens: number;
   /** The glossary lint and quality checks for one entry of a language, as plain-word problems. */
-  check(entry: GlossaryEntry, lang: string): string[];
+  check(entry: GlossaryEntry, lang: string): string[] | Promise<string[]>;
   /** The ids of existing entries with these names in a language; names not found are left out. */
   relatedIds(names: readonly string[], lang: string): { ids: string[]; unknown: string[] };
   clock: { now(): Date };
@@ -109,7 +109,7 @@ export function createDrafter(deps: DrafterDeps): Drafter {
         });
         return out;
       };
-      if (!deps.budget.takeDraft(started)) {
+      if (!(await deps.budget.takeDraft(started))) {
         return finish<FailedDraft>({
           ok: false,
           reason: 'today’s drafts are used up (ai.draftsPerDay); try again tomorrow',
@@ -146,7 +146,12 @@ export function createDrafter(deps: DrafterDeps): Drafter {
           messages.push({ role: 'assistant', content: answer.text.slice(0, 4000) }, repairMessage(reason));
           continue;
         }
-        const problems = deps.check(entry, request.lang);
+        let problems: string[];
+        try {
+          problems = await deps.check(entry, request.lang);
+        } catch (error) {
+          return finish<FailedDraft>({ ok: false, reason: `the glossary checks did not run: ${errorMessage(error)}` });
+        }
         firstProblems ??= problems;
         if (problems.length > 0 && !fixed) {
           fixed = true;

@@ -1,3 +1,5 @@
+import { Worker } from 'node:worker_threads';
+import { errorMessage } from '../../shared/errors';
 import { lintPacks } from '../../shared/glossary/lint';
 import { compileMatcher } from '../../shared/matcher';
 import type { LoadedPack } from '../../shared/glossary/load';
@@ -65,4 +67,23 @@ export function relatedIdsIn(packs: readonly LoadedPack[]) {
     }
     return { ids, unknown };
   };
+}
+
+/** {@link entryProblems} in a worker thread, so the bots go on answering while a draft is checked. */
+export function entryProblemsInThread(
+  packs: readonly LoadedPack[],
+  entry: GlossaryEntry,
+  lang: string,
+): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./check-worker.mjs', import.meta.url), { workerData: { packs, entry, lang } });
+    worker.unref(); // a stopping network does not wait for a draft's checks
+    worker.once('message', (msg: { problems?: string[]; error?: string }) => {
+      void worker.terminate();
+      if (msg.problems) resolve(msg.problems);
+      else reject(new Error(`the glossary checks failed: ${msg.error ?? 'no answer'}`));
+    });
+    worker.once('error', (error) => reject(new Error(`the glossary checks' thread failed: ${errorMessage(error)}`)));
+    worker.once('exit', (code) => reject(new Error(`the glossary checks' thread exited (${code})`)));
+  });
 }

@@ -1,9 +1,9 @@
 import type { Registry } from 'prom-client';
 import type { LoadedPack } from '../../shared/glossary/load';
 import type { AiSettings } from './config';
-import { createDraftBudget } from './budget';
+import { createDraftBudget, type DraftCounter } from './budget';
 import { createDrafter, type Drafter } from './drafter';
-import { entryProblems, relatedIdsIn } from './glossary-check';
+import { entryProblems, entryProblemsInThread, relatedIdsIn } from './glossary-check';
 import { createDraftMetrics } from './metrics';
 import { createChatModel } from './model';
 
@@ -14,6 +14,10 @@ export interface GlossaryDrafterDeps {
   clock: { now(): Date };
   fetch?: typeof globalThis.fetch;
   registry?: Registry;
+  /** Where the day's drafts are counted (the store, shared by the workers); else in this process. */
+  counter?: DraftCounter;
+  /** Runs the glossary checks in a worker thread (`scipop run`, which must go on answering meanwhile). */
+  checkInThread?: boolean;
 }
 
 /** A drafter on the configured endpoint, with the settings' budgets and the glossary's checks. */
@@ -36,10 +40,11 @@ export function createGlossaryDrafter(settings: AiSettings, deps: GlossaryDrafte
   };
   return createDrafter({
     model,
-    budget: createDraftBudget(settings.draftsPerDay, settings.concurrency),
+    budget: createDraftBudget(settings.draftsPerDay, settings.concurrency, deps.counter),
     tokensPerDraft: settings.tokensPerDraft,
     maxAnswerTokens: settings.maxAnswerTokens,
-    check: (entry, lang) => entryProblems(deps.packs(), entry, lang),
+    check: (entry, lang) =>
+      deps.checkInThread ? entryProblemsInThread(deps.packs(), entry, lang) : entryProblems(deps.packs(), entry, lang),
     relatedIds: (names, lang) => namesOf(deps.packs())(names, lang),
     clock: deps.clock,
     ...(deps.registry ? { metrics: createDraftMetrics(deps.registry) } : {}),

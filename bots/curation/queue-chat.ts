@@ -1,5 +1,6 @@
 import type { ChatLang } from '../../shared/i18n/lang';
-import { MessageSchema } from '../../shared/message/message';
+import { withEdit } from './edits';
+import { MessageSchema, type MessageTerm } from '../../shared/message/message';
 import {
   defineAction,
   defineCommand,
@@ -10,6 +11,7 @@ import {
 } from '../platform/commands';
 import type { Delivery } from '../store/types';
 import { heldFor, mayDecide } from '../tenancy/services';
+import type { Scope } from '../tenancy/scope';
 
 /**
  * The edit question names the post, so whichever worker takes the answer knows what it edits; it
@@ -41,16 +43,39 @@ export function queueButtons(id: string, edits: boolean, lang: ChatLang = 'en'):
 /** Whether the member can give a new summary here: by replying to a question, or in a form. */
 const mayEdit = (ctx: CommandContext) => ctx.asks === true || ctx.openForm !== undefined;
 
+/** What an edit of a held post came to. */
+export type EditOutcome = 'edited' | 'gone' | 'refused';
+
+/**
+ * Stores a moderator's new summary (and, from the dashboard, key terms) of a held post: only while
+ * it waits for approval, and only by an operator or a moderator of the post's own channel. Without
+ * `terms`, terms edited before are kept.
+ */
+export async function editHeldPost(
+  deps: Pick<CommandDeps, 'store' | 'now'>,
+  scope: Scope,
+  id: string,
+  edit: { summary: string; terms?: MessageTerm[] },
+  by: string,
+): Promise<EditOutcome> {
+  const row = await deps.store.getDelivery(id);
+  if (!row || row.status !== 'held') return 'gone';
+  if (!(await mayDecide({ store: deps.store, now: deps.now }, scope, id))) return 'refused';
+  const summary = edit.summary.trim();
+  if (edit.terms) await deps.store.setEditedPost(id, { summary, terms: edit.terms }, by, deps.now());
+  else await deps.store.setEditedSummary(id, summary, by, deps.now());
+  return 'edited';
+}
+
 /** Stores a moderator's new summary of a held post, and shows the post as it will appear. */
 async function editSummary(ctx: CommandContext, deps: CommandDeps, id: string, summary: string): Promise<void> {
-  const scope = await ctx.scope();
-  const row = await deps.store.getDelivery(id);
-  if (!row || row.status !== 'held') return ctx.reply(say(ctx, 'queue.gone'));
-  if (!(await mayDecide({ store: deps.store, now: deps.now }, scope, id)))
-    return ctx.reply(say(ctx, 'queue.otherChannel'));
-  await deps.store.setEditedSummary(id, summary.trim(), `${ctx.platform}:${ctx.user?.id ?? 'unknown'}`, deps.now());
+  const by = `${ctx.platform}:${ctx.user?.id ?? 'unknown'}`;
+  const outcome = await editHeldPost(deps, await ctx.scope(), id, { summary }, by);
+  if (outcome === 'gone') return ctx.reply(say(ctx, 'queue.gone'));
+  if (outcome === 'refused') return ctx.reply(say(ctx, 'queue.otherChannel'));
   await ctx.reply(say(ctx, 'queue.summaryUpdated'));
-  await show(ctx, deps, row);
+  const row = await deps.store.getDelivery(id);
+  if (row) await show(ctx, deps, row);
 }
 
 /** Shows one held post with its buttons: the platform's rendering, or its title. */
@@ -59,7 +84,7 @@ async function show(ctx: CommandContext, deps: CommandDeps, row: Delivery): Prom
   if (ctx.queue?.show) return ctx.queue.show(row, buttons);
   const parsed = MessageSchema.safeParse(row.message);
   if (!parsed.success) return ctx.reply({ text: say(ctx, 'queue.unreadable', { id: row.id }), buttons });
-  const summary = (await deps.store.editedSummary(row.id)) ?? parsed.data.summary;
+  const { summary } = withEdit(parsed.data, await deps.store.editedPost(row.id));
   await ctx.reply({ text: [parsed.data.title, summary].filter(Boolean).join('\n\n'), buttons });
 }
 

@@ -1,4 +1,3 @@
-import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -8,10 +7,18 @@ import { secureHeaders } from 'hono/secure-headers';
 import { rateLimiter } from 'hono-rate-limiter';
 import { errorMessage } from '../../shared/errors';
 import type { CommandDeps } from '../platform/commands';
-import type { DashboardGrant } from '../store/dashboard-types';
+import type { Channel } from '../store/types';
+import { appliedText, saveChannelRules } from '../curation/channel-rules';
+import { compileRules } from '../../shared/curation';
+import { readRuleForm, formValuesOf, type RuleFormValues } from './channel-form';
+import { previewRules, subscribedSources } from './channel-preview';
+import { channelBody, channelsBody, type ChannelPageState } from './channels';
 import { messagePage, page, STYLE, type Frame } from './html';
+import type { AppEnv, PageKit, Signed } from './kit';
 import { overviewBody, overviewOf } from './overview';
-import { decide, heldPosts, queueBody } from './queue';
+import { decide, editBody, editPost, heldPost, heldPosts, queueBody } from './queue';
+import { mountDeliveryLog } from './log-routes';
+import { mountSources, opmlUploadLimit, OPML_UPLOAD_PATH } from './sources-routes';
 import { dashboardScope } from './scope';
 import type { DashboardAuth } from './sign-in';
 import { csrfTokenOf, sameToken } from './tokens';
@@ -27,17 +34,11 @@ export interface DashboardAppOptions {
   leaseMs: number;
 }
 
-interface Signed {
-  token: string;
-  grant: DashboardGrant;
-  csrf: string;
-}
-type AppEnv = { Bindings: HttpBindings; Variables: { signed: Signed } };
-
 const NOTICES: Record<string, string> = {
   approved: 'Approved: the post goes out with the next delivery.',
   rejected: 'Rejected: the post will not be sent.',
   already: 'Someone had already decided on that post; nothing changed.',
+  edited: 'Saved: the post below is how it will go out when approved.',
 };
 
 /** The client's address, for rate limits (behind a reverse proxy, the proxy's). */
@@ -88,14 +89,12 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
         c.html(messagePage({ title: 'Slow down' }, 'Too many requests', 'Wait a minute and try again.', true), 429),
     }),
   );
-  // The dashboard's forms are a few fields; nothing bigger is read.
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: 16 * 1024,
-      onError: (c) => c.html(messagePage({ title: 'Too large' }, 'Too large', 'That form was too large.', true), 413),
-    }),
-  );
+  // The dashboard's forms are a few fields; nothing bigger is read (but an OPML upload, up to 1 MB as in the chat).
+  const formLimit = bodyLimit({
+    maxSize: 16 * 1024,
+    onError: (c) => c.html(messagePage({ title: 'Too large' }, 'Too large', 'That form was too large.', true), 413),
+  });
+  app.use('*', async (c, next) => (c.req.path === OPML_UPLOAD_PATH ? opmlUploadLimit(c, next) : formLimit(c, next)));
   // Forms are posted only from the dashboard's own pages: the browser's Origin must be ours.
   app.use('*', csrf({ origin: (origin, c) => origin === base.origin || origin === new URL(c.req.url).origin }));
 
@@ -203,6 +202,75 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
     return c.html(page(frameOf(s, 'Overview', 'overview'), overviewBody(o)));
   });
 
+  // Channels: a channel is reached only among those the moderator manages (by URL too).
+  const managedChannel = async (c: Context<AppEnv>) => {
+    const scope = await dashboardScope(deps.store, c.get('signed').grant);
+    return scope.here.find((ch) => ch.id === c.req.param('id'))?.channel;
+  };
+  const noChannel = (c: Context<AppEnv>, current: Frame['current']) =>
+    c.html(
+      messagePage(
+        frameOf(c.get('signed'), 'Not found', current),
+        'Not found',
+        'No channel by that id among those you moderate.',
+        true,
+      ),
+      404,
+    );
+  const channelPage = async (channel: Channel, values: RuleFormValues, csrf: string, state: ChannelPageState) =>
+    channelBody(channel, values, csrf, { ...state, subscribed: await subscribedSources(deps.store, channel.id) });
+  app.get('/channels', signedIn, async (c) => {
+    const s = c.get('signed');
+    const scope = await dashboardScope(deps.store, s.grant);
+    return c.html(page(frameOf(s, 'Channels', 'channels'), channelsBody(scope.here.map((ch) => ch.channel))));
+  });
+  app.get('/channels/:id', signedIn, async (c) => {
+    const s = c.get('signed');
+    const channel = await managedChannel(c);
+    if (!channel) return noChannel(c, 'channels');
+    const compiled = compileRules(channel.rules);
+    const preview = compiled.ok ? await previewRules(deps, channel, compiled.value) : null;
+    const saved = c.req.query('saved');
+    const notice = saved
+      ? `Rules saved: ${appliedText({ live: saved === 'live', fromFile: channel.origin !== 'chat' })}.`
+      : null;
+    return c.html(
+      page(
+        frameOf(s, channel.title, 'channels'),
+        await channelPage(channel, formValuesOf(channel.rules), s.csrf, {
+          notice,
+          preview,
+          problems: compiled.ok ? [] : compiled.errors.map((text) => ({ field: 'approval' as const, text })),
+          stored: !compiled.ok,
+        }),
+      ),
+    );
+  });
+  app.post('/channels/:id', signedIn, csrfToken, async (c) => {
+    const s = c.get('signed');
+    const channel = await managedChannel(c);
+    if (!channel) return noChannel(c, 'channels');
+    const body = await c.req.parseBody();
+    const form = readRuleForm(body);
+    const frame = frameOf(s, channel.title, 'channels');
+    if (!form.ok)
+      return c.html(page(frame, await channelPage(channel, form.values, s.csrf, { problems: form.problems })), 400);
+    if (body.do === 'save') {
+      const saved = await saveChannelRules(deps, channel, form.rules);
+      if (!saved.ok) {
+        const problems = saved.errors.map((text) => ({ field: 'approval' as const, text }));
+        return c.html(page(frame, await channelPage(channel, form.values, s.csrf, { problems })), 400);
+      }
+      deps.log.info({ channel: channel.id, by: `${s.grant.platform}:${s.grant.userId}` }, 'dashboard: rules saved');
+      return c.redirect(
+        `/dashboard/channels/${encodeURIComponent(channel.id)}?saved=${saved.value.live ? 'live' : 'restart'}`,
+        303,
+      );
+    }
+    const preview = await previewRules(deps, channel, form.compiled);
+    return c.html(page(frame, await channelPage(channel, form.values, s.csrf, { preview, edited: true })));
+  });
+
   app.get('/queue', signedIn, async (c) => {
     const s = c.get('signed');
     let scope = await dashboardScope(deps.store, s.grant);
@@ -239,6 +307,44 @@ export function createDashboardApp(options: DashboardAppOptions): Hono<AppEnv> {
     const done = out.kind === 'already' ? 'already' : out.approve ? 'approved' : 'rejected';
     return c.redirect(`/dashboard/queue?done=${done}`, 303);
   });
+
+  app.get('/queue/:id/edit', signedIn, async (c) => {
+    const s = c.get('signed');
+    const post = await heldPost(deps, await dashboardScope(deps.store, s.grant), c.req.param('id'));
+    if (!post)
+      return c.html(
+        messagePage(
+          frameOf(s, 'Not found', 'queue'),
+          'Not found',
+          'No held post by that id in the queues you moderate; it may have been decided already.',
+          true,
+        ),
+        404,
+      );
+    return c.html(page(frameOf(s, 'Edit', 'queue'), editBody(post, s.csrf)));
+  });
+  app.post('/queue/:id/edit', signedIn, csrfToken, async (c) => {
+    const s = c.get('signed');
+    const scope = await dashboardScope(deps.store, s.grant);
+    const id = c.req.param('id');
+    const body = await c.req.parseBody();
+    const out = await editPost(deps, s.grant, scope, id, body);
+    if (out.kind === 'edited') return c.redirect(`/dashboard/queue?done=edited#post-${encodeURIComponent(id)}`, 303);
+    if (out.kind !== 'invalid')
+      return c.html(
+        messagePage(frameOf(s, 'Not saved', 'queue'), 'Not saved', out.text, true),
+        out.kind === 'refused' ? 403 : 404,
+      );
+    const post = await heldPost(deps, scope, id);
+    if (!post)
+      return c.html(messagePage(frameOf(s, 'Not saved', 'queue'), 'Not saved', out.problems.join(' '), true), 404);
+    const failed = { problems: out.problems, summary: typeof body.summary === 'string' ? body.summary : '' };
+    return c.html(page(frameOf(s, 'Edit', 'queue'), editBody(post, s.csrf, failed)), 400);
+  });
+
+  const kit: PageKit = { signedIn, csrfToken, frameOf };
+  mountSources(app, kit, deps);
+  mountDeliveryLog(app, kit, deps);
 
   app.notFound((c) =>
     c.html(messagePage({ title: 'Not found' }, 'Not found', 'There is no such dashboard page.', true), 404),

@@ -38,23 +38,67 @@ button:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outlin
 .post h2 { margin-top: 0; }
 .post form { display: inline; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; }
+fieldset { border: 1px solid var(--line); border-radius: .5rem; margin: 0 0 1rem; }
+.field { margin: 0 0 .75rem; }
+.field label { display: block; font-weight: 600; }
+.field small { display: block; color: var(--muted); }
+textarea, input, select { font: inherit; width: 100%; padding: .4rem; border: 1px solid var(--line); border-radius: .3rem; background: var(--bg); color: var(--fg); }
+textarea { font-family: ui-monospace, monospace; }
+[aria-invalid=true] { border: 2px solid var(--bad); }
+textarea:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid var(--accent); outline-offset: 1px; }
+ul.cards { list-style: none; padding: 0; }
+ul.cards li { border-bottom: 1px solid var(--line); padding: .5rem 0; }
+.check { display: flex; gap: .5rem; align-items: center; }
+.check input { width: auto; min-width: 1.25rem; min-height: 1.25rem; }
+details { margin: .5rem 0; }
+details summary { cursor: pointer; min-height: 44px; display: flex; align-items: center; }
+figure { margin: .75rem 0; }
+figcaption { font-size: .85rem; color: var(--muted); margin-bottom: .25rem; }
+.tg-bubble { white-space: pre-wrap; overflow-wrap: anywhere; background: #effdde; color: #000; padding: .5rem .75rem; border-radius: .75rem; max-width: 34rem; }
+.tg-bubble a { color: #168acd; }
+.tg-photo, .dc-image { font-size: .85rem; color: var(--muted); overflow-wrap: anywhere; }
+.dc-embed { display: flex; max-width: 32rem; background: #2b2d31; color: #dbdee1; border-radius: 4px; overflow: hidden; font-size: .9rem; }
+svg.dc-bar { flex: none; width: 4px; height: auto; align-self: stretch; }
+.dc-body { padding: .5rem 1rem .75rem .75rem; min-width: 0; }
+.dc-body p { margin: .25rem 0; overflow-wrap: anywhere; }
+.dc-desc { white-space: pre-wrap; }
+.dc-author { font-weight: 600; font-size: .85rem; }
+.dc-title { font-weight: 700; }
+.dc-title a { color: #00a8fc; }
+.dc-fields { margin: .5rem 0 0; }
+.dc-fields dt { font-weight: 700; }
+.dc-fields dd { margin: 0 0 .4rem; white-space: pre-wrap; }
+.dc-footer { font-size: .75rem; color: #b5bac1; }
 svg.chart { width: 100%; max-width: 30rem; height: auto; display: block; }
 svg.chart rect { fill: var(--accent); }
 svg.chart line { stroke: var(--line); }
+form.filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; margin: 0 0 1rem; }
+form.filters label, form.stack label { display: flex; flex-direction: column; gap: .2rem; }
+form.stack { display: flex; flex-direction: column; gap: .75rem; max-width: 36rem; }
+form.stack label.check { flex-direction: row; gap: .5rem; align-items: center; }
+input, select { font: inherit; padding: .4rem .5rem; min-height: 44px; border: 1px solid var(--line); border-radius: .4rem; background: var(--bg); color: var(--fg); }
+input:focus-visible, select:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+td form { display: inline; }
+.pages { display: flex; gap: 1rem; margin: 1rem 0; }
+.verdict-post { color: var(--ok); }
+.verdict-skip { color: var(--muted); }
 `;
 
 /** What every page's frame needs: who is signed in and the session's CSRF token for sign-out. */
 export interface Frame {
   title: string;
   /** The nav link of this page (`overview`, `queue`); none on the signed-out pages. */
-  current?: 'overview' | 'queue';
+  current?: 'overview' | 'channels' | 'queue' | 'sources' | 'log';
   user?: { name: string; platform: string; operator: boolean };
   csrf?: string;
 }
 
 const NAV = [
   ['overview', 'Overview'],
+  ['channels', 'Channels'],
   ['queue', 'Queue'],
+  ['sources', 'Sources'],
+  ['log', 'Delivery log'],
 ] as const;
 
 /** The hidden form field that carries the CSRF token of the session. */

@@ -2,6 +2,7 @@ import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
   AttachmentBuilder,
+  ChannelType,
   ComponentType,
   InteractionContextType,
   MessageFlags,
@@ -17,6 +18,7 @@ import { CHAT_ACTIONS, CHAT_COMMANDS } from '../platform/command-set';
 import {
   actionOfButton,
   dispatch,
+  opensToEveryone,
   type Access,
   type ChatCommand,
   type ChatForm,
@@ -26,10 +28,11 @@ import {
   type Reply,
   say,
 } from '../platform/commands';
+import { chatLangOf } from '../../shared/i18n/lang';
 import { CATALOGUES, translate, type MessageKey } from '../../shared/i18n/translate';
 import type { Scope } from '../tenancy/scope';
 import { buttonRows } from './buttons';
-import { answer, channelsHere, type DiscordCommandDeps } from './context';
+import { answer, channelsHere, MODERATOR_PERMISSION, QUIET, type DiscordCommandDeps } from './context';
 import { discordQueue } from './queue';
 import { discordScope } from './scope';
 
@@ -55,6 +58,15 @@ export function namedAs(name: string): { name: string; name_localizations?: Reco
   const zh = translate('zh-Hans', key as MessageKey);
   return { name, name_localizations: { 'zh-CN': zh, 'zh-TW': zh } };
 }
+/** Channel kinds a destination can be (text, announcement, forum, threads). */
+const POSTABLE = new Set<number>([
+  ChannelType.GuildText,
+  ChannelType.GuildAnnouncement,
+  ChannelType.GuildForum,
+  ChannelType.PublicThread,
+  ChannelType.PrivateThread,
+  ChannelType.AnnouncementThread,
+]);
 
 /** A neutral command's arguments as slash-command options. */
 function optionsOf(command: ChatCommand) {
@@ -85,7 +97,7 @@ export const NEUTRAL_SUBCOMMANDS = CHAT_COMMANDS.map((c) => ({
  * command, and `/scipop` is shown to moderators only.
  */
 export const EVERYONE_COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = CHAT_COMMANDS.filter(
-  (c) => c.standalone && c.access === 'everyone',
+  (c) => c.standalone && opensToEveryone(c.access),
 ).map((c) => ({
   type: ApplicationCommandType.ChatInput,
   ...namedAs(c.name),
@@ -122,6 +134,10 @@ function contextOf(
     code: (text) => `\`${text}\``,
     link: (url) => `<${url}>`,
     scope: () => discordScope(interaction, deps),
+    moderatesPlace: async (place) =>
+      interaction.inGuild() &&
+      interaction.guildId === place &&
+      interaction.memberPermissions?.has(MODERATOR_PERMISSION) === true,
     destinationsHere: () => channelsHere(deps, channelId),
     placeName: 'channel',
     async progress() {
@@ -134,8 +150,27 @@ function contextOf(
     queue: discordQueue(interaction, deps, rest),
     // A modal can answer a button press (the queue's Edit summary); its values come back to onNeutralForm.
     ...(interaction.isButton()
-      ? { openForm: (command: string, form: ChatForm) => interaction.showModal(modalOf(command, form)) }
+      ? {
+          openForm: (command: string, form: ChatForm) => interaction.showModal(modalOf(command, form)),
+          async closePressed(line: string) {
+            // The press's first answer updates the message it was on; a later one can only reply.
+            if (interaction.deferred || interaction.replied) return answer(interaction, line);
+            await interaction.update({
+              ...QUIET,
+              content: `${interaction.message.content.slice(0, 1990 - line.length)}\n\n${line}`,
+              components: [],
+            });
+          },
+        }
       : {}),
+    asDestination() {
+      const channel = interaction.channel;
+      if (channel && !POSTABLE.has(channel.type)) return say(self, 'subscribe.notPostable');
+      const title = channel && 'name' in channel && channel.name ? `#${channel.name}` : channelId;
+      // A new destination speaks its server's language until a moderator's /lang.
+      const lang = chatLangOf(interaction.guildLocale);
+      return { id: `discord-${channelId}`, sink: 'discord', target: channelId, title, lang };
+    },
     async resumePosting() {
       if (!(await deps.state.paused(channelId))) return null;
       return deps.sink.resumeDestination(channelId);

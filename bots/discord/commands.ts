@@ -1,29 +1,26 @@
 import {
-  ApplicationCommandOptionType,
   ApplicationCommandType,
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { MessageKey } from '../../shared/i18n/translate';
-import { describedAs, EVERYONE_COMMANDS, namedAs, NEUTRAL_SUBCOMMANDS } from './chat-commands';
+import { describedAs, EVERYONE_COMMANDS, NEUTRAL_SUBCOMMANDS } from './chat-commands';
 import { MODERATOR_PERMISSION } from './context';
 
-const str = (name: string, description: MessageKey, required = true, extra: Record<string, unknown> = {}) => ({
-  type: ApplicationCommandOptionType.String,
-  name,
-  ...describedAs(description),
-  required,
-  ...extra,
-});
-const sub = (name: string, description: MessageKey, options: unknown[] = []) => ({
-  type: ApplicationCommandOptionType.Subcommand,
-  ...namedAs(name),
-  ...describedAs(description),
-  options,
-});
-
 /** The order `/scipop`'s subcommands are shown in (Discord lists them as registered); others go last. */
-const ORDER = ['sources', 'add', 'remove', 'filter', 'pause', 'resume', 'queue', 'import', 'export', 'status'];
+const ORDER = [
+  'sources',
+  'add',
+  'remove',
+  'filter',
+  'pause',
+  'resume',
+  'queue',
+  'import',
+  'export',
+  'status',
+  'subscribe',
+  'unsubscribe',
+];
 const inOrder = <T extends { name: string }>(subs: T[]): T[] => {
   const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
   return subs
@@ -45,16 +42,7 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
     ...describedAs('cmd.scipop'),
     default_member_permissions: String(MODERATOR_PERMISSION),
     contexts: [InteractionContextType.Guild],
-    options: inOrder([
-      sub('subscribe', 'cmd.subscribe', [
-        str('tags', 'cmd.subscribe.tags', false),
-        str('approval', 'cmd.subscribe.approval', false, {
-          choices: ['untrusted', 'all', 'none'].map((a) => ({ name: a, value: a })),
-        }),
-      ]),
-      sub('unsubscribe', 'cmd.unsubscribe'),
-      ...NEUTRAL_SUBCOMMANDS,
-    ]),
+    options: inOrder([...NEUTRAL_SUBCOMMANDS]),
   },
   ...EVERYONE_COMMANDS,
 ] as RESTPostAPIChatInputApplicationCommandsJSONBody[];

@@ -1,17 +1,7 @@
-import {
-  MessageFlags,
-  PermissionFlagsBits,
-  type ChatInputCommandInteraction,
-  type InteractionReplyOptions,
-  type RepliableInteraction,
-} from 'discord.js';
+import { MessageFlags, PermissionFlagsBits, type InteractionReplyOptions, type RepliableInteraction } from 'discord.js';
 import type { ChatLang } from '../../shared/i18n/lang';
-import type { DashboardLinks } from '../dashboard/sign-in';
-import { replyLang } from '../platform/commands';
-import type { Fetcher } from '../engine/fetch-types';
-import type { TermService } from '../glossary/term-service';
-import type { EngineLogger, FeedParser } from '../engine/types';
-import type { Channel, Store } from '../store/types';
+import { replyLang, type CommandDeps } from '../platform/commands';
+import type { Channel } from '../store/types';
 import type { DiscordConfig } from './config';
 import type { DiscordSink } from './sink';
 import type { DiscordState } from './state';
@@ -19,25 +9,14 @@ import type { DiscordState } from './state';
 /** The permission moderation needs: Manage Server. Checked again on every interaction. */
 export const MODERATOR_PERMISSION = PermissionFlagsBits.ManageGuild;
 
-/** Everything the interaction handlers use; bots/discord/platform.ts builds it. */
-export interface DiscordCommandDeps {
-  store: Store;
+/** Everything the interaction handlers use: the neutral commands' deps and Discord's own parts; bots/discord/platform.ts builds it. */
+export interface DiscordCommandDeps extends Omit<CommandDeps, 'now'> {
   state: DiscordState;
   sink: DiscordSink;
   config: DiscordConfig;
-  fetcher: Pick<Fetcher, 'fetch'>;
-  parse: FeedParser;
-  explain(term: string, lang?: ChatLang): string | null;
-  /** The community glossary's /term, when the network runs one. */
-  term?: TermService;
-  /** The moderators' dashboard's sign-in links, for `/dashboard`. */
-  dashboard?: DashboardLinks;
   /** Reads an attachment the member uploaded (its URL comes from Discord). */
   download(url: string): Promise<string>;
-  log: EngineLogger;
   now?: () => number;
-  /** Asks the engine to reload channels after a filter change; false when it cannot. */
-  channelsChanged?: () => Promise<boolean>;
   /**
    * Shows the held posts in the moderators' channel through the platform's one sync at a time (a
    * second sync running beside the first could post the same held item twice); returns how many it posted.
@@ -96,7 +75,3 @@ export function langHere(interaction: RepliableInteraction, deps: DiscordCommand
     locale: interaction.guildLocale ?? interaction.locale,
   });
 }
-
-/** A subcommand's string option. */
-export const option = (interaction: ChatInputCommandInteraction, name: string) =>
-  interaction.options.getString(name)?.trim() ?? '';

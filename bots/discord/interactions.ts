@@ -7,12 +7,11 @@ import {
   type REST,
 } from 'discord.js';
 import { errorMessage } from '../../shared/errors';
-import type { Access } from '../platform/commands';
+import { opensToEveryone, type Access } from '../platform/commands';
 import { neutralCommandOf, onNeutralButton, onNeutralForm, runNeutralCommand } from './chat-commands';
 import { translate } from '../../shared/i18n/translate';
 import { answer, langHere, QUIET, type DiscordCommandDeps } from './context';
 import { requireDiscordScope } from './scope';
-import { runSubscribeCommand } from './subscribe';
 
 /**
  * When the config names `discord.guilds`, moderation is taken only from those servers: a Manage
@@ -42,9 +41,9 @@ async function moderationAllowedHere(
 const allowedFor =
   (interaction: ButtonInteraction | ChatInputCommandInteraction | ModalSubmitInteraction, deps: DiscordCommandDeps) =>
   async (access: Access): Promise<boolean> =>
-    access === 'everyone' ||
+    opensToEveryone(access) ||
     ((await moderationAllowedHere(interaction, deps)) &&
-      (await requireDiscordScope(interaction, deps, access === 'operator' ? 'operator' : 'channel')) !== null);
+      (await requireDiscordScope(interaction, deps, access)) !== null);
 
 export async function handleInteraction(interaction: Interaction, rest: REST, deps: DiscordCommandDeps): Promise<void> {
   try {
@@ -67,12 +66,12 @@ export async function handleInteraction(interaction: Interaction, rest: REST, de
       return await runNeutralCommand(interaction, neutral, deps, allowed, rest);
     }
     if (interaction.commandName !== 'scipop') return;
-    const sub = interaction.options.getSubcommand();
-    if (!(await moderationAllowedHere(interaction, deps))) return;
-    const scope = await requireDiscordScope(interaction, deps);
-    if (!scope) return;
-    if (sub === 'subscribe' || sub === 'unsubscribe') return await runSubscribeCommand(sub, interaction, deps);
-    await answer(interaction, translate(await langHere(interaction, deps), 'dc.unknownSubcommand', { sub }));
+    await answer(
+      interaction,
+      translate(await langHere(interaction, deps), 'dc.unknownSubcommand', {
+        sub: interaction.options.getSubcommand(false) ?? '',
+      }),
+    );
   } catch (error) {
     deps.log.error(
       { interaction: interaction.id, err: error instanceof Error && error.stack ? error.stack : errorMessage(error) },

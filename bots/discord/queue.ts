@@ -1,3 +1,4 @@
+import { withEdit } from '../curation/edits';
 import { DiscordAPIError, Routes, type REST, type RepliableInteraction } from 'discord.js';
 import { MessageSchema } from '../../shared/message/message';
 import { queueButtons } from '../curation/queue-chat';
@@ -11,8 +12,7 @@ import { NO_MENTIONS, renderEmbed } from './render';
 /** A queue post: the post as it would appear (with a moderator's edited summary), where it would go, and the buttons. */
 async function queueMessage(deps: DiscordCommandDeps, row: Delivery, destination: string) {
   const parsed = MessageSchema.safeParse(row.message);
-  const summary = await deps.store.editedSummary(row.id);
-  const message = parsed.success && summary !== undefined ? { ...parsed.data, summary } : parsed.data;
+  const message = parsed.success ? withEdit(parsed.data, await deps.store.editedPost(row.id)) : undefined;
   const embed = message
     ? renderEmbed(message, { note: 'waiting for approval' }).embed
     : { description: `(unreadable post ${row.id})` };

@@ -1,6 +1,7 @@
 import { MessageFlags, type RepliableInteraction } from 'discord.js';
+import type { Access } from '../platform/commands';
 import type { Channel } from '../store/types';
-import { mayModerateHere, type PlacedChannel, type Scope } from '../tenancy/scope';
+import { mayModerateHere, refusalOf, type PlacedChannel, type Scope } from '../tenancy/scope';
 import { translate } from '../../shared/i18n/translate';
 import { langHere, MODERATOR_PERMISSION, QUIET, type DiscordCommandDeps } from './context';
 
@@ -25,8 +26,12 @@ const rolesOf = (interaction: RepliableInteraction): string[] => {
 export async function discordScope(interaction: RepliableInteraction, deps: DiscordCommandDeps): Promise<Scope> {
   const { users, roles } = deps.config.operators;
   const operator = users.includes(interaction.user.id) || rolesOf(interaction).some((r) => roles.includes(r));
+  // `discord.guilds`, when set, is where moderation comes from: Manage Server elsewhere moderates nothing.
+  const { guilds } = deps.config;
   const manager =
-    interaction.inGuild() && interaction.memberPermissions?.has(MODERATOR_PERMISSION) === true
+    interaction.inGuild() &&
+    interaction.memberPermissions?.has(MODERATOR_PERMISSION) === true &&
+    (guilds.length === 0 || guilds.includes(interaction.guildId))
       ? interaction.guildId
       : null;
   const place = async (c: Channel): Promise<PlacedChannel> => ({
@@ -52,17 +57,17 @@ export async function discordScope(interaction: RepliableInteraction, deps: Disc
 export async function requireDiscordScope(
   interaction: RepliableInteraction,
   deps: DiscordCommandDeps,
-  need: 'channel' | 'operator' = 'channel',
+  access: Access,
 ): Promise<Scope | null> {
   const scope = await discordScope(interaction, deps);
-  if (scope.actor.operator || (need === 'channel' && (mayModerateHere(scope) || scope.actor.places.length > 0)))
-    return scope;
+  const refused = refusalOf(scope, access, mayModerateHere(scope) || scope.actor.places.length > 0);
+  if (!refused) return scope;
   await interaction.reply({
     ...QUIET,
     flags: MessageFlags.Ephemeral,
     content: translate(
       await langHere(interaction, deps),
-      need === 'operator' && scope.actor.places.length > 0 ? 'dc.refuse.operator' : 'dc.refuse.manageServer',
+      refused === 'operator' && scope.actor.places.length > 0 ? 'dc.refuse.operator' : 'dc.refuse.manageServer',
     ),
   });
   return null;

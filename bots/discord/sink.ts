@@ -1,3 +1,4 @@
+import { withEdit } from '../curation/edits';
 import {
   DiscordAPIError,
   HTTPError,
@@ -153,9 +154,9 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
           // theirs, so the channel keeps one SciPop webhook.
           await rest
             .delete(Routes.webhook(made.id))
-            .catch((error: Error) =>
+            .catch((error: unknown) =>
               log.warn(
-                { channel: home, webhook: made.id, err: error.message },
+                { channel: home, webhook: made.id, err: errorMessage(error) },
                 'could not delete a second SciPop webhook',
               ),
             );
@@ -221,9 +222,8 @@ export function createDiscordSink(deps: DiscordSinkDeps): DiscordSink {
     notifyModerators,
     botId,
     async send(target, built, meta): Promise<SendResult> {
-      // A moderator may have edited the summary while the post waited for approval (/queue's Edit summary).
-      const summary = await deps.store.editedSummary(meta.deliveryId);
-      const message = summary === undefined ? built : { ...built, summary };
+      // A moderator may have edited the summary (/queue's Edit summary) or key terms (the dashboard) while the post waited for approval.
+      const message = withEdit(built, await deps.store.editedPost(meta.deliveryId));
       const channelId = target.target.trim();
       if (!/^\d{17,20}$/.test(channelId)) throw new SinkError(`"${target.target}" is not a Discord channel id`, false);
       const recheckMs = config.pausedRecheckMinutes * 60_000;

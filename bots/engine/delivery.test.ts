@@ -101,6 +101,25 @@ describe('delivery', () => {
     expect((await store.stats()).deliveries.sent).toBe(2);
   });
 
+  it('puts a post over the channel’s cap off and says so in the delivery log, then sends it', async () => {
+    await store.upsertChannel(
+      { id: 'ch', sink: 'fakeplatform', target: '42', title: 'Ch', rules: { caps: { perHour: 1 } } },
+      T0,
+    );
+    const sink = scriptedSink(() => null);
+    expect(await deliverPending(deps(sink), await registry())).toEqual({ sent: 1, retried: 0, failed: 0, deferred: 1 });
+    const log = await store.deliveryLog({ channelIds: ['ch'], offset: 0, limit: 10 });
+    expect(log.find((e) => e.title === 'two')).toMatchObject({
+      outcome: 'pending',
+      note: "over the channel's cap of 1 post(s) an hour",
+    });
+    now = T0 + 2 * 3_600_000;
+    expect(await deliverPending(deps(sink), await registry())).toMatchObject({ sent: 1 });
+    expect(sink.sent).toEqual(['one', 'two']);
+    const after = await store.deliveryLog({ channelIds: ['ch'], outcomes: ['sent'], offset: 0, limit: 10 });
+    expect(after.find((e) => e.title === 'two')!.note).toBe("over the channel's cap of 1 post(s) an hour");
+  });
+
   it('retries a retryable failure after the platform’s wait, holding the channel’s later posts back, and gives up after maxAttempts', async () => {
     const sink = scriptedSink((n) =>
       n < 2 ? new SinkError('429: Too Many Requests: retry after 90', true, 90_000) : null,

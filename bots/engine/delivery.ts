@@ -69,7 +69,7 @@ async function deliverOne(
   const sink = deps.sinks.get(channel.channel.sink);
   if (!sink) {
     // The platform is not configured in this run (no token): leave the row for a run that has it.
-    await store.deferDelivery(row.id, now + HOUR);
+    await store.deferDelivery(row.id, now + HOUR, `no ${channel.channel.sink} sink in this run (is its token set?)`);
     report.deferred++;
     return false;
   }
@@ -83,7 +83,11 @@ async function deliverOne(
     ]);
     const full = capReached(caps, hour, day);
     if (full) {
-      await store.deferDelivery(row.id, now + (full === 'hour' ? 5 * 60_000 : HOUR));
+      const note =
+        full === 'hour'
+          ? `over the channel's cap of ${caps.perHour} post(s) an hour`
+          : `over the channel's cap of ${caps.perDay} post(s) a day`;
+      await store.deferDelivery(row.id, now + (full === 'hour' ? 5 * 60_000 : HOUR), note);
       metrics?.deliveries.inc({ sink: sink.name, result: 'deferred' });
       report.deferred++;
       return false;

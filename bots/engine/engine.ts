@@ -109,9 +109,20 @@ export function createEngine(deps: EngineDeps): Engine {
     onGain: async () => void (maintaining = true),
     onLose: async () => void (maintaining = false),
   });
+  // A stop does not wait for maintenance: the glossary's gap finder can take seconds of CPU, and a
+  // job cut short is run again by the next start. What it does after the stop is only logged.
+  const stopped = new Promise<void>((resolve) => stopper.signal.addEventListener('abort', () => resolve()));
+  const untilStopped = (work: Promise<unknown>) =>
+    Promise.race([
+      work.catch((error: unknown) => {
+        if (!stopper.signal.aborted) throw error;
+        deps.log.debug({ err: errorMessage(error) }, 'maintenance ended after the stop');
+      }),
+      stopped,
+    ]);
   const maintain = async () => {
     const now = deps.clock.now().getTime();
-    if (maintaining) await deps.maintenance?.(now);
+    if (maintaining && deps.maintenance) await untilStopped(deps.maintenance(now));
     if (!maintaining || deps.settings.forgetItemsAfterMs <= 0 || now - prunedAt < 3_600_000) return;
     prunedAt = now;
     let forgotten = 0;

@@ -7,6 +7,7 @@ import { resolveLink } from '../../shared/feed/url';
 import { guardXml, MAX_DOCUMENT_CHARS, rootElementName } from './parse-xml-guard';
 import { mapRssParserOutput, RSS_PARSER_CUSTOM_FIELDS } from './parse-rss-map';
 import { closeOpenElements, unprefixFeedElements } from './parse-xml-repair';
+import { errorMessage } from '../../shared/errors';
 
 export type { FeedResult } from '../../shared/feed/item';
 
@@ -68,8 +69,7 @@ function feedInsideHtml(html: string): string | undefined {
 }
 
 function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message
+  return errorMessage(error)
     .split('\n')
     .filter((l) => l.trim())
     .join('; ')

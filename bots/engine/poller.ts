@@ -2,7 +2,7 @@ import { curate } from '../../shared/curation';
 import type { Item } from '../../shared/feed/item';
 import { buildMessage } from '../../shared/message/build';
 import type { Message } from '../../shared/message/message';
-import type { FetchState, NewDelivery, NewItem, Source } from '../store/types';
+import type { FetchState, NewDelivery, NewItem, NewVerdict, Source } from '../store/types';
 import type { FetchError } from './fetch-types';
 import { subscribersOf } from './channels';
 import { planFailure, successDelayMs } from './schedule';
@@ -179,6 +179,16 @@ export async function pollSource(
   if (ordered.length > 0 && subscribersOf(channels.list(), source.id).length === 0) await channels.refresh?.();
   const items: NewItem[] = ordered.map((item) => {
     const deliveries: NewDelivery[] = [];
+    // Why a subscribed channel gets no post of it, for the delivery log.
+    const verdicts: NewVerdict[] = [];
+    if (postable !== null && !postable.has(item.key)) {
+      const reason =
+        settings.firstFetchPosts > 0
+          ? `first fetch of the source: only its newest ${settings.firstFetchPosts} item(s) are posted`
+          : 'first fetch of the source: the items already in the feed are not posted';
+      for (const c of subscribersOf(channels.list(), source.id))
+        verdicts.push({ channelId: c.channel.id, outcome: 'skipped', reason });
+    }
     if (postable === null || postable.has(item.key)) {
       // One post per language the receiving channels speak (their fixed words and term explanations).
       const messages = new Map<string, Message>();
@@ -196,7 +206,10 @@ export async function pollSource(
           curationSource,
           now,
         );
-        if (!verdict.post) continue;
+        if (!verdict.post) {
+          verdicts.push({ channelId: c.channel.id, outcome: 'filtered', reason: verdict.reason });
+          continue;
+        }
         const lang = c.channel.lang ?? 'en';
         let message = messages.get(lang);
         if (!message) {
@@ -219,6 +232,7 @@ export async function pollSource(
       publishedAt: publishedMs(item),
       data: item,
       deliveries,
+      ...(verdicts.length > 0 ? { verdicts } : {}),
     };
   });
   const listed = feed.items.filter((i) => !unseen.has(i.key)).map((i) => i.key);

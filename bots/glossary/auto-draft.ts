@@ -26,11 +26,7 @@ export async function autoDraftWanted(deps: {
 }): Promise<number> {
   const { glossary, drafter, count, log } = deps;
   if (count <= 0) return 0;
-  const waiting = new Set(
-    (await glossary.review()).map(
-      (d) => `${d.revision.lang}:${wantedKey(d.revision.entry?.term ?? d.revision.entryId)}`,
-    ),
-  );
+  const waiting = new Set((await glossary.drafts()).map((r) => `${r.lang}:${wantedKey(r.entry?.term ?? r.entryId)}`));
   let stored = 0;
   let tried = 0;
   for (const w of await glossary.wanted(count * 5)) {

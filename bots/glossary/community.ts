@@ -124,6 +124,9 @@ export function createCommunityGlossary(deps: CommunityGlossaryDeps) {
       return out;
     },
 
+    /** The drafts waiting, oldest first, without their problems (no checks run). */
+    drafts: () => store.glossaryDrafts(),
+
     /** The drafts waiting, oldest first, with their problems. */
     async review(): Promise<ReviewedDraft[]> {
       const drafts = await store.glossaryDrafts();

@@ -5,15 +5,8 @@
  * post is built from one consistent glossary and never waits for a compile.
  */
 import { errorMessage } from '../../shared/errors';
-import {
-  bundledWithout,
-  communityPacks,
-  communityStateAt,
-  entryKey,
-  type CommunityState,
-} from '../../shared/glossary/community/layer';
+import { communityPacks, communityStateAt, entryKey, type CommunityState } from '../../shared/glossary/community/layer';
 import type { LoadedPack } from '../../shared/glossary/load';
-import type { GlossaryPack } from '../../shared/glossary/schema';
 import type { FindOptions, Match, Matcher } from '../../shared/matcher';
 import { createTermGlossary, type TermGlossary, type TermInfo } from '../../shared/message/terms';
 import type { GlossaryRevision, GlossaryStateStore } from '../store/glossary-types';
@@ -26,7 +19,7 @@ interface Snapshot {
   gone: Set<string>;
   community: Matcher | null;
   glossary: TermGlossary;
-  packs: LoadedPack[];
+  packs(): LoadedPack[];
 }
 
 /** The running glossary: a TermGlossary for posts, the packs for /explain, and its refresh. */
@@ -71,32 +64,46 @@ export interface LiveGlossaryDeps {
 
 /** Builds the live glossary at the store's current revision. */
 export async function createLiveGlossary(deps: LiveGlossaryDeps): Promise<LiveGlossary> {
-  const bundledPacks = deps.bundled.map((p) => p.pack);
+  // The bundled side is indexed once; a refresh builds only the community's side on this thread
+  // (a few milliseconds for a thousand entries), so the posting loop barely notices it.
+  const bundledTerms = createTermGlossary(
+    deps.bundledMatcher,
+    deps.bundled.map((p) => p.pack),
+  );
   const build = async (state: CommunityState): Promise<Snapshot> => {
     const community = communityPacks(state);
     const matcher = community.length > 0 ? await deps.compiler.compile(community) : null;
     const gone = new Set<string>();
     for (const [lang, list] of state.entries) for (const e of list) gone.add(entryKey(lang, e.id));
     for (const [lang, ids] of state.retired) for (const id of ids) gone.add(entryKey(lang, id));
-    const layered: GlossaryPack[] = [...bundledWithout(bundledPacks, state), ...community];
-    const terms = createTermGlossary(deps.bundledMatcher, layered);
+    const communityTerms = createTermGlossary(deps.bundledMatcher, community);
     const find = (text: string, options?: FindOptions) =>
       mergeMatches(
         matcher?.find(text, options) ?? [],
         deps.bundledMatcher.find(text, options).filter((m) => !gone.has(entryKey(m.lang, m.id))),
       );
+    // The community's entry wins for its id; a replaced or retired bundled one is gone.
+    const entry = (id: string, lang: string) =>
+      communityTerms.entry(id, lang) ?? (gone.has(entryKey(lang, id)) ? undefined : bundledTerms.entry(id, lang));
+    let packs: LoadedPack[] | null = null;
     return {
       revision: state.revision,
       gone,
       community: matcher,
-      glossary: { ...terms, find },
-      packs: [
-        ...deps.bundled.map((p) => ({
-          file: p.file,
-          pack: { ...p.pack, entries: p.pack.entries.filter((e) => !gone.has(entryKey(p.pack.lang, e.id))) },
-        })),
-        ...community.map((pack) => ({ file: `community/${pack.lang}`, pack })),
-      ],
+      glossary: {
+        find,
+        entry,
+        languages: [...new Set([...bundledTerms.languages, ...communityTerms.languages])],
+      },
+      // Built at the first /explain or draft after a change, not during the refresh.
+      packs: () =>
+        (packs ??= [
+          ...deps.bundled.map((p) => ({
+            file: p.file,
+            pack: { ...p.pack, entries: p.pack.entries.filter((e) => !gone.has(entryKey(p.pack.lang, e.id))) },
+          })),
+          ...community.map((pack) => ({ file: `community/${pack.lang}`, pack })),
+        ]),
     };
   };
   // Published revisions never change once written, so each refresh reads only the new ones.
@@ -137,7 +144,7 @@ export async function createLiveGlossary(deps: LiveGlossaryDeps): Promise<LiveGl
     },
     find: (text, options) => current.glossary.find(text, options),
     entry: (id, lang): TermInfo | undefined => current.glossary.entry(id, lang),
-    packs: () => current.packs,
+    packs: () => current.packs(),
     refresh,
     startPolling(everyMs) {
       if (timer) return;

@@ -84,6 +84,8 @@ export async function startGlossary(
           drafter: createGlossaryDrafter(options.ai, {
             packs: () => live.packs(),
             clock: { now: () => new Date() },
+            counter: store,
+            checkInThread: true,
             ...(options.registry ? { registry: options.registry } : {}),
           }),
         }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadedPack } from '../../shared/glossary/load';
 import type { GlossaryPack } from '../../shared/glossary/schema';
-import { segmentationBlockers, type SegmentationDictionary } from '../../shared/matcher/blockers';
+import { isHanOnly, segmentationBlockers, type SegmentationDictionary } from '../../shared/matcher/blockers';
 import { compileMatcher, type CompileOptions, type Matcher } from '../../shared/matcher';
 
 /** One word of jieba's dictionary and its frequency in jieba's corpus. */
@@ -45,7 +45,17 @@ const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/scipop/', imp
  * or a second build with the same glossary reads it back in milliseconds.
  */
 export function zhBlockers(packs: readonly GlossaryPack[]): string[] {
-  const forms = [...new Set(packs.flatMap((p) => p.entries.flatMap((e) => [e.term, ...e.aliases])))].sort();
+  // Only the Han-only forms decide the blockers (segmentationBlockers ignores the rest), so the
+  // key holds just them: a glossary change in English (every approval of an English term, in the
+  // bots' community layer) reuses the cached result, and packs without such forms need none.
+  const forms = [
+    ...new Set(
+      packs
+        .flatMap((p) => p.entries.flatMap((e) => [e.term, ...e.aliases]))
+        .filter((f) => f.length >= 2 && isHanOnly(f)),
+    ),
+  ].sort();
+  if (forms.length === 0) return [];
   const dict = statSync(dictFile());
   const key = createHash('sha256')
     .update(JSON.stringify([BLOCKER_VERSION, BLOCKER_MIN_FREQ, dict.size, dict.mtimeMs, forms]))

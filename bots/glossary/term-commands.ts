@@ -248,11 +248,24 @@ export async function runTermCommand(deps: TermCommandDeps, actor: TermActor, in
         if (!mayPropose(actor.role)) return [{ text: 'Sorry: only moderators and editors may ask for drafts.' }];
         const live = await g.findLive(term);
         const lang = live?.lang ?? langOf(term);
+        // A redraft changes what stands: the newest draft of the term waiting, else the live entry.
+        const waiting = redraft
+          ? (await g.drafts())
+              .filter(
+                (r) =>
+                  r.lang === lang &&
+                  r.entry &&
+                  (r.entryId === live?.entry.id || r.entry.term.toLowerCase() === term.toLowerCase()),
+              )
+              .at(-1)?.entry
+          : undefined;
+        const previous = redraft ? (waiting ?? live?.entry) : undefined;
         const draft = await deps.drafter.draft({
           term: live?.entry.term ?? term,
           lang: lang === 'zh-Hans' ? 'zh-Hans' : 'en',
-          ...(live ? { id: live.entry.id } : {}),
+          ...(live ? { id: live.entry.id } : waiting ? { id: waiting.id } : {}),
           ...(editorNote ? { note: editorNote } : {}),
+          ...(previous ? { previous } : {}),
         });
         if (!draft.ok) return [{ text: `No draft of “${term}”: ${draft.reason}` }];
         const note = `${AI_DRAFT_NOTE} ${draft.model}${editorNote ? `, asked: ${editorNote}` : ''}`.slice(0, 280);

@@ -15,6 +15,7 @@ import {
 import { addCommand } from '../sources/add';
 import { filterCommand } from '../sources/filter';
 import { statusCommand } from '../sources/status';
+import { subscribeCommand, unsubscribeCommand } from '../sources/subscribe';
 import type { ChatAction, ChatCommand } from './commands';
 
 /**
@@ -33,6 +34,8 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
   exportCommand,
   filterCommand,
   statusCommand,
+  subscribeCommand,
+  unsubscribeCommand,
   queueCommand,
   termCommand,
   digestCommand,

@@ -11,9 +11,14 @@ import type { Scope } from '../tenancy/scope';
 /**
  * Who may use a command: everyone; the place's moderators (operators, and the moderators of a
  * destination here: shared/curation/roles.ts); or the network's operators alone. Each adapter
- * decides who they are and refuses the rest.
+ * decides who they are and refuses the rest. `editors`: moderators and the glossary's editors, who
+ * are named by id or by an editors' chat and need not moderate a destination; adapters let
+ * everyone through to the command, which decides (bots/glossary/term-chat.ts).
  */
-export type Access = 'everyone' | 'moderator' | 'operator';
+export type Access = 'everyone' | 'moderator' | 'operator' | 'editors';
+
+/** Whether an adapter lets everyone through to a command of this access (the command may still refuse). */
+export const opensToEveryone = (access: Access): boolean => access === 'everyone' || access === 'editors';
 
 /** One argument of a command: a slash-command option on Discord, a word of the message on Telegram. */
 export interface ArgSpec {
@@ -109,6 +114,12 @@ export interface CommandContext {
   /** Who acts and which channels are here, as the platform knows them (bots/tenancy/scope.ts). */
   scope(): Promise<Scope>;
   /**
+   * Whether the member moderates `place`, named as a config names places on this platform
+   * (Telegram: a chat id, an administrator of it; Discord: a server id, Manage Server in it), when
+   * the command was given there, served by the network or not (the glossary's editors' chat).
+   */
+  moderatesPlace?(place: string): Promise<boolean>;
+  /**
    * The destinations that post into this very place. `scope().here` can be wider: on Discord, a
    * server's moderator typing outside a destination has the server's destinations there.
    */
@@ -124,6 +135,12 @@ export interface CommandContext {
    * `add` may make one of it: Telegram's groups and topics. Absent or null: it cannot.
    */
   newDestination?(): Pick<Channel, 'id' | 'sink' | 'target' | 'title' | 'lang'> | null;
+  /**
+   * This place as a destination a moderator's `subscribe` makes (speaking the platform's language
+   * for the place: Telegram's adding member's, Discord's server's), or why it cannot be one (a
+   * private chat, a voice channel). Absent: the platform makes none from the chat.
+   */
+  asDestination?(): Pick<Channel, 'id' | 'sink' | 'target' | 'title' | 'lang'> | string;
   /** What `status` adds that only the platform knows (bots/sources/status.ts). */
   status?(scope: Scope): Promise<PlatformStatus>;
   /**
@@ -131,6 +148,12 @@ export interface CommandContext {
    * `alert`). Absent: the platform has none, and a refusal is a reply.
    */
   notice?(text: string, alert?: boolean): Promise<void>;
+  /**
+   * Adds `line` under the text of the message whose button was pressed and takes its buttons away
+   * (Telegram edits it, Discord updates it), so the message says how it was decided. Absent where
+   * no button was pressed.
+   */
+  closePressed?(line: string): Promise<void>;
   /**
    * Opens a form (Discord's modal) whose values go to the command `command`'s `forms.submit`: only
    * as the first answer to a button press. Absent where the platform has no forms.

@@ -1,4 +1,5 @@
 import { ChannelRulesSchema, describeFilters, editFilters, type FilterKind } from '../../shared/curation';
+import { saveChannelRules } from '../curation/channel-rules';
 import { defineCommand, placeWord, say, sentences, textArg, type CommandContext } from '../platform/commands';
 import type { Channel } from '../store/types';
 import { managedOf } from '../tenancy/scope';
@@ -82,12 +83,11 @@ export const filterCommand = defineCommand({
       );
     const updated = editFilters(ChannelRulesSchema.parse(channel.rules ?? {}), change);
     if (typeof updated === 'string') return ctx.reply(updated);
-    await deps.store.upsertChannel({ ...channel, rules: updated }, deps.now());
-    const live = (await deps.channelsChanged?.()) ?? false;
-    const fromFile = channel.origin !== 'chat';
+    const saved = await saveChannelRules(deps, channel, updated);
+    if (!saved.ok) return ctx.reply(say(ctx, 'filter.notSaved', { errors: saved.errors.join('; ') }));
     const applied = sentences(ctx, [
-      say(ctx, live ? 'filter.live' : 'filter.nextRestart'),
-      fromFile ? say(ctx, 'filter.fromFile') : '',
+      say(ctx, saved.value.live ? 'filter.live' : 'filter.nextRestart'),
+      saved.value.fromFile ? say(ctx, 'filter.fromFile') : '',
     ]);
     await ctx.reply(`${describe(ctx, { ...channel, rules: updated })}\n\n${applied}`);
   },

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_VERSION } from './migrations';
 import { defineDigestContract } from './digest-contract';
 import { defineDashboardStateContract } from './dashboard-contract';
+import { defineDeliveryLogContract } from './delivery-log-contract';
 import { defineGlossaryStateContract } from './glossary-contract';
 import { definePlatformStateContract } from './platform-contract';
 import type { StoreHarness } from './harness';
@@ -53,6 +54,7 @@ export function defineStoreContract(name: string, factory: () => Promise<StoreHa
     defineGlossaryStateContract(() => h);
     defineDigestContract(() => h);
     defineDashboardStateContract(() => h);
+    defineDeliveryLogContract(() => h);
 
     it('is migrated to the latest schema version', async () => {
       expect(await store.schemaVersion()).toBe(LATEST_VERSION);

@@ -95,4 +95,42 @@ export function defineDashboardStateContract(harness: () => StoreHarness): void 
       { channelId: 'c2', held: 0, pending: 1 },
     ]);
   });
+
+  it('lists the newest items of some sources, or of every source, for the rule preview', async () => {
+    const { store } = harness();
+    const a = await store.addSource({ url: 'https://a.example/feed', title: 'A', tags: [] }, T0);
+    const b = await store.addSource({ url: 'https://b.example/feed', title: 'B', tags: [] }, T0);
+    const item = (key: string, publishedAt: number | null) => ({
+      key,
+      title: `Title ${key}`,
+      link: `https://a.example/${key}`,
+      publishedAt,
+      data: { key, title: `Title ${key}`, summary: 'S', categories: [] },
+      deliveries: [],
+    });
+    await store.commitFetch(a.id, fetchedAt(T0), [item('a1', T0 - 2), item('a2', null)], T0);
+    await store.commitFetch(b.id, fetchedAt(T0 + 1), [item('b1', T0 - 5)], T0 + 1);
+    await store.commitFetch(a.id, fetchedAt(T0 + 2), [item('a3', T0 - 9)], T0 + 2);
+    const keys = (rows: { data: unknown }[]) => rows.map((r) => (r.data as { key: string }).key);
+    expect(keys(await store.recentItems(null, 10))).toEqual(['a3', 'b1', 'a1', 'a2']);
+    expect(keys(await store.recentItems({ sourceIds: [a.id] }, 2))).toEqual(['a3', 'a1']);
+    expect(keys(await store.recentItems({ sourceIds: [a.id, b.id] }, 10))).toHaveLength(4);
+    expect(await store.recentItems({ sourceIds: [] }, 10)).toEqual([]);
+    const [first] = await store.recentItems({ sourceIds: [b.id] }, 1);
+    expect(first).toMatchObject({
+      sourceId: b.id,
+      title: 'Title b1',
+      link: 'https://a.example/b1',
+      publishedAt: T0 - 5,
+    });
+    expect(first!.seenAt).toBe(T0 + 1);
+    // A channel's: the sources it subscribes to, not those it paused.
+    await store.upsertChannel({ id: 'ch', sink: 'console', target: 'x', title: 'Ch', rules: { sources: [a.id] } }, T0);
+    await store.subscribe('ch', a.id, T0);
+    await store.subscribe('ch', b.id, T0);
+    expect(keys(await store.recentItems({ channelId: 'ch' }, 10))).toEqual(['a3', 'b1', 'a1', 'a2']);
+    await store.pauseSubscription('ch', b.id, 'paused by a test', T0);
+    expect(keys(await store.recentItems({ channelId: 'ch' }, 10))).toEqual(['a3', 'a1', 'a2']);
+    expect(await store.recentItems({ channelId: 'nobody' }, 10)).toEqual([]);
+  });
 }

@@ -41,6 +41,18 @@ export interface QueueSize {
   pending: number;
 }
 
+/** A stored feed item as the dashboard's rule preview reads it. */
+export interface RecentItem {
+  id: string;
+  sourceId: string;
+  title: string;
+  link: string | null;
+  publishedAt: number | null;
+  seenAt: number;
+  /** The normalized feed item as the poller stored it (shared/feed's Item); parse before use. */
+  data: unknown;
+}
+
 /** The dashboard part of the Store. All times are epoch milliseconds; hashes are hex SHA-256. */
 export interface DashboardStateStore {
   /** Stores a sign-in link's token hash with what it grants, valid until `expiresAt`. */
@@ -61,4 +73,13 @@ export interface DashboardStateStore {
   dailyPosts(since: number): Promise<DailyPosts[]>;
   /** Held and pending rows per channel (channels with none are left out). */
   queueSizes(): Promise<QueueSize[]>;
+  /**
+   * The newest `limit` items (first seen last, then published last) of some sources: those a
+   * channel subscribes to (paused subscriptions left out), those listed, or (`null`) every source.
+   * A data column that does not parse comes back as null.
+   */
+  recentItems(
+    of: { channelId: string } | { sourceIds: readonly string[] } | null,
+    limit: number,
+  ): Promise<RecentItem[]>;
 }

@@ -8,7 +8,7 @@ import { readRows, write, type Plan } from './plan';
 import { rowToDelivery, type Row } from './rows';
 import type { Delivery, DigestRecord, NewDigest } from './types';
 
-const Q = {
+export const DIGEST_SQL = {
   candidates: query<{ channelId: string; since: number; until: number; limit: number }>(
     `SELECT * FROM outbox WHERE channel_id = :channelId AND item_id IS NOT NULL
     AND status IN ('pending', 'sending', 'sent', 'digest') AND created_at > :since AND created_at <= :until
@@ -53,18 +53,18 @@ export function* digestCandidatesPlan(
   until: number,
   limit: number,
 ): Plan<Delivery[]> {
-  return (yield* readRows(Q.candidates, { channelId, since, until, limit })).map(rowToDelivery);
+  return (yield* readRows(DIGEST_SQL.candidates, { channelId, since, until, limit })).map(rowToDelivery);
 }
 
 /** See Store.lastDigest. */
 export function* lastDigestPlan(channelId: string): Plan<DigestRecord | undefined> {
-  const row = (yield* readRows(Q.last, { channelId }))[0];
+  const row = (yield* readRows(DIGEST_SQL.last, { channelId }))[0];
   return row ? toRecord(row) : undefined;
 }
 
 /** See Store.commitDigest. Part ids sort by creation (ids.ts), so the parts go out in order. */
 export function* commitDigestPlan(d: NewDigest, now: number): Plan<boolean> {
-  const recorded = yield* write(Q.record, {
+  const recorded = yield* write(DIGEST_SQL.record, {
     channelId: d.channelId,
     slotAt: d.slotAt,
     sinceAt: d.sinceAt,
@@ -75,7 +75,7 @@ export function* commitDigestPlan(d: NewDigest, now: number): Plan<boolean> {
   });
   if (recorded !== 1) return false;
   for (const message of d.parts)
-    yield* write(Q.part, {
+    yield* write(DIGEST_SQL.part, {
       id: newId(now),
       channelId: d.channelId,
       message: JSON.stringify(message),

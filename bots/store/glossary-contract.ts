@@ -181,6 +181,20 @@ export function defineGlossaryStateContract(harness: () => StoreHarness): void {
     expect((await store.recentItemTexts(T0, 1)).map((i) => i.title)).toEqual(['Title new']);
   });
 
+  it('counts the day’s AI drafts for every worker at once, and after a reopen; each day has its own', async () => {
+    const h = harness();
+    const taken = await Promise.all(Array.from({ length: 8 }, () => h.store.takeAiDraft('2026-12-07', 3)));
+    expect(taken.filter(Boolean)).toHaveLength(3);
+    expect(await h.store.takeAiDraft('2026-12-07', 3)).toBe(false);
+    expect(await h.store.takeAiDraft('2026-12-07', 4)).toBe(true); // a raised limit gives what it adds
+    expect(await h.store.takeAiDraft('2026-12-08', 3)).toBe(true);
+    expect(await h.store.takeAiDraft('2026-12-09', 0)).toBe(false);
+    const again = await h.reopen();
+    expect(await again.takeAiDraft('2026-12-07', 4)).toBe(false);
+    expect(await again.takeAiDraft('2026-12-08', 3)).toBe(true);
+    expect(await again.glossaryRevisionNumber()).toBe(1); // the counts live beside the revision, not in it
+  });
+
   it('keeps the first signing key stored', async () => {
     const { store } = harness();
     expect(await store.glossarySigningKey('key-one')).toBe('key-one');

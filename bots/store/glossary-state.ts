@@ -8,46 +8,122 @@ import {
   type WantedTerm,
 } from './glossary-types';
 import { newId } from './ids';
-import type { SqlRunner, Statement } from './platform-state';
+import { bind, query } from './named';
+import { namedRunner, type SqlRunner, type Statement } from './platform-state';
 import type { Row } from './rows';
 
 export const GLOSSARY_SQL = {
-  insert: `INSERT INTO glossary_revisions (id, lang, entry_id, seq, action, entry, status, author_platform, author_id,
+  insert: query<{
+    id: string;
+    lang: string;
+    entryId: string;
+    seq: number;
+    action: GlossaryRevision['action'];
+    entry: string | null;
+    status: GlossaryRevision['status'];
+    authorPlatform: string;
+    authorId: string;
+    authorName: string;
+    note: string;
+    createdAt: number;
+    publishedRev: number | null;
+    decidedPlatform: string | null;
+    decidedId: string | null;
+    decidedName: string | null;
+    decidedAt: number | null;
+  }>(`INSERT INTO glossary_revisions (id, lang, entry_id, seq, action, entry, status, author_platform, author_id,
     author_name, note, created_at, published_rev, decided_platform, decided_id, decided_name, decided_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  nextSeq: `SELECT COALESCE(MAX(seq), 0) AS seq, (SELECT value FROM glossary_meta WHERE name = 'revision') AS published
-    FROM glossary_revisions WHERE lang = ? AND entry_id = ?`,
-  supersede: `UPDATE glossary_revisions SET status = 'superseded' WHERE lang = ? AND entry_id = ? AND status = 'draft'`,
-  draftGuard: `SELECT r.*, (SELECT value FROM glossary_meta WHERE name = 'revision') AS published
-    FROM glossary_revisions r WHERE r.id = ?`,
-  approve: `UPDATE glossary_revisions SET status = 'approved', published_rev = ?, decided_platform = ?, decided_id = ?,
-    decided_name = ?, decided_at = ? WHERE id = ? AND status = 'draft'`,
-  reject: `UPDATE glossary_revisions SET status = 'rejected', decided_platform = ?, decided_id = ?, decided_name = ?,
-    decided_at = ? WHERE id = ? AND status = 'draft'`,
-  bump: `UPDATE glossary_meta SET value = ? WHERE name = 'revision'`,
-  revision: `SELECT value FROM glossary_meta WHERE name = 'revision'`,
-  byId: `SELECT * FROM glossary_revisions WHERE id = ?`,
-  drafts: `SELECT * FROM glossary_revisions WHERE status = 'draft' ORDER BY created_at, id`,
-  history: `SELECT * FROM glossary_revisions WHERE lang = ? AND entry_id = ? ORDER BY seq`,
-  published: `SELECT * FROM glossary_revisions WHERE published_rev > ? ORDER BY published_rev`,
-  insertKey: `INSERT INTO glossary_meta (name, value) VALUES ('signing_key', ?) ON CONFLICT (name) DO NOTHING`,
-  key: `SELECT value FROM glossary_meta WHERE name = 'signing_key'`,
-  ask: `INSERT INTO glossary_wanted (lang, term_key, term, asks, updated_at) VALUES (?, ?, ?, 1, ?)
-    ON CONFLICT (lang, term_key) DO UPDATE SET asks = glossary_wanted.asks + 1, updated_at = excluded.updated_at`,
-  wanted: `SELECT * FROM glossary_wanted WHERE dismissed = 0 ORDER BY asks + items DESC, updated_at DESC, term_key LIMIT ?`,
-  dismiss: `UPDATE glossary_wanted SET dismissed = 1 WHERE lang = ? AND term_key = ?`,
-  gapsGuard: `SELECT value FROM glossary_meta WHERE name = 'gaps_run_at'`,
-  clearGaps: `UPDATE glossary_wanted SET items = 0, sources = 0, examples = '[]' WHERE items > 0`,
-  gap: `INSERT INTO glossary_wanted (lang, term_key, term, items, sources, examples, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+    VALUES (:id, :lang, :entryId, :seq, :action, :entry, :status, :authorPlatform, :authorId, :authorName, :note, :createdAt, :publishedRev, :decidedPlatform, :decidedId, :decidedName, :decidedAt)`),
+  nextSeq: query<{
+    lang: string;
+    entryId: string;
+  }>(`SELECT COALESCE(MAX(seq), 0) AS seq, (SELECT value FROM glossary_meta WHERE name = 'revision') AS published
+    FROM glossary_revisions WHERE lang = :lang AND entry_id = :entryId`),
+  supersede: query<{ lang: string; entryId: string }>(
+    `UPDATE glossary_revisions SET status = 'superseded' WHERE lang = :lang AND entry_id = :entryId AND status = 'draft'`,
+  ),
+  draftGuard: query<{ id: string }>(`SELECT r.*, (SELECT value FROM glossary_meta WHERE name = 'revision') AS published
+    FROM glossary_revisions r WHERE r.id = :id`),
+  approve: query<{
+    rev: number;
+    platform: string;
+    userId: string;
+    name: string;
+    now: number;
+    id: string;
+  }>(`UPDATE glossary_revisions SET status = 'approved', published_rev = :rev, decided_platform = :platform, decided_id = :userId,
+    decided_name = :name, decided_at = :now WHERE id = :id AND status = 'draft'`),
+  reject: query<{
+    platform: string;
+    userId: string;
+    name: string;
+    now: number;
+    id: string;
+  }>(`UPDATE glossary_revisions SET status = 'rejected', decided_platform = :platform, decided_id = :userId, decided_name = :name,
+    decided_at = :now WHERE id = :id AND status = 'draft'`),
+  bump: query<{ value: string }>(`UPDATE glossary_meta SET value = :value WHERE name = 'revision'`),
+  revision: query(`SELECT value FROM glossary_meta WHERE name = 'revision'`),
+  byId: query<{ id: string }>(`SELECT * FROM glossary_revisions WHERE id = :id`),
+  drafts: query(`SELECT * FROM glossary_revisions WHERE status = 'draft' ORDER BY created_at, id`),
+  history: query<{ lang: string; entryId: string }>(
+    `SELECT * FROM glossary_revisions WHERE lang = :lang AND entry_id = :entryId ORDER BY seq`,
+  ),
+  published: query<{ after: number }>(
+    `SELECT * FROM glossary_revisions WHERE published_rev > :after ORDER BY published_rev`,
+  ),
+  insertKey: query<{ key: string }>(
+    `INSERT INTO glossary_meta (name, value) VALUES ('signing_key', :key) ON CONFLICT (name) DO NOTHING`,
+  ),
+  key: query(`SELECT value FROM glossary_meta WHERE name = 'signing_key'`),
+  ask: query<{
+    lang: string;
+    key: string;
+    term: string;
+    now: number;
+  }>(`INSERT INTO glossary_wanted (lang, term_key, term, asks, updated_at) VALUES (:lang, :key, :term, 1, :now)
+    ON CONFLICT (lang, term_key) DO UPDATE SET asks = glossary_wanted.asks + 1, updated_at = excluded.updated_at`),
+  wanted: query<{ limit: number }>(
+    `SELECT * FROM glossary_wanted WHERE dismissed = 0 ORDER BY asks + items DESC, updated_at DESC, term_key LIMIT :limit`,
+  ),
+  dismiss: query<{ lang: string; key: string }>(
+    `UPDATE glossary_wanted SET dismissed = 1 WHERE lang = :lang AND term_key = :key`,
+  ),
+  gapsGuard: query(`SELECT value FROM glossary_meta WHERE name = 'gaps_run_at'`),
+  clearGaps: query(`UPDATE glossary_wanted SET items = 0, sources = 0, examples = '[]' WHERE items > 0`),
+  gap: query<{
+    lang: string;
+    key: string;
+    term: string;
+    items: number;
+    sources: number;
+    examples: string;
+    now: number;
+  }>(`INSERT INTO glossary_wanted (lang, term_key, term, items, sources, examples, updated_at) VALUES (:lang, :key, :term, :items, :sources, :examples, :now)
     ON CONFLICT (lang, term_key) DO UPDATE SET items = excluded.items, sources = excluded.sources,
-    examples = excluded.examples, updated_at = excluded.updated_at`,
-  gapsRunAt: `INSERT INTO glossary_meta (name, value) VALUES ('gaps_run_at', ?)
-    ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
-  claim: `UPDATE glossary_wanted SET claimed_platform = ?, claimed_id = ?, claimed_name = ?, claimed_at = ?
-    WHERE lang = ? AND term_key = ? AND dismissed = 0
-    AND (claimed_id IS NULL OR (claimed_platform = ? AND claimed_id = ?))`,
-  recentItems: `SELECT source_id, title, link, data FROM items WHERE seen_at >= ? ORDER BY seen_at DESC, id LIMIT ?`,
+    examples = excluded.examples, updated_at = excluded.updated_at`),
+  gapsRunAt: query<{ value: string }>(`INSERT INTO glossary_meta (name, value) VALUES ('gaps_run_at', :value)
+    ON CONFLICT (name) DO UPDATE SET value = excluded.value`),
+  claim: query<{
+    platform: string;
+    userId: string;
+    name: string;
+    now: number;
+    lang: string;
+    key: string;
+  }>(`UPDATE glossary_wanted SET claimed_platform = :platform, claimed_id = :userId, claimed_name = :name, claimed_at = :now
+    WHERE lang = :lang AND term_key = :key AND dismissed = 0
+    AND (claimed_id IS NULL OR (claimed_platform = :platform AND claimed_id = :userId))`),
+  // One row per day in glossary_meta; the update takes a draft only while the count is under the limit.
+  takeAiDraft: query<{ name: string; perDay: number }>(`INSERT INTO glossary_meta (name, value) VALUES (:name, '1')
+    ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(glossary_meta.value AS INTEGER) + 1 AS TEXT)
+    WHERE CAST(glossary_meta.value AS INTEGER) < :perDay RETURNING value`),
+  recentItems: query<{ since: number; limit: number }>(
+    `SELECT source_id, title, link, data FROM items WHERE seen_at >= :since ORDER BY seen_at DESC, id LIMIT :limit`,
+  ),
 } as const;
+
+/** A member as the queries name them (who decides or claims). */
+const decider = (by: GlossaryActor) => ({ platform: by.platform, userId: by.id, name: by.name });
 
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -95,55 +171,53 @@ function revisionOf(
 }
 
 function insertOf(r: GlossaryRevision): Statement {
-  return [
-    GLOSSARY_SQL.insert,
-    [
-      r.id,
-      r.lang,
-      r.entryId,
-      r.seq,
-      r.action,
-      r.entry ? JSON.stringify(r.entry) : null,
-      r.status,
-      r.author.platform,
-      r.author.id,
-      r.author.name,
-      r.note,
-      r.createdAt,
-      r.publishedRev,
-      r.decidedBy?.platform ?? null,
-      r.decidedBy?.id ?? null,
-      r.decidedBy?.name ?? null,
-      r.decidedAt,
-    ],
-  ];
+  return bind(GLOSSARY_SQL.insert, {
+    id: r.id,
+    lang: r.lang,
+    entryId: r.entryId,
+    seq: r.seq,
+    action: r.action,
+    entry: r.entry ? JSON.stringify(r.entry) : null,
+    status: r.status,
+    authorPlatform: r.author.platform,
+    authorId: r.author.id,
+    authorName: r.author.name,
+    note: r.note,
+    createdAt: r.createdAt,
+    publishedRev: r.publishedRev,
+    decidedPlatform: r.decidedBy?.platform ?? null,
+    decidedId: r.decidedBy?.id ?? null,
+    decidedName: r.decidedBy?.name ?? null,
+    decidedAt: r.decidedAt,
+  });
 }
 
 /** The glossary methods of a Store, over its runner; every write is one locked transaction. */
-export function createGlossaryState(db: SqlRunner): GlossaryStateStore {
+export function createGlossaryState(runner: SqlRunner): GlossaryStateStore {
   const S = GLOSSARY_SQL;
+  const db = namedRunner(runner);
   const LOCK = 'glossary_revisions';
   return {
-    glossaryRevisionNumber: async () => Number((await db.all(S.revision, []))[0]?.value ?? 1),
+    glossaryRevisionNumber: async () => Number((await db.first(S.revision, {}))?.value ?? 1),
 
     saveGlossaryDraft: (change, now) =>
-      db.guarded(LOCK, [S.nextSeq, [change.lang, change.entryId]], (row) => {
+      runner.guarded(LOCK, bind(S.nextSeq, change), (row) => {
         const revision = revisionOf(change, Number(row.seq ?? 0) + 1, now, null);
         return {
-          writes: [[S.supersede, [change.lang, change.entryId]], insertOf(revision)],
+          writes: [bind(S.supersede, change), insertOf(revision)],
           result: revision,
         };
       }),
 
     getGlossaryRevision: async (id) => {
-      const row = (await db.all(S.byId, [id]))[0];
+      const row = await db.first(S.byId, { id });
       return row ? toRevision(row) : undefined;
     },
-    glossaryDrafts: async () => (await db.all(S.drafts, [])).map(toRevision),
-    glossaryHistory: async (lang, entryId) => (await db.all(S.history, [lang, entryId])).map(toRevision),
+    glossaryDrafts: async () => (await db.all(S.drafts, {})).map(toRevision),
+    glossaryHistory: async (lang, entryId) => (await db.all(S.history, { lang, entryId })).map(toRevision),
 
     approveGlossaryDraft: (id, by, now) =>
-      db.guarded(LOCK, [S.draftGuard, [id]], (row) => {
+      runner.guarded(LOCK, bind(S.draftGuard, { id }), (row) => {
         if (row.id === undefined || String(row.status) !== 'draft') return { writes: [], result: null };
         const rev = Number(row.published ?? 1) + 1;
         const approved: GlossaryRevision = {
@@ -154,32 +228,32 @@ export function createGlossaryState(db: SqlRunner): GlossaryStateStore {
           decidedAt: now,
         };
         return {
-          writes: [
-            [S.approve, [rev, by.platform, by.id, by.name, now, id]],
-            [S.bump, [String(rev)]],
-          ],
+          writes: [bind(S.approve, { rev, ...decider(by), now, id }), bind(S.bump, { value: String(rev) })],
           result: approved,
         };
       }),
 
     rejectGlossaryDraft: (id, by, now) =>
-      db.guarded(LOCK, [S.draftGuard, [id]], (row) => {
+      runner.guarded(LOCK, bind(S.draftGuard, { id }), (row) => {
         if (row.id === undefined || String(row.status) !== 'draft') return { writes: [], result: false };
-        return { writes: [[S.reject, [by.platform, by.id, by.name, now, id]]], result: true };
+        return { writes: [bind(S.reject, { ...decider(by), now, id })], result: true };
       }),
 
     publishGlossaryChange: (change, now) =>
-      db.guarded(LOCK, [S.nextSeq, [change.lang, change.entryId]], (row) => {
+      runner.guarded(LOCK, bind(S.nextSeq, change), (row) => {
         const rev = Number(row.published ?? 1) + 1;
         const revision = revisionOf(change, Number(row.seq ?? 0) + 1, now, { rev, by: change.author });
-        return { writes: [insertOf(revision), [S.bump, [String(rev)]]], result: revision };
+        return { writes: [insertOf(revision), bind(S.bump, { value: String(rev) })], result: revision };
       }),
 
-    publishedGlossaryRevisions: async (after = 0) => (await db.all(S.published, [after])).map(toRevision),
+    publishedGlossaryRevisions: async (after = 0) => (await db.all(S.published, { after })).map(toRevision),
 
-    askGlossaryTerm: async (lang, term, now) => void (await db.run(S.ask, [lang, wantedKey(term), term.trim(), now])),
+    takeAiDraft: async (day, perDay) =>
+      perDay > 0 && (await db.all(S.takeAiDraft, { name: `ai_drafts:${day}`, perDay })).length > 0,
+    askGlossaryTerm: async (lang, term, now) =>
+      void (await db.run(S.ask, { lang, key: wantedKey(term), term: term.trim(), now })),
     glossaryWanted: async (limit) =>
-      (await db.all(S.wanted, [limit])).map((r) => ({
+      (await db.all(S.wanted, { limit })).map((r) => ({
         lang: String(r.lang),
         term: String(r.term),
         asks: Number(r.asks),
@@ -193,27 +267,34 @@ export function createGlossaryState(db: SqlRunner): GlossaryStateStore {
             : { platform: String(r.claimed_platform), id: String(r.claimed_id), name: String(r.claimed_name) },
         claimedAt: r.claimed_at === null || r.claimed_at === undefined ? null : Number(r.claimed_at),
       })),
-    dismissGlossaryWanted: async (lang, term) => (await db.run(S.dismiss, [lang, wantedKey(term)])) > 0,
+    dismissGlossaryWanted: async (lang, term) => (await db.run(S.dismiss, { lang, key: wantedKey(term) })) > 0,
     recordGlossaryGaps: (found, now) =>
-      db.guarded('glossary_wanted', [S.gapsGuard, []], () => ({
+      runner.guarded('glossary_wanted', bind(S.gapsGuard, {}), () => ({
         writes: [
-          [S.clearGaps, []],
-          ...found.map((g): Statement => [
-            S.gap,
-            [g.lang, wantedKey(g.term), g.term.trim(), g.items, g.sources, JSON.stringify(g.examples), now],
-          ]),
-          [S.gapsRunAt, [String(now)]],
+          bind(S.clearGaps, {}),
+          ...found.map((g) =>
+            bind(S.gap, {
+              lang: g.lang,
+              key: wantedKey(g.term),
+              term: g.term.trim(),
+              items: g.items,
+              sources: g.sources,
+              examples: JSON.stringify(g.examples),
+              now,
+            }),
+          ),
+          bind(S.gapsRunAt, { value: String(now) }),
         ],
         result: undefined,
       })),
     glossaryGapsRunAt: async () => {
-      const row = (await db.all(S.gapsGuard, []))[0];
+      const row = await db.first(S.gapsGuard, {});
       return row ? Number(row.value) : null;
     },
     claimGlossaryWanted: async (lang, term, by, now) =>
-      (await db.run(S.claim, [by.platform, by.id, by.name, now, lang, wantedKey(term), by.platform, by.id])) > 0,
+      (await db.run(S.claim, { ...decider(by), now, lang, key: wantedKey(term) })) > 0,
     recentItemTexts: async (since, limit) =>
-      (await db.all(S.recentItems, [since, limit])).map((r) => {
+      (await db.all(S.recentItems, { since, limit })).map((r) => {
         const data = (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as {
           summary?: unknown;
           lang?: unknown;
@@ -228,8 +309,8 @@ export function createGlossaryState(db: SqlRunner): GlossaryStateStore {
       }),
 
     glossarySigningKey: async (created) => {
-      await db.run(S.insertKey, [created]);
-      return String((await db.all(S.key, []))[0]!.value);
+      await db.run(S.insertKey, { key: created });
+      return String((await db.first(S.key, {}))!.value);
     },
   };
 }

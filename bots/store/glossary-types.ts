@@ -41,6 +41,11 @@ export interface GlossaryStateStore {
   publishedGlossaryRevisions(after?: number): Promise<GlossaryRevision[]>;
   /** The signing key (PKCS#8, base64): the stored one, or `created` stored first if there was none. */
   glossarySigningKey(created: string): Promise<string>;
+  /**
+   * Takes one of the network's `perDay` AI drafts of `day` (a UTC date, `2026-12-07`), counted in
+   * the store so that every worker and a restarted one share the allowance; false when they are used up.
+   */
+  takeAiDraft(day: string, perDay: number): Promise<boolean>;
   /** Counts a reader's request for a term on the wanted list (a dismissed term stays dismissed). */
   askGlossaryTerm(lang: string, term: string, now: number): Promise<void>;
   /** The wanted terms not dismissed, most asked first. */

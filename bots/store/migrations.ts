@@ -367,6 +367,30 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 11,
+    name: 'a moderator’s edited key terms of a held post (beside its edited summary)',
+    statements: [`ALTER TABLE edited_summaries ADD COLUMN terms TEXT`],
+  },
+  {
+    version: 12,
+    name: 'delivery log: why an item went to no post in a subscribed channel (a rule, a first fetch), and why a post was put off (a cap)',
+    statements: [
+      `CREATE TABLE item_verdicts (
+        item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        source_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (item_id, channel_id)
+      )`,
+      `CREATE INDEX item_verdicts_channel_created ON item_verdicts (channel_id, created_at)`,
+      `CREATE INDEX item_verdicts_created ON item_verdicts (created_at)`,
+      `CREATE INDEX outbox_created ON outbox (created_at)`,
+      `ALTER TABLE outbox ADD COLUMN note TEXT`,
+    ],
+  },
+  {
+    version: 13,
     name: "a channel's language (en or zh-Hans), and the one the config file last gave it",
     statements: [`ALTER TABLE channels ADD COLUMN lang TEXT`, `ALTER TABLE channels ADD COLUMN config_lang TEXT`],
   },

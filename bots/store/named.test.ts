@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { bind, query } from './named';
-import { Q } from './queries';
+import { DASHBOARD_SQL } from './dashboard-state';
+import { DIGEST_SQL } from './digests';
+import { GLOSSARY_SQL } from './glossary-state';
+import type { Query } from './named';
+import { PLATFORM_SQL } from './platform-state';
+import { Q, SQL } from './queries';
+import { SUBSCRIPTION_SQL } from './subscriptions';
 
 describe('named query parameters', () => {
   it('maps names to positions, repeats included, and leaves literals and casts alone', () => {
@@ -27,5 +33,18 @@ describe('named query parameters', () => {
       lastError: 'HTTP 503',
     });
     expect(args).toEqual([null, null, null, 2, 1, null, 1, 'HTTP 503', 's']);
+  });
+
+  it('leaves no positional parameter in the stores’ SQL: every query with parameters names them', () => {
+    const maps = { SQL, Q, PLATFORM_SQL, GLOSSARY_SQL, DASHBOARD_SQL, SUBSCRIPTION_SQL, DIGEST_SQL };
+    for (const [map, queries] of Object.entries(maps))
+      for (const [name, q] of Object.entries(queries as Record<string, string | Query<object>>)) {
+        const sql = typeof q === 'string' ? q : q.sql;
+        const named = typeof q === 'string' ? 0 : q.names.length;
+        expect({ query: `${map}.${name}`, positional: sql.split('?').length - 1 - named }).toEqual({
+          query: `${map}.${name}`,
+          positional: 0,
+        });
+      }
   });
 });

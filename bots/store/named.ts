@@ -28,7 +28,7 @@ export function query<P extends object = Record<string, never>>(text: string): Q
 }
 
 /** The positional form of a query with its parameters: SQL and values in placeholder order. */
-export function bind<P extends object>(q: Query<P>, params: P): [string, unknown[]] {
+export function bind<P extends object>(q: Query<P>, params: NoInfer<P>): [string, unknown[]] {
   const values = q.names.map((name) => {
     const value = (params as Record<string, unknown>)[name];
     if (value === undefined) throw new Error(`query parameter :${name} is missing`);

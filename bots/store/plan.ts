@@ -16,13 +16,13 @@ export interface Step {
 export type Plan<T> = Generator<Step, T, unknown>;
 
 /** Reads rows. */
-export function* readRows<P extends object>(q: Query<P>, params: P): Generator<Step, Row[], unknown> {
+export function* readRows<P extends object>(q: Query<P>, params: NoInfer<P>): Generator<Step, Row[], unknown> {
   const [sql, args] = bind(q, params);
   return (yield { kind: 'all', sql, args }) as Row[];
 }
 
 /** Writes; the number of rows changed. */
-export function* write<P extends object>(q: Query<P>, params: P): Generator<Step, number, unknown> {
+export function* write<P extends object>(q: Query<P>, params: NoInfer<P>): Generator<Step, number, unknown> {
   const [sql, args] = bind(q, params);
   return (yield { kind: 'run', sql, args }) as number;
 }

@@ -81,6 +81,20 @@ export function definePlatformStateContract(harness: () => StoreHarness): void {
     await store.setEditedSummary('d1', 'First words.', 'telegram:1', T0);
     await store.setEditedSummary('d1', 'Better words.', 'telegram:2', T0 + 1);
     expect(await store.editedSummary('d1')).toBe('Better words.');
+    expect(await store.editedPost('d1')).toEqual({ summary: 'Better words.', terms: null });
+  });
+
+  it('keeps a moderator’s edited summary and key terms; a later summary-only edit keeps the terms', async () => {
+    const { store, reopen } = harness();
+    expect(await store.editedPost('d2')).toBeUndefined();
+    const terms = [{ id: 'exoplanet', term: 'exoplanet', short: 'A planet around another star.', lang: 'en' }];
+    await store.setEditedPost('d2', { summary: 'Dashboard words.', terms }, 'dashboard:telegram:1', T0);
+    expect(await (await reopen()).editedPost('d2')).toEqual({ summary: 'Dashboard words.', terms });
+    await store.setEditedSummary('d2', 'Chat words.', 'telegram:2', T0 + 1);
+    expect(await store.editedPost('d2')).toEqual({ summary: 'Chat words.', terms });
+    await store.setEditedPost('d2', { summary: 'No terms.', terms: [] }, 'dashboard:telegram:1', T0 + 2);
+    expect(await store.editedPost('d2')).toEqual({ summary: 'No terms.', terms: [] });
+    expect(await store.editedSummary('d2')).toBe('No terms.');
   });
 
   it('remembers approval-queue posts until they are closed, oldest first', async () => {

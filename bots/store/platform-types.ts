@@ -6,6 +6,12 @@
  */
 
 /** A destination the platform stopped accepting posts for (bot removed, no rights, chat gone). */
+/** A moderator's edit of a held post: its summary, and its key terms (JSON as shared/message's MessageTerm; null: unchanged). */
+export interface EditedPost {
+  summary: string;
+  terms: unknown[] | null;
+}
+
 export interface PausedDestination {
   destination: string;
   reason: string;
@@ -81,6 +87,13 @@ export interface PlatformStateStore {
   /** A moderator's summary for a post, used instead of the feed's when it is sent. */
   setEditedSummary(deliveryId: string, summary: string, by: string, now: number): Promise<void>;
   editedSummary(deliveryId: string): Promise<string | undefined>;
+  /**
+   * A moderator's summary and key terms for a post (the dashboard edits both): used instead of the
+   * feed's summary and the glossary's terms when it is sent. A later summary-only edit keeps the terms.
+   */
+  setEditedPost(deliveryId: string, edit: EditedPost, by: string, now: number): Promise<void>;
+  /** The edit of a post; `terms` is null when only the summary was edited. */
+  editedPost(deliveryId: string): Promise<EditedPost | undefined>;
 
   recordQueuePost(platform: string, post: QueuePost, now: number): Promise<void>;
   queuePost(platform: string, deliveryId: string): Promise<QueuePost | undefined>;

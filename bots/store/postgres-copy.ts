@@ -17,6 +17,7 @@ export const COPIED_TABLES = [
   'channels',
   'items',
   'outbox',
+  'item_verdicts',
   'subscriptions',
   'digests',
   ...PLATFORM_TABLES,

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
-import { SQL } from './queries';
+import { bind, query } from './named';
+import { Q, SQL } from './queries';
 import { StoreError } from './types';
 
 /**
@@ -20,10 +21,21 @@ export function toPg(sql: string): string {
     .replace('/*LOCK*/', 'FOR UPDATE SKIP LOCKED');
 }
 
-/** Every query of queries.ts in PostgreSQL form. */
+/** The queries without parameters of queries.ts in PostgreSQL form. */
 export const PG: { [K in keyof typeof SQL]: string } = Object.fromEntries(
   Object.entries(SQL).map(([k, v]) => [k, toPg(v)]),
 ) as never;
+
+/** The queries only PostgreSQL has: an array parameter where SQLite lists one placeholder a key. */
+export const PG_Q = {
+  markListed: query<{ now: number; sourceId: string; keys: string[]; before: number }>(
+    `UPDATE items SET last_listed_at = :now WHERE source_id = :sourceId AND item_key = ANY(:keys::text[])
+    AND COALESCE(last_listed_at, seen_at) < :before`,
+  ),
+  seenKeys: query<{ sourceId: string; keys: string[] }>(
+    `SELECT item_key FROM items WHERE source_id = :sourceId AND item_key = ANY(:keys::text[])`,
+  ),
+} as const;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -65,21 +77,47 @@ export function createPgPool(target: PgTarget, max = 10): pg.Pool {
   });
 }
 
-/** Runs `work` in one transaction on one pooled connection; rolls back on any error. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Checks a connection out of `pool` for `work`. The pool listens for errors only on idle
+ * connections: a server that goes away while one is checked out makes it emit 'error', and an
+ * unheard 'error' ends the process. This listens until the connection goes back, and a connection
+ * that failed is destroyed rather than reused; `work`'s error then says why it failed.
+ */
+async function withConnection<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient, broke: (e: Error) => void) => Promise<T>,
+) {
   const client = await pool.connect();
   let broken: Error | undefined;
+  const broke = (error: Error) => (broken ??= error);
+  client.on('error', broke);
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
+    return await work(client, broke);
   } catch (error) {
-    await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+    // Say why the connection failed ("terminating connection due to administrator command"), not
+    // only that it is no longer queryable.
+    if (broken && error !== broken)
+      throw new Error(`the PostgreSQL connection was lost: ${broken.message}`, { cause: error });
     throw error;
   } finally {
+    client.removeListener('error', broke);
     client.release(broken);
   }
+}
+
+/** Runs `work` in one transaction on one pooled connection; rolls back on any error. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withConnection(pool, async (client, broke) => {
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(broke);
+      throw error;
+    }
+  });
 }
 
 /** The applied schema version; 0 when the store was never migrated. */
@@ -99,9 +137,8 @@ export async function migratePostgres(
   schema: string,
   now = Date.now(),
 ): Promise<{ from: number; to: number }> {
-  const client = await pool.connect();
   const lockKey = `scipop-migrate:${schema}`;
-  try {
+  return withConnection(pool, async (client) => {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -123,7 +160,8 @@ export async function migratePostgres(
             for (const [k, sql] of Object.entries(step.seed.reads)) rows[k] = (await client.query(toPg(sql))).rows;
             for (const [sql, args] of step.seed.writes(rows, now)) await client.query(toPg(sql), args);
           }
-          await client.query(PG.recordMigration, [step.version, step.name, now]);
+          const [record, args] = bind(Q.recordMigration, { version: step.version, name: step.name, now });
+          await client.query(toPg(record), args);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK');
@@ -134,7 +172,5 @@ export async function migratePostgres(
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
     }
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -19,11 +19,13 @@ import {
   migratePostgres,
   parsePgTarget,
   PG,
+  PG_Q,
   pgSchemaVersion,
   redactUrl,
   toPg,
 } from './postgres-sql';
 import { createDashboardState } from './dashboard-state';
+import { createDeliveryLogState } from './delivery-log';
 import { createGlossaryState } from './glossary-state';
 import { createPlatformState, type SqlRunner } from './platform-state';
 import {
@@ -58,6 +60,10 @@ const PG_INSERT_ITEMS = {
 };
 const PG_INSERT_DELIVERIES = {
   head: 'INSERT INTO outbox (id, item_id, source_id, channel_id, status, message, created_at, not_before) VALUES',
+  tail: ' ON CONFLICT (item_id, channel_id) DO NOTHING',
+};
+const PG_INSERT_VERDICTS = {
+  head: 'INSERT INTO item_verdicts (item_id, source_id, channel_id, outcome, reason, created_at) VALUES',
   tail: ' ON CONFLICT (item_id, channel_id) DO NOTHING',
 };
 
@@ -116,20 +122,22 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   const one = async (sql: string, args: unknown[] = [], q: Queryable = pool) => (await all(sql, args, q))[0];
   const run = async (sql: string, args: unknown[] = [], q: Queryable = pool) =>
     (await q.query(sql, args)).rowCount ?? 0;
-  // Named queries (queries.ts `Q`), bound by name and numbered for PostgreSQL once.
+  // Queries with parameters (queries.ts `Q`), bound by name and numbered for PostgreSQL once.
   const pgSql = new Map<string, string>();
   const numbered = (sql: string) => pgSql.get(sql) ?? pgSql.set(sql, toPg(sql)).get(sql)!;
-  const allQ = <P extends object>(q: Query<P>, params: P, on: Queryable = pool) => {
+  const allQ = <P extends object>(q: Query<P>, params: NoInfer<P>, on: Queryable = pool) => {
     const [sql, args] = bind(q, params);
     return all(numbered(sql), args, on);
   };
-  const runQ = <P extends object>(q: Query<P>, params: P, on: Queryable = pool) => {
+  const runQ = <P extends object>(q: Query<P>, params: NoInfer<P>, on: Queryable = pool) => {
     const [sql, args] = bind(q, params);
     return run(numbered(sql), args, on);
   };
+  const oneQ = async <P extends object>(q: Query<P>, params: NoInfer<P>, on: Queryable = pool) =>
+    (await allQ(q, params, on))[0];
 
   const getSource = async (idOrUrl: string) => {
-    const row = (await one(PG.sourceById, [idOrUrl])) ?? (await one(PG.sourceByUrl, [idOrUrl]));
+    const row = (await oneQ(Q.sourceById, { id: idOrUrl })) ?? (await oneQ(Q.sourceByUrl, { url: idOrUrl }));
     return row ? rowToSource(row) : undefined;
   };
 
@@ -163,13 +171,9 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   ) =>
     inTransaction(pool, async (client) => {
       if (listed.length > 0) {
-        await run(
-          'UPDATE items SET last_listed_at = $1 WHERE source_id = $2 AND item_key = ANY($3::text[]) AND COALESCE(last_listed_at, seen_at) < $4',
-          [now, sourceId, [...listed], now - LISTED_EVERY_MS],
-          client,
-        );
+        await runQ(PG_Q.markListed, { now, sourceId, keys: [...listed], before: now - LISTED_EVERY_MS }, client);
       }
-      await run(PG.markParsed, [now, sourceId], client);
+      await runQ(Q.markParsed, { sourceId, now }, client);
       const ids = items.map(() => newId(now));
       const rows = items.map((item, i) => [
         ids[i],
@@ -203,6 +207,13 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       let insertedDeliveries = 0;
       for (const chunk of chunks(deliveries, BATCH))
         insertedDeliveries += await run(multiInsert(PG_INSERT_DELIVERIES, chunk), chunk.flat(), client);
+      const verdicts = items.flatMap((item, i) =>
+        inserted.has(ids[i]!)
+          ? (item.verdicts ?? []).map((v) => [ids[i], sourceId, v.channelId, v.outcome, v.reason.slice(0, 500), now])
+          : [],
+      );
+      for (const chunk of chunks(verdicts, BATCH))
+        await run(multiInsert(PG_INSERT_VERDICTS, chunk), chunk.flat(), client);
       await saveState(sourceId, state, client);
       return { insertedItems: inserted.size, insertedDeliveries };
     });
@@ -231,6 +242,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     ...createPlatformState(runner),
     ...createGlossaryState(runner),
     ...createDashboardState(runner),
+    ...createDeliveryLogState(runner),
     kind: 'postgres',
     schemaVersion: () => pgSchemaVersion(pool),
     close: async () => {
@@ -241,7 +253,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     addSource: async (input, now, subscriber) => {
       const id = await plan(addSourcePlan(input, now, subscriber));
       if (id === null) throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
-      return rowToSource((await one(PG.sourceById, [id]))!);
+      return rowToSource((await oneQ(Q.sourceById, { id }))!);
     },
     getSource,
     listSources: async () => (await all(PG.listSources)).map(rowToSource),
@@ -257,25 +269,22 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
           throw error;
         }
       }
-      const row = await one(PG.sourceById, [id]);
+      const row = await oneQ(Q.sourceById, { id });
       return row ? rowToSource(row) : undefined;
     },
-    removeSource: async (id) => (await run(PG.deleteSource, [id])) > 0,
-    dueSources: async (now, limit) => (await all(PG.dueSources, [now, limit])).map(rowToSource),
+    removeSource: async (id) => (await runQ(Q.deleteSource, { id })) > 0,
+    dueSources: async (now, limit) => (await allQ(Q.dueSources, { now, limit })).map(rowToSource),
     leaseDueSources: async (owner, now, until, limit) =>
       (await allQ(Q.leaseDueSources, { owner, until, now, limit }))
         .map(rowToSource)
         .sort((a, b) => a.nextFetchAt - b.nextFetchAt || (a.id < b.id ? -1 : 1)),
-    pauseSource: async (id, reason, now) => (await run(PG.pauseSource, [reason, now, id])) > 0,
-    resumeSource: async (id, now) => (await run(PG.resumeSource, [now, id])) > 0,
+    pauseSource: async (id, reason, now) => (await runQ(Q.pauseSource, { id, reason, now })) > 0,
+    resumeSource: async (id, now) => (await runQ(Q.resumeSource, { id, now })) > 0,
 
     unseenKeys: async (sourceId, keys) => {
       const unseen = new Set(keys);
       if (keys.length === 0) return unseen;
-      const rows = await all('SELECT item_key FROM items WHERE source_id = $1 AND item_key = ANY($2::text[])', [
-        sourceId,
-        [...keys],
-      ]);
+      const rows = await allQ(PG_Q.seenKeys, { sourceId, keys: [...keys] });
       for (const row of rows) unseen.delete(String(row.item_key));
       return unseen;
     },
@@ -309,7 +318,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
         : await allQ(Q.pendingOwned, { now, owner, limit })
       ).map(rowToDelivery),
     inDoubtDeliveries: async (aliveSince) =>
-      (aliveSince === undefined ? await all(PG.inDoubt) : await all(PG.inDoubtDead, [aliveSince])).map(rowToDelivery),
+      (aliveSince === undefined ? await all(PG.inDoubt) : await allQ(Q.inDoubtDead, { aliveSince })).map(rowToDelivery),
     resolveInDoubt: async (id, claimedBy, outcome, note, now) =>
       (await runQ(outcome === 'resend' ? Q.resolveResend : Q.resolveSkip, {
         id,
@@ -318,26 +327,26 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
         now,
       })) === 1,
     claimDelivery: async (id, now, owner) =>
-      (await (owner === undefined ? run(PG.claim, [now, id]) : runQ(Q.claimOwned, { id, owner, now }))) === 1,
-    markSent: async (id, now, remoteId) => void (await run(PG.markSent, [now, remoteId, id])),
+      (await (owner === undefined ? runQ(Q.claim, { id, now }) : runQ(Q.claimOwned, { id, owner, now }))) === 1,
+    markSent: async (id, now, remoteId) => void (await runQ(Q.markSent, { id, now, remoteId })),
     markFailed: async (id, error, retryAt) =>
-      void (await (retryAt === null ? run(PG.markFailed, [error, id]) : run(PG.markRetry, [error, retryAt, id]))),
-    deferDelivery: async (id, notBefore) => void (await run(PG.defer, [notBefore, id])),
+      void (await (retryAt === null ? runQ(Q.markFailed, { id, error }) : runQ(Q.markRetry, { id, error, retryAt }))),
+    deferDelivery: async (id, notBefore, note) => void (await runQ(Q.defer, { id, notBefore, note: note ?? null })),
     getDelivery: async (id) => {
-      const row = await one(PG.deliveryById, [id]);
+      const row = await oneQ(Q.deliveryById, { id });
       return row ? rowToDelivery(row) : undefined;
     },
     heldDeliveries: async (channelId, limit) =>
-      (channelId === null ? await all(PG.heldAll, [limit]) : await all(PG.heldForChannel, [channelId, limit])).map(
+      (channelId === null ? await allQ(Q.heldAll, { limit }) : await allQ(Q.heldForChannel, { channelId, limit })).map(
         rowToDelivery,
       ),
     decideDelivery: async (id, decision, by, now) =>
-      (await run(PG.decide, [decision === 'approve' ? 'pending' : 'rejected', by, now, id])) === 1,
+      (await runQ(Q.decide, { id, status: decision === 'approve' ? 'pending' : 'rejected', by, now })) === 1,
     digestCandidates: async (channelId, since, until, limit) =>
       plan(digestCandidatesPlan(channelId, since, until, limit)),
     lastDigest: async (channelId) => plan(lastDigestPlan(channelId)),
     commitDigest: async (digest, now) => plan(commitDigestPlan(digest, now)),
-    countSentSince: async (channelId, since) => Number((await one(PG.countSentSince, [channelId, since]))?.n ?? 0),
+    countSentSince: async (channelId, since) => Number((await oneQ(Q.countSentSince, { channelId, since }))?.n ?? 0),
     recentSends: async (channelId, since) => (await allQ(Q.recentSends, { channelId, since })).map((r) => Number(r.t)),
     stats: async (): Promise<StoreStats> => {
       const [s, items, byStatus] = await Promise.all([one(PG.countSources), one(PG.countItems), all(PG.countByStatus)]);
@@ -364,24 +373,25 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
 
     heartbeat: (w, now, until) =>
       inTransaction(ctl(), async (client) => {
-        await run(PG.upsertWorker, [w.id, w.host, w.pid, w.version, w.startedAt, now], client);
-        await run(PG.renewLeases, [until, w.id], client);
-        await run(PG.renewSourceLeases, [until, w.id], client);
+        const { id, host, pid, version, startedAt } = w;
+        await runQ(Q.upsertWorker, { id, host, pid, version, startedAt, now }, client);
+        await runQ(Q.renewLeases, { owner: id, until }, client);
+        await runQ(Q.renewSourceLeases, { owner: id, until }, client);
       }),
     retireWorker: (id) =>
       inTransaction(ctl(), async (client) => {
-        await run(PG.deleteWorker, [id], client);
-        await run(PG.dropLeases, [id], client);
-        await run(PG.dropSourceLeases, [id], client);
+        await runQ(Q.deleteWorker, { id }, client);
+        await runQ(Q.dropLeases, { owner: id }, client);
+        await runQ(Q.dropSourceLeases, { owner: id }, client);
       }),
     listWorkers: async () => (await all(PG.listWorkers, [], ctl())).map(rowToWorker),
     tryLease: async (kind, key, owner, now, until) =>
       (await runQ(Q.tryLease, { kind, key, owner, until, now }, ctl())) === 1,
-    releaseLease: async (kind, key, owner) => (await run(PG.releaseLease, [kind, key, owner], ctl())) === 1,
+    releaseLease: async (kind, key, owner) => (await runQ(Q.releaseLease, { kind, key, owner }, ctl())) === 1,
     listLeases: async (kind) =>
-      (kind === undefined ? await all(PG.listLeases, [], ctl()) : await all(PG.listLeasesOfKind, [kind], ctl())).map(
+      (kind === undefined ? await all(PG.listLeases, [], ctl()) : await allQ(Q.listLeasesOfKind, { kind }, ctl())).map(
         rowToLease,
       ),
-    sourceLeases: async (now) => (await all(PG.sourceLeases, [now])).map(rowToSourceLease),
+    sourceLeases: async (now) => (await allQ(Q.sourceLeases, { now })).map(rowToSourceLease),
   };
 }

@@ -1,8 +1,10 @@
 import { query } from './named';
+import type { DeliveryStatus, LeaseKind, NullKeeps } from './types';
 
 /**
- * The Store's SQL, written once with `?` placeholders in the dialect SQLite and PostgreSQL share
- * (a PostgreSQL store numbers the placeholders). Column lists are explicit so rows map the same.
+ * The Store's SQL, written once in the dialect SQLite and PostgreSQL share, with named, typed
+ * parameters (`:name`, named.ts) that each store binds by name (a PostgreSQL store numbers the
+ * placeholders). Column lists are explicit so rows map the same.
  */
 /** An item's "still listed" mark is refreshed at most this often (a write per item per day, not per fetch). */
 export const LISTED_EVERY_MS = 86_400_000;
@@ -10,58 +12,122 @@ export const LISTED_EVERY_MS = 86_400_000;
 /** Pending rows a batch takes per channel (pendingDeliveries). */
 export const HEADS = 10;
 
+/** Queries without parameters (the same text on both stores). */
 export const SQL = {
-  sourceById: `SELECT * FROM sources WHERE id = ?`,
-  sourceByUrl: `SELECT * FROM sources WHERE url = ?`,
   listSources: `SELECT * FROM sources ORDER BY created_at, id`,
-  deleteSource: `DELETE FROM sources WHERE id = ?`,
-  dueSources: `SELECT * FROM sources WHERE active = 1 AND next_fetch_at <= ? ORDER BY next_fetch_at, id LIMIT ?`,
-  pauseSource: `UPDATE sources SET active = 0, paused_reason = ?, paused_at = ? WHERE id = ?`,
-  resumeSource: `UPDATE sources SET active = 1, paused_reason = NULL, paused_at = NULL, failures = 0, next_fetch_at = ? WHERE id = ?`,
-  sourceLeases: `SELECT lease_owner AS owner, COUNT(*) AS n, MIN(lease_at) AS oldest FROM sources
-    WHERE lease_owner IS NOT NULL AND lease_until > ? GROUP BY lease_owner ORDER BY lease_owner`,
-  insertItem: `INSERT INTO items (id, source_id, item_key, title, link, published_at, data, seen_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, item_key) DO NOTHING`,
-  insertDelivery: `INSERT INTO outbox (id, item_id, source_id, channel_id, status, message, created_at, not_before, attempts)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (item_id, channel_id) DO NOTHING`,
   listChannels: `SELECT * FROM channels ORDER BY id`,
   inDoubt: `SELECT * FROM outbox WHERE status = 'sending' ORDER BY created_at, id`,
-  inDoubtDead: `SELECT * FROM outbox WHERE status = 'sending'
-    AND (claimed_by IS NULL OR claimed_by NOT IN (SELECT id FROM workers WHERE heartbeat_at >= ?)) ORDER BY created_at, id`,
-  claim: `UPDATE outbox SET status = 'sending', claimed_at = ?, claimed_by = NULL, attempts = attempts + 1 WHERE id = ? AND status = 'pending'`,
-  markSent: `UPDATE outbox SET status = 'sent', sent_at = ?, remote_id = ?, last_error = NULL WHERE id = ?`,
-  markRetry: `UPDATE outbox SET status = 'pending', last_error = ?, not_before = ?, claimed_at = NULL, claimed_by = NULL WHERE id = ?`,
-  markFailed: `UPDATE outbox SET status = 'failed', last_error = ?, claimed_at = NULL, claimed_by = NULL WHERE id = ?`,
-  defer: `UPDATE outbox SET not_before = ? WHERE id = ? AND status = 'pending'`,
-  deliveryById: `SELECT * FROM outbox WHERE id = ?`,
-  heldAll: `SELECT * FROM outbox WHERE status = 'held' ORDER BY created_at, id LIMIT ?`,
-  heldForChannel: `SELECT * FROM outbox WHERE status = 'held' AND channel_id = ? ORDER BY created_at, id LIMIT ?`,
-  decide: `UPDATE outbox SET status = ?, decided_by = ?, not_before = ? WHERE id = ? AND status = 'held'`,
-  countSentSince: `SELECT COUNT(*) AS n FROM outbox WHERE channel_id = ? AND status = 'sent' AND sent_at >= ?`,
-  markParsed: `UPDATE sources SET last_parsed_at = ? WHERE id = ?`,
   countSources: `SELECT COUNT(*) AS n, COALESCE(SUM(active), 0) AS active FROM sources`,
   countItems: `SELECT COUNT(*) AS n FROM items`,
   countByStatus: `SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`,
-  upsertWorker: `INSERT INTO workers (id, host, pid, version, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
-  renewLeases: `UPDATE leases SET until_at = ? WHERE owner = ?`,
-  renewSourceLeases: `UPDATE sources SET lease_until = ? WHERE lease_owner = ?`,
-  deleteWorker: `DELETE FROM workers WHERE id = ?`,
-  dropLeases: `DELETE FROM leases WHERE owner = ?`,
-  dropSourceLeases: `UPDATE sources SET lease_owner = NULL, lease_until = NULL, lease_at = NULL WHERE lease_owner = ?`,
   listWorkers: `SELECT * FROM workers ORDER BY started_at, id`,
-  releaseLease: `DELETE FROM leases WHERE kind = ? AND lease_key = ? AND owner = ?`,
   listLeases: `SELECT * FROM leases ORDER BY kind, lease_key`,
-  listLeasesOfKind: `SELECT * FROM leases WHERE kind = ? ORDER BY lease_key`,
   schemaVersion: `SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations`,
-  recordMigration: `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 } as const;
 
 /**
- * The queries whose parameters repeat or are many, with named, typed parameters (named.ts): the
- * store binds them by name, so no call site keeps a positional array in step with this text.
+ * The queries with parameters, each named and typed (named.ts): the store binds them by name, so
+ * no call site keeps a positional array in step with this text.
  */
 export const Q = {
+  sourceById: query<{ id: string }>(`SELECT * FROM sources WHERE id = :id`),
+  sourceByUrl: query<{ url: string }>(`SELECT * FROM sources WHERE url = :url`),
+  deleteSource: query<{ id: string }>(`DELETE FROM sources WHERE id = :id`),
+  dueSources: query<{ now: number; limit: number }>(
+    `SELECT * FROM sources WHERE active = 1 AND next_fetch_at <= :now ORDER BY next_fetch_at, id LIMIT :limit`,
+  ),
+  pauseSource: query<{ id: string; reason: string; now: number }>(
+    `UPDATE sources SET active = 0, paused_reason = :reason, paused_at = :now WHERE id = :id`,
+  ),
+  resumeSource: query<{ id: string; now: number }>(
+    `UPDATE sources SET active = 1, paused_reason = NULL, paused_at = NULL, failures = 0, next_fetch_at = :now WHERE id = :id`,
+  ),
+  sourceLeases: query<{ now: number }>(
+    `SELECT lease_owner AS owner, COUNT(*) AS n, MIN(lease_at) AS oldest FROM sources
+    WHERE lease_owner IS NOT NULL AND lease_until > :now GROUP BY lease_owner ORDER BY lease_owner`,
+  ),
+  insertItem: query<{
+    id: string;
+    sourceId: string;
+    key: string;
+    title: string;
+    link: string | null;
+    publishedAt: number | null;
+    /** The item's data as JSON text. */
+    data: string;
+    now: number;
+  }>(`INSERT INTO items (id, source_id, item_key, title, link, published_at, data, seen_at)
+    VALUES (:id, :sourceId, :key, :title, :link, :publishedAt, :data, :now) ON CONFLICT (source_id, item_key) DO NOTHING`),
+  insertDelivery: query<{
+    id: string;
+    itemId: string;
+    sourceId: string;
+    channelId: string;
+    status: DeliveryStatus;
+    /** The message as JSON text. */
+    message: string;
+    now: number;
+  }>(`INSERT INTO outbox (id, item_id, source_id, channel_id, status, message, created_at, not_before, attempts)
+    VALUES (:id, :itemId, :sourceId, :channelId, :status, :message, :now, :now, 0) ON CONFLICT (item_id, channel_id) DO NOTHING`),
+  inDoubtDead: query<{ aliveSince: number }>(`SELECT * FROM outbox WHERE status = 'sending'
+    AND (claimed_by IS NULL OR claimed_by NOT IN (SELECT id FROM workers WHERE heartbeat_at >= :aliveSince)) ORDER BY created_at, id`),
+  claim: query<{ id: string; now: number }>(
+    `UPDATE outbox SET status = 'sending', claimed_at = :now, claimed_by = NULL, attempts = attempts + 1 WHERE id = :id AND status = 'pending'`,
+  ),
+  markSent: query<{ id: string; now: number; remoteId: string | null }>(
+    `UPDATE outbox SET status = 'sent', sent_at = :now, remote_id = :remoteId, last_error = NULL WHERE id = :id`,
+  ),
+  markRetry: query<{ id: string; error: string; retryAt: number }>(
+    `UPDATE outbox SET status = 'pending', last_error = :error, not_before = :retryAt, claimed_at = NULL, claimed_by = NULL WHERE id = :id`,
+  ),
+  markFailed: query<{ id: string; error: string }>(
+    `UPDATE outbox SET status = 'failed', last_error = :error, claimed_at = NULL, claimed_by = NULL WHERE id = :id`,
+  ),
+  /** `note` null keeps the note the post had (why it was put off: a cap, a missing sink). */
+  defer: query<{ id: string; notBefore: number; note: NullKeeps<string> }>(
+    `UPDATE outbox SET not_before = :notBefore, note = COALESCE(:note, note) WHERE id = :id AND status = 'pending'`,
+  ),
+  insertVerdict: query<{
+    itemId: string;
+    sourceId: string;
+    channelId: string;
+    outcome: string;
+    reason: string;
+    now: number;
+  }>(`INSERT INTO item_verdicts (item_id, source_id, channel_id, outcome, reason, created_at)
+    VALUES (:itemId, :sourceId, :channelId, :outcome, :reason, :now) ON CONFLICT (item_id, channel_id) DO NOTHING`),
+  deliveryById: query<{ id: string }>(`SELECT * FROM outbox WHERE id = :id`),
+  heldAll: query<{ limit: number }>(`SELECT * FROM outbox WHERE status = 'held' ORDER BY created_at, id LIMIT :limit`),
+  heldForChannel: query<{ channelId: string; limit: number }>(
+    `SELECT * FROM outbox WHERE status = 'held' AND channel_id = :channelId ORDER BY created_at, id LIMIT :limit`,
+  ),
+  decide: query<{ id: string; status: 'pending' | 'rejected'; by: string; now: number }>(
+    `UPDATE outbox SET status = :status, decided_by = :by, not_before = :now WHERE id = :id AND status = 'held'`,
+  ),
+  countSentSince: query<{ channelId: string; since: number }>(
+    `SELECT COUNT(*) AS n FROM outbox WHERE channel_id = :channelId AND status = 'sent' AND sent_at >= :since`,
+  ),
+  markParsed: query<{ sourceId: string; now: number }>(`UPDATE sources SET last_parsed_at = :now WHERE id = :sourceId`),
+  upsertWorker: query<{ id: string; host: string; pid: number; version: string; startedAt: number; now: number }>(
+    `INSERT INTO workers (id, host, pid, version, started_at, heartbeat_at) VALUES (:id, :host, :pid, :version, :startedAt, :now)
+    ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
+  ),
+  renewLeases: query<{ owner: string; until: number }>(`UPDATE leases SET until_at = :until WHERE owner = :owner`),
+  renewSourceLeases: query<{ owner: string; until: number }>(
+    `UPDATE sources SET lease_until = :until WHERE lease_owner = :owner`,
+  ),
+  deleteWorker: query<{ id: string }>(`DELETE FROM workers WHERE id = :id`),
+  dropLeases: query<{ owner: string }>(`DELETE FROM leases WHERE owner = :owner`),
+  dropSourceLeases: query<{ owner: string }>(
+    `UPDATE sources SET lease_owner = NULL, lease_until = NULL, lease_at = NULL WHERE lease_owner = :owner`,
+  ),
+  releaseLease: query<{ kind: LeaseKind; key: string; owner: string }>(
+    `DELETE FROM leases WHERE kind = :kind AND lease_key = :key AND owner = :owner`,
+  ),
+  listLeasesOfKind: query<{ kind: LeaseKind }>(`SELECT * FROM leases WHERE kind = :kind ORDER BY lease_key`),
+  recordMigration: query<{ version: number; name: string; now: number }>(
+    `INSERT INTO schema_migrations (version, name, applied_at) VALUES (:version, :name, :now)`,
+  ),
   /**
    * Writes a fetch's state and ends the source's lease. NULL KEEPS: `url` null keeps the stored
    * URL (no permanent redirect) and `lastSuccessAt` null keeps the last success (a failed or 304 fetch).

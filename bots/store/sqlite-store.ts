@@ -7,6 +7,7 @@ import { bind, type Query } from './named';
 import { runPlanSync, type Plan } from './plan';
 import { LATEST_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { createDashboardState } from './dashboard-state';
+import { createDeliveryLogState } from './delivery-log';
 import { createGlossaryState } from './glossary-state';
 import { createPlatformState, type SqlRunner } from './platform-state';
 import { LISTED_EVERY_MS, Q, SQL } from './queries';
@@ -65,7 +66,8 @@ export function migrateSqlite(db: Database.Database, now = Date.now()): number {
         );
         for (const [sql, args] of step.seed.writes(rows, now)) db.prepare(sql).run(...args);
       }
-      db.prepare(SQL.recordMigration).run(step.version, step.name, now);
+      const [record, args] = bind(Q.recordMigration, { version: step.version, name: step.name, now });
+      db.prepare(record).run(...args);
     })();
   }
   return Math.max(current, LATEST_VERSION);
@@ -116,14 +118,18 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     wrote(s);
     return changes;
   };
-  // Named queries (queries.ts `Q`), bound by name.
-  const allQ = <P extends object>(q: Query<P>, params: P) => {
+  // Queries with parameters (queries.ts `Q`), bound by name.
+  const allQ = <P extends object>(q: Query<P>, params: NoInfer<P>) => {
     const [sql, args] = bind(q, params);
     return all(sql, ...args);
   };
-  const runQ = <P extends object>(q: Query<P>, params: P) => {
+  const runQ = <P extends object>(q: Query<P>, params: NoInfer<P>) => {
     const [sql, args] = bind(q, params);
     return run(sql, ...args);
+  };
+  const oneQ = <P extends object>(q: Query<P>, params: NoInfer<P>) => {
+    const [sql, args] = bind(q, params);
+    return one(sql, ...args);
   };
 
   // A multi-statement operation of subscriptions.ts, as one synchronous transaction.
@@ -133,7 +139,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     )();
 
   const getSource = (idOrUrl: string) => {
-    const row = one(SQL.sourceById, idOrUrl) ?? one(SQL.sourceByUrl, idOrUrl);
+    const row = oneQ(Q.sourceById, { id: idOrUrl }) ?? oneQ(Q.sourceByUrl, { url: idOrUrl });
     return row ? rowToSource(row) : undefined;
   };
 
@@ -165,37 +171,43 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
         const sql = `UPDATE items SET last_listed_at = ? WHERE source_id = ? AND item_key IN (${chunk.map(() => '?').join(', ')}) AND COALESCE(last_listed_at, seen_at) < ?`;
         stmt(sql).run(now, sourceId, ...chunk, now - LISTED_EVERY_MS);
       }
-      run(SQL.markParsed, now, sourceId);
+      runQ(Q.markParsed, { sourceId, now });
       let insertedItems = 0;
       let insertedDeliveries = 0;
       for (const item of items) {
         const itemId = newId(now);
-        const added = run(
-          SQL.insertItem,
-          itemId,
+        const added = runQ(Q.insertItem, {
+          id: itemId,
           sourceId,
-          item.key,
-          item.title,
-          item.link,
-          item.publishedAt,
-          JSON.stringify(item.data ?? null),
+          key: item.key,
+          title: item.title,
+          link: item.link,
+          publishedAt: item.publishedAt,
+          data: JSON.stringify(item.data ?? null),
           now,
-        );
+        });
         if (added === 0) continue;
         insertedItems++;
         for (const d of item.deliveries) {
-          insertedDeliveries += run(
-            SQL.insertDelivery,
-            newId(now),
+          insertedDeliveries += runQ(Q.insertDelivery, {
+            id: newId(now),
             itemId,
             sourceId,
-            d.channelId,
-            d.status,
-            JSON.stringify(d.message),
+            channelId: d.channelId,
+            status: d.status,
+            message: JSON.stringify(d.message),
             now,
-            now,
-          );
+          });
         }
+        for (const v of item.verdicts ?? [])
+          runQ(Q.insertVerdict, {
+            itemId,
+            sourceId,
+            channelId: v.channelId,
+            outcome: v.outcome,
+            reason: v.reason.slice(0, 500),
+            now,
+          });
       }
       saveState(sourceId, state);
       return { insertedItems, insertedDeliveries };
@@ -203,14 +215,14 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   );
 
   const beat = db.transaction((w: Parameters<Store['heartbeat']>[0], now: number, until: number) => {
-    run(SQL.upsertWorker, w.id, w.host, w.pid, w.version, w.startedAt, now);
-    run(SQL.renewLeases, until, w.id);
-    run(SQL.renewSourceLeases, until, w.id);
+    runQ(Q.upsertWorker, { id: w.id, host: w.host, pid: w.pid, version: w.version, startedAt: w.startedAt, now });
+    runQ(Q.renewLeases, { owner: w.id, until });
+    runQ(Q.renewSourceLeases, { owner: w.id, until });
   });
   const retire = db.transaction((id: string) => {
-    run(SQL.deleteWorker, id);
-    run(SQL.dropLeases, id);
-    run(SQL.dropSourceLeases, id);
+    runQ(Q.deleteWorker, { id });
+    runQ(Q.dropLeases, { owner: id });
+    runQ(Q.dropSourceLeases, { owner: id });
   });
 
   // Calls are synchronous under the promises, so a guarded batch is one synchronous transaction.
@@ -229,6 +241,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ...createPlatformState(runner),
     ...createGlossaryState(runner),
     ...createDashboardState(runner),
+    ...createDeliveryLogState(runner),
     kind: 'sqlite',
     schemaVersion: async () => Number(one(SQL.schemaVersion)?.v ?? 0),
     close: async () => {
@@ -238,7 +251,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     addSource: async (input, now, subscriber) => {
       const id = plan(addSourcePlan(input, now, subscriber));
       if (id === null) throw new StoreError('duplicate', `a source with the URL ${input.url} already exists`);
-      return rowToSource(one(SQL.sourceById, id)!);
+      return rowToSource(oneQ(Q.sourceById, { id })!);
     },
     getSource: async (idOrUrl) => getSource(idOrUrl),
     listSources: async () => all(SQL.listSources).map(rowToSource),
@@ -254,17 +267,17 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
           throw error;
         }
       }
-      const row = one(SQL.sourceById, id);
+      const row = oneQ(Q.sourceById, { id });
       return row ? rowToSource(row) : undefined;
     },
-    removeSource: async (id) => run(SQL.deleteSource, id) > 0,
-    dueSources: async (now, limit) => all(SQL.dueSources, now, limit).map(rowToSource),
+    removeSource: async (id) => runQ(Q.deleteSource, { id }) > 0,
+    dueSources: async (now, limit) => allQ(Q.dueSources, { now, limit }).map(rowToSource),
     leaseDueSources: async (owner, now, until, limit) =>
       allQ(Q.leaseDueSources, { owner, until, now, limit })
         .map(rowToSource)
         .sort((a, b) => a.nextFetchAt - b.nextFetchAt || (a.id < b.id ? -1 : 1)),
-    pauseSource: async (id, reason, now) => run(SQL.pauseSource, reason, now, id) > 0,
-    resumeSource: async (id, now) => run(SQL.resumeSource, now, id) > 0,
+    pauseSource: async (id, reason, now) => runQ(Q.pauseSource, { id, reason, now }) > 0,
+    resumeSource: async (id, now) => runQ(Q.resumeSource, { id, now }) > 0,
 
     unseenKeys: async (sourceId, keys) => {
       const unseen = new Set(keys);
@@ -305,30 +318,32 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
         : allQ(Q.pendingOwned, { now, owner, limit })
       ).map(rowToDelivery),
     inDoubtDeliveries: async (aliveSince) =>
-      (aliveSince === undefined ? all(SQL.inDoubt) : all(SQL.inDoubtDead, aliveSince)).map(rowToDelivery),
+      (aliveSince === undefined ? all(SQL.inDoubt) : allQ(Q.inDoubtDead, { aliveSince })).map(rowToDelivery),
     resolveInDoubt: async (id, claimedBy, outcome, note, now) =>
       (outcome === 'resend'
         ? runQ(Q.resolveResend, { id, claimedBy: claimedBy ?? '', note, now })
         : runQ(Q.resolveSkip, { id, claimedBy: claimedBy ?? '', note, now })) === 1,
     claimDelivery: async (id, now, owner) =>
-      (owner === undefined ? run(SQL.claim, now, id) : runQ(Q.claimOwned, { id, owner, now })) === 1,
-    markSent: async (id, now, remoteId) => void run(SQL.markSent, now, remoteId, id),
+      (owner === undefined ? runQ(Q.claim, { id, now }) : runQ(Q.claimOwned, { id, owner, now })) === 1,
+    markSent: async (id, now, remoteId) => void runQ(Q.markSent, { id, now, remoteId }),
     markFailed: async (id, error, retryAt) =>
-      void (retryAt === null ? run(SQL.markFailed, error, id) : run(SQL.markRetry, error, retryAt, id)),
-    deferDelivery: async (id, notBefore) => void run(SQL.defer, notBefore, id),
+      void (retryAt === null ? runQ(Q.markFailed, { id, error }) : runQ(Q.markRetry, { id, error, retryAt })),
+    deferDelivery: async (id, notBefore, note) => void runQ(Q.defer, { id, notBefore, note: note ?? null }),
     getDelivery: async (id) => {
-      const row = one(SQL.deliveryById, id);
+      const row = oneQ(Q.deliveryById, { id });
       return row ? rowToDelivery(row) : undefined;
     },
     heldDeliveries: async (channelId, limit) =>
-      (channelId === null ? all(SQL.heldAll, limit) : all(SQL.heldForChannel, channelId, limit)).map(rowToDelivery),
+      (channelId === null ? allQ(Q.heldAll, { limit }) : allQ(Q.heldForChannel, { channelId, limit })).map(
+        rowToDelivery,
+      ),
     decideDelivery: async (id, decision, by, now) =>
-      run(SQL.decide, decision === 'approve' ? 'pending' : 'rejected', by, now, id) === 1,
+      runQ(Q.decide, { id, status: decision === 'approve' ? 'pending' : 'rejected', by, now }) === 1,
     digestCandidates: async (channelId, since, until, limit) =>
       plan(digestCandidatesPlan(channelId, since, until, limit)),
     lastDigest: async (channelId) => plan(lastDigestPlan(channelId)),
     commitDigest: async (digest, now) => plan(commitDigestPlan(digest, now)),
-    countSentSince: async (channelId, since) => Number(one(SQL.countSentSince, channelId, since)?.n ?? 0),
+    countSentSince: async (channelId, since) => Number(oneQ(Q.countSentSince, { channelId, since })?.n ?? 0),
     recentSends: async (channelId, since) => allQ(Q.recentSends, { channelId, since }).map((r) => Number(r.t)),
     stats: async (): Promise<StoreStats> => {
       const s = one(SQL.countSources)!;
@@ -357,10 +372,10 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     retireWorker: async (id) => retire(id),
     listWorkers: async () => all(SQL.listWorkers).map(rowToWorker),
     tryLease: async (kind, key, owner, now, until) => runQ(Q.tryLease, { kind, key, owner, until, now }) === 1,
-    releaseLease: async (kind, key, owner) => run(SQL.releaseLease, kind, key, owner) === 1,
+    releaseLease: async (kind, key, owner) => runQ(Q.releaseLease, { kind, key, owner }) === 1,
     listLeases: async (kind) =>
-      (kind === undefined ? all(SQL.listLeases) : all(SQL.listLeasesOfKind, kind)).map(rowToLease),
-    sourceLeases: async (now) => all(SQL.sourceLeases, now).map(rowToSourceLease),
+      (kind === undefined ? all(SQL.listLeases) : allQ(Q.listLeasesOfKind, { kind })).map(rowToLease),
+    sourceLeases: async (now) => allQ(Q.sourceLeases, { now }).map(rowToSourceLease),
     writeProblem: () => problem,
   };
   return guardWrites(store, file, (fault) => setProblem(fault.message));

@@ -14,7 +14,7 @@ import type { Channel, NewSource } from './types';
 /** Why a source stopped being fetched when no channel subscribed to it any more. */
 export const UNSUBSCRIBED_REASON = 'no channel subscribes to it any more';
 
-const Q = {
+export const SUBSCRIPTION_SQL = {
   insertSource: query<{
     id: string;
     url: string;
@@ -87,7 +87,11 @@ const Q = {
 } as const;
 
 /** The subscription queries for listing (a store maps rows with rowToSubscription). */
-export const SUBSCRIPTION_LISTS = { all: Q.listAll, ofChannel: Q.listOfChannel, ofSource: Q.listOfSource };
+export const SUBSCRIPTION_LISTS = {
+  all: SUBSCRIPTION_SQL.listAll,
+  ofChannel: SUBSCRIPTION_SQL.listOfChannel,
+  ofSource: SUBSCRIPTION_SQL.listOfSource,
+};
 
 const parseTags = (text: unknown): string[] => {
   try {
@@ -107,8 +111,10 @@ const parseRules = (text: unknown): unknown => {
 
 /** Pauses the sources among `lost` nobody receives any more, resumes those among `gained` paused for that. */
 function* settle(lost: Iterable<string>, gained: Iterable<string>, now: number): Plan<void> {
-  for (const sourceId of new Set(lost)) yield* write(Q.pauseOrphan, { sourceId, reason: UNSUBSCRIBED_REASON, now });
-  for (const sourceId of new Set(gained)) yield* write(Q.resumeOrphan, { sourceId, reason: UNSUBSCRIBED_REASON, now });
+  for (const sourceId of new Set(lost))
+    yield* write(SUBSCRIPTION_SQL.pauseOrphan, { sourceId, reason: UNSUBSCRIBED_REASON, now });
+  for (const sourceId of new Set(gained))
+    yield* write(SUBSCRIPTION_SQL.resumeOrphan, { sourceId, reason: UNSUBSCRIBED_REASON, now });
 }
 
 /**
@@ -117,7 +123,7 @@ function* settle(lost: Iterable<string>, gained: Iterable<string>, now: number):
  */
 export function* addSourcePlan(input: NewSource, now: number, only?: string): Plan<string | null> {
   const id = newId(now);
-  const added = yield* write(Q.insertSource, {
+  const added = yield* write(SUBSCRIPTION_SQL.insertSource, {
     id,
     url: input.url,
     title: input.title,
@@ -133,10 +139,10 @@ export function* addSourcePlan(input: NewSource, now: number, only?: string): Pl
   const channels =
     only !== undefined
       ? [only]
-      : (yield* readRows(Q.channelRules, {}))
+      : (yield* readRows(SUBSCRIPTION_SQL.channelRules, {}))
           .filter((c) => selects(selectionOf(parseRules(c.rules)), source))
           .map((c) => String(c.id));
-  for (const channelId of channels) yield* write(Q.subscribe, { channelId, sourceId: id, now });
+  for (const channelId of channels) yield* write(SUBSCRIPTION_SQL.subscribe, { channelId, sourceId: id, now });
   return id;
 }
 
@@ -146,9 +152,9 @@ export function* addSourcePlan(input: NewSource, now: number, only?: string): Pl
  * select; otherwise its subscriptions, and the changes moderators made to them, are kept.
  */
 export function* upsertChannelPlan(c: Channel, now: number): Plan<void> {
-  const before = (yield* readRows(Q.channelById, { id: c.id }))[0];
+  const before = (yield* readRows(SUBSCRIPTION_SQL.channelById, { id: c.id }))[0];
   const rules = c.rules ?? {};
-  yield* write(Q.upsertChannel, {
+  yield* write(SUBSCRIPTION_SQL.upsertChannel, {
     id: c.id,
     sink: c.sink,
     target: c.target,
@@ -163,13 +169,15 @@ export function* upsertChannelPlan(c: Channel, now: number): Plan<void> {
   });
   const selection = selectionOf(rules);
   if (before && selectionKey(selectionOf(parseRules(before.rules))) === selectionKey(selection)) return;
-  const lost = (yield* readRows(Q.sourcesOfChannel, { channelId: c.id })).map((r) => String(r.source_id));
-  yield* write(Q.unsubscribeAll, { channelId: c.id });
+  const lost = (yield* readRows(SUBSCRIPTION_SQL.sourcesOfChannel, { channelId: c.id })).map((r) =>
+    String(r.source_id),
+  );
+  yield* write(SUBSCRIPTION_SQL.unsubscribeAll, { channelId: c.id });
   const gained: string[] = [];
-  for (const s of yield* readRows(Q.sourcesForSelection, {})) {
+  for (const s of yield* readRows(SUBSCRIPTION_SQL.sourcesForSelection, {})) {
     const source = { id: String(s.id), url: String(s.url), tags: parseTags(s.tags) };
     if (!selects(selection, source)) continue;
-    yield* write(Q.subscribe, { channelId: c.id, sourceId: source.id, now });
+    yield* write(SUBSCRIPTION_SQL.subscribe, { channelId: c.id, sourceId: source.id, now });
     gained.push(source.id);
   }
   yield* settle(lost, gained, now);
@@ -177,24 +185,24 @@ export function* upsertChannelPlan(c: Channel, now: number): Plan<void> {
 
 /** Removes a channel and its subscriptions; the sources nobody receives any more are paused. */
 export function* removeChannelPlan(id: string, now: number): Plan<boolean> {
-  const lost = (yield* readRows(Q.sourcesOfChannel, { channelId: id })).map((r) => String(r.source_id));
-  const removed = yield* write(Q.deleteChannel, { id });
+  const lost = (yield* readRows(SUBSCRIPTION_SQL.sourcesOfChannel, { channelId: id })).map((r) => String(r.source_id));
+  const removed = yield* write(SUBSCRIPTION_SQL.deleteChannel, { id });
   // Cascades do not run with foreign keys off; say it explicitly.
-  yield* write(Q.unsubscribeAll, { channelId: id });
+  yield* write(SUBSCRIPTION_SQL.unsubscribeAll, { channelId: id });
   yield* settle(lost, [], now);
   return removed > 0;
 }
 
 /** Subscribes a channel to a source; true when it was not subscribed yet. */
 export function* subscribePlan(channelId: string, sourceId: string, now: number): Plan<boolean> {
-  const added = yield* write(Q.subscribe, { channelId, sourceId, now });
+  const added = yield* write(SUBSCRIPTION_SQL.subscribe, { channelId, sourceId, now });
   yield* settle([], [sourceId], now);
   return added > 0;
 }
 
 /** Ends a channel's subscription to a source; true when it was subscribed. */
 export function* unsubscribePlan(channelId: string, sourceId: string, now: number): Plan<boolean> {
-  const removed = yield* write(Q.unsubscribe, { channelId, sourceId });
+  const removed = yield* write(SUBSCRIPTION_SQL.unsubscribe, { channelId, sourceId });
   yield* settle([sourceId], [], now);
   return removed > 0;
 }
@@ -208,8 +216,8 @@ export function* pauseSubscriptionPlan(
 ): Plan<boolean> {
   const changed =
     reason === null
-      ? yield* write(Q.resume, { channelId, sourceId })
-      : yield* write(Q.pause, { channelId, sourceId, reason, now });
+      ? yield* write(SUBSCRIPTION_SQL.resume, { channelId, sourceId })
+      : yield* write(SUBSCRIPTION_SQL.pause, { channelId, sourceId, reason, now });
   if (reason === null) yield* settle([], [sourceId], now);
   else yield* settle([sourceId], [], now);
   return changed > 0;

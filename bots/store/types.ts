@@ -5,6 +5,7 @@
  */
 import type { ChatLang } from '../../shared/i18n/lang';
 import type { DashboardStateStore } from './dashboard-types';
+import type { DeliveryLogStore } from './delivery-log-types';
 import type { GlossaryStateStore } from './glossary-types';
 import type { PlatformStateStore } from './platform-types';
 
@@ -140,6 +141,20 @@ export interface NewItem {
   publishedAt: number | null;
   data: unknown;
   deliveries: NewDelivery[];
+  /**
+   * The subscribed channels that get no post of it, and why (the delivery log): written with the
+   * item, only when the item is new.
+   */
+  verdicts?: NewVerdict[];
+}
+
+/** Why a new item goes to no post in one subscribed channel. */
+export interface NewVerdict {
+  channelId: string;
+  /** `filtered`: a rule of the channel left it out; `skipped`: a first fetch posts only the newest items. */
+  outcome: 'filtered' | 'skipped';
+  /** The rule, as curation names it (`excluded keyword "x"`), or what the first fetch did. */
+  reason: string;
 }
 
 /** An outbox row. */
@@ -234,7 +249,7 @@ export interface Lease {
  * state (paused destinations, send journal, approval-queue posts…) is in {@link PlatformStateStore},
  * the community glossary's in {@link GlossaryStateStore}, the dashboard's in {@link DashboardStateStore}.
  */
-export interface Store extends PlatformStateStore, GlossaryStateStore, DashboardStateStore {
+export interface Store extends PlatformStateStore, GlossaryStateStore, DashboardStateStore, DeliveryLogStore {
   readonly kind: 'sqlite' | 'postgres';
   /** The applied migration version. */
   schemaVersion(): Promise<number>;
@@ -332,8 +347,8 @@ export interface Store extends PlatformStateStore, GlossaryStateStore, Dashboard
   markSent(id: string, now: number, remoteId: string | null): Promise<void>;
   /** Back to pending at `retryAt`, or `failed` for good when retryAt is null. */
   markFailed(id: string, error: string, retryAt: number | null): Promise<void>;
-  /** Puts a pending row off (posting cap reached) without counting an attempt. */
-  deferDelivery(id: string, notBefore: number): Promise<void>;
+  /** Puts a pending row off (posting cap reached) without counting an attempt; `note` says why (the delivery log). */
+  deferDelivery(id: string, notBefore: number, note?: string): Promise<void>;
   getDelivery(id: string): Promise<Delivery | undefined>;
   /** The approval queue, oldest first. */
   heldDeliveries(channelId: string | null, limit: number): Promise<Delivery[]>;

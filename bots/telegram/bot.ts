@@ -1,6 +1,7 @@
 import { errorMessage } from '../../shared/errors';
 import type { Bot } from 'grammy';
 import { CHAT_ACTIONS, CHAT_COMMANDS } from '../platform/command-set';
+import type { Access } from '../platform/commands';
 import { registerChatCommands } from './chat-commands';
 import { argsOf, channelsOfChat, type CommandDeps } from './context';
 import { replyLang } from '../platform/commands';
@@ -8,8 +9,13 @@ import type { ChatLang } from '../../shared/i18n/lang';
 import { translate, type MessageKey } from '../../shared/i18n/translate';
 
 /** Who may use a command, as /help and the menu say it. */
-const accessKey = (access: string) =>
-  access === 'everyone' ? 'access.everyone' : access === 'operator' ? 'access.operators' : 'access.moderators';
+const ACCESS_KEY: Record<Access, MessageKey> = {
+  everyone: 'access.everyone',
+  moderator: 'access.moderators',
+  operator: 'access.operators',
+  editors: 'access.editors',
+};
+const accessKey = (access: Access) => ACCESS_KEY[access];
 
 /** Every command with its one-line help in `lang`, as setMyCommands registers them and /help lists them. */
 export function commandsIn(lang: ChatLang): { command: string; description: string }[] {

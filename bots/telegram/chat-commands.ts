@@ -6,9 +6,11 @@ import {
   buttonData,
   CommandError,
   dispatch,
+  opensToEveryone,
   parseTextArgs,
   replyLang,
   say,
+  type Access,
   type ChatAction,
   type ChatCommand,
   type CommandArgs,
@@ -40,6 +42,20 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
   const from = chat.type === 'channel' && !ctx.callbackQuery ? undefined : ctx.from;
   // The `Checking …` message of a slow step, which the next reply replaces.
   let checking: { chatId: number; messageId: number } | undefined;
+  // This chat (or the forum topic of the message) as a destination, speaking the language of the
+  // moderator who sets it up until a moderator's /lang; a private chat cannot be one.
+  const asDestination = () => {
+    if (chat.type === 'private') return say(self, 'subscribe.private');
+    const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+    const target = formatTarget({ chatId: String(chat.id), ...(thread !== undefined ? { threadId: thread } : {}) });
+    return {
+      id: `tg:${target}`,
+      sink: 'telegram',
+      target,
+      title: 'title' in chat && chat.title ? chat.title : target,
+      lang: chatLangOf(from?.language_code),
+    };
+  };
   const self: CommandContext = {
     platform: 'telegram',
     locale: from?.language_code ?? null,
@@ -93,6 +109,8 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
     code: (text) => text,
     link: (url) => url,
     scope: () => telegramScope(deps, chat, from?.id),
+    moderatesPlace: async (place) =>
+      place === String(chat.id) && from !== undefined && (await deps.moderators.isModerator(chat.id, from.id)),
     destinationsHere: () => channelsOfChat(deps, chat.id),
     placeName: 'chat',
     // Replies are plain text, where inline code does not show: quotes mark a value's ends.
@@ -103,6 +121,12 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
       ? {
           notice: async (text: string, alert?: boolean) =>
             void (await ctx.answerCallbackQuery({ text, ...(alert ? { show_alert: true } : {}) })),
+          async closePressed(line: string) {
+            const message = ctx.callbackQuery?.message;
+            const text = message && 'text' in message ? (message.text ?? '') : '';
+            // Without reply_markup the edit takes the buttons away; the line must fit in 4,096 characters.
+            await ctx.editMessageText(`${text.slice(0, 4000 - line.length)}\n\n${line}`, quiet);
+          },
         }
       : {}),
     async progress(text) {
@@ -111,18 +135,10 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
     },
     // A group, or a forum topic of one, becomes a destination when an operator adds a feed there.
     newDestination() {
-      if (chat.type === 'private') return null;
-      const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
-      const target = formatTarget({ chatId: String(chat.id), ...(thread !== undefined ? { threadId: thread } : {}) });
-      return {
-        id: `tg:${target}`,
-        sink: 'telegram',
-        target,
-        title: 'title' in chat && chat.title ? chat.title : target,
-        // The language of the moderator who sets the group up, until a moderator's /lang changes it.
-        lang: chatLangOf(from?.language_code),
-      };
+      const place = asDestination();
+      return typeof place === 'string' ? null : place;
     },
+    asDestination,
     async resumePosting() {
       const id = String(chat.id);
       if (!(await deps.state.paused(await deps.state.currentChat(id)))) return null;
@@ -183,9 +199,7 @@ export function registerChatCommands(
     return dispatch(
       chat,
       command,
-      async (access) =>
-        access === 'everyone' ||
-        (await requireModerator(ctx, deps, access === 'operator' ? 'operator' : 'channel', chat.lang)) !== null,
+      async (access) => opensToEveryone(access) || (await requireModerator(ctx, deps, access, chat.lang)) !== null,
       () => handler(chat),
       deps.log,
     );
@@ -226,8 +240,8 @@ export function registerChatCommands(
     }
     const { action, data } = pressed;
     // Buttons under a channel message are visible to every subscriber: ask Telegram about the presser.
-    const allowed = async (access: string) => {
-      if (access === 'everyone') return true;
+    const allowed = async (access: Access) => {
+      if (opensToEveryone(access)) return true;
       const scope = await telegramScope(deps, message.chat, ctx.from.id);
       if (scope.actor.operator || (access === 'moderator' && mayModerateHere(scope))) return true;
       await ctx.answerCallbackQuery({ text: say(chat, 'button.moderatorsOnly'), show_alert: true });

@@ -1,3 +1,4 @@
+import { withEdit } from '../curation/edits';
 import type { Context } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { MessageSchema } from '../../shared/message/message';
@@ -10,8 +11,7 @@ import { renderTelegramPost } from './render';
 async function preview(deps: CommandDeps, row: Delivery): Promise<string> {
   const parsed = MessageSchema.safeParse(row.message);
   if (!parsed.success) return `(unreadable post ${row.id})`;
-  const summary = await deps.state.summary(row.id);
-  return renderTelegramPost(summary === undefined ? parsed.data : { ...parsed.data, summary }, 3500).html;
+  return renderTelegramPost(withEdit(parsed.data, await deps.state.edit(row.id)), 3500).html;
 }
 
 /**

@@ -1,33 +1,18 @@
 import type { Context } from 'grammy';
-import type { DashboardLinks } from '../dashboard/sign-in';
-import type { Fetcher } from '../engine/fetch-types';
-import type { TermService } from '../glossary/term-service';
-import type { EngineLogger, FeedParser } from '../engine/types';
-import type { Channel, Store } from '../store/types';
+import type { CommandDeps as NeutralDeps } from '../platform/commands';
+import type { Channel } from '../store/types';
 import type { ModeratorCheck } from './moderators';
 import type { TelegramSink } from './sink';
 import type { TelegramState } from './state';
 import { parseTarget } from './target';
 
-/** What the moderation commands work with. */
-export interface CommandDeps {
-  store: Store;
+/** What the moderation commands work with: the neutral commands' deps and Telegram's own parts. */
+export interface CommandDeps extends Omit<NeutralDeps, 'now'> {
   state: TelegramState;
   sink: TelegramSink;
   moderators: ModeratorCheck;
-  fetcher: Pick<Fetcher, 'fetch'>;
-  parse: FeedParser;
-  /** The glossary entry for a term as a reader would see it, or null (`scipop glossary explain`). */
-  explain: (term: string) => string | null;
-  /** The community glossary's /term, when the network runs one. */
-  term?: TermService;
-  /** The moderators' dashboard's sign-in links, for `/dashboard`. */
-  dashboard?: DashboardLinks;
   /** Downloads a file Telegram holds (getFile's `file_path`). */
   download: (filePath: string) => Promise<Buffer>;
-  log: EngineLogger;
-  /** Tells the engine that channels or their rules changed; false when it cannot reload them live (they apply from the next start). */
-  channelsChanged?: () => Promise<boolean>;
   now?: () => number;
 }
 

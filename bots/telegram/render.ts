@@ -114,3 +114,14 @@ export function renderTelegramPost(message: Message, limit = TEXT_LIMIT): Render
   const post = join([head, meta], '\n');
   return { html: post.html, length: post.visible.length, shortened: true };
 }
+
+/**
+ * The caption a post goes out with as a photo: when it has an image and the caption keeps enough
+ * of the summary; null when it goes out as a text post (a caption that lost its summary reads
+ * worse than a text post with the image as its preview).
+ */
+export function photoCaption(message: Message): RenderedPost | null {
+  if (!message.image) return null;
+  const caption = renderTelegramPost(message, CAPTION_LIMIT);
+  return !caption.shortened || message.summary.length < 200 ? caption : null;
+}

@@ -1,8 +1,9 @@
 import type { Context } from 'grammy';
 import type { ChatLang } from '../../shared/i18n/lang';
 import { translate } from '../../shared/i18n/translate';
+import type { Access } from '../platform/commands';
 import type { Channel } from '../store/types';
-import { mayModerateHere, type PlacedChannel, type Scope } from '../tenancy/scope';
+import { mayModerateHere, refusalOf, type PlacedChannel, type Scope } from '../tenancy/scope';
 import { channelsOfChat, type CommandDeps } from './context';
 import { parseTarget } from './target';
 
@@ -56,16 +57,17 @@ export function scopeOfContext(ctx: Context, deps: CommandDeps): Promise<Scope> 
 export async function requireModerator(
   ctx: Context,
   deps: CommandDeps,
-  need: 'channel' | 'operator' = 'channel',
+  access: Access,
   lang: ChatLang = 'en',
 ): Promise<Scope | null> {
   const scope = await scopeOfContext(ctx, deps);
   if (!scope) return null;
-  if (scope.actor.operator || (need === 'channel' && mayModerateHere(scope))) return scope;
+  const refused = refusalOf(scope, access);
+  if (!refused) return scope;
   const chat = ctx.chat!;
   const text = translate(
     lang,
-    need === 'operator' && mayModerateHere(scope)
+    refused === 'operator' && mayModerateHere(scope)
       ? 'tg.refuse.operator'
       : chat.type === 'private' || scope.here.length === 0
         ? 'tg.refuse.notModerator'

@@ -1,10 +1,11 @@
+import { withEdit } from '../curation/edits';
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Message } from '../../shared/message/message';
 import { renderPlainText } from '../../shared/message/plain-text';
 import { SinkError, type SendResult, type Sink, type SinkTarget } from '../engine/sinks/types';
 import type { EngineLogger } from '../engine/types';
 import type { Store } from '../store/types';
-import { CAPTION_LIMIT, renderTelegramPost } from './render';
+import { photoCaption, renderTelegramPost } from './render';
 import { fitsTelegram, renderTelegramDigest } from './render-digest';
 import type { SendLimiter } from './limiter';
 import type { TelegramState } from './state';
@@ -106,25 +107,22 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
   const post = async (chatId: string, threadId: number | undefined, message: Message, preview: boolean) => {
     const chat = apiChatId(chatId);
     const thread = threadId === undefined ? {} : { message_thread_id: threadId };
-    if (message.image) {
-      const caption = renderTelegramPost(message, CAPTION_LIMIT);
-      // A caption that lost its summary reads worse than a text post with the image as its preview.
-      if (!caption.shortened || message.summary.length < 200) {
-        try {
-          return await api.sendPhoto(chat, message.image, { caption: caption.html, parse_mode: 'HTML', ...thread });
-        } catch (error) {
-          if (!(
-            error instanceof GrammyError &&
-            error.error_code === 400 &&
-            PHOTO_ERRORS.test(error.description) &&
-            !/parse entities/.test(error.description)
-          ))
-            throw error;
-          log.info(
-            { chat: chatId, image: message.image, err: error.description },
-            'Telegram refused the image; posting as text',
-          );
-        }
+    const caption = photoCaption(message);
+    if (message.image && caption) {
+      try {
+        return await api.sendPhoto(chat, message.image, { caption: caption.html, parse_mode: 'HTML', ...thread });
+      } catch (error) {
+        if (!(
+          error instanceof GrammyError &&
+          error.error_code === 400 &&
+          PHOTO_ERRORS.test(error.description) &&
+          !/parse entities/.test(error.description)
+        ))
+          throw error;
+        log.info(
+          { chat: chatId, image: message.image, err: error.description },
+          'Telegram refused the image; posting as text',
+        );
       }
     }
     const text = message.digest ? renderTelegramDigest(message) : renderTelegramPost(message);
@@ -169,8 +167,8 @@ export function createTelegramSink(deps: TelegramSinkDeps): TelegramSink {
         return { remoteId: `${done.chatId}:${done.messageId}` };
       }
       await seedLimiter(target.channelId, chatId);
-      const summary = await state.summary(meta.deliveryId);
-      const final = summary === undefined ? message : { ...message, summary };
+      // A moderator may have edited the summary or key terms while the post waited for approval.
+      const final = withEdit(message, await state.edit(meta.deliveryId));
       for (let hop = 0; ; hop++) {
         const paused = await state.paused(chatId);
         if (paused) {

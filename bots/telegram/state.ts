@@ -1,3 +1,4 @@
+import type { EditedPost } from '../store/platform-types';
 import type { TableReader } from '../store/legacy-state';
 import type { PlatformStateSnapshot } from '../store/platform-types';
 import { legacyPaused, pausedDestinations } from '../platform/paused';
@@ -41,6 +42,8 @@ export interface TelegramState {
   takeHeldRows(chatId: string): Promise<string[]>;
   setSummary(deliveryId: string, summary: string, by: string, now: number): Promise<void>;
   summary(deliveryId: string): Promise<string | undefined>;
+  /** The moderator's edit of a held post (summary, key terms). */
+  edit(deliveryId: string): Promise<EditedPost | undefined>;
 }
 
 /** How long the send journal remembers a post: far longer than any outage a restart recovers from. */
@@ -97,6 +100,7 @@ export const createTelegramState = definePlatformState((store, after): TelegramS
       store.setEditedSummary(id, summary, by, now),
     ),
     summary: after((id: string) => store.editedSummary(id)),
+    edit: after((id: string) => store.editedPost(id)),
   };
 });
 

@@ -26,3 +26,20 @@ export const managedOf = (scope: Scope): Channel[] => managedChannels(scope.acto
 
 /** True when the actor may change at least one channel here, or is an operator. */
 export const mayModerateHere = (scope: Scope): boolean => scope.actor.operator || targetsOf(scope).length > 0;
+
+/**
+ * Why a member may not use something of this access, or null when they may: `operator` when it
+ * needs the network's operators and they are not one, `moderator` when they moderate nothing here.
+ * `moderates` is the platform's own answer where it knows more (Discord: a guild's moderator typing
+ * outside its destinations).
+ */
+export function refusalOf(
+  scope: Scope,
+  access: 'everyone' | 'moderator' | 'operator' | 'editors',
+  moderates = mayModerateHere(scope),
+): 'operator' | 'moderator' | null {
+  // 'editors': everyone reaches the command, which decides (bots/glossary/term-chat.ts).
+  if (access === 'everyone' || access === 'editors' || scope.actor.operator) return null;
+  if (access === 'operator') return 'operator';
+  return moderates ? null : 'moderator';
+}

@@ -13,6 +13,9 @@ export interface TenancyDeps {
   now: () => number;
 }
 
+/** Up to this many sources a channel's list reads one by one; more, the network's list at once. */
+const FEW_SOURCES = 200;
+
 /** A source as a moderator sees it: with this channel's subscription, when they are not an operator. */
 export interface SourceView {
   source: Source;
@@ -27,18 +30,28 @@ export interface SourceView {
  * what it receives (its subscriptions), and nothing of other channels.
  */
 export async function sourcesFor(deps: TenancyDeps, scope: Scope): Promise<SourceView[]> {
-  const subs = await deps.store.listSubscriptions();
   if (scope.actor.operator && targetsOf(scope).length === 0) {
+    const subs = await deps.store.listSubscriptions();
+    // Counted in one pass: a network of 10,000 sources must not scan every subscription per source.
+    const counts = new Map<string, number>();
+    for (const s of subs) if (s.pausedReason === null) counts.set(s.sourceId, (counts.get(s.sourceId) ?? 0) + 1);
     return (await deps.store.listSources()).map((source) => ({
       source,
       subscription: null,
-      subscribers: subs.filter((s) => s.sourceId === source.id && s.pausedReason === null).length,
+      subscribers: counts.get(source.id) ?? 0,
     }));
   }
-  const mine = new Set(scope.here.map((c) => c.id));
-  const sources = new Map((await deps.store.listSources()).map((s) => [s.id, s]));
+  // The channels here and their subscriptions only: a channel of a big network reads its own
+  // sources, not the network's (one by one while few, else the whole list once).
+  const subs = (await Promise.all(scope.here.map((c) => deps.store.listSubscriptions({ channelId: c.id })))).flat();
+  const ids = [...new Set(subs.map((s) => s.sourceId))];
+  const found =
+    ids.length <= FEW_SOURCES
+      ? (await Promise.all(ids.map((id) => deps.store.getSource(id)))).filter((x): x is Source => x !== undefined)
+      : await deps.store.listSources();
+  const sources = new Map(found.map((s) => [s.id, s]));
   return subs
-    .filter((s) => mine.has(s.channelId) && sources.has(s.sourceId))
+    .filter((s) => sources.has(s.sourceId))
     .map((s) => ({ source: sources.get(s.sourceId)!, subscription: s, subscribers: null }));
 }
 

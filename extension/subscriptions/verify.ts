@@ -1,3 +1,5 @@
+import { errorMessage } from '../../shared/errors';
+
 // Signature and hash checks with the browser's WebCrypto (Ed25519 is in Chrome 137+, Firefox 129+,
 // Safari 17+ and Node 20; the extension requires Firefox 140). No crypto is written here.
 
@@ -18,7 +20,7 @@ export async function verifyEd25519(
   try {
     key = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
   } catch (e) {
-    throw new Error(`this browser cannot check Ed25519 signatures (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`this browser cannot check Ed25519 signatures (${errorMessage(e)})`);
   }
   return crypto.subtle.verify({ name: 'Ed25519' }, key, signature, data);
 }

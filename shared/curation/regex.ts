@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { errorMessage } from '../errors';
 
 /** A compiled filter expression; `test` runs in time linear in the text, whatever the pattern. */
 export interface SafeRegex {
@@ -24,7 +25,7 @@ export function compileSafeRegex(pattern: string): RegexResult {
     const re = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
     return { ok: true, value: { source: pattern, test: (text) => re.test(text) } };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const hint = /\\[1-9]|\(\?[=!<]/.test(pattern)
       ? ' (backreferences and lookaround are not supported: RE2 syntax)'
       : '';

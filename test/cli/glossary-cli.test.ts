@@ -2,15 +2,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CORPORA, itWithCorpora } from '../support/corpora';
+
+// Each command loads the whole bundled glossary in a fresh process: seconds on a quiet machine,
+// tens of seconds on a loaded one.
+vi.setConfig({ testTimeout: 180_000 });
 
 const bin = join(import.meta.dirname, '../../bots/cli/bin.mjs');
 const fixtures = join(import.meta.dirname, '../fixtures/glossary');
 const golden = [join(fixtures, 'golden-en.json'), join(fixtures, 'golden-zh-hans.json')];
 
 function scipop(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8', timeout: 150_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runScipop } from '../engine/child';
+import { createTestSchema } from '../store/postgres';
 import { circumbinary } from '../glossary/community-fixtures';
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -45,4 +46,29 @@ describe('scipop glossary propose|review|approve|reject|key|publish', () => {
     expect(Buffer.from(key.stdout.trim(), 'base64')).toHaveLength(32);
     expect((await runScipop(['glossary', 'key'], env, dir)).stdout).toBe(key.stdout); // kept in the store
   });
+  it('works on the PostgreSQL store SCIPOP_DB names: propose, review, approve, key, publish', async () => {
+    const t = await createTestSchema();
+    const pg = { SCIPOP_DB: t.url };
+    try {
+      const file = join(dir, 'pg.json');
+      writeFileSync(file, JSON.stringify({ lang: 'en', entries: [circumbinary] }));
+      const proposed = await runScipop(['glossary', 'propose', file, '--as', 'Alice'], pg, dir);
+      expect(proposed).toMatchObject({ code: 0, stderr: '' });
+      const id = proposed.stdout.trim();
+      const review = JSON.parse((await runScipop(['glossary', 'review', '--json'], pg, dir)).stdout) as unknown[];
+      expect(review).toEqual([expect.objectContaining({ id, term: 'circumbinary planet', problems: [] })]);
+      expect(await runScipop(['glossary', 'approve', id, '--as', 'Eddie'], pg, dir)).toMatchObject({
+        code: 0,
+        stdout: `${id}: approved (published revision 2)\n`,
+      });
+      const key = (await runScipop(['glossary', 'key'], pg, dir)).stdout;
+      expect(Buffer.from(key.trim(), 'base64')).toHaveLength(32);
+      const out = join(dir, 'pg-static');
+      expect((await runScipop(['glossary', 'publish', out], pg, dir)).code).toBe(0);
+      const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { revision: number; files: unknown[] };
+      expect(index).toMatchObject({ revision: 2, files: [expect.objectContaining({ lang: 'en', entries: 1 })] });
+    } finally {
+      await t.drop();
+    }
+  }, 300_000); // five child processes, each starting tsx on a loaded machine
 });

@@ -3,8 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai/server';
+
+// Each command is a child process that lints a draft against a whole language: slow on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 180_000 });
 
 const bin = fileURLToPath(new URL('../../bots/cli/bin.mjs', import.meta.url));
 
@@ -17,7 +20,7 @@ function scipop(
     execFile(
       process.execPath,
       [bin, ...args],
-      { env: { ...clean, ...env }, timeout: 60_000 },
+      { env: { ...clean, ...env }, timeout: 120_000 },
       (error, stdout, stderr) =>
         resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );

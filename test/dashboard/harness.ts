@@ -1,5 +1,8 @@
 import { createServer } from 'node:net';
 import { expect } from 'vitest';
+import { hashToken, newToken } from '../../bots/dashboard/tokens';
+import type { DashboardGrant } from '../../bots/store/dashboard-types';
+import type { Store } from '../../bots/store/types';
 
 /** A free loopback port for SCIPOP_HTTP_PORT (the dashboard's base URL must name it before the start). */
 export const freePort = (): Promise<number> =>
@@ -39,5 +42,20 @@ export function browser(base: string) {
     expect(setCookie).toMatch(/SameSite=Strict/i);
     return setCookie.split(';')[0]!;
   }
-  return { get, post, signIn };
+  return { base, get, post, signIn };
+}
+
+/**
+ * Signs in with a link the store holds for `grant`, as `/dashboard` in the chat would have made it
+ * (the chat's side is tested in dashboard.e2e.test.ts); the session cookie.
+ */
+export async function signInAs(
+  web: ReturnType<typeof browser>,
+  store: Pick<Store, 'createDashboardSignIn'>,
+  grant: DashboardGrant,
+): Promise<string> {
+  const token = newToken();
+  const now = Date.now();
+  await store.createDashboardSignIn(hashToken(token), grant, now, now + 10 * 60_000);
+  return web.signIn(`${web.base}/dashboard/sign-in?t=${token}`);
 }

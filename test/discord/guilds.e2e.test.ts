@@ -26,7 +26,7 @@ describe('Discord moderation limited to the configured servers', () => {
         .get(w.guild)
         ?.map((c) => c.name)
         .sort(),
-    ).toEqual(['explain', 'scipop']);
+    ).toEqual(['explain', 'scipop', 'term']);
     const other = w.discord.addGuild('Elsewhere');
     const otherChannel = w.discord.addChannel(other, { name: 'general' });
     const admin = w.discord.member(w.discord.addUser('admin-elsewhere'), MODERATOR_PERMISSIONS);
@@ -46,6 +46,15 @@ describe('Discord moderation limited to the configured servers', () => {
       options: { term: 'exoplanet' },
     });
     expect(String(explained.callbacks[0]!.data!.content).toLowerCase()).toContain('planet');
+    // /term reaches every server (the glossary's editors may be anywhere), but a Manage Server holder here is nobody to it.
+    const term = await w.discord.slash(admin, {
+      channelId: otherChannel.id,
+      name: 'term',
+      options: { input: 'review' },
+    });
+    expect(String(term.callbacks[0]!.data!.content)).toMatch(
+      /^Sorry: only the glossary's editors and the moderators of a channel this network serves can use \/term/,
+    );
     expect(w.discord.state.commands.get(other)).toBeUndefined();
     const home = await w.discord.slash(w.discord.member(w.discord.addUser('marie'), MODERATOR_PERMISSIONS), {
       channelId: w.news.id,

@@ -68,7 +68,7 @@ afterAll(async () => {
 describe('Discord moderation end to end', () => {
   it('registers /scipop (Manage Server) and /explain (everyone) in the guild', () => {
     const commands = world.discord.state.commands.get(world.guild) ?? [];
-    expect(commands.map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['explain', 'scipop', 'term']);
     expect(commands.find((c) => c.name === 'scipop')!.default_member_permissions).toBe('32');
     expect(commands.find((c) => c.name === 'explain')!.default_member_permissions).toBeUndefined();
     const subs = (commands.find((c) => c.name === 'scipop')!.options as { name: string }[]).map((o) => o.name);
@@ -91,7 +91,11 @@ describe('Discord moderation end to end', () => {
       'lang',
       'dashboard',
     ]);
-    expect((world.discord.state.commands.get('global') ?? []).map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
+    expect((world.discord.state.commands.get('global') ?? []).map((c) => c.name).sort()).toEqual([
+      'explain',
+      'scipop',
+      'term',
+    ]);
   });
 
   it('registers the commands in a server the bot joins while running', async () => {
@@ -101,7 +105,7 @@ describe('Discord moderation end to end', () => {
       10_000,
       'commands in the new guild',
     );
-    expect(commands.map((c) => c.name).sort()).toEqual(['explain', 'scipop']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['explain', 'scipop', 'term']);
   });
 
   it('pauses a destination the bot cannot post to, tells the moderators, and resumes it with /scipop resume there', async () => {
@@ -329,10 +333,15 @@ describe('Discord moderation end to end', () => {
     });
     await finalText(added, /^Added/);
     await bots.engine.runOnce();
+    // Every source's new posts come to the channel, one send at a time: wait for the added feed's.
     const posts = await world.discord.waitFor(
-      () => world.discord.messages(lab.id).length > 0 && world.discord.messages(lab.id),
+      () =>
+        world.discord
+          .messages(lab.id)
+          .some((m) => (m.embeds[0] as { title?: string } | undefined)?.title?.startsWith('fourth')) &&
+        world.discord.messages(lab.id),
       15_000,
-      'a post in the subscribed channel',
+      'a post of the added feed in the subscribed channel',
     );
     expect(posts.map((m) => (m.embeds[0] as { title: string }).title)).toContain(
       'fourth item 1: telescope sees an exoplanet',

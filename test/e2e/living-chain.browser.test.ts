@@ -84,9 +84,16 @@ describe('the living glossary from the chat to the reader’s page', () => {
     n = tg.messages(GROUP).length;
     tg.say(GROUP, eddie, '/term review');
     const card = await said(n, /^Draft 1 of “circumbinary planet” \[en\]/);
-    n = tg.messages(GROUP).length;
     tg.press(GROUP, eddie, card.message_id, card.reply_markup!.inline_keyboard![0]![0]!.callback_data!);
-    await said(n, /^✅ Approved by @eddie: “circumbinary planet” \[en\] — published revision 2/);
+    // The card says who decided.
+    await tg.waitFor(
+      () =>
+        tg
+          .messages(GROUP)
+          .find((m) => m.message_id === card.message_id)
+          ?.text.endsWith('✅ Approved by @eddie: “circumbinary planet” [en] — published revision 2'),
+      60_000,
+    );
 
     // The extension's next check (the button; alarms do the same in the background).
     await options.reload();

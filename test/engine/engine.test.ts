@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rssFeed, startFeedServer, type FeedServer, type TestFeedItem } from '../support/feed-server';
+import { createEngine } from '../../bots/engine/engine';
 import { createEngineHarness } from './harness';
 
 let server: FeedServer;
@@ -50,6 +51,10 @@ describe('engine over a real SQLite file and a local feed server', () => {
     let report = await h.engine.runOnce();
     expect(report).toMatchObject({ polled: 1, ok: 1, newItems: 2, queued: 0 });
     expect(h.posts()).toEqual([]);
+    // The delivery log says why: each channel receiving it skipped what the feed already carried.
+    const log = await h.store.deliveryLog({ channelIds: null, offset: 0, limit: 10 });
+    expect(log.length).toBeGreaterThan(0);
+    expect(log.every((e) => e.outcome === 'skipped' && e.reason!.startsWith('first fetch of the source'))).toBe(true);
     report = await h.engine.runOnce();
     expect(report).toMatchObject({ notModified: 1, newItems: 0 });
     expect(server.lastHeaders('/e1')?.['if-none-match']).toBe('"v1"');
@@ -279,6 +284,34 @@ describe('engine over a real SQLite file and a local feed server', () => {
       olderThanDays: 30,
     });
     expect((await h.store.stats()).items).toBe(2);
+    await h.close();
+  });
+
+  it('stops without waiting for a maintenance job still running; a job failing after the stop is only logged', async () => {
+    const h = await createEngineHarness();
+    let calls = 0;
+    let fail: (error: Error) => void = () => undefined;
+    const engine = createEngine({
+      ...h.deps,
+      // Like the glossary's gap finder on a busy machine: it has not finished when the stop comes.
+      maintenance: () => {
+        calls++;
+        return new Promise((_, reject) => (fail = reject));
+      },
+    });
+    await engine.init();
+    const run = engine.start(5);
+    for (const until = Date.now() + 30_000; calls === 0 && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toBe(1);
+    await engine.stop();
+    await run;
+    expect(engine.running).toBe(false);
+    fail(new Error('the store is closed'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.logs.find((l) => l.msg === 'maintenance ended after the stop')?.obj).toEqual({
+      err: 'the store is closed',
+    });
     await h.close();
   });
 });

@@ -1,6 +1,8 @@
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { askRoute } from '../../bots/glossary/ask';
+import { GlossaryConfigSchema } from '../../bots/glossary/config';
+import { startGlossary } from '../../bots/glossary/run';
 import { createCommunityGlossary } from '../../bots/glossary/community';
 import { runTermCommand } from '../../bots/glossary/term-commands';
 import { startOpsServer, type OpsServer } from '../../bots/engine/http-server';
@@ -75,5 +77,32 @@ describe('readers asking for a term (POST /glossary/v1/ask)', () => {
       expect(((await res.json()) as { error: string }).error).toMatch(error);
     }
     expect(await h.store.glossaryWanted(10)).toEqual([]);
+  });
+});
+
+describe('readers asking for a term, turned off (glossary.asks.enabled: false)', () => {
+  it('takes no requests, and the published index names no ask path', async () => {
+    const h = tempStore();
+    const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+    const config = GlossaryConfigSchema.parse({ asks: { enabled: false }, wanted: { enabled: false } });
+    const running = await startGlossary(h.store, config, quiet, { poll: false });
+    const ops = await startOpsServer(0, new Registry(), async () => ({ ok: true }), '127.0.0.1', running!.routes);
+    try {
+      const base = `http://127.0.0.1:${ops.port}/glossary/v1/`;
+      const index = (await (await fetch(`${base}index.json`)).json()) as Record<string, unknown>;
+      expect(index).toMatchObject({ revision: 1 });
+      expect(index).not.toHaveProperty('ask');
+      const res = await fetch(`${base}ask`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'Dyson sphere', lang: 'en' }),
+      });
+      expect([404, 405]).toContain(res.status);
+      expect(await h.store.glossaryWanted(10)).toEqual([]);
+    } finally {
+      await ops.close();
+      await running!.live.close();
+      await h.cleanup();
+    }
   });
 });

@@ -128,4 +128,38 @@ describe('/term, platform-neutral, on a real store', () => {
     expect(await h.store.glossaryDrafts()).toEqual([]);
     expect(await h.store.glossaryRevisionNumber()).toBe(1);
   });
+
+  it('a revert to a revision that does not exist, and unknown or forged button data, change nothing', async () => {
+    const [saved] = await runTermCommand(deps, mod, addMessage);
+    expect(saved!.text).toMatch(/^Saved as a draft/);
+    const [card] = await runTermCommand(deps, editor, 'review');
+    const approve = card!.buttons![0]!.data;
+    await runTermButton(deps, editor, approve);
+    const before = {
+      revision: await h.store.glossaryRevisionNumber(),
+      history: await deps.glossary.history('en', 'circumbinary-planet'),
+    };
+    expect(before.revision).toBe(2);
+    const answers = [
+      (await runTermCommand(deps, editor, 'revert circumbinary planet 7'))[0]!.text,
+      (await runTermCommand(deps, editor, 'revert circumbinary planet'))[0]!.text,
+      (await runTermCommand(deps, editor, 'revert no such thing 1'))[0]!.text,
+      (await runTermButton(deps, editor, 'approve:nosuchdraft')).text,
+      (await runTermButton(deps, editor, approve)).text, // decided already
+      (await runTermButton(deps, editor, 'publish:everything')).text,
+      (await runTermButton(deps, editor, 'approve:../../x')).text,
+    ];
+    expect(answers).toEqual([
+      'Sorry: "circumbinary-planet" has no revision 7 (it has 1 to 1)',
+      '/term revert TERM REV — REV is a number from /term history TERM',
+      'Sorry: "no-such-thing" has no community revisions in en',
+      'Not approved: no draft with id nosuchdraft',
+      'Not approved: already approved',
+      'Unknown button.',
+      'Unknown button.',
+    ]);
+    expect(await h.store.glossaryRevisionNumber()).toBe(before.revision);
+    expect(await deps.glossary.history('en', 'circumbinary-planet')).toEqual(before.history);
+    expect(await h.store.glossaryDrafts()).toEqual([]);
+  });
 });

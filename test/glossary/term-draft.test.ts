@@ -78,10 +78,41 @@ describe('/term draft: a language model writes, a person approves', () => {
     expect(card!.buttons!.map((b) => b.label)).toEqual(['Approve', 'Edit', 'Reject']);
   });
 
-  it('passes an editor’s note to a redraft and says so on the card', async () => {
+  it('passes an editor’s note to a redraft, with the draft it changes as data, and says so on the card', async () => {
+    await runTermCommand(deps, mod, 'draft glimmer vortex');
     const [saved] = await runTermCommand(deps, editor, 'redraft glimmer vortex | simpler, for children');
     expect(saved!.text).toContain('AI draft by fake-model-7, asked: simpler, for children');
-    expect(fake.requests[0]!.body.messages[1]!.content).toContain('simpler, for children');
+    const asked = fake.requests.at(-1)!.body.messages[1]!.content;
+    expect(asked).toContain('The editor asks for this redraft: "simpler, for children"');
+    // The model sees what it is to change: the waiting draft, fenced as data like the news.
+    expect(asked).toMatch(
+      /The entry as it stands, to change as the editor asks \(data\):\n(<<<SCIPOP-[0-9a-f]{12}-)BEGIN\n\{"term":"glimmer vortex".*"short":"A swirl of faint light[^\n]*\n\1END/,
+    );
+    // The first draft asked for none.
+    expect(fake.requests[0]!.body.messages[1]!.content).not.toContain('The entry as it stands');
+    // The redraft takes the place of the draft it changes in the review queue.
+    const drafts = (await runTermCommand(deps, editor, 'review')).map((c) => c.text.split('\n')[0]);
+    expect(drafts).toEqual([
+      'Draft 2 of “glimmer vortex” [en] by Eddie — AI draft by fake-model-7, asked: simpler, for children',
+    ]);
+  });
+
+  it('counts the day’s drafts in the store: another worker, or this one restarted, shares the allowance', async () => {
+    const settings = resolveAiSettings(
+      AiConfigSchema.parse({ baseUrl: fake.baseUrl, model: 'fake-model-7', draftsPerDay: 1 }),
+      {},
+    )!;
+    const packs = bundledPacks();
+    const worker = () =>
+      createGlossaryDrafter(settings, { packs: () => packs, clock: { now: () => new Date() }, counter: h.store });
+    const one = { ...deps, drafter: worker() };
+    const two = { ...deps, drafter: worker() };
+    expect((await runTermCommand(one, mod, 'draft glimmer vortex'))[0]!.text).toMatch(/^Saved as a draft/);
+    const [refused] = await runTermCommand(two, mod, 'draft glimmer vortex');
+    expect(refused!.text).toBe(
+      'No draft of “glimmer vortex”: today’s drafts are used up (ai.draftsPerDay); try again tomorrow',
+    );
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('reports a failed draft in the chat with its reason, storing nothing', async () => {

@@ -101,7 +101,9 @@ describe('moving a single-process network to PostgreSQL', () => {
     const t = await schema();
     const copy = await runScipop(['store', 'copy', '--from', file, '--to', t.url], {}, dir);
     expect(copy.stderr).toBe('');
-    expect(copy.stdout).toContain('1 sources, 1 channels, 3 items, 2 outbox, 1 subscriptions, 1 digests');
+    expect(copy.stdout).toContain(
+      '1 sources, 1 channels, 3 items, 2 outbox, 1 item_verdicts, 1 subscriptions, 1 digests',
+    );
     const copied = await createPostgresStore(t.url);
     try {
       expect(await copied.lastDigest('console')).toMatchObject({ slotAt: 1_790_000_000_000, parts: 0 });
@@ -118,7 +120,9 @@ describe('moving a single-process network to PostgreSQL', () => {
 
     const refused = await runScipop(['store', 'copy', '--from', file, '--to', t.url], {}, dir);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/already holds rows \(sources, channels, items, outbox, subscriptions, digests\)/);
+    expect(refused.stderr).toMatch(
+      /already holds rows \(sources, channels, items, outbox, item_verdicts, subscriptions, digests\)/,
+    );
 
     items = [item(4), item(3), item(2), item(1)];
     const env = { SCIPOP_DB: t.url, SCIPOP_ALLOW_PRIVATE_NETWORKS: '1' };

@@ -2,6 +2,7 @@ import { CHAT_ACTIONS, CHAT_COMMANDS } from '../../bots/platform/command-set';
 import {
   dispatch,
   parseTextArgs,
+  type Access,
   type ChatAction,
   type ChatButton,
   type ChatCommand,
@@ -11,6 +12,7 @@ import {
   type Reply,
   say,
 } from '../../bots/platform/commands';
+import { refusalOf } from '../../bots/tenancy/scope';
 
 /** A file a console member sends with a command. */
 export interface ConsoleFile {
@@ -65,6 +67,7 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
     placeName: 'chat',
     quote: (text) => `\`${text}\``,
     destinationsHere: destinations,
+    moderatesPlace: async (place) => place === placeId && options.moderators.includes(user),
     // The console's moderators are the network's operators; here are the destinations it was given.
     scope: async () => {
       const here = new Set((await destinations()).map((c) => c.id));
@@ -86,8 +89,8 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
       return moved;
     },
   });
-  const allowedFor = (user: string, ctx: CommandContext) => async (access: string) => {
-    if (access === 'everyone' || options.moderators.includes(user)) return true;
+  const allowedFor = (ctx: CommandContext) => async (access: Access) => {
+    if (refusalOf(await ctx.scope(), access) === null) return true;
     await ctx.reply(say(ctx, 'console.moderatorsOnly'));
     return false;
   };
@@ -104,7 +107,7 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
         if (spec.kind === 'file' && file)
           args[spec.name] = { name: file.name, size: file.text.length, read: () => Promise.resolve(file.text) };
       const ctx = contextFor(user, replies);
-      await dispatch(ctx, command, allowedFor(user, ctx), () => command.run(ctx, args, deps), deps.log);
+      await dispatch(ctx, command, allowedFor(ctx), () => command.run(ctx, args, deps), deps.log);
       return replies;
     },
     async answer(user, question, text) {
@@ -113,15 +116,19 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
       if (!command) return [{ text: 'That is not a question anyone asked.' }];
       const ctx = contextFor(user, replies);
       const run = () => command.answers!.run(ctx, question.text, text, deps);
-      await dispatch(ctx, command, allowedFor(user, ctx), run, deps.log);
+      await dispatch(ctx, command, allowedFor(ctx), run, deps.log);
       return replies;
     },
     async press(user, button) {
       const replies: Reply[] = [];
       const action = actions.find((a) => a.name === button.action);
       if (!action) return [{ text: 'This button no longer works.' }];
-      const ctx = contextFor(user, replies);
-      await dispatch(ctx, action, allowedFor(user, ctx), () => action.run(ctx, button.data, deps), deps.log);
+      // A pressed button's message, closed with a line, shows as a reply here.
+      const ctx = {
+        ...contextFor(user, replies),
+        closePressed: async (line: string) => void replies.push({ text: line }),
+      };
+      await dispatch(ctx, action, allowedFor(ctx), () => action.run(ctx, button.data, deps), deps.log);
       return replies;
     },
   };

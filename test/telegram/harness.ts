@@ -102,6 +102,12 @@ export function telegramEnv(tg: FakeTelegram, db: string): Record<string, string
 }
 
 /** Runs the real composition root in this process (as `scipop run` does). */
-export function runInProcess(tg: FakeTelegram, db: string, config: string, once = false): Promise<RunningBots> {
-  return runBots({ config, once, env: parseEnv(telegramEnv(tg, db)) });
+export function runInProcess(
+  tg: FakeTelegram,
+  db: string,
+  config: string,
+  once = false,
+  env: Record<string, string> = {},
+): Promise<RunningBots> {
+  return runBots({ config, once, env: parseEnv({ ...telegramEnv(tg, db), ...env }) });
 }

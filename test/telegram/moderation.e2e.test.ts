@@ -327,4 +327,46 @@ describe('moderating SciPop from a Telegram group', () => {
     expect(asked(alice.id)).toBe(1);
     expect(asked(bob.id)).toBe(1);
   });
+
+  it('subscribes a new group with /subscribe (operators: its own admins cannot), and /unsubscribe undoes it', async () => {
+    const LAB = -700;
+    tg.addChat({ id: LAB, type: 'group', title: 'Lab group' });
+    tg.setMember(LAB, alice.id, 'administrator');
+    tg.setMember(LAB, olga.id, 'member');
+    const said = async (user: typeof alice, text: string, match: RegExp) => {
+      const count = tg.messages(LAB).length;
+      tg.say(LAB, user, text);
+      return tg.waitFor(() =>
+        tg
+          .messages(LAB)
+          .slice(count)
+          .find((m) => match.test(m.text)),
+      );
+    };
+    await said(alice, '/subscribe astronomy', /^Sorry, only SciPop moderators/);
+    expect((await bots.store.listChannels()).some((c) => c.target === String(LAB))).toBe(false);
+    await said(olga, '/subscribe none all', /^Give one approval mode/);
+    const made = await said(olga, '/subscribe all #Astronomy space', /^This chat now receives/);
+    expect(made.text).toBe(
+      'This chat now receives new items of sources tagged astronomy, space. Every post waits for approval first. It takes effect now.',
+    );
+    expect((await bots.store.listChannels()).find((c) => c.target === String(LAB))).toMatchObject({
+      id: `tg:${LAB}`,
+      sink: 'telegram',
+      title: 'Lab group',
+      origin: 'chat',
+      rules: { tags: ['astronomy', 'space'], approval: 'all' },
+    });
+    await said(
+      olga,
+      '/subscribe',
+      /^This chat already receives posts \(Lab group\)\. \/filter changes what it gets\.$/,
+    );
+    const gone = await said(olga, '/unsubscribe', /no longer receives posts/);
+    expect(gone.text).toBe(
+      'This chat no longer receives posts. Posts already waiting for it are not sent. It takes effect now.',
+    );
+    expect((await bots.store.listChannels()).some((c) => c.target === String(LAB))).toBe(false);
+    await said(olga, '/unsubscribe', /^This chat is not a SciPop destination\.$/);
+  });
 });

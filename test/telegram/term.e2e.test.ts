@@ -17,8 +17,14 @@ let bots: RunningBots;
 let dir: string;
 const alice = { id: 42, is_bot: false, first_name: 'Alice', username: 'alice' }; // group admin: a moderator
 const eddie = { id: 55, is_bot: false, first_name: 'Eddie', username: 'eddie' }; // group admin and a configured editor
+const erin = { id: 66, is_bot: false, first_name: 'Erin', username: 'erin' }; // a configured editor, a plain member of the group
+const ivy = { id: 77, is_bot: false, first_name: 'Ivy', username: 'ivy' }; // admin of the editors' chat only
+const bob = { id: 88, is_bot: false, first_name: 'Bob', username: 'bob' }; // a plain member everywhere
+/** The editors' chat: no news is posted there; its administrators are the glossary's editors. */
+const EDITORS = -1009876543210;
 const news = [{ title: 'Kepler spots a world with two suns', guid: 'n1', link: 'https://news.example/n1' }];
 let ai: FakeOpenAI;
+const KEY = 'sk-tg-SECRET-3131313131';
 // What the fake model answers: a whole entry for a made-up term.
 const DRAFT = {
   id: 'murmur-lattice',
@@ -38,17 +44,25 @@ beforeAll(async () => {
   dir = world.dir;
   tg.setMember(GROUP, alice.id, 'administrator');
   tg.setMember(GROUP, eddie.id, 'administrator');
+  tg.setMember(GROUP, erin.id, 'member');
+  tg.setMember(GROUP, bob.id, 'member');
+  tg.addChat({ id: EDITORS, type: 'supergroup', title: 'Glossary editors' });
+  tg.setMember(EDITORS, ivy.id, 'administrator');
+  tg.setMember(EDITORS, bob.id, 'member');
   feeds = await startFeedServer();
   feeds.route('/news.xml', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
     res.end(rssFeed('Sky News', news));
   });
   const config = writeTelegramConfig(dir, { intervalSeconds: 2, approval: 'none' });
-  appendFileSync(config, `glossary:\n  editors: ["telegram:${eddie.id}"]\n  refreshSeconds: 1\n`);
+  appendFileSync(
+    config,
+    `glossary:\n  editors: ["telegram:${eddie.id}", "telegram:${erin.id}"]\n  editorsChats: { telegram: "${EDITORS}" }\n  refreshSeconds: 1\n`,
+  );
   // A language model that writes first drafts: the fake OpenAI-compatible server.
-  ai = await startFakeOpenAI({ brain: ({ term }) => (term === 'broken vortex' ? 'not an entry' : DRAFT) });
-  appendFileSync(config, `ai:\n  baseUrl: ${ai.baseUrl}\n  model: fake-model-9\n  maxRetries: 0\n`);
-  bots = await runInProcess(tg, world.db, config);
+  ai = await startFakeOpenAI({ key: KEY, brain: ({ term }) => (term === 'broken vortex' ? 'not an entry' : DRAFT) });
+  appendFileSync(config, `ai:\n  baseUrl: ${ai.baseUrl}\n  model: fake-model-9\n  maxRetries: 1\n`);
+  bots = await runInProcess(tg, world.db, config, false, { SCIPOP_AI_API_KEY: KEY });
   await bots.store.addSource({ url: feeds.url('/news.xml'), title: 'Sky News', tags: ['astronomy'] }, Date.now());
 });
 afterAll(async () => {
@@ -59,26 +73,33 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const after = (count: number, match: RegExp) =>
+const after = (count: number, match: RegExp, chat = GROUP) =>
   tg
     .waitFor(
       () =>
         tg
-          .messages(GROUP)
+          .messages(chat)
           .slice(count)
           .find((m) => match.test(m.text)),
       120_000,
     )
     .catch((error: Error) => {
       throw new Error(
-        `${error.message} (${match}); the group shows: ${JSON.stringify(
+        `${error.message} (${match}); the chat shows: ${JSON.stringify(
           tg
-            .messages(GROUP)
+            .messages(chat)
             .slice(count)
             .map((m) => m.text),
         )}`,
       );
     });
+
+/** The card once a decision is written on it (its buttons gone). */
+const decidedCard = (card: { message_id: number }, match: RegExp, chat = GROUP) =>
+  tg.waitFor(() => {
+    const now = tg.messages(chat).find((m) => m.message_id === card.message_id);
+    return now && match.test(now.text) ? now : undefined;
+  }, 120_000);
 
 describe('/term on Telegram', () => {
   it('a moderator proposes, a non-editor’s approve is refused, an editor approves, the next post explains it, revert works', async () => {
@@ -100,7 +121,17 @@ describe('/term on Telegram', () => {
 
     before = tg.messages(GROUP).length;
     tg.press(GROUP, eddie, card.message_id, buttons[0]!.callback_data!);
-    await after(before, /^✅ Approved by @eddie: “circumbinary planet” \[en\] — published revision 2/);
+    // The card says who decided, and its buttons are gone.
+    const decided = await decidedCard(
+      card,
+      /\n\n✅ Approved by @eddie: “circumbinary planet” \[en\] — published revision 2$/,
+    );
+    expect(decided.text.startsWith('Draft 1 of “circumbinary planet” [en] by @alice')).toBe(true);
+    expect(decided.reply_markup).toBeUndefined();
+
+    // /explain, for everyone, answers with the community's entry.
+    tg.say(GROUP, bob, '/explain circumbinary planet');
+    expect((await after(before, /Tatooine in Star Wars/)).text).toContain(circumbinary.short);
 
     news.unshift({ title: 'A second circumbinary planet for TESS', guid: 'n2', link: 'https://news.example/n2' });
     const post = await after(before, /^A second circumbinary planet for TESS/);
@@ -156,10 +187,87 @@ describe('/term on Telegram', () => {
     const draft = (await bots.store.glossaryDrafts()).find((d) => d.entryId === 'murmur-lattice');
     expect(draft).toMatchObject({ status: 'draft', note: 'AI draft by fake-model-9' });
 
+    // The editor's review card says it is the model's, which model, and what to check first.
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, eddie, '/term review');
+    const card = await after(before, /^Draft \d+ of “murmur lattice” \[en\] by @alice — AI draft by fake-model-9/);
+    expect(card.text).toMatch(
+      /Written by a language model: an editor checks every word\. Check first:\n• dates: 2026[\s\S]*• sources \(unverified\): https:\/\/example\.org\/murmur-lattice/,
+    );
+    expect(card.reply_markup!.inline_keyboard![0]!.map((b) => b.text)).toEqual(['Approve', 'Edit', 'Reject']);
+    expect(await bots.store.glossaryRevisionNumber()).toBe(published);
+
     before = tg.messages(GROUP).length;
     tg.say(GROUP, alice, '/term draft broken vortex');
     const failed = await after(before, /^No draft of “broken vortex”: /);
     expect(failed.text).toMatch(/does not fit a glossary entry|not JSON/i);
     expect((await bots.store.glossaryDrafts()).some((d) => d.entry?.term === 'broken vortex')).toBe(false);
+
+    // A model that answers 500 past the retries (maxRetries: 1) is reported with the reason.
+    const asked = ai.requests.length;
+    ai.faults.push('500', '500');
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/term draft quiet lattice');
+    const down = await after(before, /^No draft of “quiet lattice”: /);
+    expect(down.text).toMatch(/the model did not answer: 500/);
+    expect(ai.requests.length - asked).toBe(2);
+    expect((await bots.store.glossaryDrafts()).some((d) => d.entry?.term === 'quiet lattice')).toBe(false);
+    expect(await bots.store.glossaryRevisionNumber()).toBe(published);
+  });
+
+  it('/term draft never shows the key: an endpoint that refuses it and echoes it back is reported without it', async () => {
+    ai.key = 'sk-tg-ROTATED-000000000';
+    const before = tg.messages(GROUP).length;
+    tg.say(GROUP, alice, '/term draft quiet lattice');
+    const refused = await after(before, /^No draft of “quiet lattice”: /);
+    expect(refused.text).toMatch(/401 Incorrect API key provided: \[redacted\]/);
+    expect(JSON.stringify(tg.messages(GROUP))).not.toContain(KEY);
+    expect(ai.requests.at(-1)!.authorization).toBe(`Bearer ${KEY}`); // it was sent, as the credential only
+  });
+  it('only editors and served channels’ moderators use /term: editors by id or by the editors’ chat need not moderate a destination; nobody else changes anything', async () => {
+    const refusal =
+      /^Sorry: only the glossary's editors and the moderators of a channel this network serves can use \/term/;
+    const published = await bots.store.glossaryRevisionNumber();
+    // glimmer vortex and murmur lattice wait, from the tests above.
+    expect((await bots.store.glossaryDrafts()).map((d) => d.entryId)).toEqual(
+      expect.arrayContaining(['glimmer-vortex', 'murmur-lattice']),
+    );
+
+    // A plain member of the group: no review, no proposal.
+    let before = tg.messages(GROUP).length;
+    tg.say(GROUP, bob, '/term review');
+    await after(before, refusal);
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, bob, '/term add quiver nebula\nshort: A made-up cloud.');
+    await after(before, refusal);
+
+    // Erin is listed as an editor by id, without being the group's administrator.
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, erin, '/term review');
+    const card = await after(before, /^Draft \d+ of “glimmer vortex” \[en\]/);
+    const approve = card.reply_markup!.inline_keyboard![0]![0]!.callback_data!;
+    const pressed = tg.press(GROUP, bob, card.message_id, approve);
+    const answered = await tg.waitFor(() => tg.state.callbackQueries.get(pressed)?.answer);
+    expect(answered).toMatchObject({ show_alert: true, text: expect.stringMatching(refusal) });
+    expect(await bots.store.glossaryRevisionNumber()).toBe(published);
+    tg.press(GROUP, erin, card.message_id, approve);
+    await decidedCard(card, /\n\n✅ Approved by @erin: “glimmer vortex” \[en\] — published revision \d+$/);
+    expect(await bots.store.glossaryRevisionNumber()).toBe(published + 1);
+
+    // Ivy administers the editors' chat, where no news is posted: an editor there, nobody in the group.
+    before = tg.messages(GROUP).length;
+    tg.say(GROUP, ivy, '/term review');
+    await after(before, refusal);
+    before = tg.messages(EDITORS).length;
+    tg.say(EDITORS, bob, '/term review');
+    await after(before, refusal, EDITORS);
+    before = tg.messages(EDITORS).length;
+    tg.say(EDITORS, ivy, '/term review');
+    const other = await after(before, /^Draft \d+ of “murmur lattice” \[en\]/, EDITORS);
+    tg.press(EDITORS, ivy, other.message_id, other.reply_markup!.inline_keyboard![0]![2]!.callback_data!);
+    await decidedCard(other, /\n\n❌ Rejected by @ivy: “murmur lattice” \[en\]$/, EDITORS);
+    const waiting = (await bots.store.glossaryDrafts()).map((d) => d.entryId);
+    expect(waiting).not.toContain('glimmer-vortex');
+    expect(waiting).not.toContain('murmur-lattice');
   });
 });

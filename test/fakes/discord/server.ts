@@ -161,6 +161,10 @@ export async function startFakeDiscordServer(options: FakeDiscordServerOptions =
       }
     })();
   });
+  // Node's default (5 s) closes an idle connection sooner than Discord's edge does. The bot's next
+  // request on it then fails with "other side closed" when its event loop was busy past the
+  // client's keep-alive timer (a draft's glossary checks on a loaded machine did that).
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const gateway = createFakeGateway(

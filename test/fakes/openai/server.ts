@@ -38,6 +38,8 @@ export interface FakeOpenAI {
   /** The most requests it was answering at once. */
   maxInFlight: number;
   faults: Fault[];
+  /** The key the server requires from now on (as when an operator rotates it); undefined: none. */
+  key: string | undefined;
   close(): Promise<void>;
 }
 
@@ -58,7 +60,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
   const faults: Fault[] = [];
   const hanging = new Set<http.ServerResponse>();
   let inFlight = 0;
-  const state = { maxInFlight: 0 };
+  const state: { maxInFlight: number; key: string | undefined } = { maxInFlight: 0, key: options.key };
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
@@ -78,7 +80,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
           res.end(payload);
         }, options.delayMs ?? 0);
       };
-      if (options.key && req.headers.authorization !== `Bearer ${options.key}`) {
+      if (state.key && req.headers.authorization !== `Bearer ${state.key}`) {
         const given = (req.headers.authorization ?? '').replace(/^Bearer /, '');
         return send(401, error(`Incorrect API key provided: ${given}.`, 'invalid_request_error', 'invalid_api_key'));
       }
@@ -152,6 +154,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
       return state.maxInFlight;
     },
     faults,
+    get key() {
+      return state.key;
+    },
+    set key(key: string | undefined) {
+      state.key = key;
+    },
     close: async () => {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
@@ -166,7 +174,8 @@ function understand(messages: SeenRequest['body']['messages']) {
   const fence = /between the markers (\S+)BEGIN and \1END/.exec(system)?.[1];
   const users = messages.filter((m) => m.role === 'user').map((m) => m.content);
   const first = users[0] ?? '';
-  const term = /the term: "((?:[^"\\]|\\.)*)"/.exec(first)?.[1] ?? '';
+  // The term is the first data block of the request (a reader's or the news's words).
+  const term = fence ? (first.split(`${fence}BEGIN\n`)[1]?.split(`\n${fence}END`)[0] ?? '') : '';
   const last = users.at(-1) ?? '';
   const fixes = users.length > 1 ? [...last.matchAll(/^- (.+)$/gm)].map((m) => m[1]!) : [];
   const repair = users.length > 1 && /could not be used/.test(last);
@@ -177,5 +186,5 @@ function understand(messages: SeenRequest['body']['messages']) {
     visible = visible.replace(new RegExp(`${esc}BEGIN[\\s\\S]*?${esc}END`, 'g'), '');
   }
   const instructions = [...visible.matchAll(/INSTRUCTION:\s*(.+)/g)].map((m) => m[1]!.trim());
-  return { term: JSON.parse(`"${term}"`) as string, fixes, repair, instructions };
+  return { term, fixes, repair, instructions };
 }
