@@ -135,4 +135,27 @@ describe('a Chinese group and an English one', () => {
     );
     expect((await bots.store.listChannels()).find((c) => c.id === 'tg-en')?.lang).toBe('zh-Hans');
   });
+
+  it('makes a group /subscribe-d by an operator whose Telegram speaks Chinese a Chinese destination', async () => {
+    const LAB = -701;
+    tg.addChat({ id: LAB, type: 'group', title: '实验室' });
+    tg.setMember(LAB, olga.id, 'member');
+    const olgaZh = { ...olga, language_code: 'zh-hans' };
+    const before = tg.messages(LAB).length;
+    tg.say(LAB, olgaZh, '/subscribe all astronomy');
+    expect((await replyAfter(LAB, before, /^本群现在会收到/)).text).toBe(
+      '本群现在会收到带有 astronomy 标签的订阅源的新内容。每条推送都要先经过审核。已立即生效。',
+    );
+    expect((await bots.store.listChannels()).find((c) => c.target === String(LAB))).toMatchObject({
+      lang: 'zh-Hans',
+      origin: 'chat',
+      rules: { tags: ['astronomy'], approval: 'all' },
+    });
+    // Answers there stay Chinese whoever asks (the destination's language, not the member's).
+    tg.say(LAB, olga, '/unsubscribe');
+    expect((await replyAfter(LAB, before, /不再接收推送/)).text).toBe(
+      '本群不再接收推送，已在排队的推送也不会再发。已立即生效。',
+    );
+    expect((await bots.store.listChannels()).some((c) => c.target === String(LAB))).toBe(false);
+  });
 });
