@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ChannelRulesSchema, compileRules } from '../../shared/curation';
 import { DigestConfigSchema } from '../../shared/digest/config';
+import { ChatLangSchema } from '../../shared/i18n/lang';
 import { AiConfigSchema } from '../ai/config';
 import { DashboardConfigSchema } from '../dashboard/config';
 import { DiscordConfigSchema } from '../discord/config';
@@ -25,6 +26,11 @@ export const ChannelConfigSchema = z
     rules: ChannelRulesSchema.prefault({}),
     /** A digest of the channel's best stories, daily or weekly (docs/moderators.md, "Digests"). */
     digest: DigestConfigSchema.optional(),
+    /**
+     * The language the channel speaks: its posts' fixed words, the bots' replies, its terms'
+     * explanations (docs/moderators.md, "Language"). Absent: the platform's (or English).
+     */
+    lang: ChatLangSchema.optional(),
   })
   .strict();
 /** See {@link ChannelConfigSchema}. */

@@ -28,6 +28,9 @@ export async function syncChannels(
       );
     }
     const rules = unchanged ? before.rules : c.rules;
+    // The file's language wins when it changed since the last start; otherwise a moderator's /lang stays.
+    const langUnchanged = before !== undefined && (before.configLang ?? null) === (c.lang ?? null);
+    const lang = langUnchanged ? before.lang : (c.lang ?? before?.lang);
     await store.upsertChannel(
       {
         id: c.id,
@@ -38,6 +41,8 @@ export async function syncChannels(
         origin: 'config',
         configRules,
         digest: c.digest ?? null,
+        ...(lang ? { lang } : {}),
+        configLang: c.lang ?? null,
       },
       now,
     );

@@ -1,4 +1,4 @@
-import { defineCommand } from '../platform/commands';
+import { defineCommand, say } from '../platform/commands';
 import { managedOf } from '../tenancy/scope';
 
 /**
@@ -9,22 +9,17 @@ import { managedOf } from '../tenancy/scope';
  */
 export const dashboardCommand = defineCommand({
   name: 'dashboard',
-  description: 'A private one-time link that signs you in to the moderators’ dashboard',
+  description: 'cmd.dashboard',
   access: 'moderator',
   standalone: true,
   args: [],
   async run(ctx, _args, deps) {
-    if (!deps.dashboard)
-      return ctx.reply(
-        'The dashboard is not served on this network yet: its operator sets dashboard.baseUrl (or SCIPOP_DASHBOARD_URL) and SCIPOP_HTTP_PORT.',
-      );
-    if (!ctx.user) return ctx.reply(`Send ${ctx.command('dashboard')} from your own account, not as the channel.`);
+    if (!deps.dashboard) return ctx.reply(say(ctx, 'dashboard.off'));
+    if (!ctx.user) return ctx.reply(say(ctx, 'dashboard.ownAccount', { dashboard: ctx.command('dashboard') }));
     const scope = await ctx.scope();
     const channels = managedOf(scope);
     if (!scope.actor.operator && channels.length === 0)
-      return ctx.reply(
-        `You moderate no channel here. Send ${ctx.command('dashboard')} in the chat or server you moderate.`,
-      );
+      return ctx.reply(say(ctx, 'dashboard.noChannel', { dashboard: ctx.command('dashboard') }));
     const url = await deps.dashboard.link({
       platform: ctx.platform,
       userId: ctx.user.id,
@@ -32,10 +27,8 @@ export const dashboardCommand = defineCommand({
       operator: scope.actor.operator,
       channelIds: channels.map((c) => c.id),
     });
-    const what = scope.actor.operator
-      ? 'every channel (you are a network operator)'
-      : channels.map((c) => c.title).join(', ');
-    const text = `Your dashboard sign-in link for ${what}. It works once, for ${deps.dashboard.minutes} minutes, and only for you: do not share it.\n${ctx.link(url)}`;
+    const what = scope.actor.operator ? say(ctx, 'dashboard.everyChannel') : channels.map((c) => c.title).join(', ');
+    const text = `${say(ctx, 'dashboard.link', { what, minutes: deps.dashboard.minutes })}\n${ctx.link(url)}`;
     // Telegram sends it to the member's private chat with the bot and tells the group where it went;
     // Discord's answers are private already.
     await ctx.reply({ text, privately: true });

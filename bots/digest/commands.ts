@@ -1,5 +1,5 @@
 import { renderPlainText } from '../../shared/message/plain-text';
-import { defineCommand } from '../platform/commands';
+import { defineCommand, placeWord, say } from '../platform/commands';
 import { managedOf, targetsOf } from '../tenancy/scope';
 import { dueText, previewDigest } from './preview';
 
@@ -10,15 +10,15 @@ import { dueText, previewDigest } from './preview';
  */
 export const digestCommand = defineCommand({
   name: 'digest',
-  description: 'Preview the next digest of this chat, privately',
+  description: 'cmd.digest',
   access: 'moderator',
   args: [
-    { name: 'action', description: 'what to do', kind: 'text', required: true, choices: ['preview'] },
-    { name: 'channel', description: 'a destination id (operators, from elsewhere)', kind: 'text' },
+    { name: 'action', description: 'cmd.digest.action', kind: 'text', required: true, choices: ['preview'] },
+    { name: 'channel', description: 'cmd.digest.channel', kind: 'text' },
   ],
   async run(ctx, args, deps) {
     if (args.action !== 'preview') {
-      await ctx.reply(`Try ${ctx.command('digest', { action: 'preview' })}.`);
+      await ctx.reply(say(ctx, 'digest.try', { preview: ctx.command('digest', { action: 'preview' }) }));
       return;
     }
     const scope = await ctx.scope();
@@ -27,20 +27,26 @@ export const digestCommand = defineCommand({
     if (channels.length === 0) {
       await ctx.reply(
         wanted
-          ? `No channel ${ctx.quote(wanted)} that you manage.`
-          : `No channel posts into this ${ctx.placeName}: use it where the digest goes${scope.actor.operator ? `, or name the channel: ${ctx.command('digest', { action: 'preview', channel: 'CHANNEL-ID' })}` : ''}.`,
+          ? say(ctx, 'digest.noChannel', { channel: ctx.quote(wanted) })
+          : scope.actor.operator
+            ? say(ctx, 'digest.nothingHereOperator', {
+                place: placeWord(ctx),
+                example: ctx.command('digest', { action: 'preview', channel: 'CHANNEL-ID' }),
+              })
+            : say(ctx, 'digest.nothingHere', { place: placeWord(ctx) }),
       );
       return;
     }
     const blocks: string[] = [];
     for (const channel of channels) {
       const p = await previewDigest(deps.store, channel, deps.now());
-      const head = `Next digest for “${channel.title}”: due ${dueText(p.dueAt, p.config.timezone)}, ${p.stories === 1 ? '1 story' : `${p.stories} stories`} so far, ${p.parts.length === 1 ? '1 message' : `${p.parts.length} messages`}.`;
-      const note = p.configured
-        ? []
-        : [
-            'No digest is set for this channel: this is how a daily 08:00 UTC one would look (operators set `digest:` in its config).',
-          ];
+      const head = say(ctx, 'digest.previewHead', {
+        title: channel.title,
+        due: dueText(p.dueAt, p.config.timezone),
+        stories: say(ctx, 'digest.stories', { n: p.stories }),
+        messages: say(ctx, 'digest.messages', { n: p.parts.length }),
+      });
+      const note = p.configured ? [] : [say(ctx, 'digest.notSet')];
       blocks.push([head, ...note, '', ...p.parts.map(renderPlainText).join('\n\n— — —\n\n').split('\n')].join('\n'));
     }
     await ctx.reply({ text: blocks.join('\n\n'), privately: true });

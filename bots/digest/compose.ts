@@ -69,7 +69,9 @@ export async function draftDigest(
     if (message.success && !message.data.digest)
       candidates.push({ id: row.id, sourceId: row.sourceId, message: message.data, at: row.createdAt });
   }
+  const lang = channel.channel.lang ?? 'en';
   const digest = buildDigest(candidates, {
+    lang,
     now: slotAt,
     since: sinceAt,
     size: config.size,
@@ -77,10 +79,11 @@ export async function draftDigest(
   });
   const sink = deps.sinks.get(channel.channel.sink);
   const parts = digestMessages(digest, sink?.fitsDigest ?? fitsPlain, {
-    heading: digestHeading(slotAt, config.timezone, config.every),
+    heading: digestHeading(slotAt, config.timezone, config.every, lang),
     from: channel.channel.title,
     due: dueText(config),
-    ...(late ? { late: lateNotice(dueText(config)) } : {}),
+    lang,
+    ...(late ? { late: lateNotice(dueText(config), lang) } : {}),
   });
   return { slotAt, sinceAt, late, digest, parts };
 }

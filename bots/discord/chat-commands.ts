@@ -26,13 +26,38 @@ import {
   type CommandContext,
   type PlatformStatus,
   type Reply,
+  say,
 } from '../platform/commands';
+import { chatLangOf } from '../../shared/i18n/lang';
+import { CATALOGUES, translate, type MessageKey } from '../../shared/i18n/translate';
 import type { Scope } from '../tenancy/scope';
 import { buttonRows } from './buttons';
 import { answer, channelsHere, MODERATOR_PERMISSION, QUIET, type DiscordCommandDeps } from './context';
 import { discordQueue } from './queue';
 import { discordScope } from './scope';
 
+/**
+ * A catalogue text for a command's description, in English and, through Discord's localization
+ * fields, in Chinese for members whose Discord speaks Chinese (zh-CN and zh-TW both get zh-Hans).
+ */
+export function describedAs(key: MessageKey): {
+  description: string;
+  description_localizations: Record<string, string>;
+} {
+  const zh = translate('zh-Hans', key).slice(0, 100);
+  return {
+    description: translate('en', key).slice(0, 100),
+    description_localizations: { 'zh-CN': zh, 'zh-TW': zh },
+  };
+}
+
+/** A command's Chinese name, for Discord's name_localizations (none when the catalogue has none). */
+export function namedAs(name: string): { name: string; name_localizations?: Record<string, string> } {
+  const key = `name.${name}`;
+  if (!(key in CATALOGUES['zh-Hans'])) return { name };
+  const zh = translate('zh-Hans', key as MessageKey);
+  return { name, name_localizations: { 'zh-CN': zh, 'zh-TW': zh } };
+}
 /** Channel kinds a destination can be (text, announcement, forum, threads). */
 const POSTABLE = new Set<number>([
   ChannelType.GuildText,
@@ -53,7 +78,7 @@ function optionsOf(command: ChatCommand) {
           ? ApplicationCommandOptionType.Boolean
           : ApplicationCommandOptionType.String,
     name: a.name,
-    description: a.description.slice(0, 100),
+    ...describedAs(a.description),
     required: a.required ?? false,
     ...(a.choices ? { choices: a.choices.map((c) => ({ name: c, value: c })) } : {}),
   }));
@@ -62,8 +87,8 @@ function optionsOf(command: ChatCommand) {
 /** Every neutral command as a `/scipop` subcommand. */
 export const NEUTRAL_SUBCOMMANDS = CHAT_COMMANDS.map((c) => ({
   type: ApplicationCommandOptionType.Subcommand,
-  name: c.name,
-  description: c.description.slice(0, 100),
+  ...namedAs(c.name),
+  ...describedAs(c.description),
   options: optionsOf(c),
 }));
 
@@ -75,8 +100,8 @@ export const EVERYONE_COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[
   (c) => c.standalone && opensToEveryone(c.access),
 ).map((c) => ({
   type: ApplicationCommandType.ChatInput,
-  name: c.name,
-  description: c.description.slice(0, 100),
+  ...namedAs(c.name),
+  ...describedAs(c.description),
   contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
   options: optionsOf(c),
 })) as RESTPostAPIChatInputApplicationCommandsJSONBody[];
@@ -89,8 +114,10 @@ function contextOf(
 ): CommandContext {
   const topLevel = new Set(EVERYONE_COMMANDS.map((c) => c.name));
   const channelId = interaction.channelId ?? '';
-  return {
+  const self: CommandContext = {
     platform: 'discord',
+    // The server's language (a direct message: the member's own).
+    locale: interaction.guildLocale ?? interaction.locale,
     place: { id: channelId, kind: interaction.inGuild() ? 'group' : 'private' },
     user: { id: interaction.user.id, name: `${interaction.user.username} (${interaction.user.id})` },
     async reply(reply) {
@@ -119,7 +146,7 @@ function contextOf(
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     },
     quote: (text) => `\`${text.replace(/`/g, 'ˋ')}\``,
-    status: (scope) => statusHere(deps, scope),
+    status: (scope) => statusHere(deps, scope, self),
     queue: discordQueue(interaction, deps, rest),
     // A modal can answer a button press (the queue's Edit summary); its values come back to onNeutralForm.
     ...(interaction.isButton()
@@ -138,20 +165,22 @@ function contextOf(
       : {}),
     asDestination() {
       const channel = interaction.channel;
-      if (channel && !POSTABLE.has(channel.type))
-        return 'SciPop posts to text, announcement and forum channels and to threads; this channel is none of those.';
+      if (channel && !POSTABLE.has(channel.type)) return say(self, 'subscribe.notPostable');
       const title = channel && 'name' in channel && channel.name ? `#${channel.name}` : channelId;
-      return { id: `discord-${channelId}`, sink: 'discord', target: channelId, title };
+      // A new destination speaks its server's language until a moderator's /lang.
+      const lang = chatLangOf(interaction.guildLocale);
+      return { id: `discord-${channelId}`, sink: 'discord', target: channelId, title, lang };
     },
     async resumePosting() {
       if (!(await deps.state.paused(channelId))) return null;
       return deps.sink.resumeDestination(channelId);
     },
   };
+  return self;
 }
 
 /** What `status` shows that only Discord's side knows: paused destinations, and for operators the moderators' channel. */
-async function statusHere(deps: DiscordCommandDeps, scope: Scope): Promise<PlatformStatus> {
+async function statusHere(deps: DiscordCommandDeps, scope: Scope, ctx: CommandContext): Promise<PlatformStatus> {
   // A server's moderators see their destinations'; operators every one.
   const destinations = new Set(scope.here.map((c) => c.channel.target.trim()));
   const paused = (await deps.state.allPaused()).filter((p) => scope.actor.operator || destinations.has(p.channelId));
@@ -161,8 +190,8 @@ async function statusHere(deps: DiscordCommandDeps, scope: Scope): Promise<Platf
     more: scope.actor.operator
       ? [
           moderatorChannel
-            ? `Moderators’ channel: <#${moderatorChannel}>`
-            : 'No moderators’ channel is configured (discord.moderatorChannel).',
+            ? say(ctx, 'dc.status.moderatorChannel', { channel: `<#${moderatorChannel}>` })
+            : say(ctx, 'dc.status.noModeratorChannel'),
         ]
       : [],
   };

@@ -3,7 +3,7 @@ import {
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { EVERYONE_COMMANDS, NEUTRAL_SUBCOMMANDS } from './chat-commands';
+import { describedAs, EVERYONE_COMMANDS, NEUTRAL_SUBCOMMANDS } from './chat-commands';
 import { MODERATOR_PERMISSION } from './context';
 
 /** The order `/scipop`'s subcommands are shown in (Discord lists them as registered); others go last. */
@@ -39,7 +39,7 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
   {
     type: ApplicationCommandType.ChatInput,
     name: 'scipop',
-    description: 'Curate SciPop: sources, filters, approval queue (moderators)',
+    ...describedAs('cmd.scipop'),
     default_member_permissions: String(MODERATOR_PERMISSION),
     contexts: [InteractionContextType.Guild],
     options: inOrder([...NEUTRAL_SUBCOMMANDS]),

@@ -1,5 +1,6 @@
 import { MessageFlags, PermissionFlagsBits, type InteractionReplyOptions, type RepliableInteraction } from 'discord.js';
-import type { CommandDeps } from '../platform/commands';
+import type { ChatLang } from '../../shared/i18n/lang';
+import { replyLang, type CommandDeps } from '../platform/commands';
 import type { Channel } from '../store/types';
 import type { DiscordConfig } from './config';
 import type { DiscordSink } from './sink';
@@ -62,4 +63,15 @@ export async function answer(
 /** The SciPop destinations that post to this Discord channel. */
 export async function channelsHere(deps: DiscordCommandDeps, channelId: string): Promise<Channel[]> {
   return (await deps.store.listChannels()).filter((c) => c.sink === 'discord' && c.target.trim() === channelId);
+}
+
+/**
+ * The language answers speak here: the destinations' in this channel, else the server's (Discord's
+ * guild locale; a direct message: the member's own).
+ */
+export function langHere(interaction: RepliableInteraction, deps: DiscordCommandDeps): Promise<ChatLang> {
+  return replyLang({
+    destinationsHere: () => channelsHere(deps, interaction.channelId ?? ''),
+    locale: interaction.guildLocale ?? interaction.locale,
+  });
 }

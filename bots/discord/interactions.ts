@@ -9,7 +9,8 @@ import {
 import { errorMessage } from '../../shared/errors';
 import { opensToEveryone, type Access } from '../platform/commands';
 import { neutralCommandOf, onNeutralButton, onNeutralForm, runNeutralCommand } from './chat-commands';
-import { answer, QUIET, type DiscordCommandDeps } from './context';
+import { translate } from '../../shared/i18n/translate';
+import { answer, langHere, QUIET, type DiscordCommandDeps } from './context';
 import { requireDiscordScope } from './scope';
 
 /**
@@ -26,7 +27,7 @@ async function moderationAllowedHere(
   await interaction.reply({
     ...QUIET,
     flags: MessageFlags.Ephemeral,
-    content: 'SciPop is moderated from another server; only /explain works here.',
+    content: translate(await langHere(interaction, deps), 'dc.refuse.otherServer'),
   });
   return false;
 }
@@ -65,15 +66,21 @@ export async function handleInteraction(interaction: Interaction, rest: REST, de
       return await runNeutralCommand(interaction, neutral, deps, allowed, rest);
     }
     if (interaction.commandName !== 'scipop') return;
-    await answer(interaction, `Unknown subcommand ${interaction.options.getSubcommand(false) ?? ''}.`);
+    await answer(
+      interaction,
+      translate(await langHere(interaction, deps), 'dc.unknownSubcommand', {
+        sub: interaction.options.getSubcommand(false) ?? '',
+      }),
+    );
   } catch (error) {
     deps.log.error(
       { interaction: interaction.id, err: error instanceof Error && error.stack ? error.stack : errorMessage(error) },
       'a Discord interaction failed',
     );
     if (interaction.isRepliable())
-      await answer(interaction, 'Something went wrong on our side; it was logged. Try again in a moment.').catch(
-        () => undefined,
-      );
+      await answer(
+        interaction,
+        translate(await langHere(interaction, deps).catch(() => 'en' as const), 'error.internal'),
+      ).catch(() => undefined);
   }
 }

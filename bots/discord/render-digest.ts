@@ -1,4 +1,5 @@
 import type { APIEmbed } from 'discord.js';
+import { fallbackNote } from '../../shared/message/words';
 import type { DigestLine, Message } from '../../shared/message/message';
 import { EMBED_COLOR, EMBED_LIMITS, embedSize, escapeDiscord } from './render';
 
@@ -16,11 +17,13 @@ const mdLink = (text: string, url: string | undefined) => {
 };
 
 /** `**1.** [Title](url) — [NASA](url), [ESA](url)` and the key term on the next line. */
-function storyLine(line: DigestLine): string {
+function storyLine(line: DigestLine, message: Message): string {
   const head = `**${line.n}.** ${mdLink(line.title, line.links[0]?.url)} — ${line.links
     .map((l) => mdLink(l.source, l.url))
     .join(', ')}`;
-  return line.term ? `${head}\n*${escapeDiscord(line.term.term)}* — ${escapeDiscord(line.term.short)}` : head;
+  if (!line.term) return head;
+  const note = fallbackNote(message, line.term);
+  return `${head}\n*${escapeDiscord(line.term.term)}* — ${escapeDiscord(note ? `${line.term.short} ${note}` : line.term.short)}`;
 }
 
 /**
@@ -31,7 +34,7 @@ function storyLine(line: DigestLine): string {
 export function renderDigestEmbed(message: Message): APIEmbed {
   const digest = message.digest;
   const blocks = (digest?.sections ?? []).map((s) =>
-    [`__**${escapeDiscord(s.heading)}**__`, ...s.lines.map(storyLine)].join('\n'),
+    [`__**${escapeDiscord(s.heading)}**__`, ...s.lines.map((line) => storyLine(line, message))].join('\n'),
   );
   const embed: APIEmbed = {
     color: EMBED_COLOR,

@@ -1,4 +1,5 @@
 import type { APIEmbed } from 'discord.js';
+import { fallbackNote } from '../../shared/message/words';
 import type { Message } from '../../shared/message/message';
 
 /** Discord's embed limits (characters), as its API documents and enforces them. */
@@ -117,7 +118,10 @@ export function renderEmbed(message: Message, options: RenderOptions = {}): Rend
   if (footer) embed.footer = { text: fit(footer, EMBED_LIMITS.footer, defuse) };
   const terms = message.terms.slice(0, EMBED_LIMITS.fields);
   if (terms.length < message.terms.length) shortened = true;
-  const fieldText = terms.map((t) => ({ name: t.term, value: t.short }));
+  const fieldText = terms.map((t) => {
+    const note = fallbackNote(message, t);
+    return { name: t.term, value: note ? `${t.short}\n${note}` : t.short };
+  });
   let valueMax: number = EMBED_LIMITS.fieldValue;
   for (;;) {
     embed.fields = fieldText.map((f) => ({

@@ -2,7 +2,8 @@ import { MessageFlags, type RepliableInteraction } from 'discord.js';
 import type { Access } from '../platform/commands';
 import type { Channel } from '../store/types';
 import { mayModerateHere, refusalOf, type PlacedChannel, type Scope } from '../tenancy/scope';
-import { MODERATOR_PERMISSION, QUIET, type DiscordCommandDeps } from './context';
+import { translate } from '../../shared/i18n/translate';
+import { langHere, MODERATOR_PERMISSION, QUIET, type DiscordCommandDeps } from './context';
 
 /** The guild a Discord channel (or thread) is in, from the client's cache or Discord; null when unknown. */
 async function guildOf(interaction: RepliableInteraction, channelId: string): Promise<string | null> {
@@ -64,10 +65,10 @@ export async function requireDiscordScope(
   await interaction.reply({
     ...QUIET,
     flags: MessageFlags.Ephemeral,
-    content:
-      refused === 'operator' && scope.actor.places.length > 0
-        ? 'Only the network’s operators (discord.operators in the config) can do this: it changes every community’s sources.'
-        : 'Only members with the Manage Server permission can do this. Anyone can use /explain.',
+    content: translate(
+      await langHere(interaction, deps),
+      refused === 'operator' && scope.actor.places.length > 0 ? 'dc.refuse.operator' : 'dc.refuse.manageServer',
+    ),
   });
   return null;
 }

@@ -102,7 +102,7 @@ async function deliverOne(
   const digest = message.data.digest;
   // A digest that could not be sent on time (the network was down) says so when it goes out.
   if (digest && digest.part === 1 && !digest.late && digest.due && now - row.createdAt > LATE_AFTER_MS)
-    message.data.digest = { ...digest, late: lateNotice(digest.due) };
+    message.data.digest = { ...digest, late: lateNotice(digest.due, message.data.chatLang) };
   // False when another worker has the row, or this worker's lease on the channel lapsed.
   if (!(await store.claimDelivery(row.id, now, owner))) return false;
   deps.failpoint?.('after-claim');

@@ -190,7 +190,8 @@ export async function pollSource(
         verdicts.push({ channelId: c.channel.id, outcome: 'skipped', reason });
     }
     if (postable === null || postable.has(item.key)) {
-      let message: Message | undefined;
+      // One post per language the receiving channels speak (their fixed words and term explanations).
+      const messages = new Map<string, Message>();
       const curationSource = {
         id: source.id,
         url: source.url,
@@ -209,14 +210,16 @@ export async function pollSource(
           verdicts.push({ channelId: c.channel.id, outcome: 'filtered', reason: verdict.reason });
           continue;
         }
-        message ??= buildMessage(
-          item,
-          { title: source.title || feed.title, siteUrl: source.siteUrl ?? feed.link ?? null, tags: source.tags },
-          {
-            ...(deps.glossary ? { glossary: deps.glossary } : {}),
-            maxTerms: settings.maxTerms,
-          },
-        );
+        const lang = c.channel.lang ?? 'en';
+        let message = messages.get(lang);
+        if (!message) {
+          message = buildMessage(
+            item,
+            { title: source.title || feed.title, siteUrl: source.siteUrl ?? feed.link ?? null, tags: source.tags },
+            { ...(deps.glossary ? { glossary: deps.glossary } : {}), maxTerms: settings.maxTerms, lang },
+          );
+          messages.set(lang, message);
+        }
         // A digest-only channel keeps the post for its next digest instead of sending it alone.
         const keep = verdict.status === 'pending' && c.digest?.mode === 'digest-only';
         deliveries.push({ channelId: c.channel.id, status: keep ? 'digest' : verdict.status, message });

@@ -1,15 +1,18 @@
-import { defineCommand, textArg } from '../platform/commands';
+import { defineCommand, say, textArg } from '../platform/commands';
 
 /** `explain TERM`: the glossary's explanation, for everyone. */
 export const explainCommand = defineCommand({
   name: 'explain',
-  description: 'Explain a science term from the glossary',
+  description: 'cmd.explain',
   access: 'everyone',
   standalone: true,
-  args: [{ name: 'term', description: 'The term, e.g. exoplanet', kind: 'text', required: true }],
+  args: [{ name: 'term', description: 'cmd.explain.term', kind: 'text', required: true }],
   async run(ctx, args, deps) {
     const term = textArg(args, 'term');
-    if (!term) return ctx.reply(`Which term? For example ${ctx.command('explain', { term: 'exoplanet' })}`);
-    await ctx.reply(deps.explain(term) ?? `I have no explanation for “${term.slice(0, 100)}” yet.`);
+    if (!term) return ctx.reply(say(ctx, 'explain.which', { example: ctx.command('explain', { term: 'exoplanet' }) }));
+    const lang = ctx.lang ?? 'en';
+    await ctx.reply(
+      deps.explain(term, lang === 'en' ? undefined : lang) ?? say(ctx, 'explain.none', { term: term.slice(0, 100) }),
+    );
   },
 });

@@ -4,6 +4,8 @@ import type { GlossaryEntry } from '../../shared/glossary/schema';
 import { analyzeForm, formVariants } from '../../shared/matcher/forms';
 import type { Match } from '../../shared/matcher';
 import { compileGlossaryMatcher } from '../glossary/segmentation';
+import type { ChatLang } from '../../shared/i18n/lang';
+import { translate, type MessageKey } from '../../shared/i18n/translate';
 
 /** A surface form the matcher looks for. */
 export interface TermRow {
@@ -77,4 +79,48 @@ export function explainTerm(packs: readonly LoadedPack[], term: string, lang?: s
     }
   }
   return blocks.length > 0 ? blocks.join('\n\n') : null;
+}
+
+/**
+ * `/explain TERM` in a channel's language: each entry the term names, from the pack of that
+ * language where it has one, else from the one it was found in with a note saying so; the labels
+ * in that language too. Null when no entry names the term.
+ */
+export function explainForChat(packs: readonly LoadedPack[], term: string, lang: ChatLang): string | null {
+  const wanted = analyzeForm(term);
+  const ids: { id: string; lang: string }[] = [];
+  for (const { pack } of packs)
+    for (const entry of pack.entries) {
+      const hit =
+        entry.id === term ||
+        surfaceForms(entry).some((form) => {
+          const f = analyzeForm(form);
+          return f.key === wanted.key && (f.exact === null || f.exact === wanted.exact || wanted.exact === null);
+        });
+      if (hit && !ids.some((x) => x.id === entry.id)) ids.push({ id: entry.id, lang: pack.lang });
+    }
+  if (ids.length === 0) return null;
+  const own = (l: string) => l.split('-')[0] === lang.split('-')[0];
+  const find = (id: string, l: (x: string) => boolean) =>
+    packs
+      .filter((p) => l(p.pack.lang))
+      .flatMap((p) => p.pack.entries.map((e) => ({ e, lang: p.pack.lang })))
+      .find((x) => x.e.id === id);
+  return ids
+    .map(({ id, lang: foundIn }) => {
+      const chosen = find(id, own) ?? find(id, (l) => l === foundIn)!;
+      const termOf = (rid: string) => find(rid, (l) => l === chosen.lang)?.e.term ?? rid;
+      const e = chosen.e;
+      const lines = [
+        `${e.term} · ${translate(lang, 'explain.level', { level: e.level, name: translate(lang, `explain.level.${e.level}` as MessageKey) })}`,
+      ];
+      if (!own(chosen.lang)) lines.push(translate(lang, 'explain.fallback'));
+      if (e.aliases.length > 0) lines.push(translate(lang, 'explain.also', { aliases: e.aliases.join(', ') }));
+      lines.push('', e.short, '', e.long);
+      if (e.related.length > 0)
+        lines.push('', translate(lang, 'explain.related', { terms: e.related.map(termOf).join(', ') }));
+      for (const s of e.sources) lines.push(translate(lang, 'explain.source', { title: s.title, url: s.url }));
+      return lines.join('\n');
+    })
+    .join('\n\n');
 }

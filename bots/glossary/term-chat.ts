@@ -64,13 +64,13 @@ function guidedAdd(input: string): string | null {
 /** `/term …`: the community glossary for moderators (propose) and editors (decide), on every platform. */
 export const termCommand = defineCommand({
   name: 'term',
-  description: 'The community glossary: show, history, add, edit, review, revert, retire a term',
+  description: 'cmd.term',
   access: 'editors',
   standalone: true,
   args: [
     {
       name: 'input',
-      description: 'show|history|add|edit|review|revert|retire TERM, then the fields (short: … long: …)',
+      description: 'cmd.term.input',
       kind: 'text',
     },
   ],

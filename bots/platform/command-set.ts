@@ -2,6 +2,7 @@ import { queueAction, queueCommand } from '../curation/queue-chat';
 import { digestCommand } from '../digest/commands';
 import { dashboardCommand } from '../dashboard/command';
 import { explainCommand } from '../glossary/commands';
+import { langCommand } from '../i18n/lang-command';
 import { termAction, termCommand } from '../glossary/term-chat';
 import {
   exportCommand,
@@ -38,6 +39,7 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
   queueCommand,
   termCommand,
   digestCommand,
+  langCommand,
   dashboardCommand,
 ];
 

@@ -1,4 +1,6 @@
 import { errorMessage } from '../../shared/errors';
+import { chatLangOf, DEFAULT_CHAT_LANG, type ChatLang } from '../../shared/i18n/lang';
+import { translate, type MessageKey, type MessageParams } from '../../shared/i18n/translate';
 import type { Fetcher } from '../engine/fetch-types';
 import type { DashboardLinks } from '../dashboard/sign-in';
 import type { EngineLogger, FeedParser } from '../engine/types';
@@ -21,7 +23,8 @@ export const opensToEveryone = (access: Access): boolean => access === 'everyone
 /** One argument of a command: a slash-command option on Discord, a word of the message on Telegram. */
 export interface ArgSpec {
   name: string;
-  description: string;
+  /** Its one-line help, a catalogue key (shared/i18n/catalogue). */
+  description: MessageKey;
   /**
    * `text`: a word (the last text argument takes the rest of the line); `file`: an upload; `flag`:
    * a yes/no option where the platform has them (Discord: a Boolean option, false when left out),
@@ -43,6 +46,7 @@ export interface ChatFile {
 
 /** A button under a reply: pressing it runs the action `action` with `data` (keep it short: Telegram allows 64 bytes in all). */
 export interface ChatButton {
+  /** What the button says (from the catalogue: `say(ctx, …)`). */
   label: string;
   action: string;
   data: string;
@@ -86,6 +90,13 @@ export type CommandArgs = Record<string, string | boolean | ChatFile | undefined
 export interface CommandContext {
   /** The platform's name: `telegram`, `discord`, `console`. */
   platform: string;
+  /**
+   * The language the replies speak (`say(ctx, key)`): the language of the destination posting here,
+   * else the platform's for this place (`locale`). `dispatch` sets it before the command runs.
+   */
+  lang?: ChatLang;
+  /** The platform's language hint: Telegram's language_code of the member, Discord's guild locale. */
+  locale?: string | null;
   place: ChatPlace;
   /** Null where the platform does not say (a post in a Telegram channel). */
   user: ChatUser | null;
@@ -123,12 +134,13 @@ export interface CommandContext {
    * This place as a new destination (its channel id, sink, target and title), where an operator's
    * `add` may make one of it: Telegram's groups and topics. Absent or null: it cannot.
    */
-  newDestination?(): Pick<Channel, 'id' | 'sink' | 'target' | 'title'> | null;
+  newDestination?(): Pick<Channel, 'id' | 'sink' | 'target' | 'title' | 'lang'> | null;
   /**
-   * This place as a destination a moderator's `subscribe` makes, or why it cannot be one (a private
-   * chat, a voice channel). Absent: the platform makes none from the chat.
+   * This place as a destination a moderator's `subscribe` makes (speaking the platform's language
+   * for the place: Telegram's adding member's, Discord's server's), or why it cannot be one (a
+   * private chat, a voice channel). Absent: the platform makes none from the chat.
    */
-  asDestination?(): Pick<Channel, 'id' | 'sink' | 'target' | 'title'> | string;
+  asDestination?(): Pick<Channel, 'id' | 'sink' | 'target' | 'title' | 'lang'> | string;
   /** What `status` adds that only the platform knows (bots/sources/status.ts). */
   status?(scope: Scope): Promise<PlatformStatus>;
   /**
@@ -196,7 +208,8 @@ export interface CommandDeps {
   store: Store;
   fetcher: Pick<Fetcher, 'fetch'>;
   parse: FeedParser;
-  explain(term: string): string | null;
+  /** The glossary's explanation of a term, in the channel's language when given (`/explain`). */
+  explain(term: string, lang?: ChatLang): string | null;
   log: EngineLogger;
   now(): number;
   channelsChanged?: () => Promise<boolean>;
@@ -209,8 +222,8 @@ export interface CommandDeps {
 /** A chat command defined once, platform-neutral; each adapter maps it to its transport. */
 export interface ChatCommand {
   name: string;
-  /** One line, as command menus and /help show it. */
-  description: string;
+  /** One line, as command menus and /help show it: a catalogue key (shared/i18n/catalogue). */
+  description: MessageKey;
   access: Access;
   /** Also a command of its own where a platform groups the others (Discord's `/scipop …`, shown to moderators only). */
   standalone?: boolean;
@@ -306,13 +319,39 @@ export async function dispatch(
   log: EngineLogger,
 ): Promise<void> {
   try {
+    ctx.lang ??= await replyLang(ctx);
     if (!(await allowed(entry.access))) return;
     await run();
   } catch (error) {
     if (error instanceof CommandError) return void (await ctx.reply(error.message).catch(() => undefined));
     log.error({ platform: ctx.platform, command: entry.name, err: errorMessage(error) }, 'a chat command failed');
-    await ctx.reply('Something went wrong on our side; it was logged. Try again in a moment.').catch(() => undefined);
+    await ctx.reply(say(ctx, 'error.internal')).catch(() => undefined);
   }
+}
+
+/**
+ * The language replies speak in a place: that of the destinations posting there (English where none
+ * was chosen, like their posts); elsewhere (a private chat) the platform's hint, the member's own.
+ */
+export async function replyLang(ctx: Pick<CommandContext, 'destinationsHere' | 'locale'>): Promise<ChatLang> {
+  const here = await ctx.destinationsHere().catch(() => []);
+  if (here.length > 0) return here.find((c) => c.lang)?.lang ?? DEFAULT_CHAT_LANG;
+  return chatLangOf(ctx.locale);
+}
+
+/** A catalogue text in the language of the member's place (`ctx.lang`; English until dispatch sets it). */
+export function say(ctx: { lang?: ChatLang }, key: MessageKey, params?: MessageParams): string {
+  return translate(ctx.lang ?? 'en', key, params);
+}
+
+/** Sentences as one paragraph: a space between them in English, none in Chinese. */
+export function sentences(ctx: { lang?: ChatLang }, parts: readonly string[]): string {
+  return parts.filter(Boolean).join(ctx.lang === 'zh-Hans' ? '' : ' ');
+}
+
+/** What replies call this place (`chat`, `channel`), in its language. */
+export function placeWord(ctx: Pick<CommandContext, 'lang' | 'placeName'>): string {
+  return say(ctx, ctx.placeName === 'channel' ? 'place.channel' : 'place.chat');
 }
 
 /** Splits a command line's text into its text arguments: one word each, the last takes the rest. */

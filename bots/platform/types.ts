@@ -5,7 +5,8 @@ import type { Sink } from '../engine/sinks/types';
 import type { EngineLogger, FeedParser } from '../engine/types';
 import type { Coordinator } from '../engine/workers';
 import { loadBundledPacks } from '../glossary/bundled';
-import { explainTerm } from '../glossary/read';
+import { explainForChat, explainTerm } from '../glossary/read';
+import type { ChatLang } from '../../shared/i18n/lang';
 import { importLegacyStateFile } from '../store/legacy-state';
 import { platformStateFile } from '../store/open-store';
 import type { PlatformStateStore } from '../store/platform-types';
@@ -57,10 +58,14 @@ export interface ChatPlatform {
 }
 
 /** The explain function of a platform's options, loading the bundled glossary at the first use. */
-export function explainer(options: Pick<PlatformOptions, 'explain'>): (term: string) => string | null {
-  if (options.explain) return options.explain;
+export function explainer(options: Pick<PlatformOptions, 'explain'>): (term: string, lang?: ChatLang) => string | null {
   let packs: ReturnType<typeof loadBundledPacks> | null = null;
-  return (term) => explainTerm((packs ??= loadBundledPacks()), term);
+  return (term, lang) => {
+    // A Chinese channel reads the Chinese entries; English keeps the reader's view the CLI prints.
+    if (lang && lang !== 'en') return explainForChat((packs ??= loadBundledPacks()), term, lang);
+    if (options.explain) return options.explain(term);
+    return explainTerm((packs ??= loadBundledPacks()), term);
+  };
 }
 
 /** Imports a platform's old state file (once) and runs its own clean-up; never fails the start. */

@@ -1,4 +1,13 @@
-import { defineCommand, flagArg, textArg, type CommandContext, type CommandDeps } from '../platform/commands';
+import {
+  defineCommand,
+  flagArg,
+  placeWord,
+  say,
+  sentences,
+  textArg,
+  type CommandContext,
+  type CommandDeps,
+} from '../platform/commands';
 import { addFor, type AddResult } from '../tenancy/services';
 import { targetsOf, type Scope } from '../tenancy/scope';
 import { isFeedUrl } from './catalog';
@@ -14,8 +23,8 @@ async function whereTo(ctx: CommandContext, deps: CommandDeps, scope: Scope, res
     const here = new Set((await ctx.destinationsHere()).map((c) => c.title));
     const n = result.subscribed.length;
     return result.subscribed.every((title) => here.has(title))
-      ? `\nThis ${ctx.placeName} now receives it too.`
-      : `\n${result.subscribed.join(', ')} now receive${n === 1 ? 's' : ''} it.`;
+      ? `\n${say(ctx, 'add.hereToo', { place: placeWord(ctx) })}`
+      : `\n${say(ctx, 'add.receive', { n, channels: result.subscribed.join(', ') })}`;
   }
   const place = scope.actor.operator ? ctx.newDestination?.() : null;
   if (!place) {
@@ -25,7 +34,13 @@ async function whereTo(ctx: CommandContext, deps: CommandDeps, scope: Scope, res
   // An operator's source in a place that is not a destination yet: it becomes one, for this source.
   await deps.store.upsertChannel({ ...place, rules: { sources: [result.source.id] }, origin: 'chat' }, deps.now());
   const live = (await deps.channelsChanged?.()) ?? false;
-  return `\nThis ${ctx.placeName} is now a SciPop destination for it${live ? '' : ' (from the next restart)'}; ${ctx.command('add')} more feeds here, ${ctx.command('filter')} to narrow them.`;
+  // The answer already speaks the new destination's language.
+  if (place.lang) ctx.lang = place.lang;
+  return `\n${say(ctx, live ? 'add.newDestination' : 'add.newDestinationRestart', {
+    place: placeWord(ctx),
+    add: ctx.command('add'),
+    filter: ctx.command('filter'),
+  })}`;
 }
 
 /**
@@ -36,22 +51,23 @@ async function whereTo(ctx: CommandContext, deps: CommandDeps, scope: Scope, res
  */
 export const addCommand = defineCommand({
   name: 'add',
-  description: 'Add a feed source',
+  description: 'cmd.add',
   access: 'moderator',
   args: [
-    { name: 'url', description: 'RSS, Atom, RDF or JSON Feed URL', kind: 'text', required: true },
-    { name: 'tags', description: 'Fields, space-separated (astronomy biology …)', kind: 'text' },
-    { name: 'trusted', description: 'Post without approval', kind: 'flag' },
+    { name: 'url', description: 'cmd.add.url', kind: 'text', required: true },
+    { name: 'tags', description: 'cmd.add.tags', kind: 'text' },
+    { name: 'trusted', description: 'cmd.add.trusted', kind: 'flag' },
   ],
   async run(ctx, args, deps) {
     const url = textArg(args, 'url');
     if (!isFeedUrl(url))
       return ctx.reply(
-        `Give the http(s) URL of an RSS, Atom, RDF or JSON feed, e.g. ${ctx.command('add', { url: 'https://www.nasa.gov/feed/', tags: 'astronomy' })}`,
+        say(ctx, 'add.usage', {
+          example: ctx.command('add', { url: 'https://www.nasa.gov/feed/', tags: 'astronomy' }),
+        }),
       );
     const scope = await ctx.scope();
-    if (!scope.actor.operator && targetsOf(scope).length === 0)
-      return ctx.reply('There is no SciPop destination here yet to add a feed to.');
+    if (!scope.actor.operator && targetsOf(scope).length === 0) return ctx.reply(say(ctx, 'add.noDestination'));
     const tenancy = { store: deps.store, now: () => deps.now() };
     const tags = textArg(args, 'tags')
       .split(/[\s,]+/)
@@ -62,12 +78,13 @@ export const addCommand = defineCommand({
       const result = await addFor(tenancy, scope, { url, title: existing.title, tags, lang: null }, existing);
       const where = await whereTo(ctx, deps, scope, result);
       return ctx.reply(
-        `“${existing.title}” is already a source (${ctx.code(shortId(existing))}).${where || ` ${ctx.command('sources')} lists them.`}`,
+        say(ctx, 'add.exists', { title: existing.title, id: ctx.code(shortId(existing)) }) +
+          (where || say(ctx, 'add.listsThem', { sources: ctx.command('sources') })),
       );
     }
-    await ctx.progress?.(`Checking ${url} …`);
-    const feed = await checkFeed(deps, url);
-    if (typeof feed === 'string') return ctx.reply(`Not added. ${feed}`);
+    await ctx.progress?.(say(ctx, 'add.checking', { url }));
+    const feed = await checkFeed(deps, url, ctx.lang);
+    if (typeof feed === 'string') return ctx.reply(sentences(ctx, [say(ctx, 'add.notAdded'), feed]));
     // Left out where the platform has no flags: the store's default (trusted).
     const trusted = flagArg(args, 'trusted');
     const input = {
@@ -81,7 +98,11 @@ export const addCommand = defineCommand({
     const where = await whereTo(ctx, deps, scope, result);
     const { source } = result;
     await ctx.reply(
-      `Added “${source.title}” (${feed.items} items now; new ones will be posted${source.trusted ? '' : ' after approval'}). Id: ${ctx.code(shortId(source))}${where}`,
+      say(ctx, source.trusted ? 'add.added' : 'add.addedApproval', {
+        title: source.title,
+        items: feed.items,
+        id: ctx.code(shortId(source)),
+      }) + where,
     );
   },
 });

@@ -1,4 +1,14 @@
-import { defineCommand, textArg, type CommandArgs, type CommandContext, type CommandDeps } from '../platform/commands';
+import type { ChatLang } from '../../shared/i18n/lang';
+import { translate } from '../../shared/i18n/translate';
+import {
+  defineCommand,
+  say,
+  sentences,
+  textArg,
+  type CommandArgs,
+  type CommandContext,
+  type CommandDeps,
+} from '../platform/commands';
 import type { Source } from '../store/types';
 import type { Scope } from '../tenancy/scope';
 import { findSourceFor, pauseFor, removeFor, resumeFor, sourcesFor } from '../tenancy/services';
@@ -9,23 +19,26 @@ import { parseOpml } from './opml';
 export const shortId = (s: Source): string => s.id.slice(-8);
 
 /** A source's state in one phrase: ok, new, failing ×N, paused. */
-export function stateOf(s: Source): string {
-  if (!s.active) return `paused: ${s.pausedReason ?? 'by a moderator'}`;
-  if (s.failures > 0) return `failing ×${s.failures}: ${s.lastError ?? ''}`;
-  return s.lastSuccessAt ? 'ok' : 'new';
+export function stateOf(s: Source, lang: ChatLang = 'en'): string {
+  if (!s.active)
+    return translate(lang, 'sources.state.paused', {
+      reason: s.pausedReason ?? translate(lang, 'sources.state.byModerator'),
+    });
+  if (s.failures > 0) return translate(lang, 'sources.state.failing', { n: s.failures, error: s.lastError ?? '' });
+  return translate(lang, s.lastSuccessAt ? 'sources.state.ok' : 'sources.state.new');
 }
 
 /** Fetches and parses a URL the way the poller will, so adding a feed says "not a feed" before adding. */
 export async function checkFeed(
   deps: Pick<CommandDeps, 'fetcher' | 'parse'>,
   url: string,
+  lang: ChatLang = 'en',
 ): Promise<{ title: string; items: number; lang?: string } | string> {
   const result = await deps.fetcher.fetch(url, {});
-  if (result.kind === 'error') return `I could not fetch it: ${result.message}`;
-  if (result.kind === 'not-modified')
-    return 'The server answered 304 Not Modified to a first request; I cannot check it.';
+  if (result.kind === 'error') return translate(lang, 'feed.fetchFailed', { error: result.message });
+  if (result.kind === 'not-modified') return translate(lang, 'feed.notModified');
   const parsed = await deps.parse(result.body, { url: result.finalUrl });
-  if (!parsed.ok) return `That is not a feed I can read: ${parsed.error}`;
+  if (!parsed.ok) return translate(lang, 'feed.notFeed', { error: parsed.error });
   const feed = parsed.value;
   return {
     title: feed.title || new URL(url).hostname,
@@ -36,14 +49,14 @@ export async function checkFeed(
 
 const SOURCE_ARG = {
   name: 'source',
-  description: 'Source id (as sources lists it) or feed URL',
+  description: 'cmd.source',
   kind: 'text',
 } as const;
 
 /** `sources`: an operator outside a destination sees every source; in a destination, what it receives. */
 export const sourcesCommand = defineCommand({
   name: 'sources',
-  description: 'List the feed sources and their state',
+  description: 'cmd.sources',
   access: 'everyone',
   args: [],
   async run(ctx, _args, deps) {
@@ -52,19 +65,20 @@ export const sourcesCommand = defineCommand({
     if (list.length === 0)
       return ctx.reply(
         scope.here.length > 0
-          ? `This chat subscribes to no source yet. Its moderators can add a feed with ${ctx.command('add')}.`
+          ? say(ctx, 'sources.noneHere', { add: ctx.command('add') })
           : scope.actor.operator
-            ? `No sources yet. A moderator can add a feed with ${ctx.command('add')} or import an OPML file with ${ctx.command('import')}.`
-            : `No sources here. ${ctx.command('sources')} in a destination lists what it receives.`,
+            ? say(ctx, 'sources.noneYet', { add: ctx.command('add'), import: ctx.command('import') })
+            : say(ctx, 'sources.noneVisible', { sources: ctx.command('sources') }),
       );
+    const lang = ctx.lang ?? 'en';
     const lines = list.map(
       ({ source: s, subscription, subscribers }) =>
-        `${ctx.code(shortId(s))} ${s.trusted ? '' : '(needs approval) '}${s.title} — ${ctx.link(s.url)} [${s.tags.join(', ')}] ${stateOf(s)}${
-          subscription?.pausedReason ? ` (paused here: ${subscription.pausedReason})` : ''
-        }${subscribers === null ? '' : ` · ${subscribers} channel(s)`}`,
+        `${ctx.code(shortId(s))} ${s.trusted ? '' : say(ctx, 'sources.needsApproval')}${s.title} — ${ctx.link(s.url)} [${s.tags.join(', ')}] ${stateOf(s, lang)}${
+          subscription?.pausedReason ? say(ctx, 'sources.pausedHere', { reason: subscription.pausedReason }) : ''
+        }${subscribers === null ? '' : say(ctx, 'sources.channels', { n: subscribers })}`,
     );
-    const head = scope.here.length > 0 ? 'This chat receives' : 'The network has';
-    await ctx.reply(`${head} ${list.length} source(s):\n${lines.join('\n')}`);
+    const head = say(ctx, scope.here.length > 0 ? 'sources.headHere' : 'sources.headNetwork', { n: list.length });
+    await ctx.reply(`${head}\n${lines.join('\n')}`);
   },
 });
 
@@ -75,67 +89,73 @@ const onSource =
     const scope = await ctx.scope();
     const ref = textArg(args, 'source');
     const found = ref
-      ? await findSourceFor(deps, scope, ref)
-      : `Which source? Give its id (as ${ctx.command('sources')} lists it) or its feed URL.`;
+      ? await findSourceFor(deps, scope, ref, ctx.lang)
+      : say(ctx, 'sources.which', { sources: ctx.command('sources') });
     if (typeof found === 'string')
-      return ctx.reply(found.endsWith(' here.') ? `${found} ${ctx.command('sources')} lists them.` : found);
+      return ctx.reply(
+        found === say(ctx, 'sources.notHere', { ref })
+          ? sentences(ctx, [found, say(ctx, 'sources.listsThem', { sources: ctx.command('sources') })])
+          : found,
+      );
     const text = await change(scope, found, ctx, deps);
     await deps.channelsChanged?.();
     await ctx.reply(text);
   };
 
 const who = (ctx: CommandContext) =>
-  `${ctx.user?.name ?? 'a moderator'} in ${ctx.platform[0]!.toUpperCase()}${ctx.platform.slice(1)}`;
+  `${ctx.user?.name ?? 'a moderator'} in ${ctx.platform[0]!.toUpperCase()}${ctx.platform.slice(1)}`; // stored, not shown as a reply
 
 /** `remove SOURCE`: an operator removes it from the network; a channel's moderators unsubscribe their channel. */
 export const removeCommand = defineCommand({
   name: 'remove',
-  description: 'Unsubscribe this chat from a source (operators: remove it from the network)',
+  description: 'cmd.remove',
   access: 'moderator',
   args: [{ ...SOURCE_ARG, required: true }],
-  run: onSource((scope, source, _ctx, deps) => removeFor(deps, scope, source)),
+  run: onSource((scope, source, ctx, deps) => removeFor(deps, scope, source, ctx.lang)),
 });
 
 /** `pause SOURCE`: an operator stops fetching it; a channel's moderators pause their channel's subscription. */
 export const pauseCommand = defineCommand({
   name: 'pause',
-  description: 'Pause a source here (operators: for everyone)',
+  description: 'cmd.pause',
   access: 'moderator',
   args: [{ ...SOURCE_ARG, required: true }],
-  run: onSource(
-    async (scope, source, ctx, deps) =>
-      `${await pauseFor(deps, scope, source, who(ctx))} ${ctx.command('resume', { source: shortId(source) })} undoes it.`,
+  run: onSource(async (scope, source, ctx, deps) =>
+    sentences(ctx, [
+      await pauseFor(deps, scope, source, who(ctx), ctx.lang),
+      say(ctx, 'sources.undo', { resume: ctx.command('resume', { source: shortId(source) }) }),
+    ]),
   ),
 });
 
 /** `resume [SOURCE]`: resume a source (operators) or this chat's subscription, or (alone) restart posting here after the platform refused it. */
 export const resumeCommand = defineCommand({
   name: 'resume',
-  description: 'Resume a source here, or (without one) this chat’s paused posting',
+  description: 'cmd.resume',
   access: 'moderator',
   args: [SOURCE_ARG],
   async run(ctx, args, deps) {
     if (!textArg(args, 'source')) {
       const moved = (await ctx.resumePosting?.()) ?? null;
       if (moved === null)
-        return ctx.reply(`Posting here is not paused. To resume a source: ${ctx.command('resume', { source: 'ID' })}.`);
-      return ctx.reply(`Posting here resumed; ${moved} waiting post(s) go out now.`);
+        return ctx.reply(say(ctx, 'resume.notPaused', { resume: ctx.command('resume', { source: 'ID' }) }));
+      return ctx.reply(say(ctx, 'resume.done', { n: moved }));
     }
-    await onSource((scope, source, _ctx, d) => resumeFor(d, scope, source))(ctx, args, deps);
+    await onSource((scope, source, c, d) => resumeFor(d, scope, source, c.lang))(ctx, args, deps);
   },
 });
 
 /** `export`: every source as an OPML 2.0 file. */
 export const exportCommand = defineCommand({
   name: 'export',
-  description: 'Every source as an OPML file',
+  description: 'cmd.export',
   access: 'operator',
   args: [],
   async run(ctx, _args, deps) {
     const xml = await exportOpml(deps.store, new Date(deps.now()));
     const count = (await deps.store.listSources()).length;
     await ctx.reply({
-      text: `${count} source(s) as OPML 2.0`,
+      text: say(ctx, 'export.done', { n: count }),
       file: { name: 'scipop-sources.opml', data: new TextEncoder().encode(xml) },
     });
   },
@@ -144,23 +164,21 @@ export const exportCommand = defineCommand({
 /** `import FILE`: sources from an OPML file, added or updated. */
 export const importCommand = defineCommand({
   name: 'import',
-  description: 'Import sources from an OPML file',
+  description: 'cmd.import',
   access: 'operator',
-  args: [{ name: 'file', description: 'The .opml file', kind: 'file', required: true }],
+  args: [{ name: 'file', description: 'cmd.import.file', kind: 'file', required: true }],
   async run(ctx, args, deps) {
     const file = args.file;
-    if (!file || typeof file !== 'object')
-      return ctx.reply(
-        `Send the OPML file with ${ctx.command('import')} as its caption, or reply ${ctx.command('import')} to it.`,
-      );
-    if (file.size > 1_000_000) return ctx.reply('That file is over 1 MB; an OPML list is much smaller.');
+    if (!file || typeof file !== 'object') return ctx.reply(say(ctx, 'import.how', { import: ctx.command('import') }));
+    if (file.size > 1_000_000) return ctx.reply(say(ctx, 'import.tooBig'));
     const parsed = parseOpml(await file.read());
-    if (!parsed.ok) return ctx.reply(`Not imported: ${parsed.error}`);
+    if (!parsed.ok) return ctx.reply(say(ctx, 'import.failed', { error: parsed.error }));
     const r = await importSources(deps.store, parsed.value, deps.now());
     await deps.channelsChanged?.(); // the new sources' subscriptions
-    const problems = r.problems.length ? `\nSkipped:\n${r.problems.slice(0, 20).join('\n')}` : '';
+    const problems = r.problems.length ? `\n${say(ctx, 'import.skipped')}\n${r.problems.slice(0, 20).join('\n')}` : '';
     await ctx.reply(
-      `Imported ${file.name}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged.${problems}`,
+      say(ctx, 'import.done', { file: file.name, added: r.added, updated: r.updated, unchanged: r.unchanged }) +
+        problems,
     );
   },
 });

@@ -1,6 +1,6 @@
 import { ChannelRulesSchema, describeFilters, editFilters, type FilterKind } from '../../shared/curation';
-import { appliedText, saveChannelRules } from '../curation/channel-rules';
-import { defineCommand, textArg, type CommandContext } from '../platform/commands';
+import { saveChannelRules } from '../curation/channel-rules';
+import { defineCommand, placeWord, say, sentences, textArg, type CommandContext } from '../platform/commands';
 import type { Channel } from '../store/types';
 import { managedOf } from '../tenancy/scope';
 
@@ -21,7 +21,11 @@ function describe(ctx: CommandContext, channel: Channel): string {
   return [
     ...describeFilters(channel.title, channel.rules, (x) => ctx.quote(x)),
     '',
-    `Change with ${KINDS.map((kind) => change({ kind, value: kind.endsWith('regex') ? 'RE' : 'WORDS' })).join(', ')}, ${change({ action: 'remove', kind: 'KIND', value: 'VALUE' })}, ${change({ action: 'clear' })}.`,
+    say(ctx, 'filter.changeWith', {
+      kinds: KINDS.map((kind) => change({ kind, value: kind.endsWith('regex') ? 'RE' : 'WORDS' })).join(', '),
+      remove: change({ action: 'remove', kind: 'KIND', value: 'VALUE' }),
+      clear: change({ action: 'clear' }),
+    }),
   ].join('\n');
 }
 
@@ -31,17 +35,17 @@ function describe(ctx: CommandContext, channel: Channel): string {
  */
 export const filterCommand = defineCommand({
   name: 'filter',
-  description: 'Show or change the keyword and regex filters here',
+  description: 'cmd.filter',
   access: 'moderator',
   args: [
     {
       name: 'action',
-      description: 'What to do (default: show)',
+      description: 'cmd.filter.action',
       kind: 'text',
       choices: ['show', 'add', 'remove', 'clear'],
     },
-    { name: 'kind', description: 'Which list', kind: 'text', choices: KINDS },
-    { name: 'value', description: 'A keyword, or an RE2 regular expression', kind: 'text' },
+    { name: 'kind', description: 'cmd.filter.kind', kind: 'text', choices: KINDS },
+    { name: 'value', description: 'cmd.filter.value', kind: 'text' },
   ],
   async run(ctx, args, deps) {
     // Telegram's words fill the arguments in order (`exclude crypto`), Discord's options by name: read them as one line.
@@ -57,27 +61,34 @@ export const filterCommand = defineCommand({
       channel = mine.find((c) => c.id === first);
       if (!channel)
         return ctx.reply(
-          `In a private chat, name the destination first: ${ctx.command('filter', { destination: mine.map((c) => c.id).join(' | ') || 'ID' })} [change]`,
+          say(ctx, 'filter.private', {
+            example: ctx.command('filter', { destination: mine.map((c) => c.id).join(' | ') || 'ID' }),
+          }),
         );
       text = rest.join(' ');
     } else {
       channel = (await ctx.destinationsHere())[0];
       if (!channel)
-        return ctx.reply(
-          `This ${ctx.placeName} is not a SciPop destination, so it has no filters. Destinations are set in the config file (channels: with sink: ${ctx.platform} and this ${ctx.placeName}’s id as target).`,
-        );
+        return ctx.reply(say(ctx, 'filter.notDestination', { place: placeWord(ctx), platform: ctx.platform }));
     }
     if (!text || /^show\b/.test(text)) return ctx.reply(describe(ctx, channel));
     const change = parseFilterChange(text);
     if (!change)
       return ctx.reply(
-        `Usage: ${ctx.command('filter', { kind: `[${KINDS.join('|')}]`, value: 'VALUE' })}, ${ctx.command('filter', { action: 'remove', kind: 'KIND', value: 'VALUE' })}, or ${ctx.command('filter', { action: 'clear' })}`,
+        say(ctx, 'filter.usage', {
+          add: ctx.command('filter', { kind: `[${KINDS.join('|')}]`, value: 'VALUE' }),
+          remove: ctx.command('filter', { action: 'remove', kind: 'KIND', value: 'VALUE' }),
+          clear: ctx.command('filter', { action: 'clear' }),
+        }),
       );
     const updated = editFilters(ChannelRulesSchema.parse(channel.rules ?? {}), change);
     if (typeof updated === 'string') return ctx.reply(updated);
     const saved = await saveChannelRules(deps, channel, updated);
-    if (!saved.ok) return ctx.reply(`Not saved: ${saved.errors.join('; ')}`);
-    const applied = appliedText(saved.value, 'filter');
-    await ctx.reply(`${describe(ctx, { ...channel, rules: updated })}\n\nFilter ${applied}.`);
+    if (!saved.ok) return ctx.reply(say(ctx, 'filter.notSaved', { errors: saved.errors.join('; ') }));
+    const applied = sentences(ctx, [
+      say(ctx, saved.value.live ? 'filter.live' : 'filter.nextRestart'),
+      saved.value.fromFile ? say(ctx, 'filter.fromFile') : '',
+    ]);
+    await ctx.reply(`${describe(ctx, { ...channel, rules: updated })}\n\n${applied}`);
   },
 });

@@ -1,4 +1,4 @@
-import { defineCommand } from '../platform/commands';
+import { defineCommand, placeWord, say } from '../platform/commands';
 import { heldFor, statusSourcesFor } from '../tenancy/services';
 
 /**
@@ -8,7 +8,7 @@ import { heldFor, statusSourcesFor } from '../tenancy/services';
  */
 export const statusCommand = defineCommand({
   name: 'status',
-  description: 'Sources, failures, outbox, queue and paused destinations',
+  description: 'cmd.status',
   access: 'moderator',
   args: [],
   async run(ctx, _args, deps) {
@@ -27,18 +27,30 @@ export const statusCommand = defineCommand({
     const failing = sources.filter((s) => s.active && s.failures > 0);
     const paused = sources.filter((s) => !s.active).length;
     const lines = [
-      `Sources${operator ? '' : ` ${platform?.sourcesHere ?? 'used here'}`}: ${sources.length - paused} active, ${paused} paused, ${failing.length} failing`,
-      ...failing.slice(0, 5).map((s) => `  • ${s.title}: ${s.lastError ?? 'error'} (×${s.failures})`),
+      say(ctx, operator ? 'status.sourcesAll' : 'status.sources', {
+        which: platform?.sourcesHere ?? say(ctx, 'status.sources.here'),
+        active: sources.length - paused,
+        paused,
+        failing: failing.length,
+      }),
+      ...failing.slice(0, 5).map((s) => `  • ${s.title}: ${s.lastError ?? say(ctx, 'status.error')} (×${s.failures})`),
       ...(operator
         ? [
-            `Outbox: ${stats.deliveries.pending} waiting, ${stats.deliveries.sent} sent, ${stats.deliveries.failed} failed; approval queue: ${stats.deliveries.held}`,
+            say(ctx, 'status.outbox', {
+              pending: stats.deliveries.pending,
+              sent: stats.deliveries.sent,
+              failed: stats.deliveries.failed,
+              held: stats.deliveries.held,
+            }),
           ]
         : []),
-      ...(queueHere ? [`Approval queue here: ${held.length}`] : []),
+      ...(queueHere ? [say(ctx, 'status.queueHere', { n: held.length })] : []),
       here.length
-        ? `This ${ctx.placeName} receives: ${here.map((c) => c.title).join(', ')}`
-        : `This ${ctx.placeName} is not a SciPop destination.`,
-      ...(platform?.paused ?? []).map((p) => `Paused destination ${p.where}: ${p.reason}`),
+        ? say(ctx, 'status.receives', { place: placeWord(ctx), titles: here.map((c) => c.title).join(', ') })
+        : say(ctx, 'status.notDestination', { place: placeWord(ctx) }),
+      ...(platform?.paused ?? []).map((p) =>
+        say(ctx, 'status.pausedDestination', { where: p.where, reason: p.reason }),
+      ),
       ...(platform?.more ?? []),
     ];
     await ctx.reply(lines.join('\n'));

@@ -41,6 +41,24 @@ export function defineDigestContract(harness: () => { store: Store }): void {
     expect(byId.get('other')?.digest).toBeUndefined();
   });
 
+  it("keeps a channel's language and the one its config file gave, and clears them when told", async () => {
+    const { store } = harness();
+    await setup(store);
+    const byId = async () => new Map((await store.listChannels()).map((c) => [c.id, c]));
+    expect((await byId()).get('daily')?.lang).toBeUndefined();
+    const daily = (await byId()).get('daily')!;
+    await store.upsertChannel({ ...daily, lang: 'zh-Hans', configLang: 'en' }, T0 + 1);
+    expect((await byId()).get('daily')).toMatchObject({ lang: 'zh-Hans', configLang: 'en' });
+    // Another channel's edit leaves it alone; an edit that spreads the channel keeps it.
+    await store.upsertChannel({ ...(await byId()).get('daily')!, title: 'Daily' }, T0 + 2);
+    expect((await byId()).get('daily')).toMatchObject({ title: 'Daily', lang: 'zh-Hans', configLang: 'en' });
+    expect((await byId()).get('other')?.lang).toBeUndefined();
+    const { lang: _l, configLang: _c, ...bare } = (await byId()).get('daily')!;
+    await store.upsertChannel(bare, T0 + 3);
+    expect((await byId()).get('daily')?.lang).toBeUndefined();
+    expect((await byId()).get('daily')?.configLang).toBeUndefined();
+  });
+
   it('gives a digest the posts its channel got in the window, kept-for-digest ones too, never held or other channels’', async () => {
     const { store } = harness();
     const s = await setup(store);

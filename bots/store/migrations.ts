@@ -389,6 +389,11 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE outbox ADD COLUMN note TEXT`,
     ],
   },
+  {
+    version: 13,
+    name: "a channel's language (en or zh-Hans), and the one the config file last gave it",
+    statements: [`ALTER TABLE channels ADD COLUMN lang TEXT`, `ALTER TABLE channels ADD COLUMN config_lang TEXT`],
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -1,3 +1,4 @@
+import { parseChatLang } from '../../shared/i18n/lang';
 import type { Channel, Delivery, DeliveryStatus, Lease, LeaseKind, Source, Subscription, WorkerInfo } from './types';
 
 /** A database row as a driver returns it (PostgreSQL drivers return BIGINT as strings). */
@@ -51,6 +52,8 @@ export function rowToChannel(r: Row): Channel {
     origin: r.origin === 'chat' ? 'chat' : 'config',
     ...(r.config_rules === null || r.config_rules === undefined ? {} : { configRules: String(r.config_rules) }),
     ...(r.digest === null || r.digest === undefined ? {} : { digest: parseJson(r.digest, null) }),
+    ...(parseChatLang(r.lang) ? { lang: parseChatLang(r.lang)! } : {}),
+    ...(parseChatLang(r.config_lang) ? { configLang: parseChatLang(r.config_lang)! } : {}),
   };
 }
 

@@ -39,12 +39,14 @@ export const SUBSCRIPTION_SQL = {
     origin: 'config' | 'chat';
     configRules: string | null;
     digest: string | null;
+    lang: string | null;
+    configLang: string | null;
     now: number;
-  }>(`INSERT INTO channels (id, sink, target, title, rules, origin, config_rules, digest, updated_at)
-    VALUES (:id, :sink, :target, :title, :rules, :origin, :configRules, :digest, :now)
+  }>(`INSERT INTO channels (id, sink, target, title, rules, origin, config_rules, digest, lang, config_lang, updated_at)
+    VALUES (:id, :sink, :target, :title, :rules, :origin, :configRules, :digest, :lang, :configLang, :now)
     ON CONFLICT (id) DO UPDATE SET sink = excluded.sink, target = excluded.target, title = excluded.title,
     rules = excluded.rules, origin = excluded.origin, config_rules = excluded.config_rules, digest = excluded.digest,
-    updated_at = excluded.updated_at`),
+    lang = excluded.lang, config_lang = excluded.config_lang, updated_at = excluded.updated_at`),
   deleteChannel: query<{ id: string }>(`DELETE FROM channels WHERE id = :id`),
   subscribe: query<{ channelId: string; sourceId: string; now: number }>(
     `INSERT INTO subscriptions (channel_id, source_id, created_at) VALUES (:channelId, :sourceId, :now)
@@ -161,6 +163,8 @@ export function* upsertChannelPlan(c: Channel, now: number): Plan<void> {
     origin: c.origin ?? 'config',
     configRules: c.configRules ?? null,
     digest: c.digest === undefined || c.digest === null ? null : JSON.stringify(c.digest),
+    lang: c.lang ?? null,
+    configLang: c.configLang ?? null,
     now,
   });
   const selection = selectionOf(rules);

@@ -3,6 +3,7 @@
  * it portable, so the SQLite implementation (one process) and a PostgreSQL one (many workers) run
  * the same contract tests (bots/store/contract.ts).
  */
+import type { ChatLang } from '../../shared/i18n/lang';
 import type { DashboardStateStore } from './dashboard-types';
 import type { DeliveryLogStore } from './delivery-log-types';
 import type { GlossaryStateStore } from './glossary-types';
@@ -93,6 +94,16 @@ export interface Channel {
   configRules?: string | null;
   /** The channel's digest settings (JSON, validated by the engine: shared/digest/config.ts); null or absent: no digest. */
   digest?: unknown;
+  /**
+   * The language it speaks (posts' fixed words, the bots' replies, term explanations); absent:
+   * English. Set from the platform when a moderator adds the channel, changed with `/lang`.
+   */
+  lang?: ChatLang;
+  /**
+   * For `config` channels: the `lang` the config file last gave (absent: none). A start that finds
+   * the file's unchanged keeps the stored language, so a moderator's `/lang` survives restarts.
+   */
+  configLang?: ChatLang | null;
 }
 
 /**

@@ -3,64 +3,78 @@ import type { Bot } from 'grammy';
 import { CHAT_ACTIONS, CHAT_COMMANDS } from '../platform/command-set';
 import type { Access } from '../platform/commands';
 import { registerChatCommands } from './chat-commands';
-import { argsOf, type CommandDeps } from './context';
+import { argsOf, channelsOfChat, type CommandDeps } from './context';
+import { replyLang } from '../platform/commands';
+import type { ChatLang } from '../../shared/i18n/lang';
+import { translate, type MessageKey } from '../../shared/i18n/translate';
 
-/** Telegram's own commands (the neutral ones come from bots/platform/command-set.ts). */
-const OWN_COMMANDS = [{ command: 'help', description: 'What SciPop does and how to use it' }];
-
-/** Who may use a command, as the menu and /help say it. */
-const AUDIENCE: Record<Access, string> = {
-  everyone: 'everyone',
-  moderator: 'moderators',
-  operator: 'operators',
-  editors: 'moderators and glossary editors',
+/** Who may use a command, as /help and the menu say it. */
+const ACCESS_KEY: Record<Access, MessageKey> = {
+  everyone: 'access.everyone',
+  moderator: 'access.moderators',
+  operator: 'access.operators',
+  editors: 'access.editors',
 };
+const accessKey = (access: Access) => ACCESS_KEY[access];
 
-/** Every command with its one-line help, as setMyCommands registers them and /help lists them. */
-export const COMMANDS: readonly { command: string; description: string }[] = [
-  ...CHAT_COMMANDS.map((c) => ({
-    command: c.name,
-    description: `${c.description} (${AUDIENCE[c.access]})`,
-  })),
-  ...OWN_COMMANDS,
-];
+/** Every command with its one-line help in `lang`, as setMyCommands registers them and /help lists them. */
+export function commandsIn(lang: ChatLang): { command: string; description: string }[] {
+  return [
+    ...CHAT_COMMANDS.map((c) => ({
+      command: c.name,
+      description: translate(lang, 'tg.withAccess', {
+        description: translate(lang, c.description),
+        access: translate(lang, accessKey(c.access)),
+      }),
+    })),
+    { command: 'help', description: translate(lang, 'tg.help') },
+  ];
+}
+
+/** The command menu in English (Telegram's default list). */
+export const COMMANDS = commandsIn('en');
 
 /**
- * Usage of each command, for `/help COMMAND`: Telegram's own written here, the neutral ones from
- * their arguments unless Telegram's words say more (`/add`'s tags, `/filter`'s grammar, what
+ * Usage of each command, for `/help COMMAND`: Telegram's own from the catalogue, the neutral ones
+ * from their arguments unless Telegram's words say more (`/add`'s tags, `/filter`'s grammar, what
  * `/status` shows here).
  */
-const USAGE: Record<string, string> = {
-  ...Object.fromEntries(
-    CHAT_COMMANDS.map((c) => {
-      const args = c.args
-        .filter((a) => a.kind === 'text')
-        .map((a) => (a.required ? ` ${a.name.toUpperCase()}` : ` [${a.name.toUpperCase()}]`));
-      const file = c.args.some((a) => a.kind === 'file') ? ` (as the caption of the file, or in reply to it)` : '';
-      return [c.name, `/${c.name}${args.join('')}${file} — ${c.description}`];
-    }),
-  ),
-  add: '/add URL [tags…] — fetches and checks the feed first, then adds it; tags are fields such as astronomy. In a new group, a configured moderator’s /add makes the group a destination for that feed',
-  filter:
-    '/filter — show this chat’s filters. /filter include WORD · exclude WORD · include-regex RE · exclude-regex RE · remove KIND VALUE · clear. Regexes use RE2 syntax. In a private chat: /filter DESTINATION …',
-  queue: '/queue — the oldest 10 posts waiting for approval, each with Approve, Reject and Edit summary buttons',
-  status: '/status — sources, failures, outbox, queue depth, paused destinations, last posts here',
-  help: '/help [COMMAND] — this list, or how to use one command',
-};
+function usageOf(lang: ChatLang, name: string): string | undefined {
+  const own: Record<string, MessageKey> = {
+    add: 'tg.usage.add',
+    filter: 'tg.usage.filter',
+    queue: 'tg.usage.queue',
+    status: 'tg.usage.status',
+    help: 'tg.usage.help',
+  };
+  if (own[name]) return translate(lang, own[name]);
+  const c = CHAT_COMMANDS.find((x) => x.name === name);
+  if (!c) return undefined;
+  const args = c.args
+    .filter((a) => a.kind === 'text')
+    .map((a) => (a.required ? ` ${a.name.toUpperCase()}` : ` [${a.name.toUpperCase()}]`));
+  const file = c.args.some((a) => a.kind === 'file') ? translate(lang, 'tg.usage.file') : '';
+  return `/${c.name}${args.join('')}${file} — ${translate(lang, c.description)}`;
+}
 
-const HELP = [
-  'SciPop posts curated science news and explains its jargon.',
-  '',
-  ...COMMANDS.map((c) => `/${c.command} — ${c.description}`),
-  '',
-  'Moderators are this chat’s administrators and the ids in the bot’s config.',
-].join('\n');
+/** The /help text in `lang`. */
+function helpIn(lang: ChatLang): string {
+  return [
+    translate(lang, 'tg.help.intro'),
+    '',
+    ...commandsIn(lang).map((c) => `/${c.command} — ${c.description}`),
+    '',
+    translate(lang, 'tg.help.moderators'),
+  ].join('\n');
+}
 
 /** Registers every handler on a bot; the updates come from the runner (or a webhook). */
 export function registerHandlers(bot: Bot, deps: CommandDeps): void {
   bot.command(['start', 'help'], async (ctx) => {
     const wanted = argsOf(ctx).replace(/^\//, '').toLowerCase();
-    await ctx.reply(wanted && USAGE[wanted] ? USAGE[wanted] : HELP);
+    const here = ctx.chat ? await channelsOfChat(deps, ctx.chat.id) : [];
+    const lang = await replyLang({ destinationsHere: async () => here, locale: ctx.from?.language_code ?? null });
+    await ctx.reply((wanted && usageOf(lang, wanted)) || helpIn(lang));
   });
 
   registerChatCommands(bot, deps, CHAT_COMMANDS, CHAT_ACTIONS);

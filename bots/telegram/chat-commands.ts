@@ -8,6 +8,8 @@ import {
   dispatch,
   opensToEveryone,
   parseTextArgs,
+  replyLang,
+  say,
   type Access,
   type ChatAction,
   type ChatCommand,
@@ -21,6 +23,7 @@ import { telegramQueue } from './commands-queue';
 import { argsOf, channelsOfChat, chunks, type CommandDeps } from './context';
 import { requireModerator, telegramScope } from './scope';
 import { formatTarget } from './target';
+import { chatLangOf } from '../../shared/i18n/lang';
 
 const quiet = { link_preview_options: { is_disabled: true } } as const;
 
@@ -39,16 +42,23 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
   const from = chat.type === 'channel' && !ctx.callbackQuery ? undefined : ctx.from;
   // The `Checking …` message of a slow step, which the next reply replaces.
   let checking: { chatId: number; messageId: number } | undefined;
-  // This chat (or the forum topic of the message) as a destination; a private chat cannot be one.
+  // This chat (or the forum topic of the message) as a destination, speaking the language of the
+  // moderator who sets it up until a moderator's /lang; a private chat cannot be one.
   const asDestination = () => {
-    if (chat.type === 'private')
-      return 'SciPop posts to groups, their topics and channels; this is a private chat with the bot.';
+    if (chat.type === 'private') return say(self, 'subscribe.private');
     const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
     const target = formatTarget({ chatId: String(chat.id), ...(thread !== undefined ? { threadId: thread } : {}) });
-    return { id: `tg:${target}`, sink: 'telegram', target, title: 'title' in chat && chat.title ? chat.title : target };
+    return {
+      id: `tg:${target}`,
+      sink: 'telegram',
+      target,
+      title: 'title' in chat && chat.title ? chat.title : target,
+      lang: chatLangOf(from?.language_code),
+    };
   };
-  return {
+  const self: CommandContext = {
     platform: 'telegram',
+    locale: from?.language_code ?? null,
     place: {
       id: String(chat.id),
       kind: chat.type === 'private' ? 'private' : chat.type === 'channel' ? 'channel' : 'group',
@@ -67,20 +77,17 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
         return;
       }
       if (r.privately && chat.type !== 'private') {
-        if (!from) return void (await ctx.reply('Send this command in a group or in a private chat with me.', quiet));
+        if (!from) return void (await ctx.reply(say(self, 'tg.private.noSender'), quiet));
         try {
           for (const part of chunks(r.text)) await ctx.api.sendMessage(from.id, part, quiet);
-          await ctx.reply('I sent you the answer in our private chat.', quiet);
+          await ctx.reply(say(self, 'tg.private.sent'), quiet);
         } catch (error) {
           // The member never opened a private chat with the bot (403: it may not write first; 400:
           // Telegram knows no chat with them), or blocked it.
           const closed =
             error instanceof GrammyError && (error.error_code === 403 || /chat not found/i.test(error.description));
           if (!closed) throw error;
-          await ctx.reply(
-            'I cannot write to you privately yet: open a private chat with me, press Start, then send the command again.',
-            quiet,
-          );
+          await ctx.reply(say(self, 'tg.private.closed'), quiet);
         }
         return;
       }
@@ -108,7 +115,7 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
     placeName: 'chat',
     // Replies are plain text, where inline code does not show: quotes mark a value's ends.
     quote: (text) => `“${text}”`,
-    status: (scope) => statusHere(deps, String(chat.id), scope),
+    status: (scope) => statusHere(deps, String(chat.id), scope, self),
     queue: telegramQueue(ctx, deps, keyboard),
     ...(ctx.callbackQuery
       ? {
@@ -138,35 +145,41 @@ function contextOf(ctx: Context, deps: CommandDeps): CommandContext {
       return deps.sink.resumeChat(id);
     },
   };
+  return self;
 }
 
 /** What `status` shows of this chat that only Telegram's state knows: paused destinations, the last posts here. */
-async function statusHere(deps: CommandDeps, chatId: string, scope: Scope): Promise<PlatformStatus> {
+async function statusHere(
+  deps: CommandDeps,
+  chatId: string,
+  scope: Scope,
+  ctx: CommandContext,
+): Promise<PlatformStatus> {
   const recent = await deps.state.recentSent(await deps.state.currentChat(chatId), 5);
   // A channel's moderators see their own chat's; operators every one.
   const paused = (await deps.state.allPaused()).filter(
     (p) => scope.actor.operator || scope.here.some((c) => c.place === p.chatId),
   );
   return {
-    sourcesHere: 'this chat uses',
+    sourcesHere: say(ctx, 'tg.status.sourcesHere'),
     paused: paused.map((p) => ({ where: p.chatId, reason: p.reason })),
     more: [
-      recent.length ? 'Last posts here:' : 'No posts here yet.',
+      say(ctx, recent.length ? 'tg.status.lastPosts' : 'tg.status.noPosts'),
       ...recent.map((r) => `  • ${new Date(r.sentAt).toISOString().slice(0, 16).replace('T', ' ')} ${r.title}`),
     ],
   };
 }
 
 /** The document sent with the command (as its caption) or replied to, as a neutral file. */
-function documentOf(ctx: Context, deps: CommandDeps): CommandArgs[string] {
+function documentOf(ctx: Context, deps: CommandDeps, chat: CommandContext): CommandArgs[string] {
   const doc = ctx.msg?.document ?? ctx.msg?.reply_to_message?.document;
   if (!doc) return undefined;
   return {
-    name: doc.file_name ?? 'the file',
+    name: doc.file_name ?? say(chat, 'tg.file.unnamed'),
     size: doc.file_size ?? 0,
     async read() {
       const file = await ctx.api.getFile(doc.file_id);
-      if (!file.file_path) throw new CommandError('Telegram did not give me the file; try sending it again.');
+      if (!file.file_path) throw new CommandError(say(chat, 'tg.file.missing'));
       return (await deps.download(file.file_path)).toString('utf8');
     },
   };
@@ -186,15 +199,17 @@ export function registerChatCommands(
     return dispatch(
       chat,
       command,
-      async (access) => opensToEveryone(access) || (await requireModerator(ctx, deps, access)) !== null,
+      async (access) => opensToEveryone(access) || (await requireModerator(ctx, deps, access, chat.lang)) !== null,
       () => handler(chat),
       deps.log,
     );
   };
   const run = async (ctx: Context, command: ChatCommand) => {
     const args = parseTextArgs(command.args, argsOf(ctx));
-    for (const spec of command.args) if (spec.kind === 'file') args[spec.name] = documentOf(ctx, deps);
-    await runFor(ctx, command, (chat) => command.run(chat, args, neutral));
+    await runFor(ctx, command, (chat) => {
+      for (const spec of command.args) if (spec.kind === 'file') args[spec.name] = documentOf(ctx, deps, chat);
+      return command.run(chat, args, neutral);
+    });
   };
   for (const command of commands) bot.command(command.name, (ctx) => run(ctx, command));
   // An answer to a command's question: a reply to one of this bot's messages that a command owns.
@@ -218,16 +233,18 @@ export function registerChatCommands(
     const pressed = actionOfButton(ctx.callbackQuery.data, actions);
     if (!pressed.action && !pressed.unknown) return next();
     const message = ctx.callbackQuery.message;
-    if (!pressed.action || !message)
-      return void (await ctx.answerCallbackQuery({ text: 'This button no longer works.' }));
-    const { action, data } = pressed;
     const chat = contextOf(ctx, deps);
+    if (!pressed.action || !message) {
+      chat.lang = await replyLang(chat);
+      return void (await ctx.answerCallbackQuery({ text: say(chat, 'button.gone') }));
+    }
+    const { action, data } = pressed;
     // Buttons under a channel message are visible to every subscriber: ask Telegram about the presser.
     const allowed = async (access: Access) => {
       if (opensToEveryone(access)) return true;
       const scope = await telegramScope(deps, message.chat, ctx.from.id);
       if (scope.actor.operator || (access === 'moderator' && mayModerateHere(scope))) return true;
-      await ctx.answerCallbackQuery({ text: 'Only moderators can do this.', show_alert: true });
+      await ctx.answerCallbackQuery({ text: say(chat, 'button.moderatorsOnly'), show_alert: true });
       return false;
     };
     await dispatch(chat, action, allowed, () => action.run(chat, data ?? '', neutral), deps.log);

@@ -5,7 +5,7 @@ import { errorMessage } from '../../shared/errors';
 import { createLifecycle } from '../platform/lifecycle';
 import { explainer, lifecycleControls, prepareState, type ChatPlatform, type PlatformOptions } from '../platform/types';
 import { installSendPolicy } from './api';
-import { COMMANDS, registerHandlers } from './bot';
+import { COMMANDS, commandsIn, registerHandlers } from './bot';
 import type { TelegramConfig } from './config';
 import { createSendLimiter } from './limiter';
 import { createModeratorCheck } from './moderators';
@@ -86,7 +86,9 @@ export function createTelegramPlatform(options: TelegramPlatformOptions): Telegr
   let server: http.Server | null = null;
   const connect = async () => {
     if (!bot.isInited()) await bot.init();
-    await bot.api.setMyCommands(COMMANDS.map((c) => ({ command: c.command, description: c.description })));
+    await bot.api.setMyCommands(COMMANDS);
+    // Members whose Telegram speaks Chinese see the menu in Chinese.
+    await bot.api.setMyCommands(commandsIn('zh-Hans'), { language_code: 'zh' });
     if (config.webhook) {
       const hook = config.webhook;
       await bot.api.setWebhook(hook.url, {

@@ -1,4 +1,5 @@
 import type { DigestLine, Message } from '../../shared/message/message';
+import { fallbackNote } from '../../shared/message/words';
 import { escapeHtml, TEXT_LIMIT, type RenderedPost } from './render';
 
 const isWeb = (url: string | undefined): url is string => url !== undefined && /^https?:\/\/\S+$/i.test(url);
@@ -7,16 +8,18 @@ const link = (text: string, url: string | undefined) =>
   isWeb(url) ? `<a href="${attr(url)}">${escapeHtml(text)}</a>` : escapeHtml(text);
 
 /** A line's HTML and visible text: `1. Title — NASA, ESA`, every source linked to its own article. */
-function storyLine(line: DigestLine): { html: string; visible: string } {
+function storyLine(line: DigestLine, message: Message): { html: string; visible: string } {
   const sources = line.links.map((l) => link(l.source, l.url)).join(', ');
   const head = {
     html: `${line.n}. <b>${link(line.title, line.links[0]?.url)}</b> — ${sources}`,
     visible: `${line.n}. ${line.title} — ${line.links.map((l) => l.source).join(', ')}`,
   };
   if (!line.term) return head;
-  const term = `    ${line.term.term} — ${line.term.short}`;
+  const note = fallbackNote(message, line.term);
+  const short = note ? `${line.term.short} ${note}` : line.term.short;
+  const term = `    ${line.term.term} — ${short}`;
   return {
-    html: `${head.html}\n    <i>${escapeHtml(line.term.term)}</i> — ${escapeHtml(line.term.short)}`,
+    html: `${head.html}\n    <i>${escapeHtml(line.term.term)}</i> — ${escapeHtml(short)}`,
     visible: `${head.visible}\n${term}`,
   };
 }
@@ -37,7 +40,7 @@ export function renderTelegramDigest(message: Message): RenderedPost {
   });
   if (digest?.late) blocks.push({ html: `<i>${escapeHtml(digest.late)}</i>`, visible: digest.late });
   for (const section of digest?.sections ?? []) {
-    const lines = section.lines.map(storyLine);
+    const lines = section.lines.map((line) => storyLine(line, message));
     blocks.push({
       html: [`<b>${escapeHtml(section.heading)}</b>`, ...lines.map((l) => l.html)].join('\n'),
       visible: [section.heading, ...lines.map((l) => l.visible)].join('\n'),

@@ -1,4 +1,5 @@
 import type { Message } from '../../shared/message/message';
+import { fallbackNote, postWord } from '../../shared/message/words';
 
 /** Telegram's limits on the visible text of a message and of a media caption. */
 export const TEXT_LIMIT = 4096;
@@ -71,8 +72,11 @@ export function renderTelegramPost(message: Message, limit = TEXT_LIMIT): Render
   const terms = message.terms.length
     ? join(
         [
-          wrap('b', plain('Key terms')),
-          ...message.terms.map((t) => join([plain('• '), wrap('b', plain(t.term)), plain(` — ${t.short}`)])),
+          wrap('b', plain(postWord(message, 'post.keyTerms'))),
+          ...message.terms.map((t) => {
+            const note = fallbackNote(message, t);
+            return join([plain('• '), wrap('b', plain(t.term)), plain(` — ${t.short}${note ? ` ${note}` : ''}`)]);
+          }),
         ],
         '\n',
       )

@@ -1,4 +1,6 @@
 import type { Context } from 'grammy';
+import type { ChatLang } from '../../shared/i18n/lang';
+import { translate } from '../../shared/i18n/translate';
 import type { Access } from '../platform/commands';
 import type { Channel } from '../store/types';
 import { mayModerateHere, refusalOf, type PlacedChannel, type Scope } from '../tenancy/scope';
@@ -52,18 +54,25 @@ export function scopeOfContext(ctx: Context, deps: CommandDeps): Promise<Scope> 
  * polite refusal and nothing changes. `network` actions (remove/pause a source for everyone,
  * import) need an operator.
  */
-export async function requireModerator(ctx: Context, deps: CommandDeps, access: Access): Promise<Scope | null> {
+export async function requireModerator(
+  ctx: Context,
+  deps: CommandDeps,
+  access: Access,
+  lang: ChatLang = 'en',
+): Promise<Scope | null> {
   const scope = await scopeOfContext(ctx, deps);
   if (!scope) return null;
   const refused = refusalOf(scope, access);
   if (!refused) return scope;
   const chat = ctx.chat!;
-  const text =
+  const text = translate(
+    lang,
     refused === 'operator' && mayModerateHere(scope)
-      ? 'Sorry, only the network’s operators (telegram.moderators in the config) can do this: it changes every community’s sources.'
+      ? 'tg.refuse.operator'
       : chat.type === 'private' || scope.here.length === 0
-        ? 'Sorry, only SciPop moderators can change sources, filters and the queue here. Ask the bot operator to add your Telegram id to telegram.moderators. /explain TERM works for everyone.'
-        : 'Sorry, only this chat’s administrators and SciPop moderators can change sources, filters and the queue. /explain TERM works for everyone.';
+        ? 'tg.refuse.notModerator'
+        : 'tg.refuse.notAdmin',
+  );
   await ctx.reply(text, {
     reply_parameters: ctx.msg ? { message_id: ctx.msg.message_id, allow_sending_without_reply: true } : undefined,
   });

@@ -1,3 +1,5 @@
+import type { ChatLang } from '../../shared/i18n/lang';
+import { translate, type MessageKey, type MessageParams } from '../../shared/i18n/translate';
 import type { Delivery, NewSource, Source, Store, Subscription } from '../store/types';
 import { managedOf, targetsOf, type Scope } from './scope';
 
@@ -54,8 +56,13 @@ export async function sourcesFor(deps: TenancyDeps, scope: Scope): Promise<Sourc
 }
 
 /** Finds a source by id, id suffix or URL among those the actor can see; a string is the answer instead. */
-export async function findSourceFor(deps: TenancyDeps, scope: Scope, ref: string): Promise<Source | string> {
-  if (!ref) return 'Which source? Give its id (as the source list shows it) or its feed URL.';
+export async function findSourceFor(
+  deps: TenancyDeps,
+  scope: Scope,
+  ref: string,
+  lang: ChatLang = 'en',
+): Promise<Source | string> {
+  if (!ref) return translate(lang, 'sources.whichPlain');
   const visible = scope.actor.operator
     ? await deps.store.listSources()
     : (await sourcesFor(deps, scope)).map((v) => v.source);
@@ -64,8 +71,8 @@ export async function findSourceFor(deps: TenancyDeps, scope: Scope, ref: string
   const matches = visible.filter((s) => s.id.endsWith(ref));
   if (matches.length === 1) return matches[0]!;
   return matches.length > 1
-    ? `“${ref}” matches ${matches.length} sources; give more of the id.`
-    : `No source “${ref}” here.`;
+    ? translate(lang, 'sources.ambiguous', { ref, n: matches.length })
+    : translate(lang, 'sources.notHere', { ref });
 }
 
 /** What an add did. */
@@ -104,41 +111,60 @@ export async function addFor(
 }
 
 /** `/remove`: an operator removes the source for everyone; a channel moderator unsubscribes their channels here. */
-export async function removeFor(deps: TenancyDeps, scope: Scope, source: Source): Promise<string> {
+export async function removeFor(
+  deps: TenancyDeps,
+  scope: Scope,
+  source: Source,
+  lang: ChatLang = 'en',
+): Promise<string> {
+  const t = (key: MessageKey, params: MessageParams = {}) => translate(lang, key, { title: source.title, ...params });
   if (scope.actor.operator) {
     await deps.store.removeSource(source.id);
-    return `Removed “${source.title}” from the network (every channel).`;
+    return t('remove.network');
   }
   const changed = await eachTarget(scope, (id) => deps.store.unsubscribe(id, source.id, deps.now()));
   return changed.length
-    ? `Unsubscribed ${changed.join(', ')} from “${source.title}”; other channels keep it.`
-    : `${titlesHere(scope)} does not subscribe to “${source.title}”.`;
+    ? t('remove.done', { channels: changed.join(', ') })
+    : t('remove.notSubscribed', { here: titlesHere(scope, lang) });
 }
 
 /** `/pause`: an operator pauses the source for everyone; a channel moderator their channels' subscriptions. */
-export async function pauseFor(deps: TenancyDeps, scope: Scope, source: Source, by: string): Promise<string> {
+export async function pauseFor(
+  deps: TenancyDeps,
+  scope: Scope,
+  source: Source,
+  by: string,
+  lang: ChatLang = 'en',
+): Promise<string> {
+  const t = (key: MessageKey, params: MessageParams = {}) => translate(lang, key, { title: source.title, ...params });
   if (scope.actor.operator) {
     await deps.store.pauseSource(source.id, `paused by ${by}`, deps.now());
-    return `Paused “${source.title}” for every channel.`;
+    return t('pause.network');
   }
   const changed = await eachTarget(scope, (id) =>
     deps.store.pauseSubscription(id, source.id, `paused by ${by}`, deps.now()),
   );
   return changed.length
-    ? `Paused “${source.title}” for ${changed.join(', ')}; other channels keep receiving it.`
-    : `${titlesHere(scope)} has no active subscription to “${source.title}”.`;
+    ? t('pause.done', { channels: changed.join(', ') })
+    : t('pause.notActive', { here: titlesHere(scope, lang) });
 }
 
 /** `/resume SOURCE`: an operator resumes the source; a channel moderator their channels' subscriptions. */
-export async function resumeFor(deps: TenancyDeps, scope: Scope, source: Source): Promise<string> {
+export async function resumeFor(
+  deps: TenancyDeps,
+  scope: Scope,
+  source: Source,
+  lang: ChatLang = 'en',
+): Promise<string> {
+  const t = (key: MessageKey, params: MessageParams = {}) => translate(lang, key, { title: source.title, ...params });
   if (scope.actor.operator) {
     await deps.store.resumeSource(source.id, deps.now());
-    return `Resumed “${source.title}”; it is fetched at the next tick.`;
+    return t('resume.network');
   }
   const changed = await eachTarget(scope, (id) => deps.store.pauseSubscription(id, source.id, null, deps.now()));
   return changed.length
-    ? `Resumed “${source.title}” for ${changed.join(', ')}.`
-    : `${titlesHere(scope)} has no paused subscription to “${source.title}”.`;
+    ? t('resume.source', { channels: changed.join(', ') })
+    : t('resume.notPausedHere', { here: titlesHere(scope, lang) });
 }
 
 /** The held posts the actor may decide on: here, or (operators in a private chat) everywhere. */
@@ -171,7 +197,7 @@ async function eachTarget(scope: Scope, change: (channelId: string) => Promise<b
   return changed;
 }
 
-const titlesHere = (scope: Scope) =>
+const titlesHere = (scope: Scope, lang: ChatLang) =>
   targetsOf(scope)
     .map((c) => c.title)
-    .join(', ') || 'This chat';
+    .join(', ') || translate(lang, 'place.thisChat');

@@ -121,5 +121,7 @@ describe('digestHeading', () => {
     expect(digestHeading(at, 'Asia/Shanghai')).toBe('Science digest · Monday 7 December 2026');
     expect(digestHeading(at, 'Europe/London')).toBe('Science digest · Sunday 6 December 2026');
     expect(digestHeading(at, 'UTC', 'weekly')).toBe('Weekly science digest · week to 6 December 2026');
+    expect(digestHeading(at, 'Asia/Shanghai', 'daily', 'zh-Hans')).toBe('科学摘要 · 2026年12月7日 星期一');
+    expect(digestHeading(at, 'Europe/London', 'weekly', 'zh-Hans')).toBe('每周科学摘要 · 截至2026年12月6日的一周');
   });
 });

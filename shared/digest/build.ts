@@ -1,3 +1,4 @@
+import type { ChatLang } from '../i18n/lang';
 import type { DigestLine, DigestLink, DigestSection, Message, MessageTerm } from '../message/message';
 import type { TermInfo } from '../message/terms';
 import { fieldHeading, fieldOf, OTHER_FIELD } from './headings';
@@ -25,6 +26,8 @@ export interface BuildDigestOptions {
   size: number;
   /** Looks up a term's level and fields (specialism and the field a story goes under). */
   entry?: (id: string, lang: string) => TermInfo | undefined;
+  /** The channel's language: the sections' headings are in it. */
+  lang?: ChatLang;
 }
 
 /** One story: one or more posts telling the same news, with its rank. */
@@ -75,7 +78,12 @@ export function buildDigest(candidates: readonly DigestCandidate[], options: Bui
   );
   stories.sort((a, b) => b.score - a.score || a.title.localeCompare(b.title));
   const kept = stories.slice(0, Math.max(0, options.size));
-  return { stories: kept, sections: toSections(kept), considered: fresh.length, storyCount: stories.length };
+  return {
+    stories: kept,
+    sections: toSections(kept, options.lang ?? 'en'),
+    considered: fresh.length,
+    storyCount: stories.length,
+  };
 }
 
 function toStory(members: DigestCandidate[], options: BuildDigestOptions): DigestStory {
@@ -129,7 +137,7 @@ function storyField(members: DigestCandidate[], terms: MessageTerm[], options: B
   return OTHER_FIELD;
 }
 
-function toSections(stories: DigestStory[]): DigestSection[] {
+function toSections(stories: DigestStory[], lang: ChatLang): DigestSection[] {
   const byField = new Map<string, DigestStory[]>();
   for (const s of stories) byField.set(s.field, [...(byField.get(s.field) ?? []), s]);
   // "More science" last, whatever its rank: the named fields are what readers scan for.
@@ -138,7 +146,7 @@ function toSections(stories: DigestStory[]): DigestSection[] {
   let n = 0;
   return order.map((field) => ({
     field,
-    heading: fieldHeading(field),
+    heading: fieldHeading(field, lang),
     lines: byField.get(field)!.map((s): DigestLine => {
       const term = s.terms.find((t) => !explained.has(t.id));
       if (term) explained.add(term.id);

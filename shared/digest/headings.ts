@@ -1,29 +1,14 @@
 import { FIELDS } from '../glossary/fields';
-
-const HEADINGS: Record<string, string> = {
-  physics: 'Physics',
-  quantum: 'Quantum',
-  astronomy: 'Astronomy & space',
-  'earth-climate': 'Earth & climate',
-  energy: 'Energy',
-  chemistry: 'Chemistry',
-  materials: 'Materials',
-  biology: 'Biology',
-  genetics: 'Genetics',
-  medicine: 'Medicine & health',
-  neuroscience: 'Neuroscience',
-  'ai-computing': 'AI & computing',
-  semiconductors: 'Semiconductors',
-  'math-stats': 'Mathematics & statistics',
-  engineering: 'Engineering',
-};
+import type { ChatLang } from '../i18n/lang';
+import { CATALOGUES, translate, type MessageKey } from '../i18n/translate';
 
 /** The section a story goes under when neither its terms nor its source name a field. */
 export const OTHER_FIELD = 'other';
 
-/** The heading of a field's section (`earth-climate` → `Earth & climate`). */
-export function fieldHeading(field: string): string {
-  return HEADINGS[field] ?? 'More science';
+/** The heading of a field's section (`earth-climate` → `Earth & climate`, `地球与气候`). */
+export function fieldHeading(field: string, lang: ChatLang = 'en'): string {
+  const key = `field.${field}`;
+  return translate(lang, key in CATALOGUES.en ? (key as MessageKey) : 'field.other');
 }
 
 /** The glossary field a hashtag or tag names (`#earth_climate`, `Earth-Climate`), if any. */
@@ -45,9 +30,26 @@ export function zonedParts(
   return (type) => parts.find((p) => p.type === type)?.value ?? '';
 }
 
-/** The heading of a digest: `Science digest · Monday 7 December 2026` in the channel's time zone. */
-export function digestHeading(at: number, timeZone: string, every: 'daily' | 'weekly' = 'daily'): string {
+/**
+ * The heading of a digest in the channel's time zone and language: `Science digest · Monday 7
+ * December 2026`, `科学摘要 · 2026年12月7日 星期一`.
+ */
+export function digestHeading(
+  at: number,
+  timeZone: string,
+  every: 'daily' | 'weekly' = 'daily',
+  lang: ChatLang = 'en',
+): string {
   const part = zonedParts(at, timeZone, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-  const date = `${part('day')} ${part('month')} ${part('year')}`;
-  return every === 'daily' ? `Science digest · ${part('weekday')} ${date}` : `Weekly science digest · week to ${date}`;
+  const num = zonedParts(at, timeZone, { day: 'numeric', month: 'numeric', year: 'numeric' });
+  // Chinese weekdays from the day's index, so no ICU locale data beyond en-GB is needed.
+  const weekdays = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+  const params = {
+    weekday:
+      lang === 'en' ? part('weekday') : translate(lang, `weekday.${weekdays.indexOf(part('weekday'))}` as MessageKey),
+    day: part('day'),
+    month: lang === 'en' ? part('month') : Number(num('month')),
+    year: part('year'),
+  };
+  return translate(lang, every === 'daily' ? 'digest.heading.daily' : 'digest.heading.weekly', params);
 }

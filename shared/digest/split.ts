@@ -1,4 +1,6 @@
 import type { DigestLine, DigestSection, Message } from '../message/message';
+import type { ChatLang } from '../i18n/lang';
+import { translate } from '../i18n/translate';
 import type { Digest } from './build';
 
 /** Whether one rendered part is within a platform's limits (Telegram's 4,096 visible characters, Discord's embed limits). */
@@ -16,6 +18,8 @@ export interface DigestMessagesOptions {
   due?: string;
   /** Said instead of stories when there are none. */
   empty?: string;
+  /** The channel's language, when not English: the parts' fixed words are in it (`chatLang`). */
+  lang?: ChatLang;
 }
 
 const partTitle = (heading: string, part: number, parts: number) =>
@@ -29,23 +33,27 @@ const partTitle = (heading: string, part: number, parts: number) =>
  */
 export function digestMessages(digest: Digest, fits: DigestFits, options: DigestMessagesOptions): Message[] {
   const lines = digest.sections.flatMap((s) => s.lines.map((line) => ({ section: s, line })));
+  const lang = options.lang ?? 'en';
   const summary = (part: number) => {
     if (part > 1) return '';
-    if (lines.length === 0) return options.empty ?? 'Nothing new since the last digest.';
+    if (lines.length === 0) return options.empty ?? translate(lang, 'digest.empty');
     const sources = new Set(lines.flatMap((l) => l.line.links.map((x) => x.source))).size;
-    const stories = lines.length === 1 ? '1 story' : `${lines.length} stories`;
-    return `${stories} from ${sources === 1 ? '1 source' : `${sources} sources`}`;
+    return translate(lang, 'digest.summary', {
+      stories: translate(lang, 'digest.stories', { n: lines.length }),
+      sources: translate(lang, 'digest.sources', { n: sources }),
+    });
   };
   // Measured with the widest part numbers the digest could need, so renumbering never overflows,
   // and the first part with room for a late notice, which delivery adds if sending is delayed.
   const widest = Math.max(1, lines.length);
-  const measureLate = options.late ?? lateNotice(options.due ?? '00:00 America/Argentina/ComodRivadavia');
+  const measureLate = options.late ?? lateNotice(options.due ?? '00:00 America/Argentina/ComodRivadavia', lang);
   const make = (sections: DigestSection[], part: number, parts: number, measuring = false): Message => ({
     title: partTitle(options.heading, part, parts),
     source: { title: options.from },
     summary: summary(part),
     terms: [],
     hashtags: [],
+    ...(lang !== 'en' ? { chatLang: lang } : {}),
     digest: {
       part,
       parts,
@@ -85,8 +93,8 @@ export function digestMessages(digest: Digest, fits: DigestFits, options: Digest
 export const LATE_AFTER_MS = 5 * 60_000;
 
 /** The notice a digest sent well after its time carries (`due` as `08:00 Asia/Shanghai`). */
-export function lateNotice(due: string): string {
-  return `Sent late: this digest was due at ${due}; the bots could not send it then.`;
+export function lateNotice(due: string, lang: ChatLang = 'en'): string {
+  return translate(lang, 'digest.late', { due });
 }
 
 /** The line itself if it fits, else without its term, else with its title cut; null if nothing fits. */

@@ -132,3 +132,63 @@ describe('toHashtag and renderPlainText', () => {
     );
   });
 });
+
+describe('a post for a Chinese channel', () => {
+  const item = {
+    title: 'Webb finds an exoplanet with spectroscopy',
+    summary: 'The telescope read its air.',
+    lang: 'en',
+  };
+  const source = { title: 'NASA', tags: ['astronomy'] };
+
+  it('explains its terms from the Chinese entries, and from the English ones only where there is none, saying so', () => {
+    const message = buildMessage(item, source, { glossary, lang: 'zh-Hans' });
+    expect(message.chatLang).toBe('zh-Hans');
+    expect(message.terms.map((t) => [t.id, t.term, t.lang])).toEqual([
+      ['exoplanet', '系外行星', 'zh-Hans'],
+      ['spectroscopy', 'spectroscopy', 'en'],
+      ['telescope', 'telescope', 'en'],
+    ]);
+    const text = renderPlainText(message);
+    expect(text).toContain('• 系外行星: 太阳系以外的行星。\n');
+    expect(text).toContain('• spectroscopy: Short explanation of spectroscopy. （暂无中文词条，此为英文解释）');
+    expect(MessageSchema.parse(message)).toEqual(message);
+  });
+
+  it('leaves an English channel’s post as it always was', () => {
+    const before = buildMessage(item, source, { glossary });
+    expect(buildMessage(item, source, { glossary, lang: 'en' })).toEqual(before);
+    expect(before.chatLang).toBeUndefined();
+    expect(renderPlainText(before)).not.toMatch(/\p{Script=Han}/u);
+  });
+});
+
+describe('a Chinese channel’s digest line', () => {
+  it('says when its term is explained from the English entry', () => {
+    const term = (lang: string) => ({ id: 'x', term: lang === 'en' ? 'spectroscopy' : '光谱学', short: 'S.', lang });
+    const part = (lang: string, chatLang?: 'zh-Hans') =>
+      renderPlainText({
+        title: '科学摘要',
+        source: { title: 'G' },
+        summary: '',
+        terms: [],
+        hashtags: [],
+        ...(chatLang ? { chatLang } : {}),
+        digest: {
+          part: 1,
+          parts: 1,
+          sections: [
+            {
+              field: 'physics',
+              heading: '物理',
+              lines: [{ n: 1, title: 'T', links: [{ source: 'A' }], term: term(lang) }],
+            },
+          ],
+        },
+      });
+    expect(part('en', 'zh-Hans')).toContain('   spectroscopy: S. （暂无中文词条，此为英文解释）');
+    expect(part('zh-Hans', 'zh-Hans')).toContain('   光谱学: S.\n'.trimEnd());
+    expect(part('zh-Hans', 'zh-Hans')).not.toContain('暂无中文词条');
+    expect(part('en')).not.toContain('暂无');
+  });
+});

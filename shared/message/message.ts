@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChatLangSchema } from '../i18n/lang';
 
 /** One key term of a post with the glossary's one-line explanation. */
 export const MessageTermSchema = z.object({
@@ -71,6 +72,11 @@ export const MessageSchema = z.object({
   terms: z.array(MessageTermSchema),
   /** `#astronomy`-style tags from the fields of the source and of the terms (letters, digits, `_`). */
   hashtags: z.array(z.string()),
+  /**
+   * The language of the channel it goes to, when not English: its fixed words ("Key terms",
+   * digest headings) are rendered in it, and its terms explained from that language's entries.
+   */
+  chatLang: ChatLangSchema.optional(),
   /** Set on the parts of a digest: `title` is the digest's heading and the sections carry the stories. */
   digest: DigestPartSchema.optional(),
 });

@@ -1,4 +1,5 @@
 import type { DigestLine, Message } from './message';
+import { fallbackNote } from './words';
 
 /** A post as plain text, the way the console sink prints it and a plain-text platform would send it. */
 export function renderPlainText(message: Message): string {
@@ -10,7 +11,10 @@ export function renderPlainText(message: Message): string {
   if (message.summary) lines.push('', message.summary);
   if (message.terms.length > 0) {
     lines.push('');
-    for (const t of message.terms) lines.push(`• ${t.term}: ${t.short}`);
+    for (const t of message.terms) {
+      const note = fallbackNote(message, t);
+      lines.push(`• ${t.term}: ${t.short}${note ? ` ${note}` : ''}`);
+    }
   }
   if (message.hashtags.length > 0) lines.push('', message.hashtags.join(' '));
   return lines.join('\n');
@@ -29,7 +33,10 @@ function renderPlainDigest(message: Message): string {
     lines.push('', section.heading);
     for (const line of section.lines) {
       lines.push(`${line.n}. ${line.title} — ${plainSources(line)}`);
-      if (line.term) lines.push(`   ${line.term.term}: ${line.term.short}`);
+      if (line.term) {
+        const note = fallbackNote(message, line.term);
+        lines.push(`   ${line.term.term}: ${line.term.short}${note ? ` ${note}` : ''}`);
+      }
     }
   }
   return lines.join('\n');

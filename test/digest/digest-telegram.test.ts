@@ -36,7 +36,7 @@ const story = (n: number): TestFeedItem => ({
   description: 'Astronomers studied an exoplanet with spectroscopy.',
 });
 
-async function telegramEngine(path: string, items: TestFeedItem[], digest: object) {
+async function telegramEngine(path: string, items: TestFeedItem[], digest: object, lang?: 'zh-Hans') {
   let listed: TestFeedItem[] = [];
   server.route(path, (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
@@ -64,6 +64,7 @@ async function telegramEngine(path: string, items: TestFeedItem[], digest: objec
           target: String(GROUP),
           title: 'Science group',
           digest: { at: '08:00', timezone: 'Asia/Shanghai', ...digest },
+          ...(lang ? { lang } : {}),
         },
       ],
     },
@@ -131,6 +132,31 @@ describe('a digest into the fake Telegram', () => {
     expect(sent[0]!.text).toContain(
       'Sent late: this digest was due at 08:00 Asia/Shanghai; the bots could not send it then.',
     );
+    await close();
+  });
+
+  it('sends a Chinese channel’s digest in Chinese: heading, count, field headings, term lines and late notice', async () => {
+    const before = tg.messages(GROUP).length;
+    const { h, close } = await telegramEngine('/tg3', [story(1), story(2)], {}, 'zh-Hans');
+    tg.failNext('sendMessage', {
+      code: 429,
+      description: 'Too Many Requests: retry after 600',
+      parameters: { retry_after: 600 },
+    });
+    h.clock.set(T('2026-10-31T00:00:05Z'));
+    await h.engine.runOnce();
+    h.clock.set(T('2026-10-31T00:30:00Z'));
+    await h.engine.runOnce();
+    await h.engine.runOnce();
+    const sent = tg.messages(GROUP).slice(before);
+    expect(sent).toHaveLength(1);
+    const lines = sent[0]!.text.split('\n');
+    expect(lines[0]).toBe('科学摘要 · 2026年10月31日 星期六');
+    expect(lines[1]).toBe('Science group · 2 条新闻，来自1 个来源');
+    expect(sent[0]!.text).toContain('\n延迟发送：本期摘要原定于 08:00 Asia/Shanghai 发出，当时机器人未能发送。\n');
+    expect(sent[0]!.text).toContain('\n天文与航天\n');
+    expect(sent[0]!.text).toMatch(/\n {4}系外行星 — \p{Script=Han}/u);
+    expect(sent[0]!.text).not.toMatch(/Science digest|stories|Sent late/);
     await close();
   });
 });

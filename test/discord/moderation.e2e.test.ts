@@ -88,6 +88,7 @@ describe('Discord moderation end to end', () => {
       'explain',
       'term',
       'digest',
+      'lang',
       'dashboard',
     ]);
     expect((world.discord.state.commands.get('global') ?? []).map((c) => c.name).sort()).toEqual([
@@ -119,7 +120,7 @@ describe('Discord moderation end to end', () => {
     expect(text(refused)).toMatch(/Manage Server/);
     locked.botDenied.clear(); // a moderator fixed the channel's permissions
     const resumed = await world.discord.slash(mod, { channelId: locked.id, name: 'scipop', subcommand: 'resume' });
-    expect(text(resumed)).toBe('Posting here resumed; 2 waiting post(s) go out now.');
+    expect(text(resumed)).toBe('Posting here resumed; 2 waiting posts go out now.');
     await bots.engine.runOnce([]);
     await world.discord.waitFor(() => world.discord.messages(locked.id).length === 2, 10_000, 'the two waiting posts');
   });
@@ -201,7 +202,7 @@ describe('Discord moderation end to end', () => {
     expect(source).toMatchObject({ tags: ['astronomy', 'physics'], trusted: true });
 
     const listed = await world.discord.slash(mod, { channelId: world.news.id, name: 'scipop', subcommand: 'sources' });
-    expect(text(listed)).toMatch(/^This chat receives 2 source\(s\)/);
+    expect(text(listed)).toMatch(/^This chat receives 2 sources/);
     expect(text(listed)).toContain(source.id.slice(-8));
 
     const filtered = await world.discord.slash(mod, {
@@ -287,6 +288,27 @@ describe('Discord moderation end to end', () => {
     expect(await bots.store.decideDelivery(id, 'reject', 'telegram:42', Date.now())).toBe(true);
     await world.discord.waitFor(() => post.components.length === 0, 10_000, 'the buttons to go');
     expect(post.content).toBe('Decided elsewhere\n🗑 Rejected by telegram:42');
+  });
+
+  it('gives a channel subscribed in a Chinese server (guild locale zh-CN) the Chinese language, and answers there in Chinese', async () => {
+    const guild = world.discord.addGuild('科学俱乐部', 'zh-CN');
+    const hall = world.discord.addChannel(guild, { name: 'hall' });
+    const subscribed = await world.discord.slash(mod, {
+      channelId: hall.id,
+      name: 'scipop',
+      subcommand: 'subscribe',
+      options: { approval: 'none' },
+    });
+    expect(text(subscribed)).toBe('本频道现在会收到所有订阅源的新内容。已立即生效。');
+    expect((await bots.store.listChannels()).find((c) => c.target === hall.id)).toMatchObject({ lang: 'zh-Hans' });
+    const status = await world.discord.slash(mod, { channelId: hall.id, name: 'scipop', subcommand: 'lang' });
+    expect(text(status)).toBe(
+      '“#hall”目前使用简体中文。\n可用 /scipop lang language:en 或 /scipop lang language:zh-Hans 更改。',
+    );
+    const refused = await world.discord.slash(member, { channelId: hall.id, name: 'scipop', subcommand: 'status' });
+    expect(text(refused)).toBe('只有拥有“管理服务器”权限的成员可以这样做。/explain 所有人都能用。');
+    const gone = await world.discord.slash(mod, { channelId: hall.id, name: 'scipop', subcommand: 'unsubscribe' });
+    expect(text(gone)).toBe('本频道不再接收推送，已在排队的推送也不会再发。已立即生效。');
   });
 
   it('subscribes a channel from Discord, delivers to it, and unsubscribes it', async () => {

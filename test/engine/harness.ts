@@ -61,7 +61,15 @@ export async function createEngineHarness(
   const store = createSqliteStore(join(dir, 'scipop.db'));
   for (const c of config.channels)
     await store.upsertChannel(
-      { id: c.id, sink: c.sink, target: c.target, title: c.title ?? c.id, rules: c.rules, digest: c.digest ?? null },
+      {
+        id: c.id,
+        sink: c.sink,
+        target: c.target,
+        title: c.title ?? c.id,
+        rules: c.rules,
+        digest: c.digest ?? null,
+        ...(c.lang ? { lang: c.lang } : {}),
+      },
       0,
     );
   const printed = options.printed ?? [];

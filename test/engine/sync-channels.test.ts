@@ -51,4 +51,23 @@ describe("syncChannels: the config file and moderators' edits", () => {
     expect((await store.listChannels()).map((c) => c.id)).toEqual(['console', 'tg-chat']);
     await store.close();
   });
+
+  it("keeps a moderator's /lang across restarts while the file's lang is unchanged; a changed one wins", async () => {
+    const store: Store = createSqliteStore(join(dir, 'lang.db'));
+    const withLang = (lang?: string) =>
+      parseConfig({ channels: [{ id: 'tg', sink: 'telegram', target: '-1001', ...(lang ? { lang } : {}) }] });
+    const tg = async () => (await store.listChannels()).find((c) => c.id === 'tg')!;
+    await syncChannels(store, withLang(), 1);
+    expect((await tg()).lang).toBeUndefined();
+    await store.upsertChannel({ ...(await tg()), lang: 'zh-Hans' }, 2); // a moderator's /lang zh-Hans
+    await syncChannels(store, withLang(), 3);
+    expect((await tg()).lang).toBe('zh-Hans');
+    await syncChannels(store, withLang('en'), 4); // the operator sets it in the file
+    expect((await tg()).lang).toBe('en');
+    await store.upsertChannel({ ...(await tg()), lang: 'zh-Hans' }, 5);
+    await syncChannels(store, withLang('en'), 6); // the same file again: the moderator's choice stays
+    expect((await tg()).lang).toBe('zh-Hans');
+    expect(() => withLang('fr')).toThrow(/channels\.0\.lang: unknown language "fr": use "en" or "zh-Hans"/);
+    await store.close();
+  });
 });

@@ -80,7 +80,7 @@ describe('the console chat: a third adapter that gets every neutral command for 
     const id = a.id.slice(-8);
     const [listed] = texts(await chat.say('ada', '/sources'));
     expect(listed).toContain(`\`${id}\` (needs approval) Alpha — https://a.example/feed [astronomy] new`);
-    expect(listed).toMatch(/^The network has 2 source\(s\):/);
+    expect(listed).toMatch(/^The network has 2 sources:/);
 
     expect(texts(await chat.say('bob', `/pause ${id}`))).toEqual(['Only moderators can do this here.']);
     expect((await store.getSource(a.id))?.active).toBe(true);
@@ -103,7 +103,7 @@ describe('the console chat: a third adapter that gets every neutral command for 
   });
 
   it('resumes posting to the place itself when the platform had paused it, once', async () => {
-    expect(texts(await chat.say('ada', '/resume'))).toEqual(['Posting here resumed; 3 waiting post(s) go out now.']);
+    expect(texts(await chat.say('ada', '/resume'))).toEqual(['Posting here resumed; 3 waiting posts go out now.']);
     expect(texts(await chat.say('ada', '/resume'))).toEqual([
       'Posting here is not paused. To resume a source: /resume ID.',
     ]);
@@ -112,7 +112,7 @@ describe('the console chat: a third adapter that gets every neutral command for 
   it('exports the sources as OPML and imports them into another store', async () => {
     await store.addSource({ url: 'https://a.example/feed', title: 'Alpha & Co', tags: ['biology'] }, NOW);
     const [exported] = await chat.say('ada', '/export');
-    expect(exported!.text).toBe('1 source(s) as OPML 2.0');
+    expect(exported!.text).toBe('1 source as OPML 2.0');
     expect(exported!.file?.name).toBe('scipop-sources.opml');
     const xml = new TextDecoder().decode(exported!.file!.data);
     expect(xml).toContain('xmlUrl="https://a.example/feed"');
@@ -356,7 +356,7 @@ describe('the console chat: a third adapter that gets every neutral command for 
     expect(texts(await lab.say('bob', '/queue'))).toEqual(['Only moderators can do this here.']);
     const listed = await lab.say('ada', '/queue');
     expect(texts(listed)).toEqual([
-      '2 post(s) wait for approval:',
+      '2 posts wait for approval:',
       'Comet seen\n\nSummary of Comet seen.',
       'Quasar found\n\nSummary of Quasar found.',
     ]);
@@ -418,7 +418,7 @@ describe('the console chat: a third adapter that gets every neutral command for 
     );
     const lab = createConsoleChat(deps(), { moderators: ['ada'], destinations: ['lab'] });
     const listed = texts(await lab.say('ada', '/queue'));
-    expect(listed[0]).toBe('12 post(s) wait for approval; the oldest 10:');
+    expect(listed[0]).toBe('12 posts wait for approval; the oldest 10:');
     expect(listed.slice(1).map((t) => t.split('\n')[0])).toEqual(Array.from({ length: 10 }, (_, i) => `Item ${i + 1}`));
   });
 

@@ -10,6 +10,7 @@ import {
   type CommandContext,
   type CommandDeps,
   type Reply,
+  say,
 } from '../../bots/platform/commands';
 import { refusalOf } from '../../bots/tenancy/scope';
 
@@ -90,7 +91,7 @@ export function createConsoleChat(deps: CommandDeps, options: ConsoleChatOptions
   });
   const allowedFor = (ctx: CommandContext) => async (access: Access) => {
     if (refusalOf(await ctx.scope(), access) === null) return true;
-    await ctx.reply('Only moderators can do this here.');
+    await ctx.reply(say(ctx, 'console.moderatorsOnly'));
     return false;
   };
 

@@ -45,7 +45,7 @@ export function writeTelegramConfig(
     approval?: 'untrusted' | 'all' | 'none';
     /** Poll every source this often (seconds), for tests that wait for new items. */
     intervalSeconds?: number;
-    channels?: { id: string; target: string; title?: string }[];
+    channels?: { id: string; target: string; title?: string; lang?: 'en' | 'zh-Hans' }[];
     channelLinkPreviews?: Record<string, boolean>;
   } = {},
 ): string {

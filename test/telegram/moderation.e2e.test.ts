@@ -95,6 +95,10 @@ describe('moderating SciPop from a Telegram group', () => {
     );
     const who = (name: string) => /\((\w+)\)$/.exec(commands.find((c) => c.command === name)!.description)?.[1];
     expect([who('explain'), who('filter'), who('export')]).toEqual(['everyone', 'moderators', 'operators']);
+    // Members whose Telegram speaks Chinese get the same menu in Chinese.
+    const zh = await tg.waitFor(() => tg.state.commands.get('{"type":"default"}:zh'));
+    expect(zh.map((c) => c.command)).toEqual(commands.map((c) => c.command));
+    expect(zh.find((c) => c.command === 'explain')!.description).toBe('用词库解释一个科学术语（所有人）');
   });
 
   it('refuses a non-moderator’s /add politely and changes nothing', async () => {
@@ -269,7 +273,7 @@ describe('moderating SciPop from a Telegram group', () => {
     expect(await bots.store.getSource(source.id)).toMatchObject({ active: false, pausedReason: UNSUBSCRIBED_REASON });
     before = tg.messages(GROUP).length;
     tg.say(GROUP, bob, '/sources');
-    expect((await replyAfter(before, /^This chat receives 3 source\(s\):/)).text).toMatch(
+    expect((await replyAfter(before, /^This chat receives 3 sources:/)).text).toMatch(
       /Second blog — .*\(paused here: paused by @alice in Telegram\)/,
     );
     before = tg.messages(GROUP).length;

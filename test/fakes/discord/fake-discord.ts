@@ -30,7 +30,8 @@ export interface SlashInput {
 
 /** The fake Discord with a small world and the actions of its people. */
 export interface FakeDiscord extends FakeDiscordServer {
-  addGuild(name: string): string;
+  /** A guild; `locale` is its preferred locale (Discord's guild_locale), en-US by default. */
+  addGuild(name: string, locale?: string): string;
   addChannel(
     guildId: string,
     channel: {
@@ -98,7 +99,7 @@ export async function startFakeDiscord(options: FakeDiscordServerOptions = {}): 
       type,
       data,
       guild_id: channel.guild_id,
-      guild: { id: channel.guild_id, locale: 'en-US', features: [] },
+      guild: { id: channel.guild_id, locale: state.guilds.get(channel.guild_id)?.locale ?? 'en-US', features: [] },
       channel_id: channelId,
       channel: channelJson(channel),
       member: {
@@ -117,7 +118,7 @@ export async function startFakeDiscord(options: FakeDiscordServerOptions = {}): 
       version: 1,
       app_permissions: String(MODERATOR_PERMISSIONS | Permission.embedLinks | Permission.attachFiles),
       locale: 'en-US',
-      guild_locale: 'en-US',
+      guild_locale: state.guilds.get(channel.guild_id)?.locale ?? 'en-US',
       entitlements: [],
       authorizing_integration_owners: { '0': channel.guild_id },
       context: 0,
@@ -137,9 +138,9 @@ export async function startFakeDiscord(options: FakeDiscordServerOptions = {}): 
 
   return {
     ...server,
-    addGuild(name) {
+    addGuild(name, locale = 'en-US') {
       const id = state.snowflake();
-      state.guilds.set(id, { id, name, owner_id: state.snowflake() });
+      state.guilds.set(id, { id, name, owner_id: state.snowflake(), locale });
       if (server.gateway.sessions() > 0) server.gateway.dispatch('GUILD_CREATE', guildCreatePayload(state, id));
       return id;
     },

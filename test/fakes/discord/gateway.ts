@@ -77,7 +77,7 @@ export function guildCreatePayload(state: FakeDiscordState, guildId: string): Re
     stage_instances: [],
     guild_scheduled_events: [],
     soundboard_sounds: [],
-    preferred_locale: 'en-US',
+    preferred_locale: guild.locale ?? 'en-US',
     premium_tier: 0,
     system_channel_flags: 0,
     verification_level: 0,

@@ -11,7 +11,7 @@ import {
 import type { Route, RouteAnswer, RouteContext } from './route-types';
 import { channelJson, messageJson, type FakeMessage } from './state';
 import { createInteractionRoutes } from './routes-interactions';
-import { DISCORD_LIMITS } from './validate';
+import { DISCORD_LIMITS, validateCommands } from './validate';
 
 export type { Route, RouteAnswer, RouteContext, RouteRequest } from './route-types';
 
@@ -240,6 +240,8 @@ export function createRoutes(ctx: RouteContext): Route[] {
                 throw new ApiError(403, { message: 'Missing Access', code: 50001 });
               if (params[1] && !state.guilds.has(params[1]))
                 throw new ApiError(403, { message: 'Missing Access', code: 50001 });
+              const invalid = validateCommands(body);
+              if (invalid) throw new ApiError(400, invalid);
               const list = (body as unknown as Record<string, unknown>[]).map((c) => ({
                 ...c,
                 id: state.snowflake(),

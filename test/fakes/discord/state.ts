@@ -110,7 +110,8 @@ export type FakeCommand = Record<string, unknown> & { id: string; name: string }
 export interface FakeDiscordState {
   bot: FakeUser;
   applicationId: string;
-  guilds: Map<string, { id: string; name: string; owner_id: string }>;
+  /** Each guild with its preferred locale (the guild_locale of its interactions; default en-US). */
+  guilds: Map<string, { id: string; name: string; owner_id: string; locale?: string }>;
   channels: Map<string, FakeChannel>;
   messages: Map<string, FakeMessage[]>;
   webhooks: Map<string, FakeWebhook>;

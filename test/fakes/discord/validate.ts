@@ -115,6 +115,116 @@ export function validateModal(data: Record<string, unknown>): Record<string, unk
   return invalidFormBody(issues, 'BASE_TYPE_BAD_LENGTH');
 }
 
+/** The locales Discord accepts as keys of name_localizations and description_localizations. */
+export const DISCORD_LOCALES = new Set([
+  'id',
+  'da',
+  'de',
+  'en-GB',
+  'en-US',
+  'es-ES',
+  'es-419',
+  'fr',
+  'hr',
+  'it',
+  'lt',
+  'hu',
+  'nl',
+  'no',
+  'pl',
+  'pt-BR',
+  'ro',
+  'fi',
+  'sv-SE',
+  'vi',
+  'tr',
+  'cs',
+  'el',
+  'bg',
+  'ru',
+  'uk',
+  'hi',
+  'th',
+  'zh-CN',
+  'ja',
+  'zh-TW',
+  'ko',
+]);
+
+const COMMAND_NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+/**
+ * Checks a bulk overwrite of application commands as Discord does: names of 1–32 letters, digits,
+ * `-` or `_`, lowercase; descriptions of 1–100 characters; localizations only under Discord's
+ * locales and within the same limits; at most 25 options and 25 choices; no two siblings with the
+ * same name, in any locale. Returns Discord's error body, or null.
+ */
+export function validateCommands(body: unknown): Record<string, unknown> | null {
+  const issues: Issues = {};
+  const named = (at: string, node: Record<string, unknown>, needsDescription: boolean) => {
+    const name = String(node.name ?? '');
+    if (!COMMAND_NAME.test(name) || name !== name.toLowerCase()) issues[`${at}.name`] = 'Command name is invalid';
+    if (needsDescription && (len(node.description) < 1 || len(node.description) > 100))
+      issues[`${at}.description`] = 'Must be between 1 and 100 in length.';
+    for (const [field, check] of [
+      ['name_localizations', (v: string) => COMMAND_NAME.test(v) && v === v.toLowerCase()],
+      ['description_localizations', (v: string) => len(v) >= 1 && len(v) <= 100],
+    ] as const) {
+      const map = node[field];
+      if (map === undefined || map === null) continue;
+      for (const [locale, value] of Object.entries(map as Record<string, unknown>)) {
+        if (!DISCORD_LOCALES.has(locale)) issues[`${at}.${field}.${locale}`] = 'Invalid Locale';
+        else if (typeof value !== 'string' || !check(value))
+          issues[`${at}.${field}.${locale}`] = 'Invalid localization';
+      }
+    }
+  };
+  const siblings = (at: string, list: Record<string, unknown>[]) => {
+    const names = new Map<string, string>();
+    list.forEach((node, i) => {
+      const all = [
+        String(node.name ?? ''),
+        ...Object.entries((node.name_localizations ?? {}) as Record<string, string>).map(([l, v]) => `${l}:${v}`),
+      ];
+      for (const n of all) {
+        const key = n.includes(':') ? n : `:${n}`;
+        if (names.has(key)) issues[`${at}.${i}.name`] = 'Application command option names must be unique';
+        names.set(key, String(i));
+      }
+    });
+  };
+  const options = (at: string, list: unknown) => {
+    if (list === undefined) return;
+    const items = Array.isArray(list) ? (list as Record<string, unknown>[]) : [];
+    if (items.length > 25) issues[at] = 'Must be 25 or fewer in length.';
+    siblings(at, items);
+    items.forEach((o, i) => {
+      named(`${at}.${i}`, o, true);
+      const choices = Array.isArray(o.choices) ? (o.choices as Record<string, unknown>[]) : [];
+      if (choices.length > 25) issues[`${at}.${i}.choices`] = 'Must be 25 or fewer in length.';
+      choices.forEach((c, j) => {
+        if (len(c.name) < 1 || len(c.name) > 100)
+          issues[`${at}.${i}.choices.${j}.name`] = 'Must be between 1 and 100 in length.';
+      });
+      options(`${at}.${i}.options`, o.options);
+    });
+  };
+  const commands = Array.isArray(body) ? (body as Record<string, unknown>[]) : [];
+  siblings('', commands);
+  commands.forEach((c, i) => {
+    // Message and user commands (types 2, 3) have no description.
+    named(String(i), c, (c.type ?? 1) === 1);
+    options(`${i}.options`, c.options);
+  });
+  // Sibling paths of the top level start with '.': strip it.
+  for (const key of Object.keys(issues))
+    if (key.startsWith('.')) {
+      issues[key.slice(1)] = issues[key]!;
+      delete issues[key];
+    }
+  return invalidFormBody(issues, 'APPLICATION_COMMAND_INVALID');
+}
+
 /** Discord's 50035 body for the issues by dotted path (errors nested by path), or null when there are none. */
 function invalidFormBody(issues: Issues, code: string): Record<string, unknown> | null {
   if (Object.keys(issues).length === 0) return null;

@@ -202,7 +202,9 @@ export function createMethods(state: FakeState, photoCheck: PhotoCheck) {
         if (typeof c.description !== 'string' || c.description.length < 1 || c.description.length > 256)
           throw bad('BOT_COMMAND_DESCRIPTION_INVALID');
       }
-      state.commands.set(JSON.stringify(params.scope ?? { type: 'default' }), commands);
+      // One list per scope and language (Telegram keeps a language_code's list beside the default one).
+      const lang = typeof params.language_code === 'string' && params.language_code ? `:${params.language_code}` : '';
+      state.commands.set(`${JSON.stringify(params.scope ?? { type: 'default' })}${lang}`, commands);
       return true;
     },
     deleteWebhook: () => {
