@@ -99,7 +99,8 @@ describe('starting whatever the platforms say', () => {
     await waitFor(async () => ((await health(port)).platforms.telegram === 'up' ? true : undefined), 'Telegram up');
     expect(child.stderr()).toContain('could not start taking Telegram updates; trying again in 1 s');
     expect(child.stderr()).toContain('trying again in 2 s');
-    expect(tg.calls.filter((c) => c.method === 'setMyCommands').length).toBe(4);
+    // Three refused, then the menu in English (the default) and in Chinese (language_code zh).
+    expect(tg.calls.filter((c) => c.method === 'setMyCommands').length).toBe(5);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('scipop_platform_up{platform="telegram",state="up"} 1');
     tg.say(GROUP, tg.user(3), '/explain exoplanet');
