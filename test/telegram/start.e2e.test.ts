@@ -24,7 +24,13 @@ describe('`scipop run` (what `npm start` runs) with TELEGRAM_BOT_TOKEN', () => {
       world.dir,
     );
     await world.tg.waitFor(() => world.tg.calls.some((c) => c.method === 'getUpdates'), 60_000);
-    expect(world.tg.calls.map((c) => c.method).slice(0, 3)).toEqual(['getMe', 'setMyCommands', 'deleteWebhook']);
+    // The command menu twice: English by default, Chinese for language_code zh.
+    expect(world.tg.calls.map((c) => c.method).slice(0, 4)).toEqual([
+      'getMe',
+      'setMyCommands',
+      'setMyCommands',
+      'deleteWebhook',
+    ]);
     world.tg.say(GROUP, world.tg.user(3), '/explain CRISPR');
     const reply = await world.tg.waitFor(() => world.tg.messages(GROUP).find((m) => /CRISPR/i.test(m.text)));
     expect(reply.text.length).toBeGreaterThan(40);
