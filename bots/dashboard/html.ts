@@ -1,5 +1,6 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import type { PlacedChannel } from '../tenancy/scope';
 
 /** A piece of a page: hono's escaped HTML (every interpolated value is escaped unless `raw`). */
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -100,6 +101,18 @@ const NAV = [
   ['sources', 'Sources'],
   ['log', 'Delivery log'],
 ] as const;
+
+/** A list page's "Channel" filter: any channel, or one of those the moderator sees. */
+export const channelFilter = (channels: readonly PlacedChannel[], selected: string | undefined): Html =>
+  html`<label
+    >Channel
+    <select name="channel">
+      <option value="">Any</option>
+      ${channels.map(
+        (c) => html`<option value="${c.id}" ${selected === c.id ? 'selected' : ''}>${c.channel.title}</option>`,
+      )}
+    </select></label
+  >`;
 
 /** The hidden form field that carries the CSRF token of the session. */
 export const csrfField = (token: string): Html => html`<input type="hidden" name="_csrf" value="${token}" />`;

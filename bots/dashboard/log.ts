@@ -2,7 +2,7 @@ import { html } from 'hono/html';
 import type { DeliveryLogEntry, LogOutcome } from '../store/delivery-log-types';
 import type { Channel } from '../store/types';
 import type { PlacedChannel } from '../tenancy/scope';
-import type { Html } from './html';
+import { channelFilter, type Html } from './html';
 
 /** Lines a page of the log shows. */
 export const LOG_PER_PAGE = 50;
@@ -132,16 +132,7 @@ export function logBody(input: {
           )}
         </select></label
       >
-      <label
-        >Channel
-        <select name="channel">
-          <option value="">Any</option>
-          ${input.channels.map(
-            (c) =>
-              html`<option value="${c.id}" ${filter.channel === c.id ? 'selected' : ''}>${c.channel.title}</option>`,
-          )}
-        </select></label
-      >
+      ${channelFilter(input.channels, filter.channel)}
       <button type="submit">Show</button>
     </form>
     ${

@@ -2,7 +2,7 @@ import { html } from 'hono/html';
 import type { Source } from '../store/types';
 import { sourcesFor, type TenancyDeps } from '../tenancy/services';
 import type { PlacedChannel, Scope } from '../tenancy/scope';
-import { csrfField, type Html } from './html';
+import { channelFilter, csrfField, type Html } from './html';
 import type { SourceState } from './overview';
 
 /** Sources a page of the list shows. */
@@ -190,16 +190,7 @@ export function sourcesBody(input: {
           )}
         </select></label
       >
-      <label
-        >Channel
-        <select name="channel">
-          <option value="">Any</option>
-          ${input.channels.map(
-            (c) =>
-              html`<option value="${c.id}" ${filter.channel === c.id ? 'selected' : ''}>${c.channel.title}</option>`,
-          )}
-        </select></label
-      >
+      ${channelFilter(input.channels, filter.channel)}
       <button type="submit">Filter</button>
     </form>
     <p>${input.total} source(s)${filter.q || filter.state || filter.channel ? ' match' : ''}.</p>
