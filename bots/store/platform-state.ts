@@ -28,6 +28,16 @@ export interface SqlRunner {
   guarded<T>(lock: string, guard: Statement, plan: (row: Row) => { writes: Statement[]; result: T }): Promise<T>;
 }
 
+/** One sent post in the send journal, as `journal` writes it and `importJournal` copies it. */
+type JournalRow = {
+  deliveryId: string;
+  platform: string;
+  destination: string;
+  messageId: string;
+  title: string;
+  sentAt: number;
+};
+
 export const PLATFORM_SQL = {
   pause: query<{
     platform: string;
@@ -45,14 +55,8 @@ export const PLATFORM_SQL = {
   allPaused: query<{ platform: string }>(
     `SELECT * FROM paused_destinations WHERE platform = :platform ORDER BY paused_at, destination`,
   ),
-  journal: query<{
-    deliveryId: string;
-    platform: string;
-    destination: string;
-    messageId: string;
-    title: string;
-    sentAt: number;
-  }>(`INSERT INTO send_journal (delivery_id, platform, destination, message_id, title, sent_at) VALUES (:deliveryId, :platform, :destination, :messageId, :title, :sentAt)
+  journal:
+    query<JournalRow>(`INSERT INTO send_journal (delivery_id, platform, destination, message_id, title, sent_at) VALUES (:deliveryId, :platform, :destination, :messageId, :title, :sentAt)
     ON CONFLICT (delivery_id) DO UPDATE SET platform = excluded.platform, destination = excluded.destination,
     message_id = excluded.message_id, title = excluded.title, sent_at = excluded.sent_at`),
   journaled: query<{ platform: string; deliveryId: string }>(
@@ -141,14 +145,8 @@ export const PLATFORM_SQL = {
     postedAt: number;
   }>(`INSERT INTO queue_posts (platform, delivery_id, channel_id, message_id, closed, posted_at) VALUES (:platform, :deliveryId, :channelId, :messageId, :closed, :postedAt)
     ON CONFLICT (platform, delivery_id) DO NOTHING`),
-  importJournal: query<{
-    deliveryId: string;
-    platform: string;
-    destination: string;
-    messageId: string;
-    title: string;
-    sentAt: number;
-  }>(`INSERT INTO send_journal (delivery_id, platform, destination, message_id, title, sent_at) VALUES (:deliveryId, :platform, :destination, :messageId, :title, :sentAt)
+  importJournal:
+    query<JournalRow>(`INSERT INTO send_journal (delivery_id, platform, destination, message_id, title, sent_at) VALUES (:deliveryId, :platform, :destination, :messageId, :title, :sentAt)
     ON CONFLICT (delivery_id) DO NOTHING`),
   importMove: query<{ platform: string; from: string; to: string }>(
     `INSERT INTO chat_moves (platform, from_id, to_id) VALUES (:platform, :from, :to) ON CONFLICT (platform, from_id) DO NOTHING`,

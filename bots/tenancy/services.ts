@@ -110,6 +110,12 @@ export async function addFor(
   return { source: (await deps.store.getSource(source.id)) ?? source, created, subscribed };
 }
 
+/** A reply about `source` in `lang`: its title is the `{title}` of every message. */
+const aboutSource =
+  (lang: ChatLang, source: Source) =>
+  (key: MessageKey, params: MessageParams = {}): string =>
+    translate(lang, key, { title: source.title, ...params });
+
 /** `/remove`: an operator removes the source for everyone; a channel moderator unsubscribes their channels here. */
 export async function removeFor(
   deps: TenancyDeps,
@@ -117,7 +123,7 @@ export async function removeFor(
   source: Source,
   lang: ChatLang = 'en',
 ): Promise<string> {
-  const t = (key: MessageKey, params: MessageParams = {}) => translate(lang, key, { title: source.title, ...params });
+  const t = aboutSource(lang, source);
   if (scope.actor.operator) {
     await deps.store.removeSource(source.id);
     return t('remove.network');
@@ -136,7 +142,7 @@ export async function pauseFor(
   by: string,
   lang: ChatLang = 'en',
 ): Promise<string> {
-  const t = (key: MessageKey, params: MessageParams = {}) => translate(lang, key, { title: source.title, ...params });
+  const t = aboutSource(lang, source);
   if (scope.actor.operator) {
     await deps.store.pauseSource(source.id, `paused by ${by}`, deps.now());
     return t('pause.network');
@@ -156,7 +162,7 @@ export async function resumeFor(
   source: Source,
   lang: ChatLang = 'en',
 ): Promise<string> {
-  const t = (key: MessageKey, params: MessageParams = {}) => translate(lang, key, { title: source.title, ...params });
+  const t = aboutSource(lang, source);
   if (scope.actor.operator) {
     await deps.store.resumeSource(source.id, deps.now());
     return t('resume.network');
